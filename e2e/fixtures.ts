@@ -1,0 +1,110 @@
+/**
+ * Starts the app for a journey: serve mode in Debian's Chromium, or the Electron app through
+ * Playwright's _electron when its binary is installed. Tests wait on the app's own state
+ * attributes (data-app-state, data-busy), never on timers.
+ */
+import { test as base, chromium, _electron, type Page, type TestInfo } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type AppMode = 'serve' | 'electron';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const artifactsDir = join(root, 'e2e', 'artifacts');
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
+    (p): p is string => typeof p === 'string' && p.length > 0,
+  );
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error('Chromium not found: install Debian\'s chromium (apt-get install chromium) or set CHROMIUM_PATH.');
+  return found;
+}
+
+/** Path of the Electron binary if it is installed, without triggering its lazy download. */
+export function installedElectronBinary(): string | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const dir = dirname(require.resolve('electron/package.json'));
+    const pathFile = join(dir, 'path.txt');
+    if (!existsSync(pathFile)) return undefined;
+    const binary = join(dir, 'dist', readFileSync(pathFile, 'utf8'));
+    return existsSync(binary) ? binary : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function startServe(): Promise<{ url: string; child: ChildProcess }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'dist/electron/serve.js'), '--port', '0'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /ISEG_SERVE_URL=(\S+)/.exec(output);
+      if (match?.[1]) resolve({ url: match[1], child });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    child.once('exit', (code) => reject(new Error(`serve mode exited early (code ${code ?? '?'}):\n${output}`)));
+  });
+}
+
+export interface AppFixture {
+  page: Page;
+  mode: AppMode;
+  /** Pid of the serve-mode server (undefined under Electron). */
+  serverPid?: number;
+}
+
+export const test = base.extend<{ app: AppFixture }, { appMode: AppMode }>({
+  appMode: ['serve', { option: true, scope: 'worker' }],
+  app: async ({ appMode }, use, testInfo) => {
+    if (appMode === 'electron') {
+      const binary = installedElectronBinary();
+      testInfo.skip(!binary, 'Electron binary not installed here (offline); the serve-chromium project runs the same journey.');
+      const electronApp = await _electron.launch({ executablePath: binary, args: ['--no-sandbox', root], cwd: root });
+      const page = await electronApp.firstWindow();
+      await use({ page, mode: 'electron' });
+      await electronApp.close();
+      return;
+    }
+    const { url, child } = await startServe();
+    const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+    await page.goto(url);
+    await use({ page, mode: 'serve', serverPid: child.pid });
+    await browser.close();
+    child.kill('SIGTERM');
+  },
+});
+
+export { expect } from '@playwright/test';
+
+/** Saves a screenshot as a test artefact (e2e/artifacts/<project>/<name>.png) and returns it. */
+export async function saveScreenshot(page: Page, testInfo: TestInfo, name: string, selector?: string): Promise<Buffer> {
+  const dir = join(artifactsDir, testInfo.project.name);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  const shot = selector ? await page.locator(selector).screenshot({ path }) : await page.screenshot({ path });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+  return shot;
+}

@@ -1,0 +1,124 @@
+/**
+ * The one typed contract for every call that crosses a process boundary (renderer ↔ main over
+ * Electron IPC, browser ↔ serve mode over WebSocket). Main validates every input with these
+ * schemas before a handler sees it: the renderer is untrusted.
+ */
+import { z } from 'zod';
+import { COMPONENT_TYPES } from './volume';
+
+const finite = z.number(); // zod 4 numbers reject NaN and ±Infinity by default
+const vec3 = z.tuple([finite, finite, finite]);
+const positiveInt = z.number().int().positive().max(1 << 16);
+
+export const volumeGeometrySchema = z.object({
+  size: z.tuple([positiveInt, positiveInt, positiveInt]),
+  spacing: z.tuple([finite.positive(), finite.positive(), finite.positive()]),
+  origin: vec3,
+  direction: z.tuple([finite, finite, finite, finite, finite, finite, finite, finite, finite]),
+});
+
+export const volumeMetaSchema = z.object({
+  /** Opaque id main uses to find the volume again; never a path. */
+  id: z.string().min(1).max(64),
+  name: z.string().max(512),
+  geometry: volumeGeometrySchema,
+  componentType: z.enum(COMPONENT_TYPES),
+  range: z.tuple([finite, finite]),
+  orientation: z.string().length(3),
+  source: z.enum(['sample', 'file']),
+});
+export type VolumeMeta = z.infer<typeof volumeMetaSchema>;
+
+const arrayBufferSchema = z.instanceof(ArrayBuffer);
+
+export const volumeMessageSchema = z.object({
+  meta: volumeMetaSchema,
+  /** Voxels in the meta's component type, i fastest; travels as binary, never as JSON numbers. */
+  voxels: arrayBufferSchema,
+});
+export type VolumeMessage = z.infer<typeof volumeMessageSchema>;
+
+export const workerStatusSchema = z.object({
+  state: z.enum(['starting', 'ready', 'restarting', 'failed', 'stopped']),
+  restarts: z.number().int().nonnegative(),
+  pid: z.number().int().positive().optional(),
+  lastError: z.string().optional(),
+});
+export type WorkerStatus = z.infer<typeof workerStatusSchema>;
+
+export const appInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  transport: z.enum(['electron', 'serve']),
+  platform: z.string(),
+  inference: workerStatusSchema,
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+const noArgs = z.object({}).strict();
+
+/** Every method: its input schema and its output schema. */
+export const methods = {
+  'app.getInfo': { input: noArgs, output: appInfoSchema },
+  'volume.openSample': { input: noArgs, output: volumeMessageSchema },
+  'volume.openInitial': { input: noArgs, output: volumeMessageSchema },
+  'inference.status': { input: noArgs, output: workerStatusSchema },
+  'inference.ping': {
+    input: z.object({ echo: arrayBufferSchema.refine((b) => b.byteLength <= 1 << 20, 'echo is limited to 1 MiB') }).strict(),
+    output: z.object({ echo: arrayBufferSchema, roundTripMs: finite }),
+  },
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+/** Events main pushes to the page. */
+export const events = {
+  'inference.status': workerStatusSchema,
+  'app.menu': z.object({ command: z.enum(['open', 'save', 'export', 'undo', 'redo']) }),
+} as const;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+}
+
+/** Electron IPC channels all carry this prefix; the preload refuses any other. */
+export const CHANNEL_PREFIX = 'iseg:';
+export const EVENT_CHANNEL = 'iseg:event';
+
+/** What the renderer programs against; implemented over IPC and over WebSocket. */
+export interface ServiceClient {
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** What the preload exposes to the page as `window.isegBridge` (nothing else crosses). */
+export interface PreloadBridge {
+  invoke(method: MethodName, input: unknown): Promise<CallResult>;
+  onEvent(listener: (name: EventName, payload: unknown) => void): () => void;
+}
+
+export type CallResult = { ok: true; output: unknown } | { ok: false; error: { code: string; message: string } };
+
+/** A call that failed on the other side, with its stable code. */
+export class CallError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CallError';
+  }
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { dispatch, type ServiceHandlers } from './dispatch';
+import { ServiceError } from './errors';
+
+function handlers(overrides: Partial<ServiceHandlers> = {}): ServiceHandlers {
+  const notUsed = (): Promise<never> => Promise.reject(new Error('not used'));
+  return {
+    'app.getInfo': () =>
+      Promise.resolve({ name: 'x', version: '1', transport: 'serve', platform: 'p', inference: { state: 'ready', restarts: 0 } }),
+    'volume.openSample': notUsed,
+    'volume.openInitial': notUsed,
+    'inference.status': () => Promise.resolve({ state: 'ready', restarts: 0 }),
+    'inference.ping': ({ echo }) => Promise.resolve({ echo, roundTripMs: 1 }),
+    ...overrides,
+  };
+}
+
+describe('dispatch', () => {
+  it('routes a valid call', async () => {
+    const result = await dispatch(handlers(), 'inference.status', {});
+    expect(result).toEqual({ ok: true, output: { state: 'ready', restarts: 0 } });
+  });
+
+  it('refuses unknown methods, including prototype names', async () => {
+    for (const method of ['nope', '__proto__', 'constructor', 'toString', 42, null]) {
+      const result = await dispatch(handlers(), method, {});
+      expect(result).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
+    }
+  });
+
+  it('refuses malformed inputs with a clear message and never calls the handler', async () => {
+    let called = false;
+    const h = handlers({
+      'inference.ping': ({ echo }) => {
+        called = true;
+        return Promise.resolve({ echo, roundTripMs: 0 });
+      },
+    });
+    const cases: unknown[] = [undefined, null, 'x', { echo: [1, 2, 3] }, { echo: new ArrayBuffer(2 << 20) }, { echo: new ArrayBuffer(1), extra: 1 }];
+    for (const input of cases) {
+      const result = await dispatch(h, 'inference.ping', input);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code).toBe('bad-request');
+        expect(result.error.message).toMatch(/^Invalid input for inference\.ping/);
+      }
+    }
+    expect(called).toBe(false);
+  });
+
+  it('passes service errors through and hides internal ones', async () => {
+    const logged: string[] = [];
+    const h = handlers({
+      'volume.openSample': () => Promise.reject(new ServiceError('not-found', 'The sample is missing.')),
+      'volume.openInitial': () => Promise.reject(new Error('secret /home/path details')),
+    });
+    expect(await dispatch(h, 'volume.openSample', {})).toEqual({
+      ok: false,
+      error: { code: 'not-found', message: 'The sample is missing.' },
+    });
+    const internal = await dispatch(h, 'volume.openInitial', {}, { onInternalError: (m) => logged.push(m) });
+    expect(internal).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(JSON.stringify(internal)).not.toContain('secret');
+    expect(logged).toEqual(['volume.openInitial']);
+  });
+});

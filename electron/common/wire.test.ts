@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { decodeFrame, encodeFrame, WireFormatError } from './wire';
+
+describe('wire frames', () => {
+  it('round-trips JSON with binary buffers as bytes, not numbers', () => {
+    const voxels = new Int16Array([1, -2, 300, -32768]);
+    const mask = new Uint8Array([0, 1, 1]);
+    const frame = encodeFrame({ kind: 'request', id: 7, input: { voxels: voxels.buffer, mask, nested: [{ n: 1 }] } });
+    // The header holds references only: the voxel values never appear as JSON text.
+    const headerText = new TextDecoder().decode(new Uint8Array(frame, 8, new DataView(frame).getUint32(4, true)));
+    expect(headerText).not.toContain('300');
+    const decoded = decodeFrame(frame) as { input: { voxels: ArrayBuffer; mask: ArrayBuffer; nested: unknown } };
+    expect(Array.from(new Int16Array(decoded.input.voxels))).toEqual([1, -2, 300, -32768]);
+    expect(Array.from(new Uint8Array(decoded.input.mask))).toEqual([0, 1, 1]);
+    expect(decoded.input.nested).toEqual([{ n: 1 }]);
+  });
+
+  it('rejects frames that lie about their lengths', () => {
+    const frame = encodeFrame({ data: new Uint8Array(16).buffer });
+    const view = new DataView(frame);
+    const headerLength = view.getUint32(4, true);
+    const tampered = frame.slice(0);
+    new DataView(tampered).setUint32(12 + headerLength, 1 << 30, true);
+    expect(() => decodeFrame(tampered)).toThrow(WireFormatError);
+    const badHeader = frame.slice(0);
+    new DataView(badHeader).setUint32(4, 1 << 30, true);
+    expect(() => decodeFrame(badHeader)).toThrow(WireFormatError);
+  });
+
+  it('rejects garbage, truncated frames and dangling buffer references', () => {
+    expect(() => decodeFrame(new ArrayBuffer(3))).toThrow(WireFormatError);
+    expect(() => decodeFrame(new TextEncoder().encode('hello world, not a frame').buffer)).toThrow(WireFormatError);
+    const frame = encodeFrame({ a: new Uint8Array(100) });
+    expect(() => decodeFrame(frame.slice(0, frame.byteLength - 50))).toThrow(WireFormatError);
+    const dangling = encodeFrame({ a: { $bin: 5 } });
+    expect(() => decodeFrame(dangling)).toThrow(WireFormatError);
+  });
+
+  it('drops __proto__ keys instead of polluting prototypes', () => {
+    const header = '{"__proto__":{"polluted":true},"ok":1}';
+    const bytes = new TextEncoder().encode(header);
+    const frame = new ArrayBuffer(16 + bytes.length + 8);
+    const view = new DataView(frame);
+    view.setUint32(0, 0x31475349, true);
+    view.setUint32(4, bytes.length, true);
+    new Uint8Array(frame).set(bytes, 8);
+    view.setUint32(8 + bytes.length, 0, true);
+    const decoded = decodeFrame(frame) as Record<string, unknown>;
+    expect(decoded.ok).toBe(1);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * Binary framing for the WebSocket transport. A message is a JSON header in which every
+ * ArrayBuffer or typed array is replaced by a reference {"$bin": n}, followed by the raw buffers,
+ * so voxels and masks never travel as JSON number arrays.
+ *
+ * Frame: "ISG1" | u32 header bytes | header UTF-8 | u32 buffer count | (u32 byte length)* | padding
+ * to 8 | buffers, each padded to 8 bytes. Little-endian. The decoder trusts nothing: every length is
+ * checked against the frame before it is used.
+ */
+
+const MAGIC = 0x31475349; // "ISG1" read as little-endian u32
+const MAX_HEADER_BYTES = 4 << 20;
+const MAX_BUFFERS = 64;
+
+export class WireFormatError extends Error {
+  override name = 'WireFormatError';
+}
+
+interface BinaryRef {
+  $bin: number;
+}
+
+function isBinaryRef(value: unknown): value is BinaryRef {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.keys(value).length === 1 &&
+    typeof (value as { $bin?: unknown }).$bin === 'number'
+  );
+}
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/** Encodes a JSON-like value that may contain ArrayBuffers (typed arrays are sent as their bytes). */
+export function encodeFrame(value: unknown): ArrayBuffer {
+  const buffers: Uint8Array[] = [];
+  const header = JSON.stringify(value, (_key, v: unknown) => {
+    if (v instanceof ArrayBuffer) {
+      buffers.push(new Uint8Array(v));
+      return { $bin: buffers.length - 1 };
+    }
+    if (ArrayBuffer.isView(v)) {
+      buffers.push(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+      return { $bin: buffers.length - 1 };
+    }
+    return v;
+  });
+  const headerBytes = new TextEncoder().encode(header);
+  const tableEnd = align8(12 + headerBytes.length + 4 * buffers.length);
+  let total = tableEnd;
+  for (const b of buffers) total += align8(b.byteLength);
+  const out = new ArrayBuffer(total);
+  const view = new DataView(out);
+  const bytes = new Uint8Array(out);
+  view.setUint32(0, MAGIC, true);
+  view.setUint32(4, headerBytes.length, true);
+  bytes.set(headerBytes, 8);
+  view.setUint32(8 + headerBytes.length, buffers.length, true);
+  let offset = tableEnd;
+  buffers.forEach((b, n) => {
+    view.setUint32(12 + headerBytes.length + 4 * n, b.byteLength, true);
+    bytes.set(b, offset);
+    offset += align8(b.byteLength);
+  });
+  return out;
+}
+
+/** Decodes a frame; every buffer comes back as its own ArrayBuffer (copied, so it can be transferred). */
+export function decodeFrame(frame: ArrayBuffer): unknown {
+  const view = new DataView(frame);
+  if (frame.byteLength < 12 || view.getUint32(0, true) !== MAGIC) throw new WireFormatError('not an iSeg frame');
+  const headerLength = view.getUint32(4, true);
+  if (headerLength > MAX_HEADER_BYTES || 12 + headerLength > frame.byteLength) {
+    throw new WireFormatError('frame header length is out of bounds');
+  }
+  const count = view.getUint32(8 + headerLength, true);
+  if (count > MAX_BUFFERS) throw new WireFormatError('too many buffers in frame');
+  const tableEnd = align8(12 + headerLength + 4 * count);
+  if (tableEnd > frame.byteLength) throw new WireFormatError('frame buffer table is out of bounds');
+  const buffers: ArrayBuffer[] = [];
+  let offset = tableEnd;
+  for (let n = 0; n < count; n++) {
+    const length = view.getUint32(12 + headerLength + 4 * n, true);
+    if (offset + length > frame.byteLength) throw new WireFormatError('frame buffer is out of bounds');
+    buffers.push(frame.slice(offset, offset + length));
+    offset += align8(length);
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(frame, 8, headerLength)));
+  } catch {
+    throw new WireFormatError('frame header is not valid JSON');
+  }
+  return revive(header, buffers);
+}
+
+function revive(value: unknown, buffers: readonly ArrayBuffer[]): unknown {
+  if (Array.isArray(value)) return value.map((v) => revive(v, buffers));
+  if (typeof value !== 'object' || value === null) return value;
+  if (isBinaryRef(value)) {
+    const buffer = buffers[value.$bin];
+    if (buffer === undefined) throw new WireFormatError('frame refers to a missing buffer');
+    return buffer;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (key === '__proto__') continue;
+    out[key] = revive(v, buffers);
+  }
+  return out;
+}
+
+/** Messages on the socket. */
+export type WireMessage =
+  | { kind: 'request'; id: number; method: string; input: unknown }
+  | { kind: 'response'; id: number; ok: true; output: unknown }
+  | { kind: 'response'; id: number; ok: false; error: { code: string; message: string } }
+  | { kind: 'event'; name: string; payload: unknown };

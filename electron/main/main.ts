@@ -1,0 +1,111 @@
+/**
+ * The Electron main process: one locked-down window, the app:// protocol for the renderer, the
+ * services over IPC, and the inference worker in a utilityProcess.
+ */
+import { app, BrowserWindow, Menu, net, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { appPaths } from '../node/app-root';
+import { InferenceHost } from '../node/inference-host';
+import { createServiceHandlers } from '../node/services';
+import { loadSample } from '../node/sample';
+import { registerIpcHandlers, sendEvent } from './ipc';
+import { menuTemplate, type MenuSpec } from './menu-template';
+import { APP_ENTRY_URL, APP_SCHEME, CONTENT_SECURITY_POLICY, appUrlToFile, hardenedWebPreferences } from './security';
+import { utilityWorkerLauncher } from './utility-launcher';
+
+const paths = appPaths(import.meta.url);
+const log = (message: string): void => {
+  console.error(`[iseg] ${message}`);
+};
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  void app.whenReady().then(start);
+}
+
+let mainWindow: BrowserWindow | undefined;
+
+app.on('second-instance', () => {
+  if (mainWindow?.isMinimized()) mainWindow.restore();
+  mainWindow?.focus();
+});
+
+function buildMenu(specs: MenuSpec[], window: () => BrowserWindow | undefined): Menu {
+  const template: MenuItemConstructorOptions[] = specs.map((spec) => ({
+    label: spec.label,
+    submenu: spec.items.map((item): MenuItemConstructorOptions => {
+      if (item.type === 'separator') return { type: 'separator' };
+      if (item.role) return { role: item.role, label: item.label, accelerator: item.accelerator };
+      const command = item.command;
+      return {
+        label: item.label,
+        accelerator: item.accelerator,
+        click: () => {
+          const contents = window()?.webContents;
+          if (contents && command) sendEvent(contents, 'app.menu', { command });
+        },
+      };
+    }),
+  }));
+  return Menu.buildFromTemplate(template);
+}
+
+async function start(): Promise<void> {
+  protocol.handle(APP_SCHEME, (request) => {
+    const file = appUrlToFile(paths.rendererDir, request.url);
+    if (!file) return new Response('Not found', { status: 404 });
+    return net.fetch(pathToFileURL(file).toString()).then((response) => {
+      const headers = new Headers(response.headers);
+      headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+      headers.set('X-Content-Type-Options', 'nosniff');
+      return new Response(response.body, { status: response.status, headers });
+    });
+  });
+  // No permission (camera, notifications, …) is ever granted to the page.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => {
+    callback(false);
+  });
+
+  const inference = new InferenceHost(utilityWorkerLauncher(paths.workerEntry), { log });
+  inference.start();
+  const handlers = createServiceHandlers({ transport: 'electron', version: paths.version, inference, loadSample });
+  registerIpcHandlers(handlers, log);
+  inference.onStatus((status) => {
+    if (mainWindow) sendEvent(mainWindow.webContents, 'inference.status', status);
+  });
+
+  Menu.setApplicationMenu(buildMenu(menuTemplate(process.platform === 'darwin'), () => mainWindow));
+
+  mainWindow = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'iSeg Studio',
+    show: false,
+    webPreferences: hardenedWebPreferences(join(paths.root, 'dist', 'electron', 'preload.cjs')),
+  });
+  const contents = mainWindow.webContents;
+  contents.on('will-navigate', (event) => {
+    event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => {
+    event.preventDefault();
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    // Links to documentation open in the user's browser; nothing opens inside the app.
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('closed', () => {
+    mainWindow = undefined;
+  });
+  await mainWindow.loadURL(APP_ENTRY_URL);
+
+  app.on('window-all-closed', () => {
+    inference.stop();
+    app.quit();
+  });
+}

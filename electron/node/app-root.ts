@@ -1,0 +1,24 @@
+/** Locates the application's files relative to the built entry points in dist/electron/. */
+import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export interface AppPaths {
+  root: string;
+  rendererDir: string;
+  workerEntry: string;
+  resourcesDir: string;
+  version: string;
+}
+
+export function appPaths(entryUrl: string): AppPaths {
+  const root = join(dirname(fileURLToPath(entryUrl)), '..', '..');
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: unknown };
+  return {
+    root,
+    rendererDir: join(root, 'dist', 'renderer'),
+    workerEntry: join(root, 'dist', 'electron', 'inference-worker.js'),
+    resourcesDir: join(root, 'resources'),
+    version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * Owns the inference worker process: starts it, correlates requests with replies, and restarts it
+ * after a crash (with back-off, giving up after too many crashes in a short window) so that a
+ * native failure in ONNX Runtime costs the user one request, never the app.
+ */
+import { workerReplySchema, type WorkerOpName, type WorkerOps } from '../common/inference-protocol';
+import type { WorkerStatus } from '../common/contract';
+import { ServiceError } from '../common/errors';
+import type { WorkerLauncher, WorkerProcess } from './worker-process';
+
+export interface InferenceHostOptions {
+  /** Crashes allowed within `crashWindowMs` before the host gives up. */
+  maxCrashes?: number;
+  crashWindowMs?: number;
+  /** First restart delay; doubles with each crash in the window. */
+  restartDelayMs?: number;
+  requestTimeoutMs?: number;
+  log?: (message: string) => void;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class InferenceHost {
+  private worker: WorkerProcess | undefined;
+  private generation = 0;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly crashTimes: number[] = [];
+  private readonly listeners = new Set<(status: WorkerStatus) => void>();
+  private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  private currentStatus: WorkerStatus = { state: 'stopped', restarts: 0 };
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly options: Required<InferenceHostOptions>;
+
+  constructor(
+    private readonly launch: WorkerLauncher,
+    options: InferenceHostOptions = {},
+  ) {
+    this.options = {
+      maxCrashes: options.maxCrashes ?? 5,
+      crashWindowMs: options.crashWindowMs ?? 60_000,
+      restartDelayMs: options.restartDelayMs ?? 200,
+      requestTimeoutMs: options.requestTimeoutMs ?? 120_000,
+      log: options.log ?? ((m) => console.error(m)),
+    };
+  }
+
+  get status(): WorkerStatus {
+    return this.currentStatus;
+  }
+
+  onStatus(listener: (status: WorkerStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  start(): void {
+    if (this.worker) return;
+    this.spawn('starting');
+  }
+
+  /** Resolves when the worker has said it is ready; rejects if the host has given up. */
+  whenReady(): Promise<void> {
+    if (this.currentStatus.state === 'ready') return Promise.resolve();
+    if (this.currentStatus.state === 'failed' || this.currentStatus.state === 'stopped') {
+      return Promise.reject(new ServiceError('worker-unavailable', 'The inference worker is not running.'));
+    }
+    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
+  }
+
+  async request<K extends WorkerOpName>(op: K, payload: WorkerOps[K]['payload']): Promise<WorkerOps[K]['result']> {
+    await this.whenReady();
+    const worker = this.worker;
+    if (!worker) throw new ServiceError('worker-unavailable', 'The inference worker is not running.');
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new ServiceError('worker-unavailable', `The inference worker did not answer "${op}" in time.`));
+      }, this.options.requestTimeoutMs);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      worker.postMessage({ id, op, payload });
+    });
+  }
+
+  stop(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.generation++;
+    const worker = this.worker;
+    this.worker = undefined;
+    worker?.kill();
+    this.failPending(new ServiceError('worker-unavailable', 'The inference worker was stopped.'));
+    this.setStatus({ state: 'stopped', restarts: this.currentStatus.restarts });
+    this.settleReadyWaiters(new ServiceError('worker-unavailable', 'The inference worker was stopped.'));
+  }
+
+  private spawn(state: 'starting' | 'restarting'): void {
+    const generation = ++this.generation;
+    this.setStatus({ state, restarts: this.currentStatus.restarts, lastError: this.currentStatus.lastError });
+    let worker: WorkerProcess;
+    try {
+      worker = this.launch();
+    } catch (error) {
+      this.handleExit(generation, `could not start: ${String(error)}`);
+      return;
+    }
+    this.worker = worker;
+    worker.onMessage((message) => {
+      if (generation === this.generation) this.handleMessage(message);
+    });
+    worker.onExit((code, signal) => {
+      if (generation === this.generation) this.handleExit(generation, `exited with ${signal ?? `code ${code ?? '?'}`}`);
+    });
+  }
+
+  private handleMessage(message: unknown): void {
+    const parsed = workerReplySchema.safeParse(message);
+    if (!parsed.success) {
+      this.options.log('Inference worker sent a malformed message; ignored.');
+      return;
+    }
+    const reply = parsed.data;
+    if (reply.type === 'ready') {
+      this.setStatus({ state: 'ready', restarts: this.currentStatus.restarts, pid: reply.pid, lastError: this.currentStatus.lastError });
+      this.settleReadyWaiters();
+      return;
+    }
+    const pending = this.pending.get(reply.id);
+    if (!pending) return;
+    this.pending.delete(reply.id);
+    clearTimeout(pending.timer);
+    if (reply.type === 'result') pending.resolve(reply.payload);
+    else pending.reject(new ServiceError('internal', reply.message));
+  }
+
+  private handleExit(generation: number, reason: string): void {
+    if (generation !== this.generation) return;
+    this.worker = undefined;
+    const lastError = `Inference worker ${reason}`;
+    this.options.log(`${lastError}.`);
+    this.failPending(new ServiceError('worker-crashed', 'The inference worker stopped unexpectedly; it is being restarted.'));
+    const now = Date.now();
+    this.crashTimes.push(now);
+    while (this.crashTimes.length > 0 && now - (this.crashTimes[0] ?? now) > this.options.crashWindowMs) this.crashTimes.shift();
+    if (this.crashTimes.length > this.options.maxCrashes) {
+      this.setStatus({ state: 'failed', restarts: this.currentStatus.restarts, lastError });
+      this.settleReadyWaiters(new ServiceError('worker-unavailable', 'The inference worker keeps crashing; it was not restarted.'));
+      return;
+    }
+    const delay = this.options.restartDelayMs * 2 ** (this.crashTimes.length - 1);
+    this.setStatus({ state: 'restarting', restarts: this.currentStatus.restarts + 1, lastError });
+    this.restartTimer = setTimeout(() => {
+      this.spawn('restarting');
+    }, delay);
+  }
+
+  private failPending(error: Error): void {
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+      this.pending.delete(id);
+    }
+  }
+
+  private settleReadyWaiters(error?: Error): void {
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const waiter of waiters) {
+      if (error) waiter.reject(error);
+      else waiter.resolve();
+    }
+  }
+
+  private setStatus(status: WorkerStatus): void {
+    const clean: WorkerStatus = { state: status.state, restarts: status.restarts };
+    if (status.pid !== undefined && status.state === 'ready') clean.pid = status.pid;
+    if (status.lastError !== undefined) clean.lastError = status.lastError;
+    this.currentStatus = clean;
+    for (const listener of this.listeners) listener(clean);
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * The only bridge between the sandboxed page and the main process. It exposes two functions,
+ * refuses any method not in the contract, and never hands the page `ipcRenderer` itself.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { CHANNEL_PREFIX, EVENT_CHANNEL, isMethodName, type CallResult, type PreloadBridge } from '../common/contract';
+
+const bridge: PreloadBridge = {
+  invoke: (method, input) => {
+    if (!isMethodName(method)) {
+      return Promise.resolve<CallResult>({ ok: false, error: { code: 'unknown-method', message: 'Unknown method.' } });
+    }
+    return ipcRenderer.invoke(`${CHANNEL_PREFIX}${method}`, input) as Promise<CallResult>;
+  },
+  onEvent: (listener) => {
+    const wrapped = (_event: IpcRendererEvent, name: unknown, payload: unknown): void => {
+      if (typeof name === 'string') listener(name as Parameters<typeof listener>[0], payload);
+    };
+    ipcRenderer.on(EVENT_CHANNEL, wrapped);
+    return () => {
+      ipcRenderer.removeListener(EVENT_CHANNEL, wrapped);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('isegBridge', bridge);

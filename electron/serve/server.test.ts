@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import type { WorkerStatus } from '../common/contract';
+import { decodeFrame, encodeFrame, type WireMessage } from '../common/wire';
+import { InferenceHost } from '../node/inference-host';
+import { createServiceHandlers } from '../node/services';
+import { loadSample } from '../node/sample';
+import { nodeWorkerLauncher } from '../node/worker-process';
+import { buildWorkerForTests } from '../node/testing/build-worker';
+import { startServeServer, tokenMatches, type ServeHandle } from './server';
+
+let server: ServeHandle;
+let inference: InferenceHost;
+
+beforeAll(async () => {
+  const staticDir = mkdtempSync(join(tmpdir(), 'iseg-static-'));
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>iSeg</title>');
+  inference = new InferenceHost(nodeWorkerLauncher(await buildWorkerForTests()), { log: () => undefined, restartDelayMs: 20 });
+  inference.start();
+  const handlers = createServiceHandlers({ transport: 'serve', version: 'test', inference, loadSample });
+  server = await startServeServer({ handlers, staticDir, log: () => undefined });
+  inference.onStatus((status) => {
+    server.broadcast('inference.status', status);
+  });
+});
+
+afterAll(async () => {
+  inference.stop();
+  await server.close();
+});
+
+/** A socket client for tests: sends frames, collects decoded messages. */
+async function connect(url: string, headers: Record<string, string> = {}): Promise<{
+  ws: WebSocket;
+  call: (id: number, method: unknown, input: unknown) => Promise<Extract<WireMessage, { kind: 'response' }>>;
+  sendRaw: (data: Buffer | string) => Promise<Extract<WireMessage, { kind: 'response' }>>;
+  events: Extract<WireMessage, { kind: 'event' }>[];
+}> {
+  const ws = new WebSocket(url, { headers });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const waiting: ((m: WireMessage) => void)[] = [];
+  const events: Extract<WireMessage, { kind: 'event' }>[] = [];
+  ws.on('message', (data: Buffer) => {
+    const message = decodeFrame(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer) as WireMessage;
+    if (message.kind === 'event') events.push(message);
+    else waiting.shift()?.(message);
+  });
+  const next = (): Promise<Extract<WireMessage, { kind: 'response' }>> =>
+    new Promise((resolve) => waiting.push((m) => resolve(m as Extract<WireMessage, { kind: 'response' }>)));
+  return {
+    ws,
+    events,
+    call: (id, method, input) => {
+      const reply = next();
+      ws.send(Buffer.from(encodeFrame({ kind: 'request', id, method, input })));
+      return reply;
+    },
+    sendRaw: (data) => {
+      const reply = next();
+      ws.send(data);
+      return reply;
+    },
+  };
+}
+
+function rpcUrl(token: string): string {
+  return `ws://127.0.0.1:${server.port}/rpc?token=${encodeURIComponent(token)}`;
+}
+
+function expectRefused(url: string, headers: Record<string, string> = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.once('open', () => reject(new Error('connection was accepted')));
+    ws.once('error', () => resolve());
+  });
+}
+
+describe('serve mode', () => {
+  it('binds to 127.0.0.1 and serves the renderer with a CSP', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
+    const response = await fetch(`http://127.0.0.1:${server.port}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect((await fetch(`http://127.0.0.1:${server.port}/..%2f..%2fetc%2fpasswd`)).status).toBe(404);
+  });
+
+  it('refuses sockets without the token, with a wrong token, or from another origin', async () => {
+    await expectRefused(`ws://127.0.0.1:${server.port}/rpc`);
+    await expectRefused(rpcUrl('wrong-token'));
+    await expectRefused(rpcUrl(`${server.token}x`));
+    await expectRefused(rpcUrl(server.token), { Origin: 'https://evil.example' });
+    expect(tokenMatches('abc', 'abc')).toBe(true);
+    expect(tokenMatches('abc', 'abd')).toBe(false);
+    expect(tokenMatches('abc', null)).toBe(false);
+  });
+
+  it('answers a good call with the sample volume as binary voxels', async () => {
+    const client = await connect(rpcUrl(server.token));
+    const reply = await client.call(1, 'volume.openSample', {});
+    expect(reply.ok).toBe(true);
+    if (!reply.ok) return;
+    const output = reply.output as { meta: { geometry: { size: number[] }; componentType: string }; voxels: ArrayBuffer };
+    const [nx = 0, ny = 0, nz = 0] = output.meta.geometry.size;
+    expect(output.voxels.byteLength).toBe(nx * ny * nz * 2);
+    expect(output.meta.componentType).toBe('int16');
+    client.ws.close();
+  });
+
+  it('refuses hostile payloads and keeps serving on the same socket', async () => {
+    const client = await connect(rpcUrl(server.token));
+    expect(await client.sendRaw('{"kind":"request","id":1,"method":"app.getInfo","input":{}}')).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await client.sendRaw(Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]))).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await client.call(2, 'fs.readFile', { path: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
+    expect(await client.call(3, '__proto__', {})).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
+    expect(await client.call(4, 'inference.ping', { echo: 'not a buffer' })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await client.call(5, 'volume.openSample', { path: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    const good = await client.call(6, 'inference.ping', { echo: new Uint8Array([9, 8, 7]).buffer });
+    expect(good.ok).toBe(true);
+    if (good.ok) expect(Array.from(new Uint8Array((good.output as { echo: ArrayBuffer }).echo))).toEqual([9, 8, 7]);
+    client.ws.close();
+  });
+
+  it('keeps working when the inference worker is killed, and reports it coming back', async () => {
+    const client = await connect(rpcUrl(server.token));
+    const info = await client.call(1, 'app.getInfo', {});
+    const pid = info.ok ? (info.output as { inference: WorkerStatus }).inference.pid : undefined;
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid ?? 0, 'SIGKILL');
+    while (!client.events.some((e) => (e.payload as WorkerStatus).state === 'ready')) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const states = client.events.map((e) => (e.payload as WorkerStatus).state);
+    expect(states).toContain('restarting');
+    const after = await client.call(2, 'inference.ping', { echo: new ArrayBuffer(8) });
+    expect(after.ok).toBe(true);
+    const status = await client.call(3, 'inference.status', {});
+    expect(status).toMatchObject({ ok: true, output: { state: 'ready', restarts: 1 } });
+    client.ws.close();
+  });
+});

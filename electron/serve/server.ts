@@ -1,0 +1,155 @@
+/**
+ * Serve mode: the renderer bundle over HTTP and the services over a WebSocket, on 127.0.0.1 only.
+ * Every socket must present the per-run token (compared in constant time) and come from our own
+ * origin; every frame is decoded defensively and every input validated by `dispatch`.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import { dispatch, type ServiceHandlers } from '../common/dispatch';
+import type { EventName, EventPayload } from '../common/contract';
+import { decodeFrame, encodeFrame, type WireMessage } from '../common/wire';
+import { contentTypeOf, resolveStaticPath } from '../node/static-files';
+
+export interface ServeOptions {
+  handlers: ServiceHandlers;
+  staticDir: string;
+  port?: number;
+  token?: string;
+  log?: (message: string) => void;
+}
+
+export interface ServeHandle {
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  broadcast<E extends EventName>(name: E, payload: EventPayload<E>): void;
+  close(): Promise<void>;
+}
+
+/** Big enough for a label volume of 512×512×300 uint16; anything larger is refused by ws. */
+const MAX_FRAME_BYTES = 256 << 20;
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:*; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+
+export function newToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export function tokenMatches(expected: string, given: string | null | undefined): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function toArrayBuffer(data: RawData): ArrayBuffer | undefined {
+  if (Array.isArray(data)) data = Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return data;
+  return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+}
+
+export async function startServeServer(options: ServeOptions): Promise<ServeHandle> {
+  const token = options.token ?? newToken();
+  const log = options.log ?? ((m: string) => console.log(m));
+  const sockets = new Set<WebSocket>();
+
+  const http: Server = createServer((request, response) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, SECURITY_HEADERS).end();
+      return;
+    }
+    const path = resolveStaticPath(options.staticDir, request.url ?? '/');
+    const type = path ? contentTypeOf(path) : undefined;
+    if (!path || !type) {
+      response.writeHead(404, SECURITY_HEADERS).end('Not found');
+      return;
+    }
+    readFile(path).then(
+      (body) => response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': type }).end(body),
+      () => response.writeHead(404, SECURITY_HEADERS).end('Not found'),
+    );
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  let origin = '';
+
+  http.on('upgrade', (request: IncomingMessage, socket, head) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const fromOwnPage = request.headers.origin === undefined || request.headers.origin === origin;
+    if (url.pathname !== '/rpc' || !tokenMatches(token, url.searchParams.get('token')) || !fromOwnPage) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      wss.emit('connection', ws, request);
+    });
+  });
+
+  const send = (ws: WebSocket, message: WireMessage): void => {
+    if (ws.readyState === ws.OPEN) ws.send(encodeFrame(message));
+  };
+
+  wss.on('connection', (ws: WebSocket) => {
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('error', () => sockets.delete(ws));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      void handleFrame(ws, isBinary ? toArrayBuffer(data) : undefined);
+    });
+  });
+
+  const handleFrame = async (ws: WebSocket, frame: ArrayBuffer | undefined): Promise<void> => {
+    let message: unknown;
+    try {
+      if (!frame) throw new Error('text frames are not accepted');
+      message = decodeFrame(frame);
+    } catch {
+      send(ws, { kind: 'response', id: -1, ok: false, error: { code: 'bad-request', message: 'Malformed frame.' } });
+      return;
+    }
+    const request = message as Partial<Extract<WireMessage, { kind: 'request' }>> | null;
+    const id = typeof request?.id === 'number' && Number.isSafeInteger(request.id) ? request.id : -1;
+    if (request?.kind !== 'request' || id < 0) {
+      send(ws, { kind: 'response', id, ok: false, error: { code: 'bad-request', message: 'Malformed request.' } });
+      return;
+    }
+    const result = await dispatch(options.handlers, request.method, request.input, {
+      onInternalError: (method, error) => {
+        log(`Internal error in ${method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      },
+    });
+    send(ws, result.ok ? { kind: 'response', id, ok: true, output: result.output } : { kind: 'response', id, ok: false, error: result.error });
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, '127.0.0.1', () => {
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
+
+  return {
+    url: `${origin}/?token=${token}`,
+    port,
+    token,
+    broadcast: (name, payload) => {
+      for (const ws of sockets) send(ws, { kind: 'event', name, payload });
+    },
+    close: async () => {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// Builds every runtime with esbuild: Node/Electron entries as ES modules with dependencies left
+// external, the sandboxed preload as one CommonJS file, and the renderer as one browser bundle.
+import { build } from 'esbuild';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quiet = process.argv.includes('--quiet');
+const started = Date.now();
+
+const nodeEntries = {
+  main: 'electron/main/main.ts',
+  serve: 'electron/serve/serve.ts',
+  cli: 'electron/cli/iseg.ts',
+  'inference-worker': 'electron/inference/worker.ts',
+};
+
+await Promise.all([
+  build({
+    absWorkingDir: root,
+    entryPoints: nodeEntries,
+    outdir: 'dist/electron',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  }),
+  // Sandboxed preloads cannot be ES modules and may require only 'electron'.
+  build({
+    absWorkingDir: root,
+    entryPoints: { preload: 'electron/preload/preload.ts' },
+    outfile: 'dist/electron/preload.cjs',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['electron'],
+    logLevel: 'warning',
+  }),
+  build({
+    absWorkingDir: root,
+    entryPoints: { app: 'renderer/src/main.ts' },
+    outdir: 'dist/renderer',
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'chrome120',
+    sourcemap: true,
+    minify: true,
+    loader: { '.glsl': 'text' },
+    logLevel: 'warning',
+  }),
+]);
+await mkdir(join(root, 'dist/renderer'), { recursive: true });
+await copyFile(join(root, 'renderer/index.html'), join(root, 'dist/renderer/index.html'));
+await copyFile(join(root, 'renderer/styles.css'), join(root, 'dist/renderer/styles.css'));
+if (!quiet) console.log(`Built dist/ in ${Date.now() - started} ms.`);

@@ -1,0 +1,40 @@
+// `npm start`: runs the Electron app. Electron's binary is fetched lazily on first start; where
+// it cannot be had (offline), say so in one paragraph and run serve mode instead of failing.
+import { spawn, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const noFallback = args.includes('--no-fallback');
+const appArgs = args.filter((a) => a !== '--no-fallback');
+
+function electronBinary() {
+  // require('electron') downloads the binary when it is missing; give it a bounded time.
+  const probe = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 180_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return probe.status === 0 && probe.stdout ? probe.stdout : undefined;
+}
+
+const binary = electronBinary();
+if (!binary) {
+  console.error(
+    [
+      'iSeg Studio: the Electron binary is not installed and could not be downloaded (this machine is',
+      'probably offline). The same app runs in a browser: starting serve mode now (npm run serve).',
+      'To get the desktop window, run `npx install-electron` once with internet access, then npm start.',
+      '',
+    ].join('\n'),
+  );
+  if (noFallback) process.exit(1);
+  const serve = spawn(process.execPath, [join(root, 'dist/electron/serve.js'), ...appArgs], { stdio: 'inherit' });
+  serve.on('exit', (code) => process.exit(code ?? 1));
+} else {
+  const sandboxArgs = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+  const child = spawn(binary, [...sandboxArgs, root, ...appArgs], { stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 1));
+}
