@@ -1,6 +1,7 @@
 // Builds every runtime with esbuild: Node/Electron entries as ES modules with dependencies left
 // external, the sandboxed preload as one CommonJS file, and the renderer as one browser bundle.
 import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,12 @@ const nodeEntries = {
   cli: 'electron/cli/iseg.ts',
   'inference-worker': 'electron/inference/worker.ts',
 };
+for (const [name, entry] of Object.entries(nodeEntries)) {
+  if (!existsSync(join(root, entry))) {
+    console.warn(`build: WARNING entry point ${entry} is missing; dist/electron/${name}.js is not built.`);
+    delete nodeEntries[name];
+  }
+}
 
 await Promise.all([
   build({
