@@ -57,11 +57,33 @@ export type AppInfo = z.infer<typeof appInfoSchema>;
 
 const noArgs = z.object({}).strict();
 
+/** A path the page names; main checks it against the session's file-access policy. */
+const pathSchema = z.string().min(1).max(4096);
+
+export const fileEntrySchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  kind: z.enum(['folder', 'image']),
+  size: z.number().nonnegative(),
+});
+export type FileEntry = z.infer<typeof fileEntrySchema>;
+
 /** Every method: its input schema and its output schema. */
 export const methods = {
   'app.getInfo': { input: noArgs, output: appInfoSchema },
   'volume.openSample': { input: noArgs, output: volumeMessageSchema },
   'volume.openInitial': { input: noArgs, output: volumeMessageSchema },
+  'volume.openFile': { input: z.object({ path: pathSchema }).strict(), output: volumeMessageSchema },
+  /** Native file dialog (desktop only); the chosen path is granted to the page. */
+  'dialog.chooseImage': {
+    input: z.object({ folder: z.boolean().default(false) }).strict(),
+    output: z.object({ path: z.string().optional() }),
+  },
+  /** Folders and images under the roots this session may open (serve mode's file browser). */
+  'files.list': {
+    input: z.object({ folder: pathSchema.optional() }).strict(),
+    output: z.object({ folder: z.string(), parent: z.string().optional(), entries: z.array(fileEntrySchema), roots: z.array(z.string()) }),
+  },
   'inference.status': { input: noArgs, output: workerStatusSchema },
   'inference.ping': {
     input: z.object({ echo: arrayBufferSchema.refine((b) => b.byteLength <= 1 << 20, 'echo is limited to 1 MiB') }).strict(),
@@ -71,7 +93,10 @@ export const methods = {
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
+/** What a caller passes (defaults may be left out). */
 export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+/** What a handler receives, after validation has applied the defaults. */
+export type MethodArgs<M extends MethodName> = z.output<Methods[M]['input']>;
 export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
 
 export const METHOD_NAMES = Object.keys(methods) as MethodName[];

@@ -2,11 +2,11 @@
  * Validates and routes one call from an untrusted caller. Both transports (Electron IPC and the
  * serve-mode WebSocket) go through here, so a payload is checked the same way whichever way it came.
  */
-import { isMethodName, methods, type MethodInput, type MethodName, type MethodOutput } from './contract';
+import { isMethodName, methods, type MethodArgs, type MethodName, type MethodOutput } from './contract';
 import { ServiceError, toWireError, type WireError } from './errors';
 
 export type ServiceHandlers = {
-  [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>>;
+  [M in MethodName]: (input: MethodArgs<M>) => Promise<MethodOutput<M>>;
 };
 
 export type DispatchResult = { ok: true; output: unknown } | { ok: false; error: WireError };

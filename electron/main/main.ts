@@ -2,13 +2,13 @@
  * The Electron main process: one locked-down window, the app:// protocol for the renderer, the
  * services over IPC, and the inference worker in a utilityProcess.
  */
-import { app, BrowserWindow, Menu, net, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, Menu, net, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { appPaths } from '../node/app-root';
-import { InferenceHost } from '../node/inference-host';
-import { createServiceHandlers } from '../node/services';
-import { loadSample } from '../node/sample';
+import { createAppServices } from '../node/app-services';
+import { VOLUME_FORMATS } from '../node/io/formats';
 import { registerIpcHandlers, sendEvent } from './ipc';
 import { menuTemplate, type MenuSpec } from './menu-template';
 import { APP_ENTRY_URL, APP_SCHEME, CONTENT_SECURITY_POLICY, appUrlToFile, hardenedWebPreferences } from './security';
@@ -53,6 +53,28 @@ function buildMenu(specs: MenuSpec[], window: () => BrowserWindow | undefined): 
   return Menu.buildFromTemplate(template);
 }
 
+/** The first argument after the app folder that names an existing file or folder. */
+function initialImageArgument(argv: readonly string[]): string | undefined {
+  const candidates = argv.slice(app.isPackaged ? 1 : 2).filter((a) => !a.startsWith('-'));
+  return candidates.find((a) => existsSync(a));
+}
+
+async function chooseImage(folder: boolean): Promise<string | undefined> {
+  const options: Electron.OpenDialogOptions = folder
+    ? { title: 'Open DICOM folder', properties: ['openDirectory'] }
+    : {
+        title: 'Open image',
+        properties: ['openFile'],
+        // Dialog filters match the last suffix only ('gz' for '.nii.gz').
+        filters: [
+          { name: 'Images', extensions: [...new Set(VOLUME_FORMATS.flatMap((f) => f.extensions.map((e) => e.split('.').pop() ?? '')))] },
+          { name: 'DICOM', extensions: ['dcm'] },
+        ],
+      };
+  const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? undefined : result.filePaths[0];
+}
+
 async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, (request) => {
     const file = appUrlToFile(paths.rendererDir, request.url);
@@ -69,9 +91,15 @@ async function start(): Promise<void> {
     callback(false);
   });
 
-  const inference = new InferenceHost(utilityWorkerLauncher(paths.workerEntry), { log });
-  inference.start();
-  const handlers = createServiceHandlers({ transport: 'electron', version: paths.version, inference, loadSample });
+  const initialPath = initialImageArgument(process.argv);
+  const { handlers, inference } = await createAppServices({
+    transport: 'electron',
+    paths,
+    launcher: utilityWorkerLauncher(paths.workerEntry),
+    log,
+    chooseImage,
+    ...(initialPath !== undefined ? { initialPath } : {}),
+  });
   registerIpcHandlers(handlers, log);
   inference.onStatus((status) => {
     if (mainWindow) sendEvent(mainWindow.webContents, 'inference.status', status);

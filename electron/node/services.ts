@@ -5,6 +5,9 @@
 import type { AppInfo } from '../common/contract';
 import type { ServiceHandlers } from '../common/dispatch';
 import type { Volume } from '../common/volume';
+import { ServiceError } from '../common/errors';
+import type { FileAccessPolicy } from './file-access';
+import { listFolder } from './file-listing';
 import type { InferenceHost } from './inference-host';
 import { toVolumeMessage, type OpenVolume, VolumeRegistry } from './volume-registry';
 
@@ -21,6 +24,11 @@ export interface ServiceContext {
   loadSample: () => Promise<LoadedVolume>;
   /** What the app was started with (a file from the command line), or undefined for the sample. */
   loadInitial?: () => Promise<LoadedVolume>;
+  /** Reads an image file or DICOM folder the policy allowed. */
+  readImage: (path: string) => Promise<LoadedVolume>;
+  files: FileAccessPolicy;
+  /** A native open dialog, where there is one (the desktop app); returns the chosen path. */
+  chooseImage?: (folder: boolean) => Promise<string | undefined>;
 }
 
 export function createServiceHandlers(context: ServiceContext): ServiceHandlers {
@@ -49,6 +57,25 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
       if (!context.loadInitial) return toVolumeMessage(await openSample());
       const loaded = await context.loadInitial();
       return toVolumeMessage(registry.add(loaded.volume, loaded.name, 'file'));
+    },
+    'volume.openFile': async ({ path }) => {
+      const allowed = await context.files.check(path);
+      const loaded = await context.readImage(allowed);
+      return toVolumeMessage(registry.add(loaded.volume, loaded.name, 'file'));
+    },
+    'dialog.chooseImage': async ({ folder }) => {
+      if (!context.chooseImage) throw new ServiceError('not-allowed', 'There is no file dialog in serve mode; use the file browser.');
+      const chosen = await context.chooseImage(folder);
+      return chosen === undefined ? {} : { path: await context.files.grant(chosen) };
+    },
+    'files.list': async ({ folder }) => {
+      const roots = context.files.roots;
+      const target = folder ?? roots[0];
+      if (target === undefined) return { folder: '', entries: [], roots: [...roots] };
+      const allowed = await context.files.check(target);
+      const listing = await listFolder(allowed);
+      const parentAllowed = listing.parent !== undefined && (await context.files.check(listing.parent).then(() => true, () => false));
+      return { folder: allowed, ...(parentAllowed ? { parent: listing.parent } : {}), entries: listing.entries, roots: [...roots] };
     },
     'inference.status': () => Promise.resolve(context.inference.status),
     'inference.ping': async ({ echo }) => {

@@ -1,38 +1,54 @@
 /**
  * `npm run serve`: the same services as the desktop app, for a browser on this machine.
- *   node dist/electron/serve.js [--port N]
+ *   node dist/electron/serve.js [image or DICOM folder] [--port N] [--root DIR ...]
  * The URL printed carries a random per-run token; nothing listens beyond 127.0.0.1.
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { appPaths } from '../node/app-root';
-import { InferenceHost } from '../node/inference-host';
+import { createAppServices } from '../node/app-services';
 import { nodeWorkerLauncher } from '../node/worker-process';
-import { createServiceHandlers } from '../node/services';
-import { loadSample } from '../node/sample';
 import { startServeServer } from './server';
+
+const USAGE = `Usage: npm run serve -- [image or DICOM folder] [--port N] [--root DIR ...]
+Serves iSeg Studio to a browser on this machine (127.0.0.1 only).
+  --port N     port to listen on (default: any free port)
+  --root DIR   a folder whose images the browser may open (repeatable; default: the current folder)`;
 
 function fail(message: string): never {
   console.error(`iseg serve: ${message}`);
   process.exit(2);
 }
 
-let args;
+let parsed;
 try {
-  args = parseArgs({ options: { port: { type: 'string', default: '0' }, help: { type: 'boolean' } }, allowPositionals: false });
+  parsed = parseArgs({
+    options: { port: { type: 'string', default: '0' }, root: { type: 'string', multiple: true }, help: { type: 'boolean' } },
+    allowPositionals: true,
+  });
 } catch (error) {
-  fail(error instanceof Error ? error.message : String(error));
+  fail(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
 }
-if (args.values.help) {
-  console.log('Usage: npm run serve -- [--port N]\nServes iSeg Studio to a browser on this machine (127.0.0.1 only).');
+if (parsed.values.help) {
+  console.log(USAGE);
   process.exit(0);
 }
-const port = Number(args.values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, not "${args.values.port}".`);
+const port = Number(parsed.values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, not "${parsed.values.port}".`);
+if (parsed.positionals.length > 1) fail(`give at most one image, not ${parsed.positionals.length}.\n${USAGE}`);
+const initialPath = parsed.positionals[0];
+if (initialPath !== undefined && !existsSync(initialPath)) fail(`${initialPath}: there is no such file or folder.`);
+const roots = parsed.values.root ?? [process.cwd()];
+for (const root of roots) if (!existsSync(root)) fail(`--root ${root}: there is no such folder.`);
 
 const paths = appPaths(import.meta.url);
-const inference = new InferenceHost(nodeWorkerLauncher(paths.workerEntry));
-inference.start();
-const handlers = createServiceHandlers({ transport: 'serve', version: paths.version, inference, loadSample });
+const { handlers, inference } = await createAppServices({
+  transport: 'serve',
+  paths,
+  launcher: nodeWorkerLauncher(paths.workerEntry),
+  roots,
+  ...(initialPath !== undefined ? { initialPath } : {}),
+});
 const server = await startServeServer({ handlers, staticDir: paths.rendererDir, port }).catch((error: unknown) =>
   fail(`could not listen on 127.0.0.1:${port} (${error instanceof Error ? error.message : String(error)}).`),
 );

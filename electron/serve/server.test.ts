@@ -7,20 +7,35 @@ import type { WorkerStatus } from '../common/contract';
 import { decodeFrame, encodeFrame, type WireMessage } from '../common/wire';
 import { InferenceHost } from '../node/inference-host';
 import { createServiceHandlers } from '../node/services';
-import { loadSample } from '../node/sample';
+import { sampleLoader } from '../node/sample';
+import { FileAccessPolicy } from '../node/file-access';
+import { readVolume } from '../node/io/read-volume';
+import { writeVolume } from '../node/io/write-volume';
+import { makeKneePhantom } from '../common/phantom';
 import { nodeWorkerLauncher } from '../node/worker-process';
 import { buildWorkerForTests } from '../node/testing/build-worker';
 import { startServeServer, tokenMatches, type ServeHandle } from './server';
 
 let server: ServeHandle;
+let staticDir = '';
 let inference: InferenceHost;
 
 beforeAll(async () => {
-  const staticDir = mkdtempSync(join(tmpdir(), 'iseg-static-'));
+  staticDir = mkdtempSync(join(tmpdir(), 'iseg-static-'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>iSeg</title>');
+  await writeVolume(makeKneePhantom({ size: [16, 12, 8] }).image, join(staticDir, 'phantom.nii.gz'));
   inference = new InferenceHost(nodeWorkerLauncher(await buildWorkerForTests()), { log: () => undefined, restartDelayMs: 20 });
   inference.start();
-  const handlers = createServiceHandlers({ transport: 'serve', version: 'test', inference, loadSample });
+  const files = new FileAccessPolicy();
+  await files.addRoot(staticDir);
+  const handlers = createServiceHandlers({
+    transport: 'serve',
+    version: 'test',
+    inference,
+    files,
+    loadSample: sampleLoader(join(staticDir, 'no-resources')),
+    readImage: async (path) => ({ volume: await readVolume(path), name: path }),
+  });
   server = await startServeServer({ handlers, staticDir, log: () => undefined });
   inference.onStatus((status) => {
     server.broadcast('inference.status', status);
@@ -112,6 +127,24 @@ describe('serve mode', () => {
     client.ws.close();
   });
 
+  it('lists and opens images under its roots', async () => {
+    const client = await connect(rpcUrl(server.token));
+    const listing = await client.call(1, 'files.list', {});
+    expect(listing.ok).toBe(true);
+    const entries = listing.ok ? (listing.output as { entries: { name: string; path: string; kind: string }[] }).entries : [];
+    const image = entries.find((e) => e.name === 'phantom.nii.gz');
+    expect(image?.kind).toBe('image');
+    expect(entries.some((e) => e.name === 'index.html')).toBe(false);
+    const opened = await client.call(2, 'volume.openFile', { path: image?.path ?? '' });
+    expect(opened).toMatchObject({ ok: true, output: { meta: { geometry: { size: [16, 12, 8] }, source: 'file' } } });
+    const broken = join(staticDir, 'broken.nii.gz');
+    writeFileSync(broken, 'not a nifti file at all');
+    const refused = await client.call(3, 'volume.openFile', { path: broken });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'unreadable' } });
+    if (!refused.ok) expect(refused.error.message).toContain('broken.nii.gz');
+    client.ws.close();
+  });
+
   it('refuses hostile payloads and keeps serving on the same socket', async () => {
     const client = await connect(rpcUrl(server.token));
     expect(await client.sendRaw('{"kind":"request","id":1,"method":"app.getInfo","input":{}}')).toMatchObject({ ok: false, error: { code: 'bad-request' } });
@@ -120,6 +153,12 @@ describe('serve mode', () => {
     expect(await client.call(3, '__proto__', {})).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
     expect(await client.call(4, 'inference.ping', { echo: 'not a buffer' })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(await client.call(5, 'volume.openSample', { path: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    // Files outside the session's roots cannot be opened or listed, whatever the path trick.
+    for (const path of ['/etc/passwd', '../../../../etc/passwd', '/proc/self/environ']) {
+      expect(await client.call(7, 'volume.openFile', { path })).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+    }
+    expect(await client.call(8, 'files.list', { folder: '/' })).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+    expect(await client.call(9, 'dialog.chooseImage', {})).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
     const good = await client.call(6, 'inference.ping', { echo: new Uint8Array([9, 8, 7]).buffer });
     expect(good.ok).toBe(true);
     if (good.ok) expect(Array.from(new Uint8Array((good.output as { echo: ArrayBuffer }).echo))).toEqual([9, 8, 7]);

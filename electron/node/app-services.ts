@@ -1,0 +1,60 @@
+/**
+ * Everything both entry points (the Electron main process and serve mode) set up the same way:
+ * the inference worker, the file-access policy, the initial image and the service handlers.
+ */
+import { basename, dirname } from 'node:path';
+import type { AppInfo } from '../common/contract';
+import type { ServiceHandlers } from '../common/dispatch';
+import type { AppPaths } from './app-root';
+import { FileAccessPolicy } from './file-access';
+import { InferenceHost } from './inference-host';
+import { readVolume } from './io/read-volume';
+import { sampleLoader } from './sample';
+import { createServiceHandlers, type LoadedVolume } from './services';
+import type { WorkerLauncher } from './worker-process';
+
+export interface AppServicesOptions {
+  transport: AppInfo['transport'];
+  paths: AppPaths;
+  launcher: WorkerLauncher;
+  /** An image file or DICOM folder given on the command line. */
+  initialPath?: string;
+  /** Folders whose images the page may open (serve mode). */
+  roots?: readonly string[];
+  chooseImage?: (folder: boolean) => Promise<string | undefined>;
+  log?: (message: string) => void;
+}
+
+export interface AppServices {
+  handlers: ServiceHandlers;
+  inference: InferenceHost;
+  files: FileAccessPolicy;
+}
+
+async function readImage(path: string): Promise<LoadedVolume> {
+  return { volume: await readVolume(path), name: basename(path) };
+}
+
+export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
+  const files = new FileAccessPolicy();
+  for (const root of options.roots ?? []) await files.addRoot(root);
+  const initialPath = options.initialPath;
+  if (initialPath !== undefined) {
+    const granted = await files.grant(initialPath);
+    // The initial image's folder is where its label maps and ground truth usually live.
+    if (options.transport === 'serve') await files.addRoot(dirname(granted));
+  }
+  const inference = new InferenceHost(options.launcher, options.log ? { log: options.log } : {});
+  inference.start();
+  const handlers = createServiceHandlers({
+    transport: options.transport,
+    version: options.paths.version,
+    inference,
+    files,
+    readImage,
+    loadSample: sampleLoader(options.paths.resourcesDir),
+    ...(initialPath !== undefined ? { loadInitial: () => readImage(initialPath) } : {}),
+    ...(options.chooseImage ? { chooseImage: options.chooseImage } : {}),
+  });
+  return { handlers, inference, files };
+}
