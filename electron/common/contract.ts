@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { COMPONENT_TYPES } from './volume';
+import { labelEntrySchema, labelSidecarSchema, modelReferenceSchema } from './label-sidecar';
 
 const finite = z.number(); // zod 4 numbers reject NaN and ±Infinity by default
 const vec3 = z.tuple([finite, finite, finite]);
@@ -37,6 +38,28 @@ export const volumeMessageSchema = z.object({
   voxels: arrayBufferSchema,
 });
 export type VolumeMessage = z.infer<typeof volumeMessageSchema>;
+
+const volumeIdSchema = z.string().min(1).max(64);
+
+/** A label map in an open image's geometry: one uint8/uint16 value per voxel, i fastest. */
+export const labelVoxelsSchema = z.object({
+  componentType: z.enum(['uint8', 'uint16']),
+  voxels: arrayBufferSchema,
+});
+
+export const exportLabelsInputSchema = z
+  .object({
+    volumeId: volumeIdSchema,
+    path: z.string().min(1).max(4096),
+    labelMap: labelVoxelsSchema,
+    labels: z.array(labelEntrySchema).max(65535),
+    provenance: z.object({
+      models: z.array(modelReferenceSchema).max(64),
+      clicks: z.number().int().nonnegative(),
+      propagation: z.record(z.string(), z.json()).optional(),
+    }),
+  })
+  .strict();
 
 export const workerStatusSchema = z.object({
   state: z.enum(['starting', 'ready', 'restarting', 'failed', 'stopped']),
@@ -83,6 +106,21 @@ export const methods = {
   'files.list': {
     input: z.object({ folder: pathSchema.optional() }).strict(),
     output: z.object({ folder: z.string(), parent: z.string().optional(), entries: z.array(fileEntrySchema), roots: z.array(z.string()) }),
+  },
+  /** A label map (ground truth or earlier work) for an open image; its geometry must match. */
+  'labels.load': {
+    input: z.object({ volumeId: volumeIdSchema, path: pathSchema }).strict(),
+    output: z.object({ name: z.string(), labelMap: labelVoxelsSchema, sidecar: labelSidecarSchema.optional() }),
+  },
+  /** Writes the label map (NIfTI or NRRD by extension) and its sidecar JSON in the image's geometry. */
+  'labels.export': {
+    input: exportLabelsInputSchema,
+    output: z.object({ path: z.string(), sidecarPath: z.string(), componentType: z.enum(['uint8', 'uint16']) }),
+  },
+  /** Native save dialog (desktop only); the chosen path is granted for writing. */
+  'dialog.chooseSavePath': {
+    input: z.object({ suggestedName: z.string().min(1).max(255) }).strict(),
+    output: z.object({ path: z.string().optional() }),
   },
   'inference.status': { input: noArgs, output: workerStatusSchema },
   'inference.ping': {

@@ -75,6 +75,19 @@ async function chooseImage(folder: boolean): Promise<string | undefined> {
   return result.canceled ? undefined : result.filePaths[0];
 }
 
+async function chooseSavePath(suggestedName: string): Promise<string | undefined> {
+  const options: Electron.SaveDialogOptions = {
+    title: 'Export labels',
+    defaultPath: suggestedName,
+    filters: [
+      { name: 'NIfTI', extensions: ['nii.gz', 'nii'] },
+      { name: 'NRRD (3D Slicer)', extensions: ['seg.nrrd', 'nrrd'] },
+    ],
+  };
+  const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+  return result.canceled ? undefined : result.filePath;
+}
+
 async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, (request) => {
     const file = appUrlToFile(paths.rendererDir, request.url);
@@ -98,6 +111,7 @@ async function start(): Promise<void> {
     launcher: utilityWorkerLauncher(paths.workerEntry),
     log,
     chooseImage,
+    chooseSavePath,
     ...(initialPath !== undefined ? { initialPath } : {}),
   });
   registerIpcHandlers(handlers, log);

@@ -22,6 +22,7 @@ export interface AppServicesOptions {
   /** Folders whose images the page may open (serve mode). */
   roots?: readonly string[];
   chooseImage?: (folder: boolean) => Promise<string | undefined>;
+  chooseSavePath?: (suggestedName: string) => Promise<string | undefined>;
   log?: (message: string) => void;
 }
 
@@ -55,6 +56,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     loadSample: sampleLoader(options.paths.resourcesDir),
     ...(initialPath !== undefined ? { loadInitial: () => readImage(initialPath) } : {}),
     ...(options.chooseImage ? { chooseImage: options.chooseImage } : {}),
+    ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),
   });
   return { handlers, inference, files };
 }

@@ -52,3 +52,25 @@ describe('FileAccessPolicy', () => {
     await expect(policy.check(join(root, 'missing.nii'))).rejects.toMatchObject({ code: 'not-found' });
   });
 });
+
+describe('FileAccessPolicy for writing', () => {
+  it('allows new files inside a root and refuses other folders', async () => {
+    const { root, base } = tree();
+    const policy = new FileAccessPolicy();
+    await policy.addRoot(root);
+    await expect(policy.checkWritable(join(root, 'out.nii.gz'))).resolves.toMatch(/out\.nii\.gz$/);
+    await expect(policy.checkWritable(join(base, 'out.nii.gz'))).rejects.toMatchObject({ code: 'not-allowed' });
+    await expect(policy.checkWritable(join(root, 'missing-folder', 'out.nii.gz'))).rejects.toMatchObject({ code: 'not-allowed' });
+    await expect(policy.checkWritable('/etc/cron.d/x')).rejects.toMatchObject({ code: 'not-allowed' });
+  });
+
+  it('refuses writing through a symlink that leads outside, and allows granted save paths', async () => {
+    const { root, outside, base } = tree();
+    symlinkSync(outside, join(root, 'evil.nii.gz'));
+    const policy = new FileAccessPolicy();
+    await policy.addRoot(root);
+    await expect(policy.checkWritable(join(root, 'evil.nii.gz'))).rejects.toMatchObject({ code: 'not-allowed' });
+    const chosen = policy.grantWritable(join(base, 'chosen.nii.gz'));
+    await expect(policy.checkWritable(chosen)).resolves.toBe(chosen);
+  });
+});

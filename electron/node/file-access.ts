@@ -5,7 +5,7 @@
  * they are checked, so a link cannot lead outside.
  */
 import { realpath } from 'node:fs/promises';
-import { resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { ServiceError } from '../common/errors';
 
 export class FileAccessPolicy {
@@ -41,6 +41,33 @@ export class FileAccessPolicy {
     }
     if (!this.isAllowed(real)) throw new ServiceError('not-allowed', 'That file is outside the folders this session may open.');
     return real;
+  }
+
+  /**
+   * Where the page may write: a path the user chose in a save dialog, or a new or existing file
+   * directly inside a folder under a root. Returns the resolved path.
+   */
+  async checkWritable(path: string): Promise<string> {
+    if (path.includes('\0')) throw new ServiceError('not-allowed', 'That path is not allowed.');
+    const wanted = resolve(path);
+    if (this.granted.has(wanted)) return wanted;
+    let folder: string;
+    try {
+      folder = await realpath(dirname(wanted));
+    } catch {
+      throw new ServiceError('not-allowed', 'That folder is outside the folders this session may write to.');
+    }
+    const target = join(folder, basename(wanted));
+    const real = await realpath(target).catch(() => target);
+    if (!this.isAllowed(real)) throw new ServiceError('not-allowed', 'That folder is outside the folders this session may write to.');
+    return real;
+  }
+
+  /** Grants a path chosen in a save dialog (it need not exist yet). */
+  grantWritable(path: string): string {
+    const wanted = resolve(path);
+    this.granted.add(wanted);
+    return wanted;
   }
 
   private isAllowed(real: string): boolean {

@@ -2,10 +2,14 @@
  * The services behind the contract, independent of transport: the Electron main process and
  * serve mode both hand these handlers to `dispatch`.
  */
+import { basename } from 'node:path';
 import type { AppInfo } from '../common/contract';
 import type { ServiceHandlers } from '../common/dispatch';
 import type { Volume } from '../common/volume';
 import { ServiceError } from '../common/errors';
+import { bytesPerVoxel, voxelCount } from '../common/volume';
+import { loadLabelMapFor } from './io/load-label-map';
+import { writeLabelMap } from './io/write-label-map';
 import type { FileAccessPolicy } from './file-access';
 import { listFolder } from './file-listing';
 import type { InferenceHost } from './inference-host';
@@ -29,6 +33,8 @@ export interface ServiceContext {
   files: FileAccessPolicy;
   /** A native open dialog, where there is one (the desktop app); returns the chosen path. */
   chooseImage?: (folder: boolean) => Promise<string | undefined>;
+  /** A native save dialog, where there is one; returns the chosen path. */
+  chooseSavePath?: (suggestedName: string) => Promise<string | undefined>;
 }
 
 export function createServiceHandlers(context: ServiceContext): ServiceHandlers {
@@ -41,6 +47,12 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
       sample = registry.add(loaded.volume, loaded.name, 'sample');
     }
     return sample;
+  };
+
+  const openVolume = (id: string): OpenVolume => {
+    const entry = registry.get(id);
+    if (!entry) throw new ServiceError('not-found', 'That image is no longer open.');
+    return entry;
   };
 
   return {
@@ -76,6 +88,47 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
       const listing = await listFolder(allowed);
       const parentAllowed = listing.parent !== undefined && (await context.files.check(listing.parent).then(() => true, () => false));
       return { folder: allowed, ...(parentAllowed ? { parent: listing.parent } : {}), entries: listing.entries, roots: [...roots] };
+    },
+    'labels.load': async ({ volumeId, path }) => {
+      const image = openVolume(volumeId);
+      const allowed = await context.files.check(path);
+      const loaded = await loadLabelMapFor(allowed, image.volume.geometry);
+      const v = loaded.labels.voxels;
+      const voxels = v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer;
+      const componentType = loaded.labels.componentType === 'uint16' ? 'uint16' : 'uint8';
+      return {
+        name: basename(allowed),
+        labelMap: { componentType, voxels },
+        ...(loaded.sidecar ? { sidecar: loaded.sidecar } : {}),
+      };
+    },
+    'labels.export': async ({ volumeId, path, labelMap, labels, provenance }) => {
+      const image = openVolume(volumeId);
+      const expected = voxelCount(image.volume.geometry.size) * bytesPerVoxel(labelMap.componentType);
+      if (labelMap.voxels.byteLength !== expected) {
+        throw new ServiceError('bad-request', `The label map has ${labelMap.voxels.byteLength} bytes; the image needs ${expected}.`);
+      }
+      const target = await context.files.checkWritable(path);
+      const voxels = labelMap.componentType === 'uint16' ? new Uint16Array(labelMap.voxels) : new Uint8Array(labelMap.voxels);
+      const written = await writeLabelMap(target, {
+        voxels,
+        geometry: image.volume.geometry,
+        labels,
+        provenance: {
+          app: { name: 'iSeg Studio', version: context.version },
+          created: new Date().toISOString(),
+          sourceImage: image.meta.name,
+          models: provenance.models,
+          clicks: provenance.clicks,
+          ...(provenance.propagation ? { propagation: provenance.propagation } : {}),
+        },
+      });
+      return { path: written.path, sidecarPath: written.sidecarPath, componentType: written.componentType };
+    },
+    'dialog.chooseSavePath': async ({ suggestedName }) => {
+      if (!context.chooseSavePath) throw new ServiceError('not-allowed', 'There is no save dialog in serve mode; save under the served folders.');
+      const chosen = await context.chooseSavePath(suggestedName);
+      return chosen === undefined ? {} : { path: context.files.grantWritable(chosen) };
     },
     'inference.status': () => Promise.resolve(context.inference.status),
     'inference.ping': async ({ echo }) => {

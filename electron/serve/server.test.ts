@@ -145,6 +145,53 @@ describe('serve mode', () => {
     client.ws.close();
   });
 
+  it('exports a label map in the image geometry and loads it back; refuses bad exports', async () => {
+    const client = await connect(rpcUrl(server.token));
+    const listing = await client.call(1, 'files.list', {});
+    const entries = listing.ok ? (listing.output as { entries: { name: string; path: string }[] }).entries : [];
+    const imagePath = entries.find((e) => e.name === 'phantom.nii.gz')?.path ?? '';
+    const opened = await client.call(2, 'volume.openFile', { path: imagePath });
+    const volumeId = opened.ok ? (opened.output as { meta: { id: string } }).meta.id : '';
+    const labels = new Uint8Array(16 * 12 * 8);
+    labels[5] = 2;
+    labels[700] = 1;
+    const provenance = { models: [], clicks: 3 };
+    const segments = [
+      { value: 1, name: 'femur', color: [255, 0, 0] },
+      { value: 2, name: 'femoral cartilage', color: [0, 255, 0] },
+    ];
+    const out = join(staticDir, 'labels.nii.gz');
+    const exported = await client.call(3, 'labels.export', {
+      volumeId,
+      path: out,
+      labelMap: { componentType: 'uint8', voxels: labels.buffer },
+      labels: segments,
+      provenance,
+    });
+    expect(exported).toMatchObject({ ok: true, output: { componentType: 'uint8' } });
+    const loaded = await client.call(4, 'labels.load', { volumeId, path: out });
+    expect(loaded.ok).toBe(true);
+    if (loaded.ok) {
+      const output = loaded.output as { labelMap: { voxels: ArrayBuffer }; sidecar?: { labels: unknown[]; provenance: { clicks: number } } };
+      expect(Array.from(new Uint8Array(output.labelMap.voxels))).toEqual(Array.from(labels));
+      expect(output.sidecar?.labels).toHaveLength(2);
+      expect(output.sidecar?.provenance.clicks).toBe(3);
+    }
+    const base = { volumeId, labels: segments, provenance };
+    const wrongSize = await client.call(5, 'labels.export', { ...base, path: join(staticDir, 'x.nii.gz'), labelMap: { componentType: 'uint8', voxels: new ArrayBuffer(10) } });
+    expect(wrongSize).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    const outside = await client.call(6, 'labels.export', { ...base, path: '/tmp/iseg-outside.nii.gz', labelMap: { componentType: 'uint8', voxels: labels.buffer } });
+    expect(outside).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+    const unknownVolume = await client.call(7, 'labels.load', { volumeId: 'nope', path: out });
+    expect(unknownVolume).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    // A label map of another size is refused with what differs, and nothing is loaded.
+    await writeVolume(makeKneePhantom({ size: [10, 12, 8] }).labels, join(staticDir, 'other.nii.gz'));
+    const mismatch = await client.call(8, 'labels.load', { volumeId, path: join(staticDir, 'other.nii.gz') });
+    expect(mismatch).toMatchObject({ ok: false, error: { code: 'geometry-mismatch' } });
+    if (!mismatch.ok) expect(mismatch.error.message).toMatch(/size/);
+    client.ws.close();
+  });
+
   it('refuses hostile payloads and keeps serving on the same socket', async () => {
     const client = await connect(rpcUrl(server.token));
     expect(await client.sendRaw('{"kind":"request","id":1,"method":"app.getInfo","input":{}}')).toMatchObject({ ok: false, error: { code: 'bad-request' } });
