@@ -3,13 +3,19 @@
  * Electron IPC, browser ↔ serve mode over WebSocket). Main validates every input with these
  * schemas before a handler sees it: the renderer is untrusted.
  */
+import './zod-setup';
 import { z } from 'zod';
 import { COMPONENT_TYPES } from './volume';
+import { clickMethods } from './contract-click';
 import { labelEntrySchema, labelSidecarSchema, modelReferenceSchema } from './label-sidecar';
 
 const finite = z.number(); // zod 4 numbers reject NaN and ±Infinity by default
 const vec3 = z.tuple([finite, finite, finite]);
-const positiveInt = z.number().int().positive().max(1 << 16);
+const positiveInt = z
+  .number()
+  .int()
+  .positive()
+  .max(1 << 16);
 
 export const volumeGeometrySchema = z.object({
   size: z.tuple([positiveInt, positiveInt, positiveInt]),
@@ -92,7 +98,7 @@ export const fileEntrySchema = z.object({
 export type FileEntry = z.infer<typeof fileEntrySchema>;
 
 /** Every method: its input schema and its output schema. */
-export const methods = {
+const coreMethods = {
   'app.getInfo': { input: noArgs, output: appInfoSchema },
   'volume.openSample': { input: noArgs, output: volumeMessageSchema },
   'volume.openInitial': { input: noArgs, output: volumeMessageSchema },
@@ -105,17 +111,30 @@ export const methods = {
   /** Folders and images under the roots this session may open (serve mode's file browser). */
   'files.list': {
     input: z.object({ folder: pathSchema.optional() }).strict(),
-    output: z.object({ folder: z.string(), parent: z.string().optional(), entries: z.array(fileEntrySchema), roots: z.array(z.string()) }),
+    output: z.object({
+      folder: z.string(),
+      parent: z.string().optional(),
+      entries: z.array(fileEntrySchema),
+      roots: z.array(z.string()),
+    }),
   },
   /** A label map (ground truth or earlier work) for an open image; its geometry must match. */
   'labels.load': {
     input: z.object({ volumeId: volumeIdSchema, path: pathSchema }).strict(),
-    output: z.object({ name: z.string(), labelMap: labelVoxelsSchema, sidecar: labelSidecarSchema.optional() }),
+    output: z.object({
+      name: z.string(),
+      labelMap: labelVoxelsSchema,
+      sidecar: labelSidecarSchema.optional(),
+    }),
   },
   /** Writes the label map (NIfTI or NRRD by extension) and its sidecar JSON in the image's geometry. */
   'labels.export': {
     input: exportLabelsInputSchema,
-    output: z.object({ path: z.string(), sidecarPath: z.string(), componentType: z.enum(['uint8', 'uint16']) }),
+    output: z.object({
+      path: z.string(),
+      sidecarPath: z.string(),
+      componentType: z.enum(['uint8', 'uint16']),
+    }),
   },
   /** Native save dialog (desktop only); the chosen path is granted for writing. */
   'dialog.chooseSavePath': {
@@ -124,10 +143,14 @@ export const methods = {
   },
   'inference.status': { input: noArgs, output: workerStatusSchema },
   'inference.ping': {
-    input: z.object({ echo: arrayBufferSchema.refine((b) => b.byteLength <= 1 << 20, 'echo is limited to 1 MiB') }).strict(),
+    input: z
+      .object({ echo: arrayBufferSchema.refine((b) => b.byteLength <= 1 << 20, 'echo is limited to 1 MiB') })
+      .strict(),
     output: z.object({ echo: arrayBufferSchema, roundTripMs: finite }),
   },
 } as const;
+
+export const methods = { ...coreMethods, ...clickMethods } as const;
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
@@ -173,7 +196,8 @@ export interface PreloadBridge {
   onEvent(listener: (name: EventName, payload: unknown) => void): () => void;
 }
 
-export type CallResult = { ok: true; output: unknown } | { ok: false; error: { code: string; message: string } };
+export type CallResult =
+  { ok: true; output: unknown } | { ok: false; error: { code: string; message: string } };
 
 /** A call that failed on the other side, with its stable code. */
 export class CallError extends Error {

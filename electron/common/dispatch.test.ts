@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { dispatch, type ServiceHandlers } from './dispatch';
 import { ServiceError } from './errors';
+import { METHOD_NAMES } from './contract';
 
+/** Handlers for every method (rejecting unless overridden), so the test follows the contract. */
 function handlers(overrides: Partial<ServiceHandlers> = {}): ServiceHandlers {
   const notUsed = (): Promise<never> => Promise.reject(new Error('not used'));
+  const base = Object.fromEntries(METHOD_NAMES.map((name) => [name, notUsed])) as unknown as ServiceHandlers;
   return {
-    'app.getInfo': () =>
-      Promise.resolve({ name: 'x', version: '1', transport: 'serve', platform: 'p', inference: { state: 'ready', restarts: 0 } }),
-    'volume.openSample': notUsed,
-    'volume.openInitial': notUsed,
-    'volume.openFile': notUsed,
-    'dialog.chooseImage': notUsed,
-    'files.list': notUsed,
-    'labels.load': notUsed,
-    'labels.export': notUsed,
-    'dialog.chooseSavePath': notUsed,
+    ...base,
     'inference.status': () => Promise.resolve({ state: 'ready', restarts: 0 }),
     'inference.ping': ({ echo }) => Promise.resolve({ echo, roundTripMs: 1 }),
     ...overrides,

@@ -4,6 +4,7 @@
  * treats every message as untrusted and checks its shape.
  */
 import { z } from 'zod';
+import type { ClickWorkerOps } from './click/worker-ops';
 
 export const workerRequestSchema = z.object({
   id: z.number().int().nonnegative(),
@@ -20,7 +21,7 @@ export const workerReplySchema = z.discriminatedUnion('type', [
 export type WorkerReply = z.infer<typeof workerReplySchema>;
 
 /** Operations the worker understands, with their payloads and results. */
-export interface WorkerOps {
+export interface WorkerOps extends ClickWorkerOps {
   ping: { payload: { echo: ArrayBuffer; sentAt: number }; result: { echo: ArrayBuffer; sentAt: number } };
 }
 export type WorkerOpName = keyof WorkerOps;

@@ -8,6 +8,7 @@ export interface AppPaths {
   rendererDir: string;
   workerEntry: string;
   resourcesDir: string;
+  modelsDir: string;
   version: string;
 }
 
@@ -19,6 +20,7 @@ export function appPaths(entryUrl: string): AppPaths {
     rendererDir: join(root, 'dist', 'renderer'),
     workerEntry: join(root, 'dist', 'electron', 'inference-worker.js'),
     resourcesDir: join(root, 'resources'),
+    modelsDir: join(root, 'native-models'),
     version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
   };
 }

@@ -54,6 +54,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     files,
     readImage,
     loadSample: sampleLoader(options.paths.resourcesDir),
+    modelsRoot: options.paths.modelsDir,
     ...(initialPath !== undefined ? { loadInitial: () => readImage(initialPath) } : {}),
     ...(options.chooseImage ? { chooseImage: options.chooseImage } : {}),
     ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),

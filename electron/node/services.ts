@@ -13,6 +13,7 @@ import { writeLabelMap } from './io/write-label-map';
 import type { FileAccessPolicy } from './file-access';
 import { listFolder } from './file-listing';
 import type { InferenceHost } from './inference-host';
+import { createClickServiceHandlers } from './click-service';
 import { toVolumeMessage, type OpenVolume, VolumeRegistry } from './volume-registry';
 
 export interface LoadedVolume {
@@ -33,6 +34,8 @@ export interface ServiceContext {
   files: FileAccessPolicy;
   /** A native open dialog, where there is one (the desktop app); returns the chosen path. */
   chooseImage?: (folder: boolean) => Promise<string | undefined>;
+  /** native-models/ (undefined: clicks use the classical segmenter). */
+  modelsRoot?: string;
   /** A native save dialog, where there is one; returns the chosen path. */
   chooseSavePath?: (suggestedName: string) => Promise<string | undefined>;
 }
@@ -55,7 +58,14 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
     return entry;
   };
 
+  const click = createClickServiceHandlers({
+    worker: context.inference,
+    getVolume: (id) => registry.get(id)?.volume,
+    modelsRoot: context.modelsRoot,
+  });
+
   return {
+    ...click,
     'app.getInfo': () =>
       Promise.resolve({
         name: 'iSeg Studio',

@@ -29,7 +29,8 @@ export class WebSocketClient implements ServiceClient {
       if (event.data instanceof ArrayBuffer) this.receive(event.data);
     });
     socket.addEventListener('close', () => {
-      for (const p of this.pending.values()) p.reject(new CallError('disconnected', 'The connection to iSeg Studio was lost.'));
+      for (const p of this.pending.values())
+        p.reject(new CallError('disconnected', 'The connection to iSeg Studio was lost.'));
       this.pending.clear();
     });
   }
@@ -41,7 +42,12 @@ export class WebSocketClient implements ServiceClient {
         resolve(new WebSocketClient(socket));
       });
       socket.addEventListener('error', () => {
-        reject(new CallError('disconnected', 'Could not connect to iSeg Studio (is `npm run serve` running, and is the token in the address?).'));
+        reject(
+          new CallError(
+            'disconnected',
+            'Could not connect to iSeg Studio (is `npm run serve` running, and is the token in the address?).',
+          ),
+        );
       });
     });
   }
