@@ -1,0 +1,82 @@
+/**
+ * An undo history of small commands (pure). Each entry is one user action with its size in bytes;
+ * the total is kept under a byte budget by dropping the oldest entries. A new action clears the
+ * redo side. Applying an entry is the caller's business: undo()/redo() only move the cursor and
+ * return the entry to apply.
+ */
+export interface HistoryEntry {
+  /** What the history list shows, e.g. "Brush stroke (Femur)". */
+  readonly label: string;
+  readonly bytes: number;
+}
+
+export const DEFAULT_HISTORY_BUDGET = 256 * 1024 * 1024;
+
+export class History<E extends HistoryEntry> {
+  private items: E[] = [];
+  /** Number of entries that are done (the rest, after it, can be redone). */
+  private done = 0;
+  private total = 0;
+  /** Entries dropped from the bottom to stay in budget since the history began. */
+  dropped = 0;
+
+  constructor(readonly budgetBytes: number = DEFAULT_HISTORY_BUDGET) {}
+
+  get entries(): readonly E[] {
+    return this.items;
+  }
+
+  /** Index of the next entry to redo (= number of done entries). */
+  get cursor(): number {
+    return this.done;
+  }
+
+  get bytes(): number {
+    return this.total;
+  }
+
+  get canUndo(): boolean {
+    return this.done > 0;
+  }
+
+  get canRedo(): boolean {
+    return this.done < this.items.length;
+  }
+
+  /** Records an action already applied. Clears redo; drops the oldest to fit the budget. */
+  push(entry: E): void {
+    for (const gone of this.items.splice(this.done)) this.total -= gone.bytes;
+    this.items.push(entry);
+    this.total += entry.bytes;
+    this.done = this.items.length;
+    // Keep at least the newest entry, even if it alone exceeds the budget.
+    while (this.total > this.budgetBytes && this.items.length > 1) {
+      const oldest = this.items.shift();
+      if (oldest === undefined) break;
+      this.total -= oldest.bytes;
+      this.done--;
+      this.dropped++;
+    }
+  }
+
+  /** The entry to apply backwards, or undefined when there is nothing to undo. */
+  undo(): E | undefined {
+    if (!this.canUndo) return undefined;
+    this.done--;
+    return this.items[this.done];
+  }
+
+  /** The entry to apply forwards, or undefined when there is nothing to redo. */
+  redo(): E | undefined {
+    if (!this.canRedo) return undefined;
+    const entry = this.items[this.done];
+    this.done++;
+    return entry;
+  }
+
+  clear(): void {
+    this.items = [];
+    this.done = 0;
+    this.total = 0;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Renderer entry: connect to the services, build the stores and the page, show the initial volume,
+ * and tell tests when it is on screen (see app/document-state.ts).
+ */
+import { configure } from 'mobx';
+import { AppShell } from './app/app-shell';
+import { bindDocumentState, setDocumentState } from './app/document-state';
+import { errorMessage, errorPanel } from './app/error-panel';
+import { RootStore } from './stores/root-store';
+import { createServiceClient } from './transport/create-client';
+
+configure({ enforceActions: 'always' });
+
+async function start(): Promise<void> {
+  let client;
+  try {
+    client = await createServiceClient();
+  } catch (error) {
+    document.body.replaceChildren(
+      errorPanel(`Could not connect to the iSeg services: ${errorMessage(error)}`),
+    );
+    setDocumentState('error', false);
+    return;
+  }
+  const root = new RootStore(client);
+  bindDocumentState(root.app);
+  const shell = new AppShell(root);
+  document.body.replaceChildren(shell.element);
+  shell.layout.measure();
+  root.connect();
+  root.loadInfo().catch((error: unknown) => {
+    root.app.setNotice(`Service info unavailable: ${errorMessage(error)}`);
+  });
+  try {
+    await root.openInitial();
+    await shell.layout.whenDisplayed();
+    root.app.markReady();
+  } catch (error) {
+    shell.showError(errorMessage(error));
+  }
+}
+
+void start();

@@ -1,0 +1,152 @@
+/**
+ * Writing into a label map, as sparse diffs. Every change to the labels goes through `paint` (or
+ * `applyDiff` when undoing/redoing a diff it made), so a locked segment's voxels are never
+ * overwritten, by a manual tool or by model output alike.
+ */
+export type LabelArray = Uint8Array | Uint16Array;
+
+/** The voxels one action changed: linear indices (increasing), and their values before and after. */
+export interface LabelDiff {
+  readonly indices: Int32Array;
+  readonly before: Uint16Array;
+  readonly after: Uint16Array;
+}
+
+export const EMPTY_DIFF: LabelDiff = {
+  indices: new Int32Array(0),
+  before: new Uint16Array(0),
+  after: new Uint16Array(0),
+};
+
+/** Bytes a diff holds (what the undo history's budget counts). */
+export function diffBytes(diff: LabelDiff): number {
+  return diff.indices.byteLength + diff.before.byteLength + diff.after.byteLength;
+}
+
+export interface PaintOptions {
+  /** Values whose voxels must stay as they are. */
+  readonly locked?: ReadonlySet<number>;
+  /**
+   * When set, only voxels currently holding one of these values are written (e.g. an eraser that
+   * clears only the active segment). Locks still apply.
+   */
+  readonly onlyOver?: ReadonlySet<number>;
+}
+
+/**
+ * Writes `value` at each linear index in `indices` (duplicates and out-of-range indices are
+ * skipped), except where the voxel holds a locked value or already holds `value`. Returns the
+ * sparse diff of what changed.
+ */
+export function paint(
+  labels: LabelArray,
+  indices: ArrayLike<number>,
+  value: number,
+  options: PaintOptions = {},
+): LabelDiff {
+  const { locked, onlyOver } = options;
+  const changedIdx: number[] = [];
+  const changedOld: number[] = [];
+  const n = labels.length;
+  const seen = new Set<number>();
+  for (let p = 0; p < indices.length; p++) {
+    const index = indices[p] ?? -1;
+    if (index < 0 || index >= n || !Number.isInteger(index)) continue;
+    const old = labels[index] ?? 0;
+    if (old === value) continue;
+    if (old !== 0 && locked?.has(old) === true) continue;
+    if (onlyOver !== undefined && !onlyOver.has(old)) continue;
+    if (seen.has(index)) continue;
+    seen.add(index);
+    changedIdx.push(index);
+    changedOld.push(old);
+    labels[index] = value;
+  }
+  return sortedDiff(changedIdx, changedOld, value);
+}
+
+function sortedDiff(indices: number[], old: number[], value: number): LabelDiff {
+  const order = indices.map((_, i) => i).sort((a, b) => (indices[a] ?? 0) - (indices[b] ?? 0));
+  const count = order.length;
+  const out = { indices: new Int32Array(count), before: new Uint16Array(count), after: new Uint16Array(count) };
+  for (let p = 0; p < count; p++) {
+    const o = order[p] ?? 0;
+    out.indices[p] = indices[o] ?? 0;
+    out.before[p] = old[o] ?? 0;
+    out.after[p] = value;
+  }
+  return out;
+}
+
+/** Linear indices of the non-zero entries of a mask laid over `indexOf(n)`; see slice-mask.ts. */
+export function maskIndices(mask: ArrayLike<number>, indexOf: (n: number) => number): Int32Array {
+  let count = 0;
+  for (let n = 0; n < mask.length; n++) if ((mask[n] ?? 0) !== 0) count++;
+  const out = new Int32Array(count);
+  let p = 0;
+  for (let n = 0; n < mask.length; n++) if ((mask[n] ?? 0) !== 0) out[p++] = indexOf(n);
+  return out;
+}
+
+/** Applies a diff forwards (redo) or backwards (undo). */
+export function applyDiff(labels: LabelArray, diff: LabelDiff, direction: 'forward' | 'backward'): void {
+  const values = direction === 'forward' ? diff.after : diff.before;
+  for (let p = 0; p < diff.indices.length; p++) labels[diff.indices[p] ?? 0] = values[p] ?? 0;
+}
+
+/** Combines diffs made one after another into one (e.g. the dabs of one brush stroke). */
+export function mergeDiffs(diffs: readonly LabelDiff[]): LabelDiff {
+  if (diffs.length === 1) return diffs[0] ?? EMPTY_DIFF;
+  const first = new Map<number, number>(); // index → value before the first change
+  const last = new Map<number, number>(); // index → value after the last change
+  for (const diff of diffs)
+    for (let p = 0; p < diff.indices.length; p++) {
+      const index = diff.indices[p] ?? 0;
+      if (!first.has(index)) first.set(index, diff.before[p] ?? 0);
+      last.set(index, diff.after[p] ?? 0);
+    }
+  const indices = [...first.keys()].filter((i) => first.get(i) !== last.get(i)).sort((a, b) => a - b);
+  const out = {
+    indices: Int32Array.from(indices),
+    before: new Uint16Array(indices.length),
+    after: new Uint16Array(indices.length),
+  };
+  indices.forEach((index, p) => {
+    out.before[p] = first.get(index) ?? 0;
+    out.after[p] = last.get(index) ?? 0;
+  });
+  return out;
+}
+
+/** The diff that replaces the whole label map by `next` (e.g. loading a label map as working labels). */
+export function replaceDiff(labels: LabelArray, next: ArrayLike<number>): LabelDiff {
+  const idx: number[] = [];
+  for (let n = 0; n < labels.length; n++) if ((labels[n] ?? 0) !== (next[n] ?? 0)) idx.push(n);
+  const out = { indices: Int32Array.from(idx), before: new Uint16Array(idx.length), after: new Uint16Array(idx.length) };
+  idx.forEach((n, p) => {
+    out.before[p] = labels[n] ?? 0;
+    out.after[p] = next[n] ?? 0;
+  });
+  return out;
+}
+
+/** Voxel count per value after a diff, updated in place (counts[v] for v in the diff). */
+export function updateCounts(counts: Map<number, number>, diff: LabelDiff, direction: 'forward' | 'backward'): void {
+  const from = direction === 'forward' ? diff.before : diff.after;
+  const to = direction === 'forward' ? diff.after : diff.before;
+  for (let p = 0; p < diff.indices.length; p++) {
+    const a = from[p] ?? 0;
+    const b = to[p] ?? 0;
+    counts.set(a, (counts.get(a) ?? 0) - 1);
+    counts.set(b, (counts.get(b) ?? 0) + 1);
+  }
+}
+
+export function countValues(labels: LabelArray): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (let n = 0; n < labels.length; n++) {
+    const v = labels[n] ?? 0;
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  return counts;
+}

@@ -1,0 +1,93 @@
+/**
+ * Slices of the label map in the click engine's slice-pixel convention (electron/common/click/
+ * slice.ts: x runs along the lower in-plane index axis, y along the higher one, x fastest).
+ */
+import { sliceGeometry, type IndexAxis, type SliceGeometry } from '../../../electron/common/click/slice';
+import type { Vec3 } from '../../../electron/common/volume';
+import type { LabelArray } from './paint';
+
+export type { IndexAxis, SliceGeometry };
+
+export interface SliceRef {
+  readonly axis: IndexAxis;
+  readonly slice: number;
+}
+
+/** Maps slice pixel number n (= y * width + x) to the voxel's linear index. */
+export function slicePixelToIndex(size: Vec3, ref: SliceRef): (n: number) => number {
+  const g = sliceGeometry(size, [1, 1, 1], ref.axis);
+  const stride: Vec3 = [1, size[0], size[0] * size[1]];
+  const base = ref.slice * stride[ref.axis];
+  const sx = stride[g.xAxis];
+  const sy = stride[g.yAxis];
+  const width = g.width;
+  return (n) => base + (n % width) * sx + Math.floor(n / width) * sy;
+}
+
+/** The slice pixel (x, y) of a voxel index (i, j, k). */
+export function voxelToSlicePixel(size: Vec3, axis: IndexAxis, voxel: Vec3): [number, number] {
+  const g = sliceGeometry(size, [1, 1, 1], axis);
+  return [voxel[g.xAxis], voxel[g.yAxis]];
+}
+
+/** 1 where the slice holds `value`, else 0 (width × height, x fastest). */
+export function sliceMask(labels: LabelArray, size: Vec3, ref: SliceRef, value: number): Uint8Array {
+  const g = sliceGeometry(size, [1, 1, 1], ref.axis);
+  const indexOf = slicePixelToIndex(size, ref);
+  const out = new Uint8Array(g.width * g.height);
+  for (let n = 0; n < out.length; n++) out[n] = labels[indexOf(n)] === value ? 1 : 0;
+  return out;
+}
+
+/**
+ * Slice pixels within `radiusMm` of the pixel centre (cx, cy) (continuous slice coordinates),
+ * respecting anisotropic pixel spacing; at least the pixel under the centre.
+ */
+export function diskPixels(
+  size: Vec3,
+  spacing: Vec3,
+  axis: IndexAxis,
+  cx: number,
+  cy: number,
+  radiusMm: number,
+): number[] {
+  const g = sliceGeometry(size, spacing, axis);
+  const [sx, sy] = g.pixelSpacing;
+  const rx = Math.ceil(radiusMm / sx);
+  const ry = Math.ceil(radiusMm / sy);
+  const x0 = Math.round(cx);
+  const y0 = Math.round(cy);
+  const out: number[] = [];
+  for (let y = y0 - ry; y <= y0 + ry; y++) {
+    if (y < 0 || y >= g.height) continue;
+    for (let x = x0 - rx; x <= x0 + rx; x++) {
+      if (x < 0 || x >= g.width) continue;
+      const dx = (x - cx) * sx;
+      const dy = (y - cy) * sy;
+      if (dx * dx + dy * dy <= radiusMm * radiusMm || (x === x0 && y === y0)) out.push(y * g.width + x);
+    }
+  }
+  return out;
+}
+
+/** Pixels of a disk swept from (ax, ay) to (bx, by), so a fast drag leaves no gaps. */
+export function strokePixels(
+  size: Vec3,
+  spacing: Vec3,
+  axis: IndexAxis,
+  from: readonly [number, number],
+  to: readonly [number, number],
+  radiusMm: number,
+): number[] {
+  const g = sliceGeometry(size, spacing, axis);
+  const stepMm = Math.max(1e-3, Math.min(g.pixelSpacing[0], g.pixelSpacing[1], radiusMm) / 2);
+  const lengthMm = Math.hypot((to[0] - from[0]) * g.pixelSpacing[0], (to[1] - from[1]) * g.pixelSpacing[1]);
+  const steps = Math.max(1, Math.ceil(lengthMm / stepMm));
+  const seen = new Set<number>();
+  for (let s = 0; s <= steps; s++) {
+    const t = s / steps;
+    for (const n of diskPixels(size, spacing, axis, from[0] + (to[0] - from[0]) * t, from[1] + (to[1] - from[1]) * t, radiusMm))
+      seen.add(n);
+  }
+  return [...seen];
+}

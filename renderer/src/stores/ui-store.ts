@@ -1,0 +1,175 @@
+/**
+ * Display state shared by the views: the cursor (one point, in index and world space), the slice
+ * each view shows through it, window/level, layout, and each view's zoom and pan. Nothing here
+ * touches the segmentation data.
+ */
+import { action, computed, makeObservable, observable, observableRef } from 'mobx';
+import {
+  indexToWorld,
+  VIEW_AXES,
+  type Vec3,
+  type ViewAxis,
+  type VolumeGeometry,
+} from '../../../electron/common/volume';
+import { FIT, type ViewZoomPan } from '../geometry/camera';
+import { centreIndex, pickIndex, roundIndex, sliceOf, stepSlice, withSlice } from '../geometry/slice';
+import { viewFrame, type ViewFrame } from '../geometry/view-frame';
+import { presetValue, type PresetId, type WindowLevel } from '../imaging/window-level';
+import type { VolumeStore } from './volume-store';
+
+export type Layout = 'three-up' | ViewAxis;
+export const LAYOUTS: readonly Layout[] = ['three-up', 'axial', 'sagittal', 'coronal'];
+
+type PerView<T> = Readonly<Record<ViewAxis, T>>;
+
+function perView<T>(make: (view: ViewAxis) => T): PerView<T> {
+  return { axial: make('axial'), sagittal: make('sagittal'), coronal: make('coronal') };
+}
+
+const UNIT_WINDOW: WindowLevel = { window: 1, level: 0.5 };
+
+export class UiStore {
+  /** The cursor in continuous index coordinates; its slice coordinates are always whole numbers. */
+  cursorIndex: Vec3 = [0, 0, 0];
+  windowLevel: WindowLevel = UNIT_WINDOW;
+  /** The volume's robust (1st–99th percentile) setting, for the "auto" preset. */
+  autoWindowLevel: WindowLevel = UNIT_WINDOW;
+  preset: PresetId | 'custom' = 'auto';
+  layout: Layout = 'three-up';
+  /** The view keyboard scrolling goes to: the one under the pointer, or the last one used. */
+  activeView: ViewAxis = 'axial';
+  zoomPan: PerView<ViewZoomPan> = perView(() => FIT);
+
+  constructor(private readonly volume: VolumeStore) {
+    makeObservable<UiStore, 'volume'>(this, {
+      volume: false,
+      cursorIndex: observableRef,
+      windowLevel: observableRef,
+      autoWindowLevel: observableRef,
+      preset: observable,
+      layout: observable,
+      activeView: observable,
+      zoomPan: observableRef,
+      frames: computed,
+      cursorVoxel: computed,
+      cursorWorld: computed,
+      slices: computed,
+      visibleViews: computed,
+      resetForVolume: action,
+      setCursorIndex: action,
+      pickAt: action,
+      scroll: action,
+      setSlice: action,
+      setWindowLevel: action,
+      applyPreset: action,
+      setLayout: action,
+      setActiveView: action,
+      setZoomPan: action,
+      resetZoomPan: action,
+    });
+  }
+
+  private get geometry(): VolumeGeometry | undefined {
+    return this.volume.geometry;
+  }
+
+  /** How each view sits on screen, from the volume's direction matrix. */
+  get frames(): PerView<ViewFrame> | undefined {
+    const g = this.geometry;
+    if (g === undefined) return undefined;
+    return perView((view) => viewFrame(g.direction, view));
+  }
+
+  /** The voxel the cursor is in. */
+  get cursorVoxel(): Vec3 {
+    const g = this.geometry;
+    return g === undefined ? [0, 0, 0] : roundIndex(g, this.cursorIndex);
+  }
+
+  get cursorWorld(): Vec3 {
+    const g = this.geometry;
+    return g === undefined ? [0, 0, 0] : indexToWorld(g, this.cursorIndex);
+  }
+
+  /** The slice each view shows: the one through the cursor. */
+  get slices(): PerView<number> {
+    const g = this.geometry;
+    const frames = this.frames;
+    return perView((view) =>
+      g === undefined || frames === undefined ? 0 : sliceOf(g, this.cursorIndex, frames[view].normalAxis),
+    );
+  }
+
+  sliceCount(view: ViewAxis): number {
+    const g = this.geometry;
+    const frame = this.frames?.[view];
+    return g === undefined || frame === undefined ? 0 : g.size[frame.normalAxis];
+  }
+
+  get visibleViews(): readonly ViewAxis[] {
+    return this.layout === 'three-up' ? VIEW_AXES : [this.layout];
+  }
+
+  /** A new volume: cursor to its centre voxel, window/level to its automatic setting, views fitted. */
+  resetForVolume(g: VolumeGeometry, auto: WindowLevel): void {
+    this.cursorIndex = centreIndex(g);
+    this.autoWindowLevel = auto;
+    this.windowLevel = auto;
+    this.preset = 'auto';
+    this.zoomPan = perView(() => FIT);
+  }
+
+  setCursorIndex(index: Vec3): void {
+    this.cursorIndex = index;
+  }
+
+  /** A click at `world` in `view`: moves the cursor in that view's plane; the slice stays. */
+  pickAt(view: ViewAxis, world: Vec3): void {
+    const g = this.geometry;
+    const frame = this.frames?.[view];
+    if (g === undefined || frame === undefined) return;
+    this.cursorIndex = pickIndex(g, this.cursorIndex, world, frame.normalAxis);
+    this.activeView = view;
+  }
+
+  /** Scrolls `view` by `steps` slices; positive steps go "forward" (superior, anterior, left). */
+  scroll(view: ViewAxis, steps: number): void {
+    const g = this.geometry;
+    const frame = this.frames?.[view];
+    if (g === undefined || frame === undefined || steps === 0) return;
+    this.cursorIndex = stepSlice(g, this.cursorIndex, frame.normalAxis, steps * frame.forwardSign);
+  }
+
+  setSlice(view: ViewAxis, slice: number): void {
+    const g = this.geometry;
+    const frame = this.frames?.[view];
+    if (g === undefined || frame === undefined) return;
+    this.cursorIndex = withSlice(g, this.cursorIndex, frame.normalAxis, slice);
+  }
+
+  setWindowLevel(wl: WindowLevel, preset: PresetId | 'custom' = 'custom'): void {
+    this.windowLevel = wl;
+    this.preset = preset;
+  }
+
+  applyPreset(id: PresetId): void {
+    const range = this.volume.meta?.range ?? [0, 1];
+    this.setWindowLevel(presetValue(id, this.autoWindowLevel, range), id);
+  }
+
+  setLayout(layout: Layout): void {
+    this.layout = layout;
+  }
+
+  setActiveView(view: ViewAxis): void {
+    this.activeView = view;
+  }
+
+  setZoomPan(view: ViewAxis, zp: ViewZoomPan): void {
+    this.zoomPan = { ...this.zoomPan, [view]: zp };
+  }
+
+  resetZoomPan(view: ViewAxis): void {
+    this.setZoomPan(view, FIT);
+  }
+}

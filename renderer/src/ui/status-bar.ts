@@ -1,0 +1,85 @@
+/** The status bar: volume, cursor, and the inference worker's state. */
+import { autorun } from 'mobx';
+import type { RootStore } from '../stores/root-store';
+import { el, setText } from './dom';
+import { formatInference, formatSize, formatSpacing, formatVoxel, formatWorld } from './format';
+
+export class StatusBar {
+  readonly element: HTMLElement;
+  private readonly stop: () => void;
+
+  constructor(root: RootStore) {
+    const name = el('span', { class: 'status-item status-name', 'data-testid': 'status-volume' });
+    const size = el('span', {
+      class: 'status-item',
+      'data-testid': 'status-size',
+      title: 'Voxels (i × j × k)',
+    });
+    const spacing = el('span', {
+      class: 'status-item',
+      'data-testid': 'status-spacing',
+      title: 'Voxel spacing',
+    });
+    const orientation = el('span', {
+      class: 'status-item',
+      'data-testid': 'status-orientation',
+      title: 'Orientation (ITK / LPS convention)',
+    });
+    const type = el('span', { class: 'status-item', 'data-testid': 'status-type', title: 'Voxel type' });
+    const cursor = el('span', {
+      class: 'status-item status-cursor',
+      'data-testid': 'status-cursor',
+      title: 'Cursor voxel [i, j, k] = value',
+    });
+    const world = el('span', {
+      class: 'status-item',
+      'data-testid': 'status-world',
+      title: 'Cursor position (LPS)',
+    });
+    const notice = el('span', {
+      class: 'status-item status-notice',
+      'data-testid': 'status-notice',
+      role: 'status',
+    });
+    const inference = el('span', {
+      class: 'status-item status-inference',
+      'data-testid': 'inference-status',
+    });
+    this.element = el('footer', { class: 'status-bar', 'data-testid': 'status-bar' }, [
+      name,
+      size,
+      spacing,
+      orientation,
+      type,
+      cursor,
+      world,
+      el('span', { class: 'status-spacer' }),
+      notice,
+      inference,
+    ]);
+    this.stop = autorun(() => {
+      const { meta } = root.volume;
+      setText(name, meta?.name ?? 'No volume');
+      setText(size, meta === undefined ? '' : formatSize(meta.geometry.size));
+      setText(spacing, meta === undefined ? '' : formatSpacing(meta.geometry.spacing));
+      setText(orientation, meta?.orientation ?? '');
+      setText(type, meta?.componentType ?? '');
+      const voxel = root.ui.cursorVoxel;
+      setText(cursor, meta === undefined ? '' : formatVoxel(voxel, root.volume.valueAt(voxel)));
+      setText(world, meta === undefined ? '' : formatWorld(root.ui.cursorWorld));
+      setText(notice, root.app.notice ?? '');
+      const status = root.app.inference;
+      setText(inference, formatInference(status));
+      // Attributes for tests and tooling: the worker's state, restart count and process id.
+      inference.dataset.state = status?.state ?? 'unknown';
+      inference.dataset.restarts = String(status?.restarts ?? 0);
+      if (status?.pid === undefined) delete inference.dataset.pid;
+      else inference.dataset.pid = String(status.pid);
+      inference.title = status?.lastError ?? '';
+    });
+  }
+
+  dispose(): void {
+    this.stop();
+  }
+}

@@ -1,0 +1,70 @@
+/** The toolbar: open the sample, window/level presets and readout, layout. */
+import { autorun } from 'mobx';
+import type { RootStore } from '../stores/root-store';
+import { LAYOUTS, type Layout } from '../stores/ui-store';
+import { formatWindowLevel, presetsFor, type PresetId } from '../imaging/window-level';
+import { el, setText } from './dom';
+
+const LAYOUT_LABELS: Readonly<Record<Layout, string>> = {
+  'three-up': 'Three views',
+  axial: 'Axial only',
+  sagittal: 'Sagittal only',
+  coronal: 'Coronal only',
+};
+
+export class Toolbar {
+  readonly element: HTMLElement;
+  private readonly stops: (() => void)[] = [];
+
+  constructor(root: RootStore, onError: (error: unknown) => void) {
+    const open = el(
+      'button',
+      { type: 'button', 'data-testid': 'open-sample', title: 'Open the bundled sample volume' },
+      ['Open sample'],
+    );
+    open.addEventListener('click', () => {
+      root.openSample().catch(onError);
+    });
+    const preset = el('select', { 'data-testid': 'wl-preset', 'aria-label': 'Window/level preset' });
+    preset.addEventListener('change', () => {
+      if (preset.value !== 'custom') root.ui.applyPreset(preset.value as PresetId);
+      preset.blur();
+    });
+    const readout = el('span', { class: 'wl-readout', 'data-testid': 'wl-value' });
+    const layout = el(
+      'select',
+      { 'data-testid': 'layout', 'aria-label': 'Layout' },
+      LAYOUTS.map((l) => el('option', { value: l }, [LAYOUT_LABELS[l]])),
+    );
+    layout.addEventListener('change', () => {
+      root.ui.setLayout(layout.value as Layout);
+      layout.blur();
+    });
+    this.element = el('header', { class: 'toolbar' }, [
+      el('span', { class: 'app-title' }, ['iSeg Studio']),
+      open,
+      el('span', { class: 'toolbar-group' }, [el('label', {}, ['Window/level']), preset, readout]),
+      el('span', { class: 'toolbar-group' }, [el('label', {}, ['Layout']), layout]),
+    ]);
+
+    // The preset list depends on the volume (CT presets only for CT-like ranges).
+    this.stops.push(
+      autorun(() => {
+        const range = root.volume.meta?.range ?? [0, 1];
+        const options = presetsFor(range).map((p) => el('option', { value: p.id }, [p.label]));
+        options.push(el('option', { value: 'custom', disabled: '' }, ['Custom']));
+        preset.replaceChildren(...options);
+        preset.value = root.ui.preset;
+      }),
+      autorun(() => {
+        preset.value = root.ui.preset;
+        setText(readout, formatWindowLevel(root.ui.windowLevel));
+        layout.value = root.ui.layout;
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const stop of this.stops.splice(0)) stop();
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The three linked slice views and their arrangement. Owns the shared vtkImageData, the render
+ * scheduler and the page's keyboard scrolling.
+ */
+import { reaction } from 'mobx';
+import { VIEW_AXES, type ViewAxis } from '../../../electron/common/volume';
+import type { RootStore } from '../stores/root-store';
+import { el } from '../ui/dom';
+import { RenderScheduler } from './render-scheduler';
+import { isEditableTarget, keySteps } from './slice-keys';
+import { SliceView } from './slice-view';
+import { VolumeImage } from './volume-image';
+
+/** Frames to wait for the views to get a size and draw before giving up. */
+const MAX_FRAMES_TO_DISPLAY = 300;
+
+function nextFrame(): Promise<void> {
+  return new Promise((resolve) =>
+    requestAnimationFrame(() => {
+      resolve();
+    }),
+  );
+}
+
+export class ViewLayout {
+  readonly element = el('div', { class: 'view-grid layout-three-up', 'data-testid': 'view-grid' });
+  private readonly image = new VolumeImage();
+  private readonly scheduler: RenderScheduler;
+  private readonly views: Readonly<Record<ViewAxis, SliceView>>;
+  private readonly disposers: (() => void)[] = [];
+
+  constructor(private readonly root: RootStore) {
+    this.scheduler = new RenderScheduler(root.app);
+    const make = (view: ViewAxis): SliceView => new SliceView(root, view, this.image, this.scheduler);
+    this.views = { axial: make('axial'), sagittal: make('sagittal'), coronal: make('coronal') };
+    for (const view of VIEW_AXES) this.element.append(this.views[view].element);
+
+    this.disposers.push(
+      reaction(
+        () => root.volume.version,
+        () => {
+          const { geometry } = root.volume;
+          const { voxels } = root.volume;
+          if (geometry === undefined || voxels === undefined) return;
+          this.image.update(geometry, voxels);
+          for (const view of VIEW_AXES) this.views[view].volumeChanged();
+        },
+      ),
+      reaction(
+        () => root.ui.layout,
+        (layout) => {
+          this.element.className = `view-grid layout-${layout}`;
+          for (const view of VIEW_AXES)
+            this.views[view].element.classList.toggle('hidden', layout !== 'three-up' && layout !== view);
+          this.measure();
+        },
+      ),
+    );
+    const onKey = (e: KeyboardEvent): void => {
+      this.onKey(e);
+    };
+    window.addEventListener('keydown', onKey);
+    this.disposers.push(() => {
+      window.removeEventListener('keydown', onKey);
+    });
+  }
+
+  /** Call once the element is in the document, and after layout changes. */
+  measure(): void {
+    for (const view of VIEW_AXES) this.views[view].measure();
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (e.altKey || e.ctrlKey || e.metaKey || isEditableTarget(e.target) || !this.root.volume.loaded) return;
+    const view = this.root.ui.activeView;
+    const steps = keySteps(e.key, this.root.ui.sliceCount(view));
+    if (steps === undefined) return;
+    e.preventDefault();
+    this.root.ui.scroll(view, steps);
+  }
+
+  /** Renders pending changes now; true when every visible view shows the current volume. */
+  renderNow(): boolean {
+    this.scheduler.flush();
+    const version = this.root.volume.version;
+    return (
+      version > 0 && this.root.ui.visibleViews.every((view) => this.views[view].renderedVersion === version)
+    );
+  }
+
+  /** Resolves once every visible view has drawn the current volume and a frame has been presented. */
+  async whenDisplayed(): Promise<void> {
+    for (let frame = 0; frame < MAX_FRAMES_TO_DISPLAY; frame++) {
+      this.measure();
+      if (this.renderNow()) {
+        await nextFrame();
+        return;
+      }
+      await nextFrame();
+    }
+    throw new Error('The slice views could not be drawn (they have no size on screen).');
+  }
+
+  dispose(): void {
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.scheduler.dispose();
+    for (const view of VIEW_AXES) this.views[view].dispose();
+    this.image.dispose();
+  }
+}
