@@ -1,0 +1,15 @@
+// Regenerates resources/sample/ from ../shared/data (see electron/node/make-sample.ts).
+import { build } from 'esbuild';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const data = process.env.ISEG_SHARED_DATA ?? join(root, '..', 'shared', 'data');
+const cache = join(root, 'node_modules', '.cache', 'iseg-scripts');
+mkdirSync(cache, { recursive: true });
+const outfile = join(cache, 'make-sample.mjs');
+await build({ absWorkingDir: root, entryPoints: ['electron/node/make-sample.ts'], outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
+const { makeSample } = await import(pathToFileURL(outfile).href);
+const written = await makeSample(join(data, 'knee', 'clair-knee-103r_labels.nii.gz'), join(root, 'resources', 'sample'));
+console.log(`Wrote ${written.image} and ${written.labels}.`);
