@@ -7,6 +7,7 @@ import './zod-setup';
 import { z } from 'zod';
 import { COMPONENT_TYPES } from './volume';
 import { clickMethods } from './contract-click';
+import { propagationMethods } from './contract-propagation';
 import { labelEntrySchema, labelSidecarSchema, modelReferenceSchema } from './label-sidecar';
 
 const finite = z.number(); // zod 4 numbers reject NaN and ±Infinity by default
@@ -150,7 +151,7 @@ const coreMethods = {
   },
 } as const;
 
-export const methods = { ...coreMethods, ...clickMethods } as const;
+export const methods = { ...coreMethods, ...clickMethods, ...propagationMethods } as const;
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;

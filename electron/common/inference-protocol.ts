@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ClickWorkerOps } from './click/worker-ops';
+import type { PropagationWorkerOps } from './propagation/worker-ops';
 
 export const workerRequestSchema = z.object({
   id: z.number().int().nonnegative(),
@@ -21,7 +22,7 @@ export const workerReplySchema = z.discriminatedUnion('type', [
 export type WorkerReply = z.infer<typeof workerReplySchema>;
 
 /** Operations the worker understands, with their payloads and results. */
-export interface WorkerOps extends ClickWorkerOps {
+export interface WorkerOps extends ClickWorkerOps, PropagationWorkerOps {
   ping: { payload: { echo: ArrayBuffer; sentAt: number }; result: { echo: ArrayBuffer; sentAt: number } };
 }
 export type WorkerOpName = keyof WorkerOps;

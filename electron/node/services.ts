@@ -14,6 +14,7 @@ import type { FileAccessPolicy } from './file-access';
 import { listFolder } from './file-listing';
 import type { InferenceHost } from './inference-host';
 import { createClickServiceHandlers } from './click-service';
+import { createPropagationHandlers } from './propagation-service';
 import { toVolumeMessage, type OpenVolume, VolumeRegistry } from './volume-registry';
 
 export interface LoadedVolume {
@@ -64,8 +65,15 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
     modelsRoot: context.modelsRoot,
   });
 
+  const propagation = createPropagationHandlers({
+    worker: context.inference,
+    volumes: registry,
+    modelsRoot: context.modelsRoot,
+  });
+
   return {
     ...click,
+    ...propagation,
     'app.getInfo': () =>
       Promise.resolve({
         name: 'iSeg Studio',

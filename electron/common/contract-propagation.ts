@@ -1,0 +1,81 @@
+/**
+ * The propagation service methods, shaped like `methods` in contract.ts, to be merged into it:
+ *   export const methods = { ...existing, ...propagationMethods } as const;
+ * Handlers: createPropagationHandlers() in electron/node/propagation-service.ts.
+ *
+ * Streaming without events: `propagation.start` returns a job id at once; the page calls
+ * `propagation.poll` (long-poll, up to `waitMs`) for the slices finalised since its last poll, and
+ * the final label map when the job is done; `propagation.cancel` stops it between two slices.
+ * Streamed slices are previews: the page commits the final label map (one undo step) only when the
+ * job is done, so a cancelled job leaves nothing half-written.
+ */
+import { z } from 'zod';
+import { PROPAGATION_METHODS, propagateOptionsSchema } from './propagation/options';
+
+const arrayBuffer = z.instanceof(ArrayBuffer);
+const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'job ids are 1–64 letters, digits, "_" or "-"');
+const labelType = z.enum(['uint8', 'uint16']);
+const slice = z.number().int().min(0).max(65535);
+
+const suspectSchema = z.object({
+  slice,
+  label: z.number().int().min(1).max(65535),
+  score: z.number(),
+  reason: z.enum(['disagreement', 'area-jump']),
+});
+
+const sliceUpdateSchema = z.object({ slice, label: z.number().int().min(1).max(65535), componentType: labelType, labels: arrayBuffer });
+
+export const propagationStartInputSchema = z
+  .object({
+    /** An open volume (its id from volume.open*). */
+    volumeId: z.string().min(1).max(64),
+    /** The current label map of that volume, uint8 or uint16 voxels, i fastest. */
+    seeds: arrayBuffer.refine((b) => b.byteLength <= 1 << 30, 'seeds are limited to 1 GiB'),
+    seedsType: labelType,
+    method: z.enum(PROPAGATION_METHODS),
+    /** Propagation model id (memory method); default the first trained one. */
+    model: z.string().min(1).max(64).optional(),
+    options: propagateOptionsSchema,
+  })
+  .strict();
+
+export const propagationPollOutputSchema = z.object({
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  updates: z.array(sliceUpdateSchema),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  error: z.string().optional(),
+  outcome: z
+    .object({
+      componentType: labelType,
+      labels: arrayBuffer,
+      propagated: z.array(z.number().int()),
+      written: z.array(slice),
+      computedSlices: z.number().int().nonnegative(),
+      elapsedMs: z.number(),
+      suspects: z.array(suspectSchema),
+    })
+    .optional(),
+});
+
+export const propagationMethods = {
+  'propagation.start': { input: propagationStartInputSchema, output: z.object({ jobId }) },
+  'propagation.poll': {
+    input: z.object({ jobId, waitMs: z.number().int().min(0).max(10_000).optional() }).strict(),
+    output: propagationPollOutputSchema,
+  },
+  'propagation.cancel': { input: z.object({ jobId }).strict(), output: z.object({ cancelled: z.boolean() }) },
+  /** The slices to recompute after a correction on `corrected` (pure; no worker involved). */
+  'propagation.affectedRange': {
+    input: z.object({ annotated: z.array(slice).max(65536), corrected: slice, count: z.number().int().min(1).max(65536) }).strict(),
+    output: z.object({ range: z.tuple([slice, slice]) }),
+  },
+  /** Propagation models the app can use (memory method); interpolation is always available. */
+  'propagation.models': {
+    input: z.object({}).strict(),
+    output: z.object({ models: z.array(z.object({ id: z.string(), status: z.string(), problem: z.string().optional(), fixture: z.boolean() })) }),
+  },
+} as const;
+
+export type PropagationMethods = typeof propagationMethods;

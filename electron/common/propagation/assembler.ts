@@ -1,0 +1,124 @@
+/**
+ * Collects per-segment probabilities slice by slice and keeps the merged label map up to date, so
+ * each method only says "label L on slice s has these probabilities" and streams the result.
+ * The output is a copy of the seeds; the seeds are never written.
+ */
+import { ServiceError } from '../errors';
+import type { Volume } from '../volume';
+import { mergeSegments, type SegmentProbability } from './merge';
+import type { CancelSignal, SliceListener } from './propagator';
+import { readSlice, sliceAreas, sliceLayout, writeSlice, type IndexAxis, type SliceLayout } from './slices';
+import { rankSuspectSlices, type SegmentEvidence, type SuspectSlice } from './suspect';
+
+export class LabelAssembler {
+  readonly layout: SliceLayout;
+  readonly output: Uint8Array | Uint16Array;
+  private readonly probabilities = new Map<number, Map<number, Uint8Array>>();
+  private readonly disagreement = new Map<number, Map<number, number>>();
+  private readonly writtenSlices = new Set<number>();
+  private done = 0;
+
+  constructor(
+    private readonly seeds: Volume,
+    axis: IndexAxis,
+    private readonly locked: ReadonlySet<number>,
+    private readonly overwriteOthers: boolean,
+    readonly total: number,
+    private readonly onSlice: SliceListener | undefined,
+    private readonly threshold = 0.5,
+  ) {
+    this.layout = sliceLayout(seeds.geometry.size, axis);
+    const maxLabel = seedsMax(seeds);
+    this.output = maxLabel > 255 ? Uint16Array.from(seeds.voxels) : Uint8Array.from(seeds.voxels);
+  }
+
+  get pixels(): number {
+    return this.layout.width * this.layout.height;
+  }
+
+  /** Label `label` on slice `slice` is final with these probabilities (0–1 floats or 0–255). */
+  commit(label: number, slice: number, probability: Float32Array | Uint8Array): void {
+    const quantised = probability instanceof Uint8Array ? probability : quantise(probability);
+    let perSlice = this.probabilities.get(label);
+    if (!perSlice) this.probabilities.set(label, (perSlice = new Map<number, Uint8Array>()));
+    perSlice.set(slice, quantised);
+    this.writtenSlices.add(slice);
+    const segments: SegmentProbability[] = [];
+    for (const [l, slices] of this.probabilities) {
+      const p = slices.get(slice);
+      if (p) segments.push({ label: l, probability: p });
+    }
+    const base = readSlice(this.seeds.voxels, this.layout, slice, this.output instanceof Uint16Array ? new Uint16Array(this.pixels) : new Uint8Array(this.pixels));
+    const merged = mergeSegments(base, segments, { locked: this.locked, overwriteOthers: this.overwriteOthers, threshold: this.threshold });
+    writeSlice(this.output, this.layout, slice, merged);
+    this.done++;
+    this.onSlice?.({ slice, label, labels: merged, done: this.done, total: this.total });
+  }
+
+  noteDisagreement(label: number, slice: number, oneMinusDice: number): void {
+    let m = this.disagreement.get(label);
+    if (!m) this.disagreement.set(label, (m = new Map<number, number>()));
+    m.set(slice, oneMinusDice);
+  }
+
+  /** The current merged labels of one slice (width × height). */
+  currentSlice(slice: number): Uint8Array | Uint16Array {
+    return readSlice(this.output, this.layout, slice, this.output instanceof Uint16Array ? new Uint16Array(this.pixels) : new Uint8Array(this.pixels));
+  }
+
+  get written(): number[] {
+    return [...this.writtenSlices].sort((a, b) => a - b);
+  }
+
+  labelsVolume(): Volume {
+    return { geometry: this.seeds.geometry, componentType: this.output instanceof Uint16Array ? 'uint16' : 'uint8', voxels: this.output };
+  }
+
+  suspects(labels: readonly number[]): SuspectSlice[] {
+    const evidence: SegmentEvidence[] = labels.map((label) => ({
+      label,
+      areas: sliceAreas(this.output, this.layout, label),
+      disagreement: this.disagreement.get(label) ?? new Map<number, number>(),
+    }));
+    return rankSuspectSlices(evidence, { limit: 50 });
+  }
+}
+
+function seedsMax(seeds: Volume): number {
+  let max = 0;
+  for (const v of seeds.voxels) if (v > max) max = v;
+  return max;
+}
+
+export function quantise(probability: Float32Array): Uint8Array {
+  const out = new Uint8Array(probability.length);
+  for (let i = 0; i < probability.length; i++) {
+    const p = probability[i] as number;
+    out[i] = p <= 0 ? 0 : p >= 1 ? 255 : Math.round(p * 255);
+  }
+  return out;
+}
+
+export function throwIfCancelled(signal: CancelSignal | undefined): void {
+  if (signal?.aborted) throw new ServiceError('cancelled', 'The propagation was cancelled.');
+}
+
+/** Labels to propagate: the requested ones, else every label in the seeds; locked ones never. */
+export function labelsToPropagate(seeds: Volume, requested: readonly number[] | undefined, locked: ReadonlySet<number>): number[] {
+  const present = new Set<number>();
+  if (requested) for (const l of requested) present.add(l);
+  else for (const v of seeds.voxels) if (v !== 0) present.add(v);
+  return [...present].filter((l) => !locked.has(l)).sort((a, b) => a - b);
+}
+
+/** Checks that seeds and image share a size and the seeds hold integer labels. */
+export function checkInputs(image: Volume, seeds: Volume): void {
+  const a = image.geometry.size;
+  const b = seeds.geometry.size;
+  if (a[0] !== b[0] || a[1] !== b[1] || a[2] !== b[2]) {
+    throw new ServiceError('geometry-mismatch', `The seeds (${b.join('×')}) do not match the image (${a.join('×')}).`);
+  }
+  if (seeds.componentType === 'float32' || seeds.componentType === 'float64') {
+    throw new ServiceError('bad-request', 'The seeds must be an integer label map.');
+  }
+}

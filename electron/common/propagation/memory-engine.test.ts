@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { Volume } from '../volume';
+import { FakePropagationNetworks } from './fake-networks';
+import { MemoryPropagator } from './memory-engine';
+import type { SliceUpdate } from './propagator';
+import { readSlice, sliceAreas, sliceLayout } from './slices';
+
+const W = 64;
+const H = 64;
+const D = 30;
+
+function volume(voxels: Uint8Array | Float32Array): Volume {
+  return {
+    geometry: { size: [W, H, D], spacing: [1, 1, 1], origin: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] },
+    componentType: voxels instanceof Uint8Array ? 'uint8' : 'float32',
+    voxels,
+  };
+}
+
+/** Bright where `inside(x, y, z)`; returns the image and the full truth label map. */
+function scene(inside: (x: number, y: number, z: number) => number): { image: Volume; truth: Uint8Array } {
+  const image = new Float32Array(W * H * D);
+  const truth = new Uint8Array(W * H * D);
+  for (let z = 0; z < D; z++)
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        const label = inside(x, y, z);
+        image[x + W * (y + H * z)] = label > 0 ? 1 : 0;
+        truth[x + W * (y + H * z)] = label;
+      }
+  return { image: volume(image), truth };
+}
+
+function seedsFrom(truth: Uint8Array, slices: readonly number[]): Volume {
+  const seeds = new Uint8Array(truth.length);
+  for (const z of slices) seeds.set(truth.subarray(z * W * H, (z + 1) * W * H), z * W * H);
+  return volume(seeds);
+}
+
+const box = (x0: number, x1: number, y0: number, y1: number) => (x: number, y: number) => x >= x0 && x < x1 && y >= y0 && y < y1;
+
+describe('memory propagation engine (fake networks)', () => {
+  it('follows the object both ways from one slice and stops at its ends', async () => {
+    const inBox = box(16, 48, 16, 48);
+    // The object spans slices 8–22; a second bright blob at 26–28 sits right under it.
+    const { image, truth } = scene((x, y, z) => (z >= 8 && z <= 22 && inBox(x, y) ? 1 : z >= 26 && z <= 28 && inBox(x, y) ? 2 : 0));
+    const seeds = seedsFrom(truth, [15]);
+    const updates: SliceUpdate[] = [];
+    const engine = new MemoryPropagator(new FakePropagationNetworks());
+    const outcome = await engine.propagate(image, seeds, { axis: 2 }, (u) => updates.push(u));
+    const areas = sliceAreas(outcome.labels.voxels, sliceLayout(image.geometry.size, 2), 1);
+    for (let z = 0; z < D; z++) expect(areas[z], `slice ${z}`).toBe(z >= 8 && z <= 22 ? 32 * 32 : 0);
+    // Stopped at the ends instead of running to the volume's edge: slices 0–6 and 24–29 never decoded.
+    expect(outcome.computedSlices).toBe(22 - 8 + 2);
+    expect(updates.length).toBe(D - 1);
+    expect(updates.at(-1)?.done).toBe(updates.at(-1)?.total);
+    expect(outcome.written.length).toBe(D - 1);
+  });
+
+  it('fuses the two nearest annotated slices, weighted by distance', async () => {
+    // Same bright square on every slice; slice 5 annotates its left half, slice 15 all of it.
+    const inBox = box(0, 64, 0, 60); // a dark strip so the intensity window is not degenerate
+    const { image } = scene((x, y) => (inBox(x, y) ? 1 : 0));
+    const seedVoxels = new Uint8Array(W * H * D);
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        if (x < 32) seedVoxels[x + W * (y + H * 5)] = 1;
+        seedVoxels[x + W * (y + H * 15)] = 1;
+      }
+    const engine = new MemoryPropagator(new FakePropagationNetworks());
+    const outcome = await engine.propagate(image, volume(seedVoxels), { axis: 2, range: [6, 14] });
+    const layout = sliceLayout(image.geometry.size, 2);
+    for (let z = 6; z <= 14; z++) {
+      const slice = readSlice(outcome.labels.voxels, layout, z, new Uint8Array(W * H));
+      // Right half: forward says 0, backward says 1 → fused = (z − 5)/10: in the object past 10.
+      if (z !== 10) expect(slice[40], `slice ${z} right`).toBe(z > 10 ? 1 : 0);
+      expect(slice[8], `slice ${z} left`).toBe(1);
+    }
+    expect(outcome.written).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    // The two directions disagree on the right half: flagged most where they are balanced.
+    expect(outcome.suspects.some((s) => s.reason === 'disagreement')).toBe(true);
+  });
+
+  it('keeps keys cached per volume, so a re-propagation encodes no key again', async () => {
+    const { image, truth } = scene((x, y, z) => (z >= 4 && z <= 25 && box(16, 48, 16, 48)(x, y) ? 1 : 0));
+    const networks = new FakePropagationNetworks();
+    const engine = new MemoryPropagator(networks);
+    await engine.propagate(image, seedsFrom(truth, [10, 20]), { axis: 2 });
+    const keys = networks.calls.key;
+    await engine.propagate(image, seedsFrom(truth, [10, 14, 20]), { axis: 2, range: [11, 19] });
+    expect(networks.calls.key).toBe(keys);
+    engine.forget(image);
+    await engine.propagate(image, seedsFrom(truth, [10, 14, 20]), { axis: 2, range: [11, 13] });
+    expect(networks.calls.key).toBeGreaterThan(keys);
+  });
+
+  it('propagates each label and respects locked segments', async () => {
+    const { image, truth } = scene((x, y, z) => (z >= 2 && z <= 27 ? (x < 32 ? 1 : 2) : 0));
+    const seeds = seedsFrom(truth, [14]);
+    // Label 3 is locked and painted over part of slice 16 (where labels 1 would go).
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) seeds.voxels[x + W * (y + H * 16)] = 3;
+    const engine = new MemoryPropagator(new FakePropagationNetworks());
+    const outcome = await engine.propagate(image, seeds, { axis: 2, locked: [3], annotatedSlices: [14] });
+    expect(outcome.propagated).toEqual([1, 2]);
+    const layout = sliceLayout(image.geometry.size, 2);
+    const s16 = readSlice(outcome.labels.voxels, layout, 16, new Uint8Array(W * H));
+    expect(s16[0]).toBe(3);
+    expect(s16[8 + W * 8]).toBe(1);
+    expect(s16[40]).toBe(2);
+  });
+
+  it('stops promptly when cancelled and leaves the seeds untouched', async () => {
+    const { image, truth } = scene((x, y, z) => (box(16, 48, 16, 48)(x, y) && z > 0 ? 1 : 0));
+    const seeds = seedsFrom(truth, [2]);
+    const before = Uint8Array.from(seeds.voxels);
+    const controller = new AbortController();
+    const networks = new FakePropagationNetworks();
+    let after = 0;
+    const engine = new MemoryPropagator(networks);
+    const run = engine.propagate(
+      image,
+      seeds,
+      { axis: 2 },
+      (u) => {
+        if (controller.signal.aborted) after++;
+        if (u.done === 3) controller.abort();
+      },
+      controller.signal,
+    );
+    await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+    expect(after).toBe(0);
+    expect(networks.calls.decode).toBeLessThanOrEqual(4);
+    expect([...seeds.voxels]).toEqual([...before]);
+  });
+
+  it('rejects seeds of another size', async () => {
+    const engine = new MemoryPropagator(new FakePropagationNetworks());
+    const { image } = scene(() => 0);
+    const seeds: Volume = { ...volume(new Uint8Array(8)), geometry: { ...image.geometry, size: [2, 2, 2] } };
+    await expect(engine.propagate(image, seeds, { axis: 2 })).rejects.toMatchObject({ code: 'geometry-mismatch' });
+  });
+});

@@ -1,0 +1,306 @@
+/**
+ * The memory propagation engine (STCN protocol) behind the `Propagator` interface. Pure: the
+ * networks are injected (ONNX Runtime in electron/node/propagation/onnx-networks.ts, fakes in tests),
+ * so the same engine runs in the inference worker and in the CLI.
+ *
+ * Every slice is key-encoded once, and the keys are cached per volume and axis, so a
+ * re-propagation after a correction costs only read-outs and decodes. Each run starts from an
+ * annotated slice whose seed mask is value-encoded into a fresh memory; every later slice reads
+ * the memory (TypeScript read-out: L2 affinity, top-k, softmax), is decoded to a probability map,
+ * and (every `memoryEvery` slices) its prediction joins the memory, the origin always kept and the
+ * oldest predictions dropped past `maxMemoryFrames`. The plan (common/propagation/plan.ts) says
+ * which runs go where, which gaps are fused and where a run may stop at the object's end.
+ */
+import { LabelAssembler, checkInputs, labelsToPropagate, throwIfCancelled } from './assembler';
+import { binaryDice } from './metrics';
+import { normalizeSlice, padTo, percentileWindow, type IntensityWindow } from './normalize';
+import { DEFAULT_STOP_FRACTION, type PropagateOptions } from './options';
+import { fusionWeights, reachedObjectEnd, runSlices, type FusedGap, type PropagationRun } from './plan';
+import type { CancelSignal, PropagationOutcome, Propagator, SliceListener } from './propagator';
+import { ReadoutMemory } from './readout';
+import { planSegments, totalWrites } from './segments';
+import { readSlice, sliceLayout, type IndexAxis, type SliceLayout } from './slices';
+import type { Volume, VoxelArray } from '../volume';
+import type { KeyFeatures, NetworkGeometry, PropagationNetworks } from './networks';
+
+export interface MemoryEngineOptions {
+  /** A prediction joins the memory every this many slices (default 1, as in training). */
+  readonly memoryEvery?: number;
+  /** Memory frames kept, the origin included (default 3). */
+  readonly maxMemoryFrames?: number;
+  /** Byte budget of the key cache over all volumes (default 1 GiB). */
+  readonly cacheBytes?: number;
+  /** Millisecond clock (default Date.now; pass performance.now for finer timings). */
+  readonly now?: () => number;
+}
+
+interface AxisCache {
+  readonly features: Map<number, KeyFeatures>;
+  bytes: number;
+}
+
+interface VolumeCache {
+  readonly window: IntensityWindow;
+  readonly axes: Map<IndexAxis, AxisCache>;
+}
+
+function featureBytes(f: KeyFeatures): number {
+  return 4 * (f.key.length + f.f16.length + f.f8.length + f.f4.length);
+}
+
+/** Per-slice context of one propagation request. */
+interface SliceContext {
+  readonly image: Volume;
+  readonly layout: SliceLayout;
+  readonly size: NetworkGeometry;
+  readonly cache: AxisCache;
+  readonly window: IntensityWindow;
+  readonly signal: CancelSignal | undefined;
+}
+
+export class MemoryPropagator implements Propagator {
+  readonly method = 'memory' as const;
+  private readonly volumes = new WeakMap<VoxelArray, VolumeCache>();
+  /** Axis caches in least-recently-used order, for the byte budget. */
+  private readonly lru: AxisCache[] = [];
+  private readonly memoryEvery: number;
+  private readonly maxMemoryFrames: number;
+  private readonly cacheBytes: number;
+  private readonly now: () => number;
+  /** Network evaluations of the last request, for measurements. */
+  lastStats = { keyEncodes: 0, valueEncodes: 0, decodes: 0, readoutMs: 0, networkMs: 0 };
+
+  constructor(
+    readonly networks: PropagationNetworks,
+    options: MemoryEngineOptions = {},
+  ) {
+    this.memoryEvery = Math.max(1, Math.floor(options.memoryEvery ?? 1));
+    this.maxMemoryFrames = Math.max(1, Math.floor(options.maxMemoryFrames ?? 3));
+    this.cacheBytes = options.cacheBytes ?? 1 << 30;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Drops the cached keys of a volume (after its voxels changed). */
+  forget(image: Volume): void {
+    const cache = this.volumes.get(image.voxels);
+    if (!cache) return;
+    for (const axis of cache.axes.values()) this.dropFromLru(axis);
+    this.volumes.delete(image.voxels);
+  }
+
+  /** Key-encodes every slice along the axis ahead of time (optional; propagate does it lazily). */
+  async warmKeys(image: Volume, axis: IndexAxis, signal?: CancelSignal): Promise<void> {
+    const ctx = this.context(image, axis, signal);
+    for (let s = 0; s < ctx.layout.count; s++) await this.keysFor(ctx, s);
+  }
+
+  async propagate(image: Volume, seeds: Volume, options: PropagateOptions, onSlice?: SliceListener, signal?: CancelSignal): Promise<PropagationOutcome> {
+    const started = this.now();
+    checkInputs(image, seeds);
+    throwIfCancelled(signal);
+    this.lastStats = { keyEncodes: 0, valueEncodes: 0, decodes: 0, readoutMs: 0, networkMs: 0 };
+    const locked = new Set(options.locked ?? []);
+    const labels = labelsToPropagate(seeds, options.labels, locked);
+    const ctx = this.context(image, options.axis, signal);
+    const tasks = planSegments(seeds, ctx.layout, labels, options);
+    const assembler = new LabelAssembler(seeds, options.axis, locked, options.overwriteOthers ?? false, totalWrites(tasks), onSlice, this.networks.threshold);
+    const stopFraction = options.stopFraction ?? DEFAULT_STOP_FRACTION;
+    let computed = 0;
+    for (const task of tasks) {
+      const committed = new Set<number>();
+      const forward = new Map<number, Float32Array>();
+      const written = new Set(task.plan.written);
+      const commit = (slice: number, p: Float32Array): void => {
+        if (!written.has(slice) || committed.has(slice)) return;
+        committed.add(slice);
+        assembler.commit(task.label, slice, p);
+      };
+      for (const run of task.plan.runs) {
+        const gap = task.plan.fused.find((g) => isInGap(g, run));
+        computed += await this.runOnce(ctx, assembler, seeds, task.label, run, stopFraction, (slice, p) => {
+          if (gap && run.direction === 1) {
+            forward.set(slice, p);
+            return;
+          }
+          const f = gap ? forward.get(slice) : undefined;
+          if (gap && f) {
+            const [wa, wb] = fusionWeights(slice, gap.a, gap.b);
+            assembler.noteDisagreement(task.label, slice, 1 - binaryDice(f, p, this.networks.threshold));
+            const fused = new Float32Array(p.length);
+            for (let i = 0; i < p.length; i++) fused[i] = wa * (f[i] as number) + wb * (p[i] as number);
+            forward.delete(slice);
+            commit(slice, fused);
+          } else {
+            commit(slice, p);
+          }
+        });
+      }
+      // Whatever no run reached (beyond an object's end, between empty annotations) is background.
+      const empty = new Float32Array(assembler.pixels);
+      for (const slice of task.plan.written) commit(slice, forward.get(slice) ?? empty);
+    }
+    return {
+      labels: assembler.labelsVolume(),
+      method: this.method,
+      propagated: labels,
+      written: assembler.written,
+      computedSlices: computed,
+      elapsedMs: this.now() - started,
+      suspects: assembler.suspects(labels),
+      timings: { ...this.lastStats },
+    };
+  }
+
+  /** One run from its origin; `emit` gets each slice's probabilities. Returns slices decoded. */
+  private async runOnce(
+    ctx: SliceContext,
+    assembler: LabelAssembler,
+    seeds: Volume,
+    label: number,
+    run: PropagationRun,
+    stopFraction: number,
+    emit: (slice: number, probability: Float32Array) => void,
+  ): Promise<number> {
+    const { layout } = ctx;
+    const pixels = layout.width * layout.height;
+    const seedSlice = readSlice(seeds.voxels, layout, run.origin, new Float32Array(pixels));
+    const seedMask = new Float32Array(pixels);
+    const seedOthers = new Float32Array(pixels);
+    for (let i = 0; i < pixels; i++) {
+      const v = seedSlice[i] as number;
+      if (v === label) seedMask[i] = 1;
+      else if (v !== 0) seedOthers[i] = 1;
+    }
+    const memory = new ReadoutMemory({ keyDim: this.networks.keyDim, valueDim: this.networks.valueDim, positions: (ctx.size.height / this.networks.stride) * (ctx.size.width / this.networks.stride) });
+    await this.remember(ctx, memory, run.origin, seedMask, seedOthers);
+    let decoded = 0;
+    let step = 0;
+    for (const slice of runSlices(run)) {
+      throwIfCancelled(ctx.signal);
+      const features = await this.keysFor(ctx, slice);
+      throwIfCancelled(ctx.signal);
+      const t0 = this.now();
+      const dots = this.networks.dotProducts;
+      const read = dots ? await memory.readWith(dots, features.key, this.networks.topK) : memory.read(features.key, this.networks.topK);
+      const t1 = this.now();
+      const logits = await this.networks.decode(read, features, ctx.size);
+      this.lastStats.networkMs += this.now() - t1;
+      this.lastStats.readoutMs += t1 - t0;
+      this.lastStats.decodes++;
+      decoded++;
+      throwIfCancelled(ctx.signal);
+      const probability = cropSigmoid(logits, ctx.size, layout.width, layout.height);
+      let area = 0;
+      for (let i = 0; i < pixels; i++) if ((probability[i] as number) >= this.networks.threshold) area++;
+      if (run.stopAtObjectEnd && reachedObjectEnd(area, run.seedArea, stopFraction)) {
+        // The object ended: this slice and the rest of the run stay background.
+        for (const rest of runSlices({ ...run, origin: slice - run.direction })) emit(rest, new Float32Array(pixels));
+        break;
+      }
+      emit(slice, probability);
+      step++;
+      if (step % this.memoryEvery === 0 && slice !== run.end) {
+        const current = assembler.currentSlice(slice);
+        const others = new Float32Array(pixels);
+        for (let i = 0; i < pixels; i++) if (current[i] !== 0 && current[i] !== label) others[i] = 1;
+        await this.remember(ctx, memory, slice, probability, others);
+        while (memory.frameCount > this.maxMemoryFrames) memory.remove(1);
+      }
+    }
+    return decoded;
+  }
+
+  private async remember(ctx: SliceContext, memory: ReadoutMemory, slice: number, mask: Float32Array, others: Float32Array): Promise<void> {
+    const features = await this.keysFor(ctx, slice);
+    const { width, height } = ctx.layout;
+    const t0 = this.now();
+    const value = await this.networks.encodeValue(this.imageTensor(ctx, slice), pad(mask, width, height, ctx.size), pad(others, width, height, ctx.size), features.f16, ctx.size);
+    this.lastStats.networkMs += this.now() - t0;
+    this.lastStats.valueEncodes++;
+    memory.add(features.key, value);
+  }
+
+  private imageTensor(ctx: SliceContext, slice: number): Float32Array {
+    const { layout, size } = ctx;
+    const raw = readSlice(ctx.image.voxels, layout, slice, new Float32Array(layout.width * layout.height));
+    return normalizeSlice(raw, layout.width, layout.height, ctx.window, this.networks.normalization, this.networks.imageChannels, size.width, size.height);
+  }
+
+  private async keysFor(ctx: SliceContext, slice: number): Promise<KeyFeatures> {
+    const cached = ctx.cache.features.get(slice);
+    if (cached) return cached;
+    const t0 = this.now();
+    const features = await this.networks.encodeKey(this.imageTensor(ctx, slice), ctx.size);
+    this.lastStats.networkMs += this.now() - t0;
+    this.lastStats.keyEncodes++;
+    ctx.cache.features.set(slice, features);
+    ctx.cache.bytes += featureBytes(features);
+    this.touch(ctx.cache);
+    return features;
+  }
+
+  private context(image: Volume, axis: IndexAxis, signal: CancelSignal | undefined): SliceContext {
+    let volume = this.volumes.get(image.voxels);
+    if (!volume) {
+      const n = this.networks.normalization;
+      volume = { window: percentileWindow(image.voxels, n.low, n.high), axes: new Map() };
+      this.volumes.set(image.voxels, volume);
+    }
+    let cache = volume.axes.get(axis);
+    if (!cache) {
+      cache = { features: new Map(), bytes: 0 };
+      volume.axes.set(axis, cache);
+    }
+    this.touch(cache);
+    const layout = sliceLayout(image.geometry.size, axis);
+    const stride = this.networks.stride;
+    return { image, layout, size: { height: padTo(layout.height, stride), width: padTo(layout.width, stride) }, cache, window: volume.window, signal };
+  }
+
+  /** Marks an axis cache as most recent and evicts the oldest slices' keys past the budget. */
+  private touch(cache: AxisCache): void {
+    this.dropFromLru(cache);
+    this.lru.push(cache);
+    let total = this.lru.reduce((n, c) => n + c.bytes, 0);
+    for (const old of this.lru) {
+      if (total <= this.cacheBytes) break;
+      if (old === cache) continue;
+      total -= old.bytes;
+      old.features.clear();
+      old.bytes = 0;
+    }
+    // One axis larger than the budget keeps its newest slices only.
+    while (cache.bytes > this.cacheBytes && cache.features.size > 1) {
+      const first = cache.features.keys().next().value;
+      if (first === undefined) break;
+      const f = cache.features.get(first);
+      cache.features.delete(first);
+      if (f) cache.bytes -= featureBytes(f);
+    }
+  }
+
+  private dropFromLru(cache: AxisCache): void {
+    const i = this.lru.indexOf(cache);
+    if (i >= 0) this.lru.splice(i, 1);
+  }
+}
+
+function isInGap(gap: FusedGap, run: PropagationRun): boolean {
+  return (run.direction === 1 && run.origin === gap.a) || (run.direction === -1 && run.origin === gap.b);
+}
+
+/** Pads a width × height map to the network size (zeros right and bottom). */
+function pad(values: Float32Array, width: number, height: number, size: NetworkGeometry): Float32Array {
+  if (width === size.width && height === size.height) return values;
+  const out = new Float32Array(size.width * size.height);
+  for (let y = 0; y < height; y++) out.set(values.subarray(y * width, (y + 1) * width), y * size.width);
+  return out;
+}
+
+function cropSigmoid(logits: Float32Array, size: NetworkGeometry, width: number, height: number): Float32Array {
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) out[y * width + x] = 1 / (1 + Math.exp(-(logits[y * size.width + x] as number)));
+  }
+  return out;
+}

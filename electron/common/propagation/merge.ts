@@ -1,0 +1,60 @@
+/**
+ * Merges the propagated segments into one label slice without touching locked segments.
+ *
+ * Per pixel: a locked label stays. Otherwise the segment with the highest probability at or above
+ * the threshold wins where the pixel is background, belongs to a segment being recomputed, or (with
+ * `overwriteOthers`) belongs to any other unlocked label. Pixels of a recomputed segment that no
+ * longer reach the threshold become background.
+ */
+
+export interface SegmentProbability {
+  readonly label: number;
+  /** Probabilities 0–1 (Float32Array) or quantised 0–255 (Uint8Array), one per pixel. */
+  readonly probability: Float32Array | Uint8Array;
+}
+
+export interface MergeOptions {
+  readonly locked?: ReadonlySet<number>;
+  /** Labels being recomputed: their old pixels are replaced. Default: the segments' labels. */
+  readonly recomputed?: ReadonlySet<number>;
+  readonly overwriteOthers?: boolean;
+  /** Probability a pixel needs to join a segment (default 0.5). */
+  readonly threshold?: number;
+}
+
+export type LabelSlice = Uint8Array | Uint16Array;
+
+export function mergeSegments<T extends LabelSlice>(base: T, segments: readonly SegmentProbability[], options: MergeOptions = {}): T {
+  const locked = options.locked ?? new Set<number>();
+  const recomputed = options.recomputed ?? new Set(segments.map((s) => s.label));
+  const threshold = options.threshold ?? 0.5;
+  const overwriteOthers = options.overwriteOthers ?? false;
+  const maxLabel = base instanceof Uint8Array ? 255 : 65535;
+  for (const s of segments) {
+    if (s.probability.length !== base.length) throw new Error(`segment ${s.label}: ${s.probability.length} probabilities for ${base.length} pixels`);
+    if (s.label < 1 || s.label > maxLabel || !Number.isInteger(s.label)) throw new Error(`segment label ${s.label} does not fit the label map`);
+    if (locked.has(s.label)) throw new Error(`segment ${s.label} is locked and cannot be propagated`);
+  }
+  const thresholds = segments.map((s) => (s.probability instanceof Uint8Array ? Math.ceil(threshold * 255) : threshold));
+  const out = base.slice() as T;
+  for (let p = 0; p < base.length; p++) {
+    const current = base[p] as number;
+    if (current !== 0 && locked.has(current)) continue;
+    let best = 0;
+    let bestScore = -1;
+    for (let n = 0; n < segments.length; n++) {
+      const seg = segments[n] as SegmentProbability;
+      const raw = seg.probability[p] as number;
+      if (raw < (thresholds[n] as number)) continue;
+      const score = seg.probability instanceof Uint8Array ? raw / 255 : raw;
+      if (score > bestScore) {
+        bestScore = score;
+        best = seg.label;
+      }
+    }
+    const replaceable = current === 0 || recomputed.has(current) || overwriteOthers;
+    if (best !== 0 && replaceable) out[p] = best;
+    else if (best === 0 && recomputed.has(current)) out[p] = 0;
+  }
+  return out;
+}

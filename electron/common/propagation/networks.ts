@@ -1,0 +1,51 @@
+/**
+ * The three propagation networks as the engine sees them (batch 1, channel-major float32). The
+ * ONNX implementation is in onnx-networks.ts; tests use small fakes.
+ */
+import type { DotProducts } from './readout';
+
+export interface KeyFeatures {
+  /** Ck × h × w at stride 16. */
+  readonly key: Float32Array;
+  /** Skip features at 1/16, 1/8 and 1/4, with their channel counts. */
+  readonly f16: Float32Array;
+  readonly f8: Float32Array;
+  readonly f4: Float32Array;
+}
+
+export interface NetworkGeometry {
+  /** Padded input size (multiples of `stride`). */
+  readonly height: number;
+  readonly width: number;
+}
+
+export interface PropagationNetworks {
+  readonly keyDim: number;
+  readonly valueDim: number;
+  /** Feature stride of key, value and read-out (16). */
+  readonly stride: number;
+  /** Read-out top-k (manifest). */
+  readonly topK: number;
+  /** Probability at or above which a pixel is in the object (manifest threshold). */
+  readonly threshold: number;
+  readonly normalization: {
+    readonly low: number;
+    readonly high: number;
+    readonly mean: number | readonly number[];
+    readonly std: number | readonly number[];
+  };
+  /** Input channels of the image (3: gray replicated). */
+  readonly imageChannels: number;
+  /** image: C × H × W, normalised. */
+  encodeKey(image: Float32Array, size: NetworkGeometry): Promise<KeyFeatures>;
+  /** mask, otherMask: H × W probabilities; f16 from encodeKey of the same image. */
+  encodeValue(image: Float32Array, mask: Float32Array, otherMask: Float32Array, f16: Float32Array, size: NetworkGeometry): Promise<Float32Array>;
+  /** readout: Cv × h × w → logits H × W. */
+  decode(readout: Float32Array, features: KeyFeatures, size: NetworkGeometry): Promise<Float32Array>;
+  /** Optional accelerator for the read-out's dot products (ONNX Runtime MatMul). */
+  readonly dotProducts?: DotProducts;
+  /** Model id and digest for provenance. */
+  readonly id: string;
+  readonly sha256: string;
+  dispose?(): Promise<void>;
+}

@@ -1,0 +1,99 @@
+/**
+ * Intensity normalisation for the propagation networks, as their manifest states it:
+ * "percentile" clips the volume to its [low, high] percentiles, maps that window to 0–1, then
+ * subtracts `mean` and divides by `std` (one number, or one per input channel).
+ */
+
+export interface PercentileNormalization {
+  readonly kind: 'percentile';
+  readonly low: number;
+  readonly high: number;
+  readonly mean: number | readonly number[];
+  readonly std: number | readonly number[];
+}
+
+export interface IntensityWindow {
+  readonly low: number;
+  readonly high: number;
+}
+
+const BINS = 4096;
+
+/** The [low, high] percentiles of the voxels (histogram with 4096 bins; exact enough for windows). */
+export function percentileWindow(voxels: ArrayLike<number>, lowPercent: number, highPercent: number): IntensityWindow {
+  if (!(lowPercent >= 0 && lowPercent < highPercent && highPercent <= 100)) throw new Error(`percentiles ${lowPercent}–${highPercent} are not 0 ≤ low < high ≤ 100`);
+  let min = Infinity;
+  let max = -Infinity;
+  let count = 0;
+  for (let i = 0; i < voxels.length; i++) {
+    const v = voxels[i] as number;
+    if (!Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    count++;
+  }
+  if (count === 0 || min === max) return { low: count === 0 ? 0 : min, high: count === 0 ? 1 : min + 1 };
+  const histogram = new Float64Array(BINS);
+  const scale = (BINS - 1) / (max - min);
+  for (let i = 0; i < voxels.length; i++) {
+    const v = voxels[i] as number;
+    if (!Number.isFinite(v)) continue;
+    const b = Math.floor((v - min) * scale);
+    histogram[b] = (histogram[b] ?? 0) + 1;
+  }
+  const at = (percent: number): number => {
+    const target = (percent / 100) * count;
+    let cumulative = 0;
+    for (let b = 0; b < BINS; b++) {
+      cumulative += histogram[b] ?? 0;
+      if (cumulative >= target) return min + (b + 0.5) / scale;
+    }
+    return max;
+  };
+  const low = at(lowPercent);
+  const high = Math.max(at(highPercent), low + Number.EPSILON * Math.max(1, Math.abs(low)));
+  return { low, high };
+}
+
+function channelValue(value: number | readonly number[], channel: number): number {
+  return typeof value === 'number' ? value : (value[channel] ?? value[0] ?? 0);
+}
+
+/**
+ * One slice (width × height) as a [channels, paddedHeight, paddedWidth] float tensor: windowed,
+ * standardised per channel, gray replicated to every channel; padding (right and bottom) is the
+ * value a zero-intensity pixel would get.
+ */
+export function normalizeSlice(
+  slice: ArrayLike<number>,
+  width: number,
+  height: number,
+  window: IntensityWindow,
+  norm: Pick<PercentileNormalization, 'mean' | 'std'>,
+  channels: number,
+  paddedWidth: number,
+  paddedHeight: number,
+): Float32Array {
+  const plane = paddedWidth * paddedHeight;
+  const out = new Float32Array(channels * plane);
+  const span = window.high - window.low;
+  const unit = new Float32Array(plane);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const v = ((slice[y * width + x] as number) - window.low) / span;
+      unit[y * paddedWidth + x] = v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+  }
+  for (let c = 0; c < channels; c++) {
+    const mean = channelValue(norm.mean, c);
+    const std = channelValue(norm.std, c) || 1;
+    const base = c * plane;
+    for (let p = 0; p < plane; p++) out[base + p] = ((unit[p] as number) - mean) / std;
+  }
+  return out;
+}
+
+/** Smallest multiple of `stride` ≥ n. */
+export function padTo(n: number, stride: number): number {
+  return Math.ceil(n / stride) * stride;
+}

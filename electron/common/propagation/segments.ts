@@ -1,0 +1,25 @@
+/** The per-label plans of one propagation request (pure). */
+import type { Volume } from '../volume';
+import type { PropagateOptions } from './options';
+import { planSegment, type AnnotatedSlice, type SegmentPlan } from './plan';
+import { sliceAreas, type SliceLayout } from './slices';
+
+export interface SegmentTask {
+  readonly label: number;
+  readonly annotated: readonly AnnotatedSlice[];
+  readonly plan: SegmentPlan;
+}
+
+export function planSegments(seeds: Volume, layout: SliceLayout, labels: readonly number[], options: PropagateOptions): SegmentTask[] {
+  return labels.map((label) => {
+    const areas = sliceAreas(seeds.voxels, layout, label);
+    const slices = options.annotatedSlices ? [...new Set(options.annotatedSlices)] : [...areas.keys()].filter((s) => (areas[s] ?? 0) > 0);
+    const annotated = slices.filter((s) => s < layout.count).map((slice) => ({ slice, area: areas[slice] ?? 0 }));
+    return { label, annotated, plan: planSegment(annotated, layout.count, options.range) };
+  });
+}
+
+/** Every slice the tasks write, counted once per label (the progress total). */
+export function totalWrites(tasks: readonly SegmentTask[]): number {
+  return tasks.reduce((n, t) => n + t.plan.written.length, 0);
+}

@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClickWorkerOpName, ClickWorkerOps } from '../common/click/worker-ops';
+import { InferenceHost } from '../node/inference-host';
+import { buildClickWorker } from '../node/models/click-worker-entry';
+import { nodeWorkerLauncher } from '../node/worker-process';
+import { createClickWorkerHandlers } from './click-handlers';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const fixtureDir = join(here, '..', '..', 'native-models', 'fixtures', 'click-tiny');
+let host: InferenceHost;
+
+function request<K extends ClickWorkerOpName>(op: K, payload: ClickWorkerOps[K]['payload']): Promise<ClickWorkerOps[K]['result']> {
+  return (host as unknown as { request(op: string, payload: unknown): Promise<ClickWorkerOps[K]['result']> }).request(op, payload);
+}
+
+beforeAll(async () => {
+  const entry = await buildClickWorker([here]);
+  host = new InferenceHost(nodeWorkerLauncher(entry), { log: () => undefined });
+  host.start();
+});
+afterAll(() => host.stop());
+
+const w = 90;
+const h = 60;
+const slice = new Float32Array(w * h).map((_, n) => ((n % w) - 45) ** 2 + ((Math.floor(n / w) - 30) ** 2 < 200 ? 500 : 0));
+
+describe('click operations in a real worker process', () => {
+  it('answers with the classical segmenter before any model is loaded', async () => {
+    const reply = await request('click.predict', { modelId: 'classical-growcut', slice: slice.slice().buffer, width: w, height: h, clicks: [{ x: 45, y: 30, positive: true }] });
+    expect(reply.modelId).toBe('classical-growcut');
+    expect(new Float32Array(reply.probabilities)).toHaveLength(w * h);
+    expect(reply.forwardMs).toBe(0);
+    const masked = await request('click.predict', { modelId: 'classical', slice: slice.slice().buffer, width: w, height: h, clicks: [{ x: 45, y: 30, positive: true }], output: 'mask' });
+    expect(masked.output).toBe('mask');
+    const mask = new Uint8Array(masked.probabilities);
+    expect(mask).toHaveLength(w * h);
+    expect(Array.from(mask)).toEqual(Array.from(new Float32Array(reply.probabilities), (p) => (p > 0.49 ? 1 : 0)));
+  });
+
+  it('loads a verified model on the CPU and predicts through it, with binary payloads', async () => {
+    const loaded = await request('click.load', { modelDir: fixtureDir, ep: 'cpu', threads: 1 });
+    expect(loaded).toMatchObject({ modelId: 'fixture-click-tiny', ep: 'cpu' });
+    const previous = new Uint8Array(w * h).fill(0);
+    previous[30 * w + 45] = 1;
+    const reply = await request('click.predict', {
+      modelId: 'fixture-click-tiny',
+      slice: slice.slice().buffer,
+      width: w,
+      height: h,
+      clicks: [{ x: 45, y: 30, positive: true }, { x: 2, y: 2, positive: false }],
+      previousMask: previous.buffer,
+      previousMaskType: 'uint8',
+      intensityRange: [0, 2000],
+      pixelSpacing: [1, 1],
+    });
+    expect(reply.probabilities).toBeInstanceOf(ArrayBuffer);
+    expect(new Float32Array(reply.probabilities)).toHaveLength(w * h);
+    expect(reply.forwardMs).toBeGreaterThan(0);
+    const status = await request('click.status', {});
+    expect(status.loaded).toEqual([{ modelId: 'fixture-click-tiny', ep: 'cpu' }]);
+    expect(status.rssMb).toBeGreaterThan(10);
+  });
+
+  it('reports bad requests as errors, not crashes', async () => {
+    await expect(request('click.predict', { modelId: 'fixture-click-tiny', slice: slice.slice().buffer, width: w, height: h, clicks: [{ x: 900, y: 1, positive: true }] })).rejects.toThrow(/outside the 90×60 slice/);
+    await expect(request('click.predict', { modelId: 'not-loaded', slice: slice.slice().buffer, width: w, height: h, clicks: [{ x: 1, y: 1, positive: true }] })).rejects.toThrow(/is not loaded in the inference worker/);
+    await expect(request('click.load', { modelDir: join(fixtureDir, 'nope'), ep: 'cpu' })).rejects.toThrow(/cannot be used/);
+    expect(host.status.state).toBe('ready');
+  });
+});
+
+describe('click handlers in-process', () => {
+  it('rejects a slice buffer of the wrong size', async () => {
+    const handlers = createClickWorkerHandlers();
+    await expect(handlers['click.predict']({ modelId: 'classical', slice: new ArrayBuffer(8), width: 4, height: 4, clicks: [{ x: 1, y: 1, positive: true }] })).rejects.toThrow(/16 float32 values/);
+    expect(await handlers['click.unload']({ modelId: 'x' })).toEqual({ unloaded: false });
+  });
+});

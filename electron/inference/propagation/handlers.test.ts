@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { PropagationStartPayload } from '../../common/propagation/worker-ops';
+import { createPropagationWorkerHandlers } from './handlers';
+
+const size = [32, 32, 12] as const;
+const geometry = { size: [...size] as [number, number, number], spacing: [1, 1, 1] as [number, number, number], origin: [0, 0, 0] as [number, number, number], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] as [number, number, number, number, number, number, number, number, number] };
+
+function payload(jobId: string, withImage: boolean): PropagationStartPayload {
+  const seeds = new Uint8Array(32 * 32 * 12);
+  for (const z of [2, 9]) for (let y = 8; y < 24; y++) for (let x = 8; x < 24; x++) seeds[x + 32 * (y + 32 * z)] = 1;
+  return {
+    jobId,
+    method: 'interpolation',
+    imageKey: 'vol-1',
+    image: { geometry, componentType: 'float32', ...(withImage ? { voxels: new Float32Array(32 * 32 * 12).buffer } : {}) },
+    seeds: { componentType: 'uint8', voxels: seeds.buffer },
+    options: { axis: 2 },
+  };
+}
+
+describe('propagation worker jobs', () => {
+  it('streams slices through polls and ends with the label map; keeps the image by key', async () => {
+    const h = createPropagationWorkerHandlers();
+    expect(await h['propagation.start'](payload('a', false))).toEqual({ jobId: 'a', needsImage: true });
+    expect(await h['propagation.start'](payload('a', true))).toEqual({ jobId: 'a', needsImage: false });
+    const slices: number[] = [];
+    for (;;) {
+      const r = await h['propagation.poll']({ jobId: 'a', waitMs: 2000 });
+      slices.push(...r.updates.map((u) => u.slice));
+      if (r.state !== 'running') {
+        expect(r.state).toBe('done');
+        expect(r.outcome?.labels.byteLength).toBe(32 * 32 * 12);
+        break;
+      }
+    }
+    expect(slices.sort((x, y) => x - y)).toEqual([0, 1, 3, 4, 5, 6, 7, 8, 10, 11]);
+    // The image stays cached under its key: a second job needs no voxels.
+    expect((await h['propagation.start'](payload('b', false))).needsImage).toBe(false);
+    await expect(h['propagation.poll']({ jobId: 'nope' })).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('cancels a running job and hands out nothing more', async () => {
+    const h = createPropagationWorkerHandlers();
+    await h['propagation.start'](payload('c', true));
+    expect(await h['propagation.cancel']({ jobId: 'c' })).toEqual({ cancelled: true });
+    let r = await h['propagation.poll']({ jobId: 'c', waitMs: 2000 });
+    while (r.state === 'running') r = await h['propagation.poll']({ jobId: 'c', waitMs: 2000 });
+    expect(r.state).toBe('cancelled');
+    expect(r.updates).toEqual([]);
+    expect(r.outcome).toBeUndefined();
+  });
+});

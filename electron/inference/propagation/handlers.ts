@@ -1,0 +1,168 @@
+/**
+ * The worker side of propagation: jobs that run a `Propagator` (memory networks on ONNX Runtime,
+ * or interpolation) and hand their slices out through `poll`. Wire with
+ *   handlers = { ...createWorkerHandlers(), ...createPropagationWorkerHandlers() }
+ * once `WorkerOps` extends `PropagationWorkerOps`.
+ *
+ * The last few images are kept by `imageKey`, and the memory engine's key cache is keyed by the
+ * image object, so a re-propagation on the same image encodes no key again.
+ */
+import { ServiceError } from '../../common/errors';
+import { MemoryPropagator } from '../../common/propagation/memory-engine';
+import { parsePropagateOptions } from '../../common/propagation/options';
+import type { Propagator, SliceUpdate } from '../../common/propagation/propagator';
+import type { PropagationPollResult, PropagationStartPayload, PropagationWorkerOps, WireSliceUpdate } from '../../common/propagation/worker-ops';
+import { typedArrayFor, voxelCount, type Volume } from '../../common/volume';
+import { InterpolationPropagator } from '../../node/propagation/interpolation';
+import { OnnxPropagationNetworks } from '../../node/propagation/onnx-networks';
+
+export type PropagationWorkerHandlers = {
+  [K in keyof PropagationWorkerOps]: (payload: PropagationWorkerOps[K]['payload']) => Promise<PropagationWorkerOps[K]['result']>;
+};
+
+interface Job {
+  state: PropagationPollResult['state'];
+  updates: WireSliceUpdate[];
+  done: number;
+  total: number;
+  error?: string;
+  outcome?: PropagationPollResult['outcome'];
+  readonly abort: { aborted: boolean };
+  wake?: () => void;
+}
+
+const IMAGES_KEPT = 2;
+const JOBS_KEPT = 16;
+
+function toWire(u: SliceUpdate): WireSliceUpdate {
+  const labels = u.labels.buffer.slice(u.labels.byteOffset, u.labels.byteOffset + u.labels.byteLength) as ArrayBuffer;
+  return { slice: u.slice, label: u.label, componentType: u.labels instanceof Uint16Array ? 'uint16' : 'uint8', labels };
+}
+
+export function createPropagationWorkerHandlers(): PropagationWorkerHandlers {
+  const images = new Map<string, Volume>();
+  const jobs = new Map<string, Job>();
+  const engines = new Map<string, Promise<MemoryPropagator>>();
+  const interpolation = new InterpolationPropagator();
+
+  const engineFor = (payload: PropagationStartPayload): Promise<MemoryPropagator> => {
+    if (payload.modelDir === undefined) throw new ServiceError('bad-request', 'The memory method needs a propagation model.');
+    const key = `${payload.modelDir}|${payload.ep ?? ''}`;
+    let engine = engines.get(key);
+    if (!engine) {
+      const options = { ...(payload.ep === undefined ? {} : { ep: payload.ep }), ...(payload.threads === undefined ? {} : { threads: payload.threads }) };
+      engine = OnnxPropagationNetworks.load(payload.modelDir, options).then((n) => new MemoryPropagator(n, { now: () => performance.now() }));
+      engine.catch(() => engines.delete(key));
+      engines.set(key, engine);
+    }
+    return engine;
+  };
+
+  const imageFor = (payload: PropagationStartPayload): Volume | undefined => {
+    const { geometry, componentType, voxels } = payload.image;
+    const cached = images.get(payload.imageKey);
+    if (cached && !voxels) return cached;
+    if (!voxels) return undefined;
+    const array = typedArrayFor(componentType, voxels);
+    if (array.length !== voxelCount(geometry.size)) throw new ServiceError('bad-request', 'The image voxels do not match its size.');
+    const volume: Volume = { geometry, componentType, voxels: array };
+    images.delete(payload.imageKey);
+    images.set(payload.imageKey, volume);
+    while (images.size > IMAGES_KEPT) {
+      const oldest = images.keys().next().value;
+      if (oldest === undefined) break;
+      images.delete(oldest);
+    }
+    return volume;
+  };
+
+  const run = async (job: Job, propagator: Propagator, image: Volume, payload: PropagationStartPayload): Promise<void> => {
+    const seedsArray = typedArrayFor(payload.seeds.componentType, payload.seeds.voxels);
+    if (seedsArray.length !== image.voxels.length) throw new ServiceError('geometry-mismatch', 'The seeds do not match the image size.');
+    const seeds: Volume = { geometry: image.geometry, componentType: payload.seeds.componentType, voxels: seedsArray };
+    const outcome = await propagator.propagate(
+      image,
+      seeds,
+      parsePropagateOptions(payload.options),
+      (u) => {
+        job.updates.push(toWire(u));
+        job.done = u.done;
+        job.total = u.total;
+        job.wake?.();
+      },
+      job.abort,
+    );
+    const v = outcome.labels.voxels;
+    job.outcome = {
+      componentType: v instanceof Uint16Array ? 'uint16' : 'uint8',
+      labels: v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer,
+      propagated: outcome.propagated,
+      written: outcome.written,
+      computedSlices: outcome.computedSlices,
+      elapsedMs: outcome.elapsedMs,
+      suspects: outcome.suspects,
+    };
+  };
+
+  return {
+    'propagation.start': async (payload) => {
+      if (jobs.has(payload.jobId)) throw new ServiceError('bad-request', `Propagation job ${payload.jobId} already exists.`);
+      const image = imageFor(payload);
+      if (!image) return { jobId: payload.jobId, needsImage: true };
+      const propagator = payload.method === 'memory' ? await engineFor(payload) : interpolation;
+      const job: Job = { state: 'running', updates: [], done: 0, total: 0, abort: { aborted: false } };
+      jobs.set(payload.jobId, job);
+      while (jobs.size > JOBS_KEPT) {
+        const oldest = [...jobs.entries()].find(([, j]) => j.state !== 'running');
+        if (!oldest) break;
+        jobs.delete(oldest[0]);
+      }
+      run(job, propagator, image, payload).then(
+        () => {
+          job.state = 'done';
+          job.wake?.();
+        },
+        (error: unknown) => {
+          job.state = error instanceof ServiceError && error.code === 'cancelled' ? 'cancelled' : 'failed';
+          if (job.state === 'failed') job.error = error instanceof Error ? error.message : String(error);
+          // Nothing half-written reaches the caller: a stopped job drops its pending slices.
+          job.updates = [];
+          job.wake?.();
+        },
+      );
+      return { jobId: payload.jobId, needsImage: false };
+    },
+    'propagation.poll': async ({ jobId, waitMs }) => {
+      const job = jobs.get(jobId);
+      if (!job) throw new ServiceError('not-found', `There is no propagation job ${jobId}.`);
+      if (job.state === 'running' && job.updates.length === 0 && (waitMs ?? 0) > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(waitMs ?? 0, 10_000));
+          job.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        job.wake = undefined;
+      }
+      const updates = job.updates;
+      job.updates = [];
+      const result: PropagationPollResult = {
+        state: job.state,
+        updates,
+        done: job.done,
+        total: job.total,
+        ...(job.error === undefined ? {} : { error: job.error }),
+        ...(job.state === 'done' && job.outcome ? { outcome: job.outcome } : {}),
+      };
+      if (job.state !== 'running') jobs.delete(jobId);
+      return result;
+    },
+    'propagation.cancel': ({ jobId }) => {
+      const job = jobs.get(jobId);
+      if (!job || job.state !== 'running') return Promise.resolve({ cancelled: false });
+      job.abort.aborted = true;
+      return Promise.resolve({ cancelled: true });
+    },
+  };
+}

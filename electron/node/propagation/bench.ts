@@ -1,0 +1,103 @@
+/**
+ * Measurements for the propagation engine (run by hand, not asserted in tests):
+ * - the TypeScript read-out alone, for P positions per frame and T memory frames;
+ * - whole propagations on a real volume, first with cold keys and then again with the keys
+ *   cached (what a re-propagation after a correction costs), with the stop rule disabled so
+ *   random-weight networks still visit every slice.
+ */
+import { MemoryPropagator } from '../../common/propagation/memory-engine';
+import type { PropagationTimings } from '../../common/propagation/propagator';
+import { ReadoutMemory } from '../../common/propagation/readout';
+import { evenlySpacedSlices, objectExtent } from '../../common/propagation/given-slices';
+import { readSlice, sliceAreas, sliceLayout, writeSlice, type IndexAxis } from '../../common/propagation/slices';
+import type { Volume } from '../../common/volume';
+import { OnnxPropagationNetworks } from './onnx-networks';
+import { createOrtDotProducts } from './ort-affinity';
+
+export interface ReadoutBench {
+  readonly positions: number;
+  readonly keyDim: number;
+  readonly valueDim: number;
+  readonly frames: number;
+  readonly msPerRead: number;
+}
+
+/** The read-out with its dot products on ONNX Runtime (what the memory method uses by default). */
+export async function benchReadoutOrt(positions: number, keyDim: number, valueDim: number, frames: number, threads: number, repeats = 10): Promise<ReadoutBench> {
+  const { dots, release } = await createOrtDotProducts(threads);
+  try {
+    const memory = new ReadoutMemory({ keyDim, valueDim, positions });
+    for (let t = 0; t < frames; t++) memory.add(Float32Array.from({ length: keyDim * positions }, Math.random), Float32Array.from({ length: valueDim * positions }, Math.random));
+    const query = Float32Array.from({ length: keyDim * positions }, Math.random);
+    for (let i = 0; i < 2; i++) await memory.readWith(dots, query);
+    const t0 = performance.now();
+    for (let i = 0; i < repeats; i++) await memory.readWith(dots, query);
+    return { positions, keyDim, valueDim, frames, msPerRead: (performance.now() - t0) / repeats };
+  } finally {
+    await release();
+  }
+}
+
+export function benchReadout(positions: number, keyDim: number, valueDim: number, frames: number, repeats = 10): ReadoutBench {
+  let seed = 12345;
+  const rand = (): number => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 2 ** 32 - 0.5;
+  };
+  const memory = new ReadoutMemory({ keyDim, valueDim, positions });
+  for (let t = 0; t < frames; t++) memory.add(Float32Array.from({ length: keyDim * positions }, rand), Float32Array.from({ length: valueDim * positions }, rand));
+  const query = Float32Array.from({ length: keyDim * positions }, rand);
+  for (let i = 0; i < 2; i++) memory.read(query);
+  const t0 = performance.now();
+  for (let i = 0; i < repeats; i++) memory.read(query);
+  return { positions, keyDim, valueDim, frames, msPerRead: (performance.now() - t0) / repeats };
+}
+
+export interface PropagationBench {
+  readonly slices: readonly number[];
+  readonly decodedSlices: number;
+  readonly coldMs: number;
+  readonly cachedMs: number;
+  readonly cachedSlicesPerSecond: number;
+  readonly cachedTimings: PropagationTimings | undefined;
+}
+
+export async function benchPropagation(
+  image: Volume,
+  truth: Volume,
+  label: number,
+  axis: IndexAxis,
+  given: number,
+  modelDir: string,
+  options: { threads?: number; ep?: string; maxMemoryFrames?: number; readout?: 'onnx' | 'typescript' } = {},
+): Promise<PropagationBench> {
+  const layout = sliceLayout(truth.geometry.size, axis);
+  const extent = objectExtent(sliceAreas(truth.voxels, layout, label));
+  if (!extent) throw new Error(`label ${label} is absent`);
+  const slices = evenlySpacedSlices(extent, given);
+  const seeds = new Uint8Array(truth.voxels.length);
+  const pixels = layout.width * layout.height;
+  for (const s of slices) {
+    const t = readSlice(truth.voxels, layout, s, new Uint8Array(pixels));
+    for (let i = 0; i < pixels; i++) t[i] = t[i] === label ? label : 0;
+    writeSlice(seeds, layout, s, t);
+  }
+  const networks = await OnnxPropagationNetworks.load(modelDir, { ...(options.threads === undefined ? {} : { threads: options.threads }), ...(options.ep === undefined ? {} : { ep: options.ep }), ...(options.readout === undefined ? {} : { readout: options.readout }) });
+  try {
+    const engine = new MemoryPropagator(networks, { now: () => performance.now(), ...(options.maxMemoryFrames === undefined ? {} : { maxMemoryFrames: options.maxMemoryFrames }) });
+    const seedVolume: Volume = { geometry: truth.geometry, componentType: 'uint8', voxels: seeds };
+    const opts = { axis, labels: [label], annotatedSlices: slices, stopFraction: 0 };
+    const cold = await engine.propagate(image, seedVolume, opts);
+    const cached = await engine.propagate(image, seedVolume, opts);
+    return {
+      slices,
+      decodedSlices: cached.computedSlices,
+      coldMs: cold.elapsedMs,
+      cachedMs: cached.elapsedMs,
+      cachedSlicesPerSecond: (1000 * cached.computedSlices) / cached.elapsedMs,
+      cachedTimings: cached.timings,
+    };
+  } finally {
+    await networks.dispose();
+  }
+}

@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { MemoryPropagator } from '../../common/propagation/memory-engine';
+import type { Volume } from '../../common/volume';
+import { OnnxPropagationNetworks, propagationModelDir } from './onnx-networks';
+
+const root = fileURLToPath(new URL('../../../native-models', import.meta.url));
+const fixture = `${root}/fixtures/prop-tiny`;
+
+describe.skipIf(!existsSync(`${fixture}/manifest.json`))('ONNX propagation networks (tiny random fixture: plumbing only)', () => {
+  it('loads the three graphs, propagates both ways and streams every written slice', async () => {
+    const networks = await OnnxPropagationNetworks.load(fixture, { ep: 'cpu', threads: 1 });
+    expect(networks.keyDim).toBe(8);
+    const size: [number, number, number] = [40, 50, 8]; // not multiples of 16: padded inside
+    const geometry = { size, spacing: [1, 1, 1] as const, origin: [0, 0, 0] as const, direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] as const };
+    const image: Volume = { geometry, componentType: 'float32', voxels: Float32Array.from({ length: 40 * 50 * 8 }, (_, i) => (i * 7919) % 255) };
+    const seeds = new Uint8Array(40 * 50 * 8);
+    for (let y = 10; y < 30; y++) for (let x = 10; x < 30; x++) seeds[x + 40 * (y + 50 * 3)] = 1;
+    const updates: number[] = [];
+    const engine = new MemoryPropagator(networks, { now: () => performance.now() });
+    const outcome = await engine.propagate(image, { geometry, componentType: 'uint8', voxels: seeds }, { axis: 2, stopFraction: 0 }, (u) => updates.push(u.slice));
+    expect(outcome.labels.voxels.length).toBe(seeds.length);
+    expect(updates.sort((a, b) => a - b)).toEqual([0, 1, 2, 4, 5, 6, 7]);
+    expect(engine.lastStats.keyEncodes).toBe(8);
+    await networks.dispose();
+  });
+
+  it('finds a model by id and explains a missing one', async () => {
+    expect(await propagationModelDir(root, 'fixture-prop-tiny')).toBe(fixture);
+    await expect(propagationModelDir(root, 'no-such-model')).rejects.toThrow(/no propagation model "no-such-model"/);
+  });
+});

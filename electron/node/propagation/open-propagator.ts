@@ -1,0 +1,40 @@
+/** Opens a propagation method by name for in-process use (CLI, evaluation, tests). */
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ServiceError } from '../../common/errors';
+import { MemoryPropagator } from '../../common/propagation/memory-engine';
+import type { PropagationMethod } from '../../common/propagation/options';
+import type { Propagator } from '../../common/propagation/propagator';
+import { findModelsRoot } from '../models/discovery';
+import { InterpolationPropagator } from './interpolation';
+import { OnnxPropagationNetworks, propagationModelDir } from './onnx-networks';
+
+export interface OpenPropagatorOptions {
+  /** Propagation model id (memory method); default: the first trained propagation model. */
+  readonly model?: string;
+  /** native-models folder; default $ISEG_MODELS_DIR or the nearest one above cwd / this file. */
+  readonly modelsDir?: string;
+  readonly ep?: string;
+  readonly threads?: number;
+}
+
+export interface OpenedPropagator {
+  readonly propagator: Propagator;
+  /** What the sidecar's provenance should record. */
+  readonly model?: { readonly id: string; readonly ep: string; readonly digests: readonly { role: string; sha256: string }[] };
+  dispose(): Promise<void>;
+}
+
+export async function openPropagator(method: PropagationMethod, options: OpenPropagatorOptions = {}): Promise<OpenedPropagator> {
+  if (method === 'interpolation') return { propagator: new InterpolationPropagator(), dispose: () => Promise.resolve() };
+  const here = dirname(fileURLToPath(import.meta.url));
+  const root = options.modelsDir ?? findModelsRoot([process.cwd(), here]);
+  if (!root) throw new ServiceError('not-found', 'No native-models folder was found (set ISEG_MODELS_DIR or pass --models).');
+  const dir = await propagationModelDir(root, options.model);
+  const networks = await OnnxPropagationNetworks.load(dir, { ...(options.ep === undefined ? {} : { ep: options.ep }), ...(options.threads === undefined ? {} : { threads: options.threads }) });
+  return {
+    propagator: new MemoryPropagator(networks, { now: () => performance.now() }),
+    model: { id: networks.id, ep: networks.ep, digests: networks.digests },
+    dispose: () => networks.dispose(),
+  };
+}
