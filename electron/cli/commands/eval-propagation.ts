@@ -1,0 +1,204 @@
+/**
+ * `iseg eval-propagation`: the paper's Table 2 protocol. For 1/3/5/10 evenly spaced given slices
+ * within the object's extent, propagates the rest and reports DSC, sensitivity, PPV and IoU over
+ * the slices that were NOT given and over the whole volume (the paper's own figure), plus ms per
+ * slice. Seeds from ground truth, or from simulated clicks with the click engine up to IoU 85%.
+ */
+import { basename, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseExecutionProviderPreference } from '../../common/click/execution-provider';
+import { iou, MAX_CLICKS, nextClick } from '../../common/click/protocol';
+import type { Click, ClickSegmenter } from '../../common/click/types';
+import { ServiceError } from '../../common/errors';
+import { evaluatePropagation, type PropagationEvaluation, type SeedMaker, type SeedMode } from '../../common/propagation/evaluate';
+import type { OverlapScores } from '../../common/propagation/metrics';
+import { percentileWindow } from '../../common/propagation/normalize';
+import { readSlice } from '../../common/propagation/slices';
+import { indexAxisForView, type Volume } from '../../common/volume';
+import { loadLabelMapFor } from '../../node/io/load-label-map';
+import { readVolume } from '../../node/io/read-volume';
+import { findModelsRoot } from '../../node/models/discovery';
+import { openClickSegmenter } from '../../node/models/open-segmenter';
+import { openPropagator } from '../../node/propagation/open-propagator';
+import { parseCommandLine, UsageError, type CliOutput, type Command } from '../command';
+import { writeJsonFile } from '../write-json';
+import { parseMethod, parseView, runCommand } from './propagate';
+
+export const summary = "evaluate propagation with the paper's given-slice protocol (DSC/SEN/PPV/IoU)";
+
+const USAGE = `Usage: iseg eval-propagation --image <image> --labels <label map> --label K
+         [--axis axial|coronal|sagittal] [--given 1,3,5,10] [--seed gt|clicks]
+         [--method memory|interpolation] [--model ID] [--click-model ID|classical|default]
+         [--ep auto|cpu|cuda] [--threads N] [--models DIR] [--json FILE] [--quiet]
+
+For each count n in --given, n slices evenly spaced within label K's extent along the axis are
+given (from ground truth, or made with simulated clicks until IoU ≥ 85%), the other slices are
+propagated, and DSC, sensitivity, PPV and IoU are reported over the slices NOT given and over the
+whole volume (the paper's scoring, which counts the given slices), with ms per computed slice.`;
+
+const NOC_TARGET = 0.85;
+
+function pct(s: OverlapScores): string {
+  return `${(100 * s.dsc).toFixed(1)} / ${(100 * s.sen).toFixed(1)} / ${(100 * s.ppv).toFixed(1)} / ${(100 * s.iou).toFixed(1)}`;
+}
+
+function round(s: OverlapScores): OverlapScores {
+  const r = (v: number): number => Math.round(v * 1e4) / 1e4;
+  return { dsc: r(s.dsc), sen: r(s.sen), ppv: r(s.ppv), iou: r(s.iou) };
+}
+
+/** Seeds made the interactive way: RITM click simulation on each given slice until IoU ≥ 85%. */
+function clickSeedMaker(segmenter: ClickSegmenter, image: Volume, clickCounts: number[]): SeedMaker {
+  const window = percentileWindow(image.voxels, 0.5, 99.5);
+  const spacing = image.geometry.spacing;
+  return async (slice, truth, layout) => {
+    const { width, height } = layout;
+    const pixels = width * height;
+    const values = readSlice(image.voxels, layout, slice, new Float32Array(pixels));
+    const [u, v] = layout.axis === 0 ? [1, 2] : layout.axis === 1 ? [0, 2] : [0, 1];
+    const options = { intensityRange: [window.low, window.high] as const, pixelSpacing: [spacing[u as 0 | 1 | 2], spacing[v as 0 | 1 | 2]] as const };
+    const clicked = new Uint8Array(pixels);
+    const clicks: Click[] = [];
+    let pred = new Uint8Array(pixels);
+    let previous: Float32Array | undefined;
+    for (let n = 0; n < MAX_CLICKS; n++) {
+      const click = nextClick(pred, truth, clicked, width, height);
+      if (!click) break;
+      clicks.push(click);
+      clicked[click.y * width + click.x] = 1;
+      previous = await segmenter.predict(values, width, height, clicks, previous, options);
+      pred = new Uint8Array(pixels);
+      for (let i = 0; i < pixels; i++) pred[i] = (previous[i] ?? 0) > segmenter.threshold ? 1 : 0;
+      if (iou(pred, truth) >= NOC_TARGET) break;
+    }
+    clickCounts.push(clicks.length);
+    return pred;
+  };
+}
+
+export const evalPropagationCommand: Command = {
+  name: 'eval-propagation',
+  summary,
+  usage: USAGE,
+  async run(args: readonly string[], output: CliOutput): Promise<void> {
+    const { values, positionals } = parseCommandLine('eval-propagation', args, {
+      image: { type: 'string' },
+      labels: { type: 'string' },
+      label: { type: 'string' },
+      axis: { type: 'string' },
+      given: { type: 'string' },
+      seed: { type: 'string' },
+      method: { type: 'string' },
+      model: { type: 'string' },
+      'click-model': { type: 'string' },
+      ep: { type: 'string' },
+      threads: { type: 'string' },
+      models: { type: 'string' },
+      json: { type: 'string' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) return output.out(USAGE);
+    if (positionals.length > 0) throw new UsageError(`iseg eval-propagation: unexpected argument "${positionals[0] ?? ''}"`);
+    if (values.image === undefined || values.labels === undefined || values.label === undefined) {
+      throw new UsageError('iseg eval-propagation: --image, --labels and --label are required');
+    }
+    const label = Number(values.label);
+    if (!/^\d+$/.test(values.label) || label < 1 || label > 65535) throw new UsageError(`iseg eval-propagation: --label is a label value 1–65535, not "${values.label}"`);
+    const given = (values.given ?? '1,3,5,10').split(',').map((t) => t.trim());
+    if (given.some((t) => !/^\d+$/.test(t) || Number(t) < 1)) throw new UsageError(`iseg eval-propagation: --given is a list of positive integers, not "${values.given ?? ''}"`);
+    const seedText = values.seed ?? 'gt';
+    if (seedText !== 'gt' && seedText !== 'clicks') throw new UsageError(`iseg eval-propagation: --seed is gt or clicks, not "${seedText}"`);
+    const seed: SeedMode = seedText;
+    const method = parseMethod('eval-propagation', values.method);
+    const view = parseView('eval-propagation', values.axis);
+    const threads = values.threads === undefined ? undefined : Number(values.threads);
+    if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError('iseg eval-propagation: --threads is a positive integer');
+    const log = (text: string): void => {
+      if (!values.quiet) output.err(text);
+    };
+
+    const image = await readVolume(values.image);
+    const { labels: truth } = await loadLabelMapFor(values.labels, image.geometry);
+    const axis = indexAxisForView(image.geometry.direction, view);
+    const opened = await openPropagator(method, {
+      ...(values.model === undefined ? {} : { model: values.model }),
+      ...(values.models === undefined ? {} : { modelsDir: values.models }),
+      ...(values.ep === undefined ? {} : { ep: values.ep }),
+      ...(threads === undefined ? {} : { threads }),
+    });
+    let segmenter: ClickSegmenter | undefined;
+    const clickCounts: number[] = [];
+    try {
+      if (seed === 'clicks') {
+        const here = dirname(fileURLToPath(import.meta.url));
+        const root = values.models ?? findModelsRoot([process.cwd(), here]);
+        try {
+          const ep = parseExecutionProviderPreference(values.ep);
+          segmenter = await openClickSegmenter(values['click-model'] ?? 'default', root, ep === undefined ? {} : { ep });
+        } catch (error) {
+          throw new ServiceError('not-found', `Click seeds need a click model: ${error instanceof Error ? error.message : String(error)} (pass --click-model classical for the classical segmenter).`);
+        }
+        log(`click seeds from ${segmenter.id} (simulated clicks until IoU ≥ ${100 * NOC_TARGET}%, at most ${MAX_CLICKS})`);
+      }
+      log(`${method} propagation of label ${label} along ${view} slices of ${basename(values.image)}`);
+      let evaluation: PropagationEvaluation;
+      try {
+        evaluation = await evaluatePropagation(opened.propagator, image, truth, {
+          label,
+          axis,
+          given: given.map(Number),
+          seed,
+          ...(segmenter ? { makeSeed: clickSeedMaker(segmenter, image, clickCounts) } : {}),
+          onProgress: log,
+        });
+      } catch (error) {
+        if (error instanceof Error && /not in the label map/.test(error.message)) throw new ServiceError('bad-request', `Label ${label} is not in ${basename(values.labels)}.`);
+        throw error;
+      }
+      output.out(`${method}, seeds ${seed}, label ${label}, ${view} (extent slices ${evaluation.extent[0]}–${evaluation.extent[1]})`);
+      output.out('given  not-given DSC / SEN / PPV / IoU (%)   whole volume DSC / SEN / PPV / IoU (%)   ms/slice');
+      for (const [n, r] of Object.entries(evaluation.given)) {
+        output.out(`${n.padStart(5)}  ${pct(r.notGiven).padEnd(38)}  ${pct(r.whole).padEnd(38)}  ${r.msPerSlice.toFixed(1)}`);
+      }
+      if (values.json !== undefined) {
+        await writeJsonFile(values.json, {
+          method,
+          seed,
+          label,
+          axis: view,
+          indexAxis: axis,
+          image: basename(values.image),
+          labels: basename(values.labels),
+          extent: evaluation.extent,
+          ...(opened.model ? { model: opened.model.id, ep: opened.model.ep } : {}),
+          ...(segmenter ? { clickModel: segmenter.id, meanClicksPerSeed: clickCounts.reduce((a, b) => a + b, 0) / Math.max(1, clickCounts.length) } : {}),
+          given: Object.fromEntries(
+            Object.entries(evaluation.given).map(([n, r]) => [
+              n,
+              {
+                slices: r.slices,
+                notGiven: round(r.notGiven),
+                whole: round(r.whole),
+                seeds: round(r.seeds),
+                msPerSlice: Math.round(r.msPerSlice * 100) / 100,
+                elapsedMs: Math.round(r.elapsedMs),
+                computedSlices: r.computedSlices,
+                ...(r.timings
+                  ? { timings: { ...r.timings, readoutMs: Math.round(r.timings.readoutMs), networkMs: Math.round(r.timings.networkMs) } }
+                  : {}),
+              },
+            ]),
+          ),
+        });
+      }
+    } finally {
+      await segmenter?.dispose?.();
+      await opened.dispose();
+    }
+  },
+};
+
+export async function run(args: string[]): Promise<number> {
+  return runCommand(evalPropagationCommand, args);
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { distinctValueCounts, valueRange } from './volume-stats';
+
+describe('valueRange', () => {
+  it('gives min and max, skipping NaN', () => {
+    expect(valueRange(Int16Array.of(5, -3, 7))).toEqual([-3, 7]);
+    expect(valueRange(Float32Array.of(NaN, 2, 1))).toEqual([1, 2]);
+    expect(valueRange(Float32Array.of(NaN))).toEqual([NaN, NaN]);
+  });
+});
+
+describe('distinctValueCounts', () => {
+  it('counts values of every integer type, ascending', () => {
+    const expected = [
+      { value: -2, count: 1 },
+      { value: 0, count: 2 },
+      { value: 9, count: 1 },
+    ];
+    expect(distinctValueCounts(Int8Array.of(0, 9, -2, 0))).toEqual(expected);
+    expect(distinctValueCounts(Int16Array.of(0, 9, -2, 0))).toEqual(expected);
+    expect(distinctValueCounts(Int32Array.of(0, 9, -2, 0))).toEqual(expected);
+    expect(distinctValueCounts(Uint16Array.of(3, 3, 40000))).toEqual([
+      { value: 3, count: 2 },
+      { value: 40000, count: 1 },
+    ]);
+  });
+
+  it('gives up beyond the limit and on float buffers', () => {
+    const ramp = Uint16Array.from({ length: 300 }, (_, n) => n);
+    expect(distinctValueCounts(ramp)).toBeUndefined();
+    expect(distinctValueCounts(ramp, 300)).toHaveLength(300);
+    expect(
+      distinctValueCounts(
+        Uint32Array.from({ length: 10 }, (_, n) => n * 1e6),
+        9,
+      ),
+    ).toBeUndefined();
+    expect(distinctValueCounts(Float32Array.of(1, 2))).toBeUndefined();
+  });
+});

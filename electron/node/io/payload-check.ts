@@ -1,0 +1,110 @@
+/**
+ * Checks that a file really holds all the voxels its header declares. ITK's NIfTI, GIPL and MGH
+ * readers return a truncated file's missing voxels as zeros or garbage without complaint, and
+ * gzip damage shows up only when the whole stream is inflated, so both are checked here.
+ */
+import { open, readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { ServiceError } from '../../common/errors';
+import { bytesPerVoxel, voxelCount, type Volume } from '../../common/volume';
+import type { VolumeFormat } from './formats';
+
+const HEAD_BYTES = 1024;
+const MAX_OUTPUT_CHUNK = 256 << 20;
+const inflate = promisify(gunzip);
+
+/** Length and first bytes of a file's content, inflated when it is gzip-compressed. */
+export interface ContentProbe {
+  readonly length: number;
+  readonly head: Uint8Array;
+}
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+async function inflatedProbe(compressed: Buffer, name: string): Promise<ContentProbe> {
+  // An output chunk as large as the content (the gzip trailer states its size) lets zlib inflate
+  // the whole stream in one thread-pool task, in parallel with ITK parsing on the main thread.
+  const statedSize = compressed.length >= 4 ? compressed.readUInt32LE(compressed.length - 4) : 0;
+  const chunkSize = Math.min(Math.max(statedSize + HEAD_BYTES, 1 << 16), MAX_OUTPUT_CHUNK);
+  try {
+    const content = await inflate(compressed, { chunkSize });
+    return { length: content.length, head: content.subarray(0, HEAD_BYTES) };
+  } catch (error) {
+    const truncated = (error as { code?: unknown }).code === 'Z_BUF_ERROR';
+    throw new ServiceError(
+      'unreadable',
+      truncated
+        ? `${name} is truncated: its compressed data ends early.`
+        : `${name} is corrupt: its compressed data is damaged.`,
+    );
+  }
+}
+
+/** Inflates gzip content (all of it: that is what catches damage) or just reads the head. */
+export async function probeContent(path: string, name: string): Promise<ContentProbe> {
+  const handle = await open(path, 'r');
+  let size: number;
+  const head = new Uint8Array(HEAD_BYTES);
+  try {
+    size = (await handle.stat()).size;
+    await handle.read(head, 0, Math.min(size, HEAD_BYTES), 0);
+  } finally {
+    await handle.close();
+  }
+  if (!isGzip(head)) return { length: size, head: head.subarray(0, Math.min(size, HEAD_BYTES)) };
+  return inflatedProbe(await readFile(path), name);
+}
+
+/** Where the voxels start in a NIfTI-1 or NIfTI-2 file, and how many bytes they take. */
+function niftiPayload(head: Uint8Array): { offset: number; bytes: number } | undefined {
+  if (head.length < 348) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  for (const little of [true, false]) {
+    const headerSize = view.getInt32(0, little);
+    if (headerSize === 348) {
+      let count = 1;
+      const dims = view.getInt16(40, little);
+      for (let n = 1; n <= dims && n <= 7; n++) count *= Math.max(1, view.getInt16(40 + 2 * n, little));
+      const offset = Math.max(352, view.getFloat32(108, little));
+      return { offset, bytes: (count * view.getInt16(72, little)) / 8 };
+    }
+    if (headerSize === 540 && head.length >= 540) {
+      let count = 1;
+      const dims = Number(view.getBigInt64(16, little));
+      for (let n = 1; n <= dims && n <= 7; n++)
+        count *= Math.max(1, Number(view.getBigInt64(16 + 8 * n, little)));
+      const offset = Math.max(544, Number(view.getBigInt64(168, little)));
+      return { offset, bytes: (count * view.getInt16(14, little)) / 8 };
+    }
+  }
+  return undefined;
+}
+
+/** Throws when the content is shorter than the header plus the voxels the read volume needs. */
+export function checkPayloadLength(
+  format: VolumeFormat,
+  probe: ContentProbe,
+  volume: Volume,
+  name: string,
+): void {
+  const check = format.payloadCheck;
+  if (!check) return;
+  const payload =
+    check.headerBytes === 'nifti'
+      ? niftiPayload(probe.head)
+      : {
+          offset: check.headerBytes,
+          bytes: voxelCount(volume.geometry.size) * bytesPerVoxel(volume.componentType),
+        };
+  if (!payload) return;
+  const needed = payload.offset + payload.bytes;
+  if (probe.length < needed) {
+    throw new ServiceError(
+      'unreadable',
+      `${name} is truncated: it has ${probe.length} bytes where its header describes ${needed}.`,
+    );
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Opens any supported image as a `Volume`: a file in one of the formats of formats.ts, a DICOM
+ * folder, or one DICOM file (its series is read from the file's folder). Every failure is a
+ * ServiceError with one sentence that names the file; nothing is half-read.
+ */
+import { stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import {
+  giplReadImageNode,
+  metaReadImageNode,
+  mghReadImageNode,
+  niftiReadImageNode,
+  nrrdReadImageNode,
+} from '@itk-wasm/image-io';
+import type { Image } from 'itk-wasm';
+import { ServiceError } from '../../common/errors';
+import type { Volume } from '../../common/volume';
+import { dicomSeriesUidOf, readDicomSeries } from './dicom-series';
+import { supportedExtensionsText, volumeFormatOf, type VolumeFormat, type VolumeFormatId } from './formats';
+import { volumeFromItkImage } from './itk-image';
+import { checkPayloadLength, probeContent } from './payload-check';
+import { quietItk } from './quiet-itk';
+
+type ItkReader = (path: string) => Promise<{ couldRead: unknown; image: Image }>;
+
+const READERS: Record<VolumeFormatId, ItkReader> = {
+  nifti: niftiReadImageNode,
+  nrrd: nrrdReadImageNode,
+  metaimage: metaReadImageNode,
+  gipl: giplReadImageNode,
+  mgh: mghReadImageNode,
+};
+
+async function readWithItk(format: VolumeFormat, path: string, name: string): Promise<Image> {
+  const failure = new ServiceError(
+    'unreadable',
+    `${name} could not be read as ${format.name}: the file is corrupt, truncated or in another format.`,
+  );
+  try {
+    const { couldRead, image } = await quietItk(() => READERS[format.id](path));
+    if (couldRead !== true) throw failure;
+    return image;
+  } catch {
+    // itk-wasm throws bare numbers (C++ exception pointers) or Errors with a path in them.
+    throw failure;
+  }
+}
+
+async function readVolumeFile(format: VolumeFormat, path: string, name: string): Promise<Volume> {
+  // The probe inflates gzip content off the main thread while ITK parses the file on it.
+  const probe = probeContent(path, name);
+  probe.catch(() => undefined);
+  let image: Image;
+  try {
+    image = await readWithItk(format, path, name);
+  } catch (error) {
+    // A damaged gzip stream explains the failure better than ITK's refusal does.
+    await probe;
+    throw error;
+  }
+  const volume = volumeFromItkImage(image, name);
+  checkPayloadLength(format, await probe, volume, name);
+  return volume;
+}
+
+export interface ReadVolumeOptions {
+  /** Which series to read when `path` is a DICOM folder holding several. */
+  readonly seriesUid?: string | undefined;
+}
+
+export async function readVolume(path: string, options: ReadVolumeOptions = {}): Promise<Volume> {
+  const absolute = resolve(path);
+  const name = basename(absolute);
+  const stats = await stat(absolute).catch(() => undefined);
+  if (!stats) throw new ServiceError('not-found', `Cannot open ${name}: there is no such file or folder.`);
+  if (stats.isDirectory()) return readDicomSeries(absolute, options.seriesUid);
+  if (!stats.isFile()) throw new ServiceError('unreadable', `Cannot open ${name}: it is not a regular file.`);
+  if (stats.size === 0) throw new ServiceError('unreadable', `${name} is empty.`);
+  const format = volumeFormatOf(name);
+  if (format) return readVolumeFile(format, absolute, name);
+  const seriesUid = await dicomSeriesUidOf(absolute);
+  if (seriesUid !== undefined) return readDicomSeries(dirname(absolute), seriesUid);
+  throw new ServiceError(
+    'unreadable',
+    `${name} is not in a supported image format (supported: ${supportedExtensionsText()}, DICOM).`,
+  );
+}
+
+/** What `readVolume` would read `path` as, for messages and reports: "NIfTI", "DICOM series"… */
+export async function sourceFormatName(path: string): Promise<string> {
+  const stats = await stat(path).catch(() => undefined);
+  if (stats?.isDirectory()) return 'DICOM series';
+  return volumeFormatOf(basename(path))?.name ?? 'DICOM';
+}
