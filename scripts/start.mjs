@@ -20,12 +20,11 @@ function electronBinary() {
   return probe.status === 0 && probe.stdout ? probe.stdout : undefined;
 }
 
-const binary = electronBinary();
-if (!binary) {
+function fallBackToServe(reason) {
   console.error(
     [
-      'iSeg Studio: the Electron binary is not installed and could not be downloaded (this machine is',
-      'probably offline). The same app runs in a browser: starting serve mode now (npm run serve).',
+      `iSeg Studio: ${reason}`,
+      'The same app runs in a browser: starting serve mode now (npm run serve).',
       'To get the desktop window, run `npx install-electron` once with internet access, then npm start.',
       '',
     ].join('\n'),
@@ -33,8 +32,17 @@ if (!binary) {
   if (noFallback) process.exit(1);
   const serve = spawn(process.execPath, [join(root, 'dist/electron/serve.js'), ...appArgs], { stdio: 'inherit' });
   serve.on('exit', (code) => process.exit(code ?? 1));
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => serve.kill(signal));
+}
+
+const binary = electronBinary();
+if (!binary) {
+  fallBackToServe('the Electron binary is not installed and could not be downloaded (this machine is probably offline).');
 } else {
   const sandboxArgs = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
   const child = spawn(binary, [...sandboxArgs, root, ...appArgs], { stdio: 'inherit' });
-  child.on('exit', (code) => process.exit(code ?? 1));
+  child.on('error', () => fallBackToServe(`the Electron binary at ${binary} could not be started.`));
+  child.on('exit', (code) => {
+    if (code !== null) process.exit(code);
+  });
 }
