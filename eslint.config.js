@@ -56,7 +56,7 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { ...globals.node } },
+    languageOptions: { globals: { ...globals.node }, parserOptions: { projectService: false, project: null } },
   },
   { files: ['electron/common/**/*.ts'], ignores: ['**/*.test.ts'], rules: forbid([noElectron, noNode, noRenderer, noMain, noPreload, noServe, noCli, noInference, noNodeFolder]) },
   { files: ['electron/node/**/*.ts'], rules: forbid([noElectron, noRenderer, noMain, noPreload, noServe, noCli, noInference]) },

@@ -10,18 +10,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
 const started = Date.now();
 
-const nodeEntries = {
+const allNodeEntries = {
   main: 'electron/main/main.ts',
   serve: 'electron/serve/serve.ts',
   cli: 'electron/cli/iseg.ts',
   'inference-worker': 'electron/inference/worker.ts',
 };
-for (const [name, entry] of Object.entries(nodeEntries)) {
-  if (!existsSync(join(root, entry))) {
-    console.warn(`build: WARNING entry point ${entry} is missing; dist/electron/${name}.js is not built.`);
-    delete nodeEntries[name];
-  }
-}
+const nodeEntries = Object.fromEntries(
+  Object.entries(allNodeEntries).filter(([name, entry]) => {
+    const present = existsSync(join(root, entry));
+    if (!present) console.warn(`build: WARNING entry point ${entry} is missing; dist/electron/${name}.js is not built.`);
+    return present;
+  }),
+);
 
 await Promise.all([
   build({

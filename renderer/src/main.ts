@@ -31,6 +31,9 @@ async function start(): Promise<void> {
   root.loadInfo().catch((error: unknown) => {
     root.app.setNotice(`Service info unavailable: ${errorMessage(error)}`);
   });
+  root.prompts.refreshEngine().catch((error: unknown) => {
+    root.app.setNotice(`Click engine unavailable: ${errorMessage(error)}`);
+  });
   try {
     await root.openInitial();
     await shell.layout.whenDisplayed();

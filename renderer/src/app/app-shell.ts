@@ -1,9 +1,15 @@
-/** The page: toolbar, the view grid, the status bar; or an error panel. */
+/** The page: toolbar, the view grid beside the annotation panel, the status bar; or an error panel. */
 import { reaction } from 'mobx';
 import type { RootStore } from '../stores/root-store';
 import { el } from '../ui/dom';
+import { FilePanel } from '../ui/file-panel';
+import { HistoryPanel } from '../ui/history-panel';
+import { ReviewPanel } from '../ui/review-panel';
+import { SegmentsPanel } from '../ui/segments-panel';
+import { installShortcuts } from '../ui/shortcuts';
 import { StatusBar } from '../ui/status-bar';
 import { Toolbar } from '../ui/toolbar';
+import { ToolsPanel } from '../ui/tools-panel';
 import { ViewLayout } from '../views/view-layout';
 import { errorMessage, errorPanel } from './error-panel';
 
@@ -14,6 +20,8 @@ export class AppShell {
   private readonly statusBar: StatusBar;
   private readonly main: HTMLElement;
   private readonly stopRecovery: () => void;
+  private readonly panels: { dispose(): void }[];
+  private readonly stopShortcuts: () => void;
   private showingError = false;
 
   constructor(private readonly root: RootStore) {
@@ -22,12 +30,39 @@ export class AppShell {
       root.app.setNotice(`Could not open: ${errorMessage(error)}`);
     });
     this.statusBar = new StatusBar(root);
+    const onError = (error: unknown): void => {
+      root.app.setNotice(errorMessage(error));
+    };
+    const tools = new ToolsPanel(root);
+    const segments = new SegmentsPanel(root);
+    const history = new HistoryPanel(root);
+    const review = new ReviewPanel(root, onError);
+    const files = new FilePanel(root, onError);
+    this.panels = [tools, segments, history, review, files];
+    const side = el('aside', { class: 'side-panel', 'data-testid': 'side-panel' }, [
+      files.element,
+      tools.element,
+      segments.element,
+      history.element,
+      review.element,
+    ]);
     this.main = el('main', { class: 'workspace' }, [this.layout.element]);
     this.element = el('div', { class: 'app-shell' }, [
       this.toolbar.element,
-      this.main,
+      el('div', { class: 'workspace-row' }, [this.main, side]),
       this.statusBar.element,
     ]);
+    this.stopShortcuts = installShortcuts(root, {
+      open: () => {
+        side.querySelector<HTMLButtonElement>('[data-testid=open-file]')?.click();
+      },
+      save: () => {
+        void files.export();
+      },
+      export: () => {
+        void files.export();
+      },
+    });
     // After a failed start, a volume opened from the toolbar brings the views back.
     this.stopRecovery = reaction(
       () => root.volume.version,
@@ -56,6 +91,8 @@ export class AppShell {
 
   dispose(): void {
     this.stopRecovery();
+    this.stopShortcuts();
+    for (const panel of this.panels) panel.dispose();
     this.toolbar.dispose();
     this.statusBar.dispose();
     this.layout.dispose();

@@ -91,3 +91,12 @@ export function strokePixels(
   }
   return [...seen];
 }
+
+/** The label values of one slice (width × height, x fastest) and its geometry in millimetres. */
+export function sliceValues(labels: LabelArray, size: Vec3, spacing: Vec3, ref: SliceRef): { values: Uint16Array; geometry: SliceGeometry } {
+  const geometry = sliceGeometry(size, spacing, ref.axis);
+  const indexOf = slicePixelToIndex(size, ref);
+  const values = new Uint16Array(geometry.width * geometry.height);
+  for (let n = 0; n < values.length; n++) values[n] = labels[indexOf(n)] ?? 0;
+  return { values, geometry };
+}

@@ -1,21 +1,44 @@
 /**
- * The root of the state tree. Domain stores (the volume; segmentation, prompts and history to come)
- * and the UI store hang off it; the transport client is injected, so tests pass a fake one.
+ * The root of the state tree. Domain stores (the volume, the segmentation, click prompts, the undo
+ * history, the review against a reference) and UI stores hang off it; the transport client is
+ * injected, so tests pass a fake one. Workflows that touch several stores live here.
  */
 import { runInAction } from 'mobx';
 import type { ServiceClient, VolumeMessage } from '../../../electron/common/contract';
 import { histogram, robustWindowLevel } from '../imaging/window-level';
 import { volumeFromMessage } from '../imaging/volume-message';
+import { maskIndices, mergeDiffs, replaceDiff, type LabelArray, type LabelDiff } from '../segmentation/paint';
+import { slicePixelToIndex, type SliceRef } from '../segmentation/slice-mask';
 import { AppStore } from './app-store';
+import { HistoryStore } from './history-store';
+import { PromptStore, type Click } from './prompt-store';
+import { ReviewStore, valuesIn } from './review-store';
+import { SegmentationStore } from './segmentation-store';
+import { ToolStore } from './tool-store';
 import { UiStore } from './ui-store';
 import { VolumeStore } from './volume-store';
+
+interface Stroke {
+  readonly erase: boolean;
+  readonly value: number;
+  readonly diffs: LabelDiff[];
+}
 
 export class RootStore {
   readonly app = new AppStore();
   readonly volume = new VolumeStore();
   readonly ui = new UiStore(this.volume);
+  readonly segmentation = new SegmentationStore();
+  readonly history: HistoryStore;
+  readonly prompts: PromptStore;
+  readonly review = new ReviewStore();
+  readonly tools = new ToolStore();
+  private stroke: Stroke | undefined;
 
-  constructor(readonly client: ServiceClient) {}
+  constructor(readonly client: ServiceClient) {
+    this.history = new HistoryStore(this.segmentation);
+    this.prompts = new PromptStore(client);
+  }
 
   /** Listens to the events main pushes; returns the function that stops listening. */
   connect(): () => void {
@@ -43,15 +66,233 @@ export class RootStore {
     return this.open(() => this.client.call('volume.openSample', {}));
   }
 
+  openFile(path: string): Promise<void> {
+    return this.open(() => this.client.call('volume.openFile', { path }));
+  }
+
   private async open(fetch: () => Promise<VolumeMessage>): Promise<void> {
     await this.app.track(async () => {
       const loaded = volumeFromMessage(await fetch());
       const auto = robustWindowLevel(histogram(loaded.voxels, loaded.meta.range), loaded.meta.range);
       runInAction(() => {
+        this.prompts.cancel();
+        this.prompts.resetCounts();
+        this.stroke = undefined;
+        this.segmentation.reset(loaded.geometry);
+        this.history.clear();
+        this.review.clear();
         this.volume.setVolume(loaded);
         this.ui.resetForVolume(loaded.geometry, auto);
         this.app.setNotice(undefined);
       });
     });
+  }
+
+  // ── segments ──────────────────────────────────────────────────────────────────────────────
+
+  /** The active segment's value, adding a first segment when the table is empty. */
+  private ensureActive(): number | undefined {
+    const seg = this.segmentation;
+    if (seg.active === undefined) {
+      if (seg.segments.length > 0) seg.setActive(seg.segments[0]?.value);
+      else seg.addSegment();
+    }
+    return seg.activeValue;
+  }
+
+  /** Deletes a segment and clears its voxels: one undoable step. */
+  deleteSegment(value: number): void {
+    runInAction(() => {
+      const seg = this.segmentation;
+      const row = seg.segment(value);
+      if (row === undefined) return;
+      const before = seg.segments;
+      const diff = seg.removeSegment(value);
+      this.history.record(`Delete ${row.name}`, diff, { before, after: seg.segments });
+    });
+  }
+
+  // ── click prompts ───────────────────────────────────────────────────────────────────────────
+
+  async addClick(ref: SliceRef, click: Click): Promise<void> {
+    const id = this.volume.meta?.id;
+    if (id === undefined) return;
+    try {
+      await this.app.track(() => this.prompts.addClick(id, ref, click));
+    } catch (error) {
+      this.app.setNotice(`Click failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Finish (Enter): waits for the answer to the last click, then commits its preview. */
+  async finishPrompt(): Promise<boolean> {
+    await this.app.track(() => this.prompts.whenSettled());
+    return this.commitPreview();
+  }
+
+  /** Writes the preview into the active segment (locked segments stay as they are). */
+  commitPreview(): boolean {
+    return runInAction(() => {
+      const preview = this.prompts.preview;
+      const g = this.segmentation.geometry;
+      if (preview === undefined || g === undefined) return false;
+      const value = this.ensureActive();
+      if (value === undefined) return false;
+      const indices = maskIndices(preview.mask, slicePixelToIndex(g.size, preview));
+      const diff = this.segmentation.write(indices, value, { kind: 'slice', ref: preview });
+      const name = this.segmentation.segment(value)?.name ?? String(value);
+      const clicks = this.prompts.clicks.length;
+      this.history.record(`Clicks → ${name} (${clicks} click${clicks === 1 ? '' : 's'}, slice ${preview.slice + 1})`, diff);
+      this.prompts.markCommitted();
+      return true;
+    });
+  }
+
+  // ── brush and eraser ────────────────────────────────────────────────────────────────────────
+
+  beginStroke(erase: boolean): boolean {
+    return runInAction(() => {
+      const value = erase ? this.segmentation.activeValue ?? 0 : this.ensureActive();
+      if (value === undefined) return false;
+      this.stroke = { erase, value, diffs: [] };
+      return true;
+    });
+  }
+
+  /** Paints (or erases) slice pixels of `ref` as part of the current stroke. */
+  strokePixels(ref: SliceRef, pixels: readonly number[]): void {
+    const stroke = this.stroke;
+    const g = this.segmentation.geometry;
+    if (stroke === undefined || g === undefined) return;
+    const indexOf = slicePixelToIndex(g.size, ref);
+    const indices = pixels.map(indexOf);
+    runInAction(() => {
+      const locked = this.segmentation.lockedValues;
+      // The eraser clears the active segment only (so it cannot wipe a neighbour by accident);
+      // with no active segment it clears any unlocked label.
+      const options = stroke.erase
+        ? { locked, ...(stroke.value === 0 ? {} : { onlyOver: new Set([stroke.value]) }) }
+        : { locked };
+      const diff = this.segmentation.write(indices, stroke.erase ? 0 : stroke.value, { kind: 'slice', ref }, options);
+      if (diff.indices.length > 0) stroke.diffs.push(diff);
+    });
+  }
+
+  /** Ends the stroke: the whole stroke is one undo step. */
+  endStroke(): void {
+    const stroke = this.stroke;
+    this.stroke = undefined;
+    if (stroke === undefined || stroke.diffs.length === 0) return;
+    runInAction(() => {
+      const name = this.segmentation.segment(stroke.value)?.name ?? 'labels';
+      this.history.record(`${stroke.erase ? 'Erase' : 'Brush'} ${name}`, mergeDiffs(stroke.diffs));
+    });
+  }
+
+  // ── undo ────────────────────────────────────────────────────────────────────────────────────
+
+  undo(): void {
+    if (this.stroke !== undefined) return;
+    runInAction(() => {
+      this.history.undo();
+    });
+  }
+
+  redo(): void {
+    if (this.stroke !== undefined) return;
+    runInAction(() => {
+      this.history.redo();
+    });
+  }
+
+  // ── label maps in and out ───────────────────────────────────────────────────────────────────
+
+  private async fetchLabels(path: string): Promise<{ name: string; labels: LabelArray; names: { value: number; name: string; color: [number, number, number] }[] }> {
+    const id = this.volume.meta?.id;
+    const size = this.volume.geometry?.size;
+    if (id === undefined || size === undefined) throw new Error('Open an image before loading labels.');
+    const answer = await this.client.call('labels.load', { volumeId: id, path });
+    const { componentType, voxels } = answer.labelMap;
+    const labels = componentType === 'uint16' ? new Uint16Array(voxels) : new Uint8Array(voxels);
+    if (labels.length !== size[0] * size[1] * size[2])
+      throw new Error(`${answer.name} holds ${labels.length} voxels; the image has ${size[0] * size[1] * size[2]}.`);
+    const names = (answer.sidecar?.labels ?? []).map((l) => ({ value: l.value, name: l.name, color: l.color }));
+    return { name: answer.name, labels, names };
+  }
+
+  /** Loads a label map as the working labels: one undoable step. */
+  async loadWorkingLabels(path: string): Promise<void> {
+    await this.app.track(async () => {
+      const { name, labels, names } = await this.fetchLabels(path);
+      runInAction(() => {
+        const seg = this.segmentation;
+        const current = seg.labels;
+        if (current === undefined) return;
+        const before = seg.segments;
+        // Values that do not fit the current buffer widen it (a new buffer, so views re-wrap it).
+        let max = 0;
+        for (const v of labels) if (v > max) max = v;
+        const target: LabelArray = max > 255 && current instanceof Uint8Array ? Uint16Array.from(current) : current.slice();
+        const diff = replaceDiff(target, labels);
+        target.set(labels);
+        seg.replaceLabels(target, names);
+        this.history.record(`Load ${name}`, diff, { before, after: seg.segments });
+        this.app.setNotice(undefined);
+      });
+    });
+  }
+
+  /** Loads a reference (ground truth) label map for review, and computes the metrics. */
+  async loadReference(path: string): Promise<void> {
+    await this.app.track(async () => {
+      const { name, labels, names } = await this.fetchLabels(path);
+      runInAction(() => {
+        // Name the reference's values in the table if they are missing, so metrics have names.
+        const seg = this.segmentation;
+        for (const value of valuesIn(labels, []))
+          if (seg.segment(value) === undefined) {
+            const named = names.find((n) => n.value === value);
+            seg.setTable([
+              ...seg.segments,
+              { value, name: named?.name ?? `Segment ${value}`, color: named?.color ?? [255, 255, 255], visible: true, locked: false },
+            ]);
+          }
+        seg.setActive(seg.activeValue ?? seg.segments[0]?.value);
+        this.review.setReference(name, labels);
+        this.app.setNotice(undefined);
+      });
+      this.computeReview();
+    });
+  }
+
+  /** (Re)computes volume metrics and the slice ranking along the active view's axis. */
+  computeReview(): void {
+    const working = this.segmentation.labels;
+    const reference = this.review.reference;
+    const g = this.volume.geometry;
+    const frame = this.ui.frames?.[this.ui.activeView];
+    if (working === undefined || reference === undefined || g === undefined || frame === undefined) return;
+    const values = valuesIn(reference, working);
+    for (const s of this.segmentation.segments) if (!values.includes(s.value)) values.push(s.value);
+    values.sort((a, b) => a - b);
+    this.review.compute(working, this.segmentation.version, values, g.size, g.spacing, frame.normalAxis);
+  }
+
+  /** Writes the working labels with the segment table and provenance. */
+  async exportLabels(path: string): Promise<string> {
+    const meta = this.volume.meta;
+    const labels = this.segmentation.labels;
+    if (meta === undefined || labels === undefined) throw new Error('Nothing to export: open an image first.');
+    const answer = await this.app.track(() =>
+      this.client.call('labels.export', {
+        volumeId: meta.id,
+        path,
+        labelMap: { componentType: labels instanceof Uint16Array ? 'uint16' : 'uint8', voxels: labels.slice().buffer },
+        labels: this.segmentation.segments.map((s) => ({ value: s.value, name: s.name, color: [s.color[0], s.color[1], s.color[2]] })),
+        // Model hashes are not in models.list yet (see the report): ids go in once they are.
+        provenance: { models: [], clicks: this.prompts.committedClicks },
+      }),
+    );
+    return answer.path;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatInference, formatSize, formatSpacing, formatVoxel, formatWorld } from './format';
+import { formatEngine, formatInference, formatLatency, formatSize, formatSpacing, formatVoxel, formatWorld } from './format';
 
 describe('format', () => {
   it('writes geometry compactly', () => {
@@ -14,5 +14,12 @@ describe('format', () => {
     expect(formatInference(undefined)).toBe('AI: unknown');
     expect(formatInference({ state: 'ready', restarts: 0 })).toBe('AI: ready');
     expect(formatInference({ state: 'restarting', restarts: 2 })).toBe('AI: restarting (2 restarts)');
+  });
+
+  it('names the click engine and the last latency', () => {
+    const engine = { clickModel: 'classical-growcut', kind: 'classical' as const, state: 'fallback' as const, label: 'classical', preference: 'auto' as const, messages: ['No click model is installed.'] };
+    expect(formatEngine(engine, undefined).text).toBe('Click: classical');
+    expect(formatEngine(engine, { modelId: 'isegformer-b', kind: 'onnx', ep: 'CPU', fallbackReason: undefined }).text).toBe('Click: isegformer-b (CPU)');
+    expect(formatLatency(45.4, 30.6)).toBe('last click 45 ms (engine 31 ms)');
   });
 });

@@ -1,5 +1,6 @@
 /** Text for the status bar and toolbar (pure). */
 import type { WorkerStatus } from '../../../electron/common/contract';
+import type { ClickEngineStatus } from '../../../electron/common/contract-click';
 import type { Vec3 } from '../../../electron/common/volume';
 import { formatNumber } from '../imaging/window-level';
 
@@ -26,4 +27,27 @@ export function formatInference(status: WorkerStatus | undefined): string {
   const restarts =
     status.restarts > 0 ? ` (${status.restarts} restart${status.restarts === 1 ? '' : 's'})` : '';
   return `AI: ${status.state}${restarts}`;
+}
+
+/** The click engine for the status bar: the model that answered last, else the selected one. */
+export function formatEngine(
+  engine: ClickEngineStatus | undefined,
+  last: { modelId: string; kind: 'onnx' | 'classical'; ep: string | undefined; fallbackReason: string | undefined } | undefined,
+): { text: string; title: string; model: string; kind: string } {
+  if (last !== undefined) {
+    const classical = last.kind === 'classical';
+    return {
+      text: classical ? 'Click: classical' : `Click: ${last.modelId} (${last.ep ?? engine?.label ?? '?'})`,
+      title: last.fallbackReason ?? (engine?.messages.join(' ') ?? ''),
+      model: last.modelId,
+      kind: last.kind,
+    };
+  }
+  if (engine === undefined) return { text: 'Click: —', title: '', model: '', kind: '' };
+  const text = engine.kind === 'classical' ? 'Click: classical' : `Click: ${engine.clickModel} (${engine.label})`;
+  return { text, title: engine.messages.join(' '), model: engine.clickModel, kind: engine.kind };
+}
+
+export function formatLatency(roundTripMs: number, engineMs: number): string {
+  return `last click ${Math.round(roundTripMs)} ms (engine ${Math.round(engineMs)} ms)`;
 }

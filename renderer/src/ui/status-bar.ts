@@ -2,11 +2,12 @@
 import { autorun } from 'mobx';
 import type { RootStore } from '../stores/root-store';
 import { el, setText } from './dom';
-import { formatInference, formatSize, formatSpacing, formatVoxel, formatWorld } from './format';
+import { formatEngine, formatInference, formatLatency, formatSize, formatSpacing, formatVoxel, formatWorld } from './format';
 
 export class StatusBar {
   readonly element: HTMLElement;
   private readonly stop: () => void;
+  private readonly stopEngine: () => void;
 
   constructor(root: RootStore) {
     const name = el('span', { class: 'status-item status-name', 'data-testid': 'status-volume' });
@@ -45,6 +46,16 @@ export class StatusBar {
       class: 'status-item status-inference',
       'data-testid': 'inference-status',
     });
+    const engine = el('span', {
+      class: 'status-item status-engine',
+      'data-testid': 'status-engine',
+      title: 'Click engine: model (execution provider)',
+    });
+    const latency = el('span', {
+      class: 'status-item',
+      'data-testid': 'status-latency',
+      title: 'Last click: round trip (engine time)',
+    });
     this.element = el('footer', { class: 'status-bar', 'data-testid': 'status-bar' }, [
       name,
       size,
@@ -55,8 +66,21 @@ export class StatusBar {
       world,
       el('span', { class: 'status-spacer' }),
       notice,
+      engine,
+      latency,
       inference,
     ]);
+    this.stopEngine = autorun(() => {
+      const text = formatEngine(root.prompts.engine, root.prompts.lastAnswer);
+      setText(engine, text.text);
+      engine.title = text.title;
+      engine.dataset.model = text.model;
+      engine.dataset.kind = text.kind;
+      const answer = root.prompts.lastAnswer;
+      setText(latency, answer === undefined ? '' : formatLatency(answer.roundTripMs, answer.engineMs));
+      if (answer === undefined) delete latency.dataset.ms;
+      else latency.dataset.ms = answer.roundTripMs.toFixed(0);
+    });
     this.stop = autorun(() => {
       const { meta } = root.volume;
       setText(name, meta?.name ?? 'No volume');
@@ -80,6 +104,7 @@ export class StatusBar {
   }
 
   dispose(): void {
+    this.stopEngine();
     this.stop();
   }
 }

@@ -1,12 +1,16 @@
 /**
- * Mouse input of one slice view:
+ * Mouse input of one slice view. With the navigate tool:
  *   left button         — move the cursor (click or drag); the other views follow;
  *   right drag          — window (horizontal) and level (vertical);
  *   middle / shift drag — pan;  ctrl/⌘ + wheel — zoom about the pointer;
  *   wheel               — scroll slices.
+ * With the click tool, left = positive click, shift+left or a right click (without dragging) =
+ * negative click. With the brush or eraser, left drag paints on the view's current slice (one undo
+ * step per stroke). Right drag, middle drag and the wheel keep their navigate meaning.
  * Keyboard scrolling is handled once for the page (see view-layout.ts) and goes to the active view.
  */
-import type { ViewAxis } from '../../../electron/common/volume';
+import { sliceGeometry } from '../../../electron/common/click/slice';
+import { worldToIndex, type ViewAxis } from '../../../electron/common/volume';
 import {
   displayToWorld,
   panBy,
@@ -16,17 +20,32 @@ import {
   type Viewport,
 } from '../geometry/camera';
 import { dragWindowLevel, type WindowLevel } from '../imaging/window-level';
+import { diskPixels, strokePixels, type SliceRef } from '../segmentation/slice-mask';
 import type { RootStore } from '../stores/root-store';
 import { WheelSteps } from './wheel-steps';
 
 export interface ViewGeometrySource {
   camera(): ViewCamera | undefined;
   viewport(): Viewport;
+  /** The pointer moved over the view (CSS pixels), or left it. */
+  hover(point: { x: number; y: number } | undefined): void;
+}
+
+/** A right click that moves less than this (CSS pixels) is a negative click, not a window drag. */
+const CLICK_SLOP = 4;
+
+interface SlicePoint {
+  readonly ref: SliceRef;
+  /** Continuous slice-pixel coordinates (click engine convention). */
+  readonly x: number;
+  readonly y: number;
+  readonly inside: boolean;
 }
 
 type Drag =
   | { kind: 'cursor' }
-  | { kind: 'window'; x: number; y: number; start: WindowLevel }
+  | { kind: 'window'; x: number; y: number; start: WindowLevel; negativeClick: boolean; moved: boolean }
+  | { kind: 'paint'; ref: SliceRef; last: readonly [number, number] }
   | { kind: 'pan'; x: number; y: number; start: ViewZoomPan; camera: ViewCamera };
 
 export class SliceInteraction {
@@ -70,6 +89,13 @@ export class SliceInteraction {
       options,
     );
     element.addEventListener(
+      'pointerleave',
+      () => {
+        this.source.hover(undefined);
+      },
+      options,
+    );
+    element.addEventListener(
       'pointerenter',
       () => {
         this.root.ui.setActiveView(this.view);
@@ -104,15 +130,67 @@ export class SliceInteraction {
     this.root.ui.pickAt(this.view, displayToWorld(camera, this.source.viewport(), x, y));
   }
 
+  /** Where an event falls on the view's current slice, in slice pixels. */
+  private slicePoint(e: MouseEvent): SlicePoint | undefined {
+    const camera = this.source.camera();
+    const g = this.root.volume.geometry;
+    const frame = this.root.ui.frames?.[this.view];
+    if (camera === undefined || g === undefined || frame === undefined) return undefined;
+    const [x, y] = this.local(e);
+    const index = worldToIndex(g, displayToWorld(camera, this.source.viewport(), x, y));
+    const sg = sliceGeometry(g.size, g.spacing, frame.normalAxis);
+    const px = index[sg.xAxis];
+    const py = index[sg.yAxis];
+    const inside = px > -0.5 && py > -0.5 && px < sg.width - 0.5 && py < sg.height - 0.5;
+    return { ref: { axis: frame.normalAxis, slice: this.root.ui.slices[this.view] }, x: px, y: py, inside };
+  }
+
+  private click(e: MouseEvent, positive: boolean): void {
+    const point = this.slicePoint(e);
+    if (point === undefined || !point.inside) return;
+    void this.root.addClick(point.ref, { x: Math.round(point.x), y: Math.round(point.y), positive });
+  }
+
+  private paintAt(ref: SliceRef, from: readonly [number, number], to: readonly [number, number]): void {
+    const g = this.root.volume.geometry;
+    if (g === undefined) return;
+    const radius = this.root.tools.brushRadiusMm;
+    const pixels =
+      from[0] === to[0] && from[1] === to[1]
+        ? diskPixels(g.size, g.spacing, ref.axis, to[0], to[1], radius)
+        : strokePixels(g.size, g.spacing, ref.axis, from, to, radius);
+    this.root.strokePixels(ref, pixels);
+  }
+
   private onPointerDown(e: PointerEvent): void {
     if (!this.root.volume.loaded) return;
     const [x, y] = this.local(e);
     const camera = this.source.camera();
-    if (e.button === 0 && !e.shiftKey) {
+    const tool = this.root.tools.tool;
+    if (e.button === 0 && tool === 'click') {
+      this.click(e, !e.shiftKey);
+      e.preventDefault();
+      this.root.ui.setActiveView(this.view);
+      return;
+    }
+    if (e.button === 0 && !e.shiftKey && (tool === 'brush' || tool === 'eraser')) {
+      const point = this.slicePoint(e);
+      if (point === undefined || !this.root.beginStroke(tool === 'eraser')) return;
+      const at = [point.x, point.y] as const;
+      this.drag = { kind: 'paint', ref: point.ref, last: at };
+      this.paintAt(point.ref, at, at);
+    } else if (e.button === 0 && !e.shiftKey) {
       this.drag = { kind: 'cursor' };
       this.pick(e);
     } else if (e.button === 2) {
-      this.drag = { kind: 'window', x, y, start: this.root.ui.windowLevel };
+      this.drag = {
+        kind: 'window',
+        x,
+        y,
+        start: this.root.ui.windowLevel,
+        negativeClick: tool === 'click',
+        moved: false,
+      };
     } else if ((e.button === 1 || (e.button === 0 && e.shiftKey)) && camera !== undefined) {
       this.drag = { kind: 'pan', x, y, start: this.root.ui.zoomPan[this.view], camera };
     } else {
@@ -124,14 +202,25 @@ export class SliceInteraction {
   }
 
   private onPointerMove(e: PointerEvent): void {
+    const [x, y] = this.local(e);
+    this.source.hover({ x, y });
     const drag = this.drag;
     if (drag === undefined) return;
-    const [x, y] = this.local(e);
     switch (drag.kind) {
       case 'cursor':
         this.pick(e);
         break;
+      case 'paint': {
+        const point = this.slicePoint(e);
+        if (point === undefined) break;
+        const at = [point.x, point.y] as const;
+        this.paintAt(drag.ref, drag.last, at);
+        this.drag = { ...drag, last: at };
+        break;
+      }
       case 'window': {
+        if (drag.negativeClick && !drag.moved && Math.hypot(x - drag.x, y - drag.y) < CLICK_SLOP) break;
+        drag.moved = true;
         const range = this.root.volume.meta?.range ?? [0, 1];
         this.root.ui.setWindowLevel(dragWindowLevel(drag.start, x - drag.x, y - drag.y, range));
         break;
@@ -146,8 +235,11 @@ export class SliceInteraction {
   }
 
   private onPointerUp(e: PointerEvent): void {
-    if (this.drag === undefined) return;
+    const drag = this.drag;
+    if (drag === undefined) return;
     this.drag = undefined;
+    if (drag.kind === 'paint') this.root.endStroke();
+    if (drag.kind === 'window' && drag.negativeClick && !drag.moved && e.type === 'pointerup') this.click(e, false);
     if (this.element.hasPointerCapture(e.pointerId)) this.element.releasePointerCapture(e.pointerId);
   }
 

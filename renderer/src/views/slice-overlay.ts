@@ -25,8 +25,12 @@ export class SliceOverlay {
     bottom: svg('line'),
   };
 
+  private readonly markers = svg('g', { class: 'click-markers' });
+  private readonly brush = svg('circle', { class: 'brush-cursor hidden', 'data-testid': 'brush-cursor' });
+
   constructor(view: ViewAxis) {
     for (const line of Object.values(this.segments)) this.lines.append(line);
+    this.lines.append(this.markers, this.brush);
     this.element = el('div', { class: 'view-overlay' }, [
       this.lines,
       el('div', { class: 'view-label' }, [
@@ -48,8 +52,34 @@ export class SliceOverlay {
     setText(this.edges.bottom, labels?.bottom ?? '');
   }
 
+  /** Click prompts drawn on the slice: green + for positive, red − for negative (CSS pixels). */
+  setMarkers(markers: readonly { x: number; y: number; positive: boolean }[]): void {
+    const nodes = markers.map((m) =>
+      svg('circle', {
+        class: m.positive ? 'click-marker positive' : 'click-marker negative',
+        cx: m.x.toFixed(1),
+        cy: m.y.toFixed(1),
+        r: '5',
+        'data-testid': m.positive ? 'marker-positive' : 'marker-negative',
+      }),
+    );
+    this.markers.replaceChildren(...nodes);
+  }
+
+  /** The brush outline under the pointer, or none. */
+  setBrush(cursor: { x: number; y: number; radius: number; erase: boolean } | undefined): void {
+    if (cursor === undefined) {
+      this.brush.setAttribute('class', 'brush-cursor hidden');
+      return;
+    }
+    this.brush.setAttribute('class', cursor.erase ? 'brush-cursor erase' : 'brush-cursor');
+    this.brush.setAttribute('cx', cursor.x.toFixed(1));
+    this.brush.setAttribute('cy', cursor.y.toFixed(1));
+    this.brush.setAttribute('r', Math.max(1, cursor.radius).toFixed(1));
+  }
+
   setCrosshair(cross: Crosshair | undefined, width: number, height: number): void {
-    this.lines.classList.toggle('hidden', cross === undefined);
+    for (const line of Object.values(this.segments)) line.classList.toggle('hidden', cross === undefined);
     if (cross === undefined) return;
     const { x, y } = cross;
     const set = (

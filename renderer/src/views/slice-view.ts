@@ -15,16 +15,25 @@ import vtkRenderer from '@kitware/vtk.js/Rendering/Core/Renderer';
 import vtkRenderWindow from '@kitware/vtk.js/Rendering/Core/RenderWindow';
 import vtkOpenGLRenderWindow from '@kitware/vtk.js/Rendering/OpenGL/RenderWindow';
 import { reaction, type IReactionDisposer } from 'mobx';
-import type { ViewAxis } from '../../../electron/common/volume';
-import { fitCamera, type ViewCamera, type Viewport } from '../geometry/camera';
+import { sliceGeometry } from '../../../electron/common/click/slice';
+import { indexToWorld, type ViewAxis } from '../../../electron/common/volume';
+import { fitCamera, mmPerPixel, worldToDisplay, type ViewCamera, type Viewport } from '../geometry/camera';
 import { crosshair } from '../geometry/crosshair';
 import { edgeLabels } from '../geometry/view-frame';
 import type { RootStore } from '../stores/root-store';
 import { el } from '../ui/dom';
+import { LabelLayers } from './label-layers';
 import { SliceInteraction } from './slice-interaction';
 import { SliceOverlay } from './slice-overlay';
 import type { RenderScheduler } from './render-scheduler';
 import type { VolumeImage } from './volume-image';
+
+/** The shared images a view draws: the volume, the working labels, the reference labels. */
+export interface ViewImages {
+  readonly volume: VolumeImage;
+  readonly labels: VolumeImage;
+  readonly reference: VolumeImage;
+}
 
 /** vtk's slicing mode for index axis i, j, k. */
 const SLICING_MODES = [SlicingMode.I, SlicingMode.J, SlicingMode.K] as const;
@@ -40,6 +49,10 @@ export class SliceView {
   private readonly actor = vtkImageSlice.newInstance();
   private readonly disposers: (() => void)[] = [];
   private readonly interaction: SliceInteraction;
+  private readonly layers: LabelLayers;
+  private readonly image: VolumeImage;
+  /** The pointer's position over the view (CSS pixels), for the brush outline. */
+  private hover: { x: number; y: number } | undefined;
   private viewportSize: Viewport = { width: 0, height: 0 };
   private cameraState: ViewCamera | undefined;
   /** Volume version last drawn; the app is ready once every view has drawn the first volume. */
@@ -48,9 +61,11 @@ export class SliceView {
   constructor(
     private readonly root: RootStore,
     readonly view: ViewAxis,
-    private readonly image: VolumeImage,
+    private readonly images: ViewImages,
     private readonly scheduler: RenderScheduler,
   ) {
+    this.image = images.volume;
+    this.layers = new LabelLayers(this.renderer, { labels: images.labels, reference: images.reference });
     this.overlay = new SliceOverlay(view);
     this.element = el(
       'div',
@@ -66,6 +81,10 @@ export class SliceView {
     this.interaction = new SliceInteraction(root, view, this.element, {
       camera: () => this.cameraState,
       viewport: () => this.viewportSize,
+      hover: (point) => {
+        this.hover = point;
+        this.updateBrushCursor();
+      },
     });
     this.observe();
     const resize = new ResizeObserver(() => {
@@ -99,9 +118,57 @@ export class SliceView {
         () => ui.slices[this.view],
         (slice) => {
           this.mapper.setSlice(slice);
+          this.layers.setSlice(slice);
           this.requestRender();
         },
         { fireImmediately: true },
+      ),
+    );
+    const { segmentation, tools, prompts, review } = this.root;
+    add(
+      reaction(
+        () => [segmentation.segments, tools.opacity, tools.overlayMode, tools.showLabels, segmentation.labels instanceof Uint8Array] as const,
+        ([segments, opacity, mode, show, narrow]) => {
+          // vtk's outline shader reads 8-bit labels only: wider maps are drawn filled.
+          this.layers.setWorkingLook(segments, opacity, mode === 'outline' && narrow, show);
+          this.requestRender();
+        },
+        { fireImmediately: true },
+      ),
+    );
+    add(
+      reaction(
+        () => [segmentation.segments, tools.showReference, review.version] as const,
+        ([segments, show]) => {
+          this.layers.setReferenceLook(segments, show, !(review.reference instanceof Uint16Array));
+          this.requestRender();
+        },
+        { fireImmediately: true },
+      ),
+    );
+    add(
+      reaction(
+        () => [prompts.preview, segmentation.active?.color, ui.slices[this.view]] as const,
+        ([preview, color, slice]) => {
+          this.layers.setPreview(this.root.volume.geometry, preview, color ?? [255, 220, 0], slice);
+          this.requestRender();
+        },
+      ),
+    );
+    add(
+      reaction(
+        () => [prompts.clicks, prompts.target, ui.slices[this.view]] as const,
+        () => {
+          this.updateMarkers();
+        },
+      ),
+    );
+    add(
+      reaction(
+        () => [tools.tool, tools.brushRadiusMm] as const,
+        () => {
+          this.updateBrushCursor();
+        },
       ),
     );
     add(
@@ -154,8 +221,59 @@ export class SliceView {
     this.mapper.setSlice(this.root.ui.slices[this.view]);
     if (!this.renderer.getViewProps().includes(this.actor)) this.renderer.addViewProp(this.actor);
     this.overlay.setEdges(edgeLabels(frame));
+    this.labelsChanged();
     this.updateCamera();
     this.requestRender();
+  }
+
+  /** New label voxels (or a new label buffer / reference); the shared images are updated already. */
+  labelsChanged(): void {
+    const frame = this.root.ui.frames?.[this.view];
+    if (frame === undefined) return;
+    this.layers.attach(frame.normalAxis, this.root.ui.slices[this.view]);
+    this.layers.setVisibility(this.root.tools.showLabels, this.root.tools.showReference);
+    this.requestRender();
+  }
+
+  private updateMarkers(): void {
+    const g = this.root.volume.geometry;
+    const frame = this.root.ui.frames?.[this.view];
+    const camera = this.cameraState;
+    const { prompts } = this.root;
+    const target = prompts.target;
+    if (
+      g === undefined ||
+      frame === undefined ||
+      camera === undefined ||
+      target === undefined ||
+      target.axis !== frame.normalAxis ||
+      target.slice !== this.root.ui.slices[this.view]
+    ) {
+      this.overlay.setMarkers([]);
+      return;
+    }
+    const sg = sliceGeometry(g.size, g.spacing, target.axis);
+    this.overlay.setMarkers(
+      prompts.clicks.map((c) => {
+        const index: [number, number, number] = [0, 0, 0];
+        index[sg.xAxis] = c.x;
+        index[sg.yAxis] = c.y;
+        index[target.axis] = target.slice;
+        const [x, y] = worldToDisplay(camera, this.viewportSize, indexToWorld(g, index));
+        return { x, y, positive: c.positive };
+      }),
+    );
+  }
+
+  private updateBrushCursor(): void {
+    const { tools } = this.root;
+    const camera = this.cameraState;
+    if (this.hover === undefined || camera === undefined || (tools.tool !== 'brush' && tools.tool !== 'eraser')) {
+      this.overlay.setBrush(undefined);
+      return;
+    }
+    const radius = tools.brushRadiusMm / mmPerPixel(camera, this.viewportSize);
+    this.overlay.setBrush({ ...this.hover, radius, erase: tools.tool === 'eraser' });
   }
 
   private updateCamera(): void {
@@ -177,6 +295,8 @@ export class SliceView {
     vtkCamera.setClippingRange(camera.clippingRange[0], camera.clippingRange[1]);
     this.cameraState = camera;
     this.updateCrosshair();
+    this.updateMarkers();
+    this.updateBrushCursor();
     this.requestRender();
   }
 
@@ -205,6 +325,7 @@ export class SliceView {
   dispose(): void {
     for (const dispose of this.disposers.splice(0)) dispose();
     this.interaction.dispose();
+    this.layers.dispose();
     this.renderer.removeViewProp(this.actor);
     this.actor.delete();
     this.mapper.delete();

@@ -25,13 +25,16 @@ function nextFrame(): Promise<void> {
 export class ViewLayout {
   readonly element = el('div', { class: 'view-grid layout-three-up', 'data-testid': 'view-grid' });
   private readonly image = new VolumeImage();
+  private readonly labelImage = new VolumeImage();
+  private readonly referenceImage = new VolumeImage();
   private readonly scheduler: RenderScheduler;
   private readonly views: Readonly<Record<ViewAxis, SliceView>>;
   private readonly disposers: (() => void)[] = [];
 
   constructor(private readonly root: RootStore) {
     this.scheduler = new RenderScheduler(root.app);
-    const make = (view: ViewAxis): SliceView => new SliceView(root, view, this.image, this.scheduler);
+    const images = { volume: this.image, labels: this.labelImage, reference: this.referenceImage };
+    const make = (view: ViewAxis): SliceView => new SliceView(root, view, images, this.scheduler);
     this.views = { axial: make('axial'), sagittal: make('sagittal'), coronal: make('coronal') };
     for (const view of VIEW_AXES) this.element.append(this.views[view].element);
 
@@ -44,6 +47,25 @@ export class ViewLayout {
           if (geometry === undefined || voxels === undefined) return;
           this.image.update(geometry, voxels);
           for (const view of VIEW_AXES) this.views[view].volumeChanged();
+        },
+      ),
+      reaction(
+        () => root.segmentation.version,
+        () => {
+          const { geometry, labels } = root.segmentation;
+          if (geometry === undefined || labels === undefined) return;
+          this.labelImage.update(geometry, labels);
+          for (const view of VIEW_AXES) this.views[view].labelsChanged();
+        },
+      ),
+      reaction(
+        () => root.review.version,
+        () => {
+          const geometry = root.segmentation.geometry;
+          const reference = root.review.reference;
+          if (geometry === undefined || reference === undefined) this.referenceImage.clear();
+          else this.referenceImage.update(geometry, reference);
+          for (const view of VIEW_AXES) this.views[view].labelsChanged();
         },
       ),
       reaction(
@@ -106,5 +128,7 @@ export class ViewLayout {
     this.scheduler.dispose();
     for (const view of VIEW_AXES) this.views[view].dispose();
     this.image.dispose();
+    this.labelImage.dispose();
+    this.referenceImage.dispose();
   }
 }

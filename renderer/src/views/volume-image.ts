@@ -32,6 +32,12 @@ export class VolumeImage {
     this.data.modified();
   }
 
+  /** Forgets the buffer (e.g. the reference labels were closed). */
+  clear(): void {
+    this.voxels = undefined;
+    this.scalars = undefined;
+  }
+
   dispose(): void {
     this.data.delete();
   }

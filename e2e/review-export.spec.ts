@@ -1,0 +1,138 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect, saveScreenshot } from './fixtures';
+import { clickView, dragView, exportFolder, idle, ready, repoRoot, segmentRow, voxels } from './workspace-helpers';
+
+async function choosePath(page: Page, opener: string, path: string): Promise<void> {
+  await page.getByTestId(opener).click();
+  const browser = page.getByTestId('file-browser');
+  await expect(browser).toBeVisible();
+  await expect(browser).toHaveAttribute('data-loading', 'false');
+  await page.getByTestId('file-browser-path').fill(path);
+  await page.getByTestId('file-browser-ok').click();
+  await expect(browser).toHaveCount(0);
+  await idle(page);
+}
+
+async function exportTo(page: Page, path: string): Promise<void> {
+  await page.getByTestId('export-path').fill(path);
+  await page.getByTestId('export-labels').click();
+  await expect(page.getByTestId('export-status')).toHaveAttribute('data-state', 'done');
+  await expect(page.getByTestId('export-status')).toHaveAttribute('data-path', /.+/);
+  await idle(page);
+}
+
+test('export, re-open, and review against a reference with Dice and ranked slices', async ({ app }, testInfo) => {
+  const { page } = app;
+  await ready(page);
+  const folder = exportFolder();
+  const nifti = join(folder, 'journey.labels.nii.gz');
+  const segNrrd = join(folder, 'journey.seg.nrrd');
+  for (const f of [nifti, segNrrd]) rmSync(f, { force: true });
+
+  // The export path defaults to <image name>.labels.nii.gz under the served folder.
+  await expect(page.getByTestId('export-path')).toHaveValue(/\.labels\.nii\.gz$/);
+
+  // Draw: a femur stroke and a tibia click mask.
+  await page.getByTestId('segment-preset-knee').click();
+  await page.getByTestId('tool-brush').click();
+  await dragView(page, 'coronal', [
+    [0.4, 0.38],
+    [0.6, 0.38],
+  ]);
+  await segmentRow(page, 3).getByTestId('segment-select').check();
+  await page.getByTestId('tool-click').click();
+  await clickView(page, 'coronal', 0.5, 0.62);
+  await page.getByTestId('prompt-finish').click();
+  await idle(page);
+  const femur = await voxels(page, 1);
+  const tibia = await voxels(page, 3);
+  expect(femur).toBeGreaterThan(0);
+  expect(tibia).toBeGreaterThan(0);
+
+  // Export as NIfTI: the file and its sidecar (segment table, provenance) are written.
+  await exportTo(page, nifti);
+  expect(existsSync(nifti)).toBe(true);
+  const sidecar = JSON.parse(readFileSync(join(folder, 'journey.labels.labels.json'), 'utf8')) as {
+    labels: { value: number; name: string; color: number[] }[];
+    provenance: { clicks: number };
+  };
+  expect(sidecar.labels.map((l) => l.name)).toEqual(['Femur', 'Femoral cartilage', 'Tibia', 'Tibial cartilage']);
+  expect(sidecar.provenance.clicks).toBe(1);
+  // And as .seg.nrrd for Slicer users.
+  await page.getByTestId('export-format').selectOption('.seg.nrrd');
+  await exportTo(page, segNrrd);
+  expect(existsSync(segNrrd)).toBe(true);
+
+  // Load the NIfTI export as the reference: every segment agrees perfectly.
+  await choosePath(page, 'review-load', nifti);
+  await expect(page.getByTestId('review-panel')).toHaveAttribute('data-loaded', 'true');
+  const femurRow = page.locator('[data-testid=metric-row][data-value="1"]');
+  await expect(femurRow).toHaveAttribute('data-dice', '1.0000');
+  await expect(femurRow).toHaveAttribute('data-hd95', '0.000');
+  await expect(page.locator('[data-testid=metric-row][data-value="3"]')).toHaveAttribute('data-dice', '1.0000');
+  await expect(page.getByTestId('ranked-slice')).toHaveCount(0);
+
+  // Erase part of the femur: Dice drops below 1 and the slices that disagree are ranked.
+  await segmentRow(page, 1).getByTestId('segment-select').check();
+  await page.getByTestId('tool-eraser').click();
+  await dragView(page, 'coronal', [
+    [0.45, 0.38],
+    [0.55, 0.38],
+  ]);
+  expect(await voxels(page, 1)).toBeLessThan(femur);
+  const dice = Number(await femurRow.getAttribute('data-dice'));
+  expect(dice).toBeLessThan(1);
+  expect(dice).toBeGreaterThan(0);
+  await expect(page.locator('[data-testid=slice-metric-row][data-value="1"]')).toHaveCount(1);
+  const ranked = page.getByTestId('ranked-slice').first();
+  await expect(ranked).toBeVisible();
+  const target = await ranked.getAttribute('data-slice');
+  await page.getByTestId('tool-navigate').click();
+  await ranked.click();
+  await idle(page);
+  // The ranking runs along the active view's axis (coronal here): that view jumps to the slice.
+  await expect(page.getByTestId('view-coronal')).toHaveAttribute('data-slice', target ?? '');
+  await saveScreenshot(page, testInfo, 'review-with-reference');
+
+  // Re-open: a fresh image (empty labels), then load each export as working labels.
+  await page.getByTestId('open-sample').click();
+  await ready(page);
+  await page.getByTestId('segment-preset-knee').click();
+  await choosePath(page, 'labels-load', nifti);
+  await expect(segmentRow(page, 1)).toHaveAttribute('data-voxels', String(femur));
+  await expect(segmentRow(page, 3)).toHaveAttribute('data-voxels', String(tibia));
+  // Loading is one undoable step.
+  await page.keyboard.press('Control+z');
+  await idle(page);
+  await expect(segmentRow(page, 1)).toHaveAttribute('data-voxels', '0');
+  await choosePath(page, 'labels-load', segNrrd);
+  await expect(segmentRow(page, 1)).toHaveAttribute('data-voxels', String(femur));
+  await expect(segmentRow(page, 3)).toHaveAttribute('data-voxels', String(tibia));
+});
+
+const sampleLabels = join(repoRoot, 'resources', 'sample', 'knee-sample_labels.nii.gz');
+
+test('the sample ground truth loads as a reference and scores a click mask', async ({ app }) => {
+  test.skip(!existsSync(sampleLabels), 'resources/sample/knee-sample_labels.nii.gz is not generated yet');
+  const { page } = app;
+  await ready(page);
+  await choosePath(page, 'review-load', sampleLabels);
+  await expect(page.getByTestId('segment-row')).not.toHaveCount(0);
+  await segmentRow(page, 1).getByTestId('segment-select').check();
+  await page.getByTestId('tool-click').click();
+  await clickView(page, 'coronal', 0.5, 0.38);
+  await page.keyboard.press('Enter');
+  await idle(page);
+  const femur = page.locator('[data-testid=metric-row][data-value="1"]');
+  const dice = Number(await femur.getAttribute('data-dice'));
+  const onSlice = page.locator('[data-testid=slice-metric-row][data-value="1"]');
+  const sliceDice = Number(await onSlice.getAttribute('data-dice'));
+  console.log(
+    `sample ground truth, one click on the femur: volume Dice ${dice} (one slice of a 3D bone), ` +
+      `clicked slice Dice ${sliceDice}, HD95 ${await onSlice.getAttribute('data-hd95')} mm`,
+  );
+  expect(dice).toBeGreaterThan(0);
+  expect(sliceDice).toBeGreaterThan(dice);
+});

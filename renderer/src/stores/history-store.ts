@@ -1,0 +1,115 @@
+/**
+ * One labelled undo history over everything that changes the labels: click masks, brush and eraser
+ * strokes, segment deletes, label-map loads. Each step holds a sparse diff; the pure History keeps
+ * the total under a byte budget.
+ */
+import { action, computed, makeObservable, observable } from 'mobx';
+import { History, DEFAULT_HISTORY_BUDGET, type HistoryEntry } from '../history/history';
+import { diffBytes, type LabelDiff } from '../segmentation/paint';
+import type { Segment } from '../segmentation/segments';
+import type { SegmentationStore } from './segmentation-store';
+
+export interface LabelStep extends HistoryEntry {
+  readonly diff: LabelDiff;
+  /** The whole segment table before and after (a delete removes a row as well as its voxels). */
+  readonly segmentsBefore?: readonly Segment[];
+  readonly segmentsAfter?: readonly Segment[];
+}
+
+/** Bytes a step costs beyond its diff (label text, object overhead). */
+const STEP_OVERHEAD = 256;
+
+export class HistoryStore {
+  private readonly history: History<LabelStep>;
+  /** Bumped on every change, so views of the list re-read it. */
+  revision = 0;
+
+  constructor(
+    private readonly segmentation: SegmentationStore,
+    budgetBytes = DEFAULT_HISTORY_BUDGET,
+  ) {
+    this.history = new History<LabelStep>(budgetBytes);
+    makeObservable<HistoryStore, 'history' | 'segmentation'>(this, {
+      history: false,
+      segmentation: false,
+      revision: observable,
+      labels: computed,
+      cursor: computed,
+      canUndo: computed,
+      canRedo: computed,
+      bytes: computed,
+      record: action,
+      undo: action,
+      redo: action,
+      clear: action,
+    });
+  }
+
+  get labels(): readonly string[] {
+    const _observed = this.revision; // observed, so callers re-run when it moves
+    return this.history.entries.map((e) => e.label);
+  }
+
+  get cursor(): number {
+    const _observed = this.revision; // observed, so callers re-run when it moves
+    return this.history.cursor;
+  }
+
+  get canUndo(): boolean {
+    const _observed = this.revision; // observed, so callers re-run when it moves
+    return this.history.canUndo;
+  }
+
+  get canRedo(): boolean {
+    const _observed = this.revision; // observed, so callers re-run when it moves
+    return this.history.canRedo;
+  }
+
+  get bytes(): number {
+    const _observed = this.revision; // observed, so callers re-run when it moves
+    return this.history.bytes;
+  }
+
+  /** Records an action already applied; empty diffs are not recorded unless they change rows. */
+  record(label: string, diff: LabelDiff, rows?: { before: readonly Segment[]; after: readonly Segment[] }): boolean {
+    if (diff.indices.length === 0 && rows === undefined) return false;
+    this.history.push({
+      label,
+      diff,
+      bytes: diffBytes(diff) + STEP_OVERHEAD,
+      ...(rows === undefined ? {} : { segmentsBefore: rows.before, segmentsAfter: rows.after }),
+    });
+    this.revision++;
+    return true;
+  }
+
+  undo(): string | undefined {
+    const step = this.history.undo();
+    if (step === undefined) return undefined;
+    this.segmentation.applyDiff(step.diff, 'backward');
+    if (step.segmentsBefore !== undefined) this.restoreRows(step.segmentsBefore);
+    this.revision++;
+    return step.label;
+  }
+
+  redo(): string | undefined {
+    const step = this.history.redo();
+    if (step === undefined) return undefined;
+    this.segmentation.applyDiff(step.diff, 'forward');
+    if (step.segmentsAfter !== undefined) this.restoreRows(step.segmentsAfter);
+    this.revision++;
+    return step.label;
+  }
+
+  clear(): void {
+    this.history.clear();
+    this.revision++;
+  }
+
+  private restoreRows(rows: readonly Segment[]): void {
+    const seg = this.segmentation;
+    const active = seg.activeValue;
+    seg.setTable(rows);
+    if (active === undefined || !rows.some((s) => s.value === active)) seg.setActive(rows[0]?.value);
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Click prompts on one slice and the click engine's live preview. Each click sends every click so
+ * far (and the previous preview) to segmentation.clickToMask; answers to older requests are
+ * dropped. Committing is the root store's business (it writes through the segmentation store).
+ */
+import { action, computed, makeObservable, observable, observableRef, runInAction } from 'mobx';
+import type { ServiceClient } from '../../../electron/common/contract';
+import type { ClickEngineStatus } from '../../../electron/common/contract-click';
+import type { SliceRef } from '../segmentation/slice-mask';
+
+export interface Click {
+  readonly x: number;
+  readonly y: number;
+  readonly positive: boolean;
+}
+
+export interface Preview extends SliceRef {
+  readonly mask: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  /** Non-zero pixels of the mask. */
+  readonly voxels: number;
+}
+
+export interface ClickAnswer {
+  readonly modelId: string;
+  readonly kind: 'onnx' | 'classical';
+  readonly ep: string | undefined;
+  readonly fallbackReason: string | undefined;
+  /** Time the engine reported, and the round trip the page saw (ms). */
+  readonly engineMs: number;
+  readonly roundTripMs: number;
+}
+
+export class PromptStore {
+  /** The slice the current prompt is on (clicks on another slice start a new prompt). */
+  target: SliceRef | undefined = undefined;
+  clicks: readonly Click[] = [];
+  preview: Preview | undefined = undefined;
+  engine: ClickEngineStatus | undefined = undefined;
+  lastAnswer: ClickAnswer | undefined = undefined;
+  /** Requests sent and not yet answered. */
+  inFlight = 0;
+  /** Clicks that went into committed masks since the image was opened (for provenance). */
+  committedClicks = 0;
+  /** Model ids whose masks were committed. */
+  committedModels: readonly string[] = [];
+  private seq = 0;
+  /** The latest request (resolved when it is answered or failed). */
+  private latest: Promise<void> = Promise.resolve();
+
+  constructor(private readonly client: ServiceClient) {
+    makeObservable<PromptStore, 'client' | 'seq' | 'latest'>(this, {
+      client: false,
+      seq: false,
+      latest: false,
+      target: observableRef,
+      clicks: observableRef,
+      preview: observableRef,
+      engine: observableRef,
+      lastAnswer: observableRef,
+      inFlight: observable,
+      committedClicks: observable,
+      committedModels: observableRef,
+      active: computed,
+      setEngine: action,
+      cancel: action,
+      markCommitted: action,
+      resetCounts: action,
+    });
+  }
+
+  /** True while a prompt is open (clicks placed, not yet committed or cancelled). */
+  get active(): boolean {
+    return this.clicks.length > 0;
+  }
+
+  setEngine(engine: ClickEngineStatus): void {
+    this.engine = engine;
+  }
+
+  async refreshEngine(): Promise<void> {
+    const { engine } = await this.client.call('models.list', {});
+    this.setEngine(engine);
+  }
+
+  /** Resolves once the latest click has been answered (or has failed). */
+  whenSettled(): Promise<void> {
+    return this.latest.catch(() => undefined);
+  }
+
+  /** Adds a click on `ref` and asks the engine for the new mask. */
+  addClick(volumeId: string, ref: SliceRef, click: Click): Promise<void> {
+    const request = this.request(volumeId, ref, click);
+    this.latest = request;
+    return request;
+  }
+
+  private async request(volumeId: string, ref: SliceRef, click: Click): Promise<void> {
+    const seq = ++this.seq;
+    const { clicks, previous } = runInAction(() => {
+      if (this.target === undefined || this.target.axis !== ref.axis || this.target.slice !== ref.slice) {
+        this.target = ref;
+        this.clicks = [];
+        this.preview = undefined;
+      }
+      this.clicks = [...this.clicks, click];
+      this.inFlight++;
+      return { clicks: this.clicks, previous: this.preview };
+    });
+    const started = performance.now();
+    try {
+      const answer = await this.client.call('segmentation.clickToMask', {
+        volumeId,
+        axis: ref.axis,
+        slice: ref.slice,
+        clicks: clicks.map((c) => ({ x: c.x, y: c.y, positive: c.positive })),
+        ...(previous === undefined ? {} : { previousMask: previous.mask.slice().buffer }),
+      });
+      const roundTripMs = performance.now() - started;
+      runInAction(() => {
+        if (seq !== this.seq || this.clicks !== clicks) return; // a newer click, or cancelled
+        const mask = new Uint8Array(answer.mask);
+        if (mask.length !== answer.width * answer.height)
+          throw new Error(`The click engine returned ${mask.length} mask pixels for a ${answer.width} × ${answer.height} slice.`);
+        let voxels = 0;
+        for (let n = 0; n < mask.length; n++) if (mask[n] !== 0) voxels++;
+        this.preview = { axis: answer.axis, slice: answer.slice, mask, width: answer.width, height: answer.height, voxels };
+        this.lastAnswer = {
+          modelId: answer.modelId,
+          kind: answer.kind,
+          ep: answer.ep,
+          fallbackReason: answer.fallbackReason,
+          engineMs: answer.elapsedMs,
+          roundTripMs,
+        };
+      });
+    } finally {
+      runInAction(() => {
+        this.inFlight = Math.max(0, this.inFlight - 1);
+      });
+    }
+  }
+
+  /** Drops the prompt and its preview (Esc). */
+  cancel(): void {
+    this.seq++;
+    this.target = undefined;
+    this.clicks = [];
+    this.preview = undefined;
+  }
+
+  /** After the root store wrote the preview into the labels. */
+  markCommitted(): void {
+    this.committedClicks += this.clicks.length;
+    const model = this.lastAnswer?.modelId;
+    if (model !== undefined && !this.committedModels.includes(model)) this.committedModels = [...this.committedModels, model];
+    this.cancel();
+  }
+
+  resetCounts(): void {
+    this.committedClicks = 0;
+    this.committedModels = [];
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Review against a reference label map (ground truth): the reference buffer (by reference, with a
+ * version), per-segment metrics for the volume and the current slice, slices ranked by disagreement.
+ */
+import { action, makeObservable, observable, observableRef } from 'mobx';
+import type { Vec3 } from '../../../electron/common/volume';
+import { disagreementPerSlice, overlapMetrics, rankSlices, type OverlapMetrics } from '../review/metrics';
+import type { LabelArray } from '../segmentation/paint';
+import type { IndexAxis } from '../segmentation/slice-mask';
+
+export interface RankedSlice {
+  readonly slice: number;
+  readonly voxels: number;
+}
+
+export class ReviewStore {
+  reference: LabelArray | undefined = undefined;
+  referenceName: string | undefined = undefined;
+  version = 0;
+  /** Per segment over the whole volume; computed on demand (HD95 is not free). */
+  volumeMetrics: readonly OverlapMetrics[] = [];
+  /** Working-labels version the volume metrics were computed for. */
+  metricsForVersion = -1;
+  ranked: readonly RankedSlice[] = [];
+  rankAxis: IndexAxis = 2;
+
+  constructor() {
+    makeObservable(this, {
+      reference: observableRef,
+      referenceName: observable,
+      version: observable,
+      volumeMetrics: observableRef,
+      metricsForVersion: observable,
+      ranked: observableRef,
+      rankAxis: observable,
+      setReference: action,
+      clear: action,
+      compute: action,
+    });
+  }
+
+  setReference(name: string, labels: LabelArray): void {
+    this.reference = labels;
+    this.referenceName = name;
+    this.volumeMetrics = [];
+    this.ranked = [];
+    this.metricsForVersion = -1;
+    this.version++;
+  }
+
+  clear(): void {
+    this.reference = undefined;
+    this.referenceName = undefined;
+    this.volumeMetrics = [];
+    this.ranked = [];
+    this.metricsForVersion = -1;
+    this.version++;
+  }
+
+  /** Volume metrics for `values` and the disagreement ranking along `axis`. */
+  compute(
+    working: LabelArray,
+    workingVersion: number,
+    values: readonly number[],
+    size: Vec3,
+    spacing: Vec3,
+    axis: IndexAxis,
+  ): void {
+    const reference = this.reference;
+    if (reference === undefined) return;
+    this.volumeMetrics = values.map((v) => overlapMetrics(working, reference, v, size, spacing));
+    this.rankAxis = axis;
+    this.ranked = rankSlices(disagreementPerSlice(working, reference, size, axis, new Set(values)));
+    this.metricsForVersion = workingVersion;
+  }
+}
+
+/** Values present in either map (besides background), for the metrics table. */
+export function valuesIn(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
+  const seen = new Set<number>();
+  for (let n = 0; n < a.length; n++) seen.add(a[n] ?? 0);
+  for (let n = 0; n < b.length; n++) seen.add(b[n] ?? 0);
+  seen.delete(0);
+  return [...seen].sort((x, y) => x - y);
+}

@@ -1,0 +1,206 @@
+/**
+ * The working segmentation: one label map in the image's geometry (held by reference, never made
+ * observable; `version` counts changes to it) and the segment table. Every write to the voxels goes
+ * through `paint` with the locked values, and comes back as a sparse diff for the history.
+ */
+import { action, computed, makeObservable, observable, observableRef } from 'mobx';
+import type { Vec3, VolumeGeometry } from '../../../electron/common/volume';
+import {
+  applyDiff,
+  countValues,
+  EMPTY_DIFF,
+  paint,
+  updateCounts,
+  type LabelArray,
+  type LabelDiff,
+  type PaintOptions,
+} from '../segmentation/paint';
+import { KNEE_PRESET, nextSegmentValue, paletteColor, type Rgb, type Segment } from '../segmentation/segments';
+import type { SliceRef } from '../segmentation/slice-mask';
+
+/** Where the last change to the voxels was, so views can re-upload only what changed. */
+export type LabelChange = { readonly kind: 'all' } | { readonly kind: 'slice'; readonly ref: SliceRef };
+
+export class SegmentationStore {
+  geometry: VolumeGeometry | undefined = undefined;
+  labels: LabelArray | undefined = undefined;
+  /** Bumped on every change to the voxels (and when a new map arrives). */
+  version = 0;
+  lastChange: LabelChange = { kind: 'all' };
+  segments: readonly Segment[] = [];
+  activeValue: number | undefined = undefined;
+  /** Voxel count per value, kept in step with the diffs (not observable; read with `version`). */
+  private counts = new Map<number, number>();
+
+  constructor() {
+    makeObservable<SegmentationStore, 'counts'>(this, {
+      counts: false,
+      geometry: observableRef,
+      labels: observableRef,
+      version: observable,
+      lastChange: observableRef,
+      segments: observableRef,
+      activeValue: observable,
+      active: computed,
+      lockedValues: computed,
+      visibleValues: computed,
+      reset: action,
+      replaceLabels: action,
+      addSegment: action,
+      applyKneePreset: action,
+      setActive: action,
+      updateSegment: action,
+      setTable: action,
+      removeSegment: action,
+      write: action,
+      applyDiff: action,
+    });
+  }
+
+  get active(): Segment | undefined {
+    return this.segments.find((s) => s.value === this.activeValue);
+  }
+
+  get lockedValues(): ReadonlySet<number> {
+    return new Set(this.segments.filter((s) => s.locked).map((s) => s.value));
+  }
+
+  get visibleValues(): ReadonlySet<number> {
+    return new Set(this.segments.filter((s) => s.visible).map((s) => s.value));
+  }
+
+  segment(value: number): Segment | undefined {
+    return this.segments.find((s) => s.value === value);
+  }
+
+  /** Voxels holding `value` (observes `version`). */
+  count(value: number): number {
+    const _observed = this.version; // observed, so callers re-run when it moves
+    return this.counts.get(value) ?? 0;
+  }
+
+  /** A new, empty label map for a newly opened image (the segment table is kept). */
+  reset(geometry: VolumeGeometry): void {
+    const [x, y, z] = geometry.size;
+    this.geometry = geometry;
+    this.labels = new Uint8Array(x * y * z);
+    this.counts = countValues(this.labels);
+    this.lastChange = { kind: 'all' };
+    this.version++;
+  }
+
+  /**
+   * Replaces the label map by a buffer of the same geometry (widening to uint16 if it needs it),
+   * adding rows for values the table lacks. The caller records the diff (see HistoryStore).
+   */
+  replaceLabels(next: LabelArray, names: readonly { value: number; name: string; color: Rgb }[] = []): void {
+    this.labels = next instanceof Uint16Array ? next : Uint8Array.from(next);
+    this.counts = countValues(this.labels);
+    const table = [...this.segments];
+    for (const value of [...this.counts.keys()].filter((v) => v !== 0).sort((a, b) => a - b)) {
+      if (table.some((s) => s.value === value)) continue;
+      const named = names.find((n) => n.value === value);
+      table.push({
+        value,
+        name: named?.name ?? `Segment ${value}`,
+        color: named?.color ?? paletteColor(value),
+        visible: true,
+        locked: false,
+      });
+    }
+    this.segments = table.sort((a, b) => a.value - b.value);
+    this.activeValue ??= this.segments[0]?.value;
+    this.lastChange = { kind: 'all' };
+    this.version++;
+  }
+
+  addSegment(name?: string, color?: Rgb): Segment | undefined {
+    const max = this.labels instanceof Uint16Array ? 65535 : 255;
+    const value = nextSegmentValue(this.segments, max);
+    if (value === undefined) return undefined;
+    const segment: Segment = {
+      value,
+      name: name ?? `Segment ${value}`,
+      color: color ?? paletteColor(value),
+      visible: true,
+      locked: false,
+    };
+    this.segments = [...this.segments, segment].sort((a, b) => a.value - b.value);
+    this.activeValue = value;
+    return segment;
+  }
+
+  /** Femur, femoral cartilage, tibia, tibial cartilage (values 1–4); existing rows keep their state. */
+  applyKneePreset(): void {
+    const table = this.segments.filter((s) => !KNEE_PRESET.some((p) => p.value === s.value));
+    for (const preset of KNEE_PRESET) {
+      const existing = this.segment(preset.value);
+      table.push(existing === undefined ? preset : { ...existing, name: preset.name, color: preset.color });
+    }
+    this.segments = table.sort((a, b) => a.value - b.value);
+    this.activeValue = KNEE_PRESET[0]?.value;
+  }
+
+  setActive(value: number | undefined): void {
+    this.activeValue = value;
+  }
+
+  updateSegment(value: number, change: Partial<Omit<Segment, 'value'>>): void {
+    this.segments = this.segments.map((s) => (s.value === value ? { ...s, ...change } : s));
+  }
+
+  setTable(rows: readonly Segment[]): void {
+    this.segments = [...rows].sort((a, b) => a.value - b.value);
+  }
+
+  /**
+   * Deletes a segment's row and clears its voxels (even if it was locked: deleting is explicit).
+   * Returns the diff of the cleared voxels.
+   */
+  removeSegment(value: number): LabelDiff {
+    const labels = this.labels;
+    let diff = EMPTY_DIFF;
+    if (labels !== undefined) {
+      const indices: number[] = [];
+      for (let n = 0; n < labels.length; n++) if (labels[n] === value) indices.push(n);
+      diff = this.write(indices, 0, { kind: 'all' }, {});
+    }
+    this.segments = this.segments.filter((s) => s.value !== value);
+    if (this.activeValue === value) this.activeValue = this.segments[0]?.value;
+    return diff;
+  }
+
+  /** Paints `value` at the linear indices, never over locked segments; returns the diff. */
+  write(indices: ArrayLike<number>, value: number, where: LabelChange, options?: PaintOptions): LabelDiff {
+    const labels = this.labels;
+    if (labels === undefined) return EMPTY_DIFF;
+    const diff = paint(labels, indices, value, options ?? { locked: this.lockedValues });
+    if (diff.indices.length > 0) {
+      updateCounts(this.counts, diff, 'forward');
+      this.lastChange = where;
+      this.version++;
+    }
+    return diff;
+  }
+
+  /** Undo (backward) or redo (forward) of a diff this store made. */
+  applyDiff(diff: LabelDiff, direction: 'forward' | 'backward'): void {
+    const labels = this.labels;
+    if (labels === undefined || diff.indices.length === 0) return;
+    applyDiff(labels, diff, direction);
+    updateCounts(this.counts, diff, direction);
+    this.lastChange = { kind: 'all' };
+    this.version++;
+  }
+
+  /** The value at a voxel index (observes `version`). */
+  valueAt(index: Vec3): number | undefined {
+    const g = this.geometry;
+    const labels = this.labels;
+    const _observed = this.version; // observed, so callers re-run when it moves
+    if (g === undefined || labels === undefined) return undefined;
+    const [i, j, k] = index;
+    if (i < 0 || j < 0 || k < 0 || i >= g.size[0] || j >= g.size[1] || k >= g.size[2]) return undefined;
+    return labels[i + g.size[0] * (j + g.size[1] * k)];
+  }
+}

@@ -1,0 +1,75 @@
+/** Page-wide workspace keys and the menu's commands (Electron's 'app.menu' event). */
+import type { RootStore } from '../stores/root-store';
+import { shortcutFor, type ShortcutCommand } from './shortcut-keys';
+
+export interface MenuActions {
+  open(): void;
+  save(): void;
+  export(): void;
+}
+
+export function run(root: RootStore, command: ShortcutCommand): void {
+  switch (command.kind) {
+    case 'undo':
+      root.undo();
+      break;
+    case 'redo':
+      root.redo();
+      break;
+    case 'commit':
+      void root.finishPrompt();
+      break;
+    case 'cancel':
+      root.prompts.cancel();
+      break;
+    case 'tool':
+      root.tools.setTool(command.tool);
+      break;
+    case 'brush':
+      root.tools.setBrushRadius(root.tools.brushRadiusMm * command.factor);
+      break;
+  }
+}
+
+const NON_TEXT_INPUTS = new Set(['checkbox', 'radio', 'button', 'color', 'range']);
+
+/** Keys typed into a text field belong to it; a focused checkbox or radio still lets shortcuts through. */
+function typingInto(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT') return true;
+  return target instanceof HTMLInputElement && !NON_TEXT_INPUTS.has(target.type);
+}
+
+/** Installs the listeners; returns the function that removes them. */
+export function installShortcuts(root: RootStore, menu: MenuActions): () => void {
+  const onKey = (e: KeyboardEvent): void => {
+    if (typingInto(e.target) || !root.volume.loaded) return;
+    const command = shortcutFor(e);
+    if (command === undefined) return;
+    e.preventDefault();
+    run(root, command);
+  };
+  window.addEventListener('keydown', onKey);
+  const offMenu = root.client.on('app.menu', ({ command }) => {
+    switch (command) {
+      case 'undo':
+        root.undo();
+        break;
+      case 'redo':
+        root.redo();
+        break;
+      case 'open':
+        menu.open();
+        break;
+      case 'save':
+      case 'export':
+        if (command === 'save') menu.save();
+        else menu.export();
+        break;
+    }
+  });
+  return () => {
+    window.removeEventListener('keydown', onKey);
+    offMenu();
+  };
+}
