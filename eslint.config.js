@@ -33,7 +33,7 @@ const noNodeFolder = [[], ['**/node/**'], 'This folder may not import electron/n
 const onlyCommon = [[], ['**/electron/*', '**/electron/*/**', '!**/electron/common', '!**/electron/common/**'], 'The renderer may import only electron/common.'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**', 'native-models/**', 'resources/**'] },
+  { ignores: ['types/**', 'dist/**', 'out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**', 'native-models/**', 'resources/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
