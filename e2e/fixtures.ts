@@ -67,6 +67,8 @@ function startServe(): Promise<{ url: string; child: ChildProcess }> {
   });
 }
 
+let reportedElectronSkip = false;
+
 export interface AppFixture {
   page: Page;
   mode: AppMode;
@@ -79,6 +81,10 @@ export const test = base.extend<{ app: AppFixture }, { appMode: AppMode }>({
   app: async ({ appMode }, use, testInfo) => {
     if (appMode === 'electron') {
       const binary = installedElectronBinary();
+      if (!binary && !reportedElectronSkip) {
+        reportedElectronSkip = true;
+        console.log('electron project: skipped — no Electron binary is installed here (offline); serve-chromium runs the same journeys.');
+      }
       testInfo.skip(!binary, 'Electron binary not installed here (offline); the serve-chromium project runs the same journey.');
       const electronApp = await _electron.launch({ executablePath: binary, args: ['--no-sandbox', root], cwd: root });
       const page = await electronApp.firstWindow();
