@@ -98,12 +98,30 @@ export const fileEntrySchema = z.object({
 });
 export type FileEntry = z.infer<typeof fileEntrySchema>;
 
+export const dicomSeriesSchema = z.object({
+  uid: z.string(),
+  description: z.string(),
+  modality: z.string(),
+  seriesNumber: z.number().optional(),
+  fileCount: z.number().int().nonnegative(),
+});
+export type DicomSeries = z.infer<typeof dicomSeriesSchema>;
+
 /** Every method: its input schema and its output schema. */
 const coreMethods = {
   'app.getInfo': { input: noArgs, output: appInfoSchema },
   'volume.openSample': { input: noArgs, output: volumeMessageSchema },
   'volume.openInitial': { input: noArgs, output: volumeMessageSchema },
-  'volume.openFile': { input: z.object({ path: pathSchema }).strict(), output: volumeMessageSchema },
+  /** An image file or DICOM folder; `seriesUid` picks one series of a folder that holds several. */
+  'volume.openFile': {
+    input: z.object({ path: pathSchema, seriesUid: z.string().min(1).max(128).optional() }).strict(),
+    output: volumeMessageSchema,
+  },
+  /** The DICOM series in a folder (or a DICOM file's folder), to let the user pick one. */
+  'files.listSeries': {
+    input: z.object({ path: pathSchema }).strict(),
+    output: z.object({ series: z.array(dicomSeriesSchema) }),
+  },
   /** Native file dialog (desktop only); the chosen path is granted to the page. */
   'dialog.chooseImage': {
     input: z.object({ folder: z.boolean().default(false) }).strict(),

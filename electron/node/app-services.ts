@@ -32,8 +32,8 @@ export interface AppServices {
   files: FileAccessPolicy;
 }
 
-async function readImage(path: string): Promise<LoadedVolume> {
-  return { volume: await readVolume(path), name: basename(path) };
+async function readImage(path: string, seriesUid?: string): Promise<LoadedVolume> {
+  return { volume: await readVolume(path, { seriesUid }), name: basename(path) };
 }
 
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {

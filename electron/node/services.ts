@@ -2,7 +2,9 @@
  * The services behind the contract, independent of transport: the Electron main process and
  * serve mode both hand these handlers to `dispatch`.
  */
-import { basename } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { listDicomSeries } from './io/dicom-series';
 import type { AppInfo } from '../common/contract';
 import type { ServiceHandlers } from '../common/dispatch';
 import type { Volume } from '../common/volume';
@@ -30,8 +32,8 @@ export interface ServiceContext {
   loadSample: () => Promise<LoadedVolume>;
   /** What the app was started with (a file from the command line), or undefined for the sample. */
   loadInitial?: () => Promise<LoadedVolume>;
-  /** Reads an image file or DICOM folder the policy allowed. */
-  readImage: (path: string) => Promise<LoadedVolume>;
+  /** Reads an image file or DICOM folder the policy allowed (one series of it, if given). */
+  readImage: (path: string, seriesUid?: string) => Promise<LoadedVolume>;
   files: FileAccessPolicy;
   /** A native open dialog, where there is one (the desktop app); returns the chosen path. */
   chooseImage?: (folder: boolean) => Promise<string | undefined>;
@@ -88,15 +90,29 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
       const loaded = await context.loadInitial();
       return toVolumeMessage(registry.add(loaded.volume, loaded.name, 'file'));
     },
-    'volume.openFile': async ({ path }) => {
+    'volume.openFile': async ({ path, seriesUid }) => {
       const allowed = await context.files.check(path);
-      const loaded = await context.readImage(allowed);
+      const loaded = await context.readImage(allowed, seriesUid);
       return toVolumeMessage(registry.add(loaded.volume, loaded.name, 'file'));
     },
     'dialog.chooseImage': async ({ folder }) => {
       if (!context.chooseImage) throw new ServiceError('not-allowed', 'There is no file dialog in serve mode; use the file browser.');
       const chosen = await context.chooseImage(folder);
       return chosen === undefined ? {} : { path: await context.files.grant(chosen) };
+    },
+    'files.listSeries': async ({ path }) => {
+      const allowed = await context.files.check(path);
+      const folder = (await stat(allowed)).isDirectory() ? allowed : dirname(allowed);
+      const series = await listDicomSeries(folder);
+      return {
+        series: series.map((s) => ({
+          uid: s.seriesInstanceUid,
+          description: s.description,
+          modality: s.modality,
+          fileCount: s.fileCount,
+          ...(s.seriesNumber !== undefined ? { seriesNumber: s.seriesNumber } : {}),
+        })),
+      };
     },
     'files.list': async ({ folder }) => {
       const roots = context.files.roots;

@@ -12,6 +12,8 @@ import { FileAccessPolicy } from '../node/file-access';
 import { readVolume } from '../node/io/read-volume';
 import { writeVolume } from '../node/io/write-volume';
 import { makeKneePhantom } from '../common/phantom';
+import { writeSyntheticDicom } from '../node/io/test-support/synthetic-dicom';
+import { mkdirSync } from 'node:fs';
 import { nodeWorkerLauncher } from '../node/worker-process';
 import { buildWorkerForTests } from '../node/testing/build-worker';
 import { startServeServer, tokenMatches, type ServeHandle } from './server';
@@ -34,7 +36,7 @@ beforeAll(async () => {
     inference,
     files,
     loadSample: sampleLoader(join(staticDir, 'no-resources')),
-    readImage: async (path) => ({ volume: await readVolume(path), name: path }),
+    readImage: async (path, seriesUid) => ({ volume: await readVolume(path, { seriesUid }), name: path }),
   });
   server = await startServeServer({ handlers, staticDir, log: () => undefined });
   inference.onStatus((status) => {
@@ -142,6 +144,39 @@ describe('serve mode', () => {
     const refused = await client.call(3, 'volume.openFile', { path: broken });
     expect(refused).toMatchObject({ ok: false, error: { code: 'unreadable' } });
     if (!refused.ok) expect(refused.error.message).toContain('broken.nii.gz');
+    client.ws.close();
+  });
+
+  it('lists the series of a DICOM folder and opens the one picked', async () => {
+    const folder = join(staticDir, 'two-series');
+    mkdirSync(folder);
+    for (const [uid, count] of [['1.2.3.1', 4], ['1.2.3.2', 6]] as const) {
+      for (let k = 0; k < count; k++) {
+        await writeSyntheticDicom(join(folder, `${uid}-${k}.dcm`), {
+          seriesUid: uid,
+          seriesNumber: count,
+          description: `series of ${count}`,
+          instanceNumber: k + 1,
+          position: [0, 0, 2 * k],
+          orientation: [1, 0, 0, 0, 1, 0],
+          rows: 4,
+          columns: 3,
+          pixelSpacing: [0.5, 0.5],
+          pixels: new Int16Array(12).fill(k),
+        });
+      }
+    }
+    const client = await connect(rpcUrl(server.token));
+    const listed = await client.call(1, 'files.listSeries', { path: folder });
+    expect(listed).toMatchObject({ ok: true });
+    const series = listed.ok ? (listed.output as { series: { uid: string; fileCount: number }[] }).series : [];
+    expect(series.map((s) => [s.uid, s.fileCount]).sort()).toEqual([['1.2.3.1', 4], ['1.2.3.2', 6]]);
+    const ambiguous = await client.call(2, 'volume.openFile', { path: folder });
+    expect(ambiguous).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    if (!ambiguous.ok) expect(ambiguous.error.message).toMatch(/2 DICOM series; choose one/);
+    const picked = await client.call(3, 'volume.openFile', { path: folder, seriesUid: '1.2.3.2' });
+    expect(picked).toMatchObject({ ok: true, output: { meta: { geometry: { size: [3, 4, 6] } } } });
+    expect(await client.call(4, 'files.listSeries', { path: '/etc' })).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
     client.ws.close();
   });
 

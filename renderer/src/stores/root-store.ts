@@ -66,8 +66,9 @@ export class RootStore {
     return this.open(() => this.client.call('volume.openSample', {}));
   }
 
-  openFile(path: string): Promise<void> {
-    return this.open(() => this.client.call('volume.openFile', { path }));
+  /** An image file or DICOM folder; `seriesUid` picks one series of a folder holding several. */
+  openFile(path: string, seriesUid?: string): Promise<void> {
+    return this.open(() => this.client.call('volume.openFile', seriesUid === undefined ? { path } : { path, seriesUid }));
   }
 
   private async open(fetch: () => Promise<VolumeMessage>): Promise<void> {

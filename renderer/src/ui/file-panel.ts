@@ -6,6 +6,7 @@ import { autorun } from 'mobx';
 import type { RootStore } from '../stores/root-store';
 import { chooseReadPath, EXPORT_FORMATS, exportName, joinPath, servedFolder, withFormat, type ExportFormat } from './choose-path';
 import { el, setText } from './dom';
+import { openImage } from './open-image';
 import { errorMessage } from '../app/error-panel';
 
 export class FilePanel {
@@ -23,7 +24,7 @@ export class FilePanel {
     open.addEventListener('click', () => {
       void (async () => {
         const path = await chooseReadPath(root, 'Open an image');
-        if (path !== undefined) await root.openFile(path);
+        if (path !== undefined) await openImage(root, path);
       })().catch(onError);
     });
     const loadLabels = el('button', { type: 'button', 'data-testid': 'labels-load', title: 'Load a label map as the working labels (undoable)' }, ['Load labels…']);
