@@ -93,7 +93,7 @@ const pathSchema = z.string().min(1).max(4096);
 export const fileEntrySchema = z.object({
   name: z.string(),
   path: z.string(),
-  kind: z.enum(['folder', 'image']),
+  kind: z.enum(['folder', 'image', 'session']),
   size: z.number().nonnegative(),
 });
 export type FileEntry = z.infer<typeof fileEntrySchema>;
@@ -159,6 +159,23 @@ const coreMethods = {
   'dialog.chooseSavePath': {
     input: z.object({ suggestedName: z.string().min(1).max(255) }).strict(),
     output: z.object({ path: z.string().optional() }),
+  },
+  /** Records a session: the open image and the label map just exported for it. */
+  'session.write': {
+    input: z
+      .object({ path: pathSchema, volumeId: volumeIdSchema, labelsPath: pathSchema, activeSegment: z.number().int().min(0).max(65535).optional() })
+      .strict(),
+    output: z.object({ path: z.string() }),
+  },
+  /** Reads a session file: the image (and series) to open and the labels to load onto it. */
+  'session.read': {
+    input: z.object({ path: pathSchema }).strict(),
+    output: z.object({
+      imagePath: z.string(),
+      seriesUid: z.string().optional(),
+      labelsPath: z.string(),
+      activeSegment: z.number().int().optional(),
+    }),
   },
   'inference.status': { input: noArgs, output: workerStatusSchema },
   'inference.ping': {

@@ -28,6 +28,11 @@ export class FileAccessPolicy {
     return real;
   }
 
+  /** Whether the user chose this exact path (dialog or command line), rather than a root allowing it. */
+  isGranted(real: string): boolean {
+    return this.granted.has(real);
+  }
+
   /** Resolves `path` and returns it if the page may read it; throws 'not-allowed' otherwise. */
   async check(path: string): Promise<string> {
     if (path.includes('\0')) throw new ServiceError('not-allowed', 'That path is not allowed.');

@@ -5,6 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { listDicomSeries } from './io/dicom-series';
+import { readSessionFile, writeSessionFile } from './session-files';
 import type { AppInfo } from '../common/contract';
 import type { ServiceHandlers } from '../common/dispatch';
 import type { Volume } from '../common/volume';
@@ -93,7 +94,8 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
     'volume.openFile': async ({ path, seriesUid }) => {
       const allowed = await context.files.check(path);
       const loaded = await context.readImage(allowed, seriesUid);
-      return toVolumeMessage(registry.add(loaded.volume, loaded.name, 'file'));
+      const from = seriesUid === undefined ? { path: allowed } : { path: allowed, seriesUid };
+      return toVolumeMessage(registry.add(loaded.volume, loaded.name, 'file', from));
     },
     'dialog.chooseImage': async ({ folder }) => {
       if (!context.chooseImage) throw new ServiceError('not-allowed', 'There is no file dialog in serve mode; use the file browser.');
@@ -163,6 +165,29 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
       if (!context.chooseSavePath) throw new ServiceError('not-allowed', 'There is no save dialog in serve mode; save under the served folders.');
       const chosen = await context.chooseSavePath(suggestedName);
       return chosen === undefined ? {} : { path: context.files.grantWritable(chosen) };
+    },
+    'session.write': async ({ path, volumeId, labelsPath, activeSegment }) => {
+      const image = openVolume(volumeId);
+      if (!image.source) throw new ServiceError('bad-request', 'The sample has no file to reopen; open an image file to save a session.');
+      const target = await context.files.checkWritable(path);
+      const labels = await context.files.check(labelsPath);
+      await writeSessionFile(target, {
+        image: image.source.path,
+        labels,
+        ...(image.source.seriesUid !== undefined ? { seriesUid: image.source.seriesUid } : {}),
+        ...(activeSegment !== undefined ? { activeSegment } : {}),
+      });
+      return { path: target };
+    },
+    'session.read': async ({ path }) => {
+      const allowed = await context.files.check(path);
+      const { imagePath, labelsPath, session } = await readSessionFile(allowed, context.files);
+      return {
+        imagePath,
+        labelsPath,
+        ...(session.seriesUid !== undefined ? { seriesUid: session.seriesUid } : {}),
+        ...(session.activeSegment !== undefined ? { activeSegment: session.activeSegment } : {}),
+      };
     },
     'inference.status': () => Promise.resolve(context.inference.status),
     'inference.ping': async ({ echo }) => {

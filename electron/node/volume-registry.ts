@@ -6,6 +6,8 @@ import { orientationCode, type Volume } from '../common/volume';
 export interface OpenVolume {
   readonly meta: VolumeMeta;
   readonly volume: Volume;
+  /** Where it was read from (files only; never sent to the page as part of meta). */
+  readonly source?: { readonly path: string; readonly seriesUid?: string };
 }
 
 /** Min and max over the voxels (finite values only). */
@@ -23,7 +25,7 @@ export function valueRange(voxels: ArrayLike<number>): [number, number] {
 export class VolumeRegistry {
   private readonly volumes = new Map<string, OpenVolume>();
 
-  add(volume: Volume, name: string, source: VolumeMeta['source']): OpenVolume {
+  add(volume: Volume, name: string, source: VolumeMeta['source'], from?: OpenVolume['source']): OpenVolume {
     const g = volume.geometry;
     const meta: VolumeMeta = {
       id: randomUUID(),
@@ -34,7 +36,7 @@ export class VolumeRegistry {
       orientation: orientationCode(g.direction),
       source,
     };
-    const entry = { meta, volume };
+    const entry: OpenVolume = from ? { meta, volume, source: from } : { meta, volume };
     this.volumes.set(meta.id, entry);
     return entry;
   }

@@ -227,6 +227,38 @@ describe('serve mode', () => {
     client.ws.close();
   });
 
+  it('saves a session and reads it back; refuses a session naming files outside the roots', async () => {
+    const client = await connect(rpcUrl(server.token));
+    const imagePath = join(staticDir, 'phantom.nii.gz');
+    const opened = await client.call(1, 'volume.openFile', { path: imagePath });
+    const volumeId = opened.ok ? (opened.output as { meta: { id: string } }).meta.id : '';
+    const labelsPath = join(staticDir, 'session-labels.nii.gz');
+    await client.call(2, 'labels.export', {
+      volumeId,
+      path: labelsPath,
+      labelMap: { componentType: 'uint8', voxels: new Uint8Array(16 * 12 * 8).fill(1).buffer },
+      labels: [{ value: 1, name: 'femur', color: [1, 2, 3] }],
+      provenance: { models: [], clicks: 0 },
+    });
+    const sessionPath = join(staticDir, 'work.iseg.json');
+    expect(await client.call(3, 'session.write', { path: sessionPath, volumeId, labelsPath, activeSegment: 1 })).toMatchObject({ ok: true });
+    const read = await client.call(4, 'session.read', { path: sessionPath });
+    expect(read).toMatchObject({ ok: true, output: { imagePath, labelsPath, activeSegment: 1 } });
+    const listing = await client.call(5, 'files.list', {});
+    const entries = listing.ok ? (listing.output as { entries: { name: string; kind: string }[] }).entries : [];
+    expect(entries.find((e) => e.name === 'work.iseg.json')?.kind).toBe('session');
+    // A crafted session pointing outside the served folders does not open those files.
+    const evil = join(staticDir, 'evil.iseg.json');
+    writeFileSync(evil, JSON.stringify({ format: 'iseg-session', version: 1, image: '/etc/passwd', labels: '../../../etc/shadow', saved: 'x' }));
+    expect(await client.call(6, 'session.read', { path: evil })).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+    writeFileSync(join(staticDir, 'bad.iseg.json'), '{"format":"something-else"}');
+    expect(await client.call(7, 'session.read', { path: join(staticDir, 'bad.iseg.json') })).toMatchObject({ ok: false, error: { code: 'unreadable' } });
+    const sample = await client.call(8, 'volume.openSample', {});
+    const sampleId = sample.ok ? (sample.output as { meta: { id: string } }).meta.id : '';
+    expect(await client.call(9, 'session.write', { path: sessionPath, volumeId: sampleId, labelsPath })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    client.ws.close();
+  });
+
   it('refuses hostile payloads and keeps serving on the same socket', async () => {
     const client = await connect(rpcUrl(server.token));
     expect(await client.sendRaw('{"kind":"request","id":1,"method":"app.getInfo","input":{}}')).toMatchObject({ ok: false, error: { code: 'bad-request' } });

@@ -57,7 +57,7 @@ export class AppShell {
         side.querySelector<HTMLButtonElement>('[data-testid=open-file]')?.click();
       },
       save: () => {
-        void files.export();
+        void files.saveSession();
       },
       export: () => {
         void files.export();

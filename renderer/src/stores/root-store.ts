@@ -3,6 +3,7 @@
  * history, the review against a reference) and UI stores hang off it; the transport client is
  * injected, so tests pass a fake one. Workflows that touch several stores live here.
  */
+import { SESSION_SUFFIX } from '../../../electron/common/session-file';
 import { runInAction } from 'mobx';
 import type { ServiceClient, VolumeMessage } from '../../../electron/common/contract';
 import { histogram, robustWindowLevel } from '../imaging/window-level';
@@ -295,5 +296,35 @@ export class RootStore {
       }),
     );
     return answer.path;
+  }
+
+  /**
+   * Saves the session: the working labels go to `<name>.labels.nii.gz` beside the session file
+   * (with the sidecar naming the segments), and the session file records the image and them.
+   */
+  async saveSession(sessionPath: string): Promise<string> {
+    const meta = this.volume.meta;
+    if (meta === undefined) throw new Error('Nothing to save: open an image first.');
+    const stem = sessionPath.endsWith(SESSION_SUFFIX) ? sessionPath.slice(0, -SESSION_SUFFIX.length) : sessionPath;
+    const path = sessionPath.endsWith(SESSION_SUFFIX) ? sessionPath : `${sessionPath}${SESSION_SUFFIX}`;
+    const labelsPath = await this.exportLabels(`${stem}.labels.nii.gz`);
+    const active = this.segmentation.activeValue;
+    const written = await this.app.track(() =>
+      this.client.call('session.write', { path, volumeId: meta.id, labelsPath, ...(active !== undefined ? { activeSegment: active } : {}) }),
+    );
+    return written.path;
+  }
+
+  /** Reopens a saved session: its image, then its labels as the starting point (no undo before it). */
+  async openSession(path: string): Promise<void> {
+    const session = await this.app.track(() => this.client.call('session.read', { path }));
+    await this.openFile(session.imagePath, session.seriesUid);
+    await this.loadWorkingLabels(session.labelsPath);
+    runInAction(() => {
+      this.history.clear();
+      if (session.activeSegment !== undefined && this.segmentation.segment(session.activeSegment)) {
+        this.segmentation.setActive(session.activeSegment);
+      }
+    });
   }
 }

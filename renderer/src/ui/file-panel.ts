@@ -7,6 +7,7 @@ import type { RootStore } from '../stores/root-store';
 import { chooseReadPath, EXPORT_FORMATS, exportName, joinPath, servedFolder, withFormat, type ExportFormat } from './choose-path';
 import { el, setText } from './dom';
 import { openImage } from './open-image';
+import { SESSION_SUFFIX } from '../../../electron/common/session-file';
 import { errorMessage } from '../app/error-panel';
 
 export class FilePanel {
@@ -34,6 +35,17 @@ export class FilePanel {
         if (path !== undefined) await root.loadWorkingLabels(path);
       })().catch(onError);
     });
+    const saveSession = el('button', { type: 'button', 'data-testid': 'session-save', title: 'Save the labels and a session file that reopens this image with them' }, ['Save session…']);
+    saveSession.addEventListener('click', () => {
+      void this.saveSession();
+    });
+    const openSession = el('button', { type: 'button', 'data-testid': 'session-open', title: 'Reopen a saved session (.iseg.json)' }, ['Open session…']);
+    openSession.addEventListener('click', () => {
+      void (async () => {
+        const path = await chooseReadPath(root, 'Open a session (.iseg.json)');
+        if (path !== undefined) await root.openSession(path);
+      })().catch(onError);
+    });
     this.format = el(
       'select',
       { 'data-testid': 'export-format', 'aria-label': 'Export format' },
@@ -51,6 +63,7 @@ export class FilePanel {
     this.element = el('section', { class: 'panel-section', 'data-testid': 'file-panel' }, [
       el('h3', {}, ['Files']),
       el('div', { class: 'button-row' }, [open, loadLabels]),
+      el('div', { class: 'button-row' }, [openSession, saveSession]),
       el('div', { class: 'field' }, [this.path]),
       el('div', { class: 'button-row' }, [this.format, exportButton]),
       this.status,
@@ -101,6 +114,33 @@ export class FilePanel {
       this.setStatus('done', `Exported ${written}`, written);
     } catch (error) {
       this.setStatus('error', `Export failed: ${errorMessage(error)}`);
+    }
+  }
+
+  /** Saves a session named after the export path (its `.labels.nii.gz` is written beside it). */
+  async saveSession(): Promise<void> {
+    const root = this.root;
+    const exportPath = this.path.value.trim();
+    let path = exportPath.replace(/(\.labels)?(\.seg\.nrrd|\.nrrd|\.nii\.gz|\.nii)$/i, '') + SESSION_SUFFIX;
+    if (root.app.info?.transport === 'electron') {
+      try {
+        const chosen = await root.client.call('dialog.chooseSavePath', { suggestedName: path.split(/[\\/]/).pop() ?? path });
+        if (chosen.path === undefined) return;
+        path = chosen.path;
+      } catch {
+        // No dialog: use the path beside the export.
+      }
+    }
+    if (exportPath === '' && root.app.info?.transport !== 'electron') {
+      this.setStatus('error', 'Type a path in the export field first; the session is saved beside it.');
+      return;
+    }
+    this.setStatus('busy', 'Saving session…');
+    try {
+      const written = await root.saveSession(path);
+      this.setStatus('done', `Saved session ${written}`, written);
+    } catch (error) {
+      this.setStatus('error', `Saving the session failed: ${errorMessage(error)}`);
     }
   }
 

@@ -1,0 +1,55 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { dragView, exportFolder, historyCount, idle, ready, repoRoot, segmentRow, voxels } from './workspace-helpers';
+
+async function chooseInBrowser(page: Page, opener: string, path: string): Promise<void> {
+  await page.getByTestId(opener).click();
+  const browser = page.getByTestId('file-browser');
+  await expect(browser).toHaveAttribute('data-loading', 'false');
+  await page.getByTestId('file-browser-path').fill(path);
+  await page.getByTestId('file-browser-ok').click();
+  await expect(browser).toHaveCount(0);
+  await idle(page);
+}
+
+test('save a session and reopen it with its image, labels and segments', async ({ app }) => {
+  test.skip(app.mode !== 'serve', 'The desktop app chooses session paths in native dialogs.');
+  const { page } = app;
+  await ready(page);
+  const folder = exportFolder();
+  const session = join(folder, 'journey.iseg.json');
+  rmSync(session, { force: true });
+
+  // A session needs an image file to reopen: open the sample's file.
+  await chooseInBrowser(page, 'open-file', join(repoRoot, 'resources', 'sample', 'knee-sample.nii.gz'));
+  await expect(page.getByTestId('status-volume')).toContainText('knee-sample.nii.gz');
+  await page.getByTestId('segment-preset-knee').click();
+  await segmentRow(page, 3).getByTestId('segment-select').check();
+  await page.getByTestId('tool-brush').click();
+  await dragView(page, 'coronal', [
+    [0.45, 0.62],
+    [0.55, 0.62],
+  ]);
+  await idle(page);
+  const tibia = await voxels(page, 3);
+  expect(tibia).toBeGreaterThan(0);
+
+  await page.getByTestId('export-path').fill(join(folder, 'journey.labels.nii.gz'));
+  await page.getByTestId('session-save').click();
+  await expect(page.getByTestId('export-status')).toHaveAttribute('data-state', 'done');
+  expect(existsSync(session)).toBe(true);
+  const saved = JSON.parse(readFileSync(session, 'utf8')) as { format: string; image: string; labels: string; activeSegment: number };
+  expect(saved).toMatchObject({ format: 'iseg-session', labels: 'journey.labels.nii.gz', activeSegment: 3 });
+
+  // Start over with the bundled sample, then reopen the session.
+  await page.getByTestId('open-sample').click();
+  await idle(page);
+  expect(await voxels(page, 3)).toBe(0);
+  await chooseInBrowser(page, 'session-open', session);
+  await expect(page.getByTestId('status-volume')).toContainText('knee-sample.nii.gz');
+  expect(await voxels(page, 3)).toBe(tibia);
+  await expect(segmentRow(page, 3).getByTestId('segment-select')).toBeChecked();
+  expect((await historyCount(page)).count).toBe(0);
+});
