@@ -36,6 +36,13 @@ describe('wire frames', () => {
     expect(() => decodeFrame(dangling)).toThrow(WireFormatError);
   });
 
+  it('carries many buffers in one message (one per streamed slice)', () => {
+    const updates = Array.from({ length: 300 }, (_, n) => ({ slice: n, labels: new Uint8Array([n % 256]).buffer }));
+    const decoded = decodeFrame(encodeFrame({ updates })) as { updates: { slice: number; labels: ArrayBuffer }[] };
+    expect(decoded.updates).toHaveLength(300);
+    expect(new Uint8Array(decoded.updates[299]?.labels ?? new ArrayBuffer(0))[0]).toBe(299 % 256);
+  });
+
   it('drops __proto__ keys instead of polluting prototypes', () => {
     const header = '{"__proto__":{"polluted":true},"ok":1}';
     const bytes = new TextEncoder().encode(header);

@@ -10,7 +10,8 @@
 
 const MAGIC = 0x31475349; // "ISG1" read as little-endian u32
 const MAX_HEADER_BYTES = 4 << 20;
-const MAX_BUFFERS = 64;
+/** One per ArrayBuffer in a message (a propagation poll carries one per streamed slice). */
+const MAX_BUFFERS = 1 << 16;
 
 export class WireFormatError extends Error {
   override name = 'WireFormatError';
@@ -47,6 +48,7 @@ export function encodeFrame(value: unknown): ArrayBuffer {
     }
     return v;
   });
+  if (buffers.length > MAX_BUFFERS) throw new WireFormatError(`a message may carry at most ${MAX_BUFFERS} buffers`);
   const headerBytes = new TextEncoder().encode(header);
   const tableEnd = align8(12 + headerBytes.length + 4 * buffers.length);
   let total = tableEnd;

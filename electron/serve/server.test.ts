@@ -259,6 +259,32 @@ describe('serve mode', () => {
     client.ws.close();
   });
 
+  it('fills between two annotated slices through the worker, streaming progress', async () => {
+    const client = await connect(rpcUrl(server.token));
+    const opened = await client.call(1, 'volume.openFile', { path: join(staticDir, 'phantom.nii.gz') });
+    const volumeId = opened.ok ? (opened.output as { meta: { id: string } }).meta.id : '';
+    const [nx, ny, nz] = [16, 12, 8];
+    const seeds = new Uint8Array(nx * ny * nz);
+    for (const k of [1, 6]) for (let j = 3; j < 9; j++) for (let i = 4; i < 12; i++) seeds[i + nx * (j + ny * k)] = 2;
+    const started = await client.call(2, 'propagation.start', { volumeId, seeds: seeds.buffer, seedsType: 'uint8', method: 'interpolation', options: { axis: 2 } });
+    expect(started).toMatchObject({ ok: true });
+    const jobId = started.ok ? (started.output as { jobId: string }).jobId : '';
+    let state = 'running';
+    let outcome: { labels: ArrayBuffer } | undefined;
+    for (let n = 0; n < 200 && state === 'running'; n++) {
+      const poll = await client.call(3 + n, 'propagation.poll', { jobId, waitMs: 200 });
+      expect(poll.ok).toBe(true);
+      const output = poll.ok ? (poll.output as { state: string; outcome?: { labels: ArrayBuffer }; error?: string }) : { state: 'failed' };
+      state = output.state;
+      outcome = output.outcome;
+      if (state === 'failed') throw new Error(`propagation failed: ${'error' in output ? String(output.error) : ''}`);
+    }
+    expect(state).toBe('done');
+    const filled = new Uint8Array(outcome?.labels ?? new ArrayBuffer(0));
+    for (let k = 1; k <= 6; k++) expect(filled[8 + nx * (6 + ny * k)], `slice ${k}`).toBe(2);
+    client.ws.close();
+  });
+
   it('refuses hostile payloads and keeps serving on the same socket', async () => {
     const client = await connect(rpcUrl(server.token));
     expect(await client.sendRaw('{"kind":"request","id":1,"method":"app.getInfo","input":{}}')).toMatchObject({ ok: false, error: { code: 'bad-request' } });

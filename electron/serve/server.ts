@@ -95,7 +95,16 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
   });
 
   const send = (ws: WebSocket, message: WireMessage): void => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeFrame(message));
+    if (ws.readyState !== ws.OPEN) return;
+    let frame: ArrayBuffer;
+    try {
+      frame = encodeFrame(message);
+    } catch (error) {
+      log(`Could not encode a reply: ${error instanceof Error ? error.message : String(error)}`);
+      if (message.kind !== 'response') return;
+      frame = encodeFrame({ kind: 'response', id: message.id, ok: false, error: { code: 'internal', message: 'The reply could not be sent.' } });
+    }
+    ws.send(frame);
   };
 
   wss.on('connection', (ws: WebSocket) => {

@@ -5,6 +5,7 @@ import { el } from '../ui/dom';
 import { FilePanel } from '../ui/file-panel';
 import { HistoryPanel } from '../ui/history-panel';
 import { ReviewPanel } from '../ui/review-panel';
+import { PropagationPanel } from '../ui/propagation-panel';
 import { SegmentsPanel } from '../ui/segments-panel';
 import { installShortcuts } from '../ui/shortcuts';
 import { StatusBar } from '../ui/status-bar';
@@ -37,12 +38,14 @@ export class AppShell {
     const segments = new SegmentsPanel(root);
     const history = new HistoryPanel(root);
     const review = new ReviewPanel(root, onError);
+    const propagation = new PropagationPanel(root);
     const files = new FilePanel(root, onError);
-    this.panels = [tools, segments, history, review, files];
+    this.panels = [tools, segments, history, propagation, review, files];
     const side = el('aside', { class: 'side-panel', 'data-testid': 'side-panel' }, [
       files.element,
       tools.element,
       segments.element,
+      propagation.element,
       history.element,
       review.element,
     ]);

@@ -18,6 +18,7 @@ import { SegmentationStore } from './segmentation-store';
 import { ToolStore } from './tool-store';
 import { UiStore } from './ui-store';
 import { VolumeStore } from './volume-store';
+import { PropagationStore } from './propagation-store';
 
 interface Stroke {
   readonly erase: boolean;
@@ -32,6 +33,7 @@ export class RootStore {
   readonly segmentation = new SegmentationStore();
   readonly history: HistoryStore;
   readonly prompts: PromptStore;
+  readonly propagation: PropagationStore;
   readonly review = new ReviewStore();
   readonly tools = new ToolStore();
   private stroke: Stroke | undefined;
@@ -39,6 +41,7 @@ export class RootStore {
   constructor(readonly client: ServiceClient) {
     this.history = new HistoryStore(this.segmentation);
     this.prompts = new PromptStore(client);
+    this.propagation = new PropagationStore(client, this.app, this.volume, this.segmentation, this.history);
   }
 
   /** Listens to the events main pushes; returns the function that stops listening. */

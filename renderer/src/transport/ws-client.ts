@@ -69,6 +69,9 @@ export class WebSocketClient implements ServiceClient {
     try {
       message = decodeFrame(frame) as WireMessage;
     } catch {
+      // A reply we cannot read would leave its caller waiting for ever; fail everything in flight.
+      for (const p of this.pending.values()) p.reject(new CallError('bad-response', 'A reply from iSeg Studio could not be read.'));
+      this.pending.clear();
       return;
     }
     if (message.kind === 'event') {

@@ -1,0 +1,83 @@
+/**
+ * Propagation: turn a few segmented slices into a 3D segmentation with the memory network, or
+ * fill between them by contour interpolation; progress with cancel; suspect slices to check.
+ */
+import { autorun } from 'mobx';
+import { VIEW_AXES, type ViewAxis } from '../../../electron/common/volume';
+import type { RootStore } from '../stores/root-store';
+import type { PropagationMethod } from '../stores/propagation-store';
+import { el, setText } from './dom';
+
+export class PropagationPanel {
+  readonly element: HTMLElement;
+  private readonly stops: (() => void)[] = [];
+
+  constructor(private readonly root: RootStore) {
+    const store = root.propagation;
+    const along = el(
+      'select',
+      { 'data-testid': 'propagate-axis', 'aria-label': 'Propagate along' },
+      VIEW_AXES.map((v) => el('option', { value: v }, [`along ${v} slices`])),
+    );
+    along.value = 'sagittal';
+    const run = (method: PropagationMethod): void => {
+      void store.run(method, along.value as ViewAxis);
+    };
+    const propagate = el('button', { type: 'button', class: 'primary', 'data-testid': 'propagate-run', title: 'Propagate the segmented slices with the memory network' }, ['Propagate']);
+    propagate.addEventListener('click', () => {
+      run('memory');
+    });
+    const fill = el('button', { type: 'button', 'data-testid': 'fill-between', title: 'Fill between segmented slices (morphological contour interpolation)' }, ['Fill between slices']);
+    fill.addEventListener('click', () => {
+      run('interpolation');
+    });
+    const cancel = el('button', { type: 'button', 'data-testid': 'propagate-cancel' }, ['Cancel']);
+    cancel.addEventListener('click', () => {
+      void store.cancel();
+    });
+    const progress = el('progress', { 'data-testid': 'propagate-progress', max: '1', value: '0' });
+    const status = el('div', { class: 'readout', 'data-testid': 'propagate-status', role: 'status' });
+    const next = el('button', { type: 'button', 'data-testid': 'suspect-next', title: 'Go to the next slice where the propagation looks doubtful' }, ['Next suspect slice']);
+    next.addEventListener('click', () => {
+      const suspect = store.nextSuspect();
+      if (suspect !== undefined) this.jumpTo(store.axis, suspect.slice);
+    });
+    const suspects = el('div', { class: 'readout', 'data-testid': 'suspect-count' });
+    this.element = el('section', { class: 'panel-section', 'data-testid': 'propagation-panel' }, [
+      el('h3', {}, ['Propagation']),
+      el('div', { class: 'field' }, [along]),
+      el('div', { class: 'button-row' }, [propagate, fill, cancel]),
+      progress,
+      status,
+      el('div', { class: 'button-row' }, [next, suspects]),
+    ]);
+    this.stops.push(
+      autorun(() => {
+        const running = store.running;
+        const loaded = root.volume.loaded;
+        propagate.disabled = running || !loaded;
+        fill.disabled = running || !loaded;
+        cancel.disabled = !running;
+        progress.max = Math.max(1, store.total);
+        progress.value = store.done;
+        progress.dataset.state = store.state;
+        progress.dataset.done = String(store.done);
+        progress.dataset.total = String(store.total);
+        setText(status, store.message);
+        next.disabled = store.suspects.length === 0;
+        setText(suspects, store.suspects.length > 0 ? `${store.suspects.length} suspect slices` : '');
+      }),
+    );
+  }
+
+  private jumpTo(axis: 0 | 1 | 2, slice: number): void {
+    const frames = this.root.ui.frames;
+    if (frames === undefined) return;
+    const view = VIEW_AXES.find((v) => frames[v].normalAxis === axis);
+    if (view !== undefined) this.root.ui.setSlice(view, slice);
+  }
+
+  dispose(): void {
+    for (const stop of this.stops.splice(0)) stop();
+  }
+}
