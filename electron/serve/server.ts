@@ -61,6 +61,8 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
   const token = options.token ?? newToken();
   const log = options.log ?? ((m: string) => console.log(m));
   const sockets = new Set<WebSocket>();
+  // ISEG_TRACE=1 logs each call's time in the handler and in sending, for profiling.
+  const trace = process.env.ISEG_TRACE === '1';
 
   const http: Server = createServer((request, response) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -131,12 +133,18 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
       send(ws, { kind: 'response', id, ok: false, error: { code: 'bad-request', message: 'Malformed request.' } });
       return;
     }
+    const started = performance.now();
     const result = await dispatch(options.handlers, request.method, request.input, {
       onInternalError: (method, error) => {
         log(`Internal error in ${method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       },
     });
+    const handled = performance.now();
     send(ws, result.ok ? { kind: 'response', id, ok: true, output: result.output } : { kind: 'response', id, ok: false, error: result.error });
+    if (trace) {
+      const method = typeof request.method === 'string' ? request.method.slice(0, 64) : '?';
+      log(`[trace] ${method}: handled in ${(handled - started).toFixed(0)} ms, sent in ${(performance.now() - handled).toFixed(0)} ms`);
+    }
   };
 
   await new Promise<void>((resolve, reject) => {
