@@ -1,0 +1,1 @@
+"""Converters from official checkpoints (iSegFormer Swin click models, STCN) to our ONNX layout."""

@@ -1,0 +1,176 @@
+"""Random training samples: single slices with one object (click model) and short slice
+sequences with one object tracked through them (propagation model).
+
+Slices come from all three orientations of every training volume. For a validation monitor,
+the middle 10% of axis-0 slices of every volume are never drawn along axis 0 (they still occur
+inside axis-1/2 slices, so the monitor is optimistic; the real evaluation uses the
+evaluation-only files through the app's eval commands).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .augment import intensity, sample_grid, warp
+from .objects import pick_object
+
+VAL_SLAB = (0.45, 0.55)
+
+
+def _slab(n):
+    return int(n * VAL_SLAB[0]), int(n * VAL_SLAB[1])
+
+
+def _slice(vol3d, axis, idx):
+    return np.take(vol3d, idx, axis=axis)
+
+
+def _labelled_indices(labels, axis):
+    other = tuple(a for a in range(3) if a != axis)
+    return np.flatnonzero(labels.any(axis=other))
+
+
+class SliceIndex:
+    """Per volume and axis: slice indices that contain labels (training vs validation)."""
+
+    def __init__(self, volumes):
+        self.volumes = volumes
+        self.train, self.val = [], []
+        for v in volumes:
+            per_axis = []
+            for ax in range(3):
+                idx = _labelled_indices(v.labels, ax)
+                if ax == 0:
+                    lo, hi = _slab(v.labels.shape[0])
+                    self.val.append(idx[(idx >= lo) & (idx < hi)])
+                    idx = idx[(idx < lo) | (idx >= hi)]
+                per_axis.append(idx)
+            self.train.append(per_axis)
+        w = np.asarray([v.weight for v in volumes], np.float64)
+        self.p = w / w.sum()
+
+
+def _view_scale(mask, spacing, out, frac):
+    ys, xs = np.nonzero(mask)
+    ext = max((ys.max() - ys.min() + 1) * spacing[0], (xs.max() - xs.min() + 1) * spacing[1])
+    mm = ext / (frac * out)
+    return float(np.clip(mm, min(spacing) / 4, 4 * max(spacing))), np.array([(ys.max() + ys.min()) / 2, (xs.max() + xs.min()) / 2])
+
+
+def _frac(rng):
+    return rng.uniform(0.06, 0.2) if rng.random() < 0.15 else rng.uniform(0.2, 0.85)
+
+
+class ClickSampler:
+    def __init__(self, volumes, size=224, seed=0):
+        self.ix = SliceIndex(volumes)
+        self.vols = volumes
+        self.size = size
+        self.rng = np.random.default_rng(seed)
+
+    def sample(self):
+        """(image [H, W] float32 in [0, 1], mask [H, W] bool)."""
+        rng, out = self.rng, self.size
+        for _ in range(100):
+            vi = int(rng.choice(len(self.vols), p=self.ix.p))
+            v, ax = self.vols[vi], int(rng.integers(3))
+            cand = self.ix.train[vi][ax]
+            if cand.size == 0:
+                continue
+            k = int(rng.choice(cand))
+            lab = _slice(v.labels, ax, k)
+            obj = pick_object(lab, rng)
+            if obj is None:
+                continue
+            sp = tuple(s for a, s in enumerate(v.spacing) if a != ax)
+            mm, c = _view_scale(obj, sp, out, _frac(rng))
+            c = c + rng.uniform(-0.2, 0.2, 2) * out * mm / np.asarray(sp)
+            grid = sample_grid(rng, (out, out), c, sp, mm)
+            mask = warp(obj.astype(np.float32), grid, 1) > 0.5
+            if mask.sum() < 20:
+                continue
+            img = intensity(warp(_slice(v.image, ax, k), grid, 1), rng)
+            return img, mask
+        raise RuntimeError("could not draw a click sample (no labelled slices?)")
+
+    def batch(self, n):
+        ims, ms = zip(*(self.sample() for _ in range(n)))
+        return np.stack(ims), np.stack(ms)
+
+
+def validation_slices(volumes, n=16, size=224, seed=1234):
+    """Fixed, un-augmented held-out slices (axis-0 slab): [(image, mask, name)]."""
+    rng = np.random.default_rng(seed)
+    ix = SliceIndex(volumes)
+    out = []
+    per_vol = max(1, n // max(1, len(volumes)))
+    for vi, v in enumerate(volumes):
+        cand = ix.val[vi]
+        got, tries = 0, 0
+        while got < per_vol and cand.size and tries < 200:
+            tries += 1
+            k = int(rng.choice(cand))
+            lab = _slice(v.labels, 0, k)
+            obj = pick_object(lab, rng, kinds=("label",), min_area=60)
+            if obj is None:
+                continue
+            sp = v.spacing[1:]
+            mm, c = _view_scale(obj, sp, size, 0.5)
+            ys, xs = np.meshgrid(np.arange(size) - (size - 1) / 2, np.arange(size) - (size - 1) / 2, indexing="ij")
+            grid = np.stack([c[0] + ys * mm / sp[0], c[1] + xs * mm / sp[1]])
+            mask = warp(obj.astype(np.float32), grid, 1) > 0.5
+            if mask.sum() < 40:
+                continue
+            out.append((warp(_slice(v.image, 0, k), grid, 1).astype(np.float32), mask, f"{v.name}:ax0:{k}"))
+            got += 1
+    return out
+
+
+class SequenceSampler:
+    """Neighbouring slices along one axis with one object (and optionally another object as the
+    'other objects' mask), all resampled through the same random view."""
+
+    def __init__(self, volumes, size=192, frames=3, seed=0):
+        self.ix = SliceIndex(volumes)
+        self.vols = volumes
+        self.size, self.frames = size, frames
+        self.rng = np.random.default_rng(seed)
+
+    def sample(self):
+        """(images [T, H, W] in [0, 1], masks [T, H, W] bool, others [T, H, W] bool)."""
+        rng, out, t = self.rng, self.size, self.frames
+        for _ in range(200):
+            vi = int(rng.choice(len(self.vols), p=self.ix.p))
+            v, ax = self.vols[vi], int(rng.integers(3))
+            cand = self.ix.train[vi][ax]
+            if cand.size == 0:
+                continue
+            step = int(rng.integers(1, 4)) * (1 if rng.random() < 0.5 else -1)
+            k0 = int(rng.choice(cand))
+            ks = [k0 + i * step for i in range(t)]
+            if min(ks) < 0 or max(ks) >= v.labels.shape[ax]:
+                continue
+            lab = np.stack([_slice(v.labels, ax, k) for k in ks])
+            obj = pick_object(lab, rng)
+            if obj is None or obj[0].sum() < 24:
+                continue
+            other = None
+            if rng.random() < 0.5:
+                rest = np.where(obj, 0, lab)
+                other = pick_object(rest, rng, kinds=("label",))
+            sp = tuple(s for a, s in enumerate(v.spacing) if a != ax)
+            mm, c = _view_scale(obj[0], sp, out, rng.uniform(0.15, 0.7))
+            c = c + rng.uniform(-0.15, 0.15, 2) * out * mm / np.asarray(sp)
+            grid = sample_grid(rng, (out, out), c, sp, mm)
+            masks = np.stack([warp(m.astype(np.float32), grid, 1) > 0.5 for m in obj])
+            if masks[0].sum() < 20:
+                continue
+            others = (np.stack([warp(m.astype(np.float32), grid, 1) > 0.5 for m in other])
+                      if other is not None else np.zeros_like(masks))
+            seed = int(rng.integers(1 << 31))
+            imgs = np.stack([intensity(warp(_slice(v.image, ax, k), grid, 1), np.random.default_rng(seed)) for k in ks])
+            return imgs, masks, others
+        raise RuntimeError("could not draw a sequence sample")
+
+    def batch(self, n):
+        a, b, c = zip(*(self.sample() for _ in range(n)))
+        return np.stack(a), np.stack(b), np.stack(c)

@@ -1,0 +1,1 @@
+"""Networks, losses and click utilities for iSeg Studio's native (ONNX) models."""

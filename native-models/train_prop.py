@@ -1,0 +1,153 @@
+"""Train the STCN-style propagation networks on slice sequences.
+
+  /usr/bin/python3 native-models/train_prop.py --minutes 60 --device cpu --threads 2
+
+A sample is T neighbouring slices (step 1-3, either direction) with one object. Frame 0's true
+mask goes into the memory; every later frame is key-encoded, read from the memory with
+`readout()` (L2 affinity, top-k 20, softmax, weighted sum), decoded, and its *predicted*
+probability is value-encoded into the memory for the next frame, as at inference. Loss: BCE +
+soft Dice on frames 1..T-1. Validation: mean Dice of the predicted frames on fixed held-out
+sequences. Checkpoints: <out>/last.pt (resumable).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from isegdata.samplers import SequenceSampler  # noqa: E402
+from isegdata.sources import all_training_sources, load_sources, to_model_input  # noqa: E402
+from isegnet.click_model import count_params  # noqa: E402
+from isegnet.losses import bce_dice  # noqa: E402
+from isegnet.propagation import PROP_VARIANTS, build_prop_model, readout  # noqa: E402
+from isegnet.train_utils import Budget, Logger, load_checkpoint, lr_at, pick_device, save_checkpoint  # noqa: E402
+
+TOP_K = 20
+
+
+def propagate(net, images, masks, others, device, top_k=TOP_K):
+    """images [B,T,H,W] in [0,1], masks/others [B,T,H,W] -> logits for frames 1..T-1 [B,T-1,1,H,W]."""
+    b, t, h, w = images.shape
+    x = torch.from_numpy(to_model_input(images)).to(device).flatten(0, 1)
+    key, f16, f8, f4 = net.key_encoder(x)
+    unflat = lambda z: z.view(b, t, *z.shape[1:])  # noqa: E731
+    key, f16, f8, f4 = map(unflat, (key, f16, f8, f4))
+    x = x.view(b, t, 3, h, w)
+    m = torch.from_numpy(masks.astype(np.float32)).to(device)[:, :, None]
+    o = torch.from_numpy(others.astype(np.float32)).to(device)[:, :, None]
+    mem_k = [key[:, 0].flatten(2)]
+    mem_v = [net.value_encoder(x[:, 0], m[:, 0], o[:, 0], f16[:, 0]).flatten(2)]
+    outs = []
+    for i in range(1, t):
+        r = readout(key[:, i], torch.cat(mem_k, 2), torch.cat(mem_v, 2), top_k)
+        logits = net.decoder(r, f16[:, i], f8[:, i], f4[:, i])
+        outs.append(logits)
+        if i < t - 1:
+            mem_k.append(key[:, i].flatten(2))
+            mem_v.append(net.value_encoder(x[:, i], torch.sigmoid(logits), o[:, i], f16[:, i]).flatten(2))
+    return torch.stack(outs, 1)
+
+
+def dice(pred, gt):
+    s = pred.sum() + gt.sum()
+    return float(2 * (pred & gt).sum() / s) if s else 1.0
+
+
+def validate(net, val, device):
+    net.eval()
+    scores = []
+    with torch.no_grad():
+        for imgs, ms, os_ in val:
+            logits = propagate(net, imgs[None], ms[None], os_[None], device)[0, :, 0].cpu().numpy()
+            scores += [dice(logits[j] > 0, ms[j + 1]) for j in range(len(logits))]
+    net.train()
+    return {"dice": float(np.mean(scores)), "dice_std": float(np.std(scores)), "frames": len(scores)}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--variant", default="cpu", choices=sorted(PROP_VARIANTS))
+    ap.add_argument("--minutes", type=float, default=60.0)
+    ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--frames", type=int, default=3)
+    ap.add_argument("--size", type=int, default=192, help="training crop (multiple of 16)")
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--val-every", type=float, default=15.0)
+    ap.add_argument("--no-sim", action="store_true")
+    ap.add_argument("--seed", type=int, default=0)
+    a = ap.parse_args(argv)
+
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    device = pick_device(a.device)
+    out = Path(a.out or Path(__file__).resolve().parent / "runs" / f"prop-{a.variant}")
+    log = Logger(out)
+    vols = load_sources(all_training_sources(include_sim=not a.no_sim))
+    sampler = SequenceSampler(vols, size=a.size, frames=a.frames, seed=a.seed + 1)
+    # Held-out monitor: sequences drawn with another seed (random views of training volumes;
+    # not independent data, only a sanity signal - real evaluation runs in the app).
+    val = [SequenceSampler(vols, size=a.size, frames=a.frames, seed=10_000 + i).sample() for i in range(16)]
+
+    net = build_prop_model(a.variant).to(device)
+    opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
+    step, total_s = 0, 0.0
+    if a.resume and (out / "last.pt").exists():
+        ck = load_checkpoint(out / "last.pt", device)
+        net.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        step, total_s = ck["step"], ck["seconds"]
+        log(f"resumed from step {step}")
+    log(f"propagation {a.variant}: {count_params(net):,} params; sources {[v.name for v in vols]}; "
+        f"budget {a.minutes} min on {device} x{a.threads}")
+
+    budget = Budget(a.minutes)
+    ema, last_ck, last_val, t_log = None, time.time(), time.time(), time.time()
+    cfg = PROP_VARIANTS[a.variant].to_dict()
+    while not budget.done():
+        for g in opt.param_groups:
+            g["lr"] = lr_at(a.lr, budget.fraction())
+        imgs, ms, os_ = sampler.batch(a.batch)
+        logits = propagate(net, imgs, ms, os_, device)
+        target = torch.from_numpy(ms[:, 1:, None].astype(np.float32)).to(device)
+        loss = bce_dice(logits.flatten(0, 1), target.flatten(0, 1))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 2.0)
+        opt.step()
+        loss = float(loss)
+        ema = loss if ema is None else 0.98 * ema + 0.02 * loss
+        step += 1
+        if time.time() - t_log > 30:
+            t_log = time.time()
+            log(f"step {step} | {budget.elapsed() / 60:.1f}/{a.minutes} min | loss {loss:.4f} (ema {ema:.4f})",
+                step=step, minutes=budget.elapsed() / 60, loss=loss, ema=ema)
+        if time.time() - last_ck > 300:
+            save_checkpoint(out / "last.pt", model=net.state_dict(), opt=opt.state_dict(), step=step,
+                            seconds=total_s + budget.elapsed(), variant=a.variant, config=cfg)
+            last_ck = time.time()
+        if time.time() - last_val > a.val_every * 60:
+            log(f"step {step} | validation {json.dumps(validate(net, val, device))}", step=step)
+            last_val = time.time()
+    seconds = total_s + budget.elapsed()
+    save_checkpoint(out / "last.pt", model=net.state_dict(), opt=opt.state_dict(), step=step, seconds=seconds,
+                    variant=a.variant, config=cfg)
+    res = validate(net, val, device)
+    summary = {"variant": a.variant, "steps": step, "minutes": seconds / 60, "batch": a.batch, "frames": a.frames,
+               "size": a.size, "final_loss_ema": ema, "validation": res, "sources": [v.name for v in vols],
+               "device": str(device), "threads": a.threads, "topK": TOP_K}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    log(f"done: {json.dumps(summary)}", summary=summary)
+
+
+if __name__ == "__main__":
+    main()
