@@ -20,6 +20,14 @@ import { createClickServiceHandlers } from './click-service';
 import { createPropagationHandlers } from './propagation-service';
 import { toVolumeMessage, type OpenVolume, VolumeRegistry } from './volume-registry';
 
+/**
+ * The click segmenter the app starts with. The shipped ONNX click model was trained for only 97 CPU
+ * minutes and does not yet beat the classical segmenter on our evaluation volumes (see
+ * native-models/isegformer-swin32-cpu/MODEL_CARD.md), so the classical one is the default until a
+ * model does; the model stays selectable (models.select, or ISEG_CLICK_MODEL=default).
+ */
+export const DEFAULT_CLICK_MODEL = 'classical';
+
 export interface LoadedVolume {
   volume: Volume;
   name: string;
@@ -66,6 +74,7 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
     worker: context.inference,
     getVolume: (id) => registry.get(id)?.volume,
     modelsRoot: context.modelsRoot,
+    clickModel: process.env.ISEG_CLICK_MODEL ?? DEFAULT_CLICK_MODEL,
   });
 
   const propagation = createPropagationHandlers({

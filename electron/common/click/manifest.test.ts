@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { clickModelTensorNames, outputIsLogits, parseModelManifest } from './manifest';
+
+const file = {
+  file: 'model.onnx',
+  sha256: 'a'.repeat(64),
+  inputs: [
+    { name: 'image', shape: ['batch', 3, 224, 224], type: 'float32' },
+    { name: 'clicks', shape: ['batch', 3, 224, 224], type: 'float32' },
+  ],
+  outputs: [{ name: 'logits', shape: ['batch', 1, 224, 224], type: 'float32' }],
+};
+const manifest = {
+  id: 'isegformer-swin32-cpu',
+  version: '1.0.0',
+  task: 'click-to-mask',
+  files: { model: file },
+  opset: 17,
+  inputSize: [224, 224],
+  normalization: { kind: 'percentile', low: 0.5, high: 99.5, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+  clickEncoding: { kind: 'disks', radius: 5, channels: ['positive', 'negative', 'previousMask'] },
+  threshold: 0.49,
+  licence: { weights: 'MIT', data: 'CC-BY 4.0' },
+  trainingData: [],
+  metrics: {},
+  architecture: { kind: 'kept as extra field' },
+};
+
+describe('model manifest', () => {
+  it('accepts the agreed format and keeps extra fields', () => {
+    const check = parseModelManifest(manifest);
+    expect(check.ok).toBe(true);
+    if (!check.ok) return;
+    expect(check.manifest.inputSize).toEqual([224, 224]);
+    expect((check.manifest as Record<string, unknown>).architecture).toEqual({ kind: 'kept as extra field' });
+    expect(clickModelTensorNames(file)).toEqual({ image: 'image', clicks: 'clicks', output: 'logits' });
+    expect(outputIsLogits(check.manifest, file)).toBe(true);
+  });
+
+  it('rejects bad manifests with one sentence naming the field', () => {
+    const bad = (patch: Record<string, unknown>): string => {
+      const check = parseModelManifest({ ...manifest, ...patch });
+      return check.ok ? 'ok' : check.problem;
+    };
+    expect(bad({ files: { model: { ...file, sha256: 'xyz' } } })).toMatch(/files\.model\.sha256: must be 64 hex digits/);
+    expect(bad({ files: { model: { ...file, file: '../../etc/passwd' } } })).toMatch(/must stay inside the model folder/);
+    expect(bad({ files: {} })).toMatch(/needs files\.model/);
+    expect(bad({ normalization: { ...manifest.normalization, low: 99.5, high: 0.5 } })).toMatch(/low must be below/);
+    expect(bad({ task: 'segmentation' })).toMatch(/^the manifest is invalid \(task: /);
+    expect(bad({ inputSize: [224] })).toMatch(/inputSize/);
+  });
+
+  it('reads the output activation when the manifest gives it', () => {
+    const check = parseModelManifest({ ...manifest, output: { name: 'logits', activation: 'none' } });
+    expect(check.ok && outputIsLogits(check.manifest, file)).toBe(false);
+  });
+});

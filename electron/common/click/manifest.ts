@@ -1,0 +1,108 @@
+/**
+ * The manifest that ships beside every model in native-models/<id>/manifest.json (written by the
+ * Python export; see native-models/isegnet/export.py). Parsed at the boundary: a model whose
+ * manifest does not match is reported as invalid and never loaded.
+ */
+import { z } from 'zod';
+
+const dim = z.union([z.number().int().nonnegative(), z.string()]);
+
+export const tensorSpecSchema = z.object({
+  name: z.string().min(1),
+  shape: z.array(dim),
+  type: z.string().min(1),
+});
+export type TensorSpec = z.infer<typeof tensorSpecSchema>;
+
+export const modelFileSchema = z.object({
+  /** Relative to the manifest's folder; never absolute, never leaving it. */
+  file: z
+    .string()
+    .min(1)
+    .refine((f) => !f.startsWith('/') && !/^[a-zA-Z]:/.test(f) && !f.split(/[\\/]/).includes('..'), 'must stay inside the model folder'),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits'),
+  inputs: z.array(tensorSpecSchema),
+  outputs: z.array(tensorSpecSchema),
+});
+export type ModelFile = z.infer<typeof modelFileSchema>;
+
+const triple = z.tuple([z.number(), z.number(), z.number()]);
+
+export const normalizationSchema = z.object({
+  kind: z.literal('percentile'),
+  low: z.number().min(0).max(100),
+  high: z.number().min(0).max(100),
+  mean: triple,
+  std: triple.refine((s) => s.every((v) => v > 0), 'std must be positive'),
+});
+
+export const clickEncodingSchema = z.object({
+  kind: z.literal('disks'),
+  radius: z.number().positive().max(64),
+  channels: z.array(z.enum(['positive', 'negative', 'previousMask'])).min(2),
+});
+
+export const modelManifestSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, ".", "_" and "-"'),
+  version: z.string().min(1),
+  task: z.enum(['click-to-mask', 'propagation']),
+  files: z.record(z.string(), modelFileSchema),
+  opset: z.number().int().positive().optional(),
+  inputSize: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+  normalization: normalizationSchema,
+  clickEncoding: clickEncodingSchema.optional(),
+  readout: z.record(z.string(), z.unknown()).optional(),
+  threshold: z.number().min(0).max(1).default(0.49),
+  licence: z.object({ weights: z.string(), data: z.string() }).partial().loose().optional(),
+  trainingData: z.array(z.unknown()).optional(),
+  metrics: z.record(z.string(), z.unknown()).optional(),
+}).loose();
+export type ModelManifest = z.infer<typeof modelManifestSchema>;
+
+export type ManifestCheck = { ok: true; manifest: ModelManifest } | { ok: false; problem: string };
+
+/** Parses a manifest and checks what the click engine relies on; `problem` is one sentence. */
+export function parseModelManifest(json: unknown): ManifestCheck {
+  const parsed = modelManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    return { ok: false, problem: `the manifest is invalid (${where}${issue?.message ?? 'rejected'})` };
+  }
+  const manifest = parsed.data;
+  if (manifest.normalization.low >= manifest.normalization.high) {
+    return { ok: false, problem: 'the manifest is invalid (normalization.low must be below normalization.high)' };
+  }
+  if (manifest.task === 'click-to-mask') {
+    const model = manifest.files.model;
+    if (!model) return { ok: false, problem: 'the manifest is invalid (a click model needs files.model)' };
+    if (!manifest.clickEncoding) return { ok: false, problem: 'the manifest is invalid (a click model needs clickEncoding)' };
+    if (model.inputs.length !== 2 || model.outputs.length < 1) {
+      return { ok: false, problem: 'the manifest is invalid (a click model has two inputs, image and clicks, and one output)' };
+    }
+  }
+  return { ok: true, manifest };
+}
+
+/** Which input of the click model is the image and which the click maps. */
+export function clickModelTensorNames(file: ModelFile): { image: string; clicks: string; output: string } {
+  const [a, b] = file.inputs;
+  const clicksInput = file.inputs.find((t) => /click/i.test(t.name)) ?? b ?? a;
+  const imageInput = file.inputs.find((t) => t !== clicksInput) ?? a;
+  const output = file.outputs[0];
+  return { image: imageInput?.name ?? 'image', clicks: clicksInput?.name ?? 'clicks', output: output?.name ?? 'logits' };
+}
+
+/**
+ * Whether the output is logits (the engine applies the sigmoid) or already probabilities: the
+ * manifest's optional `output.activation` ("sigmoid": logits), else the output's name.
+ */
+export function outputIsLogits(manifest: ModelManifest, file: ModelFile): boolean {
+  const output = (manifest as { output?: unknown }).output;
+  if (typeof output === 'object' && output !== null && 'activation' in output) {
+    const activation = (output as { activation?: unknown }).activation;
+    if (activation === 'sigmoid') return true;
+    if (activation === 'none' || activation === 'identity') return false;
+  }
+  return !/prob/i.test(file.outputs[0]?.name ?? '');
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { prepareClickInput, restoreProbabilities, threshold, type ClickModelSpec } from './prepare';
+import { defaultZoomIn } from './roi';
+import { ClickInputError } from './types';
+
+const spec: ClickModelSpec = {
+  inputSize: [16, 16],
+  percentiles: [0.5, 99.5],
+  mean: [0.5, 0.5, 0.5],
+  std: [0.25, 0.25, 0.25],
+  radius: 5,
+  threshold: 0.49,
+  withPreviousMask: true,
+  zoomIn: defaultZoomIn([16, 16], 0.49),
+};
+
+describe('click model input', () => {
+  it('normalises with the given range, replicates gray and encodes clicks on the identity grid', () => {
+    const slice = new Float32Array(256).map((_, n) => n % 16); // x ramp 0..15
+    const p = prepareClickInput(spec, slice, 16, 16, [{ x: 3, y: 4, positive: true }], undefined, { intensityRange: [0, 15] });
+    expect(p.roi).toEqual({ x0: 0, y0: 0, x1: 15, y1: 15 });
+    expect(p.image[0]).toBeCloseTo((0 - 0.5) / 0.25, 6);
+    expect(p.image[15]).toBeCloseTo((1 - 0.5) / 0.25, 6);
+    expect(p.image[256 + 15]).toBeCloseTo(p.image[15] ?? 0, 6);
+    expect(p.clicks[4 * 16 + 3]).toBe(1);
+    expect(p.clicks.subarray(0, 256).reduce((a, b) => a + b, 0)).toBe(81 - 8 - 1); // clipped: 8 pixels at x < 0, 1 at y < 0
+    expect(p.clicks.subarray(256, 512).every((v) => v === 0)).toBe(true);
+    expect(p.clicks.subarray(512).every((v) => v === 0)).toBe(true);
+  });
+
+  it('puts the previous mask in channel 3 and zooms in around it after the first click', () => {
+    const w = 64;
+    const slice = new Float32Array(w * w).fill(1);
+    const prev = new Uint8Array(w * w);
+    for (let y = 30; y < 34; y++) for (let x = 30; x < 34; x++) prev[y * w + x] = 1;
+    const clicks = [{ x: 31, y: 31, positive: true }, { x: 10, y: 10, positive: false }];
+    const p = prepareClickInput({ ...spec, zoomIn: { ...spec.zoomIn, minCropSize: 16 } }, slice, w, w, clicks, prev);
+    expect(p.roi).toEqual({ x0: 24, y0: 24, x1: 39, y1: 39 }); // 16 px minimum around (31.5, 31.5)
+    expect(p.clicks[512 + 6 * 16 + 6]).toBe(1); // prev mask (30, 30) → grid (6, 6)
+    expect(p.clicks[512]).toBe(0);
+    // The negative click is outside the crop: its disk does not reach it.
+    expect(p.clicks.subarray(256, 512).every((v) => v === 0)).toBe(true);
+  });
+
+  it('rejects clicks outside the slice with a clear error', () => {
+    const slice = new Float32Array(100);
+    expect(() => prepareClickInput(spec, slice, 10, 10, [{ x: 10, y: 2, positive: true }])).toThrow(ClickInputError);
+    expect(() => prepareClickInput(spec, slice, 10, 10, [{ x: -1, y: 2, positive: true }])).toThrow(/outside the 10×10 slice/);
+    expect(() => prepareClickInput(spec, slice, 10, 10, [{ x: Number.NaN, y: 2, positive: true }])).toThrow(/finite/);
+    expect(() => prepareClickInput(spec, slice, 10, 10, [])).toThrow(/At least one click/);
+    expect(() => prepareClickInput(spec, slice, 10, 11, [{ x: 1, y: 1, positive: true }])).toThrow(/110 were expected/);
+  });
+});
+
+describe('model output back to the slice', () => {
+  it('applies the sigmoid and is exact on the identity crop', () => {
+    const logits = new Float32Array(256).map((_, n) => (n % 2 === 0 ? 10 : -10));
+    const probs = restoreProbabilities(spec, logits, true, { x0: 0, y0: 0, x1: 15, y1: 15 }, 16, 16);
+    expect(Array.from(threshold(probs, 0.49))).toEqual(Array.from({ length: 256 }, (_, n) => (n % 2 === 0 ? 1 : 0)));
+    const passthrough = restoreProbabilities(spec, new Float32Array(256).fill(0.7), false, { x0: 0, y0: 0, x1: 15, y1: 15 }, 16, 16);
+    expect(passthrough.every((v) => Math.abs(v - 0.7) < 1e-7)).toBe(true);
+  });
+
+  it('pastes a crop back and leaves the outside at zero', () => {
+    const probs = restoreProbabilities(spec, new Float32Array(256).fill(0.9), false, { x0: 10, y0: 10, x1: 25, y1: 25 }, 40, 40);
+    expect(probs[10 * 40 + 10]).toBeCloseTo(0.9, 6);
+    expect(probs[25 * 40 + 25]).toBeCloseTo(0.9, 6);
+    expect(probs[9 * 40 + 10]).toBe(0);
+    expect(probs[26 * 40 + 26]).toBe(0);
+  });
+});

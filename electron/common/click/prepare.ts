@@ -1,0 +1,112 @@
+/**
+ * Pre- and post-processing around a click model's forward pass, pure so that the worker, the CLI
+ * and the tests run the same code:
+ *   slice + clicks + previous mask → (zoom-in crop) → image [3, H, W] and click maps [3, H, W]
+ *   model output [H, W] → sigmoid → back onto the slice through the same crop.
+ */
+import { diskMaps } from './disks';
+import type { ModelManifest } from './manifest';
+import { robustRange, toThreeChannels } from './normalize';
+import { cropResize, pasteBack, sliceToGrid } from './resample';
+import { defaultZoomIn, zoomInRoi, type Roi, type ZoomInOptions } from './roi';
+import { DEFAULT_CLICK_RADIUS, type Click, type PredictOptions } from './types';
+import { checkSliceInput } from './validate';
+
+/** What the pre/post-processing needs to know about a click model. */
+export interface ClickModelSpec {
+  /** Model input [height, width]. */
+  readonly inputSize: readonly [number, number];
+  readonly percentiles: readonly [number, number];
+  readonly mean: readonly [number, number, number];
+  readonly std: readonly [number, number, number];
+  readonly radius: number;
+  readonly threshold: number;
+  readonly withPreviousMask: boolean;
+  readonly zoomIn: ZoomInOptions;
+}
+
+export function specFromManifest(manifest: ModelManifest, zoomIn?: Partial<ZoomInOptions>): ClickModelSpec {
+  const n = manifest.normalization;
+  const threshold = manifest.threshold;
+  return {
+    inputSize: manifest.inputSize,
+    percentiles: [n.low, n.high],
+    mean: n.mean,
+    std: n.std,
+    radius: manifest.clickEncoding?.radius ?? DEFAULT_CLICK_RADIUS,
+    threshold,
+    withPreviousMask: manifest.clickEncoding?.channels.includes('previousMask') ?? true,
+    zoomIn: { ...defaultZoomIn(manifest.inputSize, threshold), ...zoomIn },
+  };
+}
+
+export interface PreparedInput {
+  /** [3, H, W] standardised gray image. */
+  readonly image: Float32Array;
+  /** [3, H, W]: positive disks, negative disks, previous mask (probability). */
+  readonly clicks: Float32Array;
+  readonly roi: Roi;
+  readonly intensityRange: readonly [number, number];
+}
+
+export function prepareClickInput(
+  spec: ClickModelSpec,
+  slice: Float32Array,
+  width: number,
+  height: number,
+  clicks: readonly Click[],
+  previousMask?: Uint8Array | Float32Array,
+  options: PredictOptions = {},
+): PreparedInput {
+  checkSliceInput(slice, width, height, clicks, previousMask);
+  const [gridH, gridW] = spec.inputSize;
+  const plane = gridW * gridH;
+  const spacing = options.pixelSpacing ?? [1, 1];
+  const roi = zoomInRoi(previousMask, width, height, clicks, spec.zoomIn, spacing);
+  const range = options.intensityRange ?? robustRange(slice, spec.percentiles[0], spec.percentiles[1]);
+  const [low, high] = range;
+
+  const unit = cropResize(slice, width, height, roi, gridW, gridH, { kind: 'unit', low, high });
+  const image = toThreeChannels(unit, spec.mean, spec.std);
+
+  const clickMaps = new Float32Array(3 * plane);
+  const gridClicks = clicks.map((c) => {
+    const { u, v } = sliceToGrid(Math.round(c.x), Math.round(c.y), roi, gridW, gridH);
+    return { x: u, y: v, positive: c.positive };
+  });
+  diskMaps(gridClicks, gridW, gridH, spec.radius, clickMaps);
+  if (previousMask && spec.withPreviousMask) {
+    const binary = previousMask instanceof Uint8Array;
+    cropResize(previousMask, width, height, roi, gridW, gridH, { kind: binary ? 'binary' : 'identity' }, clickMaps.subarray(2 * plane));
+  }
+  return { image, clicks: clickMaps, roi, intensityRange: [low, high] };
+}
+
+export function sigmoidInPlace(values: Float32Array): Float32Array {
+  for (let n = 0; n < values.length; n++) values[n] = 1 / (1 + Math.exp(-(values[n] ?? 0)));
+  return values;
+}
+
+/** Model output ([H, W] logits or probabilities) → probabilities on the slice. */
+export function restoreProbabilities(
+  spec: ClickModelSpec,
+  output: Float32Array,
+  logits: boolean,
+  roi: Roi,
+  width: number,
+  height: number,
+): Float32Array {
+  const [gridH, gridW] = spec.inputSize;
+  if (output.length !== gridW * gridH) {
+    throw new Error(`The model returned ${output.length} values; ${gridW}×${gridH} were expected.`);
+  }
+  const probabilities = logits ? sigmoidInPlace(Float32Array.from(output)) : output;
+  return pasteBack(probabilities, gridW, gridH, roi, width, height, 0);
+}
+
+/** Binary mask (1 where probability > threshold). */
+export function threshold(probabilities: Float32Array, value: number): Uint8Array {
+  const mask = new Uint8Array(probabilities.length);
+  for (let n = 0; n < probabilities.length; n++) mask[n] = (probabilities[n] ?? 0) > value ? 1 : 0;
+  return mask;
+}

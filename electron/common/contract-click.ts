@@ -1,0 +1,98 @@
+/**
+ * Contract methods of the click engine (issue 5), to spread into `methods` in contract.ts:
+ *   export const methods = { ...existing, ...clickMethods } as const;
+ * Handlers: electron/node/click-service.ts. Masks travel as ArrayBuffers, never as JSON arrays.
+ *
+ * Slices: `axis` is the index axis normal to the slice (0 = i, 1 = j, 2 = k; the renderer picks it
+ * for a view with indexAxisForView), and click (x, y) is a slice pixel as defined in
+ * click/slice.ts. Locked labels are the caller's business: the mask is returned whole, and the
+ * workspace that writes it into the label map leaves locked labels' voxels unchanged.
+ */
+import { z } from 'zod';
+import { EXECUTION_PROVIDERS } from './click/execution-provider';
+
+const arrayBufferSchema = z.instanceof(ArrayBuffer);
+const finite = z.number();
+
+export const clickSchema = z.object({ x: finite, y: finite, positive: z.boolean() }).strict();
+
+export const executionProviderPreferenceSchema = z.enum(['auto', ...EXECUTION_PROVIDERS]);
+
+/** What the status bar shows about the click engine. */
+export const clickEngineStatusSchema = z.object({
+  /** The segmenter clicks use now: a model id or "classical-growcut". */
+  clickModel: z.string(),
+  kind: z.enum(['onnx', 'classical']),
+  state: z.enum(['idle', 'loading', 'ready', 'fallback']),
+  /** Execution provider of the loaded model (absent for the classical segmenter). */
+  ep: z.enum(EXECUTION_PROVIDERS).optional(),
+  /** "CPU", "CUDA", "DirectML", "CoreML", or "classical". */
+  label: z.string(),
+  preference: executionProviderPreferenceSchema,
+  /** Why the classical segmenter is in use, or why the EP fell back; one sentence each. */
+  messages: z.array(z.string()),
+});
+export type ClickEngineStatus = z.infer<typeof clickEngineStatusSchema>;
+
+export const modelInfoSchema = z.object({
+  id: z.string(),
+  version: z.string().optional(),
+  task: z.enum(['click-to-mask', 'propagation']).optional(),
+  status: z.enum(['ok', 'unverified', 'invalid', 'missing', 'damaged']),
+  problem: z.string().optional(),
+  licence: z.object({ weights: z.string().optional(), data: z.string().optional() }).optional(),
+  inputSize: z.tuple([z.number().int(), z.number().int()]).optional(),
+});
+export type ModelInfo = z.infer<typeof modelInfoSchema>;
+
+const indexAxisSchema = z.union([z.literal(0), z.literal(1), z.literal(2)]);
+
+export const clickMethods = {
+  'segmentation.clickToMask': {
+    input: z
+      .object({
+        volumeId: z.string().min(1).max(64),
+        axis: indexAxisSchema,
+        slice: z.number().int().nonnegative().max(1 << 16),
+        clicks: z.array(clickSchema).min(1).max(256),
+        /** Current mask of the object on this slice: uint8, width × height, non-zero = inside. */
+        previousMask: arrayBufferSchema.refine((b) => b.byteLength <= 1 << 26, 'previousMask is too large').optional(),
+        /** A model id or "classical"; default: the engine's current model. */
+        model: z.string().min(1).max(64).optional(),
+      })
+      .strict(),
+    output: z.object({
+      /** uint8 0/1, width × height, x fastest. */
+      mask: arrayBufferSchema,
+      width: z.number().int().positive(),
+      height: z.number().int().positive(),
+      axis: indexAxisSchema,
+      slice: z.number().int().nonnegative(),
+      modelId: z.string(),
+      kind: z.enum(['onnx', 'classical']),
+      ep: z.enum(EXECUTION_PROVIDERS).optional(),
+      /** Set when the classical segmenter answered because the model could not. */
+      fallbackReason: z.string().optional(),
+      elapsedMs: finite,
+    }),
+  },
+  'models.list': {
+    input: z.object({}).strict(),
+    output: z.object({ models: z.array(modelInfoSchema), engine: clickEngineStatusSchema }),
+  },
+  'models.select': {
+    input: z
+      .object({
+        /** A click model id, "classical", or "default". */
+        clickModel: z.string().min(1).max(64).optional(),
+        ep: executionProviderPreferenceSchema.optional(),
+      })
+      .strict(),
+    output: clickEngineStatusSchema,
+  },
+} as const;
+
+export type ClickMethods = typeof clickMethods;
+export type ClickMethodName = keyof ClickMethods;
+export type ClickMethodInput<M extends ClickMethodName> = z.input<ClickMethods[M]['input']>;
+export type ClickMethodOutput<M extends ClickMethodName> = z.output<ClickMethods[M]['output']>;

@@ -1,0 +1,108 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clickMethods } from '../common/contract-click';
+import { IDENTITY_DIRECTION, type Volume } from '../common/volume';
+import { createClickServiceHandlers, type ClickWorkerLike } from './click-service';
+import { InferenceHost } from './inference-host';
+import { nodeWorkerLauncher } from './worker-process';
+import { buildClickWorker } from './models/click-worker-entry';
+
+const fixture = fileURLToPath(new URL('../../native-models/fixtures/click-tiny', import.meta.url));
+let root = '';
+let workerEntry = '';
+const hosts: InferenceHost[] = [];
+beforeAll(async () => {
+  workerEntry = await buildClickWorker([fileURLToPath(new URL('.', import.meta.url))]);
+  root = mkdtempSync(join(tmpdir(), 'iseg-click-service-'));
+  cpSync(fixture, join(root, 'tiny'), { recursive: true });
+  cpSync(fixture, join(root, 'zz-damaged'), { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(root, 'zz-damaged', 'manifest.json'), 'utf8')) as { id: string };
+  manifest.id = 'zz-damaged';
+  writeFileSync(join(root, 'zz-damaged', 'manifest.json'), JSON.stringify(manifest));
+  writeFileSync(join(root, 'zz-damaged', 'model.onnx'), 'not a model');
+});
+afterAll(() => {
+  for (const host of hosts) host.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** A real worker process with the click operations, behind InferenceHost as in the app. */
+function inProcessWorker(): ClickWorkerLike {
+  const host = new InferenceHost(nodeWorkerLauncher(workerEntry), { log: () => undefined });
+  hosts.push(host);
+  host.start();
+  return host;
+}
+
+const size = [40, 30, 5] as const;
+const voxels = new Int16Array(40 * 30 * 5).map((_, n) => {
+  const i = n % 40;
+  const j = Math.floor(n / 40) % 30;
+  return (i - 20) ** 2 + (j - 15) ** 2 < 64 ? 900 : 100;
+});
+const volume: Volume = { geometry: { size, spacing: [1, 1, 2], origin: [0, 0, 0], direction: IDENTITY_DIRECTION }, componentType: 'int16', voxels };
+const getVolume = (id: string): Volume | undefined => (id === 'v1' ? volume : undefined);
+
+describe('click service', () => {
+  it('uses the classical segmenter, and says so, when no model is installed', async () => {
+    const service = createClickServiceHandlers({ worker: inProcessWorker(), getVolume, modelsRoot: join(root, 'empty'), log: () => undefined });
+    const out = await service['segmentation.clickToMask']({ volumeId: 'v1', axis: 2, slice: 2, clicks: [{ x: 20, y: 15, positive: true }] });
+    expect(out).toMatchObject({ width: 40, height: 30, kind: 'classical', modelId: 'classical-growcut' });
+    expect(out.fallbackReason).toMatch(/No click model is installed/);
+    const mask = new Uint8Array(out.mask);
+    expect(mask[15 * 40 + 20]).toBe(1);
+    expect(mask[0]).toBe(0);
+    expect(clickMethods['segmentation.clickToMask'].output.safeParse(out).success).toBe(true);
+    const list = await service['models.list']({});
+    expect(list.engine).toMatchObject({ kind: 'classical', state: 'fallback', label: 'classical' });
+  });
+
+  it('loads the first verified model, reports its provider and lists the damaged one with the reason', async () => {
+    const service = createClickServiceHandlers({ worker: inProcessWorker(), getVolume, modelsRoot: root, ep: 'cpu', log: () => undefined });
+    const out = await service['segmentation.clickToMask']({ volumeId: 'v1', axis: 0, slice: 20, clicks: [{ x: 15, y: 2, positive: true }] });
+    expect(out).toMatchObject({ width: 30, height: 5, kind: 'onnx', modelId: 'fixture-click-tiny', ep: 'cpu' });
+    expect(new Uint8Array(out.mask)).toHaveLength(150);
+    const list = await service['models.list']({});
+    expect(list.engine).toMatchObject({ clickModel: 'fixture-click-tiny', kind: 'onnx', ep: 'cpu', label: 'CPU', state: 'ready' });
+    const damaged = list.models.find((m) => m.id === 'zz-damaged');
+    expect(damaged?.status).toBe('damaged');
+    expect(damaged?.problem).toMatch(/does not match the sha256/);
+    expect(clickMethods['models.list'].output.safeParse(list).success).toBe(true);
+    const selected = await service['models.select']({ clickModel: 'zz-damaged' });
+    expect(selected).toMatchObject({ kind: 'classical', state: 'fallback' });
+    expect(selected.messages.join(' ')).toMatch(/zz-damaged" is damaged/);
+    const classical = await service['segmentation.clickToMask']({ volumeId: 'v1', axis: 2, slice: 0, clicks: [{ x: 20, y: 15, positive: true }] });
+    expect(classical.kind).toBe('classical');
+  });
+
+  it('turns bad clicks and unknown volumes into clear request errors', async () => {
+    const service = createClickServiceHandlers({ worker: inProcessWorker(), getVolume, modelsRoot: undefined, log: () => undefined });
+    await expect(service['segmentation.clickToMask']({ volumeId: 'v1', axis: 2, slice: 1, clicks: [{ x: 40, y: 1, positive: true }] })).rejects.toMatchObject({
+      code: 'bad-request',
+      message: expect.stringMatching(/outside the 40×30 slice/) as unknown,
+    });
+    await expect(service['segmentation.clickToMask']({ volumeId: 'v1', axis: 2, slice: 5, clicks: [{ x: 1, y: 1, positive: true }] })).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(service['segmentation.clickToMask']({ volumeId: 'gone', axis: 2, slice: 0, clicks: [{ x: 1, y: 1, positive: true }] })).rejects.toMatchObject({ code: 'not-found' });
+    expect(clickMethods['segmentation.clickToMask'].input.safeParse({ volumeId: 'v1', axis: 3, slice: 0, clicks: [] }).success).toBe(false);
+  });
+
+  it('answers with the classical segmenter while the worker is down, and loads the model once it is up', async () => {
+    const host = new InferenceHost(nodeWorkerLauncher(workerEntry), { log: () => undefined });
+    hosts.push(host);
+    const service = createClickServiceHandlers({ worker: host, getVolume, modelsRoot: root, ep: 'cpu', log: () => undefined });
+    const down = await service['segmentation.clickToMask']({ volumeId: 'v1', axis: 2, slice: 1, clicks: [{ x: 20, y: 15, positive: true }] });
+    expect(down.kind).toBe('classical');
+    expect(down.fallbackReason).toMatch(/inference worker/);
+    host.start();
+    const up = await service['segmentation.clickToMask']({ volumeId: 'v1', axis: 2, slice: 1, clicks: [{ x: 20, y: 15, positive: true }] });
+    expect(up).toMatchObject({ kind: 'onnx', modelId: 'fixture-click-tiny' });
+  });
+
+  it('accepts an InferenceHost as its worker', () => {
+    const host: ClickWorkerLike = new InferenceHost(nodeWorkerLauncher('unused.js'));
+    expect(typeof host.request).toBe('function');
+  });
+});

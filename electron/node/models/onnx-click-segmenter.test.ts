@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ClickInputError } from '../../common/click/types';
+import { createOrtSession } from './ort-session';
+import { loadClickModelFromDir, ModelUnavailableError, openClickSegmenter } from './open-segmenter';
+
+const repoModels = fileURLToPath(new URL('../../../native-models', import.meta.url));
+const fixtureDir = join(repoModels, 'fixtures', 'click-tiny');
+
+describe('ONNX click segmenter on the CPU (real onnxruntime-node)', () => {
+  it('loads the fixture, reports its provider, and predicts a probability per slice pixel', async () => {
+    const model = await loadClickModelFromDir(fixtureDir, { ep: 'cpu', threads: 1 });
+    expect(model.id).toBe('fixture-click-tiny');
+    expect(model.ep).toBe('cpu');
+    expect(model.attempts).toEqual([{ ep: 'cpu' }]);
+    const w = 100;
+    const h = 70;
+    const slice = new Float32Array(w * h).map((_, n) => (n * 31) % 200);
+    const first = await model.predict(slice, w, h, [{ x: 50, y: 30, positive: true }]);
+    expect(first).toHaveLength(w * h);
+    expect(first.every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(model.lastForwardMs).toBeGreaterThan(0);
+    const second = await model.predict(slice, w, h, [{ x: 50, y: 30, positive: true }, { x: 5, y: 5, positive: false }], first, {
+      intensityRange: [0, 199],
+      pixelSpacing: [0.5, 0.5],
+    });
+    expect(second).toHaveLength(w * h);
+    await expect(model.predict(slice, w, h, [{ x: 100, y: 3, positive: true }])).rejects.toThrow(ClickInputError);
+    await model.dispose();
+  });
+
+  it('falls back to the CPU when the accelerator cannot create the session', async () => {
+    const handle = await createOrtSession(join(fixtureDir, 'model.onnx'), 'auto', {
+      threads: 1,
+      facts: { platform: 'linux', arch: 'x64', cudaBinaries: true }, // claims CUDA; this machine has none
+      warmup: { image: [1, 3, 64, 64], clicks: [1, 3, 64, 64] },
+    });
+    expect(handle.ep).toBe('cpu');
+    expect(handle.attempts[0]?.ep).toBe('cuda');
+    expect(handle.attempts[0]?.error).toBeTruthy();
+    expect(handle.attempts[1]).toEqual({ ep: 'cpu' });
+    await handle.session.release();
+  });
+
+  it('opens the classical segmenter by name and explains an unknown model', async () => {
+    expect((await openClickSegmenter('classical', undefined)).id).toBe('classical-growcut');
+    await expect(openClickSegmenter('no-such-model', repoModels)).rejects.toThrow(ModelUnavailableError);
+    await expect(openClickSegmenter('no-such-model', repoModels)).rejects.toThrow(/There is no model "no-such-model"/);
+  });
+});
