@@ -127,4 +127,20 @@ describe('UiStore', () => {
     expect(root.ui.zoomPan.axial.zoom).toBe(1);
     expect(root.volume.version).toBe(2);
   });
+
+  it('resets the view: fitted zoom, centred cursor, automatic window/level', async () => {
+    const { root } = storeWith();
+    await root.openInitial();
+    const centre = root.ui.cursorIndex;
+    root.ui.setZoomPan('coronal', { zoom: 4, panRight: 3, panUp: -1 });
+    root.ui.setWindowLevel({ window: 10, level: 5 });
+    root.ui.setCursorIndex([0, 0, 0]);
+    const geometry = root.volume.geometry;
+    expect(geometry).toBeDefined();
+    if (geometry) root.ui.resetView(geometry);
+    expect(root.ui.zoomPan.coronal.zoom).toBe(1);
+    expect(root.ui.cursorIndex).toEqual(centre);
+    expect(root.ui.preset).toBe('auto');
+    expect(root.ui.windowLevel).toEqual(root.ui.autoWindowLevel);
+  });
 });

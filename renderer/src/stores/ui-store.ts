@@ -56,6 +56,7 @@ export class UiStore {
       slices: computed,
       visibleViews: computed,
       resetForVolume: action,
+      resetView: action,
       setCursorIndex: action,
       pickAt: action,
       scroll: action,
@@ -117,6 +118,14 @@ export class UiStore {
     this.windowLevel = auto;
     this.preset = 'auto';
     this.zoomPan = perView(() => FIT);
+  }
+
+  /** "Reset view": every view fitted again, cursor to the centre, automatic window/level. */
+  resetView(g: VolumeGeometry): void {
+    this.cursorIndex = centreIndex(g);
+    this.zoomPan = perView(() => FIT);
+    this.windowLevel = this.autoWindowLevel;
+    this.preset = 'auto';
   }
 
   setCursorIndex(index: Vec3): void {

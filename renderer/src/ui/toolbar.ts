@@ -40,11 +40,18 @@ export class Toolbar {
       root.ui.setLayout(layout.value as Layout);
       layout.blur();
     });
+    const reset = el('button', { type: 'button', 'data-testid': 'reset-view', title: 'Fit every view, centre the cursor, automatic window/level (R)' }, ['Reset view']);
+    reset.addEventListener('click', () => {
+      const g = root.volume.geometry;
+      if (g !== undefined) root.ui.resetView(g);
+      reset.blur();
+    });
     this.element = el('header', { class: 'toolbar' }, [
       el('span', { class: 'app-title' }, ['iSeg Studio']),
       open,
       el('span', { class: 'toolbar-group' }, [el('label', {}, ['Window/level']), preset, readout]),
       el('span', { class: 'toolbar-group' }, [el('label', {}, ['Layout']), layout]),
+      reset,
     ]);
 
     // The preset list depends on the volume (CT presets only for CT-like ranges).
