@@ -31,6 +31,8 @@ const UNIT_WINDOW: WindowLevel = { window: 1, level: 0.5 };
 export class UiStore {
   /** The cursor in continuous index coordinates; its slice coordinates are always whole numbers. */
   cursorIndex: Vec3 = [0, 0, 0];
+  /** The voxel under the mouse pointer, or undefined when the pointer is off the image. */
+  pointerIndex: Vec3 | undefined = undefined;
   windowLevel: WindowLevel = UNIT_WINDOW;
   /** The volume's robust (1st–99th percentile) setting, for the "auto" preset. */
   autoWindowLevel: WindowLevel = UNIT_WINDOW;
@@ -44,6 +46,8 @@ export class UiStore {
     makeObservable<UiStore, 'volume'>(this, {
       volume: false,
       cursorIndex: observableRef,
+      pointerIndex: observableRef,
+      setPointerIndex: action,
       windowLevel: observableRef,
       autoWindowLevel: observableRef,
       preset: observable,
@@ -126,6 +130,11 @@ export class UiStore {
     this.zoomPan = perView(() => FIT);
     this.windowLevel = this.autoWindowLevel;
     this.preset = 'auto';
+  }
+
+  setPointerIndex(index: Vec3 | undefined): void {
+    const same = index !== undefined && this.pointerIndex !== undefined && index.every((v, n) => v === this.pointerIndex?.[n]);
+    if (!same) this.pointerIndex = index;
   }
 
   setCursorIndex(index: Vec3): void {

@@ -32,6 +32,11 @@ export class StatusBar {
       'data-testid': 'status-cursor',
       title: 'Cursor voxel [i, j, k] = value',
     });
+    const pointer = el('span', {
+      class: 'status-item status-pointer',
+      'data-testid': 'status-pointer',
+      title: 'Voxel under the pointer [i, j, k] = value',
+    });
     const world = el('span', {
       class: 'status-item',
       'data-testid': 'status-world',
@@ -64,6 +69,7 @@ export class StatusBar {
       type,
       cursor,
       world,
+      pointer,
       el('span', { class: 'status-spacer' }),
       notice,
       engine,
@@ -91,6 +97,8 @@ export class StatusBar {
       const voxel = root.ui.cursorVoxel;
       setText(cursor, meta === undefined ? '' : formatVoxel(voxel, root.volume.valueAt(voxel)));
       setText(world, meta === undefined ? '' : formatWorld(root.ui.cursorWorld));
+      const under = root.ui.pointerIndex;
+      setText(pointer, meta === undefined || under === undefined ? '' : `pointer ${formatVoxel(under, root.volume.valueAt(under))}`);
       setText(notice, root.app.notice ?? '');
       const status = root.app.inference;
       setText(inference, formatInference(status));

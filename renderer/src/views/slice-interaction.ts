@@ -92,6 +92,7 @@ export class SliceInteraction {
       'pointerleave',
       () => {
         this.source.hover(undefined);
+        this.root.ui.setPointerIndex(undefined);
       },
       options,
     );
@@ -128,6 +129,22 @@ export class SliceInteraction {
     if (camera === undefined) return;
     const [x, y] = this.local(e);
     this.root.ui.pickAt(this.view, displayToWorld(camera, this.source.viewport(), x, y));
+  }
+
+  /** Keeps the status bar's "under the pointer" voxel current. */
+  private trackPointer(e: MouseEvent): void {
+    const point = this.slicePoint(e);
+    const g = this.root.volume.geometry;
+    if (point === undefined || !point.inside || g === undefined) {
+      this.root.ui.setPointerIndex(undefined);
+      return;
+    }
+    const sg = sliceGeometry(g.size, g.spacing, point.ref.axis);
+    const index: [number, number, number] = [0, 0, 0];
+    index[point.ref.axis] = point.ref.slice;
+    index[sg.xAxis] = Math.round(point.x);
+    index[sg.yAxis] = Math.round(point.y);
+    this.root.ui.setPointerIndex(index);
   }
 
   /** Where an event falls on the view's current slice, in slice pixels. */
@@ -204,6 +221,7 @@ export class SliceInteraction {
   private onPointerMove(e: PointerEvent): void {
     const [x, y] = this.local(e);
     this.source.hover({ x, y });
+    this.trackPointer(e);
     const drag = this.drag;
     if (drag === undefined) return;
     switch (drag.kind) {
