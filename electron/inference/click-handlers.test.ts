@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickWorkerOpName, ClickWorkerOps } from '../common/click/worker-ops';
 import { InferenceHost } from '../node/inference-host';
-import { buildClickWorker } from '../node/models/click-worker-entry';
+import { buildWorkerForTests } from '../node/testing/build-worker';
 import { nodeWorkerLauncher } from '../node/worker-process';
 import { createClickWorkerHandlers } from './click-handlers';
 
@@ -16,7 +16,7 @@ function request<K extends ClickWorkerOpName>(op: K, payload: ClickWorkerOps[K][
 }
 
 beforeAll(async () => {
-  const entry = await buildClickWorker([here]);
+  const entry = await buildWorkerForTests();
   host = new InferenceHost(nodeWorkerLauncher(entry), { log: () => undefined });
   host.start();
 });

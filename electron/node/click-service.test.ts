@@ -8,14 +8,14 @@ import { IDENTITY_DIRECTION, type Volume } from '../common/volume';
 import { createClickServiceHandlers, type ClickWorkerLike } from './click-service';
 import { InferenceHost } from './inference-host';
 import { nodeWorkerLauncher } from './worker-process';
-import { buildClickWorker } from './models/click-worker-entry';
+import { buildWorkerForTests } from './testing/build-worker';
 
 const fixture = fileURLToPath(new URL('../../native-models/fixtures/click-tiny', import.meta.url));
 let root = '';
 let workerEntry = '';
 const hosts: InferenceHost[] = [];
 beforeAll(async () => {
-  workerEntry = await buildClickWorker([fileURLToPath(new URL('.', import.meta.url))]);
+  workerEntry = await buildWorkerForTests();
   root = mkdtempSync(join(tmpdir(), 'iseg-click-service-'));
   cpSync(fixture, join(root, 'tiny'), { recursive: true });
   cpSync(fixture, join(root, 'zz-damaged'), { recursive: true });

@@ -14,7 +14,7 @@ import type { Click, ClickSegmenter } from '../../common/click/types';
 import type { ClickWorkerOpName, ClickWorkerOps } from '../../common/click/worker-ops';
 import { GrowCutSegmenter } from '../../common/segmenters/growcut';
 import { InferenceHost } from '../../node/inference-host';
-import { buildClickWorker, builtAppWorker } from '../../node/models/click-worker-entry';
+import { builtAppWorker } from '../../node/models/click-worker-entry';
 import { discoverModels, findModelsRoot, isVerified, verifyModel } from '../../node/models/discovery';
 import type { OnnxClickSegmenter } from '../../node/models/onnx-click-segmenter';
 import { openClickSegmenter } from '../../node/models/open-segmenter';
@@ -163,30 +163,29 @@ async function protocolClicks(
 async function benchWorker(modelDir: string | undefined, options: BenchOptions, slice: Float32Array, lists: Click[][]): Promise<Record<string, unknown>> {
   const here = dirname(fileURLToPath(import.meta.url));
   const starts = [process.cwd(), here];
-  let entry = builtAppWorker(starts);
-  let entryKind = 'app worker (dist/electron/inference-worker.js)';
+  const entry = builtAppWorker(starts);
+  if (entry === undefined) throw new Error('dist/electron/inference-worker.js was not found: run `npm run build` first.');
+  const entryKind = 'app worker (dist/electron/inference-worker.js)';
   const t0 = performance.now();
   const start = async (file: string): Promise<{ host: InferenceHost; ok: boolean }> => {
     const host = new InferenceHost(nodeWorkerLauncher(file), { log: () => undefined });
     host.start();
     await host.whenReady();
     const ok = await host
-      .request('click.status' as never, {} as never)
+      .request('click.status', {})
       .then(() => true)
       .catch(() => false);
     return { host, ok };
   };
-  let started = entry ? await start(entry) : undefined;
-  if (!started?.ok) {
-    started?.host.stop();
-    entry = await buildClickWorker(starts);
-    entryKind = 'electron/inference/click/bench-worker.ts (the app worker has no click operations yet)';
-    started = await start(entry);
+  const started = await start(entry);
+  if (!started.ok) {
+    started.host.stop();
+    throw new Error(`${entry} does not answer the click operations.`);
   }
   const host = started.host;
   const startMs = performance.now() - t0;
   const request = <K extends ClickWorkerOpName>(op: K, payload: ClickWorkerOps[K]['payload']): Promise<ClickWorkerOps[K]['result']> =>
-    (host as unknown as { request(op: string, p: unknown): Promise<ClickWorkerOps[K]['result']> }).request(op, payload);
+    host.request(op, payload);
   try {
     let modelId = 'classical-growcut';
     let load: ClickWorkerOps['click.load']['result'] | undefined;
