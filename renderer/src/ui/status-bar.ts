@@ -1,13 +1,17 @@
 /** The status bar: volume, cursor, and the inference worker's state. */
-import { autorun } from 'mobx';
+import { autorun, reaction } from 'mobx';
 import type { RootStore } from '../stores/root-store';
 import { el, setText } from './dom';
+
+const WORKING_DELAY_MS = 400;
 import { formatEngine, formatInference, formatLatency, formatSize, formatSpacing, formatVoxel, formatWorld } from './format';
 
 export class StatusBar {
   readonly element: HTMLElement;
   private readonly stop: () => void;
   private readonly stopEngine: () => void;
+  private readonly stopWorking: () => void;
+  private workingTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(root: RootStore) {
     const name = el('span', { class: 'status-item status-name', 'data-testid': 'status-volume' });
@@ -61,7 +65,27 @@ export class StatusBar {
       'data-testid': 'status-latency',
       title: 'Last click: round trip (engine time)',
     });
+    // Shown when work takes longer than a moment (loading, exporting, metrics), not for each render.
+    const working = el('span', { class: 'status-item status-working', 'data-testid': 'status-working', hidden: '' }, [
+      el('progress', { 'aria-label': 'Working' }),
+      ' Working…',
+    ]);
+    this.stopWorking = reaction(
+      () => root.app.busy,
+      (busy) => {
+        if (this.workingTimer !== undefined) clearTimeout(this.workingTimer);
+        this.workingTimer = undefined;
+        if (!busy) {
+          working.hidden = true;
+          return;
+        }
+        this.workingTimer = setTimeout(() => {
+          working.hidden = false;
+        }, WORKING_DELAY_MS);
+      },
+    );
     this.element = el('footer', { class: 'status-bar', 'data-testid': 'status-bar' }, [
+      working,
       name,
       size,
       spacing,
@@ -112,6 +136,8 @@ export class StatusBar {
   }
 
   dispose(): void {
+    this.stopWorking();
+    if (this.workingTimer !== undefined) clearTimeout(this.workingTimer);
     this.stopEngine();
     this.stop();
   }
