@@ -12,7 +12,7 @@ import { FileAccessPolicy } from '../node/file-access';
 import { readVolume } from '../node/io/read-volume';
 import { writeVolume } from '../node/io/write-volume';
 import { makeKneePhantom } from '../common/phantom';
-import { writeSyntheticDicom } from '../node/io/test-support/synthetic-dicom';
+import { writeSyntheticSeries } from '../node/io/test-support/synthetic-dicom';
 import { mkdirSync } from 'node:fs';
 import { nodeWorkerLauncher } from '../node/worker-process';
 import { buildWorkerForTests } from '../node/testing/build-worker';
@@ -150,22 +150,8 @@ describe('serve mode', () => {
   it('lists the series of a DICOM folder and opens the one picked', async () => {
     const folder = join(staticDir, 'two-series');
     mkdirSync(folder);
-    for (const [uid, count] of [['1.2.3.1', 4], ['1.2.3.2', 6]] as const) {
-      for (let k = 0; k < count; k++) {
-        await writeSyntheticDicom(join(folder, `${uid}-${k}.dcm`), {
-          seriesUid: uid,
-          seriesNumber: count,
-          description: `series of ${count}`,
-          instanceNumber: k + 1,
-          position: [0, 0, 2 * k],
-          orientation: [1, 0, 0, 0, 1, 0],
-          rows: 4,
-          columns: 3,
-          pixelSpacing: [0.5, 0.5],
-          pixels: new Int16Array(12).fill(k),
-        });
-      }
-    }
+    await writeSyntheticSeries(folder, { uid: '1.2.3.1', count: 4, rows: 4, columns: 3 });
+    await writeSyntheticSeries(folder, { uid: '1.2.3.2', count: 6, rows: 4, columns: 3 });
     const client = await connect(rpcUrl(server.token));
     const listed = await client.call(1, 'files.listSeries', { path: folder });
     expect(listed).toMatchObject({ ok: true });

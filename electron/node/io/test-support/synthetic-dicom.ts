@@ -135,3 +135,28 @@ export function syntheticDicomBytes(slice: SyntheticSlice): Buffer {
 export async function writeSyntheticDicom(path: string, slice: SyntheticSlice): Promise<void> {
   await writeFile(path, syntheticDicomBytes(slice));
 }
+
+/**
+ * An axial series of `count` slices, 2 mm apart, written into `folder` as `<uid>-<k>.dcm`; slice k
+ * holds a small pattern that differs per slice.
+ */
+export async function writeSyntheticSeries(
+  folder: string,
+  series: { uid: string; count: number; rows: number; columns: number },
+): Promise<void> {
+  const { uid, count, rows, columns } = series;
+  for (let k = 0; k < count; k++) {
+    await writeSyntheticDicom(`${folder}/${uid}-${k}.dcm`, {
+      seriesUid: uid,
+      seriesNumber: count,
+      description: `Series of ${count}`,
+      instanceNumber: k + 1,
+      position: [0, 0, 2 * k],
+      orientation: [1, 0, 0, 0, 1, 0],
+      rows,
+      columns,
+      pixelSpacing: [0.5, 0.5],
+      pixels: Int16Array.from({ length: rows * columns }, (_, n) => (n * 7 + k * 13) % 200),
+    });
+  }
+}
