@@ -60,3 +60,25 @@ export function integerOption(
   }
   return value;
 }
+
+/**
+ * For commands that report their own errors (`run(args)` → exit code): `--help` prints the usage
+ * (exit 0), a bad command line prints why and the usage (exit 2), else the parsed options.
+ */
+export function parseOrReport<T>(
+  args: readonly string[],
+  usage: string,
+  parse: (args: string[]) => T,
+): { options: T } | { exit: number } {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(usage);
+    return { exit: 0 };
+  }
+  try {
+    return { options: parse([...args]) };
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${usage}`);
+    return { exit: 2 };
+  }
+}

@@ -19,6 +19,7 @@ import { discoverModels, findModelsRoot, isVerified, verifyModel } from '../../n
 import type { OnnxClickSegmenter } from '../../node/models/onnx-click-segmenter';
 import { openClickSegmenter } from '../../node/models/open-segmenter';
 import { nodeWorkerLauncher } from '../../node/worker-process';
+import { parseOrReport, UsageError } from '../command';
 
 export const summary = 'Click engine figures: model load, forward and end-to-end click latency (p50/p95) through the worker, classical latency, memory.';
 
@@ -35,8 +36,6 @@ interface BenchOptions {
   worker: boolean;
   json?: string;
 }
-
-class UsageError extends Error {}
 
 function parseArgs(args: readonly string[]): BenchOptions {
   const o: BenchOptions = { model: 'default', ep: parseExecutionProviderPreference(process.env.ISEG_EP) ?? 'auto', clicks: 60, size: 384, worker: true };
@@ -237,20 +236,9 @@ async function benchWorker(modelDir: string | undefined, options: BenchOptions, 
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(usage);
-    return 0;
-  }
-  let options: BenchOptions;
-  try {
-    options = parseArgs(args);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${usage}`);
-      return 2;
-    }
-    throw error;
-  }
+  const parsed = parseOrReport(args, usage, parseArgs);
+  if ('exit' in parsed) return parsed.exit;
+  const options: BenchOptions = parsed.options;
   try {
     const here = dirname(fileURLToPath(import.meta.url));
     const root = options.modelsDir ?? findModelsRoot([process.cwd(), here]);

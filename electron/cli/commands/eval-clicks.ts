@@ -17,6 +17,7 @@ import { readVolume } from '../../node/io/read-volume';
 import { findModelsRoot } from '../../node/models/discovery';
 import { openClickSegmenter } from '../../node/models/open-segmenter';
 import type { OnnxClickSegmenter } from '../../node/models/onnx-click-segmenter';
+import { parseOrReport, UsageError } from '../command';
 
 export const summary = 'Number of clicks to reach 80/85/90% IoU (RITM protocol) on labelled slices, for a model or the classical segmenter.';
 
@@ -47,8 +48,6 @@ export interface EvalClicksOptions {
   json?: string;
   quiet: boolean;
 }
-
-class UsageError extends Error {}
 
 function positiveInt(flag: string, value: string | undefined, allowZero = false): number {
   const n = Number(value);
@@ -230,20 +229,9 @@ export async function evaluateClicks(
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(usage);
-    return 0;
-  }
-  let options: EvalClicksOptions;
-  try {
-    options = parseEvalClicksArgs(args);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${usage}`);
-      return 2;
-    }
-    throw error;
-  }
+  const parsed = parseOrReport(args, usage, parseEvalClicksArgs);
+  if ('exit' in parsed) return parsed.exit;
+  const options: EvalClicksOptions = parsed.options;
   const log = options.quiet ? () => undefined : (line: string) => console.log(line);
   try {
     const [image, labels] = await Promise.all([readVolume(options.image), readVolume(options.labels)]);

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { writeImageNode } from '@itk-wasm/image-io';
 import { Image, ImageType } from 'itk-wasm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { IDENTITY_DIRECTION, type ComponentType, type Volume } from '../../common/volume';
+import { COMPONENT_TYPES, IDENTITY_DIRECTION, type ComponentType, type Volume } from '../../common/volume';
 import { readVolume } from './read-volume';
 import { serviceErrorOf } from './test-support/service-error';
 import { syntheticVolume } from './test-support/synthetic-volume';
@@ -28,16 +28,7 @@ function expectSameVolume(actual: Volume, expected: Volume, checkDirection = tru
 }
 
 describe('write → read round trip', () => {
-  const allTypes: ComponentType[] = [
-    'uint8',
-    'int8',
-    'uint16',
-    'int16',
-    'uint32',
-    'int32',
-    'float32',
-    'float64',
-  ];
+  const allTypes: readonly ComponentType[] = COMPONENT_TYPES;
   it.each([
     ['.nii.gz', allTypes],
     ['.nii', allTypes],
