@@ -58,7 +58,7 @@ await Promise.all([
     format: 'esm',
     target: 'chrome120',
     sourcemap: true,
-    minify: true,
+    minify: process.env.ISEG_NO_MINIFY !== "1",
     loader: { '.glsl': 'text' },
     logLevel: 'warning',
   }),

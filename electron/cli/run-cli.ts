@@ -7,6 +7,7 @@ import { ServiceError } from '../common/errors';
 import { ExitStatus, UsageError, type CliOutput, type Command } from './command';
 import * as bench from './commands/bench';
 import { benchIoCommand } from './commands/bench-io';
+import { benchPropagationCommand } from './commands/bench-propagation';
 import { convertCommand } from './commands/convert';
 import * as evalClicks from './commands/eval-clicks';
 import { evalPropagationCommand } from './commands/eval-propagation';
@@ -40,6 +41,7 @@ const COMMANDS: readonly Command[] = [
   benchIoCommand,
   selfReporting('bench', bench),
   propagateCommand,
+  benchPropagationCommand,
   selfReporting('eval-clicks', evalClicks),
   evalPropagationCommand,
 ];

@@ -15,7 +15,8 @@ export type LabelVoxels =
 export function narrowLabelVoxels(voxels: VoxelArray): LabelVoxels | { readonly problem: string } {
   if (voxels instanceof Uint8Array) return { componentType: 'uint8', voxels };
   let max = 0;
-  for (const v of voxels) {
+  for (let n = 0; n < voxels.length; n++) {
+    const v = voxels[n] ?? 0;
     if (!Number.isInteger(v)) return { problem: `it holds the non-integer value ${v}` };
     if (v < 0) return { problem: `it holds the negative value ${v}` };
     if (v > max) max = v;

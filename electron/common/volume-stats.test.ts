@@ -6,6 +6,8 @@ describe('valueRange', () => {
     expect(valueRange(Int16Array.of(5, -3, 7))).toEqual([-3, 7]);
     expect(valueRange(Float32Array.of(NaN, 2, 1))).toEqual([1, 2]);
     expect(valueRange(Float32Array.of(NaN))).toEqual([NaN, NaN]);
+    expect(valueRange(Float32Array.of(Infinity, 4, -Infinity, 2))).toEqual([2, 4]);
+    expect(valueRange(Float64Array.of(-Infinity))).toEqual([NaN, NaN]);
   });
 });
 

@@ -1,13 +1,17 @@
-/** Summary statistics of a voxel buffer, fast enough for 50-million-voxel volumes. */
+/**
+ * Summary statistics of a voxel buffer, fast enough for 50-million-voxel volumes. Loops index the
+ * buffer: V8 runs `for…of` over a typed array of varying type about 5–8× slower.
+ */
 import type { VoxelArray } from './volume';
 
-/** [min, max] over all voxels, ignoring NaN; [NaN, NaN] when there is no number at all. */
+/** [min, max] over the finite voxels (NaN and ±Infinity ignored); [NaN, NaN] when there is none. */
 export function valueRange(voxels: VoxelArray): [number, number] {
   let min = Infinity;
   let max = -Infinity;
-  for (const v of voxels) {
-    if (v < min) min = v;
-    if (v > max) max = v;
+  for (let n = 0; n < voxels.length; n++) {
+    const v = voxels[n] ?? NaN;
+    if (v < min && v !== -Infinity) min = v;
+    if (v > max && v !== Infinity) max = v;
   }
   return min <= max ? [min, max] : [NaN, NaN];
 }
@@ -30,7 +34,10 @@ export function distinctValueCounts(voxels: VoxelArray, limit = 256): ValueCount
   if (offset !== undefined || voxels instanceof Uint8Array || voxels instanceof Uint16Array) {
     const shift = offset ?? 0;
     const histogram = new Float64Array(bins);
-    for (const v of voxels) histogram[v + shift] = (histogram[v + shift] ?? 0) + 1;
+    for (let n = 0; n < voxels.length; n++) {
+      const bin = (voxels[n] ?? 0) + shift;
+      histogram[bin] = (histogram[bin] ?? 0) + 1;
+    }
     const result: ValueCount[] = [];
     for (let b = 0; b < bins; b++) {
       const count = histogram[b] ?? 0;
@@ -41,7 +48,8 @@ export function distinctValueCounts(voxels: VoxelArray, limit = 256): ValueCount
     return result;
   }
   const counts = new Map<number, number>();
-  for (const v of voxels) {
+  for (let n = 0; n < voxels.length; n++) {
+    const v = voxels[n] ?? 0;
     const previous = counts.get(v);
     if (previous === undefined && counts.size === limit) return undefined;
     counts.set(v, (previous ?? 0) + 1);

@@ -1,7 +1,8 @@
 /** Volumes open in this process, found by opaque id; the page never names a file path. */
 import { randomUUID } from 'node:crypto';
 import type { VolumeMessage, VolumeMeta } from '../common/contract';
-import { orientationCode, type Volume } from '../common/volume';
+import { orientationCode, type Volume, type VoxelArray } from '../common/volume';
+import { valueRange } from '../common/volume-stats';
 
 export interface OpenVolume {
   readonly meta: VolumeMeta;
@@ -10,16 +11,10 @@ export interface OpenVolume {
   readonly source?: { readonly path: string; readonly seriesUid?: string };
 }
 
-/** Min and max over the voxels (finite values only). */
-export function valueRange(voxels: ArrayLike<number>): [number, number] {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let n = 0; n < voxels.length; n++) {
-    const v = voxels[n] ?? 0;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return Number.isFinite(min) ? [min, max] : [0, 0];
+/** The voxels' [min, max] for the renderer's meta: [0, 0] when no voxel is a number. */
+export function metaRange(voxels: VoxelArray): [number, number] {
+  const [min, max] = valueRange(voxels);
+  return Number.isNaN(min) ? [0, 0] : [min, max];
 }
 
 export class VolumeRegistry {
@@ -32,7 +27,7 @@ export class VolumeRegistry {
       name,
       geometry: { size: [...g.size], spacing: [...g.spacing], origin: [...g.origin], direction: [...g.direction] },
       componentType: volume.componentType,
-      range: valueRange(volume.voxels),
+      range: metaRange(volume.voxels),
       orientation: orientationCode(g.direction),
       source,
     };

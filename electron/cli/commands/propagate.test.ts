@@ -1,10 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError, type CliOutput } from '../command';
 import { readVolume } from '../../node/io/read-volume';
 import { writeVolume } from '../../node/io/write-volume';
+import { benchPropagationCommand } from './bench-propagation';
 import { evalPropagationCommand } from './eval-propagation';
 import { propagateCommand } from './propagate';
 
@@ -66,5 +68,24 @@ describe('iseg propagate / eval-propagation', () => {
     await expect(propagateCommand.run(['--image', 'a'], io)).rejects.toThrow(UsageError);
     await expect(propagateCommand.run(['--image', 'a', '--seeds', 'b', '--out', 'c', '--method', 'magic'], io)).rejects.toThrow(/memory or interpolation/);
     await expect(evalPropagationCommand.run(['--image', 'a', '--labels', 'b', '--label', '1', '--seed', 'paint'], io)).rejects.toThrow(/gt or clicks/);
+    await expect(benchPropagationCommand.run(['--image', 'a', '--labels', 'b'], io)).rejects.toThrow(/--label are required/);
+    await expect(benchPropagationCommand.run(['--image', 'a', '--labels', 'b', '--label', '1', '--readout', 'gpu'], io)).rejects.toThrow(/onnx or typescript/);
+  });
+
+  it('benchmarks the memory engine and counts slices written, not decodes', async () => {
+    const f = await fixtures();
+    const json = join(dir, 'bench.json');
+    const io = capture();
+    const models = fileURLToPath(new URL('../../../native-models', import.meta.url));
+    await benchPropagationCommand.run(['--image', f.image, '--labels', f.labels, '--label', '1', '--axis', 'axial', '--given', '2', '--models', models, '--model', 'fixture-prop-tiny', '--threads', '1', '--json', json], io);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { givenSlices: number[]; readout: { positions: number; keyDim: number }; propagation: { writtenSlices: number; decodedSlices: number; cachedSlicesPerSecond: number; cachedTimings: { keyEncodes: number } } };
+    expect(report.readout).toMatchObject({ positions: 4, keyDim: 8 });
+    expect(report.givenSlices).toHaveLength(2);
+    // 16 slices, 2 given; the stop rule is off, so every other slice is written once.
+    expect(report.propagation.writtenSlices).toBe(14);
+    expect(report.propagation.decodedSlices).toBeGreaterThan(14);
+    expect(report.propagation.cachedTimings.keyEncodes).toBe(0);
+    expect(report.propagation.cachedSlicesPerSecond).toBeGreaterThan(0);
+    expect(io.lines.join('\n')).toMatch(/14 slices written/);
   });
 });

@@ -83,6 +83,12 @@ export function sliceAreas(voxels: VoxelArray, layout: SliceLayout, label: numbe
 /** Distinct non-zero values present, ascending. */
 export function labelsPresent(voxels: VoxelArray): number[] {
   const seen = new Set<number>();
-  for (const v of voxels) if (v !== 0) seen.add(v);
+  let last = 0;
+  for (let n = 0; n < voxels.length; n++) {
+    const v = voxels[n] ?? 0;
+    // Runs of one value are the rule in label maps; the Set is touched only where the value changes.
+    if (v !== last && v !== 0) seen.add(v);
+    last = v;
+  }
   return [...seen].sort((a, b) => a - b);
 }

@@ -56,6 +56,8 @@ export function benchReadout(positions: number, keyDim: number, valueDim: number
 export interface PropagationBench {
   readonly slices: readonly number[];
   readonly decodedSlices: number;
+  /** Slices written to the result (slices between two given ones are decoded from both sides). */
+  readonly writtenSlices: number;
   readonly coldMs: number;
   readonly cachedMs: number;
   readonly cachedSlicesPerSecond: number;
@@ -94,7 +96,8 @@ export async function benchPropagation(
       decodedSlices: cached.computedSlices,
       coldMs: cold.elapsedMs,
       cachedMs: cached.elapsedMs,
-      cachedSlicesPerSecond: (1000 * cached.computedSlices) / cached.elapsedMs,
+      writtenSlices: cached.written.length,
+      cachedSlicesPerSecond: (1000 * cached.written.length) / cached.elapsedMs,
       cachedTimings: cached.timings,
     };
   } finally {

@@ -93,4 +93,10 @@ describe('slice masks', () => {
     const stroke = strokePixels([10, 10, 1], [1, 1, 1], 2, [0, 0], [9, 0], 0.5);
     expect(stroke.length).toBe(10);
   });
+
+  it('counts every label value of uint8 and uint16 maps, and only values present', () => {
+    expect(countValues(new Uint8Array([0, 255, 255, 7]))).toEqual(new Map([[0, 1], [7, 1], [255, 2]]));
+    expect(countValues(new Uint16Array([65535, 300, 300, 0]))).toEqual(new Map([[0, 1], [300, 2], [65535, 1]]));
+    expect(countValues(new Uint8Array(0))).toEqual(new Map());
+  });
 });

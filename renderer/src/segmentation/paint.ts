@@ -142,11 +142,17 @@ export function updateCounts(counts: Map<number, number>, diff: LabelDiff, direc
   }
 }
 
+/** Voxels per label value; a typed bin count (labels are uint8 or uint16), not a Map per voxel. */
 export function countValues(labels: LabelArray): Map<number, number> {
-  const counts = new Map<number, number>();
+  const bins = new Uint32Array(labels instanceof Uint16Array ? 1 << 16 : 1 << 8);
   for (let n = 0; n < labels.length; n++) {
     const v = labels[n] ?? 0;
-    counts.set(v, (counts.get(v) ?? 0) + 1);
+    bins[v] = (bins[v] ?? 0) + 1;
+  }
+  const counts = new Map<number, number>();
+  for (let v = 0; v < bins.length; v++) {
+    const count = bins[v] ?? 0;
+    if (count > 0) counts.set(v, count);
   }
   return counts;
 }

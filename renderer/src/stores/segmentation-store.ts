@@ -84,7 +84,7 @@ export class SegmentationStore {
     const [x, y, z] = geometry.size;
     this.geometry = geometry;
     this.labels = new Uint8Array(x * y * z);
-    this.counts = countValues(this.labels);
+    this.counts = new Map([[0, this.labels.length]]);
     this.lastChange = { kind: 'all' };
     this.version++;
   }

@@ -45,7 +45,7 @@ export class ViewLayout {
           const { geometry } = root.volume;
           const { voxels } = root.volume;
           if (geometry === undefined || voxels === undefined) return;
-          this.image.update(geometry, voxels);
+          this.image.update(geometry, voxels, root.volume.meta?.range);
           for (const view of VIEW_AXES) this.views[view].volumeChanged();
         },
       ),

@@ -1,0 +1,120 @@
+/**
+ * `iseg bench-propagation`: figures, not assertions, for the memory propagation engine — the
+ * TypeScript and ONNX read-outs alone, and a whole propagation from ground-truth slices first with
+ * cold keys and then with the keys cached (what a re-propagation after a correction costs).
+ */
+import { cpus, loadavg } from 'node:os';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ServiceError } from '../../common/errors';
+import { sliceLayout } from '../../common/propagation/slices';
+import { indexAxisForView } from '../../common/volume';
+import { loadLabelMapFor } from '../../node/io/load-label-map';
+import { readVolume } from '../../node/io/read-volume';
+import { findModelsRoot, readModelFolder } from '../../node/models/discovery';
+import { benchPropagation, benchReadout, benchReadoutOrt } from '../../node/propagation/bench';
+import { propagationModelDir, readoutSpecOf } from '../../node/propagation/onnx-networks';
+import { integerOption, parseCommandLine, UsageError, type CliOutput, type Command } from '../command';
+import { writeJsonFile } from '../write-json';
+import { parseView } from './propagate';
+
+const USAGE = `Usage: iseg bench-propagation --image <image> --labels <label map> --label K
+         [--axis axial|coronal|sagittal] [--given N] [--model ID] [--readout onnx|typescript]
+         [--threads N] [--models DIR] [--json FILE]
+
+Propagates label K from N (default 5) evenly spaced ground-truth slices along the axis (default
+sagittal) with the memory method, twice: cold (every key encoded) and cached (keys reused, as after
+a correction). The stop-at-the-object's-end rule is off so that every slice is decoded. Also times
+one read-out (TypeScript and ONNX dot products) for the volume's slice size with 5 memory frames.
+Figures only: nothing is asserted.`;
+
+const fixed = (value: number, digits = 1): string => value.toFixed(digits);
+
+export const benchPropagationCommand: Command = {
+  name: 'bench-propagation',
+  summary: 'time the memory propagation engine: read-out, cold and cached slices per second',
+  usage: USAGE,
+  async run(args: readonly string[], output: CliOutput): Promise<void> {
+    const { values, positionals } = parseCommandLine('bench-propagation', args, {
+      image: { type: 'string' },
+      labels: { type: 'string' },
+      label: { type: 'string' },
+      axis: { type: 'string' },
+      given: { type: 'string' },
+      model: { type: 'string' },
+      readout: { type: 'string' },
+      threads: { type: 'string' },
+      models: { type: 'string' },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) return output.out(USAGE);
+    if (positionals.length > 0) throw new UsageError(`iseg bench-propagation: unexpected argument "${positionals[0] ?? ''}"`);
+    if (values.image === undefined || values.labels === undefined || values.label === undefined) {
+      throw new UsageError('iseg bench-propagation: --image, --labels and --label are required');
+    }
+    const label = integerOption('bench-propagation', 'label', values.label, 1);
+    if (label < 1 || label > 65535) throw new UsageError('iseg bench-propagation: --label is a label value 1–65535');
+    const given = integerOption('bench-propagation', 'given', values.given, 5);
+    if (given < 1) throw new UsageError('iseg bench-propagation: --given must be at least 1');
+    const threads = values.threads === undefined ? undefined : integerOption('bench-propagation', 'threads', values.threads, 1);
+    if (threads !== undefined && threads < 1) throw new UsageError('iseg bench-propagation: --threads is a positive integer');
+    const readout = values.readout ?? 'onnx';
+    if (readout !== 'onnx' && readout !== 'typescript') throw new UsageError(`iseg bench-propagation: --readout is onnx or typescript, not "${readout}"`);
+    const view = parseView('bench-propagation', values.axis ?? 'sagittal');
+
+    const image = await readVolume(values.image);
+    const { labels: truth } = await loadLabelMapFor(values.labels, image.geometry);
+    const axis = indexAxisForView(image.geometry.direction, view);
+    const here = dirname(fileURLToPath(import.meta.url));
+    const root = values.models ?? findModelsRoot([process.cwd(), here]);
+    if (!root) throw new ServiceError('not-found', 'No native-models folder was found (set ISEG_MODELS_DIR or pass --models).');
+    const modelDir = await propagationModelDir(root, values.model);
+
+    const folder = await readModelFolder(modelDir, 'propagation');
+    if (!folder.manifest) throw new ServiceError('unreadable', folder.problem ?? `The model in ${modelDir} cannot be read.`);
+    const { keyDim, valueDim, stride } = readoutSpecOf(folder.manifest);
+    const layout = sliceLayout(image.geometry.size, axis);
+    // The networks see the slice padded to a multiple of the stride.
+    const positions = Math.ceil(layout.width / stride) * Math.ceil(layout.height / stride);
+    const readTs = benchReadout(positions, keyDim, valueDim, 5);
+    const readOrt = await benchReadoutOrt(positions, keyDim, valueDim, 5, threads ?? 1);
+    const run = await benchPropagation(image, truth, label, axis, given, modelDir, {
+      ...(threads === undefined ? {} : { threads }),
+      readout,
+    });
+    const t = run.cachedTimings;
+    const figures = {
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAverage: loadavg()[0] ?? 0 },
+      image: values.image,
+      slice: [layout.width, layout.height],
+      axis: view,
+      givenSlices: run.slices,
+      readout: { positions, keyDim, valueDim, frames: 5, typescriptMs: readTs.msPerRead, onnxMs: readOrt.msPerRead },
+      propagation: {
+        readout,
+        decodedSlices: run.decodedSlices,
+        coldMs: run.coldMs,
+        cachedMs: run.cachedMs,
+        writtenSlices: run.writtenSlices,
+        coldSlicesPerSecond: (1000 * run.writtenSlices) / run.coldMs,
+        cachedSlicesPerSecond: run.cachedSlicesPerSecond,
+        cachedTimings: t,
+      },
+    };
+    output.out(
+      [
+        `machine     ${figures.machine.cpus} × ${figures.machine.cpuModel}, load average ${fixed(figures.machine.loadAverage)}`,
+        `slices      ${layout.width}×${layout.height} (${view}), ${run.slices.length} given: ${run.slices.join(', ')}`,
+        `read-out    ${positions} positions × 5 frames: TypeScript ${fixed(readTs.msPerRead)} ms, ONNX dot products ${fixed(readOrt.msPerRead)} ms`,
+        `propagation ${run.writtenSlices} slices written (${run.decodedSlices} decodes: slices between given ones are decoded from both sides)`,
+        `            cold ${fixed(run.coldMs / run.writtenSlices)} ms/slice (${fixed(figures.propagation.coldSlicesPerSecond)} slices/s); ` +
+          `keys cached ${fixed(run.cachedMs / run.writtenSlices)} ms/slice (${fixed(run.cachedSlicesPerSecond)} slices/s; target ≥ 20)`,
+        t
+          ? `cached run  read-out ${fixed(t.readoutMs)} ms, networks ${fixed(t.networkMs)} ms; ${t.keyEncodes} key, ${t.valueEncodes} value encodes, ${t.decodes} decodes`
+          : 'cached run  (no timings reported)',
+      ].join('\n'),
+    );
+    if (values.json !== undefined) await writeJsonFile(values.json, figures);
+  },
+};
