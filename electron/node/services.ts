@@ -57,8 +57,9 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
   let sample: OpenVolume | undefined;
 
   const openSample = async (): Promise<OpenVolume> => {
-    if (!sample) {
-      const loaded = await context.loadSample();
+    // The registry keeps only the latest images; the (small) sample is re-registered if it was let go.
+    if (!sample || registry.get(sample.meta.id) === undefined) {
+      const loaded = sample ? { volume: sample.volume, name: sample.meta.name } : await context.loadSample();
       sample = registry.add(loaded.volume, loaded.name, 'sample');
     }
     return sample;

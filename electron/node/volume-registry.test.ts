@@ -24,4 +24,15 @@ describe('VolumeRegistry', () => {
     expect([...new Float32Array(message.voxels)]).toEqual([1, 2, 3, 4]);
     expect(message.voxels).not.toBe(entry.volume.voxels.buffer);
   });
+
+  it('keeps only the latest images, counting use as well as opening', () => {
+    const registry = new VolumeRegistry(2);
+    const a = registry.add(volume(Float32Array.of(1, 2, 3, 4)), 'a', 'file');
+    const b = registry.add(volume(Float32Array.of(1, 2, 3, 4)), 'b', 'file');
+    expect(registry.get(a.meta.id)).toBe(a); // a is now the most recently used
+    const c = registry.add(volume(Float32Array.of(1, 2, 3, 4)), 'c', 'file');
+    expect(registry.get(b.meta.id)).toBeUndefined();
+    expect(registry.get(a.meta.id)).toBe(a);
+    expect(registry.get(c.meta.id)).toBe(c);
+  });
 });

@@ -17,8 +17,17 @@ export function metaRange(voxels: VoxelArray): [number, number] {
   return Number.isNaN(min) ? [0, 0] : [min, max];
 }
 
+/**
+ * The page shows one image at a time, so only the latest few are kept: opening image after image
+ * must not hold every one of them (hundreds of MB each) for the life of the app.
+ */
+export const VOLUMES_KEPT = 2;
+
 export class VolumeRegistry {
+  /** In order of last use, oldest first. */
   private readonly volumes = new Map<string, OpenVolume>();
+
+  constructor(private readonly capacity = VOLUMES_KEPT) {}
 
   add(volume: Volume, name: string, source: VolumeMeta['source'], from?: OpenVolume['source']): OpenVolume {
     const g = volume.geometry;
@@ -33,11 +42,20 @@ export class VolumeRegistry {
     };
     const entry: OpenVolume = from ? { meta, volume, source: from } : { meta, volume };
     this.volumes.set(meta.id, entry);
+    for (const id of this.volumes.keys()) {
+      if (this.volumes.size <= this.capacity) break;
+      this.volumes.delete(id);
+    }
     return entry;
   }
 
   get(id: string): OpenVolume | undefined {
-    return this.volumes.get(id);
+    const entry = this.volumes.get(id);
+    if (entry) {
+      this.volumes.delete(id);
+      this.volumes.set(id, entry);
+    }
+    return entry;
   }
 }
 

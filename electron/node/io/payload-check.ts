@@ -20,18 +20,19 @@ export interface ContentProbe {
   readonly head: Uint8Array;
 }
 
-function isGzip(bytes: Uint8Array): boolean {
+export function isGzip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-async function inflatedProbe(compressed: Buffer, name: string): Promise<ContentProbe> {
+/** The whole stream inflated; a damaged or cut-off stream is one sentence naming the file. */
+export async function inflateAll(compressed: Uint8Array, name: string): Promise<Buffer> {
   // An output chunk as large as the content (the gzip trailer states its size) lets zlib inflate
-  // the whole stream in one thread-pool task, in parallel with ITK parsing on the main thread.
-  const statedSize = compressed.length >= 4 ? compressed.readUInt32LE(compressed.length - 4) : 0;
+  // the whole stream in one thread-pool task, in parallel with whatever runs on the main thread.
+  const trailer = compressed.length >= 4 ? new DataView(compressed.buffer, compressed.byteOffset + compressed.length - 4, 4) : undefined;
+  const statedSize = trailer ? trailer.getUint32(0, true) : 0;
   const chunkSize = Math.min(Math.max(statedSize + HEAD_BYTES, 1 << 16), MAX_OUTPUT_CHUNK);
   try {
-    const content = await inflate(compressed, { chunkSize });
-    return { length: content.length, head: content.subarray(0, HEAD_BYTES) };
+    return await inflate(compressed, { chunkSize });
   } catch (error) {
     const truncated = (error as { code?: unknown }).code === 'Z_BUF_ERROR';
     throw new ServiceError(
@@ -41,6 +42,11 @@ async function inflatedProbe(compressed: Buffer, name: string): Promise<ContentP
         : `${name} is corrupt: its compressed data is damaged.`,
     );
   }
+}
+
+async function inflatedProbe(compressed: Buffer, name: string): Promise<ContentProbe> {
+  const content = await inflateAll(compressed, name);
+  return { length: content.length, head: content.subarray(0, HEAD_BYTES) };
 }
 
 /** Inflates gzip content (all of it: that is what catches damage) or just reads the head. */

@@ -18,7 +18,8 @@ import type { Volume } from '../../common/volume';
 import { dicomSeriesUidOf, readDicomSeries } from './dicom-series';
 import { supportedExtensionsText, volumeFormatOf, type VolumeFormat, type VolumeFormatId } from './formats';
 import { volumeFromItkImage } from './itk-image';
-import { checkPayloadLength, probeContent } from './payload-check';
+import { checkPayloadLength, probeContent, type ContentProbe } from './payload-check';
+import { readNifti } from './read-nifti';
 import { quietItk } from './quiet-itk';
 
 type ItkReader = (path: string) => Promise<{ couldRead: unknown; image: Image }>;
@@ -47,8 +48,16 @@ async function readWithItk(format: VolumeFormat, path: string, name: string): Pr
 }
 
 async function readVolumeFile(format: VolumeFormat, path: string, name: string): Promise<Volume> {
+  if (format.id === 'nifti') {
+    const nifti = await readNifti(path, name);
+    if ('volume' in nifti) return nifti.volume;
+    return readCheckedWithItk(format, path, name, Promise.resolve(nifti.fallback));
+  }
   // The probe inflates gzip content off the main thread while ITK parses the file on it.
-  const probe = probeContent(path, name);
+  return readCheckedWithItk(format, path, name, probeContent(path, name));
+}
+
+async function readCheckedWithItk(format: VolumeFormat, path: string, name: string, probe: Promise<ContentProbe>): Promise<Volume> {
   probe.catch(() => undefined);
   let image: Image;
   try {

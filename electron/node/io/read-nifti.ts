@@ -1,0 +1,78 @@
+/**
+ * Reading a NIfTI file with one inflate: the voxels come from Node's native zlib (which also
+ * verifies the whole gzip stream), while ITK reads the header alone, on the main thread, at the
+ * same time. Files whose voxels ITK would change (see nifti-voxels.ts) are left to ITK's full read,
+ * with the content already inflated for the payload check.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { constants, gunzipSync } from 'node:zlib';
+import { niftiReadImageNode } from '@itk-wasm/image-io';
+import type { Image } from 'itk-wasm';
+import { ServiceError } from '../../common/errors';
+import { bytesPerVoxel, type Volume } from '../../common/volume';
+import { volumeFromItkImage } from './itk-image';
+import { niftiLayout, niftiVoxels, type NiftiLayout } from './nifti-voxels';
+import { inflateAll, isGzip, type ContentProbe } from './payload-check';
+import { quietItk } from './quiet-itk';
+
+/** Enough inflated bytes for the header and its extensions in all but exotic files. */
+const HEAD_BYTES = 1 << 16;
+
+/** The first bytes of the content without inflating the rest (a partial stream is fine here). */
+function headOf(bytes: Buffer, gzip: boolean): Uint8Array {
+  if (!gzip) return bytes.subarray(0, HEAD_BYTES);
+  try {
+    return gunzipSync(bytes.subarray(0, HEAD_BYTES), { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, HEAD_BYTES);
+  } catch {
+    return new Uint8Array(0); // damaged from the start: the full inflate says so
+  }
+}
+
+/** ITK's reading of the header alone (written to a temporary file: itk-wasm reads paths). */
+async function itkHeader(header: Uint8Array): Promise<Image | undefined> {
+  const dir = await mkdtemp(join(tmpdir(), 'iseg-nifti-'));
+  try {
+    const path = join(dir, 'header.nii');
+    await writeFile(path, header);
+    const { couldRead, image } = await quietItk(() => niftiReadImageNode(path, { informationOnly: true }));
+    return couldRead === true ? image : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function agrees(image: Image, layout: NiftiLayout): boolean {
+  const { dimension, components, componentType } = image.imageType;
+  const count = image.size.reduce((a, b) => a * b, 1);
+  return dimension === 3 && components === 1 && componentType === layout.componentType && count === layout.count;
+}
+
+export type NiftiRead = { readonly volume: Volume } | { readonly fallback: ContentProbe };
+
+/**
+ * The volume, or (for files that need ITK's full read) the content probe for its payload check.
+ * Throws the one-sentence errors of a damaged or truncated file.
+ */
+export async function readNifti(path: string, name: string): Promise<NiftiRead> {
+  const bytes = await readFile(path);
+  const gzip = isGzip(bytes);
+  const contentPromise = gzip ? inflateAll(bytes, name) : Promise.resolve(bytes);
+  contentPromise.catch(() => undefined);
+  const head = headOf(bytes, gzip);
+  const layout = niftiLayout(head);
+  const image = layout && layout.offset <= head.length ? await itkHeader(head.subarray(0, layout.offset)) : undefined;
+  const content = await contentPromise;
+  const probe: ContentProbe = { length: content.length, head: content.subarray(0, 1024) };
+  if (!layout || !image || !agrees(image, layout)) return { fallback: probe };
+  const needed = layout.offset + layout.count * bytesPerVoxel(layout.componentType);
+  if (content.length < needed) {
+    throw new ServiceError('unreadable', `${name} is truncated: it has ${content.length} bytes where its header describes ${needed}.`);
+  }
+  image.data = niftiVoxels(content, layout);
+  return { volume: volumeFromItkImage(image, name) };
+}
+
