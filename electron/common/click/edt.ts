@@ -4,44 +4,7 @@
  * as two passes of the 1D lower envelope of parabolas (columns, then rows). Squared distances are
  * integers, so comparisons (the click protocol's "first maximum") are exact.
  */
-
-/** 1D squared distance transform of f (length n) into d, with scratch arrays v (Int32) and z (Float64). */
-function transform1d(f: Float64Array, n: number, d: Float64Array, v: Int32Array, z: Float64Array): void {
-  let k = 0;
-  // Skip leading +∞ samples: parabolas at infinite height never form the envelope.
-  let first = 0;
-  while (first < n && f[first] === Infinity) first++;
-  if (first === n) {
-    d.fill(Infinity, 0, n);
-    return;
-  }
-  v[0] = first;
-  z[0] = -Infinity;
-  z[1] = Infinity;
-  for (let q = first + 1; q < n; q++) {
-    const fq = f[q] ?? Infinity;
-    if (fq === Infinity) continue;
-    for (;;) {
-      const p = v[k] ?? 0;
-      const s = (fq + q * q - ((f[p] ?? 0) + p * p)) / (2 * (q - p));
-      if (s <= (z[k] ?? -Infinity)) {
-        k--;
-        continue;
-      }
-      k++;
-      v[k] = q;
-      z[k] = s;
-      z[k + 1] = Infinity;
-      break;
-    }
-  }
-  k = 0;
-  for (let q = 0; q < n; q++) {
-    while ((z[k + 1] ?? Infinity) < q) k++;
-    const p = v[k] ?? 0;
-    d[q] = (q - p) * (q - p) + (f[p] ?? 0);
-  }
-}
+import { squaredDistance1d } from '../distance-1d';
 
 /**
  * Squared EDT of the foreground of `mask` (non-zero pixels): 0 on background, squared distance to
@@ -65,7 +28,7 @@ export function squaredEdt(mask: ArrayLike<number>, width: number, height: numbe
       f[colLen - 1] = 0;
     }
     for (let y = 0; y < height; y++) f[y + pad] = (mask[y * width + x] ?? 0) !== 0 ? Infinity : 0;
-    transform1d(f, colLen, d, v, z);
+    squaredDistance1d(f, colLen, 1, d, v, z);
     for (let y = 0; y < height; y++) out[y * width + x] = d[y + pad] ?? Infinity;
   }
   // Rows: the padded border columns are background (0).
@@ -76,7 +39,7 @@ export function squaredEdt(mask: ArrayLike<number>, width: number, height: numbe
       f[rowLen - 1] = 0;
     }
     for (let x = 0; x < width; x++) f[x + pad] = out[y * width + x] ?? Infinity;
-    transform1d(f, rowLen, d, v, z);
+    squaredDistance1d(f, rowLen, 1, d, v, z);
     for (let x = 0; x < width; x++) out[y * width + x] = d[x + pad] ?? Infinity;
   }
   return out;

@@ -3,57 +3,8 @@
  * Huttenlocher, separable: one 1D lower envelope of parabolas per axis). Distances are in the
  * units of `spacing` (millimetres), squared.
  */
+import { squaredDistance1d } from '../../../electron/common/distance-1d';
 import type { Vec3 } from '../../../electron/common/volume';
-
-function transform1d(
-  f: Float64Array,
-  n: number,
-  w2: number,
-  d: Float64Array,
-  v: Int32Array,
-  z: Float64Array,
-): void {
-  let first = 0;
-  while (first < n && f[first] === Infinity) first++;
-  if (first === n) {
-    d.fill(Infinity, 0, n);
-    return;
-  }
-  let k = 0;
-  v[0] = first;
-  z[0] = -Infinity;
-  z[1] = Infinity;
-  for (let q = first + 1; q < n; q++) {
-    const fq = f[q] ?? Infinity;
-    if (fq === Infinity) continue;
-    for (;;) {
-      const p = v[k] ?? 0;
-      const s = (fq + w2 * q * q - ((f[p] ?? 0) + w2 * p * p)) / (2 * w2 * (q - p));
-      if (s <= (z[k] ?? -Infinity) && k > 0) {
-        k--;
-        continue;
-      }
-      if (s <= (z[k] ?? -Infinity)) {
-        // k === 0: the new parabola dominates everywhere.
-        v[0] = q;
-        z[0] = -Infinity;
-        z[1] = Infinity;
-        break;
-      }
-      k++;
-      v[k] = q;
-      z[k] = s;
-      z[k + 1] = Infinity;
-      break;
-    }
-  }
-  k = 0;
-  for (let q = 0; q < n; q++) {
-    while ((z[k + 1] ?? Infinity) < q) k++;
-    const p = v[k] ?? 0;
-    d[q] = w2 * (q - p) * (q - p) + (f[p] ?? Infinity);
-  }
-}
 
 /**
  * Squared distance (mm²) from every voxel to the nearest voxel where `feature` is non-zero
@@ -72,7 +23,7 @@ export function squaredEdt3d(feature: ArrayLike<number>, size: Vec3, spacing: Ve
     const w2 = w * w;
     for (const start of starts) {
       for (let q = 0; q < len; q++) f[q] = out[start + q * stride] ?? Infinity;
-      transform1d(f, len, w2, d, v, z);
+      squaredDistance1d(f, len, w2, d, v, z);
       for (let q = 0; q < len; q++) out[start + q * stride] = d[q] ?? Infinity;
     }
   };
