@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +25,7 @@ from isegdata.sources import all_training_sources, load_sources, to_model_input 
 from isegnet.click_model import VARIANTS, build_click_model, count_params  # noqa: E402
 from isegnet.clicks import THRESHOLD, click_input, next_click, noc, simulate  # noqa: E402
 from isegnet.losses import normalized_focal_loss  # noqa: E402
-from isegnet.train_utils import Budget, Logger, load_checkpoint, lr_at, pick_device, save_checkpoint  # noqa: E402
+from isegnet.train_utils import Logger, pick_device, resume, train_for_budget  # noqa: E402
 
 
 def initial_clicks(mask, rng):
@@ -129,41 +128,18 @@ def main(argv=None):
 
     model = build_click_model(a.variant).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01)
-    step, total_s = 0, 0.0
-    if a.resume and (out / "last.pt").exists():
-        ck = load_checkpoint(out / "last.pt", device)
-        model.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["opt"])
-        step, total_s = ck["step"], ck["seconds"]
-        log(f"resumed from step {step} ({total_s / 60:.1f} min trained)")
+    step, total_s = resume(out, model, opt, device, log) if a.resume and (out / "last.pt").exists() else (0, 0.0)
     log(f"click model {a.variant}: {count_params(model):,} params; sources: {[v.name for v in vols]}; "
         f"{len(val)} validation slices; budget {a.minutes} min on {device} x{a.threads} threads")
 
-    budget = Budget(a.minutes)
-    ema, last_ck, last_val, t_log = None, time.time(), time.time(), time.time()
-    while not budget.done():
-        for g in opt.param_groups:
-            g["lr"] = lr_at(a.lr, budget.fraction())
+    def one_step():
         images, masks = sampler.batch(a.batch)
-        loss = train_step(model, opt, images, masks, rng, device)
-        ema = loss if ema is None else 0.98 * ema + 0.02 * loss
-        step += 1
-        if time.time() - t_log > 30:
-            t_log = time.time()
-            log(f"step {step} | {budget.elapsed() / 60:.1f}/{a.minutes} min | loss {loss:.4f} (ema {ema:.4f}) | "
-                f"lr {opt.param_groups[0]['lr']:.2e}", step=step, minutes=budget.elapsed() / 60, loss=loss, ema=ema)
-        if time.time() - last_ck > 300:
-            save_checkpoint(out / "last.pt", model=model.state_dict(), opt=opt.state_dict(), step=step,
-                            seconds=total_s + budget.elapsed(), variant=a.variant, config=VARIANTS[a.variant].to_dict())
-            last_ck = time.time()
-        if time.time() - last_val > a.val_every * 60:
-            res = validate(model, val, device)
-            log(f"step {step} | validation {json.dumps(res)}", step=step, val=res)
-            last_val = time.time()
+        return train_step(model, opt, images, masks, rng, device)
 
-    seconds = total_s + budget.elapsed()
-    save_checkpoint(out / "last.pt", model=model.state_dict(), opt=opt.state_dict(), step=step, seconds=seconds,
-                    variant=a.variant, config=VARIANTS[a.variant].to_dict())
+    step, seconds, ema = train_for_budget(
+        model=model, opt=opt, train_step=one_step, validate=lambda: validate(model, val, device), out=out, log=log,
+        minutes=a.minutes, base_lr=a.lr, val_every=a.val_every, step=step, seconds=total_s,
+        checkpoint_extra={"variant": a.variant, "config": VARIANTS[a.variant].to_dict()})
     res = validate(model, val, device)
     summary = {"variant": a.variant, "steps": step, "minutes": seconds / 60, "batch": a.batch, "final_loss_ema": ema,
                "validation": res, "validation_slices": [n for _, _, n in val], "sources": [v.name for v in vols],

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +25,7 @@ from isegdata.sources import all_training_sources, load_sources, to_model_input 
 from isegnet.click_model import count_params  # noqa: E402
 from isegnet.losses import bce_dice  # noqa: E402
 from isegnet.propagation import PROP_VARIANTS, build_prop_model, readout  # noqa: E402
-from isegnet.train_utils import Budget, Logger, load_checkpoint, lr_at, pick_device, save_checkpoint  # noqa: E402
+from isegnet.train_utils import Logger, pick_device, resume, train_for_budget  # noqa: E402
 
 TOP_K = 20
 
@@ -100,22 +99,11 @@ def main(argv=None):
 
     net = build_prop_model(a.variant).to(device)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
-    step, total_s = 0, 0.0
-    if a.resume and (out / "last.pt").exists():
-        ck = load_checkpoint(out / "last.pt", device)
-        net.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["opt"])
-        step, total_s = ck["step"], ck["seconds"]
-        log(f"resumed from step {step}")
+    step, total_s = resume(out, net, opt, device, log) if a.resume and (out / "last.pt").exists() else (0, 0.0)
     log(f"propagation {a.variant}: {count_params(net):,} params; sources {[v.name for v in vols]}; "
         f"budget {a.minutes} min on {device} x{a.threads}")
 
-    budget = Budget(a.minutes)
-    ema, last_ck, last_val, t_log = None, time.time(), time.time(), time.time()
-    cfg = PROP_VARIANTS[a.variant].to_dict()
-    while not budget.done():
-        for g in opt.param_groups:
-            g["lr"] = lr_at(a.lr, budget.fraction())
+    def one_step():
         imgs, ms, os_ = sampler.batch(a.batch)
         logits = propagate(net, imgs, ms, os_, device)
         target = torch.from_numpy(ms[:, 1:, None].astype(np.float32)).to(device)
@@ -124,23 +112,12 @@ def main(argv=None):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 2.0)
         opt.step()
-        loss = float(loss)
-        ema = loss if ema is None else 0.98 * ema + 0.02 * loss
-        step += 1
-        if time.time() - t_log > 30:
-            t_log = time.time()
-            log(f"step {step} | {budget.elapsed() / 60:.1f}/{a.minutes} min | loss {loss:.4f} (ema {ema:.4f})",
-                step=step, minutes=budget.elapsed() / 60, loss=loss, ema=ema)
-        if time.time() - last_ck > 300:
-            save_checkpoint(out / "last.pt", model=net.state_dict(), opt=opt.state_dict(), step=step,
-                            seconds=total_s + budget.elapsed(), variant=a.variant, config=cfg)
-            last_ck = time.time()
-        if time.time() - last_val > a.val_every * 60:
-            log(f"step {step} | validation {json.dumps(validate(net, val, device))}", step=step)
-            last_val = time.time()
-    seconds = total_s + budget.elapsed()
-    save_checkpoint(out / "last.pt", model=net.state_dict(), opt=opt.state_dict(), step=step, seconds=seconds,
-                    variant=a.variant, config=cfg)
+        return loss
+
+    step, seconds, ema = train_for_budget(
+        model=net, opt=opt, train_step=one_step, validate=lambda: validate(net, val, device), out=out, log=log,
+        minutes=a.minutes, base_lr=a.lr, val_every=a.val_every, step=step, seconds=total_s,
+        checkpoint_extra={"variant": a.variant, "config": PROP_VARIANTS[a.variant].to_dict()})
     res = validate(net, val, device)
     summary = {"variant": a.variant, "steps": step, "minutes": seconds / 60, "batch": a.batch, "frames": a.frames,
                "size": a.size, "final_loss_ema": ema, "validation": res, "sources": [v.name for v in vols],

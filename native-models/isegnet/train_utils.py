@@ -72,3 +72,46 @@ def pick_device(name: str):
     if name == "cuda" and not torch.cuda.is_available():
         raise SystemExit("--device cuda requested but CUDA is not available")
     return torch.device(name)
+
+
+def resume(out, model, opt, device, log):
+    """Loads <out>/last.pt into model and optimiser; returns (step, seconds trained so far)."""
+    ck = load_checkpoint(Path(out) / "last.pt", device)
+    model.load_state_dict(ck["model"])
+    opt.load_state_dict(ck["opt"])
+    log(f"resumed from step {ck['step']} ({ck['seconds'] / 60:.1f} min trained)")
+    return ck["step"], ck["seconds"]
+
+
+def train_for_budget(*, model, opt, train_step, validate, out, log, minutes, base_lr, val_every, checkpoint_extra,
+                     step=0, seconds=0.0):
+    """The loop both trainers share: cosine LR over this invocation's wall-clock budget, one
+    `train_step()` (returns the loss) per iteration, a progress line every 30 s, a checkpoint every
+    5 min and at the end, `validate()` every `val_every` minutes. Returns (steps, seconds, loss EMA)."""
+    out = Path(out)
+    budget = Budget(minutes)
+
+    def checkpoint():
+        save_checkpoint(out / "last.pt", model=model.state_dict(), opt=opt.state_dict(), step=step,
+                        seconds=seconds + budget.elapsed(), **checkpoint_extra)
+
+    ema, last_ck, last_val, t_log = None, time.time(), time.time(), time.time()
+    while not budget.done():
+        for g in opt.param_groups:
+            g["lr"] = lr_at(base_lr, budget.fraction())
+        loss = float(train_step())
+        ema = loss if ema is None else 0.98 * ema + 0.02 * loss
+        step += 1
+        if time.time() - t_log > 30:
+            t_log = time.time()
+            log(f"step {step} | {budget.elapsed() / 60:.1f}/{minutes} min | loss {loss:.4f} (ema {ema:.4f}) | "
+                f"lr {opt.param_groups[0]['lr']:.2e}", step=step, minutes=budget.elapsed() / 60, loss=loss, ema=ema)
+        if time.time() - last_ck > 300:
+            checkpoint()
+            last_ck = time.time()
+        if time.time() - last_val > val_every * 60:
+            res = validate()
+            log(f"step {step} | validation {json.dumps(res)}", step=step, val=res)
+            last_val = time.time()
+    checkpoint()
+    return step, seconds + budget.elapsed(), ema
