@@ -40,8 +40,8 @@ const COMMANDS: readonly Command[] = [
   simulateKneeCommand,
   benchIoCommand,
   selfReporting('bench', bench),
-  propagateCommand,
   benchPropagationCommand,
+  propagateCommand,
   selfReporting('eval-clicks', evalClicks),
   evalPropagationCommand,
 ];

@@ -14,6 +14,16 @@ import { EXECUTION_PROVIDERS } from './click/execution-provider';
 const arrayBufferSchema = z.instanceof(ArrayBuffer);
 const finite = z.number();
 
+/**
+ * A file digest as the label sidecar records it (lowercase, so two spellings of one hash never
+ * count as two models).
+ */
+export const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits');
+
+/** A model as provenance names it: its manifest id and the digest that identifies its weights. */
+export const modelDigestSchema = z.object({ id: z.string().min(1).max(256), sha256: sha256HexSchema }).strict();
+export type ModelDigest = z.infer<typeof modelDigestSchema>;
+
 export const clickSchema = z.object({ x: finite, y: finite, positive: z.boolean() }).strict();
 
 export const executionProviderPreferenceSchema = z.enum(['auto', ...EXECUTION_PROVIDERS]);
@@ -42,6 +52,11 @@ export const modelInfoSchema = z.object({
   problem: z.string().optional(),
   licence: z.object({ weights: z.string().optional(), data: z.string().optional() }).optional(),
   inputSize: z.tuple([z.number().int(), z.number().int()]).optional(),
+  /**
+   * Digest of the model's weights (a click model's `model` file, a propagation model's key
+   * encoder), from its manifest; only for a model whose files matched it (status "ok").
+   */
+  sha256: sha256HexSchema.optional(),
 });
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 
@@ -70,6 +85,8 @@ export const clickMethods = {
       slice: z.number().int().nonnegative(),
       modelId: z.string(),
       kind: z.enum(['onnx', 'classical']),
+      /** sha256 of the ONNX file that answered (kind "onnx" only), for the label sidecar. */
+      modelSha256: sha256HexSchema.optional(),
       ep: z.enum(EXECUTION_PROVIDERS).optional(),
       /** Set when the classical segmenter answered because the model could not. */
       fallbackReason: z.string().optional(),

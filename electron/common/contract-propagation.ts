@@ -10,6 +10,7 @@
  * job is done, so a cancelled job leaves nothing half-written.
  */
 import { z } from 'zod';
+import { modelDigestSchema } from './contract-click';
 import { PROPAGATION_METHODS, propagateOptionsSchema } from './propagation/options';
 
 const arrayBuffer = z.instanceof(ArrayBuffer);
@@ -55,6 +56,11 @@ export const propagationPollOutputSchema = z.object({
       computedSlices: z.number().int().nonnegative(),
       elapsedMs: z.number(),
       suspects: z.array(suspectSchema),
+      /** How the labels were made, for the label sidecar (optional: older workers omit them). */
+      method: z.enum(PROPAGATION_METHODS).optional(),
+      options: propagateOptionsSchema.optional(),
+      /** The propagation model that ran (memory method only): id and key-encoder sha256. */
+      model: modelDigestSchema.optional(),
     })
     .optional(),
 });

@@ -9,13 +9,17 @@ import { createClickServiceHandlers, type ClickWorkerLike } from './click-servic
 import { InferenceHost } from './inference-host';
 import { nodeWorkerLauncher } from './worker-process';
 import { buildWorkerForTests } from './testing/build-worker';
+import { sha256File } from './models/discovery';
 
 const fixture = fileURLToPath(new URL('../../native-models/fixtures/click-tiny', import.meta.url));
 let root = '';
 let workerEntry = '';
+/** sha256 of the fixture's model.onnx, hashed here rather than read from its manifest. */
+let fixtureSha256 = '';
 const hosts: InferenceHost[] = [];
 beforeAll(async () => {
   workerEntry = await buildWorkerForTests();
+  fixtureSha256 = await sha256File(join(fixture, 'model.onnx'));
   root = mkdtempSync(join(tmpdir(), 'iseg-click-service-'));
   cpSync(fixture, join(root, 'tiny'), { recursive: true });
   cpSync(fixture, join(root, 'zz-damaged'), { recursive: true });
@@ -52,6 +56,7 @@ describe('click service', () => {
     const out = await service['segmentation.clickToMask']({ volumeId: 'v1', axis: 2, slice: 2, clicks: [{ x: 20, y: 15, positive: true }] });
     expect(out).toMatchObject({ width: 40, height: 30, kind: 'classical', modelId: 'classical-growcut' });
     expect(out.fallbackReason).toMatch(/No click model is installed/);
+    expect(out.modelSha256).toBeUndefined();
     const mask = new Uint8Array(out.mask);
     expect(mask[15 * 40 + 20]).toBe(1);
     expect(mask[0]).toBe(0);
@@ -64,18 +69,25 @@ describe('click service', () => {
     const service = createClickServiceHandlers({ worker: inProcessWorker(), getVolume, modelsRoot: root, ep: 'cpu', log: () => undefined });
     const out = await service['segmentation.clickToMask']({ volumeId: 'v1', axis: 0, slice: 20, clicks: [{ x: 15, y: 2, positive: true }] });
     expect(out).toMatchObject({ width: 30, height: 5, kind: 'onnx', modelId: 'fixture-click-tiny', ep: 'cpu' });
+    // Provenance: the digest of the weights that answered, as the label sidecar wants it.
+    expect(out.modelSha256).toBe(fixtureSha256);
+    expect(clickMethods['segmentation.clickToMask'].output.safeParse(out).success).toBe(true);
     expect(new Uint8Array(out.mask)).toHaveLength(150);
     const list = await service['models.list']({});
     expect(list.engine).toMatchObject({ clickModel: 'fixture-click-tiny', kind: 'onnx', ep: 'cpu', label: 'CPU', state: 'ready' });
     const damaged = list.models.find((m) => m.id === 'zz-damaged');
     expect(damaged?.status).toBe('damaged');
     expect(damaged?.problem).toMatch(/does not match the sha256/);
+    // A verified model lists its digest; a damaged one does not (its file does not match it).
+    expect(list.models.find((m) => m.id === 'fixture-click-tiny')?.sha256).toBe(fixtureSha256);
+    expect(damaged?.sha256).toBeUndefined();
     expect(clickMethods['models.list'].output.safeParse(list).success).toBe(true);
     const selected = await service['models.select']({ clickModel: 'zz-damaged' });
     expect(selected).toMatchObject({ kind: 'classical', state: 'fallback' });
     expect(selected.messages.join(' ')).toMatch(/zz-damaged" is damaged/);
     const classical = await service['segmentation.clickToMask']({ volumeId: 'v1', axis: 2, slice: 0, clicks: [{ x: 20, y: 15, positive: true }] });
     expect(classical.kind).toBe('classical');
+    expect(classical.modelSha256).toBeUndefined();
   });
 
   it('turns bad clicks and unknown volumes into clear request errors', async () => {
@@ -97,8 +109,36 @@ describe('click service', () => {
     expect(down.kind).toBe('classical');
     expect(down.fallbackReason).toMatch(/inference worker/);
     host.start();
+    expect(down.modelSha256).toBeUndefined();
     const up = await service['segmentation.clickToMask']({ volumeId: 'v1', axis: 2, slice: 1, clicks: [{ x: 20, y: 15, positive: true }] });
-    expect(up).toMatchObject({ kind: 'onnx', modelId: 'fixture-click-tiny' });
+    expect(up).toMatchObject({ kind: 'onnx', modelId: 'fixture-click-tiny', modelSha256: fixtureSha256 });
+  });
+
+  it('reports the digest of an ONNX answer, and none for a classical one, without a real worker', async () => {
+    // A worker that loads and answers anything: the digest must come from the verified manifest.
+    const worker: ClickWorkerLike = {
+      request(op: string, payload: unknown): Promise<unknown> {
+        if (op === 'click.load') return Promise.resolve({ modelId: 'fixture-click-tiny', ep: 'cpu', attempts: [], loadMs: 1, warmupMs: 1 });
+        if (op === 'click.predict') {
+          const { width, height } = payload as { width: number; height: number };
+          return Promise.resolve({ modelId: 'fixture-click-tiny', probabilities: new ArrayBuffer(width * height), output: 'mask', threshold: 0.5, width, height, predictMs: 1, forwardMs: 1 });
+        }
+        return Promise.resolve({ unloaded: true });
+      },
+    };
+    const service = createClickServiceHandlers({ worker, getVolume, modelsRoot: root, ep: 'cpu', log: () => undefined });
+    const click = { volumeId: 'v1', axis: 2 as const, slice: 1, clicks: [{ x: 20, y: 15, positive: true }] };
+    expect(await service['segmentation.clickToMask'](click)).toMatchObject({ kind: 'onnx', modelSha256: fixtureSha256 });
+    const classical = await service['segmentation.clickToMask']({ ...click, model: 'classical' });
+    expect(classical.kind).toBe('classical');
+    expect('modelSha256' in classical).toBe(false);
+  });
+
+  it('rejects a digest that is not 64 lowercase hex digits', () => {
+    const output = clickMethods['segmentation.clickToMask'].output;
+    const answer = { mask: new ArrayBuffer(4), width: 2, height: 2, axis: 2, slice: 0, modelId: 'm', kind: 'onnx', elapsedMs: 1 };
+    expect(output.safeParse({ ...answer, modelSha256: 'ab'.repeat(32) }).success).toBe(true);
+    for (const bad of ['AB'.repeat(32), 'ab'.repeat(31), `${'ab'.repeat(31)}zz`, 42]) expect(output.safeParse({ ...answer, modelSha256: bad }).success).toBe(false);
   });
 
   it('accepts an InferenceHost as its worker', () => {

@@ -17,6 +17,7 @@ import { threshold } from '../common/click/prepare';
 import { extractSlice, type IndexAxis } from '../common/click/slice';
 import { ClickInputError, CLASSICAL_SEGMENTER_ID, type Click } from '../common/click/types';
 import { checkSliceInput } from '../common/click/validate';
+import type { ModelManifest } from '../common/click/manifest';
 import type { ClickWorkerOpName, ClickWorkerOps } from '../common/click/worker-ops';
 import { GrowCutSegmenter } from '../common/segmenters/growcut';
 import type { Volume } from '../common/volume';
@@ -56,9 +57,22 @@ function typedRequest<K extends ClickWorkerOpName>(
   return worker.request(op, payload) as Promise<ClickWorkerOps[K]['result']>;
 }
 
+/**
+ * The digest that names a model's weights in provenance: a click model's `model` file, or a
+ * propagation model's key encoder (as OnnxPropagationNetworks.sha256 does). Lowercased: manifests
+ * may spell hex either way, the sidecar wants one spelling.
+ */
+export function identityDigest(manifest: ModelManifest): string | undefined {
+  const file = manifest.task === 'propagation' ? manifest.files.keyEncoder : manifest.files.model;
+  return file?.sha256.toLowerCase();
+}
+
 function toModelInfo(m: DiscoveredModel): ModelInfo {
   const info: ModelInfo = { id: m.id, status: m.status };
   if (m.problem) info.problem = m.problem;
+  // Only a verified model's files are known to match the manifest's digest.
+  const digest = m.status === 'ok' && m.manifest ? identityDigest(m.manifest) : undefined;
+  if (digest !== undefined) info.sha256 = digest;
   if (m.manifest) {
     info.version = m.manifest.version;
     info.task = m.manifest.task;
@@ -81,7 +95,8 @@ export function createClickServiceHandlers(context: ClickServiceContext): ClickS
   const ranges = new WeakMap<Volume, [number, number]>();
   let wanted = context.clickModel ?? (process.env.ISEG_CLICK_MODEL || 'default');
   let preference: ExecutionProviderPreference = context.ep ?? parseExecutionProviderPreference(process.env.ISEG_EP) ?? 'auto';
-  let active: { modelId: string; ep: ExecutionProvider; dir: string } | undefined;
+  /** The loaded model; `sha256` is its model file's digest, checked against the manifest before loading. */
+  let active: { modelId: string; ep: ExecutionProvider; dir: string; sha256: string | undefined } | undefined;
   let state: ClickEngineStatus['state'] = 'idle';
   let messages: string[] = [];
   let loading: Promise<void> | undefined;
@@ -130,7 +145,9 @@ export function createClickServiceHandlers(context: ClickServiceContext): ClickS
       }
       try {
         const result = await typedRequest(context.worker, 'click.load', { modelDir: verified.dir, ep: preference });
-        active = { modelId: result.modelId, ep: result.ep, dir: verified.dir };
+        // The worker verifies the same folder against the same manifest before it loads, so the
+        // digest checked here is the one of the weights in its session.
+        active = { modelId: result.modelId, ep: result.ep, dir: verified.dir, sha256: identityDigest(verified.manifest) };
         for (const attempt of result.attempts) {
           if (attempt.error) messages.push(`${EP_LABELS[attempt.ep]} could not run ${result.modelId} (${attempt.error}); fell back.`);
         }
@@ -228,6 +245,8 @@ export function createClickServiceHandlers(context: ClickServiceContext): ClickS
         output: 'mask' as const,
       };
       let result: ClickWorkerOps['click.predict']['result'];
+      /** The model that answered (after a worker restart, the one loaded again). */
+      let answered = model;
       try {
         result = await typedRequest(context.worker, 'click.predict', payload);
       } catch (error) {
@@ -238,6 +257,7 @@ export function createClickServiceHandlers(context: ClickServiceContext): ClickS
           await ensureLoaded();
           const again = active;
           if (!again) return classicalAnswer(messages.join(' ') || undefined);
+          answered = again;
           try {
             result = await typedRequest(context.worker, 'click.predict', { ...payload, modelId: again.modelId });
           } catch (retryError) {
@@ -251,7 +271,16 @@ export function createClickServiceHandlers(context: ClickServiceContext): ClickS
       }
       const mask = result.output === 'mask' ? new Uint8Array(result.probabilities) : threshold(new Float32Array(result.probabilities), result.threshold);
       if (mask.length !== width * height) throw new ServiceError('internal', 'The inference worker returned a mask of the wrong size.');
-      return { ...base, mask: mask.buffer as ArrayBuffer, modelId: result.modelId, kind: 'onnx', ep: model.ep, elapsedMs: performance.now() - started };
+      return {
+        ...base,
+        mask: mask.buffer as ArrayBuffer,
+        modelId: result.modelId,
+        kind: 'onnx',
+        // Only when the worker answered with the model whose digest we hold (never a stale one).
+        ...(answered.sha256 !== undefined && result.modelId === answered.modelId ? { modelSha256: answered.sha256 } : {}),
+        ep: answered.ep,
+        elapsedMs: performance.now() - started,
+      };
     },
     'models.list': async () => {
       // The page asks for the list at start-up (status bar): begin loading the click model now, so

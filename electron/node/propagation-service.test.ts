@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { propagationMethods } from '../common/contract-propagation';
-import type { PropagationWorkerOps } from '../common/propagation/worker-ops';
+import type { PropagationPollResult, PropagationWorkerOps } from '../common/propagation/worker-ops';
 import type { Volume } from '../common/volume';
 import { createPropagationHandlers, type PropagationWorkerClient } from './propagation-service';
 
@@ -10,7 +10,7 @@ const volume: Volume = {
   voxels: new Int16Array(48),
 };
 
-function fakeWorker(): PropagationWorkerClient & { calls: { op: string; payload: unknown }[] } {
+function fakeWorker(outcome?: PropagationPollResult['outcome']): PropagationWorkerClient & { calls: { op: string; payload: unknown }[] } {
   const calls: { op: string; payload: unknown }[] = [];
   let hasImage = false;
   return {
@@ -23,7 +23,7 @@ function fakeWorker(): PropagationWorkerClient & { calls: { op: string; payload:
         return Promise.resolve({ jobId: p.jobId, needsImage: !hasImage } as PropagationWorkerOps[K]['result']);
       }
       if (op === 'propagation.poll') {
-        return Promise.resolve({ state: 'done', updates: [], done: 0, total: 0 } as PropagationWorkerOps[K]['result']);
+        return Promise.resolve({ state: 'done', updates: [], done: 0, total: 0, ...(outcome ? { outcome } : {}) } as PropagationWorkerOps[K]['result']);
       }
       return Promise.resolve({ cancelled: true } as PropagationWorkerOps[K]['result']);
     },
@@ -56,6 +56,32 @@ describe('propagation service', () => {
     await expect(handlers['propagation.start']({ ...base, seeds: new ArrayBuffer(3), volumeId: 'v1', method: 'interpolation' })).rejects.toMatchObject({ code: 'bad-request' });
     await expect(handlers['propagation.start']({ ...base, volumeId: 'v1', method: 'memory' })).rejects.toMatchObject({ code: 'not-found' });
     expect(await handlers['propagation.affectedRange']({ annotated: [2, 9], corrected: 5, count: 12 })).toEqual({ range: [3, 8] });
+  });
+
+  it('relays the model and settings of the outcome, which the contract checks', async () => {
+    const outcome = {
+      componentType: 'uint8' as const,
+      labels: new ArrayBuffer(48),
+      propagated: [1],
+      written: [1],
+      computedSlices: 1,
+      elapsedMs: 2,
+      suspects: [],
+      method: 'memory' as const,
+      options: { axis: 2 as const, locked: [4] },
+      model: { id: 'stcn-lite-cpu', sha256: '0123456789abcdef'.repeat(4) },
+    };
+    const handlers = createPropagationHandlers({ worker: fakeWorker(outcome), volumes: { get: () => undefined }, modelsRoot: undefined });
+    const poll = await handlers['propagation.poll']({ jobId: 'j1' });
+    expect(poll.outcome).toMatchObject({ method: 'memory', options: { axis: 2, locked: [4] }, model: outcome.model });
+    const output = propagationMethods['propagation.poll'].output;
+    expect(output.safeParse(poll).success).toBe(true);
+    // A hostile or garbled digest, or an unknown option, does not reach the page.
+    const withOutcome = (change: object): unknown => ({ ...poll, outcome: { ...outcome, ...change } });
+    expect(output.safeParse(withOutcome({ model: { id: 'x', sha256: 'ABC' } })).success).toBe(false);
+    expect(output.safeParse(withOutcome({ model: { id: '', sha256: outcome.model.sha256 } })).success).toBe(false);
+    expect(output.safeParse(withOutcome({ options: { axis: 2, evil: true } })).success).toBe(false);
+    expect(output.safeParse(withOutcome({ method: 'magic' })).success).toBe(false);
   });
 
   it('validates inputs with the contract schemas', () => {

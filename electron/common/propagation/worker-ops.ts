@@ -53,6 +53,11 @@ export interface PropagationPollResult {
     readonly computedSlices: number;
     readonly elapsedMs: number;
     readonly suspects: readonly SuspectSlice[];
+    /** What ran, for provenance: the method, the options as the worker parsed them… */
+    readonly method?: PropagationMethod;
+    readonly options?: PropagateOptions;
+    /** …and the propagation model (memory method): manifest id and key-encoder sha256. */
+    readonly model?: { readonly id: string; readonly sha256: string };
   };
 }
 

@@ -1,6 +1,12 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { PropagationStartPayload } from '../../common/propagation/worker-ops';
-import { createPropagationWorkerHandlers } from './handlers';
+import { propagationPollOutputSchema } from '../../common/contract-propagation';
+import type { PropagationPollResult, PropagationStartPayload } from '../../common/propagation/worker-ops';
+import { sha256File } from '../../node/models/discovery';
+import { createPropagationWorkerHandlers, type PropagationWorkerHandlers } from './handlers';
+
+const propagationFixture = fileURLToPath(new URL('../../../native-models/fixtures/prop-tiny', import.meta.url));
 
 const size = [32, 32, 12] as const;
 const geometry = { size: [...size] as [number, number, number], spacing: [1, 1, 1] as [number, number, number], origin: [0, 0, 0] as [number, number, number], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] as [number, number, number, number, number, number, number, number, number] };
@@ -48,5 +54,39 @@ describe('propagation worker jobs', () => {
     expect(r.state).toBe('cancelled');
     expect(r.updates).toEqual([]);
     expect(r.outcome).toBeUndefined();
+  });
+});
+
+/** Polls until the job ends; returns the last poll. */
+async function finish(h: PropagationWorkerHandlers, jobId: string): Promise<PropagationPollResult> {
+  for (;;) {
+    const r = await h['propagation.poll']({ jobId, waitMs: 2000 });
+    if (r.state !== 'running') return r;
+  }
+}
+
+describe('propagation provenance in the outcome', () => {
+  it('names no model for interpolation, and echoes the method and options that ran', async () => {
+    const h = createPropagationWorkerHandlers();
+    await h['propagation.start']({ ...payload('i', true), options: { axis: 2, locked: [3], stopFraction: 0.2 } });
+    const r = await finish(h, 'i');
+    expect(r.state).toBe('done');
+    expect(r.outcome?.method).toBe('interpolation');
+    expect(r.outcome?.options).toEqual({ axis: 2, locked: [3], stopFraction: 0.2 });
+    expect(r.outcome?.model).toBeUndefined();
+    expect(propagationPollOutputSchema.safeParse(r).success).toBe(true);
+  });
+
+  it.skipIf(!existsSync(`${propagationFixture}/manifest.json`))('names the memory model by id and key-encoder sha256', async () => {
+    const h = createPropagationWorkerHandlers();
+    await h['propagation.start']({ ...payload('m', true), method: 'memory', modelDir: propagationFixture, ep: 'cpu', threads: 1, options: { axis: 2, stopFraction: 0 } });
+    const r = await finish(h, 'm');
+    expect(r.error).toBeUndefined();
+    expect(r.state).toBe('done');
+    expect(r.outcome?.method).toBe('memory');
+    expect(r.outcome?.options).toEqual({ axis: 2, stopFraction: 0 });
+    // Hashed here from the file, not read from the manifest the worker trusted.
+    expect(r.outcome?.model).toEqual({ id: 'fixture-prop-tiny', sha256: await sha256File(`${propagationFixture}/key_encoder.onnx`) });
+    expect(propagationPollOutputSchema.safeParse(r).success).toBe(true);
   });
 });

@@ -80,10 +80,11 @@ export function createPropagationWorkerHandlers(): PropagationWorkerHandlers {
     const seedsArray = typedArrayFor(payload.seeds.componentType, payload.seeds.voxels);
     if (seedsArray.length !== image.voxels.length) throw new ServiceError('geometry-mismatch', 'The seeds do not match the image size.');
     const seeds: Volume = { geometry: image.geometry, componentType: payload.seeds.componentType, voxels: seedsArray };
+    const options = parsePropagateOptions(payload.options);
     const outcome = await propagator.propagate(
       image,
       seeds,
-      parsePropagateOptions(payload.options),
+      options,
       (u) => {
         job.updates.push(toWire(u));
         job.done = u.done;
@@ -101,6 +102,10 @@ export function createPropagationWorkerHandlers(): PropagationWorkerHandlers {
       computedSlices: outcome.computedSlices,
       elapsedMs: outcome.elapsedMs,
       suspects: outcome.suspects,
+      // Provenance for the label sidecar: what actually ran, as the worker understood it.
+      method: outcome.method,
+      options,
+      ...(propagator instanceof MemoryPropagator ? { model: { id: propagator.networks.id, sha256: propagator.networks.sha256 } } : {}),
     };
   };
 

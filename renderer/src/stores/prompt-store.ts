@@ -5,7 +5,7 @@
  */
 import { action, computed, makeObservable, observable, observableRef, runInAction } from 'mobx';
 import type { ServiceClient } from '../../../electron/common/contract';
-import type { ClickEngineStatus } from '../../../electron/common/contract-click';
+import type { ClickEngineStatus, ModelDigest } from '../../../electron/common/contract-click';
 import type { SliceRef } from '../segmentation/slice-mask';
 
 export interface Click {
@@ -20,11 +20,15 @@ export interface Preview extends SliceRef {
   readonly height: number;
   /** Non-zero pixels of the mask. */
   readonly voxels: number;
+  /** The ONNX model that drew this mask (undefined for the classical segmenter), for provenance. */
+  readonly model: ModelDigest | undefined;
 }
 
 export interface ClickAnswer {
   readonly modelId: string;
   readonly kind: 'onnx' | 'classical';
+  /** sha256 of the ONNX model's file (undefined for the classical segmenter). */
+  readonly modelSha256: string | undefined;
   readonly ep: string | undefined;
   readonly fallbackReason: string | undefined;
   /** Time the engine reported, and the round trip the page saw (ms). */
@@ -43,8 +47,8 @@ export class PromptStore {
   inFlight = 0;
   /** Clicks that went into committed masks since the image was opened (for provenance). */
   committedClicks = 0;
-  /** Model ids whose masks were committed. */
-  committedModels: readonly string[] = [];
+  /** The distinct ONNX models (id and sha256) whose masks were committed since the image was opened. */
+  committedModels: readonly ModelDigest[] = [];
   private seq = 0;
   /** The latest request (resolved when it is answered or failed). */
   private latest: Promise<void> = Promise.resolve();
@@ -125,10 +129,13 @@ export class PromptStore {
           throw new Error(`The click engine returned ${mask.length} mask pixels for a ${answer.width} × ${answer.height} slice.`);
         let voxels = 0;
         for (let n = 0; n < mask.length; n++) if (mask[n] !== 0) voxels++;
-        this.preview = { axis: answer.axis, slice: answer.slice, mask, width: answer.width, height: answer.height, voxels };
+        // Provenance names a model by its digest: an ONNX answer without one names no model.
+        const model = answer.kind === 'onnx' && answer.modelSha256 !== undefined ? { id: answer.modelId, sha256: answer.modelSha256 } : undefined;
+        this.preview = { axis: answer.axis, slice: answer.slice, mask, width: answer.width, height: answer.height, voxels, model };
         this.lastAnswer = {
           modelId: answer.modelId,
           kind: answer.kind,
+          modelSha256: answer.modelSha256,
           ep: answer.ep,
           fallbackReason: answer.fallbackReason,
           engineMs: answer.elapsedMs,
@@ -153,8 +160,10 @@ export class PromptStore {
   /** After the root store wrote the preview into the labels. */
   markCommitted(): void {
     this.committedClicks += this.clicks.length;
-    const model = this.lastAnswer?.modelId;
-    if (model !== undefined && !this.committedModels.includes(model)) this.committedModels = [...this.committedModels, model];
+    // The model travels with the preview it drew, so what is recorded is what was written.
+    const model = this.preview?.model;
+    if (model !== undefined && !this.committedModels.some((m) => m.id === model.id && m.sha256 === model.sha256))
+      this.committedModels = [...this.committedModels, model];
     this.cancel();
   }
 

@@ -4,7 +4,8 @@
  * result as ONE undo step. A cancelled or failed job changes nothing.
  */
 import { action, makeObservable, observable, observableRef, runInAction } from 'mobx';
-import type { ServiceClient } from '../../../electron/common/contract';
+import type { MethodInput, ServiceClient } from '../../../electron/common/contract';
+import type { ModelDigest } from '../../../electron/common/contract-click';
 import { indexAxisForView, type ViewAxis } from '../../../electron/common/volume';
 import { mergePropagationResult } from '../segmentation/propagation-result';
 import { replaceDiff } from '../segmentation/paint';
@@ -23,6 +24,35 @@ export interface Suspect {
   readonly reason: 'disagreement' | 'area-jump';
 }
 
+type PropagationOptions = MethodInput<'propagation.start'>['options'];
+/** What `labels.export` accepts as `provenance.propagation`. */
+export type PropagationProvenance = NonNullable<MethodInput<'labels.export'>['provenance']['propagation']>;
+type JsonValue = PropagationProvenance[string];
+
+/** A propagation whose result was written into the labels, as the label sidecar records it. */
+export interface AppliedPropagation {
+  readonly method: PropagationMethod;
+  readonly axis: 0 | 1 | 2;
+  /** The options the worker ran with (those sent, when the worker does not echo them). */
+  readonly options: PropagationOptions;
+  /** The propagation model that ran (memory method); undefined for interpolation. */
+  readonly model: ModelDigest | undefined;
+  /** Labels that were propagated (the default propagates every unlocked label). */
+  readonly propagatedLabels: readonly number[];
+}
+
+/** The options as plain JSON, listing only those that were set. */
+function optionsAsJson(options: PropagationOptions): Record<string, JsonValue> {
+  const json: Record<string, JsonValue> = { axis: options.axis };
+  if (options.labels !== undefined) json.labels = [...options.labels];
+  if (options.locked !== undefined) json.locked = [...options.locked];
+  if (options.annotatedSlices !== undefined) json.annotatedSlices = [...options.annotatedSlices];
+  if (options.range !== undefined) json.range = [...options.range];
+  if (options.stopFraction !== undefined) json.stopFraction = options.stopFraction;
+  if (options.overwriteOthers !== undefined) json.overwriteOthers = options.overwriteOthers;
+  return json;
+}
+
 export class PropagationStore {
   state: JobState = 'idle';
   done = 0;
@@ -31,6 +61,11 @@ export class PropagationStore {
   /** Index axis of the last run (suspect slices are along it). */
   axis: 0 | 1 | 2 = 0;
   suspects: readonly Suspect[] = [];
+  /**
+   * Every propagation applied to the labels since the image was opened, oldest first (an undone
+   * one stays: the labels may still build on it, and a reviewer would rather see it than not).
+   */
+  appliedRuns: readonly AppliedPropagation[] = [];
   private suspectCursor = -1;
   private jobId: string | undefined;
 
@@ -48,8 +83,10 @@ export class PropagationStore {
       message: observable,
       axis: observable,
       suspects: observableRef,
+      appliedRuns: observableRef,
       update: action,
       nextSuspect: action,
+      resetProvenance: action,
     });
   }
 
@@ -66,6 +103,7 @@ export class PropagationStore {
     const axis = indexAxisForView(meta.geometry.direction, view);
     const locked = this.segmentation.lockedValues;
     const seeds = labels.slice();
+    const options: PropagationOptions = { axis, locked: [...locked] };
     this.update({ state: 'running', done: 0, total: 0, message: 'Starting…', axis, suspects: [] });
     this.app.begin();
     try {
@@ -74,7 +112,7 @@ export class PropagationStore {
         seeds: seeds.buffer,
         seedsType: seeds instanceof Uint16Array ? 'uint16' : 'uint8',
         method,
-        options: { axis, locked: [...locked] },
+        options,
       });
       this.jobId = jobId;
       for (;;) {
@@ -98,6 +136,16 @@ export class PropagationStore {
           const diff = replaceDiff(current, next);
           this.segmentation.replaceLabels(next);
           this.history.record(method === 'memory' ? 'Propagate (memory network)' : 'Fill between slices', diff);
+          this.appliedRuns = [
+            ...this.appliedRuns,
+            {
+              method: outcome.method ?? method,
+              axis,
+              options: outcome.options ?? options,
+              model: outcome.model,
+              propagatedLabels: [...outcome.propagated],
+            },
+          ];
         });
         this.update({
           state: 'done',
@@ -116,6 +164,24 @@ export class PropagationStore {
 
   async cancel(): Promise<void> {
     if (this.jobId !== undefined) await this.client.call('propagation.cancel', { jobId: this.jobId });
+  }
+
+  /** Forgets the applied runs (a new image was opened). */
+  resetProvenance(): void {
+    this.appliedRuns = [];
+  }
+
+  /** The applied runs for the label sidecar, or undefined when none was applied. */
+  get provenance(): PropagationProvenance | undefined {
+    if (this.appliedRuns.length === 0) return undefined;
+    const runs = this.appliedRuns.map((run): JsonValue => ({
+      method: run.method,
+      axis: run.axis,
+      ...(run.model === undefined ? {} : { model: { id: run.model.id, sha256: run.model.sha256 } }),
+      options: optionsAsJson(run.options),
+      propagatedLabels: [...run.propagatedLabels],
+    }));
+    return { runs };
   }
 
   /** The next suspect slice to check (wraps around), or undefined when there is none. */

@@ -6,6 +6,7 @@
 import { SESSION_SUFFIX } from '../../../electron/common/session-file';
 import { runInAction } from 'mobx';
 import type { ServiceClient, VolumeMessage } from '../../../electron/common/contract';
+import type { ModelDigest } from '../../../electron/common/contract-click';
 import { histogram, robustWindowLevel } from '../imaging/window-level';
 import { volumeFromMessage } from '../imaging/volume-message';
 import { maskIndices, mergeDiffs, replaceDiff, type LabelArray, type LabelDiff } from '../segmentation/paint';
@@ -24,6 +25,19 @@ interface Stroke {
   readonly erase: boolean;
   readonly value: number;
   readonly diffs: LabelDiff[];
+}
+
+/** Each model once (by id and digest), in first-use order; copies, so the call owns its payload. */
+function distinctModels(models: readonly ModelDigest[]): ModelDigest[] {
+  const seen = new Set<string>();
+  const distinct: ModelDigest[] = [];
+  for (const model of models) {
+    const key = `${model.id}\n${model.sha256}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    distinct.push({ id: model.id, sha256: model.sha256 });
+  }
+  return distinct;
 }
 
 export class RootStore {
@@ -84,6 +98,7 @@ export class RootStore {
       runInAction(() => {
         this.prompts.cancel();
         this.prompts.resetCounts();
+        this.propagation.resetProvenance();
         this.stroke = undefined;
         this.segmentation.reset(loaded.geometry);
         this.history.clear();
@@ -295,14 +310,20 @@ export class RootStore {
     const meta = this.volume.meta;
     const labels = this.segmentation.labels;
     if (meta === undefined || labels === undefined) throw new Error('Nothing to export: open an image first.');
+    const propagation = this.propagation.provenance;
     const answer = await this.app.track(() =>
       this.client.call('labels.export', {
         volumeId: meta.id,
         path,
         labelMap: { componentType: labels instanceof Uint16Array ? 'uint16' : 'uint8', voxels: labels.slice().buffer },
         labels: this.segmentation.segments.map((s) => ({ value: s.value, name: s.name, color: [s.color[0], s.color[1], s.color[2]] })),
-        // Model hashes are not in models.list yet (see the report): ids go in once they are.
-        provenance: { models: [], clicks: this.prompts.committedClicks },
+        // What made these labels since the image was opened: the click models of committed masks,
+        // the propagation models of applied runs (each once), and the propagation settings.
+        provenance: {
+          models: distinctModels([...this.prompts.committedModels, ...this.propagation.appliedRuns.flatMap((run) => (run.model ? [run.model] : []))]),
+          clicks: this.prompts.committedClicks,
+          ...(propagation === undefined ? {} : { propagation }),
+        },
       }),
     );
     return answer.path;
