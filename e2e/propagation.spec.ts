@@ -1,5 +1,7 @@
 import { test, expect } from './fixtures';
-import { dragView, historyCount, idle, point, ready, segmentRow, voxels } from './workspace-helpers';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dragView, exportFolder, exportTo, historyCount, idle, point, ready, segmentRow, voxels } from './workspace-helpers';
 
 test('fill between two segmented slices is one undoable step that spares locked segments', async ({ app }) => {
   const { page } = app;
@@ -56,4 +58,12 @@ test('fill between two segmented slices is one undoable step that spares locked 
   await page.keyboard.press('Control+y');
   await idle(page);
   expect(await voxels(page, 3)).toBe(filled);
+
+  // The export's sidecar says how the labels were made: this run, its method and axis.
+  const path = join(exportFolder(), 'propagation.nii.gz');
+  await exportTo(page, path);
+  const sidecar = JSON.parse(readFileSync(join(exportFolder(), 'propagation.labels.json'), 'utf8')) as {
+    provenance: { propagation?: { runs: { method: string; view: string; propagatedLabels: number[] }[] } };
+  };
+  expect(sidecar.provenance.propagation?.runs).toEqual([expect.objectContaining({ method: 'interpolation', view: 'coronal', propagatedLabels: [3] })]);
 });

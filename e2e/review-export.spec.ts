@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, saveScreenshot } from './fixtures';
-import { clickView, dragView, exportFolder, idle, ready, repoRoot, segmentRow, voxels } from './workspace-helpers';
+import { clickView, dragView, exportFolder, exportTo, idle, ready, repoRoot, segmentRow, voxels } from './workspace-helpers';
 
 async function choosePath(page: Page, opener: string, path: string): Promise<void> {
   await page.getByTestId(opener).click();
@@ -12,14 +12,6 @@ async function choosePath(page: Page, opener: string, path: string): Promise<voi
   await page.getByTestId('file-browser-path').fill(path);
   await page.getByTestId('file-browser-ok').click();
   await expect(browser).toHaveCount(0);
-  await idle(page);
-}
-
-async function exportTo(page: Page, path: string): Promise<void> {
-  await page.getByTestId('export-path').fill(path);
-  await page.getByTestId('export-labels').click();
-  await expect(page.getByTestId('export-status')).toHaveAttribute('data-state', 'done');
-  await expect(page.getByTestId('export-status')).toHaveAttribute('data-path', /.+/);
   await idle(page);
 }
 

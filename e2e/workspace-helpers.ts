@@ -95,6 +95,15 @@ export function compareWithBaseline(shot: Buffer, name: string, testInfo: TestIn
 }
 
 /** A folder under the served root the journeys may write into. */
+/** Exports the working labels to `path` with the file panel and waits for the write. */
+export async function exportTo(page: Page, path: string): Promise<void> {
+  await page.getByTestId('export-path').fill(path);
+  await page.getByTestId('export-labels').click();
+  await expect(page.getByTestId('export-status')).toHaveAttribute('data-state', 'done');
+  await expect(page.getByTestId('export-status')).toHaveAttribute('data-path', /.+/);
+  await idle(page);
+}
+
 export function exportFolder(): string {
   const dir = join(repoRoot, 'e2e', 'artifacts', 'exports');
   mkdirSync(dir, { recursive: true });

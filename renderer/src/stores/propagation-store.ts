@@ -32,6 +32,8 @@ type JsonValue = PropagationProvenance[string];
 /** A propagation whose result was written into the labels, as the label sidecar records it. */
 export interface AppliedPropagation {
   readonly method: PropagationMethod;
+  /** The view whose slices were propagated, as the user chose it, and its index axis in the image. */
+  readonly view: ViewAxis;
   readonly axis: 0 | 1 | 2;
   /** The options the worker ran with (those sent, when the worker does not echo them). */
   readonly options: PropagationOptions;
@@ -140,6 +142,7 @@ export class PropagationStore {
             ...this.appliedRuns,
             {
               method: outcome.method ?? method,
+              view,
               axis,
               options: outcome.options ?? options,
               model: outcome.model,
@@ -176,6 +179,7 @@ export class PropagationStore {
     if (this.appliedRuns.length === 0) return undefined;
     const runs = this.appliedRuns.map((run): JsonValue => ({
       method: run.method,
+      view: run.view,
       axis: run.axis,
       ...(run.model === undefined ? {} : { model: { id: run.model.id, sha256: run.model.sha256 } }),
       options: optionsAsJson(run.options),

@@ -170,12 +170,13 @@ describe('propagation provenance', () => {
       runs: [
         {
           method: 'memory',
+          view: 'axial',
           axis: 2,
           model: PROPAGATION_MODEL,
           options: { axis: 2, locked: [2], stopFraction: 0.1 },
           propagatedLabels: [1],
         },
-        { method: 'interpolation', axis: 2, options: { axis: 2, locked: [2] }, propagatedLabels: [1] },
+        { method: 'interpolation', view: 'axial', axis: 2, options: { axis: 2, locked: [2] }, propagatedLabels: [1] },
       ],
     });
   });
