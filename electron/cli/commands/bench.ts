@@ -20,6 +20,7 @@ import type { OnnxClickSegmenter } from '../../node/models/onnx-click-segmenter'
 import { openClickSegmenter } from '../../node/models/open-segmenter';
 import { nodeWorkerLauncher } from '../../node/worker-process';
 import { parseOrReport, UsageError } from '../command';
+import { cpuTimedSegmenter } from '../cpu-timed-segmenter';
 
 export const summary = 'Click engine figures: model load, forward and end-to-end click latency (p50/p95) through the worker, classical latency, memory.';
 
@@ -129,20 +130,7 @@ async function protocolClicks(
   const lists: Click[][] = [];
   const latencies: number[] = [];
   const cpuMs: number[] = [];
-  // CPU time per predict (all threads of this process): unlike wall time, it does not grow when
-  // other processes compete for the cores.
-  const measured: ClickSegmenter = {
-    id: segmenter.id,
-    kind: segmenter.kind,
-    threshold: segmenter.threshold,
-    predict: async (...a) => {
-      const cpu = process.cpuUsage();
-      const p = await segmenter.predict(...a);
-      const used = process.cpuUsage(cpu);
-      cpuMs.push((used.user + used.system) / 1000);
-      return p;
-    },
-  };
+  const measured = cpuTimedSegmenter(segmenter, (ms) => cpuMs.push(ms));
   const intensityRange: [number, number] = [250, 1200];
   let object = 0;
   while (lists.length < count) {

@@ -18,6 +18,7 @@ import { findModelsRoot } from '../../node/models/discovery';
 import { openClickSegmenter } from '../../node/models/open-segmenter';
 import type { OnnxClickSegmenter } from '../../node/models/onnx-click-segmenter';
 import { parseOrReport, UsageError } from '../command';
+import { cpuTimedSegmenter } from '../cpu-timed-segmenter';
 
 export const summary = 'Number of clicks to reach 80/85/90% IoU (RITM protocol) on labelled slices, for a model or the classical segmenter.';
 
@@ -145,24 +146,14 @@ export async function evaluateClicks(
   const perSample: PerSample[] = [];
   let predictMs = 0;
   let forwardMs = 0;
-  // CPU time of this process during predict calls (all threads): a figure that, unlike wall time,
-  // does not grow when other processes compete for the cores.
+  // CPU time of this process during predict calls (all threads): it does not grow with load.
   let cpuMs = 0;
   const onnxModel = segmenter.kind === 'onnx' ? (segmenter as OnnxClickSegmenter) : undefined;
   // Adds up the model's forward passes alongside the protocol's end-to-end timings.
-  const timed: ClickSegmenter = {
-    id: segmenter.id,
-    kind: segmenter.kind,
-    threshold: segmenter.threshold,
-    predict: async (...a) => {
-      const cpu = process.cpuUsage();
-      const probabilities = await segmenter.predict(...a);
-      const used = process.cpuUsage(cpu);
-      cpuMs += (used.user + used.system) / 1000;
-      if (onnxModel) forwardMs += onnxModel.lastForwardMs;
-      return probabilities;
-    },
-  };
+  const timed = cpuTimedSegmenter(segmenter, (ms) => {
+    cpuMs += ms;
+    if (onnxModel) forwardMs += onnxModel.lastForwardMs;
+  });
   let clicks = 0;
   for (const label of options.labelValues) {
     const counts = labelCountsPerSlice(labels, indexAxis, label);
