@@ -78,8 +78,15 @@ export class ReviewStore {
 /** Values present in either map (besides background), for the metrics table. */
 export function valuesIn(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
   const seen = new Set<number>();
-  for (let n = 0; n < a.length; n++) seen.add(a[n] ?? 0);
-  for (let n = 0; n < b.length; n++) seen.add(b[n] ?? 0);
+  for (const map of [a, b]) {
+    let last = 0;
+    for (let n = 0; n < map.length; n++) {
+      const v = map[n] ?? 0;
+      // Label maps are long runs of one value: the Set is touched only where the value changes.
+      if (v !== last) seen.add(v);
+      last = v;
+    }
+  }
   seen.delete(0);
   return [...seen].sort((x, y) => x - y);
 }
