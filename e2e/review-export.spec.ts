@@ -65,6 +65,8 @@ test('export, re-open, and review against a reference with Dice and ranked slice
   await expect(femurRow).toHaveAttribute('data-hd95', '0.000');
   await expect(page.locator('[data-testid=metric-row][data-value="3"]')).toHaveAttribute('data-dice', '1.0000');
   await expect(page.getByTestId('ranked-slice')).toHaveCount(0);
+  // The metrics were computed in the review worker, off the page's thread.
+  expect(page.workers().map((w) => w.url())).toContainEqual(expect.stringMatching(/\/review-worker\.js$/));
 
   // Erase part of the femur: Dice drops below 1 and the slices that disagree are ranked.
   await segmentRow(page, 1).getByTestId('segment-select').check();

@@ -51,7 +51,8 @@ await Promise.all([
   }),
   build({
     absWorkingDir: root,
-    entryPoints: { app: 'renderer/src/main.ts' },
+    // The review worker is its own bundle: the page starts it with new URL('./review-worker.js', import.meta.url).
+    entryPoints: { app: 'renderer/src/main.ts', 'review-worker': 'renderer/src/review/review-worker.ts' },
     outdir: 'dist/renderer',
     bundle: true,
     platform: 'browser',

@@ -2,6 +2,7 @@
 import { reaction } from 'mobx';
 import type { RootStore } from '../stores/root-store';
 import { el } from '../ui/dom';
+import { EngineSettingsPanel } from '../ui/engine-settings';
 import { FilePanel } from '../ui/file-panel';
 import { HistoryPanel } from '../ui/history-panel';
 import { ReviewPanel } from '../ui/review-panel';
@@ -35,15 +36,17 @@ export class AppShell {
       root.app.setNotice(errorMessage(error));
     };
     const tools = new ToolsPanel(root);
+    const engine = new EngineSettingsPanel(root);
     const segments = new SegmentsPanel(root);
     const history = new HistoryPanel(root);
     const review = new ReviewPanel(root, onError);
     const propagation = new PropagationPanel(root);
     const files = new FilePanel(root, onError);
-    this.panels = [tools, segments, history, propagation, review, files];
+    this.panels = [tools, engine, segments, history, propagation, review, files];
     const side = el('aside', { class: 'side-panel', 'data-testid': 'side-panel' }, [
       files.element,
       tools.element,
+      engine.element,
       segments.element,
       propagation.element,
       history.element,

@@ -81,6 +81,10 @@ export class PromptStore {
 
   setEngine(engine: ClickEngineStatus): void {
     this.engine = engine;
+    // The status bar prefers the last click's answer; once the engine changed, that answer is stale.
+    const last = this.lastAnswer;
+    if (last !== undefined && (last.kind !== engine.kind || (engine.kind === 'onnx' && (last.modelId !== engine.clickModel || last.ep !== engine.ep))))
+      this.lastAnswer = undefined;
   }
 
   async refreshEngine(): Promise<void> {

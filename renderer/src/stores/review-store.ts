@@ -2,9 +2,10 @@
  * Review against a reference label map (ground truth): the reference buffer (by reference, with a
  * version), per-segment metrics for the volume and the current slice, slices ranked by disagreement.
  */
-import { action, makeObservable, observable, observableRef } from 'mobx';
+import { action, makeObservable, observable, observableRef, runInAction } from 'mobx';
 import type { Vec3 } from '../../../electron/common/volume';
-import { disagreementPerSlice, overlapMetrics, rankSlices, type OverlapMetrics } from '../review/metrics';
+import type { OverlapMetrics } from '../review/metrics';
+import { ReviewRunner } from '../review/review-runner';
 import type { LabelArray } from '../segmentation/paint';
 import type { IndexAxis } from '../segmentation/slice-mask';
 
@@ -23,8 +24,12 @@ export class ReviewStore {
   metricsForVersion = -1;
   ranked: readonly RankedSlice[] = [];
   rankAxis: IndexAxis = 2;
+  /** A computation is running (in the review worker). */
+  computing = false;
+  /** Counts compute requests, so that only the latest one's answer is kept. */
+  private requests = 0;
 
-  constructor() {
+  constructor(private readonly runner: ReviewRunner = new ReviewRunner()) {
     makeObservable(this, {
       reference: observableRef,
       referenceName: observable,
@@ -33,9 +38,9 @@ export class ReviewStore {
       metricsForVersion: observable,
       ranked: observableRef,
       rankAxis: observable,
+      computing: observable,
       setReference: action,
       clear: action,
-      compute: action,
     });
   }
 
@@ -57,21 +62,38 @@ export class ReviewStore {
     this.version++;
   }
 
-  /** Volume metrics for `values` and the disagreement ranking along `axis`. */
-  compute(
+  /**
+   * Volume metrics for `values` and the disagreement ranking along `axis`, computed off the page's
+   * thread. A newer request, a new reference or clear() makes an older answer void.
+   */
+  async compute(
     working: LabelArray,
     workingVersion: number,
     values: readonly number[],
     size: Vec3,
     spacing: Vec3,
     axis: IndexAxis,
-  ): void {
+  ): Promise<void> {
     const reference = this.reference;
     if (reference === undefined) return;
-    this.volumeMetrics = values.map((v) => overlapMetrics(working, reference, v, size, spacing));
-    this.rankAxis = axis;
-    this.ranked = rankSlices(disagreementPerSlice(working, reference, size, axis, new Set(values)));
-    this.metricsForVersion = workingVersion;
+    const request = ++this.requests;
+    runInAction(() => (this.computing = true));
+    try {
+      const result = await this.runner.run({ working, reference, values: [...values], size, spacing, axis });
+      if (request !== this.requests || reference !== this.reference) return;
+      runInAction(() => {
+        this.volumeMetrics = result.volumeMetrics;
+        this.rankAxis = axis;
+        this.ranked = result.ranked;
+        this.metricsForVersion = workingVersion;
+      });
+    } finally {
+      if (request === this.requests) runInAction(() => (this.computing = false));
+    }
+  }
+
+  dispose(): void {
+    this.runner.dispose();
   }
 }
 

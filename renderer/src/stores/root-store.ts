@@ -4,7 +4,7 @@
  * injected, so tests pass a fake one. Workflows that touch several stores live here.
  */
 import { SESSION_SUFFIX } from '../../../electron/common/session-file';
-import { runInAction } from 'mobx';
+import { runInAction, when } from 'mobx';
 import type { ServiceClient, VolumeMessage } from '../../../electron/common/contract';
 import type { ModelDigest } from '../../../electron/common/contract-click';
 import { histogram, robustWindowLevel } from '../imaging/window-level';
@@ -12,6 +12,7 @@ import { volumeFromMessage } from '../imaging/volume-message';
 import { maskIndices, mergeDiffs, replaceDiff, type LabelArray, type LabelDiff } from '../segmentation/paint';
 import { slicePixelToIndex, type SliceRef } from '../segmentation/slice-mask';
 import { AppStore } from './app-store';
+import { browserStorage, EngineSettingsStore } from './engine-settings-store';
 import { HistoryStore } from './history-store';
 import { PromptStore, type Click } from './prompt-store';
 import { ReviewStore, valuesIn } from './review-store';
@@ -48,6 +49,7 @@ export class RootStore {
   readonly history: HistoryStore;
   readonly prompts: PromptStore;
   readonly propagation: PropagationStore;
+  readonly engineSettings: EngineSettingsStore;
   readonly review = new ReviewStore();
   readonly tools = new ToolStore();
   private stroke: Stroke | undefined;
@@ -56,6 +58,13 @@ export class RootStore {
     this.history = new HistoryStore(this.segmentation);
     this.prompts = new PromptStore(client);
     this.propagation = new PropagationStore(client, this.app, this.volume, this.segmentation, this.history);
+    this.engineSettings = new EngineSettingsStore(client, this.app, this.prompts, browserStorage());
+    // The saved click-engine choice is re-applied once the page's first models.list (main.ts) has
+    // told us what the engine runs.
+    when(
+      () => this.prompts.engine !== undefined,
+      () => void this.engineSettings.start(),
+    );
   }
 
   /** Listens to the events main pushes; returns the function that stops listening. */
@@ -288,12 +297,15 @@ export class RootStore {
         this.review.setReference(name, labels);
         this.app.setNotice(undefined);
       });
-      this.computeReview();
+      await this.computeReview();
     });
   }
 
-  /** (Re)computes volume metrics and the slice ranking along the active view's axis. */
-  computeReview(): void {
+  /**
+   * (Re)computes volume metrics and the slice ranking along the active view's axis, in the review
+   * worker; the document is busy until the answer is in.
+   */
+  async computeReview(): Promise<void> {
     const working = this.segmentation.labels;
     const reference = this.review.reference;
     const g = this.volume.geometry;
@@ -302,7 +314,11 @@ export class RootStore {
     const values = valuesIn(reference, working);
     for (const s of this.segmentation.segments) if (!values.includes(s.value)) values.push(s.value);
     values.sort((a, b) => a - b);
-    this.review.compute(working, this.segmentation.version, values, g.size, g.spacing, frame.normalAxis);
+    try {
+      await this.app.track(() => this.review.compute(working, this.segmentation.version, values, g.size, g.spacing, frame.normalAxis));
+    } catch (error) {
+      this.app.setNotice(`Review metrics failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Writes the working labels with the segment table and provenance. */

@@ -9,6 +9,7 @@ import type {
   VolumeMessage,
   WorkerStatus,
 } from '../../../electron/common/contract';
+import type { ClickEngineStatus } from '../../../electron/common/contract-click';
 import { orientationCode, type Mat3, type Vec3 } from '../../../electron/common/volume';
 
 export interface SyntheticVolumeOptions {
@@ -81,5 +82,23 @@ export class FakeClient implements ServiceClient {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
     for (const listener of this.listeners.get(event) ?? [])
       (listener as (payload: EventPayload<E>) => void)(payload);
+  }
+}
+
+/** A click engine status as `models.list` / `models.select` report it (classical by default). */
+export function engineStatus(overrides: Partial<ClickEngineStatus> = {}): ClickEngineStatus {
+  return { clickModel: 'classical-growcut', kind: 'classical', state: 'ready', label: 'classical', preference: 'auto', messages: [], ...overrides };
+}
+
+/** A Map-backed stand-in for localStorage (the unit tests run in Node, which has none). */
+export class MemoryStorage {
+  readonly items = new Map<string, string>();
+
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null;
+  }
+
+  setItem(key: string, value: string): void {
+    this.items.set(key, value);
   }
 }

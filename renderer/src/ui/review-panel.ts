@@ -136,11 +136,7 @@ export class ReviewPanel {
           else clearTimeout(this.timer);
           this.timer = setTimeout(() => {
             this.timer = undefined;
-            try {
-              root.computeReview();
-            } finally {
-              root.app.end();
-            }
+            void root.computeReview().finally(() => root.app.end());
           }, RECOMPUTE_DELAY_MS);
         },
       ),
