@@ -20,6 +20,23 @@ REPO_ROOT = NATIVE_DIR.parent
 OPSET = 17
 
 
+def fix_batch(path, batch=1):
+    """Pins the batch axis of a graph's inputs and outputs to `batch`. With every shape static,
+    onnxruntime folds the shape arithmetic that tracing leaves in a Swin graph (window partition,
+    shifted-window masks: thousands of Shape/Gather/Concat nodes) when it loads the model. Exporting
+    with a static batch directly crashes torch 1.13's exporter (SIGFPE), so the axis is fixed after."""
+    import onnx
+
+    m = onnx.load(str(path))
+    for value in list(m.graph.input) + list(m.graph.output):
+        dim = value.type.tensor_type.shape.dim[0]
+        dim.ClearField("dim_param")
+        dim.dim_value = batch
+    onnx.checker.check_model(m)
+    onnx.save(m, str(path))
+    return path
+
+
 def export_onnx(model, inputs: dict, output_names, path, dynamic_batch=True, spatial=None, static_outputs=None):
     """Trace-export `model(*inputs.values())`.
 

@@ -10,7 +10,7 @@ from _common import NATIVE, needs_ort_node, needs_torch, HAVE_TORCH
 if HAVE_TORCH:
     import torch
     from isegnet.click_model import build_click_model
-    from isegnet.export import export_onnx, onnx_io, parity, sha256
+    from isegnet.export import export_onnx, fix_batch, onnx_io, parity, sha256
     from isegnet.propagation import build_prop_model
 
 
@@ -34,6 +34,13 @@ class TinyExportParity(unittest.TestCase):
             ins, outs = onnx_io(p)
             self.assertEqual([i["name"] for i in ins], ["image", "clicks"])
             self.assertEqual(outs[0]["shape"], ["batch", 1, 64, 64])
+            # Pinned to batch 1 (what the app exports): same answers, static shapes throughout.
+            fix_batch(p, 1)
+            ins, outs = onnx_io(p)
+            self.assertEqual(ins[0]["shape"], [1, 3, 64, 64])
+            self.assertEqual(outs[0]["shape"], [1, 1, 64, 64])
+            one = {n: v[:1] for n, v in feeds.items()}
+            self.assertLess(parity(m, p, one, ["logits"])["logits"], 1e-4)
 
     def test_propagation_graphs(self):
         torch.manual_seed(0)
