@@ -81,7 +81,7 @@ export function sliceAreas(voxels: VoxelArray, layout: SliceLayout, label: numbe
 }
 
 /** Distinct non-zero values present, ascending. */
-export function labelsPresent(voxels: VoxelArray): number[] {
+export function labelsPresent(voxels: ArrayLike<number>): number[] {
   const seen = new Set<number>();
   let last = 0;
   for (let n = 0; n < voxels.length; n++) {

@@ -3,6 +3,8 @@
  * `applyDiff` when undoing/redoing a diff it made), so a locked segment's voxels are never
  * overwritten, by a manual tool or by model output alike.
  */
+import { distinctValueCounts } from '../../../electron/common/volume-stats';
+
 export type LabelArray = Uint8Array | Uint16Array;
 
 /** The voxels one action changed: linear indices (increasing), and their values before and after. */
@@ -142,17 +144,8 @@ export function updateCounts(counts: Map<number, number>, diff: LabelDiff, direc
   }
 }
 
-/** Voxels per label value; a typed bin count (labels are uint8 or uint16), not a Map per voxel. */
+/** Voxels per label value present (a dense bin count: labels are uint8 or uint16). */
 export function countValues(labels: LabelArray): Map<number, number> {
-  const bins = new Uint32Array(labels instanceof Uint16Array ? 1 << 16 : 1 << 8);
-  for (let n = 0; n < labels.length; n++) {
-    const v = labels[n] ?? 0;
-    bins[v] = (bins[v] ?? 0) + 1;
-  }
-  const counts = new Map<number, number>();
-  for (let v = 0; v < bins.length; v++) {
-    const count = bins[v] ?? 0;
-    if (count > 0) counts.set(v, count);
-  }
-  return counts;
+  const counts = distinctValueCounts(labels, Infinity) ?? [];
+  return new Map(counts.map(({ value, count }) => [value, count]));
 }

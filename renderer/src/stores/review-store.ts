@@ -3,6 +3,7 @@
  * version), per-segment metrics for the volume and the current slice, slices ranked by disagreement.
  */
 import { action, makeObservable, observable, observableRef, runInAction } from 'mobx';
+import { labelsPresent } from '../../../electron/common/propagation/slices';
 import type { Vec3 } from '../../../electron/common/volume';
 import type { OverlapMetrics } from '../review/metrics';
 import { ReviewRunner } from '../review/review-runner';
@@ -99,16 +100,5 @@ export class ReviewStore {
 
 /** Values present in either map (besides background), for the metrics table. */
 export function valuesIn(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
-  const seen = new Set<number>();
-  for (const map of [a, b]) {
-    let last = 0;
-    for (let n = 0; n < map.length; n++) {
-      const v = map[n] ?? 0;
-      // Label maps are long runs of one value: the Set is touched only where the value changes.
-      if (v !== last) seen.add(v);
-      last = v;
-    }
-  }
-  seen.delete(0);
-  return [...seen].sort((x, y) => x - y);
+  return [...new Set([...labelsPresent(a), ...labelsPresent(b)])].sort((x, y) => x - y);
 }

@@ -4,6 +4,7 @@
  * injected, so tests pass a fake one. Workflows that touch several stores live here.
  */
 import { SESSION_SUFFIX } from '../../../electron/common/session-file';
+import { labelsPresent } from '../../../electron/common/propagation/slices';
 import { runInAction, when } from 'mobx';
 import type { ServiceClient, VolumeMessage } from '../../../electron/common/contract';
 import type { ModelDigest } from '../../../electron/common/contract-click';
@@ -285,7 +286,7 @@ export class RootStore {
       runInAction(() => {
         // Name the reference's values in the table if they are missing, so metrics have names.
         const seg = this.segmentation;
-        for (const value of valuesIn(labels, []))
+        for (const value of labelsPresent(labels))
           if (seg.segment(value) === undefined) {
             const named = names.find((n) => n.value === value);
             seg.setTable([
