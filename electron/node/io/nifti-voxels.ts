@@ -34,45 +34,71 @@ export interface NiftiLayout {
 const isIdentityScaling = (slope: number, intercept: number): boolean =>
   (slope === 0 || slope === 1 || Number.isNaN(slope)) && (intercept === 0 || Number.isNaN(intercept));
 
+/** The fields of a NIfTI-1 or NIfTI-2 header that say where the voxels are and what they hold, as stored. */
+export interface NiftiHeader {
+  readonly headerSize: 348 | 540;
+  readonly littleEndian: boolean;
+  /** dim[0]. */
+  readonly rank: number;
+  /** dim[1] … dim[min(rank, 7)]. */
+  readonly dims: readonly number[];
+  readonly datatype: number;
+  readonly bitpix: number;
+  readonly voxOffset: number;
+  readonly slope: number;
+  readonly intercept: number;
+}
+
+/** The header at the start of `head`, in whichever byte order makes sizeof_hdr 348 or 540. */
+export function readNiftiHeader(head: Uint8Array): NiftiHeader | undefined {
+  if (head.length < 348) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  for (const littleEndian of [true, false]) {
+    const headerSize = view.getInt32(0, littleEndian);
+    if (headerSize === 348) {
+      const rank = view.getInt16(40, littleEndian);
+      return {
+        headerSize,
+        littleEndian,
+        rank,
+        dims: Array.from({ length: Math.max(0, Math.min(rank, 7)) }, (_, n) => view.getInt16(42 + 2 * n, littleEndian)),
+        datatype: view.getInt16(70, littleEndian),
+        bitpix: view.getInt16(72, littleEndian),
+        voxOffset: view.getFloat32(108, littleEndian),
+        slope: view.getFloat32(112, littleEndian),
+        intercept: view.getFloat32(116, littleEndian),
+      };
+    }
+    if (headerSize === 540 && head.length >= 540) {
+      const rank = Number(view.getBigInt64(16, littleEndian));
+      return {
+        headerSize,
+        littleEndian,
+        rank,
+        dims: Array.from({ length: Math.max(0, Math.min(rank, 7)) }, (_, n) => Number(view.getBigInt64(24 + 8 * n, littleEndian))),
+        datatype: view.getInt16(12, littleEndian),
+        bitpix: view.getInt16(14, littleEndian),
+        voxOffset: Number(view.getBigInt64(168, littleEndian)),
+        slope: view.getFloat64(176, littleEndian),
+        intercept: view.getFloat64(184, littleEndian),
+      };
+    }
+  }
+  return undefined;
+}
+
 /**
  * The voxel layout of a NIfTI-1 or NIfTI-2 header, or undefined when the voxels need ITK: an
  * unknown or compound datatype, scaled intensities, or a header that makes no sense.
  */
 export function niftiLayout(head: Uint8Array): NiftiLayout | undefined {
-  if (head.length < 348) return undefined;
-  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  for (const littleEndian of [true, false]) {
-    const headerSize = view.getInt32(0, littleEndian);
-    let dims: number[];
-    let datatype: number;
-    let offset: number;
-    let slope: number;
-    let intercept: number;
-    if (headerSize === 348) {
-      const rank = view.getInt16(40, littleEndian);
-      if (rank < 1 || rank > 7) return undefined;
-      dims = Array.from({ length: rank }, (_, n) => view.getInt16(42 + 2 * n, littleEndian));
-      datatype = view.getInt16(70, littleEndian);
-      offset = view.getFloat32(108, littleEndian);
-      slope = view.getFloat32(112, littleEndian);
-      intercept = view.getFloat32(116, littleEndian);
-    } else if (headerSize === 540 && head.length >= 540) {
-      const rank = Number(view.getBigInt64(16, littleEndian));
-      if (rank < 1 || rank > 7) return undefined;
-      dims = Array.from({ length: rank }, (_, n) => Number(view.getBigInt64(24 + 8 * n, littleEndian)));
-      datatype = view.getInt16(12, littleEndian);
-      offset = Number(view.getBigInt64(168, littleEndian));
-      slope = view.getFloat64(176, littleEndian);
-      intercept = view.getFloat64(184, littleEndian);
-    } else {
-      continue;
-    }
-    const componentType = DATATYPES.get(datatype);
-    if (componentType === undefined || !isIdentityScaling(slope, intercept)) return undefined;
-    if (!Number.isInteger(offset) || offset < headerSize || dims.some((d) => !Number.isInteger(d) || d < 1)) return undefined;
-    return { offset, componentType, littleEndian, count: dims.reduce((a, b) => a * b, 1) };
-  }
-  return undefined;
+  const header = readNiftiHeader(head);
+  if (!header || header.rank < 1 || header.rank > 7) return undefined;
+  const { headerSize, littleEndian, dims, voxOffset: offset } = header;
+  const componentType = DATATYPES.get(header.datatype);
+  if (componentType === undefined || !isIdentityScaling(header.slope, header.intercept)) return undefined;
+  if (!Number.isInteger(offset) || offset < headerSize || dims.some((d) => !Number.isInteger(d) || d < 1)) return undefined;
+  return { offset, componentType, littleEndian, count: dims.reduce((a, b) => a * b, 1) };
 }
 
 /** Whether this machine stores numbers little-endian (every platform Electron ships on does). */

@@ -9,6 +9,7 @@ import { gunzip } from 'node:zlib';
 import { ServiceError } from '../../common/errors';
 import { bytesPerVoxel, voxelCount, type Volume } from '../../common/volume';
 import type { VolumeFormat } from './formats';
+import { readNiftiHeader } from './nifti-voxels';
 
 const HEAD_BYTES = 1024;
 const MAX_OUTPUT_CHUNK = 256 << 20;
@@ -44,9 +45,13 @@ export async function inflateAll(compressed: Uint8Array, name: string): Promise<
   }
 }
 
-async function inflatedProbe(compressed: Buffer, name: string): Promise<ContentProbe> {
-  const content = await inflateAll(compressed, name);
+/** The probe of content already in memory (inflated if it was compressed). */
+export function probeOf(content: Uint8Array): ContentProbe {
   return { length: content.length, head: content.subarray(0, HEAD_BYTES) };
+}
+
+async function inflatedProbe(compressed: Buffer, name: string): Promise<ContentProbe> {
+  return probeOf(await inflateAll(compressed, name));
 }
 
 /** Inflates gzip content (all of it: that is what catches damage) or just reads the head. */
@@ -66,27 +71,10 @@ export async function probeContent(path: string, name: string): Promise<ContentP
 
 /** Where the voxels start in a NIfTI-1 or NIfTI-2 file, and how many bytes they take. */
 function niftiPayload(head: Uint8Array): { offset: number; bytes: number } | undefined {
-  if (head.length < 348) return undefined;
-  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  for (const little of [true, false]) {
-    const headerSize = view.getInt32(0, little);
-    if (headerSize === 348) {
-      let count = 1;
-      const dims = view.getInt16(40, little);
-      for (let n = 1; n <= dims && n <= 7; n++) count *= Math.max(1, view.getInt16(40 + 2 * n, little));
-      const offset = Math.max(352, view.getFloat32(108, little));
-      return { offset, bytes: (count * view.getInt16(72, little)) / 8 };
-    }
-    if (headerSize === 540 && head.length >= 540) {
-      let count = 1;
-      const dims = Number(view.getBigInt64(16, little));
-      for (let n = 1; n <= dims && n <= 7; n++)
-        count *= Math.max(1, Number(view.getBigInt64(16 + 8 * n, little)));
-      const offset = Math.max(544, Number(view.getBigInt64(168, little)));
-      return { offset, bytes: (count * view.getInt16(14, little)) / 8 };
-    }
-  }
-  return undefined;
+  const header = readNiftiHeader(head);
+  if (!header) return undefined;
+  const count = header.dims.reduce((product, d) => product * Math.max(1, d), 1);
+  return { offset: Math.max(header.headerSize + 4, header.voxOffset), bytes: (count * header.bitpix) / 8 };
 }
 
 /** Throws when the content is shorter than the header plus the voxels the read volume needs. */
@@ -106,11 +94,12 @@ export function checkPayloadLength(
           bytes: voxelCount(volume.geometry.size) * bytesPerVoxel(volume.componentType),
         };
   if (!payload) return;
-  const needed = payload.offset + payload.bytes;
-  if (probe.length < needed) {
-    throw new ServiceError(
-      'unreadable',
-      `${name} is truncated: it has ${probe.length} bytes where its header describes ${needed}.`,
-    );
+  checkContentLength(probe.length, payload.offset + payload.bytes, name);
+}
+
+/** Throws the one-sentence truncation error when content of `length` bytes is shorter than `needed`. */
+export function checkContentLength(length: number, needed: number, name: string): void {
+  if (length < needed) {
+    throw new ServiceError('unreadable', `${name} is truncated: it has ${length} bytes where its header describes ${needed}.`);
   }
 }

@@ -10,11 +10,10 @@ import { join } from 'node:path';
 import { constants, gunzipSync } from 'node:zlib';
 import { niftiReadImageNode } from '@itk-wasm/image-io';
 import type { Image } from 'itk-wasm';
-import { ServiceError } from '../../common/errors';
 import { bytesPerVoxel, type Volume } from '../../common/volume';
 import { volumeFromItkImage } from './itk-image';
 import { niftiLayout, niftiVoxels, type NiftiLayout } from './nifti-voxels';
-import { inflateAll, isGzip, type ContentProbe } from './payload-check';
+import { checkContentLength, inflateAll, isGzip, probeOf, type ContentProbe } from './payload-check';
 import { quietItk } from './quiet-itk';
 
 /** Enough inflated bytes for the header and its extensions in all but exotic files. */
@@ -66,12 +65,8 @@ export async function readNifti(path: string, name: string): Promise<NiftiRead> 
   const layout = niftiLayout(head);
   const image = layout && layout.offset <= head.length ? await itkHeader(head.subarray(0, layout.offset)) : undefined;
   const content = await contentPromise;
-  const probe: ContentProbe = { length: content.length, head: content.subarray(0, 1024) };
-  if (!layout || !image || !agrees(image, layout)) return { fallback: probe };
-  const needed = layout.offset + layout.count * bytesPerVoxel(layout.componentType);
-  if (content.length < needed) {
-    throw new ServiceError('unreadable', `${name} is truncated: it has ${content.length} bytes where its header describes ${needed}.`);
-  }
+  if (!layout || !image || !agrees(image, layout)) return { fallback: probeOf(content) };
+  checkContentLength(content.length, layout.offset + layout.count * bytesPerVoxel(layout.componentType), name);
   image.data = niftiVoxels(content, layout);
   return { volume: volumeFromItkImage(image, name) };
 }
