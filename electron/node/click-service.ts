@@ -17,7 +17,7 @@ import { threshold } from '../common/click/prepare';
 import { extractSlice, type IndexAxis } from '../common/click/slice';
 import { ClickInputError, CLASSICAL_SEGMENTER_ID, type Click } from '../common/click/types';
 import { checkSliceInput } from '../common/click/validate';
-import type { ModelManifest } from '../common/click/manifest';
+import { identityDigest } from '../common/click/manifest';
 import type { ClickWorkerOpName, ClickWorkerOps } from '../common/click/worker-ops';
 import { GrowCutSegmenter } from '../common/segmenters/growcut';
 import type { Volume } from '../common/volume';
@@ -55,16 +55,6 @@ function typedRequest<K extends ClickWorkerOpName>(
   payload: ClickWorkerOps[K]['payload'],
 ): Promise<ClickWorkerOps[K]['result']> {
   return worker.request(op, payload) as Promise<ClickWorkerOps[K]['result']>;
-}
-
-/**
- * The digest that names a model's weights in provenance: a click model's `model` file, or a
- * propagation model's key encoder (as OnnxPropagationNetworks.sha256 does). Lowercased: manifests
- * may spell hex either way, the sidecar wants one spelling.
- */
-export function identityDigest(manifest: ModelManifest): string | undefined {
-  const file = manifest.task === 'propagation' ? manifest.files.keyEncoder : manifest.files.model;
-  return file?.sha256.toLowerCase();
 }
 
 function toModelInfo(m: DiscoveredModel): ModelInfo {

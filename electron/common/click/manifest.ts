@@ -59,6 +59,16 @@ export const modelManifestSchema = z.object({
 }).loose();
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
 
+/**
+ * The digest that names a model's weights (provenance, `models.list`, the propagation networks):
+ * a click model's `model` file, a propagation model's key encoder. Lowercased: manifests may spell
+ * hex either way, the sidecar wants one spelling.
+ */
+export function identityDigest(manifest: ModelManifest): string | undefined {
+  const file = manifest.task === 'propagation' ? manifest.files.keyEncoder : manifest.files.model;
+  return file?.sha256.toLowerCase();
+}
+
 export type ManifestCheck = { ok: true; manifest: ModelManifest } | { ok: false; problem: string };
 
 /** Parses a manifest and checks what the click engine relies on; `problem` is one sentence. */

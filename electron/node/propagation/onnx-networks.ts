@@ -7,7 +7,7 @@
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { parseExecutionProviderPreference, type ExecutionProvider } from '../../common/click/execution-provider';
-import type { ModelFile, ModelManifest } from '../../common/click/manifest';
+import { identityDigest, type ModelFile, type ModelManifest } from '../../common/click/manifest';
 import { ServiceError } from '../../common/errors';
 import type { KeyFeatures, NetworkGeometry, PropagationNetworks } from '../../common/propagation/networks';
 import { readModelFolder, verifyModel, isVerified, discoverModels } from '../models/discovery';
@@ -113,7 +113,7 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
     const n = manifest.normalization;
     const networks = new OnnxPropagationNetworks(
       manifest.id,
-      kf.sha256.toLowerCase(),
+      identityDigest(manifest) ?? kf.sha256.toLowerCase(),
       k.ep,
       spec,
       manifest.threshold,
