@@ -31,8 +31,11 @@ async function start(): Promise<void> {
   root.loadInfo().catch((error: unknown) => {
     root.app.setNotice(`Service info unavailable: ${errorMessage(error)}`);
   });
-  root.prompts.refreshEngine().catch((error: unknown) => {
-    root.app.setNotice(`Click engine unavailable: ${errorMessage(error)}`);
+  // Lists the click models once: the status bar's engine, the Click engine section, and the saved
+  // choice re-applied where the engine runs something else.
+  void root.engineSettings.start().then(() => {
+    const problem = root.engineSettings.error;
+    if (problem !== undefined) root.app.setNotice(`Click engine unavailable: ${problem}`);
   });
   try {
     await root.openInitial();

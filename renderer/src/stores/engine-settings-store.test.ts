@@ -38,6 +38,8 @@ class FakeEngineService {
   wanted = 'classical';
   preference: ExecutionProviderPreference = 'auto';
   readonly selects: MethodInput<'models.select'>[] = [];
+  /** Calls of `models.list`. */
+  lists = 0;
   /** When set, `models.select` waits for this before answering. */
   gate: Promise<void> | undefined;
   /** When set, `models.select` rejects with it. */
@@ -69,7 +71,10 @@ class FakeEngineService {
 
   client(): FakeClient {
     return new FakeClient({
-      'models.list': () => Promise.resolve({ models: MODELS, engine: this.status() }),
+      'models.list': () => {
+        this.lists++;
+        return Promise.resolve({ models: MODELS, engine: this.status() });
+      },
       'models.select': async (input) => {
         this.selects.push(input);
         if (this.gate !== undefined) await this.gate;
@@ -299,17 +304,16 @@ describe('EngineSettingsStore', () => {
 });
 
 describe('RootStore and the click engine settings', () => {
-  it('re-applies the saved choice once the first models.list has answered', async () => {
+  it('lists the models once at start-up and re-applies the saved choice', async () => {
     const storage = new MemoryStorage();
     storage.setItem(ENGINE_SETTINGS_KEY, JSON.stringify({ clickModel: 'isegformer-swin32-cpu' }));
     vi.stubGlobal('localStorage', storage);
     const service = new FakeEngineService();
     const root = new RootStore(service.client());
     expect(service.selects).toEqual([]);
-    await root.prompts.refreshEngine();
-    await vi.waitFor(() => {
-      expect(root.prompts.engine?.clickModel).toBe('isegformer-swin32-cpu');
-    });
+    await root.engineSettings.start();
+    expect(root.prompts.engine?.clickModel).toBe('isegformer-swin32-cpu');
+    expect(service.lists).toBe(1);
     expect(service.selects).toEqual([{ clickModel: 'isegformer-swin32-cpu' }]);
     expect(root.engineSettings.state).toBe('ready');
   });

@@ -15,6 +15,7 @@ import {
 } from '../../../electron/common/contract-click';
 import {
   EP_LABELS,
+  EXECUTION_PROVIDERS,
   providerAvailable,
   type ExecutionProviderPreference,
 } from '../../../electron/common/click/execution-provider';
@@ -93,12 +94,11 @@ export function modelUsable(model: ModelInfo): boolean {
   return model.status === 'ok' || model.status === 'unverified';
 }
 
+/** The selector's order: Automatic, the CPU (always there), then the accelerators. */
 export const EP_PREFERENCES: readonly ExecutionProviderPreference[] = [
   'auto',
   'cpu',
-  'cuda',
-  'dml',
-  'coreml',
+  ...EXECUTION_PROVIDERS.filter((ep) => ep !== 'cpu'),
 ];
 
 export interface EpOption {
@@ -213,8 +213,8 @@ export class EngineSettingsStore {
   }
 
   /**
-   * Lists the models, then re-applies the saved choice where the engine runs something else. Runs
-   * once (the root store calls it after the page's first `models.list`).
+   * Lists the models (the page's one `models.list` at start-up, which also tells the status bar what
+   * the engine runs), then re-applies the saved choice where the engine runs something else. Runs once.
    */
   start(): Promise<void> {
     if (this.started) return this.queue.then(() => undefined);

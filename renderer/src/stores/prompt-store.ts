@@ -87,11 +87,6 @@ export class PromptStore {
       this.lastAnswer = undefined;
   }
 
-  async refreshEngine(): Promise<void> {
-    const { engine } = await this.client.call('models.list', {});
-    this.setEngine(engine);
-  }
-
   /** Resolves once the latest click has been answered (or has failed). */
   whenSettled(): Promise<void> {
     return this.latest.catch(() => undefined);

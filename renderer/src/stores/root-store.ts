@@ -5,7 +5,7 @@
  */
 import { SESSION_SUFFIX } from '../../../electron/common/session-file';
 import { labelsPresent } from '../../../electron/common/propagation/slices';
-import { runInAction, when } from 'mobx';
+import { runInAction } from 'mobx';
 import type { ServiceClient, VolumeMessage } from '../../../electron/common/contract';
 import type { ModelDigest } from '../../../electron/common/contract-click';
 import { histogram, robustWindowLevel } from '../imaging/window-level';
@@ -60,12 +60,6 @@ export class RootStore {
     this.prompts = new PromptStore(client);
     this.propagation = new PropagationStore(client, this.app, this.volume, this.segmentation, this.history);
     this.engineSettings = new EngineSettingsStore(client, this.app, this.prompts, browserStorage());
-    // The saved click-engine choice is re-applied once the page's first models.list (main.ts) has
-    // told us what the engine runs.
-    when(
-      () => this.prompts.engine !== undefined,
-      () => void this.engineSettings.start(),
-    );
   }
 
   /** Listens to the events main pushes; returns the function that stops listening. */
