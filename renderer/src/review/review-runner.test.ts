@@ -24,8 +24,10 @@ class FakeWorker {
   constructor() {
     FakeWorker.created.push(this);
   }
-  postMessage(message: { id: number; input: ReviewInput }): void {
+  transferred: unknown[] = [];
+  postMessage(message: { id: number; input: ReviewInput }, transfer: unknown[] = []): void {
     this.received.push(message);
+    this.transferred.push(...transfer);
     setTimeout(() => {
       if (FakeWorker.failToLoad) this.onerror?.({ preventDefault: () => undefined });
       else this.onmessage?.({ data: { id: message.id, result: computeReview(message.input) } } as MessageEvent);
@@ -55,6 +57,7 @@ describe('ReviewRunner', () => {
     const sent = FakeWorker.created[0]?.received[0] as { input: ReviewInput };
     expect(sent.input.working).not.toBe(working);
     expect([...sent.input.working]).toEqual([...working]);
+    expect(FakeWorker.created[0]?.transferred).toEqual([sent.input.working.buffer, sent.input.reference.buffer]);
   });
 
   it('falls back to the page when the worker cannot load, without losing the request', async () => {

@@ -35,7 +35,10 @@ export class ReviewRunner {
     const id = this.nextId++;
     const answer = new Promise<ReviewResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, input: { ...input, working: input.working.slice(), reference: input.reference.slice() } });
+      // Copies, handed over (transferred) rather than cloned again: the page keeps editing its own.
+      const working = input.working.slice();
+      const reference = input.reference.slice();
+      worker.postMessage({ id, input: { ...input, working, reference } }, [working.buffer, reference.buffer]);
     });
     return answer.catch((error: unknown) => {
       if (error instanceof WorkerUnavailable) return computeReview(input);
