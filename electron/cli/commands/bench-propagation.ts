@@ -25,7 +25,7 @@ const USAGE = `Usage: iseg bench-propagation --image <image> --labels <label map
 Propagates label K from N (default 5) evenly spaced ground-truth slices along the axis (default
 sagittal) with the memory method, twice: cold (every key encoded) and cached (keys reused, as after
 a correction). The stop-at-the-object's-end rule is off so that every slice is decoded. Also times
-one read-out (TypeScript and ONNX dot products) for the volume's slice size with 5 memory frames.
+one read-out (TypeScript reference and ONNX Runtime) for the volume's slice size with 5 memory frames.
 Figures only: nothing is asserted.`;
 
 const fixed = (value: number, digits = 1): string => value.toFixed(digits);
@@ -106,7 +106,7 @@ export const benchPropagationCommand: Command = {
       [
         `machine     ${figures.machine.cpus} × ${figures.machine.cpuModel}, load average ${fixed(figures.machine.loadAverage)}`,
         `slices      ${layout.width}×${layout.height} (${view}), ${run.slices.length} given: ${run.slices.join(', ')}`,
-        `read-out    ${positions} positions × 5 frames: TypeScript ${fixed(readTs.msPerRead)} ms, ONNX dot products ${fixed(readOrt.msPerRead)} ms`,
+        `read-out    ${positions} positions × 5 frames: TypeScript ${fixed(readTs.msPerRead)} ms, ONNX Runtime ${fixed(readOrt.msPerRead)} ms`,
         `propagation ${run.writtenSlices} slices written (${run.decodedSlices} decodes: slices between given ones are decoded from both sides)`,
         `            cold ${fixed(run.coldMs / run.writtenSlices)} ms/slice (${fixed(figures.propagation.coldSlicesPerSecond)} slices/s); ` +
           `keys cached ${fixed(run.cachedMs / run.writtenSlices)} ms/slice (${fixed(run.cachedSlicesPerSecond)} slices/s; target ≥ 20)`,

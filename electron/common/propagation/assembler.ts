@@ -7,7 +7,7 @@ import { ServiceError } from '../errors';
 import type { Volume } from '../volume';
 import { mergeSegments, type SegmentProbability } from './merge';
 import type { CancelSignal, SliceListener } from './propagator';
-import { readSlice, sliceAreas, sliceLayout, writeSlice, type IndexAxis, type SliceLayout } from './slices';
+import { labelsPresent, readSlice, sliceAreas, sliceLayout, writeSlice, type IndexAxis, type SliceLayout } from './slices';
 import { rankSuspectSlices, type SegmentEvidence, type SuspectSlice } from './suspect';
 
 export class LabelAssembler {
@@ -28,8 +28,7 @@ export class LabelAssembler {
     private readonly threshold = 0.5,
   ) {
     this.layout = sliceLayout(seeds.geometry.size, axis);
-    const maxLabel = seedsMax(seeds);
-    this.output = maxLabel > 255 ? Uint16Array.from(seeds.voxels) : Uint8Array.from(seeds.voxels);
+    this.output = outputCopy(seeds);
   }
 
   get pixels(): number {
@@ -84,10 +83,13 @@ export class LabelAssembler {
   }
 }
 
-function seedsMax(seeds: Volume): number {
+/** The seeds copied into the smallest label type that holds them (typed-array copies, not iteration). */
+function outputCopy(seeds: Volume): Uint8Array | Uint16Array {
+  const voxels = seeds.voxels;
+  if (voxels instanceof Uint8Array) return voxels.slice();
   let max = 0;
-  for (const v of seeds.voxels) if (v > max) max = v;
-  return max;
+  for (let i = 0; i < voxels.length; i++) if ((voxels[i] as number) > max) max = voxels[i] as number;
+  return max > 255 ? new Uint16Array(voxels) : new Uint8Array(voxels);
 }
 
 export function quantise(probability: Float32Array): Uint8Array {
@@ -105,10 +107,8 @@ export function throwIfCancelled(signal: CancelSignal | undefined): void {
 
 /** Labels to propagate: the requested ones, else every label in the seeds; locked ones never. */
 export function labelsToPropagate(seeds: Volume, requested: readonly number[] | undefined, locked: ReadonlySet<number>): number[] {
-  const present = new Set<number>();
-  if (requested) for (const l of requested) present.add(l);
-  else for (const v of seeds.voxels) if (v !== 0) present.add(v);
-  return [...present].filter((l) => !locked.has(l)).sort((a, b) => a - b);
+  const present = requested ? [...new Set(requested)] : labelsPresent(seeds.voxels);
+  return present.filter((l) => !locked.has(l)).sort((a, b) => a - b);
 }
 
 /** Checks that seeds and image share a size and the seeds hold integer labels. */

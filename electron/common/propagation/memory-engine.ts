@@ -180,8 +180,8 @@ export class MemoryPropagator implements Propagator {
       const features = await this.keysFor(ctx, slice);
       throwIfCancelled(ctx.signal);
       const t0 = this.now();
-      const dots = this.networks.dotProducts;
-      const read = dots ? await memory.readWith(dots, features.key, this.networks.topK) : memory.read(features.key, this.networks.topK);
+      const kernel = this.networks.readoutKernel;
+      const read = kernel ? await memory.readWith(kernel, features.key, this.networks.topK) : memory.read(features.key, this.networks.topK);
       const t1 = this.now();
       const logits = await this.networks.decode(read, features, ctx.size);
       this.lastStats.networkMs += this.now() - t1;
@@ -189,9 +189,7 @@ export class MemoryPropagator implements Propagator {
       this.lastStats.decodes++;
       decoded++;
       throwIfCancelled(ctx.signal);
-      const probability = cropSigmoid(logits, ctx.size, layout.width, layout.height);
-      let area = 0;
-      for (let i = 0; i < pixels; i++) if ((probability[i] as number) >= this.networks.threshold) area++;
+      const { probability, area } = cropSigmoid(logits, ctx.size, layout.width, layout.height, this.networks.threshold);
       if (run.stopAtObjectEnd && reachedObjectEnd(area, run.seedArea, stopFraction)) {
         // The object ended: this slice and the rest of the run stay background.
         for (const rest of runSlices({ ...run, origin: slice - run.direction })) emit(rest, new Float32Array(pixels));
@@ -297,10 +295,18 @@ function pad(values: Float32Array, width: number, height: number, size: NetworkG
   return out;
 }
 
-function cropSigmoid(logits: Float32Array, size: NetworkGeometry, width: number, height: number): Float32Array {
-  const out = new Float32Array(width * height);
+/** The slice's part of the logits as probabilities, and how many pixels reach `threshold`. */
+function cropSigmoid(logits: Float32Array, size: NetworkGeometry, width: number, height: number, threshold: number): { probability: Float32Array; area: number } {
+  const probability = new Float32Array(width * height);
+  let area = 0;
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) out[y * width + x] = 1 / (1 + Math.exp(-(logits[y * size.width + x] as number)));
+    const row = y * size.width;
+    const at = y * width;
+    for (let x = 0; x < width; x++) {
+      const p = 1 / (1 + Math.exp(-(logits[row + x] as number)));
+      probability[at + x] = p;
+      if (p >= threshold) area++;
+    }
   }
-  return out;
+  return { probability, area };
 }

@@ -35,7 +35,9 @@ export function mergeSegments<T extends LabelSlice>(base: T, segments: readonly 
     if (s.label < 1 || s.label > maxLabel || !Number.isInteger(s.label)) throw new Error(`segment label ${s.label} does not fit the label map`);
     if (locked.has(s.label)) throw new Error(`segment ${s.label} is locked and cannot be propagated`);
   }
+  // Per segment: its threshold and the scale to 0–1 in the probability's own unit.
   const thresholds = segments.map((s) => (s.probability instanceof Uint8Array ? Math.ceil(threshold * 255) : threshold));
+  const units = segments.map((s) => (s.probability instanceof Uint8Array ? 1 / 255 : 1));
   const out = base.slice() as T;
   for (let p = 0; p < base.length; p++) {
     const current = base[p] as number;
@@ -43,18 +45,17 @@ export function mergeSegments<T extends LabelSlice>(base: T, segments: readonly 
     let best = 0;
     let bestScore = -1;
     for (let n = 0; n < segments.length; n++) {
-      const seg = segments[n] as SegmentProbability;
-      const raw = seg.probability[p] as number;
+      const raw = (segments[n] as SegmentProbability).probability[p] as number;
       if (raw < (thresholds[n] as number)) continue;
-      const score = seg.probability instanceof Uint8Array ? raw / 255 : raw;
+      const score = raw * (units[n] as number);
       if (score > bestScore) {
         bestScore = score;
-        best = seg.label;
+        best = (segments[n] as SegmentProbability).label;
       }
     }
-    const replaceable = current === 0 || recomputed.has(current) || overwriteOthers;
-    if (best !== 0 && replaceable) out[p] = best;
-    else if (best === 0 && recomputed.has(current)) out[p] = 0;
+    if (best === 0) {
+      if (current !== 0 && recomputed.has(current)) out[p] = 0;
+    } else if (current === 0 || overwriteOthers || recomputed.has(current)) out[p] = best;
   }
   return out;
 }

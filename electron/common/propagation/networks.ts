@@ -2,7 +2,7 @@
  * The three propagation networks as the engine sees them (batch 1, channel-major float32). The
  * ONNX implementation is in onnx-networks.ts; tests use small fakes.
  */
-import type { DotProducts } from './readout';
+import type { ReadoutKernel } from './readout';
 
 export interface KeyFeatures {
   /** Ck × h × w at stride 16. */
@@ -42,8 +42,8 @@ export interface PropagationNetworks {
   encodeValue(image: Float32Array, mask: Float32Array, otherMask: Float32Array, f16: Float32Array, size: NetworkGeometry): Promise<Float32Array>;
   /** readout: Cv × h × w → logits H × W. */
   decode(readout: Float32Array, features: KeyFeatures, size: NetworkGeometry): Promise<Float32Array>;
-  /** Optional accelerator for the read-out's dot products (ONNX Runtime MatMul). */
-  readonly dotProducts?: DotProducts;
+  /** Optional accelerated read-out (ONNX Runtime); the TypeScript reference otherwise. */
+  readonly readoutKernel?: ReadoutKernel;
   /** Model id and digest for provenance. */
   readonly id: string;
   readonly sha256: string;

@@ -77,18 +77,24 @@ export function normalizeSlice(
   const plane = paddedWidth * paddedHeight;
   const out = new Float32Array(channels * plane);
   const span = window.high - window.low;
-  const unit = new Float32Array(plane);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const v = ((slice[y * width + x] as number) - window.low) / span;
-      unit[y * paddedWidth + x] = v < 0 ? 0 : v > 1 ? 1 : v;
-    }
-  }
+  // Per channel, (clamp01((v − low) / span) − mean) / std, written in one pass over the slice.
+  const means = Array.from({ length: channels }, (_, c) => channelValue(norm.mean, c));
+  const scales = Array.from({ length: channels }, (_, c) => 1 / (channelValue(norm.std, c) || 1));
   for (let c = 0; c < channels; c++) {
-    const mean = channelValue(norm.mean, c);
-    const std = channelValue(norm.std, c) || 1;
-    const base = c * plane;
-    for (let p = 0; p < plane; p++) out[base + p] = ((unit[p] as number) - mean) / std;
+    const pad = -(means[c] as number) * (scales[c] as number);
+    if (paddedWidth !== width || paddedHeight !== height) out.fill(pad, c * plane, (c + 1) * plane);
+  }
+  const m0 = means[0] as number;
+  const s0 = scales[0] as number;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const at = y * paddedWidth;
+    for (let x = 0; x < width; x++) {
+      let v = ((slice[row + x] as number) - window.low) / span;
+      v = v < 0 ? 0 : v > 1 ? 1 : v;
+      out[at + x] = (v - m0) * s0;
+      for (let c = 1; c < channels; c++) out[c * plane + at + x] = (v - (means[c] as number)) * (scales[c] as number);
+    }
   }
   return out;
 }

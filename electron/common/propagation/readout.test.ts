@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReadoutMemory, readout } from './readout';
+import { ReadoutMemory, readout, type ReadoutKernel } from './readout';
 
 /** The formula written out as plainly as possible: full affinity, full sort, softmax. */
 function naiveReadout(qk: Float32Array, mk: Float32Array, mv: Float32Array, ck: number, cv: number, P: number, topK: number): Float32Array {
@@ -76,26 +76,34 @@ describe('memory read-out', () => {
     }
   });
 
-  it('gives the same read-out with pluggable dot products (as ONNX Runtime computes them)', async () => {
+  it('gives the same read-out through a kernel that follows the MemoryTensors contract', async () => {
     const rand = random(11);
     const [ck, cv, P] = [16, 6, 21];
     const memory = new ReadoutMemory({ keyDim: ck, valueDim: cv, positions: P });
     for (let t = 0; t < 3; t++) memory.add(Float32Array.from({ length: ck * P }, rand), Float32Array.from({ length: cv * P }, rand));
     memory.remove(1);
     const qk = Float32Array.from({ length: ck * P }, rand);
-    const matmul = (query: Float32Array, keys: Float32Array, positions: number, total: number, keyDim: number): Promise<Float32Array> => {
-      const out = new Float32Array(positions * total);
-      for (let q = 0; q < positions; q++)
-        for (let n = 0; n < total; n++) {
+    // The contract spelled out naively: scores = query·keys − norms, top-k, softmax, weighted values.
+    const kernel: ReadoutKernel = (query, m, dims, k) => {
+      const out = new Float32Array(dims.positions * dims.valueDim);
+      for (let q = 0; q < dims.positions; q++) {
+        const scores = Array.from({ length: m.total }, (_, n) => {
           let s = 0;
-          for (let c = 0; c < keyDim; c++) s += (query[q * keyDim + c] ?? 0) * (keys[c * total + n] ?? 0);
-          out[q * total + n] = s;
-        }
+          for (let c = 0; c < dims.keyDim; c++) s += (query[q * dims.keyDim + c] ?? 0) * (m.keys[c * m.total + n] ?? 0);
+          return { n, s: s - (m.norms[n] ?? 0) };
+        });
+        const top = scores.sort((a, b) => b.s - a.s).slice(0, k);
+        const weights = top.map((t) => Math.exp(t.s - (top[0]?.s ?? 0)));
+        const sum = weights.reduce((a, b) => a + b, 0);
+        top.forEach((t, i) => {
+          for (let c = 0; c < dims.valueDim; c++) out[q * dims.valueDim + c] = (out[q * dims.valueDim + c] ?? 0) + ((weights[i] ?? 0) / sum) * (m.values[t.n * dims.valueDim + c] ?? 0);
+        });
+      }
       return Promise.resolve(out);
     };
-    const viaDots = await memory.readWith(matmul, qk, 20);
+    const viaKernel = await memory.readWith(kernel, qk, 20);
     const direct = memory.read(qk, 20);
-    for (let i = 0; i < direct.length; i++) expect(viaDots[i]).toBeCloseTo(direct[i] ?? NaN, 5);
+    for (let i = 0; i < direct.length; i++) expect(viaKernel[i]).toBeCloseTo(direct[i] ?? NaN, 5);
   });
 
   it('removes frames by insertion order and rejects wrong shapes', () => {

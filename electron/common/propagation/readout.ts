@@ -23,13 +23,23 @@ export interface ReadoutDims {
 
 export const DEFAULT_TOP_K = 20;
 
+/** The memory as one accelerated read-out takes it, frames concatenated along N = T·P. */
+export interface MemoryTensors {
+  /** Ck × N, channel-major. */
+  readonly keys: Float32Array;
+  /** |k_n|² / √Ck per memory position. */
+  readonly norms: Float32Array;
+  /** N × Cv, position-major. */
+  readonly values: Float32Array;
+  readonly total: number;
+}
+
 /**
- * An accelerator for the one expensive step: dot products between the query (P × Ck,
- * position-major) and all memory keys (Ck × N, channel-major, frames concatenated along N),
- * returned as P × N. ONNX Runtime's MatMul does this an order of magnitude faster than a
- * JavaScript loop (electron/node/propagation/ort-affinity.ts); selection and softmax stay here.
+ * An accelerated read-out (ONNX Runtime in electron/node/propagation/ort-readout.ts): the query
+ * comes position-major (P × Ck) and pre-scaled by 2/√Ck, so that scores = query·keys − norms is
+ * the formula above; it returns P × Cv. `k` is already at most N. `read` stays the reference.
  */
-export type DotProducts = (query: Float32Array, keys: Float32Array, positions: number, total: number, keyDim: number) => Promise<Float32Array>;
+export type ReadoutKernel = (query: Float32Array, memory: MemoryTensors, dims: ReadoutDims, k: number) => Promise<Float32Array>;
 
 interface MemoryFrame {
   /** P × Ck, position-major. */
@@ -116,8 +126,8 @@ class TopK {
  */
 export class ReadoutMemory {
   private readonly frames: MemoryFrame[] = [];
-  /** Ck × N of all frames, built when first asked for after a change. */
-  private concatenated: Float32Array | undefined;
+  /** The frames concatenated for a kernel, built when first asked for after a change. */
+  private concatenated: MemoryTensors | undefined;
 
   constructor(readonly dims: ReadoutDims) {
     for (const [name, v] of Object.entries(dims)) {
@@ -161,48 +171,37 @@ export class ReadoutMemory {
     this.concatenated = undefined;
   }
 
-  /** All memory keys as Ck × N (channel-major, frames concatenated in insertion order). */
-  keysChannelMajor(): Float32Array {
+  /** All frames concatenated along N, as a `ReadoutKernel` takes them. */
+  tensors(): MemoryTensors {
     if (this.concatenated) return this.concatenated;
-    const { keyDim: ck, positions: P } = this.dims;
-    const N = this.frames.length * P;
-    const out = new Float32Array(ck * N);
+    const { keyDim: ck, valueDim: cv, positions: P } = this.dims;
+    const total = this.frames.length * P;
+    const keys = new Float32Array(ck * total);
+    const norms = new Float32Array(total);
+    const values = new Float32Array(total * cv);
+    const scale = 1 / Math.sqrt(ck);
     this.frames.forEach((frame, t) => {
-      for (let c = 0; c < ck; c++) out.set(frame.channelMajor.subarray(c * P, (c + 1) * P), c * N + t * P);
+      for (let c = 0; c < ck; c++) keys.set(frame.channelMajor.subarray(c * P, (c + 1) * P), c * total + t * P);
+      for (let p = 0; p < P; p++) norms[t * P + p] = (frame.norms[p] as number) * scale;
+      values.set(frame.values, t * P * cv);
     });
-    this.concatenated = out;
-    return out;
+    this.concatenated = { keys, norms, values, total };
+    return this.concatenated;
   }
 
-  /** The same read-out with the dot products computed by `dots` (e.g. ONNX Runtime). */
-  async readWith(dots: DotProducts, queryKey: Float32Array, topK: number = DEFAULT_TOP_K): Promise<Float32Array> {
+  /** The same read-out computed by `kernel` (e.g. ONNX Runtime); Cv × P, channel-major. */
+  async readWith(kernel: ReadoutKernel, queryKey: Float32Array, topK: number = DEFAULT_TOP_K): Promise<Float32Array> {
     const { keyDim: ck, valueDim: cv, positions: P } = this.dims;
     checkLength('query key', queryKey, ck * P);
     if (this.frames.length === 0) throw new Error('readout: the memory is empty');
-    const N = this.frames.length * P;
-    const products = await dots(transpose(queryKey, ck, P), this.keysChannelMajor(), P, N, ck);
-    checkLength('dot products', products, P * N);
-    const k = Math.min(topK, N);
-    const sel = new TopK(k);
-    const scale = 1 / Math.sqrt(ck);
-    const acc = new Float64Array(cv);
-    const weights = new Float64Array(k);
-    const result = new Float32Array(cv * P);
-    for (let q = 0; q < P; q++) {
-      sel.reset();
-      const row = q * N;
-      for (let f = 0; f < this.frames.length; f++) {
-        const norms = (this.frames[f] as MemoryFrame).norms;
-        const offset = f * P;
-        for (let n = 0; n < P; n++) {
-          const v = 2 * (products[row + offset + n] as number) - (norms[n] as number);
-          if (!sel.full || v > sel.min) sel.push(v, offset + n);
-        }
-      }
-      this.gather(sel, scale, weights, acc);
-      for (let c = 0; c < cv; c++) result[c * P + q] = acc[c] as number;
-    }
-    return result;
+    if (!Number.isInteger(topK) || topK < 1) throw new Error(`readout: top-k must be a positive integer, got ${topK}`);
+    const memory = this.tensors();
+    const query = transpose(queryKey, ck, P);
+    const scale = 2 / Math.sqrt(ck);
+    for (let i = 0; i < query.length; i++) query[i] = (query[i] as number) * scale;
+    const positionMajor = await kernel(query, memory, this.dims, Math.min(topK, memory.total));
+    checkLength('kernel read-out', positionMajor, P * cv);
+    return transpose(positionMajor, P, cv);
   }
 
   /** Read-out for one query key frame (Ck × P, channel-major) → Cv × P, channel-major. */

@@ -12,7 +12,7 @@ import { evenlySpacedSlices, objectExtent } from '../../common/propagation/given
 import { readSlice, sliceAreas, sliceLayout, writeSlice, type IndexAxis } from '../../common/propagation/slices';
 import type { Volume } from '../../common/volume';
 import { OnnxPropagationNetworks } from './onnx-networks';
-import { createOrtDotProducts } from './ort-affinity';
+import { createOrtReadout } from './ort-readout';
 
 export interface ReadoutBench {
   readonly positions: number;
@@ -22,16 +22,16 @@ export interface ReadoutBench {
   readonly msPerRead: number;
 }
 
-/** The read-out with its dot products on ONNX Runtime (what the memory method uses by default). */
+/** The read-out on ONNX Runtime (what the memory method uses by default). */
 export async function benchReadoutOrt(positions: number, keyDim: number, valueDim: number, frames: number, threads: number, repeats = 10): Promise<ReadoutBench> {
-  const { dots, release } = await createOrtDotProducts(threads);
+  const { kernel, release } = await createOrtReadout(threads);
   try {
     const memory = new ReadoutMemory({ keyDim, valueDim, positions });
     for (let t = 0; t < frames; t++) memory.add(Float32Array.from({ length: keyDim * positions }, Math.random), Float32Array.from({ length: valueDim * positions }, Math.random));
     const query = Float32Array.from({ length: keyDim * positions }, Math.random);
-    for (let i = 0; i < 2; i++) await memory.readWith(dots, query);
+    for (let i = 0; i < 2; i++) await memory.readWith(kernel, query);
     const t0 = performance.now();
-    for (let i = 0; i < repeats; i++) await memory.readWith(dots, query);
+    for (let i = 0; i < repeats; i++) await memory.readWith(kernel, query);
     return { positions, keyDim, valueDim, frames, msPerRead: (performance.now() - t0) / repeats };
   } finally {
     await release();

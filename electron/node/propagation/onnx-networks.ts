@@ -12,8 +12,8 @@ import { ServiceError } from '../../common/errors';
 import type { KeyFeatures, NetworkGeometry, PropagationNetworks } from '../../common/propagation/networks';
 import { readModelFolder, verifyModel, isVerified, discoverModels } from '../models/discovery';
 import { createOrtSession, envPreference, loadOrt } from '../models/ort-session';
-import { createOrtDotProducts } from './ort-affinity';
-import type { DotProducts } from '../../common/propagation/readout';
+import { createOrtReadout } from './ort-readout';
+import type { ReadoutKernel } from '../../common/propagation/readout';
 
 export const PROPAGATION_ROLES = ['keyEncoder', 'valueEncoder', 'decoder'] as const;
 
@@ -47,7 +47,7 @@ export interface OnnxPropagationOptions {
   /** 'auto' | 'cpu' | 'cuda' | …; default $ISEG_EP or auto. */
   readonly ep?: string;
   readonly threads?: number;
-  /** Where the read-out's dot products run: ONNX Runtime's MatMul (default) or the TypeScript loop. */
+  /** Where the read-out runs: ONNX Runtime (default) or the TypeScript reference loop. */
   readonly readout?: 'onnx' | 'typescript';
 }
 
@@ -70,8 +70,8 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
 
   /** The three graphs' digests, for provenance. */
   digests: { role: string; sha256: string }[] = [];
-  dotProducts: DotProducts | undefined;
-  private releaseDots: (() => Promise<void>) | undefined;
+  readoutKernel: ReadoutKernel | undefined;
+  private releaseReadout: (() => Promise<void>) | undefined;
 
   get keyDim(): number {
     return this.spec.keyDim;
@@ -124,9 +124,9 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
       await loadOrt(),
     );
     if (options.readout !== 'typescript') {
-      const dots = await createOrtDotProducts(options.threads);
-      networks.dotProducts = dots.dots;
-      networks.releaseDots = dots.release;
+      const readout = await createOrtReadout(options.threads);
+      networks.readoutKernel = readout.kernel;
+      networks.releaseReadout = readout.release;
     }
     networks.digests = PROPAGATION_ROLES.map((role) => ({ role, sha256: (files[role] as ModelFile).sha256.toLowerCase() }));
     return networks;
@@ -170,7 +170,7 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
   }
 
   async dispose(): Promise<void> {
-    await Promise.all([this.key.session.release(), this.value.session.release(), this.decoder.session.release(), this.releaseDots?.()]);
+    await Promise.all([this.key.session.release(), this.value.session.release(), this.decoder.session.release(), this.releaseReadout?.()]);
   }
 
   private tensor(values: Float32Array, dims: number[]): Tensor {
