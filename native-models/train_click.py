@@ -2,17 +2,23 @@
 
   /usr/bin/python3 native-models/train_click.py --variant cpu --minutes 60 --device cpu --threads 2
 
-Each step: draw random crops with an object, put 1-3 initial clicks, then (without gradients, in
-eval mode) let the model predict 0-3 times, each time adding the RITM next click and feeding the
-prediction back as the previous mask; the final forward pass is trained with the normalised focal
-loss. Progress lines show the loss; validation NoC@85 on held-out training-source slices is
-printed every --val-every minutes and at the end. Checkpoints: <out>/last.pt (resumable).
+Each step: draw random views with an object (a share of them the app's first-click view of the
+whole slice, the rest object-centred like its zoom-in crops), put initial clicks (1-4 as a user
+would, or up to --max-points as RITM's MultiPointSampler), then (without gradients, in eval mode)
+let the model predict 0..--max-iter-clicks times on the zoom-in-like views, each time adding the
+RITM next click and feeding the prediction back as the previous mask; the final forward pass is
+trained with the normalised focal loss. Progress lines show the loss. Every --val-every minutes
+and at the end two monitors are printed: the old one (keys noc80 ...: object-centred held-out
+views) and the app-protocol one (keys app_*: whole held-out slices run through the app's
+first-click view and zoom-in crops, isegnet/app_protocol.py, as `iseg eval-clicks` does).
+Checkpoints: <out>/last.pt (resumable).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +26,9 @@ import torch
 from scipy import ndimage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from isegdata.samplers import ClickSampler, validation_slices  # noqa: E402
+from isegdata.samplers import ClickSampler, app_validation_slices, validation_slices  # noqa: E402
 from isegdata.sources import all_training_sources, load_sources, to_model_input  # noqa: E402
+from isegnet.app_protocol import simulate_app  # noqa: E402
 from isegnet.click_model import VARIANTS, build_click_model, count_params  # noqa: E402
 from isegnet.clicks import THRESHOLD, click_input, next_click, noc, simulate  # noqa: E402
 from isegnet.losses import normalized_focal_loss  # noqa: E402
@@ -44,24 +51,82 @@ def initial_clicks(mask, rng):
     return clicks
 
 
+def _inner_points(mask, frac):
+    """Object pixels at least max(1, frac * the deepest distance) from the object's border."""
+    dt = ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
+    return np.argwhere(dt >= max(1.0, frac * dt.max()))
+
+
+def first_view_clicks(mask, rng):
+    """The app's first request carries one click; a second one on the whole slice happens only
+    when the first answer was empty (then the zoom-in has nothing to zoom to)."""
+    inner = _inner_points(mask, 0.3)
+    clicks = [(*map(int, inner[rng.integers(len(inner))]), True)]
+    if rng.random() < 0.3:
+        clicks.append((*map(int, inner[rng.integers(len(inner))]), True))
+    return clicks
+
+
+def _decaying_count(rng, lo, hi, gamma=0.8):
+    """An integer in [lo, hi] with P(k) proportional to gamma**(k - lo) (RITM's prob_gamma)."""
+    p = gamma ** np.arange(hi - lo + 1)
+    return lo + int(rng.choice(len(p), p=p / p.sum()))
+
+
+def multi_point_clicks(mask, others, rng, max_points=12):
+    """RITM MultiPointSampler, simplified: 1..max_points/2 positives well inside the object and
+    0..max_points/2 negatives, each in a background ring 3..30 px out from the object or, where
+    there are any within 40 px, on a neighbouring labelled structure (what users click to stop a
+    leak into it). Counts decay geometrically, as RITM's prob_gamma does."""
+    half = max(1, max_points // 2)
+    inner = _inner_points(mask, 0.25)
+    clicks = [(*map(int, inner[i]), True) for i in rng.integers(len(inner), size=_decaying_count(rng, 1, half))]
+    out_dist = ndimage.distance_transform_edt(~mask)  # 0 on the object
+    near = np.argwhere((others & (out_dist <= 40)) if others is not None else np.zeros_like(mask))
+    for _ in range(_decaying_count(rng, 0, max_points - half)):
+        if len(near) and rng.random() < 0.4:
+            pt = near[rng.integers(len(near))]
+        else:
+            ring = np.argwhere((out_dist > 3) & (out_dist <= rng.uniform(4, 30)))
+            if not len(ring):
+                continue
+            pt = ring[rng.integers(len(ring))]
+        clicks.append((*map(int, pt), False))
+    return clicks
+
+
+def start_clicks(mask, others, full_view, rng, multi_prob=0.4, max_points=12):
+    if full_view:
+        return first_view_clicks(mask, rng)
+    if rng.random() < multi_prob:
+        return multi_point_clicks(mask, others, rng, max_points)
+    return initial_clicks(mask, rng)
+
+
 def forward(model, images, click_maps, device):
     x = torch.from_numpy(to_model_input(images)).to(device)
     c = torch.from_numpy(click_maps).to(device)
     return model(x, c)
 
 
-def train_step(model, opt, images, masks, rng, device):
+def train_step(model, opt, images, masks, rng, device, others=None, full_view=None, multi_prob=0.4, max_points=12,
+               max_iter=4):
+    """One optimiser step. Full-view samples (the app's first request) keep their 1-2 clicks and
+    no previous mask; the others get 0..max_iter iterative clicks with the model's own masks."""
     b = len(images)
-    clicks = [initial_clicks(m, rng) for m in masks]
+    others = np.zeros_like(masks) if others is None else others
+    full_view = np.zeros(b, bool) if full_view is None else np.asarray(full_view, bool)
+    clicks = [start_clicks(masks[i], others[i], full_view[i], rng, multi_prob, max_points) for i in range(b)]
     prev = np.zeros(masks.shape, np.float32)
-    n_iter = int(rng.integers(0, 4))
-    if n_iter:
+    n_iter = int(rng.integers(0, max_iter + 1))
+    zoom = np.flatnonzero(~full_view)
+    if n_iter and zoom.size:
         model.eval()
         with torch.no_grad():
             for _ in range(n_iter):
-                maps = np.stack([click_input(clicks[i], prev[i]) for i in range(b)])
-                prev = torch.sigmoid(forward(model, images, maps, device))[:, 0].cpu().numpy()
-                for i in range(b):
+                maps = np.stack([click_input(clicks[i], prev[i]) for i in zoom])
+                prev[zoom] = torch.sigmoid(forward(model, images[zoom], maps, device))[:, 0].cpu().numpy()
+                for i in zoom:
                     done = np.zeros(masks[i].shape, bool)
                     for r, c, _ in clicks[i]:
                         done[r, c] = True
@@ -97,6 +162,26 @@ def validate(model, val, device, max_clicks=20):
     return res
 
 
+def validate_app(model, app_val, device, input_size, max_clicks=20):
+    """The app-protocol monitor: whole held-out slices through the app's request path."""
+    t0 = time.time()
+    model.eval()
+
+    def predict(image, maps):
+        with torch.no_grad():
+            return torch.sigmoid(forward(model, image[None], maps[None], device))[0, 0].cpu().numpy()
+
+    curves = [simulate_app(predict, im, gt, sp, input_size, max_clicks) for im, gt, sp, _ in app_val]
+    model.train()
+    res = {f"app_noc{t}": float(np.mean([noc(c, t / 100, max_clicks) for c in curves])) for t in (80, 85, 90)}
+    res["app_noc85_std"] = float(np.std([noc(c, 0.85, max_clicks) for c in curves]))
+    res["app_iou@1"] = float(np.mean([c[0] for c in curves]))
+    res["app_iou@5"] = float(np.mean([c[min(4, len(c) - 1)] for c in curves]))
+    res["app_over20@85"] = int(sum(max(c) < 0.85 for c in curves))
+    res["app_seconds"] = round(time.time() - t0, 1)
+    return res
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--variant", default="cpu", choices=sorted(VARIANTS))
@@ -111,6 +196,14 @@ def main(argv=None):
     ap.add_argument("--val-slices", type=int, default=12)
     ap.add_argument("--no-sim", action="store_true", help="ignore simulated knee images even if present")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--full-view-prob", type=float, default=0.3,
+                    help="share of samples drawn as the app's first-click view (whole slice, 1-2 clicks)")
+    ap.add_argument("--multi-prob", type=float, default=0.4,
+                    help="share of zoom-in-like samples starting with RITM-style multi-point clicks")
+    ap.add_argument("--max-points", type=int, default=12, help="most initial clicks of a multi-point sample")
+    ap.add_argument("--max-iter-clicks", type=int, default=4, help="iterative clicks per step: 0..this")
+    ap.add_argument("--app-val-slices", type=int, default=12,
+                    help="whole held-out slices for the app-protocol monitor (0: off)")
     a = ap.parse_args(argv)
 
     torch.set_num_threads(a.threads)
@@ -123,26 +216,39 @@ def main(argv=None):
     sources = all_training_sources(include_sim=not a.no_sim)
     vols = load_sources(sources)
     size = VARIANTS[a.variant].input_size[0]
-    sampler = ClickSampler(vols, size=size, seed=a.seed + 1)
+    input_size = tuple(VARIANTS[a.variant].input_size)
+    sampler = ClickSampler(vols, size=size, seed=a.seed + 1, full_view_prob=a.full_view_prob)
     val = validation_slices(vols, n=a.val_slices, size=size)
+    app_val = app_validation_slices(vols, n=a.app_val_slices) if a.app_val_slices > 0 else []
 
     model = build_click_model(a.variant).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01)
     step, total_s = resume(out, model, opt, device, log) if a.resume and (out / "last.pt").exists() else (0, 0.0)
     log(f"click model {a.variant}: {count_params(model):,} params; sources: {[v.name for v in vols]}; "
-        f"{len(val)} validation slices; budget {a.minutes} min on {device} x{a.threads} threads")
+        f"{len(val)} validation slices, {len(app_val)} app-protocol ones; "
+        f"budget {a.minutes} min on {device} x{a.threads} threads")
 
     def one_step():
-        images, masks = sampler.batch(a.batch)
-        return train_step(model, opt, images, masks, rng, device)
+        images, masks, others, full_view = sampler.batch(a.batch)
+        return train_step(model, opt, images, masks, rng, device, others, full_view, a.multi_prob, a.max_points,
+                          a.max_iter_clicks)
+
+    def validate_both():
+        t0 = time.time()
+        res = validate(model, val, device)
+        res["seconds"] = round(time.time() - t0, 1)
+        if app_val:
+            res.update(validate_app(model, app_val, device, input_size))
+        return res
 
     step, seconds, ema = train_for_budget(
-        model=model, opt=opt, train_step=one_step, validate=lambda: validate(model, val, device), out=out, log=log,
+        model=model, opt=opt, train_step=one_step, validate=validate_both, out=out, log=log,
         minutes=a.minutes, base_lr=a.lr, val_every=a.val_every, step=step, seconds=total_s,
         checkpoint_extra={"variant": a.variant, "config": VARIANTS[a.variant].to_dict()})
-    res = validate(model, val, device)
+    res = validate_both()
     summary = {"variant": a.variant, "steps": step, "minutes": seconds / 60, "batch": a.batch, "final_loss_ema": ema,
-               "validation": res, "validation_slices": [n for _, _, n in val], "sources": [v.name for v in vols],
+               "validation": res, "validation_slices": [n for _, _, n in val],
+               "app_validation_slices": [n for *_, n in app_val], "sources": [v.name for v in vols],
                "device": str(device), "threads": a.threads}
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     log(f"done: {json.dumps(summary)}", summary=summary)

@@ -5,10 +5,18 @@ Slices come from all three orientations of every training volume. For a validati
 the middle 10% of axis-0 slices of every volume are never drawn along axis 0 (they still occur
 inside axis-1/2 slices, so the monitor is optimistic; the real evaluation uses the
 evaluation-only files through the app's eval commands).
+
+Click views come in the two kinds the app shows the model (electron/common/click/roi.ts): the
+first click is answered on the whole slice padded to a square in millimetres ("full view"), later
+clicks on a zoom-in crop around the object (object-centred views at a random scale).
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
+
+from isegnet.app_protocol import crop_resize, full_slice_roi
 
 from .augment import intensity, sample_grid, warp
 from .objects import pick_object
@@ -60,15 +68,36 @@ def _frac(rng):
     return rng.uniform(0.06, 0.2) if rng.random() < 0.15 else rng.uniform(0.2, 0.85)
 
 
+class ClickSample(NamedTuple):
+    image: np.ndarray   # [H, W] float32 in [0, 1]
+    mask: np.ndarray    # [H, W] bool: the object
+    others: np.ndarray  # [H, W] bool: other labelled structures in the view (negative-click targets)
+    full_view: bool     # True: the app's first-click view of the whole slice
+
+
+def full_view(image, labels, obj, spacing, size):
+    """The app's first request: the whole slice padded square in mm (fullSliceRoi) resampled to
+    size x size exactly as resample.ts does. spacing is (row, col) mm.
+    Returns (image, object mask, other-labels mask) on the grid."""
+    h, w = obj.shape
+    roi = full_slice_roi(w, h, (spacing[1], spacing[0]))
+    img = crop_resize(image, roi, (size, size))
+    mask = crop_resize(obj.astype(np.float32), roi, (size, size)) > 0.5
+    others = crop_resize(((labels != 0) & ~obj).astype(np.float32), roi, (size, size)) > 0.5
+    return img, mask, others
+
+
 class ClickSampler:
-    def __init__(self, volumes, size=224, seed=0):
+    """full_view_prob: share of samples drawn as the app's first-click view (see module doc)."""
+
+    def __init__(self, volumes, size=224, seed=0, full_view_prob=0.3):
         self.ix = SliceIndex(volumes)
         self.vols = volumes
         self.size = size
+        self.full_view_prob = full_view_prob
         self.rng = np.random.default_rng(seed)
 
-    def sample(self):
-        """(image [H, W] float32 in [0, 1], mask [H, W] bool)."""
+    def draw(self) -> ClickSample:
         rng, out = self.rng, self.size
         for _ in range(100):
             vi = int(rng.choice(len(self.vols), p=self.ix.p))
@@ -82,19 +111,37 @@ class ClickSampler:
             if obj is None:
                 continue
             sp = tuple(s for a, s in enumerate(v.spacing) if a != ax)
-            mm, c = _view_scale(obj, sp, out, _frac(rng))
-            c = c + rng.uniform(-0.2, 0.2, 2) * out * mm / np.asarray(sp)
-            grid = sample_grid(rng, (out, out), c, sp, mm)
-            mask = warp(obj.astype(np.float32), grid, 1) > 0.5
+            full = bool(rng.random() < self.full_view_prob)
+            if full:
+                img, mask, others = full_view(_slice(v.image, ax, k), lab, obj, sp, out)
+                if rng.random() < 0.5:  # slices reach the app in every orientation
+                    img, mask, others = img.T, mask.T, others.T
+                flips = tuple(a for a in (0, 1) if rng.random() < 0.5)
+                if flips:
+                    img, mask, others = (np.flip(x, flips) for x in (img, mask, others))
+            else:
+                mm, c = _view_scale(obj, sp, out, _frac(rng))
+                c = c + rng.uniform(-0.2, 0.2, 2) * out * mm / np.asarray(sp)
+                grid = sample_grid(rng, (out, out), c, sp, mm)
+                mask = warp(obj.astype(np.float32), grid, 1) > 0.5
+                others = warp(((lab != 0) & ~obj).astype(np.float32), grid, 1) > 0.5
+                img = warp(_slice(v.image, ax, k), grid, 1)
             if mask.sum() < 20:
                 continue
-            img = intensity(warp(_slice(v.image, ax, k), grid, 1), rng)
-            return img, mask
+            img = intensity(np.ascontiguousarray(img), rng)
+            return ClickSample(img, np.ascontiguousarray(mask), np.ascontiguousarray(others & ~mask), full)
         raise RuntimeError("could not draw a click sample (no labelled slices?)")
 
+    def sample(self):
+        """(image [H, W] float32 in [0, 1], mask [H, W] bool)."""
+        s = self.draw()
+        return s.image, s.mask
+
     def batch(self, n):
-        ims, ms = zip(*(self.sample() for _ in range(n)))
-        return np.stack(ims), np.stack(ms)
+        """(images [N, H, W], masks [N, H, W], others [N, H, W], full_view [N] bool)."""
+        ss = [self.draw() for _ in range(n)]
+        return (np.stack([s.image for s in ss]), np.stack([s.mask for s in ss]), np.stack([s.others for s in ss]),
+                np.array([s.full_view for s in ss]))
 
 
 def validation_slices(volumes, n=16, size=224, seed=1234):
@@ -122,6 +169,33 @@ def validation_slices(volumes, n=16, size=224, seed=1234):
                 continue
             out.append((warp(_slice(v.image, 0, k), grid, 1).astype(np.float32), mask, f"{v.name}:ax0:{k}"))
             got += 1
+    return out
+
+
+def app_validation_slices(volumes, n=12, seed=1234, min_area=60):
+    """Held-out whole axis-0 slices at native pixels, for the app-protocol monitor
+    (isegnet/app_protocol.py): one label's whole region per sample, as `iseg eval-clicks` does,
+    taken round-robin over the volumes. [(image [H, W], mask [H, W], spacing (row, col) mm, name)]."""
+    rng = np.random.default_rng(seed)
+    ix = SliceIndex(volumes)
+    out, seen = [], set()
+    for t in range(200 * max(1, len(volumes))):
+        if len(out) >= n:
+            break
+        vi = t % len(volumes)
+        v, cand = volumes[vi], ix.val[vi]
+        if cand.size == 0:
+            continue
+        k = int(rng.choice(cand))
+        lab = _slice(v.labels, 0, k)
+        obj = pick_object(lab, rng, kinds=("label",), min_area=min_area)
+        if obj is None:
+            continue
+        name = f"{v.name}:ax0:{k}:label{int(lab[obj][0])}"
+        if name in seen:
+            continue
+        seen.add(name)
+        out.append((np.ascontiguousarray(_slice(v.image, 0, k), np.float32), obj, tuple(v.spacing[1:]), name))
     return out
 
 

@@ -1,9 +1,13 @@
 import unittest
 
 import numpy as np
+from scipy import ndimage
 
-from _common import NATIVE  # noqa: F401
+from _common import HAVE_TORCH, NATIVE, needs_torch  # noqa: F401
 from isegnet.clicks import RADIUS, click_input, disk_maps, iou, next_click, noc, simulate
+
+if HAVE_TORCH:  # train_click imports torch
+    from train_click import multi_point_clicks, start_clicks
 
 
 class DiskEncoding(unittest.TestCase):
@@ -64,6 +68,48 @@ class RitmClicks(unittest.TestCase):
         ious = simulate(lambda img, maps: self.gt.astype(np.float32), None, self.gt, max_clicks=3)
         self.assertEqual(ious, [1.0, 1.0, 1.0])
         self.assertEqual(iou(self.gt, self.gt), 1.0)
+
+
+@needs_torch
+class TrainingClicks(unittest.TestCase):
+    def setUp(self):
+        yy, xx = np.mgrid[:96, :96]
+        self.mask = (yy - 40) ** 2 + (xx - 44) ** 2 <= 18 ** 2
+        self.others = np.zeros_like(self.mask)
+        self.others[62:80, 30:60] = True  # a neighbouring structure 4..22 px below the disk
+        self.inner = ndimage.distance_transform_edt(self.mask)
+        self.out = ndimage.distance_transform_edt(~self.mask)
+
+    def test_multi_point_clicks_land_where_promised(self):
+        rng = np.random.default_rng(0)
+        counts, on_others, in_ring = [], 0, 0
+        for _ in range(200):
+            clicks = multi_point_clicks(self.mask, self.others, rng, max_points=12)
+            counts.append(len(clicks))
+            self.assertTrue(clicks[0][2])
+            for r, c, pos in clicks:
+                if pos:  # well inside: at least a quarter of the deepest distance from the border
+                    self.assertGreaterEqual(self.inner[r, c], 0.25 * self.inner.max())
+                else:
+                    self.assertFalse(self.mask[r, c])
+                    self.assertTrue(self.others[r, c] or 3 < self.out[r, c] <= 30, (r, c))
+                    on_others += bool(self.others[r, c])
+                    in_ring += not self.others[r, c]
+            self.assertLessEqual(sum(p for *_, p in clicks), 6)
+        self.assertLessEqual(max(counts), 12)
+        self.assertGreaterEqual(max(counts), 9)  # long click lists do occur
+        self.assertLess(np.mean(counts), 6)      # but counts decay, as RITM's prob_gamma
+        self.assertGreater(on_others, 20)
+        self.assertGreater(in_ring, 20)
+
+    def test_first_view_gets_one_or_two_positive_clicks(self):
+        rng = np.random.default_rng(1)
+        counts = set()
+        for _ in range(50):
+            clicks = start_clicks(self.mask, self.others, True, rng)
+            counts.add(len(clicks))
+            self.assertTrue(all(pos and self.mask[r, c] for r, c, pos in clicks))
+        self.assertEqual(counts, {1, 2})
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ import numpy as np
 from _common import needs_data
 from isegdata.nrrd import read_nrrd
 from isegdata.objects import neighbours, pick_object
-from isegdata.sources import EVAL_ONLY, TRAINING_SOURCES, assert_training_path, percentile_normalise, to_model_input
+from isegdata.samplers import ClickSampler, app_validation_slices
+from isegdata.sources import (EVAL_ONLY, TRAINING_SOURCES, Volume, assert_training_path, percentile_normalise,
+                              to_model_input)
 
 
 class Sources(unittest.TestCase):
@@ -57,6 +59,68 @@ class Objects(unittest.TestCase):
         sizes = {pick_object(lab, rng).sum() for _ in range(60)}
         self.assertTrue({100, 200, 300} & sizes)  # component, label, union of 1+2 (one component)
         self.assertIsNone(pick_object(np.zeros((10, 10), np.int32), rng))
+
+
+def box_volume(two_labels=False):
+    """40 x 48 x 64 voxels of (1.0, 1.5, 0.75) mm with a 24^3-voxel box labelled 1 (and a box
+    labelled 2 touching it)."""
+    lab = np.zeros((40, 48, 64), np.int32)
+    lab[8:32, 12:36, 16:40] = 1
+    if two_labels:
+        lab[8:32, 36:44, 16:40] = 2
+    img = np.random.default_rng(0).random(lab.shape).astype(np.float32)
+    return Volume("box", img, lab, (1.0, 1.5, 0.75), 1.0, "test", "test")
+
+
+def padded_fraction(shape, spacing, extents):
+    """Share of the slice padded square in mm that an object of extents (rows, cols) covers."""
+    side = max(shape[0] * spacing[0], shape[1] * spacing[1])
+    return extents[0] * spacing[0] * extents[1] * spacing[1] / side ** 2
+
+
+class ClickViews(unittest.TestCase):
+    def test_first_click_view_shows_the_whole_padded_slice(self):
+        v = box_volume()
+        # Slices along axis 0, 1, 2: the box covers 12.5%, 18.75%, 16.7% of the padded square.
+        want = [padded_fraction([s for a, s in enumerate(v.labels.shape) if a != ax],
+                                [s for a, s in enumerate(v.spacing) if a != ax], (24, 24)) for ax in range(3)]
+        self.assertEqual(len({round(f, 3) for f in want}), 3)
+        sampler = ClickSampler([v], size=96, seed=0, full_view_prob=1.0)
+        for _ in range(12):
+            s = sampler.draw()
+            self.assertTrue(s.full_view)
+            frac = s.mask.mean()
+            self.assertLess(min(abs(frac - f) for f in want), 0.006, (frac, want))
+
+    def test_view_mix_others_and_determinism(self):
+        v = box_volume(two_labels=True)
+        a = ClickSampler([v], size=64, seed=3, full_view_prob=0.3).batch(40)
+        b = ClickSampler([v], size=64, seed=3, full_view_prob=0.3).batch(40)
+        for x, y in zip(a, b):
+            np.testing.assert_array_equal(x, y)
+        images, masks, others, full = a
+        self.assertTrue(4 <= full.sum() <= 20, full.sum())
+        self.assertFalse((masks & others).any())
+        self.assertTrue(others.any(axis=(1, 2)).sum() > 5)  # the touching label shows up as 'others'
+        self.assertTrue((masks.sum(axis=(1, 2)) >= 20).all())
+        # Object-centred views make the object a large part of the view; full views show it small.
+        self.assertGreater(masks[~full].mean(), masks[full].mean())
+        none = ClickSampler([v], size=64, seed=3, full_view_prob=0.0).batch(10)[3]
+        self.assertFalse(none.any())
+
+    def test_app_validation_slices_are_whole_held_out_slices(self):
+        v = box_volume(two_labels=True)
+        val = app_validation_slices([v], n=3, min_area=60)
+        self.assertEqual(len(val), 3)
+        names = [n for *_, n in val]
+        self.assertEqual(len(set(names)), 3)
+        for img, mask, sp, name in val:
+            k = int(name.split(":")[2])
+            self.assertTrue(18 <= k < 22, name)  # the middle 10% of axis-0 slices
+            self.assertEqual(img.shape, (48, 64))
+            self.assertEqual(sp, (1.5, 0.75))
+            label = int(name.split("label")[1])
+            np.testing.assert_array_equal(mask, v.labels[k] == label)  # the label's whole region
 
 
 @needs_data
