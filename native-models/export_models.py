@@ -146,6 +146,13 @@ def _training_text(train, val, click):
                      f"(std {val['noc85_std']:.2f}), NoC@90 {val['noc90']:.2f}, IoU@1 {val['iou@1']:.3f}, "
                      f"≥20@85 {val['over20@85']}. These slices come from training volumes (held out along one axis "
                      f"only), so they are a sanity monitor, not an evaluation.")
+        if "app_noc85" in val:
+            lines.append(f"- App-protocol monitor on {len(train.get('app_validation_slices', []))} held-out whole slices, "
+                         f"run as `iseg eval-clicks` runs them (first click on the whole slice, then RITM zoom-in; "
+                         f"isegnet/app_protocol.py): NoC@80 {val['app_noc80']:.2f}, NoC@85 {val['app_noc85']:.2f} "
+                         f"(std {val['app_noc85_std']:.2f}), NoC@90 {val['app_noc90']:.2f}, IoU@1 {val['app_iou@1']:.3f}, "
+                         f"IoU@5 {val['app_iou@5']:.3f}, ≥20@85 {val['app_over20@85']}. The object-centred monitor above "
+                         f"shows the model views the app never shows; this one is the figure to watch.")
     if not click and val:
         lines.append(f"- Validation monitor: mean Dice {val['dice']:.3f} (std {val['dice_std']:.3f}) over "
                      f"{val['frames']} propagated frames of held-out random views of training volumes (sanity "
