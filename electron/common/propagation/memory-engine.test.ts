@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Volume } from '../volume';
+import type { NetworkGeometry } from './networks';
 import { FakePropagationNetworks } from './fake-networks';
 import { MemoryPropagator } from './memory-engine';
 import type { SliceUpdate } from './propagator';
@@ -67,7 +68,8 @@ describe('memory propagation engine (fake networks)', () => {
         if (x < 32) seedVoxels[x + W * (y + H * 5)] = 1;
         seedVoxels[x + W * (y + H * 15)] = 1;
       }
-    const engine = new MemoryPropagator(new FakePropagationNetworks());
+    // The far annotations stay out of each run's memory here, so the fusion alone decides.
+    const engine = new MemoryPropagator(new FakePropagationNetworks(), { rememberGapEnds: false });
     const outcome = await engine.propagate(image, volume(seedVoxels), { axis: 2, range: [6, 14] });
     const layout = sliceLayout(image.geometry.size, 2);
     for (let z = 6; z <= 14; z++) {
@@ -79,6 +81,42 @@ describe('memory propagation engine (fake networks)', () => {
     expect(outcome.written).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14]);
     // The two directions disagree on the right half: flagged most where they are balanced.
     expect(outcome.suspects.some((s) => s.reason === 'disagreement')).toBe(true);
+  });
+
+  it('keeps both annotations of a gap in each run\'s memory, whatever the memory size', async () => {
+    // As above: slice 5 annotates the left half of the square, slice 15 all of it.
+    const inBox = box(0, 64, 0, 60);
+    const { image } = scene((x, y) => (inBox(x, y) ? 1 : 0));
+    const seedVoxels = new Uint8Array(W * H * D);
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        if (x < 32) seedVoxels[x + W * (y + H * 5)] = 1;
+        seedVoxels[x + W * (y + H * 15)] = 1;
+      }
+    // Logs the area of every mask the value encoder is given, in order.
+    class LoggingNetworks extends FakePropagationNetworks {
+      readonly areas: number[] = [];
+      override encodeValue(image: Float32Array, mask: Float32Array, other: Float32Array, f16: Float32Array, size: NetworkGeometry): Promise<Float32Array> {
+        this.areas.push(mask.reduce((a, b) => a + b, 0));
+        return super.encodeValue(image, mask, other, f16, size);
+      }
+    }
+    const encoded = async (rememberGapEnds: boolean): Promise<number[]> => {
+      const networks = new LoggingNetworks();
+      await new MemoryPropagator(networks, { rememberGapEnds, maxMemoryFrames: 1 }).propagate(image, volume(seedVoxels), { axis: 2, range: [6, 14] });
+      return networks.areas;
+    };
+    const half = 32 * H;
+    const full = W * H;
+    // Origin only: the forward run starts from slice 5's half square, the backward one from 15's square.
+    const alone = await encoded(false);
+    expect(alone[0]).toBe(half);
+    expect(alone.filter((a) => a === full || a === half).length).toBe(2);
+    // Both ends: each run encodes its origin, then the far annotation, before any prediction.
+    const both = await encoded(true);
+    expect(both.slice(0, 2)).toEqual([half, full]);
+    expect(both.some((a, i) => i > 1 && a === full && both[i + 1] === half)).toBe(true);
+    expect(both.length - alone.length).toBe(2);
   });
 
   it('keeps keys cached per volume, so a re-propagation encodes no key again', async () => {
