@@ -5,10 +5,12 @@
  *
  * Every slice is key-encoded once, and the keys are cached per volume and axis, so a
  * re-propagation after a correction costs only read-outs and decodes. Each run starts from an
- * annotated slice whose seed mask is value-encoded into a fresh memory; every later slice reads
- * the memory (TypeScript read-out: L2 affinity, top-k, softmax), is decoded to a probability map,
- * and (every `memoryEvery` slices) its prediction joins the memory, the origin always kept and the
- * oldest predictions dropped past `maxMemoryFrames`. The plan (common/propagation/plan.ts) says
+ * annotated slice whose seed mask is value-encoded into a fresh memory (with the annotation at
+ * the gap's far end too, when the run heads for another annotated slice); every later slice
+ * reads the memory (L2 affinity, top-k, softmax: `readout.ts`, on ONNX Runtime where the
+ * networks offer it), is decoded to a probability map, and (every `memoryEvery` slices) its
+ * prediction joins the memory, the annotations always kept and the oldest predictions dropped
+ * past `maxMemoryFrames`. The plan (common/propagation/plan.ts) says
  * which runs go where, which gaps are fused and where a run may stop at the object's end.
  */
 import { LabelAssembler, checkInputs, labelsToPropagate, throwIfCancelled } from './assembler';
