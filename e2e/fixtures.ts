@@ -4,36 +4,16 @@
  * attributes (data-app-state, data-busy), never on timers.
  */
 import { test as base, chromium, _electron, type Page, type TestInfo } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, chromiumPath, startServe } from '../scripts/serve-chromium.mjs';
 
 export type AppMode = 'serve' | 'electron';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const artifactsDir = join(root, 'e2e', 'artifacts');
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--ignore-gpu-blocklist',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
-    (p): p is string => typeof p === 'string' && p.length > 0,
-  );
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error('Chromium not found: install Debian\'s chromium (apt-get install chromium) or set CHROMIUM_PATH.');
-  return found;
-}
 
 /** Path of the Electron binary if it is installed, without triggering its lazy download. */
 export function installedElectronBinary(): string | undefined {
@@ -47,24 +27,6 @@ export function installedElectronBinary(): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function startServe(): Promise<{ url: string; child: ChildProcess }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'dist/electron/serve.js'), '--port', '0'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const match = /ISEG_SERVE_URL=(\S+)/.exec(output);
-      if (match?.[1]) resolve({ url: match[1], child });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-    child.once('exit', (code) => reject(new Error(`serve mode exited early (code ${code ?? '?'}):\n${output}`)));
-  });
 }
 
 let reportedElectronSkip = false;
@@ -93,7 +55,7 @@ export const test = base.extend<{ app: AppFixture }, { appMode: AppMode }>({
       return;
     }
     const { url, child } = await startServe();
-    const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+    const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS] });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
     await page.goto(url);

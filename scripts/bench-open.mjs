@@ -9,11 +9,11 @@
  * when the voxels were in the renderer and ready to draw (the app's own console line), and when all
  * three views had drawn the new volume (data-busy back to false).
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath, startServe } from './serve-chromium.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -24,34 +24,15 @@ if (!existsSync(image) || !Number.isInteger(runs) || runs < 1) {
   console.error('usage: npm run bench:open -- [image] [--runs N]');
   process.exit(2);
 }
-const chromiumPath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
-  (p) => p && existsSync(p),
-);
-if (!chromiumPath) {
-  console.error('Chromium not found: install Debian\'s chromium or set CHROMIUM_PATH.');
-  process.exit(2);
-}
-
-const server = spawn(process.execPath, [resolve(root, 'dist/electron/serve.js'), '--port', '0', '--root', dirname(image)], {
-  cwd: root,
-  stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, ISEG_TRACE: '1' },
-});
 let serverLog = '';
-const url = await new Promise((done, fail) => {
-  server.stdout.on('data', (chunk) => {
-    serverLog += chunk;
-    const match = /ISEG_SERVE_URL=(\S+)/.exec(serverLog);
-    if (match) done(match[1]);
-  });
-  server.once('exit', (code) => fail(new Error(`serve mode exited (${code})`)));
+const { url, child: server } = await startServe({
+  extraArgs: ['--root', dirname(image)],
+  env: { ...process.env, ISEG_TRACE: '1' },
+  onOutput: (text) => (serverLog += text),
 });
 const handledTimes = () => [...serverLog.matchAll(/volume\.openFile: handled in (\d+) ms/g)].map((m) => Number(m[1]));
 
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking'],
-});
+const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const appLines = [];
