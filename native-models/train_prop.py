@@ -82,6 +82,8 @@ def main(argv=None):
     ap.add_argument("--out", default=None)
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--val-every", type=float, default=15.0)
+    ap.add_argument("--native-prob", type=float, default=0.5,
+                    help="share of views at the slice's native pixel size (the app's scale); the rest fit the object")
     ap.add_argument("--no-sim", action="store_true")
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args(argv)
@@ -92,10 +94,10 @@ def main(argv=None):
     out = Path(a.out or Path(__file__).resolve().parent / "runs" / f"prop-{a.variant}")
     log = Logger(out)
     vols = load_sources(all_training_sources(include_sim=not a.no_sim))
-    sampler = SequenceSampler(vols, size=a.size, frames=a.frames, seed=a.seed + 1)
+    sampler = SequenceSampler(vols, size=a.size, frames=a.frames, seed=a.seed + 1, native_prob=a.native_prob)
     # Held-out monitor: sequences drawn with another seed (random views of training volumes;
     # not independent data, only a sanity signal - real evaluation runs in the app).
-    val = [SequenceSampler(vols, size=a.size, frames=a.frames, seed=10_000 + i).sample() for i in range(16)]
+    val = [SequenceSampler(vols, size=a.size, frames=a.frames, seed=10_000 + i, native_prob=a.native_prob).sample() for i in range(16)]
 
     net = build_prop_model(a.variant).to(device)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)

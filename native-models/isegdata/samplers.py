@@ -203,10 +203,13 @@ class SequenceSampler:
     """Neighbouring slices along one axis with one object (and optionally another object as the
     'other objects' mask), all resampled through the same random view."""
 
-    def __init__(self, volumes, size=192, frames=3, seed=0):
+    def __init__(self, volumes, size=192, frames=3, seed=0, native_prob=0.5):
         self.ix = SliceIndex(volumes)
         self.vols = volumes
         self.size, self.frames = size, frames
+        # The app propagates whole slices at their native pixel size, where a large object spans
+        # hundreds of pixels; object-fitted views alone show it 2-10x smaller than that.
+        self.native_prob = native_prob
         self.rng = np.random.default_rng(seed)
 
     def sample(self):
@@ -233,6 +236,8 @@ class SequenceSampler:
                 other = pick_object(rest, rng, kinds=("label",))
             sp = tuple(s for a, s in enumerate(v.spacing) if a != ax)
             mm, c = _view_scale(obj[0], sp, out, rng.uniform(0.15, 0.7))
+            if rng.random() < self.native_prob:
+                mm = min(sp) * rng.uniform(0.8, 1.25)
             c = c + rng.uniform(-0.15, 0.15, 2) * out * mm / np.asarray(sp)
             grid = sample_grid(rng, (out, out), c, sp, mm)
             masks = np.stack([warp(m.astype(np.float32), grid, 1) > 0.5 for m in obj])

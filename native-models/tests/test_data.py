@@ -139,6 +139,31 @@ class Samplers(unittest.TestCase):
         self.assertEqual(ms.shape, os_.shape)
         self.assertFalse((ms & os_).any())
 
+    def test_sequence_views_at_native_pixel_size(self):
+        from unittest import mock
+        import isegdata.samplers as samplers
+        from isegdata.sources import load_sources
+
+        vols = load_sources(TRAINING_SOURCES[:1])
+        finest = min(vols[0].spacing)  # CLAIR: 0.729 mm in two axes, so every slice has it in-plane
+        scales = []
+        real = samplers.sample_grid
+
+        def recording(rng, out_size, center, spacing, mm, elastic=True):
+            scales.append((mm, min(spacing)))
+            return real(rng, out_size, center, spacing, mm, elastic)
+
+        with mock.patch.object(samplers, "sample_grid", recording):
+            for _ in range(6):
+                samplers.SequenceSampler(vols, size=64, frames=2, seed=len(scales), native_prob=1.0).sample()
+        self.assertTrue(all(0.8 * f <= mm <= 1.25 * f for mm, f in scales), scales)
+        scales.clear()
+        with mock.patch.object(samplers, "sample_grid", recording):
+            for i in range(6):
+                samplers.SequenceSampler(vols, size=64, frames=2, seed=i, native_prob=0.0).sample()
+        # Object-fitted views of a 64 px crop are far coarser than the native pixels.
+        self.assertTrue(any(mm > 1.3 * finest for mm, _ in scales), scales)
+
 
 if __name__ == "__main__":
     unittest.main()
