@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .clicks import MAX_CLICKS, RADIUS, THRESHOLD, disk_maps, iou, next_click
+from .clicks import MAX_CLICKS, RADIUS, THRESHOLD, disk_maps, simulate_with
 
 EXPANSION = 1.4
 
@@ -167,20 +167,8 @@ def simulate_app(predict, image, gt, spacing, input_size=(224, 224), max_clicks=
     """protocol.ts simulateClicks through the app's request path. predict(image_grid [H, W] in
     [0, 1], click_maps [3, H, W]) -> probability [H, W]. Clicks and IoU live on the full slice;
     on_click(click) sees every click made. Returns the IoU after every click."""
-    clicked = np.zeros(gt.shape, bool)
-    pred = np.zeros(gt.shape, bool)
-    prev, clicks, ious = None, [], []
-    for _ in range(max_clicks):
-        c = next_click(pred, gt, clicked)
-        if c is None:
-            ious.append(1.0)
-            continue
-        clicks.append(c)
-        if on_click:
-            on_click(c)
-        clicked[c[0], c[1]] = True
+    def respond(clicks, prev):
         img, maps, roi = prepare_request(image, clicks, prev, spacing, input_size, threshold=threshold)
-        prev = paste_back(predict(img, maps), roi, gt.shape)
-        pred = prev.astype(np.float64) > threshold
-        ious.append(iou(pred, gt))
-    return ious
+        return paste_back(predict(img, maps), roi, gt.shape)
+
+    return simulate_with(respond, gt, max_clicks, threshold, on_click)

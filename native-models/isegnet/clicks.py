@@ -65,21 +65,31 @@ def noc(ious, target: float, max_clicks: int = MAX_CLICKS) -> int:
     return max_clicks
 
 
-def simulate(predict, image, gt, max_clicks: int = MAX_CLICKS):
-    """Run the RITM protocol: predict(image, click_maps[3, H, W]) -> probability [H, W].
-    Returns the IoU after every click."""
-    prev = np.zeros(gt.shape, np.float32)
-    clicks, ious = [], []
+def simulate_with(respond, gt, max_clicks: int = MAX_CLICKS, threshold: float = THRESHOLD, on_click=None):
+    """The RITM protocol around any request path: respond(clicks, previous probability or None)
+    -> probability [H, W] on gt's grid. on_click(click) sees every click made. Returns the IoU
+    after every click."""
     clicked = np.zeros(gt.shape, bool)
     pred = np.zeros(gt.shape, bool)
+    prev, clicks, ious = None, [], []
     for _ in range(max_clicks):
         c = next_click(pred, gt, clicked)
         if c is None:
             ious.append(1.0)
             continue
         clicks.append(c)
+        if on_click:
+            on_click(c)
         clicked[c[0], c[1]] = True
-        prev = predict(image, click_input(clicks, prev))
-        pred = prev > THRESHOLD
+        prev = respond(clicks, prev)
+        pred = prev.astype(np.float64) > threshold
         ious.append(iou(pred, gt))
     return ious
+
+
+def simulate(predict, image, gt, max_clicks: int = MAX_CLICKS):
+    """RITM protocol with the model seeing the whole grid: predict(image, click_maps[3, H, W]) ->
+    probability [H, W]. Returns the IoU after every click."""
+    zeros = np.zeros(gt.shape, np.float32)
+    return simulate_with(lambda clicks, prev: predict(image, click_input(clicks, zeros if prev is None else prev)), gt,
+                         max_clicks)

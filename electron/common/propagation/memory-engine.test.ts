@@ -58,8 +58,8 @@ describe('memory propagation engine (fake networks)', () => {
     expect(outcome.written.length).toBe(D - 1);
   });
 
-  it('fuses the two nearest annotated slices, weighted by distance', async () => {
-    // Same bright square on every slice; slice 5 annotates its left half, slice 15 all of it.
+  /** Same bright square on every slice; slice 5 annotates its left half, slice 15 all of it. */
+  function gapScene(): { image: Volume; seedVoxels: Uint8Array } {
     const inBox = box(0, 64, 0, 60); // a dark strip so the intensity window is not degenerate
     const { image } = scene((x, y) => (inBox(x, y) ? 1 : 0));
     const seedVoxels = new Uint8Array(W * H * D);
@@ -68,6 +68,11 @@ describe('memory propagation engine (fake networks)', () => {
         if (x < 32) seedVoxels[x + W * (y + H * 5)] = 1;
         seedVoxels[x + W * (y + H * 15)] = 1;
       }
+    return { image, seedVoxels };
+  }
+
+  it('fuses the two nearest annotated slices, weighted by distance', async () => {
+    const { image, seedVoxels } = gapScene();
     // The far annotations stay out of each run's memory here, so the fusion alone decides.
     const engine = new MemoryPropagator(new FakePropagationNetworks(), { rememberGapEnds: false });
     const outcome = await engine.propagate(image, volume(seedVoxels), { axis: 2, range: [6, 14] });
@@ -84,15 +89,7 @@ describe('memory propagation engine (fake networks)', () => {
   });
 
   it('keeps both annotations of a gap in each run\'s memory, whatever the memory size', async () => {
-    // As above: slice 5 annotates the left half of the square, slice 15 all of it.
-    const inBox = box(0, 64, 0, 60);
-    const { image } = scene((x, y) => (inBox(x, y) ? 1 : 0));
-    const seedVoxels = new Uint8Array(W * H * D);
-    for (let y = 0; y < H; y++)
-      for (let x = 0; x < W; x++) {
-        if (x < 32) seedVoxels[x + W * (y + H * 5)] = 1;
-        seedVoxels[x + W * (y + H * 15)] = 1;
-      }
+    const { image, seedVoxels } = gapScene();
     // Logs the area of every mask the value encoder is given, in order.
     class LoggingNetworks extends FakePropagationNetworks {
       readonly areas: number[] = [];
