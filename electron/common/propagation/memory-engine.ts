@@ -61,6 +61,8 @@ interface SliceContext {
   readonly image: Volume;
   readonly layout: SliceLayout;
   readonly size: NetworkGeometry;
+  /** Reused for every network input image of the request (the networks read inputs only until they answer). */
+  readonly scratch: { readonly slice: Float32Array; readonly tensor: Float32Array };
   readonly cache: AxisCache;
   readonly window: IntensityWindow;
   readonly signal: CancelSignal | undefined;
@@ -205,7 +207,9 @@ export class MemoryPropagator implements Propagator {
       this.lastStats.decodes++;
       decoded++;
       throwIfCancelled(ctx.signal);
-      const { probability, area } = cropSigmoid(logits, ctx.size, layout.width, layout.height, this.networks.threshold);
+      const toProbability = this.networks.probabilityKernel;
+      const probability = toProbability ? await toProbability(logits, ctx.size, layout.width, layout.height) : cropSigmoid(logits, ctx.size, layout.width, layout.height);
+      const area = countAtLeast(probability, this.networks.threshold);
       if (run.stopAtObjectEnd && reachedObjectEnd(area, run.seedArea, stopFraction)) {
         // The object ended: this slice and the rest of the run stay background.
         for (const rest of runSlices({ ...run, origin: slice - run.direction })) emit(rest, new Float32Array(pixels));
@@ -236,8 +240,8 @@ export class MemoryPropagator implements Propagator {
 
   private imageTensor(ctx: SliceContext, slice: number): Float32Array {
     const { layout, size } = ctx;
-    const raw = readSlice(ctx.image.voxels, layout, slice, new Float32Array(layout.width * layout.height));
-    return normalizeSlice(raw, layout.width, layout.height, ctx.window, this.networks.normalization, this.networks.imageChannels, size.width, size.height);
+    const raw = readSlice(ctx.image.voxels, layout, slice, ctx.scratch.slice);
+    return normalizeSlice(raw, layout.width, layout.height, ctx.window, this.networks.normalization, this.networks.imageChannels, size.width, size.height, ctx.scratch.tensor);
   }
 
   private async keysFor(ctx: SliceContext, slice: number): Promise<KeyFeatures> {
@@ -268,7 +272,9 @@ export class MemoryPropagator implements Propagator {
     this.touch(cache);
     const layout = sliceLayout(image.geometry.size, axis);
     const stride = this.networks.stride;
-    return { image, layout, size: { height: padTo(layout.height, stride), width: padTo(layout.width, stride) }, cache, window: volume.window, signal };
+    const size = { height: padTo(layout.height, stride), width: padTo(layout.width, stride) };
+    const scratch = { slice: new Float32Array(layout.width * layout.height), tensor: new Float32Array(this.networks.imageChannels * size.width * size.height) };
+    return { image, layout, size, cache, window: volume.window, signal, scratch };
   }
 
   /** Marks an axis cache as most recent and evicts the oldest slices' keys past the budget. */
@@ -311,18 +317,19 @@ function pad(values: Float32Array, width: number, height: number, size: NetworkG
   return out;
 }
 
-/** The slice's part of the logits as probabilities, and how many pixels reach `threshold`. */
-function cropSigmoid(logits: Float32Array, size: NetworkGeometry, width: number, height: number, threshold: number): { probability: Float32Array; area: number } {
+/** The slice's part of the logits as probabilities. */
+function cropSigmoid(logits: Float32Array, size: NetworkGeometry, width: number, height: number): Float32Array {
   const probability = new Float32Array(width * height);
-  let area = 0;
   for (let y = 0; y < height; y++) {
     const row = y * size.width;
     const at = y * width;
-    for (let x = 0; x < width; x++) {
-      const p = 1 / (1 + Math.exp(-(logits[row + x] as number)));
-      probability[at + x] = p;
-      if (p >= threshold) area++;
-    }
+    for (let x = 0; x < width; x++) probability[at + x] = 1 / (1 + Math.exp(-(logits[row + x] as number)));
   }
-  return { probability, area };
+  return probability;
+}
+
+function countAtLeast(values: Float32Array, threshold: number): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if ((values[i] as number) >= threshold) n++;
+  return n;
 }

@@ -19,6 +19,13 @@ export interface NetworkGeometry {
   readonly width: number;
 }
 
+/** Decoder logits (size.height × size.width) → probabilities of the slice's width × height. */
+export type ProbabilityKernel = (logits: Float32Array, size: NetworkGeometry, width: number, height: number) => Promise<Float32Array>;
+
+/**
+ * The three networks. Input arrays are read only until the returned promise settles: the engine
+ * reuses their buffers for the next call.
+ */
 export interface PropagationNetworks {
   readonly keyDim: number;
   readonly valueDim: number;
@@ -44,6 +51,8 @@ export interface PropagationNetworks {
   decode(readout: Float32Array, features: KeyFeatures, size: NetworkGeometry): Promise<Float32Array>;
   /** Optional accelerated read-out (ONNX Runtime); the TypeScript reference otherwise. */
   readonly readoutKernel?: ReadoutKernel;
+  /** Optional accelerated sigmoid of `decode`'s logits cropped to the slice; a TypeScript loop otherwise. */
+  readonly probabilityKernel?: ProbabilityKernel;
   /** Model id and digest for provenance. */
   readonly id: string;
   readonly sha256: string;

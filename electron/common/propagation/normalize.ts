@@ -62,7 +62,7 @@ function channelValue(value: number | readonly number[], channel: number): numbe
 /**
  * One slice (width × height) as a [channels, paddedHeight, paddedWidth] float tensor: windowed,
  * standardised per channel, gray replicated to every channel; padding (right and bottom) is the
- * value a zero-intensity pixel would get.
+ * value a zero-intensity pixel would get. `out`, when given, is overwritten whole.
  */
 export function normalizeSlice(
   slice: ArrayLike<number>,
@@ -73,9 +73,10 @@ export function normalizeSlice(
   channels: number,
   paddedWidth: number,
   paddedHeight: number,
+  out: Float32Array = new Float32Array(channels * paddedWidth * paddedHeight),
 ): Float32Array {
   const plane = paddedWidth * paddedHeight;
-  const out = new Float32Array(channels * plane);
+  if (out.length !== channels * plane) throw new Error(`normalizeSlice: output has ${out.length} numbers, expected ${channels * plane}`);
   const span = window.high - window.low;
   // Per channel, (clamp01((v − low) / span) − mean) / std, written in one pass over the slice.
   const means = Array.from({ length: channels }, (_, c) => channelValue(norm.mean, c));

@@ -35,7 +35,7 @@ export interface MemoryTensors {
 }
 
 /**
- * An accelerated read-out (ONNX Runtime in electron/node/propagation/ort-readout.ts): the query
+ * An accelerated read-out (ONNX Runtime in electron/node/propagation/ort-kernels.ts): the query
  * comes position-major (P × Ck) and pre-scaled by 2/√Ck, so that scores = query·keys − norms is
  * the formula above; it returns P × Cv. `k` is already at most N. `read` stays the reference.
  */

@@ -12,7 +12,7 @@ import { evenlySpacedSlices, objectExtent } from '../../common/propagation/given
 import { readSlice, sliceAreas, sliceLayout, writeSlice, type IndexAxis } from '../../common/propagation/slices';
 import type { Volume } from '../../common/volume';
 import { OnnxPropagationNetworks } from './onnx-networks';
-import { createOrtReadout } from './ort-readout';
+import { createOrtKernels } from './ort-kernels';
 
 export interface ReadoutBench {
   readonly positions: number;
@@ -24,7 +24,7 @@ export interface ReadoutBench {
 
 /** The read-out on ONNX Runtime (what the memory method uses by default). */
 export async function benchReadoutOrt(positions: number, keyDim: number, valueDim: number, frames: number, threads: number, repeats = 10): Promise<ReadoutBench> {
-  const { kernel, release } = await createOrtReadout(threads);
+  const { readout: kernel, release } = await createOrtKernels(threads);
   try {
     const memory = new ReadoutMemory({ keyDim, valueDim, positions });
     for (let t = 0; t < frames; t++) memory.add(Float32Array.from({ length: keyDim * positions }, Math.random), Float32Array.from({ length: valueDim * positions }, Math.random));

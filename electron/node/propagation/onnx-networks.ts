@@ -9,10 +9,10 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { parseExecutionProviderPreference, type ExecutionProvider } from '../../common/click/execution-provider';
 import { identityDigest, type ModelFile, type ModelManifest } from '../../common/click/manifest';
 import { ServiceError } from '../../common/errors';
-import type { KeyFeatures, NetworkGeometry, PropagationNetworks } from '../../common/propagation/networks';
+import type { KeyFeatures, NetworkGeometry, ProbabilityKernel, PropagationNetworks } from '../../common/propagation/networks';
 import { readModelFolder, verifyModel, isVerified, discoverModels } from '../models/discovery';
 import { createOrtSession, envPreference, loadOrt } from '../models/ort-session';
-import { createOrtReadout } from './ort-readout';
+import { createOrtKernels } from './ort-kernels';
 import type { ReadoutKernel } from '../../common/propagation/readout';
 
 export const PROPAGATION_ROLES = ['keyEncoder', 'valueEncoder', 'decoder'] as const;
@@ -47,7 +47,7 @@ export interface OnnxPropagationOptions {
   /** 'auto' | 'cpu' | 'cuda' | …; default $ISEG_EP or auto. */
   readonly ep?: string;
   readonly threads?: number;
-  /** Where the read-out runs: ONNX Runtime (default) or the TypeScript reference loop. */
+  /** Where the read-out and the logits' sigmoid run: ONNX Runtime (default) or the TypeScript loops. */
   readonly readout?: 'onnx' | 'typescript';
 }
 
@@ -71,7 +71,8 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
   /** The three graphs' digests, for provenance. */
   digests: { role: string; sha256: string }[] = [];
   readoutKernel: ReadoutKernel | undefined;
-  private releaseReadout: (() => Promise<void>) | undefined;
+  probabilityKernel: ProbabilityKernel | undefined;
+  private releaseKernels: (() => Promise<void>) | undefined;
 
   get keyDim(): number {
     return this.spec.keyDim;
@@ -124,9 +125,10 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
       await loadOrt(),
     );
     if (options.readout !== 'typescript') {
-      const readout = await createOrtReadout(options.threads);
-      networks.readoutKernel = readout.kernel;
-      networks.releaseReadout = readout.release;
+      const kernels = await createOrtKernels(options.threads);
+      networks.readoutKernel = kernels.readout;
+      networks.probabilityKernel = kernels.probabilities;
+      networks.releaseKernels = kernels.release;
     }
     networks.digests = PROPAGATION_ROLES.map((role) => ({ role, sha256: (files[role] as ModelFile).sha256.toLowerCase() }));
     return networks;
@@ -170,7 +172,7 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
   }
 
   async dispose(): Promise<void> {
-    await Promise.all([this.key.session.release(), this.value.session.release(), this.decoder.session.release(), this.releaseReadout?.()]);
+    await Promise.all([this.key.session.release(), this.value.session.release(), this.decoder.session.release(), this.releaseKernels?.()]);
   }
 
   private tensor(values: Float32Array, dims: number[]): Tensor {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ReadoutMemory } from '../../common/propagation/readout';
-import { createOrtReadout } from './ort-readout';
+import { createOrtKernels } from './ort-kernels';
 
-describe('read-out on ONNX Runtime', () => {
+describe('propagation kernels on ONNX Runtime', () => {
   it('builds a graph that gives the same read-out as the TypeScript reference, fewer positions than k included', async () => {
-    const { kernel, release } = await createOrtReadout(1);
+    const { readout: kernel, release } = await createOrtKernels(1);
     try {
       let s = 3;
       const rand = (): number => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5;
@@ -26,6 +26,22 @@ describe('read-out on ONNX Runtime', () => {
         expect(fast.length).toBe(reference.length);
         for (let i = 0; i < reference.length; i++) expect(fast[i]).toBeCloseTo(reference[i] ?? NaN, 4);
       }
+    } finally {
+      await release();
+    }
+  });
+
+  it("turns padded logits into the slice's probabilities", async () => {
+    const { probabilities, release } = await createOrtKernels(1);
+    try {
+      // 5 × 3 slice in a 16 × 16 padded map; padding holds huge logits that must not leak in.
+      const size = { width: 16, height: 16 };
+      const logits = new Float32Array(16 * 16).fill(50);
+      for (let y = 0; y < 3; y++) for (let x = 0; x < 5; x++) logits[y * 16 + x] = x - 2 + y;
+      const p = await probabilities(logits, size, 5, 3);
+      expect(p.length).toBe(15);
+      for (let y = 0; y < 3; y++)
+        for (let x = 0; x < 5; x++) expect(p[y * 5 + x]).toBeCloseTo(1 / (1 + Math.exp(-(x - 2 + y))), 6);
     } finally {
       await release();
     }

@@ -1,6 +1,8 @@
 /**
- * The whole STCN read-out on ONNX Runtime, as one small graph encoded here as ONNX protobuf bytes
- * (no file ships for it):
+ * Small ONNX graphs for the propagation engine's per-slice arithmetic, encoded here as ONNX
+ * protobuf bytes (no file ships for them), run on ONNX Runtime's CPU provider.
+ *
+ * The whole STCN read-out:
  *
  *   scores  = MatMul(query [P, Ck], keys [Ck, N]) − norms [N]     (inputs pre-scaled, see readout.ts)
  *   top, at = TopK(scores, k)                                    [P, k] each
@@ -10,8 +12,12 @@
  *
  * MLAS vectorises the product and TopK selects in C++, which the JavaScript loop (the reference,
  * `ReadoutMemory.read`) cannot match: about 4× less time per slice on two cores.
+ *
+ * The decoder's logits to probabilities on the slice: Sigmoid(Slice(logits)), the padding cut
+ * off (vectorised exp instead of one Math.exp per pixel).
  */
-import type { InferenceSession } from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { ProbabilityKernel } from '../../common/propagation/networks';
 import type { ReadoutKernel } from '../../common/propagation/readout';
 import { loadOrt } from '../models/ort-session';
 
@@ -36,6 +42,7 @@ const bytes = (number: number, content: readonly number[]): number[] => [
 const text = (number: number, value: string): number[] => bytes(number, [...new TextEncoder().encode(value)]);
 
 const FLOAT = 1;
+const OPSET = 13;
 const INT64 = 7;
 const ATTRIBUTE_STRING = 3;
 
@@ -65,8 +72,13 @@ function node(
   ];
 }
 
+function modelBytes(graph: readonly number[]): Uint8Array {
+  const opset = [...text(1, ''), ...int(2, OPSET)];
+  return Uint8Array.from([...int(1, 8), ...text(2, 'iseg'), ...bytes(7, graph), ...bytes(8, opset)]);
+}
+
 export function readoutModelBytes(): Uint8Array {
-  const graph = [
+  return modelBytes([
     ...bytes(1, node('MatMul', ['query', 'keys'], ['dots'])),
     ...bytes(1, node('Sub', ['dots', 'norms'], ['scores'])),
     ...bytes(1, node('TopK', ['scores', 'k'], ['top', 'at'])),
@@ -80,40 +92,71 @@ export function readoutModelBytes(): Uint8Array {
     ...bytes(11, tensorInfo('values', FLOAT, ['N', 'V'])),
     ...bytes(11, tensorInfo('k', INT64, ['one'])),
     ...bytes(12, tensorInfo('readout', FLOAT, ['P', 'V'])),
-  ];
-  const opset = [...text(1, ''), ...int(2, 13)];
-  return Uint8Array.from([...int(1, 8), ...text(2, 'iseg'), ...bytes(7, graph), ...bytes(8, opset)]);
+  ]);
 }
 
-export interface OrtReadout {
-  readonly kernel: ReadoutKernel;
+export function probabilitiesModelBytes(): Uint8Array {
+  return modelBytes([
+    ...bytes(1, node('Slice', ['logits', 'starts', 'ends', 'axes'], ['cropped'])),
+    ...bytes(1, node('Sigmoid', ['cropped'], ['probability'])),
+    ...text(2, 'crop-sigmoid'),
+    ...bytes(11, tensorInfo('logits', FLOAT, ['H', 'W'])),
+    ...bytes(11, tensorInfo('starts', INT64, ['two'])),
+    ...bytes(11, tensorInfo('ends', INT64, ['two'])),
+    ...bytes(11, tensorInfo('axes', INT64, ['two'])),
+    ...bytes(12, tensorInfo('probability', FLOAT, ['h', 'w'])),
+  ]);
+}
+
+export interface OrtKernels {
+  readonly readout: ReadoutKernel;
+  readonly probabilities: ProbabilityKernel;
   readonly release: () => Promise<void>;
 }
 
-/** A read-out kernel on a CPU session with `threads` intra-op threads. */
-export async function createOrtReadout(threads?: number): Promise<OrtReadout> {
+/** The kernels on CPU sessions with `threads` intra-op threads. */
+export async function createOrtKernels(threads?: number): Promise<OrtKernels> {
   const ort = await loadOrt();
-  const session: InferenceSession = await ort.InferenceSession.create(readoutModelBytes(), {
+  const options: InferenceSession.SessionOptions = {
     executionProviders: ['cpu'],
     ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
-  });
+  };
+  const [readoutSession, probabilitySession] = await Promise.all([
+    ort.InferenceSession.create(readoutModelBytes(), options),
+    ort.InferenceSession.create(probabilitiesModelBytes(), options),
+  ]);
+  const int64 = (...values: number[]): Tensor =>
+    new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [values.length]);
+  const floats = (out: InferenceSession.OnnxValueMapType, name: string): Float32Array => {
+    const t = out[name];
+    if (!t || !(t.data instanceof Float32Array)) throw new Error(`The ${name} graph gave no float32 output`);
+    return t.data;
+  };
   return {
-    kernel: async (query, memory, dims, k) => {
+    readout: async (query, memory, dims, k) => {
       const { keyDim, valueDim, positions } = dims;
-      const out = await session.run({
+      const out = await readoutSession.run({
         query: new ort.Tensor('float32', query, [positions, keyDim]),
         keys: new ort.Tensor('float32', memory.keys, [keyDim, memory.total]),
         norms: new ort.Tensor('float32', memory.norms, [memory.total]),
         values: new ort.Tensor('float32', memory.values, [memory.total, valueDim]),
-        k: new ort.Tensor('int64', BigInt64Array.of(BigInt(k)), [1]),
+        k: int64(k),
       });
-      const readout = out.readout;
-      if (!readout || !(readout.data instanceof Float32Array))
-        throw new Error('The read-out graph gave no float32 output');
-      return readout.data;
+      return floats(out, 'readout');
     },
-    release: () => session.release(),
+    probabilities: async (logits, size, width, height) => {
+      const out = await probabilitySession.run({
+        logits: new ort.Tensor('float32', logits, [size.height, size.width]),
+        starts: int64(0, 0),
+        ends: int64(height, width),
+        axes: int64(0, 1),
+      });
+      return floats(out, 'probability');
+    },
+    release: async () => {
+      await Promise.all([readoutSession.release(), probabilitySession.release()]);
+    },
   };
 }
