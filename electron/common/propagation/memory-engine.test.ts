@@ -71,6 +71,20 @@ describe('memory propagation engine (fake networks)', () => {
     return { image, seedVoxels };
   }
 
+  it('adds a prediction to the memory every memoryEvery slices', async () => {
+    // The object fills every slice, so both runs go to the volume's ends: 14…0 and 16…29.
+    const { image, truth } = scene((x, y) => (box(16, 48, 16, 48)(x, y) ? 1 : 0));
+    const valueEncodes = async (memoryEvery: number): Promise<number> => {
+      const networks = new FakePropagationNetworks();
+      await new MemoryPropagator(networks, { memoryEvery }).propagate(image, seedsFrom(truth, [15]), { axis: 2 });
+      return networks.calls.value;
+    };
+    // The seed once per run, then a prediction every k-th step but never a run's last slice:
+    // 15 steps down (the 15th is slice 0), 14 up (the 14th is slice 29).
+    expect(await valueEncodes(1)).toBe(2 + 14 + 13);
+    expect(await valueEncodes(5)).toBe(2 + 2 + 2);
+  });
+
   it('fuses the two nearest annotated slices, weighted by distance', async () => {
     const { image, seedVoxels } = gapScene();
     // The far annotations stay out of each run's memory here, so the fusion alone decides.

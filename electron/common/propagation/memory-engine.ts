@@ -26,7 +26,12 @@ import type { Volume, VoxelArray } from '../volume';
 import type { KeyFeatures, NetworkGeometry, PropagationNetworks } from './networks';
 
 export interface MemoryEngineOptions {
-  /** A prediction joins the memory every this many slices (default 1, as in training). */
+  /**
+   * A prediction joins the memory every this many slices (default 5, STCN's mem_every). On the
+   * training-source knees (CLAIR, SPL; 3/5/10 given slices) Dice rose steadily from 1 to 5
+   * (CLAIR 68.6/71.2/75.4 → 73.5/74.6/77.5 %, SPL 34.8/38.7/54.3 → 51.3/56.6/62.3 %): fewer
+   * predicted frames in the memory, less error carried along. Fewer value encodings, too.
+   */
   readonly memoryEvery?: number;
   /** Memory frames kept, the origin included (default 3). */
   readonly maxMemoryFrames?: number;
@@ -85,7 +90,7 @@ export class MemoryPropagator implements Propagator {
     readonly networks: PropagationNetworks,
     options: MemoryEngineOptions = {},
   ) {
-    this.memoryEvery = Math.max(1, Math.floor(options.memoryEvery ?? 1));
+    this.memoryEvery = Math.max(1, Math.floor(options.memoryEvery ?? 5));
     this.maxMemoryFrames = Math.max(1, Math.floor(options.maxMemoryFrames ?? 3));
     this.cacheBytes = options.cacheBytes ?? 1 << 30;
     this.rememberGapEnds = options.rememberGapEnds ?? true;
