@@ -102,6 +102,8 @@ export const benchPropagationCommand: Command = {
         cachedTimings: t,
       },
     };
+    // Slice handling: what the cached run spent outside the read-out and the networks.
+    const restMs = t ? run.cachedMs - t.readoutMs - t.networkMs : 0;
     output.out(
       [
         `machine     ${figures.machine.cpus} × ${figures.machine.cpuModel}, load average ${fixed(figures.machine.loadAverage)}`,
@@ -111,8 +113,8 @@ export const benchPropagationCommand: Command = {
         `            cold ${fixed(run.coldMs / run.writtenSlices)} ms/slice (${fixed(figures.propagation.coldSlicesPerSecond)} slices/s); ` +
           `keys cached ${fixed(run.cachedMs / run.writtenSlices)} ms/slice (${fixed(run.cachedSlicesPerSecond)} slices/s; target ≥ 20)`,
         t
-          ? `cached run  read-out ${fixed(t.readoutMs)} ms, networks ${fixed(t.networkMs)} ms, the rest ${fixed(run.cachedMs - t.readoutMs - t.networkMs)} ms; ` +
-            `${t.keyEncodes} key, ${t.valueEncodes} value encodes, ${t.decodes} decodes; per decode ${fixed(t.readoutMs / t.decodes)} + ${fixed(t.networkMs / t.decodes)} + ${fixed((run.cachedMs - t.readoutMs - t.networkMs) / t.decodes)} ms`
+          ? `cached run  read-out ${fixed(t.readoutMs)} ms, networks ${fixed(t.networkMs)} ms, the rest ${fixed(restMs)} ms; ` +
+            `${t.keyEncodes} key, ${t.valueEncodes} value encodes, ${t.decodes} decodes; per decode ${fixed(t.readoutMs / t.decodes)} + ${fixed(t.networkMs / t.decodes)} + ${fixed(restMs / t.decodes)} ms`
           : 'cached run  (no timings reported)',
       ].join('\n'),
     );

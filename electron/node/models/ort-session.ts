@@ -18,6 +18,7 @@ import {
   type ProviderAttempt,
   type RuntimeFacts,
 } from '../../common/click/execution-provider';
+import { ServiceError } from '../../common/errors';
 
 type Ort = typeof import('onnxruntime-node');
 let ortModule: Promise<Ort> | undefined;
@@ -25,6 +26,13 @@ let ortModule: Promise<Ort> | undefined;
 export function loadOrt(): Promise<Ort> {
   ortModule ??= import('onnxruntime-node');
   return ortModule;
+}
+
+/** Output `name` of a run as the caller's own float32 array (ONNX Runtime may reuse its buffers); `source` names the graph in the error. */
+export function float32Output(out: InferenceSession.OnnxValueMapType, name: string, source: string): Float32Array {
+  const t = out[name];
+  if (!t || !(t.data instanceof Float32Array)) throw new ServiceError('internal', `${source} gave no float32 output "${name}".`);
+  return t.data.slice();
 }
 
 /** Whether onnxruntime-node's CUDA provider libraries were installed beside its binding. */

@@ -11,7 +11,7 @@ import { identityDigest, type ModelFile, type ModelManifest } from '../../common
 import { ServiceError } from '../../common/errors';
 import type { KeyFeatures, NetworkGeometry, ProbabilityKernel, PropagationNetworks } from '../../common/propagation/networks';
 import { readModelFolder, verifyModel, isVerified, discoverModels } from '../models/discovery';
-import { createOrtSession, envPreference, loadOrt } from '../models/ort-session';
+import { createOrtSession, envPreference, float32Output, loadOrt } from '../models/ort-session';
 import { createOrtKernels } from './ort-kernels';
 import type { ReadoutKernel } from '../../common/propagation/readout';
 
@@ -136,7 +136,7 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
 
   async encodeKey(image: Float32Array, size: NetworkGeometry): Promise<KeyFeatures> {
     const out = await this.key.session.run({ [this.key.input]: this.tensor(image, [1, this.imageChannels, size.height, size.width]) });
-    const [key, f16, f8, f4] = this.key.outputs.map((name) => data(out, name));
+    const [key, f16, f8, f4] = this.key.outputs.map((name) => float32Output(out, name, 'The propagation model'));
     return { key: key as Float32Array, f16: f16 as Float32Array, f8: f8 as Float32Array, f4: f4 as Float32Array };
   }
 
@@ -151,7 +151,7 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
       [iOther]: this.tensor(otherMask, [1, 1, H, W]),
       [iF16]: this.tensor(f16, [1, f16.length / (h * w), h, w]),
     });
-    return data(out, this.value.output);
+    return float32Output(out, this.value.output, 'The propagation model');
   }
 
   async decode(readout: Float32Array, features: KeyFeatures, size: NetworkGeometry): Promise<Float32Array> {
@@ -168,7 +168,7 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
       [i8]: this.tensor(features.f8, shape(features.f8, this.stride / 2)),
       [i4]: this.tensor(features.f4, shape(features.f4, this.stride / 4)),
     });
-    return data(out, this.decoder.output);
+    return float32Output(out, this.decoder.output, 'The propagation model');
   }
 
   async dispose(): Promise<void> {
@@ -178,13 +178,6 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
   private tensor(values: Float32Array, dims: number[]): Tensor {
     return new this.ort.Tensor('float32', values, dims);
   }
-}
-
-function data(out: InferenceSession.OnnxValueMapType, name: string): Float32Array {
-  const t = out[name];
-  if (!t || !(t.data instanceof Float32Array)) throw new ServiceError('internal', `The propagation model gave no float32 output "${name}".`);
-  // Own copy: ONNX Runtime may reuse its output buffers.
-  return t.data.slice();
 }
 
 /** The folder of propagation model `id` under the models root (fixtures included), or a clear error. */

@@ -19,7 +19,7 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { ProbabilityKernel } from '../../common/propagation/networks';
 import type { ReadoutKernel } from '../../common/propagation/readout';
-import { loadOrt } from '../models/ort-session';
+import { float32Output, loadOrt } from '../models/ort-session';
 
 /** Minimal protobuf writer: varints and length-delimited fields, enough for a ModelProto. */
 function varint(value: number): number[] {
@@ -129,11 +129,6 @@ export async function createOrtKernels(threads?: number): Promise<OrtKernels> {
   ]);
   const int64 = (...values: number[]): Tensor =>
     new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [values.length]);
-  const floats = (out: InferenceSession.OnnxValueMapType, name: string): Float32Array => {
-    const t = out[name];
-    if (!t || !(t.data instanceof Float32Array)) throw new Error(`The ${name} graph gave no float32 output`);
-    return t.data;
-  };
   return {
     readout: async (query, memory, dims, k) => {
       const { keyDim, valueDim, positions } = dims;
@@ -144,7 +139,7 @@ export async function createOrtKernels(threads?: number): Promise<OrtKernels> {
         values: new ort.Tensor('float32', memory.values, [memory.total, valueDim]),
         k: int64(k),
       });
-      return floats(out, 'readout');
+      return float32Output(out, 'readout', 'The read-out graph');
     },
     probabilities: async (logits, size, width, height) => {
       const out = await probabilitySession.run({
@@ -153,7 +148,7 @@ export async function createOrtKernels(threads?: number): Promise<OrtKernels> {
         ends: int64(height, width),
         axes: int64(0, 1),
       });
-      return floats(out, 'probability');
+      return float32Output(out, 'probability', 'The crop-sigmoid graph');
     },
     release: async () => {
       await Promise.all([readoutSession.release(), probabilitySession.release()]);
