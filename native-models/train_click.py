@@ -35,11 +35,16 @@ from isegnet.losses import normalized_focal_loss  # noqa: E402
 from isegnet.train_utils import Logger, pick_device, resume, train_for_budget  # noqa: E402
 
 
+def _inner_points(mask, frac):
+    """Object pixels at least max(1, frac * the deepest distance) from the object's border."""
+    dt = ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
+    return np.argwhere(dt >= max(1.0, frac * dt.max()))
+
+
 def initial_clicks(mask, rng):
     """One positive click well inside the object, sometimes a second positive and 1-2 negatives
     near it: the first interactions users actually make."""
-    dt = ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
-    inner = np.argwhere(dt >= max(1.0, 0.3 * dt.max()))
+    inner = _inner_points(mask, 0.3)
     clicks = [(*map(int, inner[rng.integers(len(inner))]), True)]
     if rng.random() < 0.25:
         clicks.append((*map(int, inner[rng.integers(len(inner))]), True))
@@ -49,12 +54,6 @@ def initial_clicks(mask, rng):
             if len(ring):
                 clicks.append((*map(int, ring[rng.integers(len(ring))]), False))
     return clicks
-
-
-def _inner_points(mask, frac):
-    """Object pixels at least max(1, frac * the deepest distance) from the object's border."""
-    dt = ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
-    return np.argwhere(dt >= max(1.0, frac * dt.max()))
 
 
 def first_view_clicks(mask, rng):
@@ -145,39 +144,40 @@ def train_step(model, opt, images, masks, rng, device, others=None, full_view=No
     return float(loss)
 
 
-def validate(model, val, device, max_clicks=20):
-    model.eval()
-
+def _predictor(model, device):
+    """predict(image [H, W], click maps [3, H, W]) -> probability [H, W], without gradients."""
     def predict(image, maps):
         with torch.no_grad():
             return torch.sigmoid(forward(model, image[None], maps[None], device))[0, 0].cpu().numpy()
+    return predict
 
+
+def _curve_summary(curves, max_clicks, prefix=""):
+    """NoC@80/85/90, the spread of NoC@85, IoU after 1 and 5 clicks, samples never at 85%."""
+    res = {f"{prefix}noc{t}": float(np.mean([noc(c, t / 100, max_clicks) for c in curves])) for t in (80, 85, 90)}
+    res[f"{prefix}noc85_std"] = float(np.std([noc(c, 0.85, max_clicks) for c in curves]))
+    res[f"{prefix}iou@1"] = float(np.mean([c[0] for c in curves]))
+    res[f"{prefix}iou@5"] = float(np.mean([c[min(4, len(c) - 1)] for c in curves]))
+    res[f"{prefix}over20@85"] = int(sum(max(c) < 0.85 for c in curves))
+    return res
+
+
+def validate(model, val, device, max_clicks=20):
+    model.eval()
+    predict = _predictor(model, device)
     curves = [simulate(predict, im, gt, max_clicks) for im, gt, _ in val]
     model.train()
-    res = {f"noc{t}": float(np.mean([noc(c, t / 100, max_clicks) for c in curves])) for t in (80, 85, 90)}
-    res["noc85_std"] = float(np.std([noc(c, 0.85, max_clicks) for c in curves]))
-    res["iou@1"] = float(np.mean([c[0] for c in curves]))
-    res["iou@5"] = float(np.mean([c[min(4, len(c) - 1)] for c in curves]))
-    res["over20@85"] = int(sum(noc(c, 0.85, max_clicks) >= max_clicks and max(c) < 0.85 for c in curves))
-    return res
+    return _curve_summary(curves, max_clicks)
 
 
 def validate_app(model, app_val, device, input_size, max_clicks=20):
     """The app-protocol monitor: whole held-out slices through the app's request path."""
     t0 = time.time()
     model.eval()
-
-    def predict(image, maps):
-        with torch.no_grad():
-            return torch.sigmoid(forward(model, image[None], maps[None], device))[0, 0].cpu().numpy()
-
+    predict = _predictor(model, device)
     curves = [simulate_app(predict, im, gt, sp, input_size, max_clicks) for im, gt, sp, _ in app_val]
     model.train()
-    res = {f"app_noc{t}": float(np.mean([noc(c, t / 100, max_clicks) for c in curves])) for t in (80, 85, 90)}
-    res["app_noc85_std"] = float(np.std([noc(c, 0.85, max_clicks) for c in curves]))
-    res["app_iou@1"] = float(np.mean([c[0] for c in curves]))
-    res["app_iou@5"] = float(np.mean([c[min(4, len(c) - 1)] for c in curves]))
-    res["app_over20@85"] = int(sum(max(c) < 0.85 for c in curves))
+    res = _curve_summary(curves, max_clicks, prefix="app_")
     res["app_seconds"] = round(time.time() - t0, 1)
     return res
 
