@@ -32,7 +32,8 @@ from isegnet.app_protocol import simulate_app  # noqa: E402
 from isegnet.click_model import VARIANTS, build_click_model, count_params  # noqa: E402
 from isegnet.clicks import THRESHOLD, click_input, next_click, noc, simulate  # noqa: E402
 from isegnet.losses import normalized_focal_loss  # noqa: E402
-from isegnet.train_utils import Logger, pick_device, resume, train_for_budget  # noqa: E402
+from isegnet.data_parallel import SINGLE, launch, split_batch  # noqa: E402
+from isegnet.train_utils import Logger, apply_gradients, pick_device, resume, train_for_budget  # noqa: E402
 
 
 def _inner_points(mask, frac):
@@ -109,7 +110,7 @@ def forward(model, images, click_maps, device):
 
 
 def train_step(model, opt, images, masks, rng, device, others=None, full_view=None, multi_prob=0.4, max_points=12,
-               max_iter=4):
+               max_iter=4, replicas=SINGLE):
     """One optimiser step. Full-view samples (the app's first request) keep their 1-2 clicks and
     no previous mask; the others get 0..max_iter iterative clicks with the model's own masks."""
     b = len(images)
@@ -137,10 +138,7 @@ def train_step(model, opt, images, masks, rng, device, others=None, full_view=No
     logits = forward(model, images, maps, device)
     target = torch.from_numpy(masks[:, None].astype(np.float32)).to(device)
     loss = normalized_focal_loss(logits, target)
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-    opt.step()
+    apply_gradients(model, opt, loss, 1.0, replicas)
     return float(loss)
 
 
@@ -182,13 +180,19 @@ def validate_app(model, app_val, device, input_size, max_clicks=20):
     return res
 
 
+def _silent(*_args, **_kwargs):
+    pass
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--variant", default="cpu", choices=sorted(VARIANTS))
     ap.add_argument("--minutes", type=float, default=60.0, help="wall-clock training budget of this invocation")
     ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--threads", type=int, default=2, help="intra-op threads of each worker process")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="data-parallel processes sharing --batch (on a small CPU: one per core, --threads 1)")
+    ap.add_argument("--batch", type=int, default=8, help="global batch, split over --workers")
     ap.add_argument("--lr", type=float, default=6e-4)
     ap.add_argument("--out", default=None, help="run folder (default native-models/runs/click-<variant>)")
     ap.add_argument("--resume", action="store_true", help="continue from <out>/last.pt")
@@ -205,33 +209,39 @@ def main(argv=None):
     ap.add_argument("--app-val-slices", type=int, default=12,
                     help="whole held-out slices for the app-protocol monitor (0: off)")
     a = ap.parse_args(argv)
+    launch(a.workers, _train, a)
 
+
+def _train(replicas, a):
+    """One replica's run (the only one unless --workers > 1); rank 0 logs, validates and saves."""
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
-    rng = np.random.default_rng(a.seed)
+    rng = np.random.default_rng(a.seed + 1000 * replicas.rank)
     device = pick_device(a.device)
+    batch = split_batch(a.batch, replicas)
     out = Path(a.out or Path(__file__).resolve().parent / "runs" / f"click-{a.variant}")
-    log = Logger(out)
+    log = Logger(out) if replicas.is_main else _silent
 
     sources = all_training_sources(include_sim=not a.no_sim)
     vols = load_sources(sources)
     size = VARIANTS[a.variant].input_size[0]
     input_size = tuple(VARIANTS[a.variant].input_size)
-    sampler = ClickSampler(vols, size=size, seed=a.seed + 1, full_view_prob=a.full_view_prob)
-    val = validation_slices(vols, n=a.val_slices, size=size)
-    app_val = app_validation_slices(vols, n=a.app_val_slices) if a.app_val_slices > 0 else []
+    sampler = ClickSampler(vols, size=size, seed=a.seed + 1 + 1000 * replicas.rank, full_view_prob=a.full_view_prob)
+    val = validation_slices(vols, n=a.val_slices, size=size) if replicas.is_main else []
+    app_val = app_validation_slices(vols, n=a.app_val_slices) if a.app_val_slices > 0 and replicas.is_main else []
 
     model = build_click_model(a.variant).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01)
     step, total_s = resume(out, model, opt, device, log) if a.resume and (out / "last.pt").exists() else (0, 0.0)
+    replicas.broadcast_model(model)
     log(f"click model {a.variant}: {count_params(model):,} params; sources: {[v.name for v in vols]}; "
         f"{len(val)} validation slices, {len(app_val)} app-protocol ones; "
-        f"budget {a.minutes} min on {device} x{a.threads} threads")
+        f"budget {a.minutes} min on {device}, {replicas.world} worker(s) x{a.threads} threads, batch {batch} each")
 
     def one_step():
-        images, masks, others, full_view = sampler.batch(a.batch)
+        images, masks, others, full_view = sampler.batch(batch)
         return train_step(model, opt, images, masks, rng, device, others, full_view, a.multi_prob, a.max_points,
-                          a.max_iter_clicks)
+                          a.max_iter_clicks, replicas)
 
     def validate_both():
         t0 = time.time()
@@ -244,12 +254,14 @@ def main(argv=None):
     step, seconds, ema = train_for_budget(
         model=model, opt=opt, train_step=one_step, validate=validate_both, out=out, log=log,
         minutes=a.minutes, base_lr=a.lr, val_every=a.val_every, step=step, seconds=total_s,
-        checkpoint_extra={"variant": a.variant, "config": VARIANTS[a.variant].to_dict()})
+        checkpoint_extra={"variant": a.variant, "config": VARIANTS[a.variant].to_dict()}, replicas=replicas)
+    if not replicas.is_main:
+        return
     res = validate_both()
     summary = {"variant": a.variant, "steps": step, "minutes": seconds / 60, "batch": a.batch, "final_loss_ema": ema,
                "validation": res, "validation_slices": [n for _, _, n in val],
                "app_validation_slices": [n for *_, n in app_val], "sources": [v.name for v in vols],
-               "device": str(device), "threads": a.threads}
+               "device": str(device), "threads": a.threads, "workers": replicas.world}
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     log(f"done: {json.dumps(summary)}", summary=summary)
 

@@ -25,7 +25,8 @@ from isegdata.sources import all_training_sources, load_sources, to_model_input 
 from isegnet.click_model import count_params  # noqa: E402
 from isegnet.losses import bce_dice  # noqa: E402
 from isegnet.propagation import PROP_VARIANTS, build_prop_model, readout  # noqa: E402
-from isegnet.train_utils import Logger, pick_device, resume, train_for_budget  # noqa: E402
+from isegnet.data_parallel import launch, split_batch  # noqa: E402
+from isegnet.train_utils import Logger, apply_gradients, pick_device, resume, train_for_budget  # noqa: E402
 
 TOP_K = 20
 
@@ -74,8 +75,10 @@ def main(argv=None):
     ap.add_argument("--variant", default="cpu", choices=sorted(PROP_VARIANTS))
     ap.add_argument("--minutes", type=float, default=60.0)
     ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--threads", type=int, default=2, help="intra-op threads of each worker process")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="data-parallel processes sharing --batch (on a small CPU: one per core, --threads 1)")
+    ap.add_argument("--batch", type=int, default=8, help="global batch, split over --workers")
     ap.add_argument("--frames", type=int, default=3)
     ap.add_argument("--size", type=int, default=192, help="training crop (multiple of 16)")
     ap.add_argument("--lr", type=float, default=1e-3)
@@ -87,43 +90,54 @@ def main(argv=None):
     ap.add_argument("--no-sim", action="store_true")
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args(argv)
+    launch(a.workers, _train, a)
 
+
+def _silent(*_args, **_kwargs):
+    pass
+
+
+def _train(replicas, a):
+    """One replica's run (the only one unless --workers > 1); rank 0 logs, validates and saves."""
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     device = pick_device(a.device)
+    batch = split_batch(a.batch, replicas)
     out = Path(a.out or Path(__file__).resolve().parent / "runs" / f"prop-{a.variant}")
-    log = Logger(out)
+    log = Logger(out) if replicas.is_main else _silent
     vols = load_sources(all_training_sources(include_sim=not a.no_sim))
-    sampler = SequenceSampler(vols, size=a.size, frames=a.frames, seed=a.seed + 1, native_prob=a.native_prob)
+    sampler = SequenceSampler(vols, size=a.size, frames=a.frames, seed=a.seed + 1 + 1000 * replicas.rank,
+                              native_prob=a.native_prob)
     # Held-out monitor: sequences drawn with another seed (random views of training volumes;
     # not independent data, only a sanity signal - real evaluation runs in the app).
-    val = [SequenceSampler(vols, size=a.size, frames=a.frames, seed=10_000 + i, native_prob=a.native_prob).sample() for i in range(16)]
+    val = [SequenceSampler(vols, size=a.size, frames=a.frames, seed=10_000 + i, native_prob=a.native_prob).sample()
+           for i in range(16)] if replicas.is_main else []
 
     net = build_prop_model(a.variant).to(device)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
     step, total_s = resume(out, net, opt, device, log) if a.resume and (out / "last.pt").exists() else (0, 0.0)
+    replicas.broadcast_model(net)
     log(f"propagation {a.variant}: {count_params(net):,} params; sources {[v.name for v in vols]}; "
-        f"budget {a.minutes} min on {device} x{a.threads}")
+        f"budget {a.minutes} min on {device}, {replicas.world} worker(s) x{a.threads} threads, batch {batch} each")
 
     def one_step():
-        imgs, ms, os_ = sampler.batch(a.batch)
+        imgs, ms, os_ = sampler.batch(batch)
         logits = propagate(net, imgs, ms, os_, device)
         target = torch.from_numpy(ms[:, 1:, None].astype(np.float32)).to(device)
         loss = bce_dice(logits.flatten(0, 1), target.flatten(0, 1))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(net.parameters(), 2.0)
-        opt.step()
+        apply_gradients(net, opt, loss, 2.0, replicas)
         return loss
 
     step, seconds, ema = train_for_budget(
         model=net, opt=opt, train_step=one_step, validate=lambda: validate(net, val, device), out=out, log=log,
         minutes=a.minutes, base_lr=a.lr, val_every=a.val_every, step=step, seconds=total_s,
-        checkpoint_extra={"variant": a.variant, "config": PROP_VARIANTS[a.variant].to_dict()})
+        checkpoint_extra={"variant": a.variant, "config": PROP_VARIANTS[a.variant].to_dict()}, replicas=replicas)
+    if not replicas.is_main:
+        return
     res = validate(net, val, device)
     summary = {"variant": a.variant, "steps": step, "minutes": seconds / 60, "batch": a.batch, "frames": a.frames,
                "size": a.size, "final_loss_ema": ema, "validation": res, "sources": [v.name for v in vols],
-               "device": str(device), "threads": a.threads, "topK": TOP_K}
+               "device": str(device), "threads": a.threads, "workers": replicas.world, "topK": TOP_K}
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     log(f"done: {json.dumps(summary)}", summary=summary)
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import torch
 
+from .data_parallel import SINGLE
+
 
 class Budget:
     """Wall-clock budget in minutes for this invocation (resumed runs get a fresh budget)."""
@@ -83,35 +85,56 @@ def resume(out, model, opt, device, log):
     return ck["step"], ck["seconds"]
 
 
+def apply_gradients(model, opt, loss, clip, replicas=SINGLE):
+    """Backward, gradients averaged over the replicas, norm clipped to `clip`, optimiser step."""
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    replicas.average_gradients(model)
+    torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+    opt.step()
+
+
 def train_for_budget(*, model, opt, train_step, validate, out, log, minutes, base_lr, val_every, checkpoint_extra,
-                     step=0, seconds=0.0):
+                     step=0, seconds=0.0, replicas=SINGLE):
     """The loop both trainers share: cosine LR over this invocation's wall-clock budget, one
     `train_step()` (returns the loss) per iteration, a progress line every 30 s, a checkpoint every
-    5 min and at the end, `validate()` every `val_every` minutes. Returns (steps, seconds, loss EMA)."""
+    5 min and at the end, `validate()` every `val_every` minutes. Returns (steps, seconds, loss EMA).
+
+    With several replicas (isegnet/data_parallel.py), rank 0's clock decides the LR, the end and
+    when to log, checkpoint and validate; only rank 0 does the last three."""
     out = Path(out)
     budget = Budget(minutes)
 
     def checkpoint():
-        save_checkpoint(out / "last.pt", model=model.state_dict(), opt=opt.state_dict(), step=step,
-                        seconds=seconds + budget.elapsed(), **checkpoint_extra)
+        if replicas.is_main:
+            save_checkpoint(out / "last.pt", model=model.state_dict(), opt=opt.state_dict(), step=step,
+                            seconds=seconds + budget.elapsed(), workers=replicas.world, **checkpoint_extra)
 
     ema, last_ck, last_val, t_log = None, time.time(), time.time(), time.time()
-    while not budget.done():
+    while True:
+        now = time.time()
+        done, fraction, do_log, do_ck, do_val = replicas.agree([
+            budget.done(), budget.fraction(), now - t_log > 30, now - last_ck > 300, now - last_val > val_every * 60])
+        if done:
+            break
         for g in opt.param_groups:
-            g["lr"] = lr_at(base_lr, budget.fraction())
+            g["lr"] = lr_at(base_lr, fraction)
         loss = float(train_step())
         ema = loss if ema is None else 0.98 * ema + 0.02 * loss
         step += 1
-        if time.time() - t_log > 30:
+        if do_log:
             t_log = time.time()
-            log(f"step {step} | {budget.elapsed() / 60:.1f}/{minutes} min | loss {loss:.4f} (ema {ema:.4f}) | "
-                f"lr {opt.param_groups[0]['lr']:.2e}", step=step, minutes=budget.elapsed() / 60, loss=loss, ema=ema)
-        if time.time() - last_ck > 300:
+            if replicas.is_main:
+                log(f"step {step} | {budget.elapsed() / 60:.1f}/{minutes} min | loss {loss:.4f} (ema {ema:.4f}) | "
+                    f"lr {opt.param_groups[0]['lr']:.2e}", step=step, minutes=budget.elapsed() / 60, loss=loss,
+                    ema=ema)
+        if do_ck:
             checkpoint()
             last_ck = time.time()
-        if time.time() - last_val > val_every * 60:
-            res = validate()
-            log(f"step {step} | validation {json.dumps(res)}", step=step, val=res)
+        if do_val:
+            if replicas.is_main:
+                res = validate()
+                log(f"step {step} | validation {json.dumps(res)}", step=step, val=res)
             last_val = time.time()
     checkpoint()
     return step, seconds + budget.elapsed(), ema
