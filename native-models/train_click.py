@@ -118,7 +118,8 @@ def train_step(model, opt, images, masks, rng, device, others=None, full_view=No
     full_view = np.zeros(b, bool) if full_view is None else np.asarray(full_view, bool)
     clicks = [start_clicks(masks[i], others[i], full_view[i], rng, multi_prob, max_points) for i in range(b)]
     prev = np.zeros(masks.shape, np.float32)
-    n_iter = int(rng.integers(0, max_iter + 1))
+    # One count for all replicas: a step waits for the slowest, so unequal counts would idle the others.
+    n_iter = int(replicas.agree([float(rng.integers(0, max_iter + 1))])[0])
     zoom = np.flatnonzero(~full_view)
     if n_iter and zoom.size:
         model.eval()
