@@ -32,7 +32,7 @@ from isegnet.app_protocol import simulate_app  # noqa: E402
 from isegnet.click_model import VARIANTS, build_click_model, count_params  # noqa: E402
 from isegnet.clicks import THRESHOLD, click_input, next_click, noc, simulate  # noqa: E402
 from isegnet.losses import normalized_focal_loss  # noqa: E402
-from isegnet.data_parallel import SINGLE, launch, split_batch  # noqa: E402
+from isegnet.data_parallel import SINGLE, add_worker_arguments, launch, split_batch  # noqa: E402
 from isegnet.train_utils import Logger, apply_gradients, pick_device, resume, train_for_budget  # noqa: E402
 
 
@@ -181,19 +181,12 @@ def validate_app(model, app_val, device, input_size, max_clicks=20):
     return res
 
 
-def _silent(*_args, **_kwargs):
-    pass
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--variant", default="cpu", choices=sorted(VARIANTS))
     ap.add_argument("--minutes", type=float, default=60.0, help="wall-clock training budget of this invocation")
     ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
-    ap.add_argument("--threads", type=int, default=2, help="intra-op threads of each worker process")
-    ap.add_argument("--workers", type=int, default=1,
-                    help="data-parallel processes sharing --batch (on a small CPU: one per core, --threads 1)")
-    ap.add_argument("--batch", type=int, default=8, help="global batch, split over --workers")
+    add_worker_arguments(ap)
     ap.add_argument("--lr", type=float, default=6e-4)
     ap.add_argument("--out", default=None, help="run folder (default native-models/runs/click-<variant>)")
     ap.add_argument("--resume", action="store_true", help="continue from <out>/last.pt")
@@ -217,17 +210,17 @@ def _train(replicas, a):
     """One replica's run (the only one unless --workers > 1); rank 0 logs, validates and saves."""
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
-    rng = np.random.default_rng(a.seed + 1000 * replicas.rank)
+    rng = np.random.default_rng(replicas.seed(a.seed))
     device = pick_device(a.device)
     batch = split_batch(a.batch, replicas)
     out = Path(a.out or Path(__file__).resolve().parent / "runs" / f"click-{a.variant}")
-    log = Logger(out) if replicas.is_main else _silent
+    log = Logger(out, enabled=replicas.is_main)
 
     sources = all_training_sources(include_sim=not a.no_sim)
     vols = load_sources(sources)
     size = VARIANTS[a.variant].input_size[0]
     input_size = tuple(VARIANTS[a.variant].input_size)
-    sampler = ClickSampler(vols, size=size, seed=a.seed + 1 + 1000 * replicas.rank, full_view_prob=a.full_view_prob)
+    sampler = ClickSampler(vols, size=size, seed=replicas.seed(a.seed + 1), full_view_prob=a.full_view_prob)
     val = validation_slices(vols, n=a.val_slices, size=size) if replicas.is_main else []
     app_val = app_validation_slices(vols, n=a.app_val_slices) if a.app_val_slices > 0 and replicas.is_main else []
 

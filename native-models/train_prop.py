@@ -25,7 +25,7 @@ from isegdata.sources import all_training_sources, load_sources, to_model_input 
 from isegnet.click_model import count_params  # noqa: E402
 from isegnet.losses import bce_dice  # noqa: E402
 from isegnet.propagation import PROP_VARIANTS, build_prop_model, readout  # noqa: E402
-from isegnet.data_parallel import launch, split_batch  # noqa: E402
+from isegnet.data_parallel import add_worker_arguments, launch, split_batch  # noqa: E402
 from isegnet.train_utils import Logger, apply_gradients, pick_device, resume, train_for_budget  # noqa: E402
 
 TOP_K = 20
@@ -75,10 +75,7 @@ def main(argv=None):
     ap.add_argument("--variant", default="cpu", choices=sorted(PROP_VARIANTS))
     ap.add_argument("--minutes", type=float, default=60.0)
     ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
-    ap.add_argument("--threads", type=int, default=2, help="intra-op threads of each worker process")
-    ap.add_argument("--workers", type=int, default=1,
-                    help="data-parallel processes sharing --batch (on a small CPU: one per core, --threads 1)")
-    ap.add_argument("--batch", type=int, default=8, help="global batch, split over --workers")
+    add_worker_arguments(ap)
     ap.add_argument("--frames", type=int, default=3)
     ap.add_argument("--size", type=int, default=192, help="training crop (multiple of 16)")
     ap.add_argument("--lr", type=float, default=1e-3)
@@ -93,10 +90,6 @@ def main(argv=None):
     launch(a.workers, _train, a)
 
 
-def _silent(*_args, **_kwargs):
-    pass
-
-
 def _train(replicas, a):
     """One replica's run (the only one unless --workers > 1); rank 0 logs, validates and saves."""
     torch.set_num_threads(a.threads)
@@ -104,9 +97,9 @@ def _train(replicas, a):
     device = pick_device(a.device)
     batch = split_batch(a.batch, replicas)
     out = Path(a.out or Path(__file__).resolve().parent / "runs" / f"prop-{a.variant}")
-    log = Logger(out) if replicas.is_main else _silent
+    log = Logger(out, enabled=replicas.is_main)
     vols = load_sources(all_training_sources(include_sim=not a.no_sim))
-    sampler = SequenceSampler(vols, size=a.size, frames=a.frames, seed=a.seed + 1 + 1000 * replicas.rank,
+    sampler = SequenceSampler(vols, size=a.size, frames=a.frames, seed=replicas.seed(a.seed + 1),
                               native_prob=a.native_prob)
     # Held-out monitor: sequences drawn with another seed (random views of training volumes;
     # not independent data, only a sanity signal - real evaluation runs in the app).

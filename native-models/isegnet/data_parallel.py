@@ -30,6 +30,10 @@ class Replicas:
     def is_main(self) -> bool:
         return self.rank == 0
 
+    def seed(self, base: int) -> int:
+        """A seed of this replica's own for its data draws (rank 0 keeps `base`)."""
+        return base + 1000 * self.rank
+
     def broadcast_model(self, model: torch.nn.Module) -> None:
         """Makes every replica start from rank 0's parameters and buffers (after its resume)."""
         if self.world == 1:
@@ -90,6 +94,14 @@ def launch(workers: int, fn, *args) -> None:
         return
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     torch.multiprocessing.spawn(_entry, args=(workers, _free_port(), fn, args), nprocs=workers, join=True)
+
+
+def add_worker_arguments(parser) -> None:
+    """The trainers' shared --threads / --workers / --batch options."""
+    parser.add_argument("--threads", type=int, default=2, help="intra-op threads of each worker process")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="data-parallel processes sharing --batch (on a small CPU: one per core, --threads 1)")
+    parser.add_argument("--batch", type=int, default=8, help="global batch, split over --workers")
 
 
 def split_batch(batch: int, replicas: Replicas) -> int:

@@ -59,11 +59,18 @@ def torch_load(path, device="cpu"):
 
 
 class Logger:
-    def __init__(self, out_dir):
+    """Prints progress lines and appends their records to <out>/log.jsonl; a disabled one (the
+    replicas other than rank 0) does neither."""
+
+    def __init__(self, out_dir, enabled=True):
         self.path = Path(out_dir) / "log.jsonl"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.enabled = enabled
+        if enabled:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
 
     def __call__(self, line: str, **record):
+        if not self.enabled:
+            return
         print(line, flush=True)
         if record:
             with open(self.path, "a") as f:

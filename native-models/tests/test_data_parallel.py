@@ -57,7 +57,7 @@ def _budgeted(replicas, out_dir):
     validations = []
     steps, _, _ = train_for_budget(
         model=model, opt=opt, train_step=step, validate=lambda: validations.append(1) or {},
-        out=out_dir, log=Logger(out_dir) if replicas.is_main else (lambda *a, **k: None), minutes=0.02,
+        out=out_dir, log=Logger(out_dir, enabled=replicas.is_main), minutes=0.02,
         base_lr=0.05, val_every=0.002, checkpoint_extra={"variant": "toy"}, replicas=replicas)
     torch.save({"model": model.state_dict(), "steps": steps, "validations": len(validations)},
                Path(out_dir) / f"budget-{replicas.rank}.pt")
