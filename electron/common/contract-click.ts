@@ -94,7 +94,12 @@ export const clickMethods = {
     }),
   },
   'models.list': {
-    input: z.object({}).strict(),
+    input: z
+      .object({
+        /** Answer once the click model that is loading has loaded (or failed): its status, not "loading". */
+        waitForEngine: z.boolean().optional(),
+      })
+      .strict(),
     output: z.object({ models: z.array(modelInfoSchema), engine: clickEngineStatusSchema }),
   },
   'models.select': {

@@ -90,6 +90,15 @@ describe('click service', () => {
     expect(classical.modelSha256).toBeUndefined();
   });
 
+  it('lists at once while the default model loads, and with waitForEngine answers once it has', async () => {
+    const service = createClickServiceHandlers({ worker: inProcessWorker(), getVolume, modelsRoot: root, ep: 'cpu', log: () => undefined });
+    const first = await service['models.list']({});
+    expect(first.engine).toMatchObject({ kind: 'classical', state: 'loading' });
+    const settled = await service['models.list']({ waitForEngine: true });
+    expect(settled.engine).toMatchObject({ clickModel: 'fixture-click-tiny', kind: 'onnx', state: 'ready' });
+    expect(clickMethods['models.list'].input.safeParse({ waitForEngine: 'yes' }).success).toBe(false);
+  });
+
   it('turns bad clicks and unknown volumes into clear request errors', async () => {
     const service = createClickServiceHandlers({ worker: inProcessWorker(), getVolume, modelsRoot: undefined, log: () => undefined });
     await expect(service['segmentation.clickToMask']({ volumeId: 'v1', axis: 2, slice: 1, clicks: [{ x: 40, y: 1, positive: true }] })).rejects.toMatchObject({

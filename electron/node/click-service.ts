@@ -272,10 +272,11 @@ export function createClickServiceHandlers(context: ClickServiceContext): ClickS
         elapsedMs: performance.now() - started,
       };
     },
-    'models.list': async () => {
+    'models.list': async (input) => {
       // The page asks for the list at start-up (status bar): begin loading the click model now, so
       // the first click does not wait for the session (seconds on a CPU).
-      void ensureLoaded().catch((error: unknown) => log(`Click model loading failed: ${String(error)}`));
+      const loaded = ensureLoaded().catch((error: unknown) => log(`Click model loading failed: ${String(error)}`));
+      if (input.waitForEngine === true) await loaded;
       const found = await discover();
       const models = await Promise.all(found.map(async (m) => toModelInfo(await verifyModel(m))));
       return { models, engine: status() };

@@ -69,11 +69,16 @@ class FakeEngineService {
     });
   }
 
+  /** When set, the engine is loading the wanted model until this resolves (the app's start-up). */
+  loading: Promise<void> | undefined;
+
   client(): FakeClient {
     return new FakeClient({
-      'models.list': () => {
+      'models.list': async (input) => {
         this.lists++;
-        return Promise.resolve({ models: MODELS, engine: this.status() });
+        if (this.loading !== undefined && input.waitForEngine === true) await this.loading;
+        const engine = this.loading !== undefined ? engineStatus({ state: 'loading', preference: this.preference }) : this.status();
+        return { models: MODELS, engine };
       },
       'models.select': async (input) => {
         this.selects.push(input);
@@ -213,6 +218,51 @@ describe('EngineSettingsStore', () => {
     expect(second.service.selects).toEqual([{ clickModel: 'isegformer-swin32-cpu', ep: 'cpu' }]);
     expect(second.prompts.engine?.clickModel).toBe('isegformer-swin32-cpu');
     expect(second.store.selectedEp).toBe('cpu');
+  });
+
+  it('waits for the default model to load before comparing it with the saved choice', async () => {
+    const storage = new MemoryStorage();
+    storage.setItem(ENGINE_SETTINGS_KEY, JSON.stringify({ clickModel: 'classical' }));
+    const service = new FakeEngineService();
+    service.wanted = 'isegformer-swin32-cpu';
+    let loaded = (): void => undefined;
+    service.loading = new Promise<void>((resolve) => {
+      loaded = () => {
+        service.loading = undefined;
+        resolve();
+      };
+    });
+    const { store, prompts } = setup(storage, service);
+    const started = store.start();
+    await vi.waitFor(() => expect(service.lists).toBe(2)); // the list, then the wait for the engine
+    expect(prompts.engine?.state).toBe('loading');
+    expect(service.selects).toEqual([]);
+    loaded();
+    await started;
+    // While loading, the engine reported the classical segmenter; the saved "classical" is applied
+    // only now that the model is seen to run.
+    expect(service.selects).toEqual([{ clickModel: 'classical' }]);
+    expect(prompts.engine?.kind).toBe('classical');
+    expect(store.selectedModel).toBe('classical');
+  });
+
+  it('shows the default model once it has loaded, with nothing saved', async () => {
+    const service = new FakeEngineService();
+    service.wanted = 'isegformer-swin32-cpu';
+    let loaded = (): void => undefined;
+    service.loading = new Promise<void>((resolve) => {
+      loaded = () => {
+        service.loading = undefined;
+        resolve();
+      };
+    });
+    const { store, prompts } = setup(new MemoryStorage(), service);
+    const started = store.start();
+    await vi.waitFor(() => expect(service.lists).toBe(2));
+    loaded();
+    await started;
+    expect(prompts.engine).toMatchObject({ clickModel: 'isegformer-swin32-cpu', kind: 'onnx', state: 'ready' });
+    expect(service.selects).toEqual([]);
   });
 
   it('does not reload a saved model the engine already runs', async () => {

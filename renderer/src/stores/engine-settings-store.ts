@@ -224,6 +224,9 @@ export class EngineSettingsStore {
         const { models, engine } = await this.app.track(() => this.client.call('models.list', {}));
         this.prompts.setEngine(engine);
         this.setListed(models);
+        // The default model is still loading: until it has, the engine reports the classical
+        // segmenter, which must not be taken for what runs (nor for a saved "classical" choice).
+        if (engine.state === 'loading' || engine.state === 'idle') await this.awaitEngine();
       } catch (error) {
         this.setListed(undefined, `Could not list the click models: ${messageOf(error)}`);
         return;
@@ -237,6 +240,16 @@ export class EngineSettingsStore {
       if (sameModel && sameEp) return;
       await this.apply(saved, false);
     });
+  }
+
+  /** Waits for the engine's model to load and shows what then runs (on failure, the last status stays). */
+  private async awaitEngine(): Promise<void> {
+    try {
+      const { engine } = await this.app.track(() => this.client.call('models.list', { waitForEngine: true }));
+      this.prompts.setEngine(engine);
+    } catch {
+      // The status bar keeps the "loading" status; the first click's answer will replace it.
+    }
   }
 
   /** Asks the service for `change`; true when it took effect (and was saved). */
