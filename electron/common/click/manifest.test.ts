@@ -48,6 +48,9 @@ describe('model manifest', () => {
     expect(bad({ normalization: { ...manifest.normalization, low: 99.5, high: 0.5 } })).toMatch(/low must be below/);
     expect(bad({ task: 'segmentation' })).toMatch(/^the manifest is invalid \(task: /);
     expect(bad({ inputSize: [224] })).toMatch(/inputSize/);
+    expect(bad({ zoomIn: { minCropSize: 0 } })).toMatch(/zoomIn\.minCropSize/);
+    expect(bad({ zoomIn: { minCrop: 34 } })).toMatch(/zoomIn/); // a misspelt key is not ignored
+    expect(bad({ zoomIn: { expansion: 0.5 } })).toMatch(/zoomIn\.expansion/);
   });
 
   it('reads the output activation when the manifest gives it', () => {

@@ -42,6 +42,15 @@ export const clickEncodingSchema = z.object({
   channels: z.array(z.enum(['positive', 'negative', 'previousMask'])).min(2),
 });
 
+/**
+ * The zoom-in a click model was tuned with (roi.ts); absent fields keep RITM's defaults. Strict:
+ * a misspelt key would otherwise silently leave the default in place.
+ */
+export const zoomInSchema = z.strictObject({
+  expansion: z.number().min(1).max(8).optional(),
+  minCropSize: z.number().int().min(1).max(8192).optional(),
+});
+
 export const modelManifestSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, ".", "_" and "-"'),
   version: z.string().min(1),
@@ -53,6 +62,7 @@ export const modelManifestSchema = z.object({
   clickEncoding: clickEncodingSchema.optional(),
   readout: z.record(z.string(), z.unknown()).optional(),
   threshold: z.number().min(0).max(1).default(0.49),
+  zoomIn: zoomInSchema.optional(),
   licence: z.object({ weights: z.string(), data: z.string() }).partial().loose().optional(),
   trainingData: z.array(z.unknown()).optional(),
   metrics: z.record(z.string(), z.unknown()).optional(),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { prepareClickInput, restoreProbabilities, threshold, type ClickModelSpec } from './prepare';
+import { parseModelManifest } from './manifest';
+import { prepareClickInput, restoreProbabilities, specFromManifest, threshold, type ClickModelSpec } from './prepare';
 import { defaultZoomIn } from './roi';
 import { ClickInputError } from './types';
 
@@ -40,6 +41,31 @@ describe('click model input', () => {
     expect(p.clicks[512]).toBe(0);
     // The negative click is outside the crop: its disk does not reach it.
     expect(p.clicks.subarray(256, 512).every((v) => v === 0)).toBe(true);
+  });
+
+  it("takes the zoom-in the model was tuned with from its manifest, under the caller's override", () => {
+    const manifest = {
+      id: 'm', version: '1', task: 'click-to-mask', inputSize: [224, 224],
+      files: { model: { file: 'model.onnx', sha256: 'a'.repeat(64), inputs: [{ name: 'image', shape: [1], type: 'float32' }, { name: 'clicks', shape: [1], type: 'float32' }], outputs: [{ name: 'logits', shape: [1], type: 'float32' }] } },
+      normalization: { kind: 'percentile', low: 0.5, high: 99.5, mean: [0, 0, 0], std: [1, 1, 1] },
+      clickEncoding: { kind: 'disks', radius: 5, channels: ['positive', 'negative', 'previousMask'] },
+    };
+    const parse = (extra: Record<string, unknown>) => {
+      const check = parseModelManifest({ ...manifest, ...extra });
+      if (!check.ok) throw new Error(check.problem);
+      return check.manifest;
+    };
+    expect(specFromManifest(parse({})).zoomIn).toEqual(defaultZoomIn([224, 224], 0.49)); // RITM: half the input, 112
+    const tuned = specFromManifest(parse({ zoomIn: { minCropSize: 34 } }));
+    expect(tuned.zoomIn).toEqual({ ...defaultZoomIn([224, 224], 0.49), minCropSize: 34 });
+    expect(specFromManifest(parse({ zoomIn: { minCropSize: 34 } }), { minCropSize: 60 }).zoomIn.minCropSize).toBe(60);
+    // A 10-pixel object on a 200-pixel slice: the tuned model sees a 34-pixel crop, not 112.
+    const w = 200;
+    const prev = new Uint8Array(w * w);
+    for (let y = 95; y < 105; y++) for (let x = 95; x < 105; x++) prev[y * w + x] = 1;
+    const clicks = [{ x: 99, y: 99, positive: true }, { x: 101, y: 101, positive: true }];
+    const roi = prepareClickInput(tuned, new Float32Array(w * w), w, w, clicks, prev).roi;
+    expect(roi.x1 - roi.x0 + 1).toBe(34);
   });
 
   it('rejects clicks outside the slice with a clear error', () => {

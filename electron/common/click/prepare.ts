@@ -36,7 +36,8 @@ export function specFromManifest(manifest: ModelManifest, zoomIn?: Partial<ZoomI
     radius: manifest.clickEncoding?.radius ?? DEFAULT_CLICK_RADIUS,
     threshold,
     withPreviousMask: manifest.clickEncoding?.channels.includes('previousMask') ?? true,
-    zoomIn: { ...defaultZoomIn(manifest.inputSize, threshold), ...zoomIn },
+    // RITM's defaults, then what the model was tuned with, then the caller's override.
+    zoomIn: { ...defaultZoomIn(manifest.inputSize, threshold), ...manifest.zoomIn, ...zoomIn },
   };
 }
 
