@@ -20,7 +20,7 @@ import torch
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from isegnet.click_model import VARIANTS, build_click_model, count_params  # noqa: E402
+from isegnet.click_model import APP_SETTINGS, VARIANTS, build_click_model, count_params  # noqa: E402
 from isegnet.export import OPSET, bench, export_onnx, file_entry, fix_batch, parity  # noqa: E402
 from isegnet.flops import count_macs  # noqa: E402
 from isegnet.train_utils import torch_load  # noqa: E402
@@ -86,7 +86,8 @@ def export_click(variant, checkpoint, out_dir, model_id, version="1.0.0", do_ben
         "id": model_id, "version": version, "task": "click-to-mask",
         "files": {"model": file_entry(path, out_dir)},
         "opset": OPSET, "inputSize": [h, w], "normalization": NORMALIZATION, "clickEncoding": CLICK_ENCODING,
-        "threshold": THRESHOLD, "licence": licence(sources, trained=train is not None),
+        "threshold": THRESHOLD, **APP_SETTINGS.get(variant, {}),
+        "licence": licence(sources, trained=train is not None),
         "trainingData": training_data(sources), "metrics": {},
         "output": {"name": "logits", "resolution": "input", "activation": "sigmoid",
                    "note": "logits already upsampled to inputSize inside the model; p = sigmoid(logits)"},
@@ -119,6 +120,7 @@ cheaper at stride 4); the single logit map is upsampled to the input size inside
 | MACs per forward | {macs / 1e9:.2f} G (conv, linear and attention matmuls) |
 | ONNX forward latency | {f"{lat['medianMs']:.1f} ms median (min {lat['minMs']:.1f} ms; {lat['cpuMsPerRun']:.1f} ms CPU time per run over both threads), onnxruntime-node, 2 intra-op threads without spin-waiting, batch 1, on the 2-core build machine, shared with other jobs while measured (1-min load average {lat['loadAverage1m']})" if lat else 'not measured'} |
 | parity torch vs onnxruntime-node | max abs diff {max(diff.values()):.2e} on logits (random inputs) |
+| how the app runs it (manifest `threshold`, `zoomIn`) | {_app_settings_text(variant, h, w)} |
 
 ## Training
 {_training_text(train, val, click=True)}
@@ -126,19 +128,31 @@ cheaper at stride 4); the single logit map is upsampled to the input size inside
 ## Intended use and limitations
 Interactive 2D segmentation of one object per call on a slice of a 3D medical image, inside
 iSeg Studio (zoom-in crop resized to {h}x{w}). Trained from scratch (no ImageNet pre-training,
-no downloads) for a short CPU budget on a handful of volumes: expect clearly weaker accuracy
+no downloads) for a short budget (hours of a 2-core CPU, minutes of a GPU) on a handful of volumes: expect clearly weaker accuracy
 than the paper's Swin-B (ImageNet-21k pre-trained, GPU-trained). Not a medical device.
 """
     write_model_card(out_dir, manifest, body)
     return manifest
 
 
+def _app_settings_text(variant, h, w):
+    """The threshold and zoom-in the manifest gives the app (APP_SETTINGS), against RITM's."""
+    app = APP_SETTINGS.get(variant, {})
+    ritm_crop = round(0.5 * max(h, w))
+    crop = app.get("zoomIn", {}).get("minCropSize")
+    text = (f"threshold {app.get('threshold', THRESHOLD)} (RITM: {THRESHOLD}); zoom-in crops of at least "
+            f"{crop or ritm_crop} slice pixels{f' (RITM: {ritm_crop})' if crop else ''}, 1.4x the object's box")
+    if app:
+        text += "; chosen on held-out training-source slices (isegnet/click_model.py APP_SETTINGS)"
+    return text
+
+
 def _training_text(train, val, click):
     if not train:
         return "Not trained: random initialisation (a plumbing fixture)."
     lines = [f"- Note: {train['note']}"] if train.get("note") else []
-    lines += [f"- Budget: {train.get('minutes', 0):.1f} min, {train.get('steps')} steps of batch {train.get('batch')} "
-             f"on {train.get('device', 'cpu')} with {train.get('threads')} thread(s).",
+    lines += [f"- Budget: {train.get('minutes', 0):.1f} min, {train.get('steps')} steps in all (the last part: batch "
+             f"{train.get('batch')} on {train.get('device', 'cpu')}, {train.get('threads')} thread(s)).",
              f"- Final training loss (EMA): {train.get('final_loss_ema', float('nan')):.4f}."]
     if click and val:
         lines.append(f"- Validation monitor on {len(train.get('validation_slices', []))} held-out training-source slices "
@@ -157,7 +171,12 @@ def _training_text(train, val, click):
         lines.append(f"- Validation monitor: mean Dice {val['dice']:.3f} (std {val['dice_std']:.3f}) over "
                      f"{val['frames']} propagated frames of held-out random views of training volumes (sanity "
                      f"monitor, not an evaluation).")
-    lines.append("- Training data (all read in place from ../shared/data, never copied):")
+    if train.get("data_pack"):
+        lines.append("- Training data: the files below, read in place from ../shared/data (never copied into the "
+                     "project); the last part, on a machine without them, read a training pack made from them "
+                     "(`pack_data.py`: the same volumes, normalised and stored as 8-bit, not committed):")
+    else:
+        lines.append("- Training data (all read in place from ../shared/data, never copied):")
     for d in training_data(train.get("sources", [])):
         lines.append(f"  - {d['name']}: {', '.join(d['files'])} ({d['modality']}; {d['licence']})")
     return "\n".join(lines)

@@ -21,7 +21,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from isegdata.samplers import SequenceSampler  # noqa: E402
-from isegdata.sources import all_training_sources, load_sources, to_model_input  # noqa: E402
+from isegdata.pack import training_volumes  # noqa: E402
+from isegdata.sources import to_model_input  # noqa: E402
 from isegnet.click_model import count_params  # noqa: E402
 from isegnet.losses import bce_dice  # noqa: E402
 from isegnet.propagation import PROP_VARIANTS, build_prop_model, readout  # noqa: E402
@@ -85,6 +86,8 @@ def main(argv=None):
     ap.add_argument("--native-prob", type=float, default=0.5,
                     help="share of views at the slice's native pixel size (the app's scale); the rest fit the object")
     ap.add_argument("--no-sim", action="store_true")
+    ap.add_argument("--data-pack", default=None,
+                    help="read the training volumes from this pack (pack_data.py) instead of ../shared/data")
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args(argv)
     launch(a.workers, _train, a)
@@ -98,7 +101,7 @@ def _train(replicas, a):
     batch = split_batch(a.batch, replicas)
     out = Path(a.out or Path(__file__).resolve().parent / "runs" / f"prop-{a.variant}")
     log = Logger(out, enabled=replicas.is_main)
-    vols = load_sources(all_training_sources(include_sim=not a.no_sim))
+    vols = training_volumes(a.data_pack, include_sim=not a.no_sim)
     sampler = SequenceSampler(vols, size=a.size, frames=a.frames, seed=replicas.seed(a.seed + 1),
                               native_prob=a.native_prob)
     # Held-out monitor: sequences drawn with another seed (random views of training volumes;

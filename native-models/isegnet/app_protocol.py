@@ -77,8 +77,9 @@ def object_box(prob, clicks, threshold=THRESHOLD):
 
 
 def zoom_in_roi(prev_prob, width, height, clicks, input_size, spacing_xy=(1.0, 1.0), threshold=THRESHOLD,
-                skip_clicks=1, expansion=EXPANSION) -> Roi:
-    """roi.ts zoomInRoi with defaultZoomIn(input_size, threshold)."""
+                skip_clicks=1, expansion=EXPANSION, min_crop=None) -> Roi:
+    """roi.ts zoomInRoi with defaultZoomIn(input_size, threshold); min_crop (pixels) replaces RITM's
+    half input side as a manifest's zoomIn.minCropSize does."""
     if len(clicks) <= skip_clicks:
         return full_slice_roi(width, height, spacing_xy)
     box = object_box(prev_prob, clicks, threshold)
@@ -88,7 +89,7 @@ def zoom_in_roi(prev_prob, width, height, clicks, input_size, spacing_xy=(1.0, 1
     pixel = min(spacing_xy[0], spacing_xy[1])
     side_mm = max(expansion * (box.x1 - box.x0 + 1) * spacing_xy[0],
                   expansion * (box.y1 - box.y0 + 1) * spacing_xy[1],
-                  min_crop_size(input_size) * pixel)
+                  (min_crop or min_crop_size(input_size)) * pixel)
     return square_roi(cx, cy, side_mm, width, height, spacing_xy)
 
 
@@ -147,12 +148,12 @@ def paste_back(grid: np.ndarray, roi: Roi, shape, outside: float = 0.0) -> np.nd
     return out
 
 
-def prepare_request(image, clicks, prev_prob, spacing, input_size, radius=RADIUS, threshold=THRESHOLD):
+def prepare_request(image, clicks, prev_prob, spacing, input_size, radius=RADIUS, threshold=THRESHOLD, min_crop=None):
     """prepare.ts prepareClickInput for a [0, 1] slice: (image grid [H, W], click maps [3, H, W], roi).
     clicks: [(row, col, positive)] in slice pixels; prev_prob: full-slice probability or None."""
     h, w = image.shape
     sp_xy = (spacing[1], spacing[0])
-    roi = zoom_in_roi(prev_prob, w, h, clicks, input_size, sp_xy, threshold)
+    roi = zoom_in_roi(prev_prob, w, h, clicks, input_size, sp_xy, threshold, min_crop=min_crop)
     grid_clicks = []
     for r, c, pos in clicks:
         v, u = slice_to_grid(r, c, roi, input_size)
@@ -163,12 +164,14 @@ def prepare_request(image, clicks, prev_prob, spacing, input_size, radius=RADIUS
 
 
 def simulate_app(predict, image, gt, spacing, input_size=(224, 224), max_clicks=MAX_CLICKS, threshold=THRESHOLD,
-                 on_click=None):
+                 on_click=None, min_crop=None):
     """protocol.ts simulateClicks through the app's request path. predict(image_grid [H, W] in
     [0, 1], click_maps [3, H, W]) -> probability [H, W]. Clicks and IoU live on the full slice;
-    on_click(click) sees every click made. Returns the IoU after every click."""
+    on_click(click) sees every click made; min_crop as the manifest's zoomIn.minCropSize. Returns
+    the IoU after every click."""
     def respond(clicks, prev):
-        img, maps, roi = prepare_request(image, clicks, prev, spacing, input_size, threshold=threshold)
+        img, maps, roi = prepare_request(image, clicks, prev, spacing, input_size, threshold=threshold,
+                                         min_crop=min_crop)
         return paste_back(predict(img, maps), roi, gt.shape)
 
     return simulate_with(respond, gt, max_clicks, threshold, on_click)

@@ -92,6 +92,22 @@ def resume(out, model, opt, device, log):
     return ck["step"], ck["seconds"]
 
 
+def init_weights(model, path, device, log):
+    """Loads only the model weights of a checkpoint (last.pt or a weights file); the optimiser
+    starts fresh. Returns (step, seconds trained so far) as recorded in the file, 0 if absent."""
+    ck = load_checkpoint(path, device)
+    model.load_state_dict(ck["model"])
+    step, seconds = int(ck.get("step", 0)), float(ck.get("seconds", 0.0))
+    log(f"weights from {path} (step {step}, {seconds / 60:.1f} min trained); fresh optimiser")
+    return step, seconds
+
+
+def save_weights(path, model, **extra):
+    """A checkpoint without the optimiser state (a third of last.pt's size): for export,
+    --init-weights, and carrying between machines."""
+    save_checkpoint(path, model=model.state_dict(), **extra)
+
+
 def apply_gradients(model, opt, loss, clip, replicas=SINGLE):
     """Backward, gradients averaged over the replicas, norm clipped to `clip`, optimiser step."""
     opt.zero_grad(set_to_none=True)
@@ -126,7 +142,8 @@ def train_for_budget(*, model, opt, train_step, validate, out, log, minutes, bas
             break
         for g in opt.param_groups:
             g["lr"] = lr_at(base_lr, fraction)
-        loss = float(train_step())
+        loss = train_step()
+        loss = float(loss.detach()) if torch.is_tensor(loss) else float(loss)  # no autograd warning on torch 2.x
         ema = loss if ema is None else 0.98 * ema + 0.02 * loss
         step += 1
         if do_log:

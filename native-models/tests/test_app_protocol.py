@@ -43,6 +43,8 @@ class RoiRule(unittest.TestCase):
         mask = np.zeros((w, w), np.float32)
         mask[5, 5] = 0.9
         self.assertEqual(zoom_in_roi(mask, w, w, [(5, 5, True), (6, 6, True)], INPUT), Roi(0, 0, 111, 111))
+        # A manifest's zoomIn.minCropSize replaces RITM's half input side.
+        self.assertEqual(zoom_in_roi(mask, w, w, [(5, 5, True), (6, 6, True)], INPUT, min_crop=34), Roi(0, 0, 33, 33))
 
     def test_square_in_millimetres_on_anisotropic_pixels(self):
         roi = full_slice_roi(100, 100, (1, 2))  # TS spacing is (x, y): 100 mm x 200 mm
@@ -179,10 +181,11 @@ import { readFileSync } from 'node:fs';
 import { prepareClickInput, restoreProbabilities } from '@click/prepare';
 import { simulateClicks } from '@click/protocol';
 import { defaultZoomIn } from '@click/roi';
-const spec = { inputSize: [224, 224], percentiles: [0.5, 99.5], mean: [0, 0, 0], std: [1, 1, 1], radius: 5,
-  threshold: 0.49, withPreviousMask: true, zoomIn: defaultZoomIn([224, 224], 0.49) } as const;
 const results = [];
 for (const c of JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8'))) {
+  const zoomIn = { ...defaultZoomIn([224, 224], 0.49), ...(c.minCropSize ? { minCropSize: c.minCropSize } : {}) };
+  const spec = { inputSize: [224, 224], percentiles: [0.5, 99.5], mean: [0, 0, 0], std: [1, 1, 1], radius: 5,
+    threshold: 0.49, withPreviousMask: true, zoomIn } as const;
   const seg = { id: 'fake', kind: 'onnx' as const, threshold: 0.49,
     async predict(s: Float32Array, w: number, h: number, clicks: any, prev?: Float32Array, opts?: any) {
       const p = prepareClickInput(spec, s, w, h, clicks, prev, opts);
@@ -213,26 +216,28 @@ class MatchesTheApp(unittest.TestCase):
         rng = np.random.default_rng(0)
         cases = []
         # Shapes and (row, col) spacings like the held-out slices: anisotropic, tall, wide.
-        for h, w, sp in [(101, 30, (3.0, 3.0)), (512, 119, (0.2773402, 1.0)), (64, 200, (2.0, 1.0))]:
+        # The last: a small object (like a spinal cord) with a tuned 34-pixel minimum crop.
+        for h, w, sp, size, min_crop in [(101, 30, (3.0, 3.0), 0.15, None), (512, 119, (0.2773402, 1.0), 0.15, None),
+                                         (64, 200, (2.0, 1.0), 0.15, None), (131, 141, (1.0, 1.0), 0.04, 34)]:
             yy, xx = np.mgrid[:h, :w]
-            cy, cx, ry, rx = rng.uniform(0.3, 0.7) * h, rng.uniform(0.3, 0.7) * w, 0.15 * h, 0.15 * w
+            cy, cx, ry, rx = rng.uniform(0.3, 0.7) * h, rng.uniform(0.3, 0.7) * w, size * h, size * w
             gt = ((yy - cy) / ry) ** 2 + ((xx - cx) / rx) ** 2 <= 1
             other = ((yy - cy - 1.3 * ry) / (0.6 * ry)) ** 2 + ((xx - cx + 0.5 * rx) / (0.8 * rx)) ** 2 <= 1
             img = 0.5 * gt + 0.45 * (other & ~gt) + ndimage.gaussian_filter(rng.normal(0, 0.6, (h, w)), 3)
-            cases.append((np.clip(img, 0, 1).astype(np.float32), gt, sp))
+            cases.append((np.clip(img, 0, 1).astype(np.float32), gt, sp, min_crop))
         with tempfile.TemporaryDirectory() as d:
             src, bundle, data = Path(d) / "sim.ts", Path(d) / "sim.mjs", Path(d) / "cases.json"
             src.write_text(APP_SIM_TS.replace("@click", CLICK_TS.as_posix()))
             data.write_text(json.dumps([{"width": im.shape[1], "height": im.shape[0], "image": im.ravel().tolist(),
-                                         "gt": gt.ravel().astype(int).tolist(), "spacingXY": [sp[1], sp[0]]}
-                                        for im, gt, sp in cases]))
+                                         "gt": gt.ravel().astype(int).tolist(), "spacingXY": [sp[1], sp[0]],
+                                         "minCropSize": min_crop} for im, gt, sp, min_crop in cases]))
             subprocess.run([str(ESBUILD), str(src), "--bundle", "--platform=node", "--format=esm",
                             f"--outfile={bundle}", "--log-level=warning"], check=True)
             ts = json.loads(subprocess.run(["node", str(bundle), str(data)], capture_output=True, text=True,
                                            check=True).stdout)
-        for (im, gt, sp), want in zip(cases, ts):
+        for (im, gt, sp, min_crop), want in zip(cases, ts):
             clicks = []
-            ious = simulate_app(fake_model, im, gt, sp, INPUT, 20, on_click=clicks.append)
+            ious = simulate_app(fake_model, im, gt, sp, INPUT, 20, on_click=clicks.append, min_crop=min_crop)
             self.assertEqual([list(c) for c in clicks], want["clicks"])
             np.testing.assert_allclose(ious, want["ious"], atol=1e-9)
             self.assertGreater(len(set(np.round(ious, 4))), 5)  # the run did go somewhere
