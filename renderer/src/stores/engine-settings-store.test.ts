@@ -92,6 +92,20 @@ class FakeEngineService {
   }
 }
 
+/** A service still loading the default model (as at the app's start); `loaded()` finishes the load. */
+function loadingDefaultModel(): { service: FakeEngineService; loaded: () => void } {
+  const service = new FakeEngineService();
+  service.wanted = 'isegformer-swin32-cpu';
+  let loaded = (): void => undefined;
+  service.loading = new Promise<void>((resolve) => {
+    loaded = () => {
+      service.loading = undefined;
+      resolve();
+    };
+  });
+  return { service, loaded };
+}
+
 function setup(storage = new MemoryStorage(), service = new FakeEngineService()) {
   const client = service.client();
   const app = new AppStore();
@@ -223,15 +237,7 @@ describe('EngineSettingsStore', () => {
   it('waits for the default model to load before comparing it with the saved choice', async () => {
     const storage = new MemoryStorage();
     storage.setItem(ENGINE_SETTINGS_KEY, JSON.stringify({ clickModel: 'classical' }));
-    const service = new FakeEngineService();
-    service.wanted = 'isegformer-swin32-cpu';
-    let loaded = (): void => undefined;
-    service.loading = new Promise<void>((resolve) => {
-      loaded = () => {
-        service.loading = undefined;
-        resolve();
-      };
-    });
+    const { service, loaded } = loadingDefaultModel();
     const { store, prompts } = setup(storage, service);
     const started = store.start();
     await vi.waitFor(() => expect(service.lists).toBe(2)); // the list, then the wait for the engine
@@ -247,15 +253,7 @@ describe('EngineSettingsStore', () => {
   });
 
   it('shows the default model once it has loaded, with nothing saved', async () => {
-    const service = new FakeEngineService();
-    service.wanted = 'isegformer-swin32-cpu';
-    let loaded = (): void => undefined;
-    service.loading = new Promise<void>((resolve) => {
-      loaded = () => {
-        service.loading = undefined;
-        resolve();
-      };
-    });
+    const { service, loaded } = loadingDefaultModel();
     const { store, prompts } = setup(new MemoryStorage(), service);
     const started = store.start();
     await vi.waitFor(() => expect(service.lists).toBe(2));
