@@ -349,6 +349,7 @@ def _train(replicas, a):
         checkpoint_extra={"variant": a.variant, "config": VARIANTS[a.variant].to_dict()}, replicas=replicas)
     if pool is not None:
         pool.terminate()
+    del batches  # shuts the loader's worker processes down (the final validation needs none)
     if not replicas.is_main:
         return
     if a.weights_out:
