@@ -48,8 +48,10 @@ VARIANTS = {
 # How the app runs each variant, written into its manifest: the probability threshold (the mask
 # the user sees, and the RITM protocol's binarisation in `iseg eval-clicks`; absent: RITM's 0.49)
 # and the zoom-in (the app's zoomIn; absent: RITM's crop of at least half the input side, 112 px
-# at 224). For "cpu" both were chosen on held-out training-source slices under the app protocol,
-# never on the evaluation volumes:
+# at 224). For "cpu" both values were chosen on held-out training-source slices under the app
+# protocol with sweep_app_settings.py (its dev sets: general, small, knee, cartilage), never on the
+# evaluation volumes; both settings were looked for after those volumes showed where the model
+# lost (the spinal cord, the knee cartilage), so the card also gives the figures at RITM's settings:
 # - minCropSize 34 (0.15 of the input side; tried 0.5, 0.35, 0.25, 0.2, 0.15, 0.1): NoC@85 13.3 ->
 #   10.0 on 48 whole slices, 15.2 -> 12.8 on 40 small objects (40-300 px). A small object then
 #   fills the crop instead of a fifth of it, and the decoder's quarter-resolution grid resolves
