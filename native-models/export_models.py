@@ -20,6 +20,7 @@ import torch
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from isegnet.app_protocol import EXPANSION, min_crop_size  # noqa: E402
 from isegnet.click_model import APP_SETTINGS, VARIANTS, build_click_model, count_params  # noqa: E402
 from isegnet.export import OPSET, bench, export_onnx, file_entry, fix_batch, parity  # noqa: E402
 from isegnet.flops import count_macs  # noqa: E402
@@ -138,10 +139,10 @@ than the paper's Swin-B (ImageNet-21k pre-trained, GPU-trained). Not a medical d
 def _app_settings_text(variant, h, w):
     """The threshold and zoom-in the manifest gives the app (APP_SETTINGS), against RITM's."""
     app = APP_SETTINGS.get(variant, {})
-    ritm_crop = round(0.5 * max(h, w))
+    ritm_crop = min_crop_size((h, w))
     crop = app.get("zoomIn", {}).get("minCropSize")
     text = (f"threshold {app.get('threshold', THRESHOLD)} (RITM: {THRESHOLD}); zoom-in crops of at least "
-            f"{crop or ritm_crop} slice pixels{f' (RITM: {ritm_crop})' if crop else ''}, 1.4x the object's box")
+            f"{crop or ritm_crop} slice pixels{f' (RITM: {ritm_crop})' if crop else ''}, {EXPANSION}x the object's box")
     if app:
         text += "; chosen on held-out training-source slices (isegnet/click_model.py APP_SETTINGS)"
     return text

@@ -20,13 +20,13 @@ if HAVE_TORCH:
     import train_click as tc
     from isegdata.pack import save_pack
     from isegdata.samplers import ClickSampler
-    from isegnet.click_model import ClickModelConfig, ClickSegFormer
+    from isegnet.click_model import build_click_model
     from isegnet.train_utils import load_checkpoint
 
 
 def tiny_model():
     torch.manual_seed(0)
-    return ClickSegFormer(ClickModelConfig(8, (1, 1, 1, 1), (1, 1, 2, 2), 4, 16, (64, 64)))
+    return build_click_model("tiny")
 
 
 @needs_torch
