@@ -62,7 +62,7 @@ test('fill between two segmented slices is one undoable step that spares locked 
   // The export's sidecar says how the labels were made: this run, its method and axis.
   const path = join(exportFolder(), 'propagation.nii.gz');
   await exportTo(page, path);
-  const sidecar = JSON.parse(readFileSync(join(exportFolder(), 'propagation.labels.json'), 'utf8')) as {
+  const sidecar = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as {
     provenance: { propagation?: { runs: { method: string; view: string; propagatedLabels: number[] }[] } };
   };
   expect(sidecar.provenance.propagation?.runs).toEqual([expect.objectContaining({ method: 'interpolation', view: 'coronal', propagatedLabels: [3] })]);

@@ -46,7 +46,7 @@ test('export, re-open, and review against a reference with Dice and ranked slice
   // Export as NIfTI: the file and its sidecar (segment table, provenance) are written.
   await exportTo(page, nifti);
   expect(existsSync(nifti)).toBe(true);
-  const sidecar = JSON.parse(readFileSync(join(folder, 'journey.labels.labels.json'), 'utf8')) as {
+  const sidecar = JSON.parse(readFileSync(`${nifti}.json`, 'utf8')) as {
     labels: { value: number; name: string; color: number[] }[];
     provenance: { clicks: number };
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceError } from './errors';
-import { LABEL_SIDECAR_FORMAT, labelSidecarPath, parseLabelSidecar } from './label-sidecar';
+import { LABEL_SIDECAR_FORMAT, labelSidecarPath, legacyLabelSidecarPath, parseLabelSidecar } from './label-sidecar';
 
 const valid = {
   format: LABEL_SIDECAR_FORMAT,
@@ -65,12 +65,27 @@ describe('label sidecar schema', () => {
 
 describe('labelSidecarPath', () => {
   it.each([
+    ['/d/knee.nii.gz', '/d/knee.nii.gz.json'],
+    ['/d/knee.labels.nii.gz', '/d/knee.labels.nii.gz.json'],
+    ['/d/seg.seg.nrrd', '/d/seg.seg.nrrd.json'],
+    ['/d/labels.mha', '/d/labels.mha.json'],
+  ])('%s → %s', (input, expected) => {
+    expect(labelSidecarPath(input)).toBe(expected);
+  });
+
+  it('gives two exports of one stem in two formats two sidecars', () => {
+    expect(labelSidecarPath('/d/femur.nii.gz')).not.toBe(labelSidecarPath('/d/femur.nrrd'));
+  });
+});
+
+describe('legacyLabelSidecarPath (read for files written before 0.2)', () => {
+  it.each([
     ['/d/knee.nii.gz', '/d/knee.labels.json'],
     ['/d/knee.NII', '/d/knee.labels.json'],
     ['/d/seg.seg.nrrd', '/d/seg.labels.json'],
     ['/d/seg.nrrd', '/d/seg.labels.json'],
     ['/d/labels.mha', '/d/labels.mha.labels.json'],
   ])('%s → %s', (input, expected) => {
-    expect(labelSidecarPath(input)).toBe(expected);
+    expect(legacyLabelSidecarPath(input)).toBe(expected);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The JSON file written beside every saved label map (`knee.nii.gz` → `knee.labels.json`): what
+ * The JSON file written beside every saved label map (`knee.nii.gz` → `knee.nii.gz.json`): what
  * each value means and how the segmentation was made. Objects are loose, so fields added by a
  * later version survive a read–write by this one; `version` changes only when a field changes
  * meaning.
@@ -73,12 +73,20 @@ export function parseLabelSidecar(
   );
 }
 
-const LABEL_MAP_SUFFIXES = ['.seg.nrrd', '.nii.gz', '.nrrd', '.nii'];
-
-/** `dir/knee.nii.gz` → `dir/knee.labels.json`; any other name gets `.labels.json` appended. */
+/**
+ * `dir/femur.nii.gz` → `dir/femur.nii.gz.json`: named after the whole file, so exports of one
+ * stem in two formats (femur.nii.gz, femur.nrrd) never share, and overwrite, one sidecar.
+ */
 export function labelSidecarPath(labelMapPath: string): string {
+  return `${labelMapPath}.json`;
+}
+
+const LEGACY_LABEL_MAP_SUFFIXES = ['.seg.nrrd', '.nii.gz', '.nrrd', '.nii'];
+
+/** Where versions before 0.2 wrote the sidecar (`dir/knee.nii.gz` → `dir/knee.labels.json`), still read. */
+export function legacyLabelSidecarPath(labelMapPath: string): string {
   const lower = labelMapPath.toLowerCase();
-  const suffix = LABEL_MAP_SUFFIXES.find((s) => lower.endsWith(s));
+  const suffix = LEGACY_LABEL_MAP_SUFFIXES.find((s) => lower.endsWith(s));
   const stem = suffix ? labelMapPath.slice(0, -suffix.length) : labelMapPath;
   return `${stem}.labels.json`;
 }

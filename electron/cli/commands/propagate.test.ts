@@ -46,7 +46,7 @@ describe('iseg propagate / eval-propagation', () => {
     const result = await readVolume(out);
     expect(result.voxels[12 + 24 * (12 + 24 * 7)]).toBe(1);
     expect(result.voxels[12 + 24 * (12 + 24 * 14)]).toBe(0);
-    const sidecar = JSON.parse(readFileSync(join(dir, 'out.labels.json'), 'utf8')) as { provenance: { propagation: { method: string } } };
+    const sidecar = JSON.parse(readFileSync(join(dir, 'out.nii.gz.json'), 'utf8')) as { provenance: { propagation: { method: string } } };
     expect(sidecar.provenance.propagation.method).toBe('interpolation');
   });
 

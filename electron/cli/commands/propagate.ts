@@ -19,7 +19,7 @@ const USAGE = `Usage: iseg propagate --image <image> --seeds <label map> --out <
 Propagates the annotated slices of --seeds (a label map in the image's geometry with some slices
 filled) to the other slices, in both directions from every annotated slice, fusing the two nearest
 annotated slices in between and stopping at each object's ends. Writes a new label map (the seeds
-are not modified) with a .labels.json sidecar.
+are not modified) with a <file>.json sidecar.
 
   --method NAME     memory (STCN-style networks, default) or interpolation (morphological
                     contour interpolation, "fill between slices")

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadLabelMapFor } from './load-label-map';
@@ -21,6 +21,17 @@ describe('loadLabelMapFor', () => {
     const loaded = await loadLabelMapFor(path, image.geometry);
     expect(loaded.labels.geometry).toBe(image.geometry);
     expect(loaded.labels.componentType).toBe('uint8');
+    expect(loaded.sidecar?.labels.map((l) => l.name)).toEqual(['femur', 'femoral cartilage']);
+  });
+
+  it('still reads a sidecar that an older version wrote as <stem>.labels.json', async () => {
+    const path = join(temp.path, 'older.nii.gz');
+    const written = await writeLabelMap(
+      path,
+      labelMap((n) => n % 3),
+    );
+    await rename(written.sidecarPath, join(temp.path, 'older.labels.json'));
+    const loaded = await loadLabelMapFor(path, image.geometry);
     expect(loaded.sidecar?.labels.map((l) => l.name)).toEqual(['femur', 'femoral cartilage']);
   });
 
@@ -64,7 +75,7 @@ describe('loadLabelMapFor', () => {
     );
     await writeFile(written.sidecarPath, '{ "format": ');
     expect((await errorOf(loadLabelMapFor(path, image.geometry))).message).toBe(
-      'broken.labels.json is not valid JSON.',
+      'broken.nii.gz.json is not valid JSON.',
     );
   });
 });

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { ServiceError } from '../../common/errors';
 import { compareGeometry, describeGeometryDifferences } from '../../common/geometry-compare';
-import { labelSidecarPath, parseLabelSidecar, type LabelSidecar } from '../../common/label-sidecar';
+import { labelSidecarPath, legacyLabelSidecarPath, parseLabelSidecar, type LabelSidecar } from '../../common/label-sidecar';
 import { narrowLabelVoxels } from '../../common/label-values';
 import type { Volume, VolumeGeometry } from '../../common/volume';
 import { readVolume } from './read-volume';
@@ -14,18 +14,14 @@ import { readVolume } from './read-volume';
 export interface LoadedLabelMap {
   /** uint8 or uint16 voxels in the image's geometry. */
   readonly labels: Volume;
-  /** The `<name>.labels.json` beside the file, when there is one. */
+  /** The `<file>.json` (or, from older versions, `<stem>.labels.json`) beside the file, when there is one. */
   readonly sidecar: LabelSidecar | undefined;
 }
 
 async function readSidecar(labelMapPath: string): Promise<LabelSidecar | undefined> {
-  const path = labelSidecarPath(labelMapPath);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const found = (await readOptional(labelSidecarPath(labelMapPath))) ?? (await readOptional(legacyLabelSidecarPath(labelMapPath)));
+  if (found === undefined) return undefined;
+  const { path, text } = found;
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -55,4 +51,12 @@ export async function loadLabelMapFor(path: string, image: VolumeGeometry): Prom
     labels: { geometry: image, componentType: narrowed.componentType, voxels: narrowed.voxels },
     sidecar,
   };
+}
+
+async function readOptional(path: string): Promise<{ path: string; text: string } | undefined> {
+  try {
+    return { path, text: await readFile(path, 'utf8') };
+  } catch {
+    return undefined;
+  }
 }

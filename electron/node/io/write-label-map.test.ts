@@ -20,7 +20,7 @@ describe('writeLabelMap', () => {
     );
     expect(written).toEqual({
       path,
-      sidecarPath: join(temp.path, 'small.labels.json'),
+      sidecarPath: join(temp.path, 'small.nii.gz.json'),
       componentType: 'uint8',
     });
     const read = await readVolume(path);
@@ -52,7 +52,7 @@ describe('writeLabelMap', () => {
     expect(header).toContain('Segment0_Name:=femur');
     expect(header).toContain('Segment1_LabelValue:=2');
     expect(header).toContain('Segment1_Color:=0.3529 0.7059 0.9804');
-    expect(written.sidecarPath).toBe(join(temp.path, 'slicer.labels.json'));
+    expect(written.sidecarPath).toBe(join(temp.path, 'slicer.seg.nrrd.json'));
   });
 
   it('refuses values that are not labels and leaves no file behind', async () => {
@@ -78,7 +78,7 @@ describe('writeLabelMap', () => {
     );
     expect(error.code).toBe('bad-request');
     expect(error.message).toMatch(
-      /^nosidecar\.labels\.json is not a valid label sidecar at provenance\.clicks: /,
+      /^nosidecar\.nii\.gz\.json is not a valid label sidecar at provenance\.clicks: /,
     );
   });
 

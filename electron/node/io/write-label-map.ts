@@ -1,6 +1,6 @@
 /**
  * Saves a segmentation: the label map in the source image's exact geometry (NIfTI .nii.gz for most
- * tools, NRRD for 3D Slicer) as uint8 or uint16, plus `<name>.labels.json` saying what each value
+ * tools, NRRD for 3D Slicer) as uint8 or uint16, plus `<file>.json` saying what each value
  * means and how the labels were made.
  */
 import { randomBytes } from 'node:crypto';

@@ -18,9 +18,9 @@ export function imageStem(name: string): string {
   return stem.replace(/[\\/:*?"<>|]/g, '_') || 'labels';
 }
 
-/** "<stem>.labels<format>", the default export name. */
+/** "<stem>.labels<format>", the default export name ("knee.labels.nii.gz" stays so, not "….labels.labels…"). */
 export function exportName(imageName: string, format: ExportFormat): string {
-  return `${imageStem(imageName)}.labels${format}`;
+  return `${imageStem(imageName).replace(/\.labels$/i, '') || 'labels'}.labels${format}`;
 }
 
 /** Replaces a path's label-map suffix by `format`'s. */
