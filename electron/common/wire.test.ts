@@ -58,3 +58,16 @@ describe('wire frames', () => {
     expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
   });
 });
+
+describe('wire frame limits', () => {
+  it('refuses a header nested 100,000 levels deep with a sentence, not a stack overflow', () => {
+    const depth = 100_000;
+    const header = `{"kind":"request","id":1,"method":"inference.status","input":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const bytes = new TextEncoder().encode(header);
+    const frame = new ArrayBuffer((12 + bytes.length + 7) & ~7);
+    new DataView(frame).setUint32(0, 0x31475349, true);
+    new DataView(frame).setUint32(4, bytes.length, true);
+    new Uint8Array(frame).set(bytes, 8);
+    expect(() => decodeFrame(frame)).toThrow(new WireFormatError('The message is nested more than 64 levels deep.'));
+  });
+});

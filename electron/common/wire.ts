@@ -8,6 +8,8 @@
  * checked against the frame before it is used.
  */
 
+import { payloadLimitProblem } from './payload-limits';
+
 const MAGIC = 0x31475349; // "ISG1" read as little-endian u32
 const MAX_HEADER_BYTES = 4 << 20;
 /** One per ArrayBuffer in a message (a propagation poll carries one per streamed slice). */
@@ -81,12 +83,12 @@ export function decodeFrame(frame: ArrayBuffer): unknown {
   if (count > MAX_BUFFERS) throw new WireFormatError('too many buffers in frame');
   const tableEnd = align8(12 + headerLength + 4 * count);
   if (tableEnd > frame.byteLength) throw new WireFormatError('frame buffer table is out of bounds');
-  const buffers: ArrayBuffer[] = [];
+  const spans: [number, number][] = [];
   let offset = tableEnd;
   for (let n = 0; n < count; n++) {
     const length = view.getUint32(12 + headerLength + 4 * n, true);
     if (offset + length > frame.byteLength) throw new WireFormatError('frame buffer is out of bounds');
-    buffers.push(frame.slice(offset, offset + length));
+    spans.push([offset, offset + length]);
     offset += align8(length);
   }
   let header: unknown;
@@ -95,6 +97,11 @@ export function decodeFrame(frame: ArrayBuffer): unknown {
   } catch {
     throw new WireFormatError('frame header is not valid JSON');
   }
+  // JSON.parse nests without recursion; revive (and zod after it) would not. Checked before the
+  // buffers are copied, so a refused frame costs no second copy of its bytes.
+  const tooBig = payloadLimitProblem(header);
+  if (tooBig !== undefined) throw new WireFormatError(tooBig);
+  const buffers = spans.map(([start, end]) => frame.slice(start, end));
   return revive(header, buffers);
 }
 
