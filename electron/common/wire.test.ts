@@ -68,6 +68,7 @@ describe('wire frame limits', () => {
     new DataView(frame).setUint32(0, 0x31475349, true);
     new DataView(frame).setUint32(4, bytes.length, true);
     new Uint8Array(frame).set(bytes, 8);
-    expect(() => decodeFrame(frame)).toThrow(new WireFormatError('The message is nested more than 64 levels deep.'));
+    // The refusal carries the request id (1), so the caller's call is answered rather than left waiting.
+    expect(() => decodeFrame(frame)).toThrow(new WireFormatError('The message is nested more than 64 levels deep.', 1));
   });
 });

@@ -17,6 +17,19 @@ const MAX_BUFFERS = 1 << 16;
 
 export class WireFormatError extends Error {
   override name = 'WireFormatError';
+
+  /** The refused message's request id, where its header could be read: its caller gets the answer. */
+  constructor(
+    message: string,
+    readonly requestId?: number,
+  ) {
+    super(message);
+  }
+}
+
+function requestIdOf(header: unknown): number | undefined {
+  const id = typeof header === 'object' && header !== null ? (header as { id?: unknown }).id : undefined;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
 }
 
 interface BinaryRef {
@@ -100,7 +113,7 @@ export function decodeFrame(frame: ArrayBuffer): unknown {
   // JSON.parse nests without recursion; revive (and zod after it) would not. Checked before the
   // buffers are copied, so a refused frame costs no second copy of its bytes.
   const tooBig = payloadLimitProblem(header);
-  if (tooBig !== undefined) throw new WireFormatError(tooBig);
+  if (tooBig !== undefined) throw new WireFormatError(tooBig, requestIdOf(header));
   const buffers = spans.map(([start, end]) => frame.slice(start, end));
   return revive(header, buffers);
 }

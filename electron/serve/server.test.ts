@@ -3,6 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { randomBytes } from 'node:crypto';
+import { get as httpGet } from 'node:http';
+import { connect as connectTcp, type Socket } from 'node:net';
 import type { WorkerStatus } from '../common/contract';
 import { decodeFrame, encodeFrame, type WireMessage } from '../common/wire';
 import { InferenceHost } from '../node/inference-host';
@@ -16,7 +19,7 @@ import { writeSyntheticSeries } from '../node/io/test-support/synthetic-dicom';
 import { mkdirSync } from 'node:fs';
 import { nodeWorkerLauncher } from '../node/worker-process';
 import { buildWorkerForTests } from '../node/testing/build-worker';
-import { startServeServer, tokenMatches, type ServeHandle } from './server';
+import { MAX_FRAME_BYTES, startServeServer, tokenMatches, type ServeHandle } from './server';
 
 let server: ServeHandle;
 let staticDir = '';
@@ -307,5 +310,104 @@ describe('serve mode', () => {
     const status = await client.call(3, 'inference.status', {});
     expect(status).toMatchObject({ ok: true, output: { state: 'ready', restarts: 1 } });
     client.ws.close();
+  });
+});
+
+/** Opens a raw TCP socket, upgrades it to /rpc, and returns it with everything it receives. */
+async function rawUpgrade(host: string): Promise<{ socket: Socket; received: () => Buffer; handshake: string }> {
+  const socket = connectTcp(server.port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.on('error', () => undefined);
+  socket.write(
+    `GET /rpc?token=${encodeURIComponent(server.token)} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  const deadline = Date.now() + 5000;
+  while (!Buffer.concat(chunks).includes('\r\n\r\n') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  const all = Buffer.concat(chunks);
+  const end = all.indexOf('\r\n\r\n') + 4;
+  chunks.length = 0;
+  if (all.length > end) chunks.push(all.subarray(end));
+  return { socket, handshake: all.subarray(0, end).toString(), received: () => Buffer.concat(chunks) };
+}
+
+describe('serve mode boundary', () => {
+  it('answers only to its own host names (DNS rebinding)', async () => {
+    const get = (host: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        httpGet({ host: '127.0.0.1', port: server.port, path: '/', headers: { Host: host } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        }).once('error', reject);
+      });
+    expect(await get(`127.0.0.1:${server.port}`)).toBe(200);
+    expect(await get(`localhost:${server.port}`)).toBe(200);
+    expect(await get(`evil.example:${server.port}`)).toBe(421);
+    expect(await get('evil.example')).toBe(421);
+    expect(await get(`127.0.0.1:${server.port + 1}`)).toBe(421);
+    expect((await rawUpgrade(`evil.example:${server.port}`)).handshake).toMatch(/^HTTP\/1\.1 401/);
+    const good = await rawUpgrade(`127.0.0.1:${server.port}`);
+    expect(good.handshake).toMatch(/^HTTP\/1\.1 101/);
+    good.socket.destroy();
+  });
+
+  it('refuses a frame over the limit from its header, without waiting for its bytes', async () => {
+    const { socket, received } = await rawUpgrade(`127.0.0.1:${server.port}`);
+    // A masked binary frame header claiming 250 MiB; none of the payload is sent.
+    const header = Buffer.alloc(14);
+    header[0] = 0x82;
+    header[1] = 0x80 | 127;
+    header.writeBigUInt64BE(BigInt(250 * 2 ** 20), 2);
+    socket.write(header);
+    const deadline = Date.now() + 2000;
+    while (received().length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    const reply = received();
+    expect(reply[0]).toBe(0x88); // a close frame…
+    expect(reply.readUInt16BE(2)).toBe(1009); // …"message too big"
+    expect(MAX_FRAME_BYTES).toBeLessThan(250 * 2 ** 20);
+    socket.destroy();
+  });
+
+  it('answers a labels.export nested 1,350 levels deep with a sentence and keeps serving', async () => {
+    const client = await connect(rpcUrl(server.token));
+    let deep: unknown = 1;
+    for (let n = 0; n < 1350; n++) deep = [deep];
+    const input = {
+      volumeId: 'v',
+      path: join(staticDir, 'out.nii.gz'),
+      labelMap: { componentType: 'uint8', voxels: new ArrayBuffer(8) },
+      labels: [],
+      provenance: { models: [], clicks: 0, propagation: { settings: deep } },
+    };
+    expect(await client.call(1, 'labels.export', input)).toEqual({
+      kind: 'response',
+      id: 1,
+      ok: false,
+      error: { code: 'bad-request', message: 'Malformed frame: The message is nested more than 64 levels deep.' },
+    });
+    expect(await client.call(2, 'inference.status', {})).toMatchObject({ ok: true });
+    client.ws.close();
+  });
+
+  it('keeps each client’s volume open whatever other clients open, and lets go of it on disconnect', async () => {
+    const path = join(staticDir, 'phantom.nii.gz');
+    const clients = await Promise.all([0, 1, 2].map(() => connect(rpcUrl(server.token))));
+    const [first, second, third] = clients;
+    if (!first || !second || !third) throw new Error('not connected');
+    const idOf = (reply: Extract<WireMessage, { kind: 'response' }>): string => (reply.ok ? (reply.output as { meta: { id: string } }).meta.id : '');
+    const mine = idOf(await first.call(1, 'volume.openFile', { path }));
+    for (const [n, other] of [second, third, third, second].entries()) expect((await other.call(10 + n, 'volume.openFile', { path })).ok).toBe(true);
+    const click = { volumeId: mine, axis: 2, slice: 4, clicks: [{ x: 8, y: 6, positive: true }], model: 'classical' };
+    expect(await first.call(2, 'segmentation.clickToMask', click)).toMatchObject({ ok: true, output: { kind: 'classical' } });
+    first.ws.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await second.call(3, 'segmentation.clickToMask', click)).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    second.ws.close();
+    third.ws.close();
   });
 });
