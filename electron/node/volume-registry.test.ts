@@ -15,6 +15,12 @@ describe('VolumeRegistry', () => {
     expect(metaRange(Float32Array.of(NaN, NaN))).toEqual([0, 0]);
   });
 
+  it('tells the page how many voxels are NaN or infinite', () => {
+    const registry = new VolumeRegistry();
+    expect(registry.add(volume(Float32Array.of(NaN, Infinity, 3, -2)), 'nan', 'file').meta).toMatchObject({ range: [-2, 3], nonFiniteVoxels: 2 });
+    expect(registry.add(volume(Float32Array.of(1, 2, 3, 4)), 'finite', 'file').meta.nonFiniteVoxels).toBeUndefined();
+  });
+
   it('finds a volume by its opaque id and sends a copy of its voxels', () => {
     const registry = new VolumeRegistry();
     const entry = registry.add(volume(Float32Array.of(1, 2, 3, 4)), 'a.nii', 'file', { path: '/x/a.nii' });

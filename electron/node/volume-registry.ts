@@ -4,7 +4,7 @@ import { totalmem } from 'node:os';
 import { clientScope, type ClientScope } from './client-scope';
 import type { VolumeMessage, VolumeMeta } from '../common/contract';
 import { orientationCode, type Volume, type VoxelArray } from '../common/volume';
-import { valueRange } from '../common/volume-stats';
+import { nonFiniteCount, valueRange } from '../common/volume-stats';
 
 export interface OpenVolume {
   readonly meta: VolumeMeta;
@@ -89,6 +89,8 @@ export class VolumeRegistry {
       orientation: orientationCode(g.direction),
       source,
     };
+    const nonFinite = nonFiniteCount(volume.voxels);
+    if (nonFinite > 0) meta.nonFiniteVoxels = nonFinite;
     const entry: OpenVolume = from ? { meta, volume, source: from } : { meta, volume };
     const held: Held = { entry, bytes: volume.voxels.byteLength, holders: new Set() };
     this.volumes.set(meta.id, held);
