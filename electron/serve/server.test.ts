@@ -3,9 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { randomBytes } from 'node:crypto';
 import { get as httpGet } from 'node:http';
-import { connect as connectTcp, type Socket } from 'node:net';
+import { binaryFrameHeader, rawUpgrade } from '../node/testing/raw-websocket';
 import type { WorkerStatus } from '../common/contract';
 import { decodeFrame, encodeFrame, type WireMessage } from '../common/wire';
 import { InferenceHost } from '../node/inference-host';
@@ -313,29 +312,6 @@ describe('serve mode', () => {
   });
 });
 
-/** Opens a raw TCP socket, upgrades it to /rpc, and returns it with everything it receives. */
-async function rawUpgrade(host: string): Promise<{ socket: Socket; received: () => Buffer; handshake: string }> {
-  const socket = connectTcp(server.port, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-  const chunks: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-  socket.on('error', () => undefined);
-  socket.write(
-    `GET /rpc?token=${encodeURIComponent(server.token)} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-  );
-  const deadline = Date.now() + 5000;
-  while (!Buffer.concat(chunks).includes('\r\n\r\n') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-  const all = Buffer.concat(chunks);
-  const end = all.indexOf('\r\n\r\n') + 4;
-  chunks.length = 0;
-  if (all.length > end) chunks.push(all.subarray(end));
-  return { socket, handshake: all.subarray(0, end).toString(), received: () => Buffer.concat(chunks) };
-}
-
 describe('serve mode boundary', () => {
   it('answers only to its own host names (DNS rebinding)', async () => {
     const get = (host: string): Promise<number> =>
@@ -350,23 +326,18 @@ describe('serve mode boundary', () => {
     expect(await get(`evil.example:${server.port}`)).toBe(421);
     expect(await get('evil.example')).toBe(421);
     expect(await get(`127.0.0.1:${server.port + 1}`)).toBe(421);
-    expect((await rawUpgrade(`evil.example:${server.port}`)).handshake).toMatch(/^HTTP\/1\.1 401/);
-    const good = await rawUpgrade(`127.0.0.1:${server.port}`);
+    const path = `/rpc?token=${encodeURIComponent(server.token)}`;
+    expect((await rawUpgrade(server.port, path, `evil.example:${server.port}`)).handshake).toMatch(/^HTTP\/1\.1 401/);
+    const good = await rawUpgrade(server.port, path);
     expect(good.handshake).toMatch(/^HTTP\/1\.1 101/);
     good.socket.destroy();
   });
 
   it('refuses a frame over the limit from its header, without waiting for its bytes', async () => {
-    const { socket, received } = await rawUpgrade(`127.0.0.1:${server.port}`);
-    // A masked binary frame header claiming 250 MiB; none of the payload is sent.
-    const header = Buffer.alloc(14);
-    header[0] = 0x82;
-    header[1] = 0x80 | 127;
-    header.writeBigUInt64BE(BigInt(250 * 2 ** 20), 2);
-    socket.write(header);
-    const deadline = Date.now() + 2000;
-    while (received().length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-    const reply = received();
+    const { socket, receivedAtLeast } = await rawUpgrade(server.port, `/rpc?token=${encodeURIComponent(server.token)}`);
+    // A header claiming 250 MiB; none of the payload is sent.
+    socket.write(binaryFrameHeader(250 * 2 ** 20));
+    const reply = await receivedAtLeast(4, 2000);
     expect(reply[0]).toBe(0x88); // a close frame…
     expect(reply.readUInt16BE(2)).toBe(1009); // …"message too big"
     expect(MAX_FRAME_BYTES).toBeLessThan(250 * 2 ** 20);
