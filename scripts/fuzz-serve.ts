@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { METHOD_NAMES } from '../electron/common/contract';
+import { mulberry32 } from '../electron/common/phantom';
 import { decodeFrame, encodeFrame, type WireMessage } from '../electron/common/wire';
 import { binaryFrameHeader, rawUpgrade } from '../electron/node/testing/raw-websocket';
 import { startServe } from './serve-chromium.mjs';
@@ -40,18 +41,8 @@ const BATCH = 16;
 /** A frame with no answer within this long counts as a hang. */
 const ANSWER_TIMEOUT_MS = 10_000;
 
-/** mulberry32: a small seeded generator, so a run can be repeated. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = generator(Number(values.seed));
+// Seeded, so a run can be repeated.
+const random = mulberry32(Number(values.seed));
 const int = (n: number): number => Math.floor(random() * n);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
 
