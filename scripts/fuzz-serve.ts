@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { METHOD_NAMES } from '../electron/common/contract';
 import { mulberry32 } from '../electron/common/phantom';
-import { decodeFrame, encodeFrame, type WireMessage } from '../electron/common/wire';
+import { decodeFrame, encodeFrame, MAX_FRAME_BYTES, type WireMessage } from '../electron/common/wire';
 import { binaryFrameHeader, rawUpgrade } from '../electron/node/testing/raw-websocket';
 import { startServe } from './serve-chromium.mjs';
 
@@ -263,7 +263,7 @@ const refusals = await Promise.all(
 );
 const bigPeakRss = peakRss;
 // The same number of frames just under the limit: buffered (as a label map would be), then refused.
-const nearLimit = Buffer.alloc((160 << 20) - 64, 0x5a);
+const nearLimit = Buffer.alloc(MAX_FRAME_BYTES - 64, 0x5a);
 const nearClients = await Promise.all(Array.from({ length: BIG_FRAMES }, () => connect(rpc)));
 const nearStarted = performance.now();
 const nearAnswers = await Promise.all(
@@ -291,7 +291,7 @@ for (const [kind, k] of perKind) {
 console.log(`sockets closed by the server (frame over the limit): ${closedByServer}`);
 console.log(`server RSS during the malformed frames (MiB, every ${CONNECTIONS * 25 * BATCH} frames): ${rssDuring.map((r) => r.toFixed(0)).join(', ')}`);
 console.log(`${BIG_FRAMES} × 250 MiB frames at once: refused (close code ${[...new Set(refusals.map((r) => r.code))].join(', ')}) after ${refusals.map((r) => r.ms.toFixed(0)).join(', ')} ms; server peak RSS ${bigPeakRss.toFixed(0)} MiB`);
-console.log(`${BIG_FRAMES} × 160 MiB frames at once (64 bytes under the limit): ${nearAnswers.filter((a) => a.answered).length} answered after ${nearAnswers.map((a) => a.ms.toFixed(0)).join(', ')} ms; server peak RSS ${nearPeakRss.toFixed(0)} MiB`);
+console.log(`${BIG_FRAMES} × ${MAX_FRAME_BYTES / 2 ** 20} MiB frames at once (64 bytes under the limit): ${nearAnswers.filter((a) => a.answered).length} answered after ${nearAnswers.map((a) => a.ms.toFixed(0)).join(', ')} ms; server peak RSS ${nearPeakRss.toFixed(0)} MiB`);
 console.log(`server RSS: idle ${idleRss.toFixed(0)} MiB, after the malformed frames ${afterFuzzRss.toFixed(0)} MiB, 3 s after the big frames ${finalRss.toFixed(0)} MiB (${(finalRss / idleRss).toFixed(2)}× idle)`);
 console.log(`crashes: ${alive() ? 0 : 1}${exited ? ` (${exited})` : ''}; hangs: ${hangs}; stack traces on stderr: ${stacks}; a valid call still answered: ${stillAnswers ? 'yes' : 'no'}`);
 if (stderr.includes('unexpected error was caught')) console.log('note: the unhandled-rejection net caught an error (see stderr).');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame, WireFormatError } from './wire';
+import { decodeFrame, encodeFrame, frameTooBig, MAX_FRAME_BYTES, WireFormatError } from './wire';
 
 describe('wire frames', () => {
   it('round-trips JSON with binary buffers as bytes, not numbers', () => {
@@ -70,5 +70,12 @@ describe('wire frame limits', () => {
     new Uint8Array(frame).set(bytes, 8);
     // The refusal carries the request id (1), so the caller's call is answered rather than left waiting.
     expect(() => decodeFrame(frame)).toThrow(new WireFormatError('The message is nested more than 64 levels deep.', 1));
+  });
+});
+
+describe('frameTooBig', () => {
+  it('says how big a frame over the limit is, and passes one at the limit', () => {
+    expect(frameTooBig(MAX_FRAME_BYTES)).toBeUndefined();
+    expect(frameTooBig(250 * 2 ** 20)).toBe('This request is 250 MiB; serve mode accepts at most 160 MiB in one request.');
   });
 });

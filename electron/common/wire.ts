@@ -11,9 +11,22 @@
 import { payloadLimitProblem } from './payload-limits';
 
 const MAGIC = 0x31475349; // "ISG1" read as little-endian u32
+/**
+ * Largest frame serve mode accepts: a label volume of 512×512×300 uint16 (150 MiB) with its header.
+ * The server refuses a larger one from its WebSocket header (closing the socket, code 1009) before
+ * buffering any of it; the page checks first, so its call fails with a sentence instead.
+ */
+export const MAX_FRAME_BYTES = 160 << 20;
 const MAX_HEADER_BYTES = 4 << 20;
 /** One per ArrayBuffer in a message (a propagation poll carries one per streamed slice). */
 const MAX_BUFFERS = 1 << 16;
+
+/** Why a frame of this many bytes cannot be sent to serve mode (one sentence), or undefined. */
+export function frameTooBig(byteLength: number): string | undefined {
+  if (byteLength <= MAX_FRAME_BYTES) return undefined;
+  const mib = (n: number): string => `${Math.ceil(n / 2 ** 20)} MiB`;
+  return `This request is ${mib(byteLength)}; serve mode accepts at most ${mib(MAX_FRAME_BYTES)} in one request.`;
+}
 
 export class WireFormatError extends Error {
   override name = 'WireFormatError';

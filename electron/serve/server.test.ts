@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { get as httpGet } from 'node:http';
 import { binaryFrameHeader, rawUpgrade } from '../node/testing/raw-websocket';
 import type { WorkerStatus } from '../common/contract';
-import { decodeFrame, encodeFrame, type WireMessage } from '../common/wire';
+import { decodeFrame, encodeFrame, MAX_FRAME_BYTES, type WireMessage } from '../common/wire';
 import { InferenceHost } from '../node/inference-host';
 import { createServiceHandlers } from '../node/services';
 import { sampleLoader } from '../node/sample';
@@ -18,7 +18,7 @@ import { writeSyntheticSeries } from '../node/io/test-support/synthetic-dicom';
 import { mkdirSync } from 'node:fs';
 import { nodeWorkerLauncher } from '../node/worker-process';
 import { buildWorkerForTests } from '../node/testing/build-worker';
-import { MAX_FRAME_BYTES, startServeServer, tokenMatches, type ServeHandle } from './server';
+import { startServeServer, tokenMatches, type ServeHandle } from './server';
 
 let server: ServeHandle;
 let staticDir = '';

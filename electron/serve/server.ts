@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { dispatch, type ServiceHandlers } from '../common/dispatch';
 import type { EventName, EventPayload } from '../common/contract';
-import { decodeFrame, encodeFrame, WireFormatError, type WireMessage } from '../common/wire';
+import { decodeFrame, encodeFrame, MAX_FRAME_BYTES, WireFormatError, type WireMessage } from '../common/wire';
 import { clientScope, type ClientScope } from '../node/client-scope';
 import { contentTypeOf, resolveStaticPath } from '../node/static-files';
 
@@ -20,7 +20,7 @@ export interface ServeOptions {
   port?: number;
   token?: string;
   log?: (message: string) => void;
-  /** Largest frame accepted (default MAX_FRAME_BYTES); a larger one closes its socket at its header. */
+  /** Largest frame accepted (default MAX_FRAME_BYTES); ws closes the socket at a larger one's header. */
   maxFrameBytes?: number;
   /** Where each call learns its client, and what a closed connection held is let go. */
   scope?: ClientScope;
@@ -34,11 +34,6 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-/**
- * Big enough for a label volume of 512×512×300 uint16 (150 MiB) with its header. ws reads a frame's
- * length from its header and closes the socket (code 1009) before buffering any of a larger one.
- */
-export const MAX_FRAME_BYTES = 160 << 20;
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy':
