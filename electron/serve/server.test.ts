@@ -313,7 +313,7 @@ describe('serve mode', () => {
 });
 
 describe('serve mode boundary', () => {
-  it('answers only to its own host names (DNS rebinding)', async () => {
+  it('answers only to its own host names (DNS rebinding) and survives an unparsable upgrade target', async () => {
     const get = (host: string): Promise<number> =>
       new Promise((resolve, reject) => {
         httpGet({ host: '127.0.0.1', port: server.port, path: '/', headers: { Host: host } }, (response) => {
@@ -328,6 +328,8 @@ describe('serve mode boundary', () => {
     expect(await get(`127.0.0.1:${server.port + 1}`)).toBe(421);
     const path = `/rpc?token=${encodeURIComponent(server.token)}`;
     expect((await rawUpgrade(server.port, path, `evil.example:${server.port}`)).handshake).toMatch(/^HTTP\/1\.1 401/);
+    // A request target new URL cannot parse once ended serve mode from inside the upgrade listener.
+    expect((await rawUpgrade(server.port, '//[')).handshake).toMatch(/^HTTP\/1\.1 401/);
     const good = await rawUpgrade(server.port, path);
     expect(good.handshake).toMatch(/^HTTP\/1\.1 101/);
     good.socket.destroy();

@@ -104,9 +104,12 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
   let origin = '';
 
   http.on('upgrade', (request: IncomingMessage, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    // new URL throws on a target such as "//[": in an event listener, an uncaught exception and
+    // the end of serve mode.
+    const url = URL.canParse(request.url ?? '/', 'http://127.0.0.1') ? new URL(request.url ?? '/', 'http://127.0.0.1') : undefined;
     const fromOwnPage = request.headers.origin === undefined || request.headers.origin === origin;
-    const allowed = hostAllowed(request.headers.host, port) && url.pathname === '/rpc' && tokenMatches(token, url.searchParams.get('token'));
+    const allowed =
+      url !== undefined && hostAllowed(request.headers.host, port) && url.pathname === '/rpc' && tokenMatches(token, url.searchParams.get('token'));
     if (!allowed || !fromOwnPage) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       return;
