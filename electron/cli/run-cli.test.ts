@@ -117,6 +117,26 @@ describe('iseg info', () => {
   });
 });
 
+describe('iseg info on NaN and infinite voxels', () => {
+  it('gives the range of the finite voxels and says how many are not finite', async () => {
+    const path = join(temp.path, 'nan-some.nii.gz');
+    const special = [NaN, Infinity, -Infinity];
+    await writeVolume(syntheticVolume({ componentType: 'float32', value: (n) => (n < 3 ? (special[n] ?? 0) : n) }), path);
+    const result = await iseg('info', path);
+    expect(result.code).toBe(EXIT_OK);
+    expect(result.out).toContain('value range  3 … 209 (3 NaN or infinite voxels left out)');
+  });
+
+  it('says so when no voxel is finite, instead of printing NaN', async () => {
+    const path = join(temp.path, 'nan-all.nii.gz');
+    await writeVolume(syntheticVolume({ componentType: 'float32', value: () => NaN }), path);
+    const result = await iseg('info', path);
+    expect(result.code).toBe(EXIT_OK);
+    expect(result.out).toContain('value range  none: every voxel is NaN or infinite (210)');
+    expect(result.out).not.toContain('NaN …');
+  });
+});
+
 describe('iseg convert', () => {
   it('converts NIfTI to NRRD keeping geometry and voxels', async () => {
     const source = await labelFile('convert-me.nii.gz');

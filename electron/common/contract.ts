@@ -34,6 +34,8 @@ export const volumeMetaSchema = z.object({
   range: z.tuple([finite, finite]),
   orientation: z.string().length(3),
   source: z.enum(['sample', 'file']),
+  /** Voxels that are NaN or ±Infinity (left out of `range`); absent when there is none. */
+  nonFiniteVoxels: z.number().int().positive().optional(),
 });
 export type VolumeMeta = z.infer<typeof volumeMetaSchema>;
 
@@ -73,6 +75,10 @@ export const workerStatusSchema = z.object({
   restarts: z.number().int().nonnegative(),
   pid: z.number().int().positive().optional(),
   lastError: z.string().optional(),
+  /** While a restart is scheduled: how long until it (a longer cool-down after a burst of crashes). */
+  retryInMs: z.number().nonnegative().optional(),
+  /** While the worker is away: why, and when it is back, for the status bar (lower case, no stop). */
+  message: z.string().optional(),
 });
 export type WorkerStatus = z.infer<typeof workerStatusSchema>;
 

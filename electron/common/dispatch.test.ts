@@ -63,4 +63,42 @@ describe('dispatch', () => {
     expect(JSON.stringify(internal)).not.toContain('secret');
     expect(logged).toEqual(['volume.openInitial']);
   });
+
+  it('refuses a labels.export whose provenance is nested 1,350 levels deep (it overflowed zod and killed serve mode)', async () => {
+    let deep: unknown = 1;
+    for (let n = 0; n < 1350; n++) deep = [deep];
+    let called = false;
+    const h = handlers({
+      'labels.export': () => {
+        called = true;
+        return Promise.resolve({ path: 'x', sidecarPath: 'y', componentType: 'uint8' });
+      },
+    });
+    const input = {
+      volumeId: 'v',
+      path: '/tmp/labels.nii.gz',
+      labelMap: { componentType: 'uint8', voxels: new ArrayBuffer(8) },
+      labels: [],
+      provenance: { models: [], clicks: 0, propagation: { settings: deep } },
+    };
+    expect(await dispatch(h, 'labels.export', input)).toEqual({
+      ok: false,
+      error: { code: 'bad-request', message: 'Invalid input for labels.export: The message is nested more than 64 levels deep.' },
+    });
+    expect(called).toBe(false);
+  });
+
+  it('answers an internal error when a handler throws synchronously, even a RangeError', async () => {
+    const logged: string[] = [];
+    const h = handlers({
+      'volume.openSample': () => {
+        throw new RangeError('Maximum call stack size exceeded');
+      },
+    });
+    expect(await dispatch(h, 'volume.openSample', {}, { onInternalError: (m) => logged.push(m) })).toMatchObject({
+      ok: false,
+      error: { code: 'internal' },
+    });
+    expect(logged).toEqual(['volume.openSample']);
+  });
 });

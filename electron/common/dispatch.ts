@@ -4,6 +4,7 @@
  */
 import { isMethodName, methods, type MethodArgs, type MethodName, type MethodOutput } from './contract';
 import { ServiceError, toWireError, type WireError } from './errors';
+import { payloadLimitProblem } from './payload-limits';
 
 export type ServiceHandlers = {
   [M in MethodName]: (input: MethodArgs<M>) => Promise<MethodOutput<M>>;
@@ -25,16 +26,19 @@ export async function dispatch(
   if (!isMethodName(method)) {
     return { ok: false, error: { code: 'unknown-method', message: 'Unknown method.' } };
   }
-  const parsed = methods[method].input.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    return {
-      ok: false,
-      error: { code: 'bad-request', message: `Invalid input for ${method}${where}: ${issue?.message ?? 'rejected'}.` },
-    };
-  }
+  // Nothing a caller sends may take the service down: validation and handler alike are caught.
   try {
+    const tooBig = payloadLimitProblem(input);
+    if (tooBig !== undefined) return { ok: false, error: { code: 'bad-request', message: `Invalid input for ${method}: ${tooBig}` } };
+    const parsed = methods[method].input.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+      return {
+        ok: false,
+        error: { code: 'bad-request', message: `Invalid input for ${method}${where}: ${issue?.message ?? 'rejected'}.` },
+      };
+    }
     const handler = handlers[method] as (input: unknown) => Promise<unknown>;
     const output = await handler(parsed.data);
     return { ok: true, output };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distinctValueCounts, valueRange } from './volume-stats';
+import { distinctValueCounts, nonFiniteCount, valueRange } from './volume-stats';
 
 describe('valueRange', () => {
   it('gives min and max, skipping NaN', () => {
@@ -38,5 +38,20 @@ describe('distinctValueCounts', () => {
       ),
     ).toBeUndefined();
     expect(distinctValueCounts(Float32Array.of(1, 2))).toBeUndefined();
+  });
+});
+
+describe('nonFiniteCount', () => {
+  it('counts NaN and both infinities in float buffers, nothing in integer ones', () => {
+    expect(nonFiniteCount(Float32Array.of(NaN, 1, Infinity, -Infinity, -0, 3e38))).toBe(3);
+    expect(nonFiniteCount(Float64Array.of(NaN, NaN))).toBe(2);
+    expect(nonFiniteCount(Float32Array.of(0, -1, 2))).toBe(0);
+    expect(nonFiniteCount(Int16Array.of(-32768, 32767))).toBe(0);
+  });
+
+  it('leaves an all-non-finite buffer without a range rather than a wrong one', () => {
+    const voxels = Float32Array.of(NaN, Infinity, -Infinity);
+    expect(valueRange(voxels)).toEqual([NaN, NaN]);
+    expect(nonFiniteCount(voxels)).toBe(3);
   });
 });

@@ -16,6 +16,18 @@ export function valueRange(voxels: VoxelArray): [number, number] {
   return min <= max ? [min, max] : [NaN, NaN];
 }
 
+/** How many voxels are NaN or ±Infinity (always 0 for an integer buffer). */
+export function nonFiniteCount(voxels: VoxelArray): number {
+  if (!(voxels instanceof Float32Array || voxels instanceof Float64Array)) return 0;
+  let count = 0;
+  for (let n = 0; n < voxels.length; n++) {
+    // v - v is NaN exactly for NaN and ±Infinity, and cheaper than Number.isFinite per voxel.
+    const v = voxels[n] ?? 0;
+    if (v - v !== 0) count++;
+  }
+  return count;
+}
+
 export interface ValueCount {
   readonly value: number;
   readonly count: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame, WireFormatError } from './wire';
+import { decodeFrame, encodeFrame, frameTooBig, MAX_FRAME_BYTES, WireFormatError } from './wire';
 
 describe('wire frames', () => {
   it('round-trips JSON with binary buffers as bytes, not numbers', () => {
@@ -56,5 +56,26 @@ describe('wire frames', () => {
     expect(decoded.ok).toBe(1);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+  });
+});
+
+describe('wire frame limits', () => {
+  it('refuses a header nested 100,000 levels deep with a sentence, not a stack overflow', () => {
+    const depth = 100_000;
+    const header = `{"kind":"request","id":1,"method":"inference.status","input":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const bytes = new TextEncoder().encode(header);
+    const frame = new ArrayBuffer((12 + bytes.length + 7) & ~7);
+    new DataView(frame).setUint32(0, 0x31475349, true);
+    new DataView(frame).setUint32(4, bytes.length, true);
+    new Uint8Array(frame).set(bytes, 8);
+    // The refusal carries the request id (1), so the caller's call is answered rather than left waiting.
+    expect(() => decodeFrame(frame)).toThrow(new WireFormatError('The message is nested more than 64 levels deep.', 1));
+  });
+});
+
+describe('frameTooBig', () => {
+  it('says how big a frame over the limit is, and passes one at the limit', () => {
+    expect(frameTooBig(MAX_FRAME_BYTES)).toBeUndefined();
+    expect(frameTooBig(250 * 2 ** 20)).toBe('This request is 250 MiB; serve mode accepts at most 160 MiB in one request.');
   });
 });

@@ -8,13 +8,41 @@
  * checked against the frame before it is used.
  */
 
+import { payloadLimitProblem } from './payload-limits';
+
 const MAGIC = 0x31475349; // "ISG1" read as little-endian u32
+/**
+ * Largest frame serve mode accepts: a label volume of 512×512×300 uint16 (150 MiB) with its header.
+ * The server refuses a larger one from its WebSocket header (closing the socket, code 1009) before
+ * buffering any of it; the page checks first, so its call fails with a sentence instead.
+ */
+export const MAX_FRAME_BYTES = 160 << 20;
 const MAX_HEADER_BYTES = 4 << 20;
 /** One per ArrayBuffer in a message (a propagation poll carries one per streamed slice). */
 const MAX_BUFFERS = 1 << 16;
 
+/** Why a frame of this many bytes cannot be sent to serve mode (one sentence), or undefined. */
+export function frameTooBig(byteLength: number): string | undefined {
+  if (byteLength <= MAX_FRAME_BYTES) return undefined;
+  const mib = (n: number): string => `${Math.ceil(n / 2 ** 20)} MiB`;
+  return `This request is ${mib(byteLength)}; serve mode accepts at most ${mib(MAX_FRAME_BYTES)} in one request.`;
+}
+
 export class WireFormatError extends Error {
   override name = 'WireFormatError';
+
+  /** The refused message's request id, where its header could be read: its caller gets the answer. */
+  constructor(
+    message: string,
+    readonly requestId?: number,
+  ) {
+    super(message);
+  }
+}
+
+function requestIdOf(header: unknown): number | undefined {
+  const id = typeof header === 'object' && header !== null ? (header as { id?: unknown }).id : undefined;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
 }
 
 interface BinaryRef {
@@ -81,12 +109,12 @@ export function decodeFrame(frame: ArrayBuffer): unknown {
   if (count > MAX_BUFFERS) throw new WireFormatError('too many buffers in frame');
   const tableEnd = align8(12 + headerLength + 4 * count);
   if (tableEnd > frame.byteLength) throw new WireFormatError('frame buffer table is out of bounds');
-  const buffers: ArrayBuffer[] = [];
+  const spans: [number, number][] = [];
   let offset = tableEnd;
   for (let n = 0; n < count; n++) {
     const length = view.getUint32(12 + headerLength + 4 * n, true);
     if (offset + length > frame.byteLength) throw new WireFormatError('frame buffer is out of bounds');
-    buffers.push(frame.slice(offset, offset + length));
+    spans.push([offset, offset + length]);
     offset += align8(length);
   }
   let header: unknown;
@@ -95,6 +123,11 @@ export function decodeFrame(frame: ArrayBuffer): unknown {
   } catch {
     throw new WireFormatError('frame header is not valid JSON');
   }
+  // JSON.parse nests without recursion; revive (and zod after it) would not. Checked before the
+  // buffers are copied, so a refused frame costs no second copy of its bytes.
+  const tooBig = payloadLimitProblem(header);
+  if (tooBig !== undefined) throw new WireFormatError(tooBig, requestIdOf(header));
+  const buffers = spans.map(([start, end]) => frame.slice(start, end));
   return revive(header, buffers);
 }
 

@@ -123,6 +123,28 @@ describe('click service', () => {
     expect(up).toMatchObject({ kind: 'onnx', modelId: 'fixture-click-tiny', modelSha256: fixtureSha256 });
   });
 
+  it('answers at once, and says why, while a killed worker cools down; the model answers again after', async () => {
+    // Every crash counts as a burst here, so each one is followed by the (short) cool-down.
+    const host = new InferenceHost(nodeWorkerLauncher(workerEntry), { log: () => undefined, maxCrashes: 0, coolDownMs: 1500, waitForRestartMs: 200 });
+    hosts.push(host);
+    host.start();
+    const service = createClickServiceHandlers({ worker: host, getVolume, modelsRoot: root, ep: 'cpu', log: () => undefined });
+    const click = { volumeId: 'v1', axis: 2 as const, slice: 1, clicks: [{ x: 20, y: 15, positive: true }] };
+    expect(await service['segmentation.clickToMask'](click)).toMatchObject({ kind: 'onnx', modelId: 'fixture-click-tiny' });
+    process.kill(host.status.pid ?? 0, 'SIGKILL');
+    while (host.status.state === 'ready') await new Promise((resolve) => setTimeout(resolve, 5));
+    const started = performance.now();
+    const during = await service['segmentation.clickToMask'](click);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(during).toMatchObject({ kind: 'classical', modelId: 'classical-growcut' });
+    expect(during.fallbackReason).toMatch(/^The inference worker is unavailable: it crashed 1 time in a minute; the next start is in 2 s\. The classical segmenter answered\.$/);
+    await host.whenReady().catch(async () => {
+      // Refused while it cools down: wait for the restart instead.
+      await new Promise<void>((resolve) => host.onStatus((s) => s.state === 'ready' && resolve()));
+    });
+    expect(await service['segmentation.clickToMask'](click)).toMatchObject({ kind: 'onnx', modelId: 'fixture-click-tiny' });
+  });
+
   it('reports the digest of an ONNX answer, and none for a classical one, without a real worker', async () => {
     // A worker that loads and answers anything: the digest must come from the verified manifest.
     const worker: ClickWorkerLike = {

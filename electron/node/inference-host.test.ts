@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WorkerStatus } from '../common/contract';
 import { InferenceHost } from './inference-host';
 import { nodeWorkerLauncher, type WorkerLauncher, type WorkerProcess } from './worker-process';
@@ -54,10 +54,6 @@ describe('InferenceHost with a real worker process', () => {
   });
 });
 
-async function until(predicate: () => boolean): Promise<void> {
-  while (!predicate()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
-
 /** A launcher whose processes the test controls, for the restart policy. */
 interface FakeProcess {
   exit: () => void;
@@ -88,18 +84,70 @@ function fakeLauncher(): { launcher: WorkerLauncher; processes: FakeProcess[] } 
 }
 
 describe('InferenceHost restart policy', () => {
-  it('gives up after too many crashes in the window, and says so', async () => {
-    const { launcher, processes } = fakeLauncher();
-    const host = new InferenceHost(launcher, { log: () => undefined, restartDelayMs: 1, maxCrashes: 2, crashWindowMs: 60_000 });
-    hosts.push(host);
-    host.start();
-    for (let n = 0; n < 3; n++) {
-      await until(() => processes.length === n + 1);
-      processes[n]?.exit();
+  it('never gives up: 20 crashes in a minute each bring the worker back, after a cool-down once they come in a burst', async () => {
+    vi.useFakeTimers();
+    try {
+      const { launcher, processes } = fakeLauncher();
+      const host = new InferenceHost(launcher, { log: () => undefined, restartDelayMs: 100, maxCrashes: 5, crashWindowMs: 60_000, coolDownMs: 10_000 });
+      hosts.push(host);
+      const seen: WorkerStatus[] = [];
+      host.onStatus((status) => seen.push(status));
+      host.start();
+      const delays: number[] = [];
+      for (let n = 0; n < 20; n++) {
+        processes[n]?.send({ type: 'ready', pid: 1000 + n });
+        expect(host.status.state).toBe('ready');
+        processes[n]?.exit();
+        expect(host.status.state).toBe('restarting');
+        delays.push(host.status.retryInMs ?? -1);
+        await vi.advanceTimersByTimeAsync(host.status.retryInMs ?? 0);
+        expect(processes).toHaveLength(n + 2);
+      }
+      // Back-off doubles for the first five crashes, then each waits out the cool-down.
+      expect(delays).toEqual([100, 200, 400, 800, 1600, ...Array<number>(15).fill(10_000)]);
+      expect(seen.some((s) => s.state === 'failed')).toBe(false);
+      expect(seen.find((s) => s.retryInMs === 10_000)?.message).toBe('it crashed 6 times in a minute; the next start is in 10 s');
+      expect(seen.find((s) => s.retryInMs === 100)?.message).toBe('it exited with code 1; the next start is in 0.1 s');
+      processes[20]?.send({ type: 'ready', pid: 2000 });
+      expect(host.status).toEqual({ state: 'ready', restarts: 20, pid: 2000, lastError: 'Inference worker exited with code 1' });
+    } finally {
+      vi.useRealTimers();
     }
-    const status = await waitForStatus(host, (s) => s.state === 'failed');
-    expect(status.restarts).toBe(2);
-    await expect(host.whenReady()).rejects.toThrow(/not running/);
+  });
+
+  it('refuses a request at once while the worker cools down, and waits for a quick restart', async () => {
+    vi.useFakeTimers();
+    try {
+      const { launcher, processes } = fakeLauncher();
+      const host = new InferenceHost(launcher, { log: () => undefined, restartDelayMs: 100, maxCrashes: 2, coolDownMs: 10_000 });
+      hosts.push(host);
+      host.start();
+      processes[0]?.send({ type: 'ready', pid: 1 });
+      processes[0]?.exit();
+      // A restart 0.1 s away: the request waits for it.
+      const waiting = host.whenReady();
+      await vi.advanceTimersByTimeAsync(100);
+      processes[1]?.send({ type: 'ready', pid: 2 });
+      await expect(waiting).resolves.toBeUndefined();
+      processes[1]?.exit();
+      await vi.advanceTimersByTimeAsync(200);
+      const waitingForStart = host.whenReady().then(
+        () => 'ready',
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+      // The third crash (before the new process was ready) is a burst: the request that was waiting
+      // for the start is answered at once, and new ones are refused at once.
+      processes[2]?.exit();
+      const refusal = 'The inference worker is unavailable: it crashed 3 times in a minute; the next start is in 10 s.';
+      expect(await waitingForStart).toBe(refusal);
+      await expect(host.whenReady()).rejects.toThrow(refusal);
+      await vi.advanceTimersByTimeAsync(10_000);
+      processes[3]?.send({ type: 'ready', pid: 4 });
+      expect(host.status.state).toBe('ready');
+      await expect(host.whenReady()).resolves.toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('ignores malformed messages from the worker', () => {

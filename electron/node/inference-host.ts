@@ -1,7 +1,8 @@
 /**
  * Owns the inference worker process: starts it, correlates requests with replies, and restarts it
- * after a crash (with back-off, giving up after too many crashes in a short window) so that a
- * native failure in ONNX Runtime costs the user one request, never the app.
+ * after every crash, so that a native failure in ONNX Runtime costs the user one request, never the
+ * app. Restarts back off (doubling, capped), and after a burst of crashes the worker is left to cool
+ * down for longer; the host never gives up for good, and its status says why the worker is away.
  */
 import { workerReplySchema, type WorkerOpName, type WorkerOps } from '../common/inference-protocol';
 import type { WorkerStatus } from '../common/contract';
@@ -9,11 +10,15 @@ import { ServiceError } from '../common/errors';
 import type { WorkerLauncher, WorkerProcess } from './worker-process';
 
 export interface InferenceHostOptions {
-  /** Crashes allowed within `crashWindowMs` before the host gives up. */
+  /** Crashes within `crashWindowMs` that make a burst: past them, each restart waits `coolDownMs`. */
   maxCrashes?: number;
   crashWindowMs?: number;
-  /** First restart delay; doubles with each crash in the window. */
+  /** First restart delay; doubles with each crash in the window, up to `maxRestartDelayMs`. */
   restartDelayMs?: number;
+  maxRestartDelayMs?: number;
+  coolDownMs?: number;
+  /** A request waits for a restart due within this long; past it, it is refused at once. */
+  waitForRestartMs?: number;
   requestTimeoutMs?: number;
   log?: (message: string) => void;
 }
@@ -34,6 +39,8 @@ export class InferenceHost {
   private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private currentStatus: WorkerStatus = { state: 'stopped', restarts: 0 };
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the pending restart is due (Date.now() time), while one is scheduled. */
+  private restartAt: number | undefined;
   private readonly options: Required<InferenceHostOptions>;
 
   constructor(
@@ -44,6 +51,9 @@ export class InferenceHost {
       maxCrashes: options.maxCrashes ?? 5,
       crashWindowMs: options.crashWindowMs ?? 60_000,
       restartDelayMs: options.restartDelayMs ?? 200,
+      maxRestartDelayMs: options.maxRestartDelayMs ?? 5_000,
+      coolDownMs: options.coolDownMs ?? 10_000,
+      waitForRestartMs: options.waitForRestartMs ?? 2_000,
       requestTimeoutMs: options.requestTimeoutMs ?? 120_000,
       log: options.log ?? ((m) => console.error(m)),
     };
@@ -63,11 +73,17 @@ export class InferenceHost {
     this.spawn('starting');
   }
 
-  /** Resolves when the worker has said it is ready; rejects if the host has given up. */
+  /**
+   * Resolves when the worker has said it is ready. Rejects at once when it was stopped, or while it
+   * cools down after a burst of crashes: a click is then answered another way, not kept waiting.
+   */
   whenReady(): Promise<void> {
     if (this.currentStatus.state === 'ready') return Promise.resolve();
     if (this.currentStatus.state === 'failed' || this.currentStatus.state === 'stopped') {
       return Promise.reject(new ServiceError('worker-unavailable', 'The inference worker is not running.'));
+    }
+    if (this.restartAt !== undefined && this.restartAt - Date.now() > this.options.waitForRestartMs) {
+      return Promise.reject(new ServiceError('worker-unavailable', `The inference worker is unavailable: ${this.currentStatus.message ?? 'it is restarting'}.`));
     }
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
@@ -89,6 +105,7 @@ export class InferenceHost {
 
   stop(): void {
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartAt = undefined;
     this.generation++;
     const worker = this.worker;
     this.worker = undefined;
@@ -100,6 +117,7 @@ export class InferenceHost {
 
   private spawn(state: 'starting' | 'restarting'): void {
     const generation = ++this.generation;
+    this.restartAt = undefined;
     this.setStatus({ state, restarts: this.currentStatus.restarts, lastError: this.currentStatus.lastError });
     let worker: WorkerProcess;
     try {
@@ -146,13 +164,21 @@ export class InferenceHost {
     const now = Date.now();
     this.crashTimes.push(now);
     while (this.crashTimes.length > 0 && now - (this.crashTimes[0] ?? now) > this.options.crashWindowMs) this.crashTimes.shift();
-    if (this.crashTimes.length > this.options.maxCrashes) {
-      this.setStatus({ state: 'failed', restarts: this.currentStatus.restarts, lastError });
-      this.settleReadyWaiters(new ServiceError('worker-unavailable', 'The inference worker keeps crashing; it was not restarted.'));
-      return;
+    const crashes = this.crashTimes.length;
+    const burst = crashes > this.options.maxCrashes;
+    const delay = burst
+      ? this.options.coolDownMs
+      : Math.min(this.options.restartDelayMs * 2 ** (crashes - 1), this.options.maxRestartDelayMs);
+    const minutes = Math.round(this.options.crashWindowMs / 60_000);
+    const window = minutes === 1 ? 'a minute' : minutes > 1 ? `${minutes} minutes` : `${Math.round(this.options.crashWindowMs / 1000)} s`;
+    const why = burst ? `it crashed ${crashes} time${crashes === 1 ? '' : 's'} in ${window}` : `it ${reason}`;
+    const message = `${why}; the next start is in ${formatDelay(delay)}`;
+    this.restartAt = now + delay;
+    this.setStatus({ state: 'restarting', restarts: this.currentStatus.restarts + 1, lastError, retryInMs: delay, message });
+    // Waiters that would wait past the cool-down are answered now (a click falls back at once).
+    if (delay > this.options.waitForRestartMs) {
+      this.settleReadyWaiters(new ServiceError('worker-unavailable', `The inference worker is unavailable: ${message}.`));
     }
-    const delay = this.options.restartDelayMs * 2 ** (this.crashTimes.length - 1);
-    this.setStatus({ state: 'restarting', restarts: this.currentStatus.restarts + 1, lastError });
     this.restartTimer = setTimeout(() => {
       this.spawn('restarting');
     }, delay);
@@ -179,7 +205,16 @@ export class InferenceHost {
     const clean: WorkerStatus = { state: status.state, restarts: status.restarts };
     if (status.pid !== undefined && status.state === 'ready') clean.pid = status.pid;
     if (status.lastError !== undefined) clean.lastError = status.lastError;
+    // Why the worker is away and when it is back: only while it is.
+    if (status.state !== 'ready') {
+      if (status.retryInMs !== undefined) clean.retryInMs = status.retryInMs;
+      if (status.message !== undefined) clean.message = status.message;
+    }
     this.currentStatus = clean;
     for (const listener of this.listeners) listener(clean);
   }
+}
+
+function formatDelay(ms: number): string {
+  return ms < 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }

@@ -59,8 +59,9 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
   let sample: OpenVolume | undefined;
 
   const openSample = async (): Promise<OpenVolume> => {
-    // The registry keeps only the latest images; the (small) sample is re-registered if it was let go.
-    if (!sample || registry.get(sample.meta.id) === undefined) {
+    // The registry keeps only each client's latest images; the (small) sample is shared by the
+    // clients that open it, and re-registered if it was let go.
+    if (!sample || registry.share(sample.meta.id) === undefined) {
       const loaded = sample ? { volume: sample.volume, name: sample.meta.name } : await context.loadSample();
       sample = registry.add(loaded.volume, loaded.name, 'sample');
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Volume } from '../common/volume';
+import { ClientScope } from './client-scope';
 import { metaRange, toVolumeMessage, VolumeRegistry } from './volume-registry';
 
 const volume = (voxels: Float32Array): Volume => ({
@@ -12,6 +13,12 @@ describe('VolumeRegistry', () => {
   it('gives the page a finite range even when voxels are NaN or infinite', () => {
     expect(metaRange(Float32Array.of(NaN, Infinity, 3, -2))).toEqual([-2, 3]);
     expect(metaRange(Float32Array.of(NaN, NaN))).toEqual([0, 0]);
+  });
+
+  it('tells the page how many voxels are NaN or infinite', () => {
+    const registry = new VolumeRegistry();
+    expect(registry.add(volume(Float32Array.of(NaN, Infinity, 3, -2)), 'nan', 'file').meta).toMatchObject({ range: [-2, 3], nonFiniteVoxels: 2 });
+    expect(registry.add(volume(Float32Array.of(1, 2, 3, 4)), 'finite', 'file').meta.nonFiniteVoxels).toBeUndefined();
   });
 
   it('finds a volume by its opaque id and sends a copy of its voxels', () => {
@@ -34,5 +41,61 @@ describe('VolumeRegistry', () => {
     expect(registry.get(b.meta.id)).toBeUndefined();
     expect(registry.get(a.meta.id)).toBe(a);
     expect(registry.get(c.meta.id)).toBe(c);
+  });
+});
+
+describe('VolumeRegistry per client', () => {
+  const voxels = (): Float32Array => new Float32Array(4);
+
+  it('never lets a third client evict the first client’s volume (it did with 2 images for all)', () => {
+    const scope = new ClientScope();
+    const registry = new VolumeRegistry({ scope, perClient: 2 });
+    const first = scope.run('c1', () => registry.add(volume(voxels()), 'first', 'file'));
+    scope.run('c2', () => registry.add(volume(voxels()), 'second', 'file'));
+    scope.run('c3', () => registry.add(volume(voxels()), 'third', 'file'));
+    scope.run('c3', () => registry.add(volume(voxels()), 'fourth', 'file'));
+    expect(scope.run('c1', () => registry.get(first.meta.id))).toBe(first);
+    expect(registry.size).toBe(4);
+  });
+
+  it('keeps each client’s latest images and lets go of all of them when it disconnects', () => {
+    const scope = new ClientScope();
+    const registry = new VolumeRegistry({ scope, perClient: 2 });
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => scope.run('c1', () => registry.add(volume(voxels()), name, 'file')));
+    expect(registry.get(a?.meta.id ?? '')).toBeUndefined();
+    expect(registry.get(b?.meta.id ?? '')).toBe(b);
+    expect(registry.get(c?.meta.id ?? '')).toBe(c);
+    const other = scope.run('c2', () => registry.add(volume(voxels()), 'other', 'file'));
+    scope.release('c1');
+    expect(registry.get(b?.meta.id ?? '')).toBeUndefined();
+    expect(registry.get(c?.meta.id ?? '')).toBeUndefined();
+    expect(registry.get(other.meta.id)).toBe(other);
+    expect(registry.heldBytes).toBe(16);
+  });
+
+  it('keeps a shared volume while any client holding it is connected', () => {
+    const scope = new ClientScope();
+    const registry = new VolumeRegistry({ scope });
+    const sample = scope.run('c1', () => registry.add(volume(voxels()), 'sample', 'sample'));
+    expect(scope.run('c2', () => registry.share(sample.meta.id))).toBe(sample);
+    scope.release('c1');
+    expect(registry.get(sample.meta.id)).toBe(sample);
+    scope.release('c2');
+    expect(registry.get(sample.meta.id)).toBeUndefined();
+  });
+
+  it('lets go of the least recently used images past its memory limit, never the one just opened', () => {
+    const scope = new ClientScope();
+    const registry = new VolumeRegistry({ scope, memoryLimitBytes: 40 });
+    const old = scope.run('c1', () => registry.add(volume(voxels()), 'old', 'file'));
+    const recent = scope.run('c2', () => registry.add(volume(voxels()), 'recent', 'file'));
+    const big = scope.run('c3', () => registry.add(volume(new Float32Array(6)), 'big', 'file'));
+    expect(registry.get(old.meta.id)).toBeUndefined();
+    expect(registry.get(recent.meta.id)).toBe(recent);
+    expect(registry.get(big.meta.id)).toBe(big);
+    expect(registry.heldBytes).toBe(40);
+    const huge = scope.run('c4', () => registry.add(volume(new Float32Array(100)), 'huge', 'file'));
+    expect(registry.get(huge.meta.id)).toBe(huge);
+    expect(registry.size).toBe(1);
   });
 });

@@ -1,8 +1,10 @@
 /** Volumes open in this process, found by opaque id; the page never names a file path. */
 import { randomUUID } from 'node:crypto';
+import { totalmem } from 'node:os';
+import { clientScope, type ClientScope } from './client-scope';
 import type { VolumeMessage, VolumeMeta } from '../common/contract';
 import { orientationCode, type Volume, type VoxelArray } from '../common/volume';
-import { valueRange } from '../common/volume-stats';
+import { nonFiniteCount, valueRange } from '../common/volume-stats';
 
 export interface OpenVolume {
   readonly meta: VolumeMeta;
@@ -18,16 +20,63 @@ export function metaRange(voxels: VoxelArray): [number, number] {
 }
 
 /**
- * The page shows one image at a time, so only the latest few are kept: opening image after image
- * must not hold every one of them (hundreds of MB each) for the life of the app.
+ * The page shows one image at a time, so each client keeps only its latest few: opening image after
+ * image must not hold every one of them (hundreds of MB each) for the life of the app.
  */
 export const VOLUMES_KEPT = 2;
 
+/** Voxel bytes kept for all clients together: a quarter of this machine's memory, at least 1 GiB. */
+export function defaultVolumeMemoryLimit(): number {
+  return Math.max(1 << 30, Math.floor(totalmem() / 4));
+}
+
+export interface VolumeRegistryOptions {
+  /** Images each client keeps (default VOLUMES_KEPT). */
+  perClient?: number;
+  /** Past this many voxel bytes, the least recently used images are let go, whoever holds them. */
+  memoryLimitBytes?: number;
+  /** Tells which client a call comes from and when one is gone (default: the process's scope). */
+  scope?: ClientScope;
+}
+
+interface Held {
+  readonly entry: OpenVolume;
+  readonly bytes: number;
+  /** Clients that opened it (or share it, as the sample); it is let go when none is left. */
+  readonly holders: Set<string>;
+}
+
+/**
+ * Open volumes, reference-counted per client (serve mode has one per connection, the desktop app
+ * one): a client's opening evicts only its own older images, never another client's, and a closed
+ * connection lets go of what it held. Only the memory limit evicts across clients.
+ */
 export class VolumeRegistry {
   /** In order of last use, oldest first. */
-  private readonly volumes = new Map<string, OpenVolume>();
+  private readonly volumes = new Map<string, Held>();
+  /** Each client's volume ids, in order of its last use, oldest first. */
+  private readonly byClient = new Map<string, string[]>();
+  private readonly perClient: number;
+  private readonly memoryLimitBytes: number;
+  private readonly scope: ClientScope;
+  private bytes = 0;
 
-  constructor(private readonly capacity = VOLUMES_KEPT) {}
+  constructor(options: VolumeRegistryOptions | number = {}) {
+    const o = typeof options === 'number' ? { perClient: options } : options;
+    this.perClient = o.perClient ?? VOLUMES_KEPT;
+    this.memoryLimitBytes = o.memoryLimitBytes ?? defaultVolumeMemoryLimit();
+    this.scope = o.scope ?? clientScope;
+    this.scope.onRelease((clientId) => this.releaseClient(clientId));
+  }
+
+  /** Voxel bytes of the volumes kept. */
+  get heldBytes(): number {
+    return this.bytes;
+  }
+
+  get size(): number {
+    return this.volumes.size;
+  }
 
   add(volume: Volume, name: string, source: VolumeMeta['source'], from?: OpenVolume['source']): OpenVolume {
     const g = volume.geometry;
@@ -40,22 +89,78 @@ export class VolumeRegistry {
       orientation: orientationCode(g.direction),
       source,
     };
+    const nonFinite = nonFiniteCount(volume.voxels);
+    if (nonFinite > 0) meta.nonFiniteVoxels = nonFinite;
     const entry: OpenVolume = from ? { meta, volume, source: from } : { meta, volume };
-    this.volumes.set(meta.id, entry);
-    for (const id of this.volumes.keys()) {
-      if (this.volumes.size <= this.capacity) break;
-      this.volumes.delete(id);
-    }
+    const held: Held = { entry, bytes: volume.voxels.byteLength, holders: new Set() };
+    this.volumes.set(meta.id, held);
+    this.bytes += held.bytes;
+    this.hold(this.scope.current(), meta.id);
+    this.enforceMemoryLimit(meta.id);
     return entry;
   }
 
+  /** Finds an open volume (and counts the use, for its holders' eviction order). */
   get(id: string): OpenVolume | undefined {
-    const entry = this.volumes.get(id);
-    if (entry) {
-      this.volumes.delete(id);
-      this.volumes.set(id, entry);
-    }
+    const held = this.volumes.get(id);
+    if (!held) return undefined;
+    this.volumes.delete(id);
+    this.volumes.set(id, held);
+    const client = this.scope.current();
+    if (held.holders.has(client)) this.hold(client, id);
+    return held.entry;
+  }
+
+  /** Like get, and the calling client holds the volume from now on too (a shared sample). */
+  share(id: string): OpenVolume | undefined {
+    const entry = this.get(id);
+    if (entry) this.hold(this.scope.current(), id);
     return entry;
+  }
+
+  /** Lets go of everything a client held (its connection closed). */
+  releaseClient(clientId: string): void {
+    const ids = this.byClient.get(clientId) ?? [];
+    this.byClient.delete(clientId);
+    for (const id of ids) this.dropHolder(id, clientId);
+  }
+
+  private hold(clientId: string, id: string): void {
+    const held = this.volumes.get(id);
+    if (!held) return;
+    held.holders.add(clientId);
+    const ids = (this.byClient.get(clientId) ?? []).filter((other) => other !== id);
+    ids.push(id);
+    while (ids.length > this.perClient) {
+      const oldest = ids.shift();
+      if (oldest !== undefined) this.dropHolder(oldest, clientId);
+    }
+    this.byClient.set(clientId, ids);
+  }
+
+  private dropHolder(id: string, clientId: string): void {
+    const held = this.volumes.get(id);
+    if (!held) return;
+    held.holders.delete(clientId);
+    if (held.holders.size === 0) this.evict(id);
+  }
+
+  private enforceMemoryLimit(keep: string): void {
+    for (const id of this.volumes.keys()) {
+      if (this.bytes <= this.memoryLimitBytes) break;
+      if (id !== keep) this.evict(id);
+    }
+  }
+
+  private evict(id: string): void {
+    const held = this.volumes.get(id);
+    if (!held) return;
+    this.volumes.delete(id);
+    this.bytes -= held.bytes;
+    for (const client of held.holders) {
+      const ids = this.byClient.get(client);
+      if (ids) this.byClient.set(client, ids.filter((other) => other !== id));
+    }
   }
 }
 

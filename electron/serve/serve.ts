@@ -60,6 +60,12 @@ console.log(`iSeg Studio is served on this machine only. Open this address in Ch
 console.log(`ISEG_SERVE_URL=${server.url}`);
 console.log('Press Ctrl+C to stop.');
 
+// The last net under the frame handler's own: a promise nobody awaited must not end serve mode
+// (Node exits on an unhandled rejection), since every other client's work would go with it.
+process.on('unhandledRejection', (reason) => {
+  console.error(`iseg serve: an unexpected error was caught and serving goes on: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+});
+
 const shutdown = (): void => {
   inference.stop();
   void server.close().then(() => process.exit(0));

@@ -3,8 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { get as httpGet } from 'node:http';
+import { binaryFrameHeader, rawUpgrade } from '../node/testing/raw-websocket';
 import type { WorkerStatus } from '../common/contract';
-import { decodeFrame, encodeFrame, type WireMessage } from '../common/wire';
+import { decodeFrame, encodeFrame, MAX_FRAME_BYTES, type WireMessage } from '../common/wire';
 import { InferenceHost } from '../node/inference-host';
 import { createServiceHandlers } from '../node/services';
 import { sampleLoader } from '../node/sample';
@@ -307,5 +309,78 @@ describe('serve mode', () => {
     const status = await client.call(3, 'inference.status', {});
     expect(status).toMatchObject({ ok: true, output: { state: 'ready', restarts: 1 } });
     client.ws.close();
+  });
+});
+
+describe('serve mode boundary', () => {
+  it('answers only to its own host names (DNS rebinding) and survives an unparsable upgrade target', async () => {
+    const get = (host: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        httpGet({ host: '127.0.0.1', port: server.port, path: '/', headers: { Host: host } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        }).once('error', reject);
+      });
+    expect(await get(`127.0.0.1:${server.port}`)).toBe(200);
+    expect(await get(`localhost:${server.port}`)).toBe(200);
+    expect(await get(`evil.example:${server.port}`)).toBe(421);
+    expect(await get('evil.example')).toBe(421);
+    expect(await get(`127.0.0.1:${server.port + 1}`)).toBe(421);
+    const path = `/rpc?token=${encodeURIComponent(server.token)}`;
+    expect((await rawUpgrade(server.port, path, `evil.example:${server.port}`)).handshake).toMatch(/^HTTP\/1\.1 401/);
+    // A request target new URL cannot parse once ended serve mode from inside the upgrade listener.
+    expect((await rawUpgrade(server.port, '//[')).handshake).toMatch(/^HTTP\/1\.1 401/);
+    const good = await rawUpgrade(server.port, path);
+    expect(good.handshake).toMatch(/^HTTP\/1\.1 101/);
+    good.socket.destroy();
+  });
+
+  it('refuses a frame over the limit from its header, without waiting for its bytes', async () => {
+    const { socket, receivedAtLeast } = await rawUpgrade(server.port, `/rpc?token=${encodeURIComponent(server.token)}`);
+    // A header claiming 250 MiB; none of the payload is sent.
+    socket.write(binaryFrameHeader(250 * 2 ** 20));
+    const reply = await receivedAtLeast(4, 2000);
+    expect(reply[0]).toBe(0x88); // a close frame…
+    expect(reply.readUInt16BE(2)).toBe(1009); // …"message too big"
+    expect(MAX_FRAME_BYTES).toBeLessThan(250 * 2 ** 20);
+    socket.destroy();
+  });
+
+  it('answers a labels.export nested 1,350 levels deep with a sentence and keeps serving', async () => {
+    const client = await connect(rpcUrl(server.token));
+    let deep: unknown = 1;
+    for (let n = 0; n < 1350; n++) deep = [deep];
+    const input = {
+      volumeId: 'v',
+      path: join(staticDir, 'out.nii.gz'),
+      labelMap: { componentType: 'uint8', voxels: new ArrayBuffer(8) },
+      labels: [],
+      provenance: { models: [], clicks: 0, propagation: { settings: deep } },
+    };
+    expect(await client.call(1, 'labels.export', input)).toEqual({
+      kind: 'response',
+      id: 1,
+      ok: false,
+      error: { code: 'bad-request', message: 'Malformed frame: The message is nested more than 64 levels deep.' },
+    });
+    expect(await client.call(2, 'inference.status', {})).toMatchObject({ ok: true });
+    client.ws.close();
+  });
+
+  it('keeps each client’s volume open whatever other clients open, and lets go of it on disconnect', async () => {
+    const path = join(staticDir, 'phantom.nii.gz');
+    const clients = await Promise.all([0, 1, 2].map(() => connect(rpcUrl(server.token))));
+    const [first, second, third] = clients;
+    if (!first || !second || !third) throw new Error('not connected');
+    const idOf = (reply: Extract<WireMessage, { kind: 'response' }>): string => (reply.ok ? (reply.output as { meta: { id: string } }).meta.id : '');
+    const mine = idOf(await first.call(1, 'volume.openFile', { path }));
+    for (const [n, other] of [second, third, third, second].entries()) expect((await other.call(10 + n, 'volume.openFile', { path })).ok).toBe(true);
+    const click = { volumeId: mine, axis: 2, slice: 4, clicks: [{ x: 8, y: 6, positive: true }], model: 'classical' };
+    expect(await first.call(2, 'segmentation.clickToMask', click)).toMatchObject({ ok: true, output: { kind: 'classical' } });
+    first.ws.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await second.call(3, 'segmentation.clickToMask', click)).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    second.ws.close();
+    third.ws.close();
   });
 });

@@ -5,12 +5,13 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { dispatch, type ServiceHandlers } from '../common/dispatch';
 import type { EventName, EventPayload } from '../common/contract';
-import { decodeFrame, encodeFrame, type WireMessage } from '../common/wire';
+import { decodeFrame, encodeFrame, MAX_FRAME_BYTES, WireFormatError, type WireMessage } from '../common/wire';
+import { clientScope, type ClientScope } from '../node/client-scope';
 import { contentTypeOf, resolveStaticPath } from '../node/static-files';
 
 export interface ServeOptions {
@@ -19,6 +20,10 @@ export interface ServeOptions {
   port?: number;
   token?: string;
   log?: (message: string) => void;
+  /** Largest frame accepted (default MAX_FRAME_BYTES); ws closes the socket at a larger one's header. */
+  maxFrameBytes?: number;
+  /** Where each call learns its client, and what a closed connection held is let go. */
+  scope?: ClientScope;
 }
 
 export interface ServeHandle {
@@ -29,8 +34,6 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-/** Big enough for a label volume of 512×512×300 uint16; anything larger is refused by ws. */
-const MAX_FRAME_BYTES = 256 << 20;
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy':
@@ -57,6 +60,15 @@ function toArrayBuffer(data: RawData): ArrayBuffer | undefined {
   return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
 }
 
+/**
+ * A page reached under another host name (DNS rebinding: evil.example resolving to 127.0.0.1) sends
+ * that name; only the loopback names we listen on are ours.
+ */
+export function hostAllowed(host: string | undefined, port: number): boolean {
+  if (host === undefined) return false;
+  return [`127.0.0.1:${port}`, `localhost:${port}`].includes(host.toLowerCase());
+}
+
 export async function startServeServer(options: ServeOptions): Promise<ServeHandle> {
   const token = options.token ?? newToken();
   const log = options.log ?? ((m: string) => console.log(m));
@@ -64,7 +76,14 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
   // ISEG_TRACE=1 logs each call's time in the handler and in sending, for profiling.
   const trace = process.env.ISEG_TRACE === '1';
 
+  const scope = options.scope ?? clientScope;
+  let port = 0;
+
   const http: Server = createServer((request, response) => {
+    if (!hostAllowed(request.headers.host, port)) {
+      response.writeHead(421, SECURITY_HEADERS).end('This server answers only to 127.0.0.1 and localhost.');
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, SECURITY_HEADERS).end();
       return;
@@ -81,13 +100,17 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
     );
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? MAX_FRAME_BYTES });
   let origin = '';
 
   http.on('upgrade', (request: IncomingMessage, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    // new URL throws on a target such as "//[": in an event listener, an uncaught exception and
+    // the end of serve mode.
+    const url = URL.canParse(request.url ?? '/', 'http://127.0.0.1') ? new URL(request.url ?? '/', 'http://127.0.0.1') : undefined;
     const fromOwnPage = request.headers.origin === undefined || request.headers.origin === origin;
-    if (url.pathname !== '/rpc' || !tokenMatches(token, url.searchParams.get('token')) || !fromOwnPage) {
+    const allowed =
+      url !== undefined && hostAllowed(request.headers.host, port) && url.pathname === '/rpc' && tokenMatches(token, url.searchParams.get('token'));
+    if (!allowed || !fromOwnPage) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -110,21 +133,42 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
   };
 
   wss.on('connection', (ws: WebSocket) => {
+    // What this connection opens is held for it alone, and let go when it closes.
+    const clientId = randomUUID();
+    // No copy of the buffered frame: ws hands over the ArrayBuffer it assembled.
+    ws.binaryType = 'arraybuffer';
     sockets.add(ws);
-    ws.on('close', () => sockets.delete(ws));
-    ws.on('error', () => sockets.delete(ws));
+    let released = false;
+    const gone = (): void => {
+      sockets.delete(ws);
+      if (released) return;
+      released = true;
+      scope.release(clientId);
+    };
+    ws.on('close', gone);
+    ws.on('error', (error) => {
+      log(`A client connection failed: ${error.message}`);
+      gone();
+    });
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      void handleFrame(ws, isBinary ? toArrayBuffer(data) : undefined);
+      scope
+        .run(clientId, () => handleFrame(ws, isBinary ? toArrayBuffer(data) : undefined))
+        .catch((error: unknown) => {
+          // handleFrame answers every failure it knows of; this is the net under it.
+          log(`Could not handle a frame: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        });
     });
   });
 
   const handleFrame = async (ws: WebSocket, frame: ArrayBuffer | undefined): Promise<void> => {
     let message: unknown;
     try {
-      if (!frame) throw new Error('text frames are not accepted');
+      if (!frame) throw new WireFormatError('text frames are not accepted');
       message = decodeFrame(frame);
-    } catch {
-      send(ws, { kind: 'response', id: -1, ok: false, error: { code: 'bad-request', message: 'Malformed frame.' } });
+    } catch (error) {
+      const why = error instanceof WireFormatError ? `: ${error.message.replace(/\.$/, '')}` : '';
+      const id = error instanceof WireFormatError ? (error.requestId ?? -1) : -1;
+      send(ws, { kind: 'response', id, ok: false, error: { code: 'bad-request', message: `Malformed frame${why}.` } });
       return;
     }
     const request = message as Partial<Extract<WireMessage, { kind: 'request' }>> | null;
@@ -153,7 +197,7 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
       resolve();
     });
   });
-  const port = (http.address() as AddressInfo).port;
+  port = (http.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
 
   return {

@@ -1,7 +1,7 @@
 /** `iseg info`: what an image file or DICOM folder holds, for people and (with --json) for scripts. */
 import { basename } from 'node:path';
 import { formatNumber } from '../../common/geometry-compare';
-import { distinctValueCounts, valueRange, type ValueCount } from '../../common/volume-stats';
+import { distinctValueCounts, nonFiniteCount, valueRange, type ValueCount } from '../../common/volume-stats';
 import { fromOrientationCode, indexToWorldAffine, orientationCode, type Volume } from '../../common/volume';
 import { readVolume, sourceFormatName } from '../../node/io/read-volume';
 import { parseCommandLine, UsageError, type CliOutput, type Command } from '../command';
@@ -33,7 +33,10 @@ interface ImageInfo {
   /** 4×4 row-major index-to-world affine in RAS, as nibabel reports it. */
   readonly affineRas: readonly number[];
   readonly componentType: string;
+  /** Over the finite voxels; [NaN, NaN] (null in JSON) when there is none. */
   readonly range: readonly [number, number];
+  /** Voxels that are NaN or ±Infinity (left out of the range). */
+  readonly nonFinite: number;
   /** Integer images with at most 256 distinct values; null otherwise. */
   readonly values: readonly ValueCount[] | null;
 }
@@ -55,11 +58,20 @@ function imageInfo(path: string, format: string, volume: Volume): ImageInfo {
     affineRas: indexToWorldAffine(geometry, 'RAS'),
     componentType: volume.componentType,
     range: valueRange(volume.voxels),
+    nonFinite: nonFiniteCount(volume.voxels),
     values: distinctValueCounts(volume.voxels) ?? null,
   };
 }
 
 const list = (values: readonly number[], separator: string) => values.map(formatNumber).join(separator);
+
+function formatRange(info: ImageInfo): string {
+  if (Number.isNaN(info.range[0])) {
+    return info.nonFinite === 0 ? 'none: there are no voxels' : `none: every voxel is NaN or infinite (${info.nonFinite.toLocaleString('en-US')})`;
+  }
+  const range = `${formatNumber(info.range[0])} … ${formatNumber(info.range[1])}`;
+  return info.nonFinite === 0 ? range : `${range} (${info.nonFinite.toLocaleString('en-US')} NaN or infinite voxels left out)`;
+}
 
 function formatImageInfo(info: ImageInfo): string {
   const d = info.direction;
@@ -72,7 +84,7 @@ function formatImageInfo(info: ImageInfo): string {
     `direction    [${list(d.slice(0, 3), ' ')}; ${list(d.slice(3, 6), ' ')}; ${list(d.slice(6, 9), ' ')}] (LPS; columns are the i, j, k axes)`,
     `orientation  ${info.orientation.towards}: i→${i}, j→${j}, k→${k} (letters say where each axis points, as nibabel's aff2axcodes; ITK-SNAP / ITK SpatialOrientation "from" code: ${info.orientation.from})`,
     `voxel type   ${info.componentType}`,
-    `value range  ${formatNumber(info.range[0])} … ${formatNumber(info.range[1])}`,
+    `value range  ${formatRange(info)}`,
   ];
   if (info.values) {
     lines.push(`values       ${info.values.length} distinct`);

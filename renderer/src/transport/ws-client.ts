@@ -9,7 +9,7 @@ import {
   type MethodOutput,
   type ServiceClient,
 } from '../../../electron/common/contract';
-import { decodeFrame, encodeFrame, type WireMessage } from '../../../electron/common/wire';
+import { decodeFrame, encodeFrame, frameTooBig, type WireMessage } from '../../../electron/common/wire';
 import { EventHub } from './event-hub';
 
 interface Pending {
@@ -55,8 +55,15 @@ export class WebSocketClient implements ServiceClient {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
     const id = this.nextId++;
     return new Promise<MethodOutput<M>>((resolve, reject) => {
+      const frame = encodeFrame({ kind: 'request', id, method, input } satisfies WireMessage);
+      // The server would close the connection on a larger frame; fail this call alone, and say why.
+      const tooBig = frameTooBig(frame.byteLength);
+      if (tooBig !== undefined) {
+        reject(new CallError('bad-request', tooBig));
+        return;
+      }
       this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject });
-      this.socket.send(encodeFrame({ kind: 'request', id, method, input } satisfies WireMessage));
+      this.socket.send(frame);
     });
   }
 

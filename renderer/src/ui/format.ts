@@ -26,7 +26,9 @@ export function formatInference(status: WorkerStatus | undefined): string {
   if (status === undefined) return 'AI: unknown';
   const restarts =
     status.restarts > 0 ? ` (${status.restarts} restart${status.restarts === 1 ? '' : 's'})` : '';
-  return `AI: ${status.state}${restarts}`;
+  // While the worker is away the bar says so, and why (a burst of crashes, the next start).
+  const away = status.state !== 'ready' && status.message !== undefined ? ` — unavailable: ${status.message}` : '';
+  return `AI: ${status.state}${restarts}${away}`;
 }
 
 /** The click engine for the status bar: the model that answered last, else the selected one. */
@@ -37,7 +39,8 @@ export function formatEngine(
   if (last !== undefined) {
     const classical = last.kind === 'classical';
     return {
-      text: classical ? 'Click: classical' : `Click: ${last.modelId} (${last.ep ?? engine?.label ?? '?'})`,
+      // A click the model could not answer says so on the bar, not only in the tooltip.
+      text: classical ? `Click: classical${last.fallbackReason !== undefined ? ' (model unavailable)' : ''}` : `Click: ${last.modelId} (${last.ep ?? engine?.label ?? '?'})`,
       title: last.fallbackReason ?? (engine?.messages.join(' ') ?? ''),
       model: last.modelId,
       kind: last.kind,

@@ -117,7 +117,9 @@ export class StatusBar {
       setText(size, meta === undefined ? '' : formatSize(meta.geometry.size));
       setText(spacing, meta === undefined ? '' : formatSpacing(meta.geometry.spacing));
       setText(orientation, meta?.orientation ?? '');
-      setText(type, meta?.componentType ?? '');
+      // NaN or infinite voxels are left out of the range and the window; the bar says how many.
+      const nonFinite = meta?.nonFiniteVoxels;
+      setText(type, meta === undefined ? '' : nonFinite === undefined ? meta.componentType : `${meta.componentType} · ${nonFinite.toLocaleString('en-US')} NaN/Inf`);
       const voxel = root.ui.cursorVoxel;
       setText(cursor, meta === undefined ? '' : formatVoxel(voxel, root.volume.valueAt(voxel)));
       setText(world, meta === undefined ? '' : formatWorld(root.ui.cursorWorld));
