@@ -73,7 +73,8 @@ export function parseLabelSidecar(
   );
 }
 
-const LABEL_MAP_SUFFIXES = ['.seg.nrrd', '.nii.gz', '.nrrd', '.nii'];
+/** What a label map may be saved as, longest first where one ends another. */
+export const LABEL_MAP_SUFFIXES = ['.seg.nrrd', '.nii.gz', '.nrrd', '.nii'] as const;
 
 /** `dir/knee.nii.gz` → `dir/knee.labels.json`; any other name gets `.labels.json` appended. */
 export function labelSidecarPath(labelMapPath: string): string {

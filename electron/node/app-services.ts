@@ -21,6 +21,8 @@ export interface AppServicesOptions {
   initialPath?: string;
   /** Folders whose images the page may open (serve mode). */
   roots?: readonly string[];
+  /** Where the page may write new files (serve mode; the desktop app writes only where a save dialog chose). */
+  outputFolder?: string;
   chooseImage?: (folder: boolean) => Promise<string | undefined>;
   chooseSavePath?: (suggestedName: string) => Promise<string | undefined>;
   log?: (message: string) => void;
@@ -39,9 +41,11 @@ async function readImage(path: string, seriesUid?: string): Promise<LoadedVolume
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
   const files = new FileAccessPolicy();
   for (const root of options.roots ?? []) await files.addRoot(root);
+  if (options.outputFolder !== undefined) await files.setOutputFolder(options.outputFolder);
   const initialPath = options.initialPath;
   if (initialPath !== undefined) {
     const granted = await files.grant(initialPath);
+    await files.noteRead(granted);
     // The initial image's folder is where its label maps and ground truth usually live.
     if (options.transport === 'serve') await files.addRoot(dirname(granted));
   }
