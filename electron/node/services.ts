@@ -150,7 +150,7 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
       const image = openVolume(volumeId);
       const allowed = await context.files.check(path);
       await context.files.noteRead(allowed);
-      const loaded = await loadLabelMapFor(allowed, image.volume.geometry);
+      const loaded = await loadLabelMapFor(allowed, image.volume.geometry, async (file) => (await context.readImage(file)).volume);
       const v = loaded.labels.voxels;
       const voxels = v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer;
       const componentType = loaded.labels.componentType === 'uint16' ? 'uint16' : 'uint8';
