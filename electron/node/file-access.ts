@@ -89,9 +89,10 @@ export class FileAccessPolicy {
     let real: string;
     try {
       real = await realpath(resolve(path));
-    } catch {
+    } catch (error) {
       // Do not reveal whether a path outside the allowed folders exists.
       if (!this.isReadable(resolve(path))) throw new ServiceError('not-allowed', 'That file is outside the folders this session may open.');
+      if ((error as { code?: unknown }).code === 'ELOOP') throw new ServiceError('not-found', `${basename(path)} is a loop of symbolic links.`);
       throw new ServiceError('not-found', 'There is no such file or folder.');
     }
     if (!this.isReadable(real)) throw new ServiceError('not-allowed', 'That file is outside the folders this session may open.');

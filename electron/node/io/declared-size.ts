@@ -82,7 +82,8 @@ function niftiDeclared(head: Uint8Array): DeclaredImage | undefined {
   const header = readNiftiHeader(head);
   if (!header || header.rank < 1 || header.rank > 7) return undefined;
   const type = NIFTI_TYPES.get(header.datatype);
-  const dims = header.dims.map((d) => Math.max(1, d));
+  // ITK reads an axis of 0 or less as 1; the first three must hold voxels for a volume.
+  const dims = header.dims.map((d, axis) => (axis < 3 ? d : Math.max(1, d)));
   const bytesPerComponent = type?.bytes ?? (header.bitpix > 0 ? header.bitpix / 8 : undefined);
   const components = type?.components ?? 1;
   const offset = Math.max(header.headerSize + 4, Number.isFinite(header.voxOffset) ? header.voxOffset : 0);
@@ -271,6 +272,9 @@ export function formatBytes(bytes: number): string {
 /** Refuses, in one sentence naming the size, a header whose voxels iSeg cannot use or hold. */
 export function checkDeclaredSize(declared: DeclaredImage, name: string, limit: number = volumeByteLimit()): void {
   const sizeText = declared.dims.join('×');
+  if (declared.dims.some((d) => d < 1)) {
+    throw new ServiceError('unreadable', `${name} declares a size of ${sizeText}: an axis with no voxels, so it holds no image.`);
+  }
   if (declared.unsupportedType !== undefined) {
     throw new ServiceError('unreadable', `${name} stores ${declared.unsupportedType} voxels (${sizeText}), which iSeg does not support.`);
   }

@@ -90,7 +90,10 @@ export interface ReadVolumeOptions {
 export async function readVolume(path: string, options: ReadVolumeOptions = {}): Promise<Volume> {
   const absolute = resolve(path);
   const name = basename(absolute);
-  const stats = await stat(absolute).catch(() => undefined);
+  const stats = await stat(absolute).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code === 'ELOOP') throw new ServiceError('not-found', `Cannot open ${name}: it is a loop of symbolic links.`);
+    return undefined;
+  });
   if (!stats) throw new ServiceError('not-found', `Cannot open ${name}: there is no such file or folder.`);
   if (stats.isDirectory()) return readDicomSeries(absolute, options.seriesUid);
   if (!stats.isFile()) throw new ServiceError('unreadable', `Cannot open ${name}: it is not a regular file.`);
