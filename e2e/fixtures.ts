@@ -4,7 +4,7 @@
  * attributes (data-app-state, data-busy), never on timers.
  */
 import { test as base, chromium, _electron, type Page, type TestInfo } from '@playwright/test';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +54,11 @@ export const test = base.extend<{ app: AppFixture }, { appMode: AppMode }>({
       await electronApp.close();
       return;
     }
-    const { url, child } = await startServe();
+    // Serve mode writes only new files under its output folder: each journey starts with an empty one.
+    const exports = join(artifactsDir, 'exports');
+    rmSync(exports, { recursive: true, force: true });
+    mkdirSync(exports, { recursive: true });
+    const { url, child } = await startServe({ extraArgs: ['--root', root, '--output', exports] });
     const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS] });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));

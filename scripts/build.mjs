@@ -15,6 +15,7 @@ const allNodeEntries = {
   serve: 'electron/serve/serve.ts',
   cli: 'electron/cli/iseg.ts',
   'inference-worker': 'electron/inference/worker.ts',
+  'volume-reader': 'electron/node/io/volume-reader-worker.ts',
 };
 const nodeEntries = Object.fromEntries(
   Object.entries(allNodeEntries).filter(([name, entry]) => {

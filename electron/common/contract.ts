@@ -141,6 +141,8 @@ const coreMethods = {
       parent: z.string().optional(),
       entries: z.array(fileEntrySchema),
       roots: z.array(z.string()),
+      /** Serve mode's output folder, where exports and sessions are written (new files only). */
+      output: z.string().optional(),
     }),
   },
   /** A label map (ground truth or earlier work) for an open image; its geometry must match. */

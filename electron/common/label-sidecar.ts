@@ -73,6 +73,9 @@ export function parseLabelSidecar(
   );
 }
 
+/** What a label map may be saved as, longest first where one ends another. */
+export const LABEL_MAP_SUFFIXES = ['.seg.nrrd', '.nii.gz', '.nrrd', '.nii'] as const;
+
 /**
  * `dir/femur.nii.gz` → `dir/femur.nii.gz.json`: named after the whole file, so exports of one
  * stem in two formats (femur.nii.gz, femur.nrrd) never share, and overwrite, one sidecar.
@@ -81,12 +84,10 @@ export function labelSidecarPath(labelMapPath: string): string {
   return `${labelMapPath}.json`;
 }
 
-const LEGACY_LABEL_MAP_SUFFIXES = ['.seg.nrrd', '.nii.gz', '.nrrd', '.nii'];
-
 /** Where versions before 0.2 wrote the sidecar (`dir/knee.nii.gz` → `dir/knee.labels.json`), still read. */
 export function legacyLabelSidecarPath(labelMapPath: string): string {
   const lower = labelMapPath.toLowerCase();
-  const suffix = LEGACY_LABEL_MAP_SUFFIXES.find((s) => lower.endsWith(s));
+  const suffix = LABEL_MAP_SUFFIXES.find((s) => lower.endsWith(s));
   const stem = suffix ? labelMapPath.slice(0, -suffix.length) : labelMapPath;
   return `${stem}.labels.json`;
 }

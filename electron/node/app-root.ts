@@ -7,6 +7,8 @@ export interface AppPaths {
   root: string;
   rendererDir: string;
   workerEntry: string;
+  /** The worker thread that parses image files off the main event loop. */
+  volumeReaderEntry: string;
   resourcesDir: string;
   modelsDir: string;
   version: string;
@@ -19,6 +21,7 @@ export function appPaths(entryUrl: string): AppPaths {
     root,
     rendererDir: join(root, 'dist', 'renderer'),
     workerEntry: join(root, 'dist', 'electron', 'inference-worker.js'),
+    volumeReaderEntry: join(root, 'dist', 'electron', 'volume-reader.js'),
     resourcesDir: join(root, 'resources'),
     modelsDir: join(root, 'native-models'),
     version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',

@@ -8,7 +8,7 @@ import type { ServiceHandlers } from '../common/dispatch';
 import type { AppPaths } from './app-root';
 import { FileAccessPolicy } from './file-access';
 import { InferenceHost } from './inference-host';
-import { readVolume } from './io/read-volume';
+import { ThreadedVolumeReader } from './io/volume-reader';
 import { sampleLoader } from './sample';
 import { createServiceHandlers, type LoadedVolume } from './services';
 import type { WorkerLauncher } from './worker-process';
@@ -21,6 +21,8 @@ export interface AppServicesOptions {
   initialPath?: string;
   /** Folders whose images the page may open (serve mode). */
   roots?: readonly string[];
+  /** Where the page may write new files (serve mode; the desktop app writes only where a save dialog chose). */
+  outputFolder?: string;
   chooseImage?: (folder: boolean) => Promise<string | undefined>;
   chooseSavePath?: (suggestedName: string) => Promise<string | undefined>;
   log?: (message: string) => void;
@@ -32,19 +34,23 @@ export interface AppServices {
   files: FileAccessPolicy;
 }
 
-async function readImage(path: string, seriesUid?: string): Promise<LoadedVolume> {
-  return { volume: await readVolume(path, { seriesUid }), name: basename(path) };
-}
-
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
   const files = new FileAccessPolicy();
   for (const root of options.roots ?? []) await files.addRoot(root);
+  if (options.outputFolder !== undefined) await files.setOutputFolder(options.outputFolder);
   const initialPath = options.initialPath;
   if (initialPath !== undefined) {
     const granted = await files.grant(initialPath);
+    await files.noteRead(granted);
     // The initial image's folder is where its label maps and ground truth usually live.
     if (options.transport === 'serve') await files.addRoot(dirname(granted));
   }
+  // Files are parsed on a worker thread, so one slow or hostile file never stalls other calls.
+  const reader = new ThreadedVolumeReader(options.paths.volumeReaderEntry);
+  const readImage = async (path: string, seriesUid?: string): Promise<LoadedVolume> => ({
+    volume: await reader.read(path, { seriesUid }),
+    name: basename(path),
+  });
   const inference = new InferenceHost(options.launcher, options.log ? { log: options.log } : {});
   inference.start();
   const handlers = createServiceHandlers({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileAccessPolicy } from './file-access';
+import { companionPaths, FileAccessPolicy } from './file-access';
 
 function tree(): { base: string; root: string; inside: string; outside: string } {
   const base = mkdtempSync(join(tmpdir(), 'iseg-access-'));
@@ -13,6 +13,16 @@ function tree(): { base: string; root: string; inside: string; outside: string }
   writeFileSync(inside, 'x');
   writeFileSync(outside, 'x');
   return { base, root, inside, outside };
+}
+
+/** Awaits a refusal: code 'not-allowed' and a sentence containing `text`. */
+async function expectRefusal(attempt: Promise<unknown>, text: string): Promise<void> {
+  const error = await attempt.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toMatchObject({ code: 'not-allowed' });
+  expect(error instanceof Error ? error.message : '').toContain(text);
 }
 
 describe('FileAccessPolicy', () => {
@@ -54,23 +64,89 @@ describe('FileAccessPolicy', () => {
 });
 
 describe('FileAccessPolicy for writing', () => {
-  it('allows new files inside a root and refuses other folders', async () => {
-    const { root, base } = tree();
+  async function served(): Promise<{ base: string; root: string; output: string; inside: string; policy: FileAccessPolicy }> {
+    const { base, root, inside } = tree();
+    const output = join(base, 'exports');
+    mkdirSync(output);
     const policy = new FileAccessPolicy();
     await policy.addRoot(root);
-    await expect(policy.checkWritable(join(root, 'out.nii.gz'))).resolves.toMatch(/out\.nii\.gz$/);
+    await policy.setOutputFolder(output);
+    return { base, root, output, inside, policy };
+  }
+
+  it('writes new label maps, sidecars and sessions under the output folder only', async () => {
+    const { root, output, base, policy } = await served();
+    await expect(policy.checkWritable(join(output, 'out.nii.gz'))).resolves.toBe(join(output, 'out.nii.gz'));
+    await expect(policy.checkWritable(join(output, 'out.nii.gz.json'))).resolves.toMatch(/out\.nii\.gz\.json$/);
+    await expect(policy.checkWritable(join(output, 'work.iseg.json'))).resolves.toMatch(/work\.iseg\.json$/);
+    // A read root is not a write grant.
+    await expectRefusal(policy.checkWritable(join(root, 'out.nii.gz')), output);
     await expect(policy.checkWritable(join(base, 'out.nii.gz'))).rejects.toMatchObject({ code: 'not-allowed' });
-    await expect(policy.checkWritable(join(root, 'missing-folder', 'out.nii.gz'))).rejects.toMatchObject({ code: 'not-allowed' });
-    await expect(policy.checkWritable('/etc/cron.d/x')).rejects.toMatchObject({ code: 'not-allowed' });
+    await expect(policy.checkWritable(join(output, 'missing-folder', 'out.nii.gz'))).rejects.toMatchObject({ code: 'not-allowed' });
+    await expect(policy.checkWritable('/etc/cron.d/x.nii')).rejects.toMatchObject({ code: 'not-allowed' });
   });
 
-  it('refuses writing through a symlink that leads outside, and allows granted save paths', async () => {
-    const { root, outside, base } = tree();
-    symlinkSync(outside, join(root, 'evil.nii.gz'));
+  it('refuses names iSeg never writes (the .bashrc and evil.sh of the security review)', async () => {
+    const { output, policy } = await served();
+    for (const name of ['.bashrc', 'evil.sh', 'evil.sh.json', 'notes.txt', '.nii.gz', 'x.nii.gz\0.sh']) {
+      await expect(policy.checkWritable(join(output, name)), name).rejects.toMatchObject({ code: 'not-allowed' });
+    }
+  });
+
+  it('never overwrites an existing file it did not write, but may rewrite its own until it reads it', async () => {
+    const { output, policy } = await served();
+    const existing = join(output, 'earlier.nii.gz');
+    writeFileSync(existing, 'x');
+    await expectRefusal(policy.checkWritable(existing), 'already exists');
+    const mine = await policy.checkWritable(join(output, 'mine.nii.gz'));
+    writeFileSync(mine, 'labels');
+    policy.noteWritten(mine);
+    await expect(policy.checkWritable(mine)).resolves.toBe(mine);
+    await expect(policy.check(mine)).resolves.toBe(mine);
+    await policy.noteRead(mine);
+    await expectRefusal(policy.checkWritable(mine), 'never overwritten');
+  });
+
+  it('never writes over a file it read, even by a save-dialog choice or through a hard link', async () => {
+    const { output, inside, policy } = await served();
+    await policy.noteRead(await policy.check(inside));
+    policy.grantWritable(inside);
+    await expect(policy.checkWritable(inside)).rejects.toMatchObject({ code: 'not-allowed' });
+    const alias = join(output, 'alias.nii.gz');
+    linkSync(inside, alias);
+    await expectRefusal(policy.checkWritable(alias), 'never overwritten');
+  });
+
+  it('refuses writing through a symlink, even one that stays inside the output folder', async () => {
+    const { output, policy } = await served();
+    const target = join(output, 'target.nii.gz');
+    writeFileSync(target, 'x');
+    symlinkSync(target, join(output, 'link.nii.gz'));
+    await expect(policy.checkWritable(join(output, 'link.nii.gz'))).rejects.toMatchObject({ code: 'not-allowed' });
+  });
+
+  it('in the desktop app writes only where a save dialog chose, with the files saved beside it', async () => {
+    const { base, inside } = tree();
     const policy = new FileAccessPolicy();
-    await policy.addRoot(root);
-    await expect(policy.checkWritable(join(root, 'evil.nii.gz'))).rejects.toMatchObject({ code: 'not-allowed' });
-    const chosen = policy.grantWritable(join(base, 'chosen.nii.gz'));
+    const opened = await policy.grant(inside);
+    // An open-dialog grant is not a write grant.
+    await expectRefusal(policy.checkWritable(opened), 'save dialog');
+    const chosen = policy.grantWritable(join(base, 'chosen.iseg.json'));
     await expect(policy.checkWritable(chosen)).resolves.toBe(chosen);
+    await expect(policy.checkWritable(join(base, 'chosen.labels.nii.gz'))).resolves.toMatch(/chosen\.labels\.nii\.gz$/);
+    await expect(policy.checkWritable(join(base, 'chosen.labels.nii.gz.json'))).resolves.toBeTruthy();
+    await expect(policy.checkWritable(join(base, 'other.nii.gz'))).rejects.toMatchObject({ code: 'not-allowed' });
+    // A save-dialog grant is not a read grant.
+    writeFileSync(chosen, '{}');
+    await expect(policy.check(chosen)).rejects.toMatchObject({ code: 'not-allowed' });
+  });
+});
+
+describe('companionPaths', () => {
+  it('names a label map\'s sidecar and a session\'s label map with its sidecar', () => {
+    expect(companionPaths('/d/knee.nii.gz')).toEqual(['/d/knee.nii.gz.json']);
+    expect(companionPaths('/d/knee.seg.nrrd')).toEqual(['/d/knee.seg.nrrd.json']);
+    expect(companionPaths('/d/work.iseg.json')).toEqual(['/d/work.labels.nii.gz', '/d/work.labels.nii.gz.json']);
+    expect(companionPaths('/d/evil.sh')).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import { ServiceError } from '../common/errors';
 import { bytesPerVoxel, voxelCount } from '../common/volume';
 import { loadLabelMapFor } from './io/load-label-map';
 import { writeLabelMap } from './io/write-label-map';
+import { labelSidecarPath } from '../common/label-sidecar';
 import type { FileAccessPolicy } from './file-access';
 import { listFolder } from './file-listing';
 import type { InferenceHost } from './inference-host';
@@ -106,6 +107,7 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
     },
     'volume.openFile': async ({ path, seriesUid }) => {
       const allowed = await context.files.check(path);
+      await context.files.noteRead(allowed);
       const loaded = await context.readImage(allowed, seriesUid);
       const from = seriesUid === undefined ? { path: allowed } : { path: allowed, seriesUid };
       return toVolumeMessage(registry.add(loaded.volume, loaded.name, 'file', from));
@@ -136,12 +138,20 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
       const allowed = await context.files.check(target);
       const listing = await listFolder(allowed);
       const parentAllowed = listing.parent !== undefined && (await context.files.check(listing.parent).then(() => true, () => false));
-      return { folder: allowed, ...(parentAllowed ? { parent: listing.parent } : {}), entries: listing.entries, roots: [...roots] };
+      const output = context.files.output;
+      return {
+        folder: allowed,
+        ...(parentAllowed ? { parent: listing.parent } : {}),
+        entries: listing.entries,
+        roots: [...roots],
+        ...(output !== undefined ? { output } : {}),
+      };
     },
     'labels.load': async ({ volumeId, path }) => {
       const image = openVolume(volumeId);
       const allowed = await context.files.check(path);
-      const loaded = await loadLabelMapFor(allowed, image.volume.geometry);
+      await context.files.noteRead(allowed);
+      const loaded = await loadLabelMapFor(allowed, image.volume.geometry, async (file) => (await context.readImage(file)).volume);
       const v = loaded.labels.voxels;
       const voxels = v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer;
       const componentType = loaded.labels.componentType === 'uint16' ? 'uint16' : 'uint8';
@@ -158,6 +168,7 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
         throw new ServiceError('bad-request', `The label map has ${labelMap.voxels.byteLength} bytes; the image needs ${expected}.`);
       }
       const target = await context.files.checkWritable(path);
+      const sidecarTarget = await context.files.checkWritable(labelSidecarPath(target));
       const voxels = labelMap.componentType === 'uint16' ? new Uint16Array(labelMap.voxels) : new Uint8Array(labelMap.voxels);
       const written = await writeLabelMap(target, {
         voxels,
@@ -172,10 +183,12 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
           ...(provenance.propagation ? { propagation: provenance.propagation } : {}),
         },
       });
+      context.files.noteWritten(target);
+      context.files.noteWritten(sidecarTarget);
       return { path: written.path, sidecarPath: written.sidecarPath, componentType: written.componentType };
     },
     'dialog.chooseSavePath': async ({ suggestedName }) => {
-      if (!context.chooseSavePath) throw new ServiceError('not-allowed', 'There is no save dialog in serve mode; save under the served folders.');
+      if (!context.chooseSavePath) throw new ServiceError('not-allowed', 'There is no save dialog in serve mode; save under the output folder.');
       const chosen = await context.chooseSavePath(suggestedName);
       return chosen === undefined ? {} : { path: context.files.grantWritable(chosen) };
     },
@@ -190,10 +203,12 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
         ...(image.source.seriesUid !== undefined ? { seriesUid: image.source.seriesUid } : {}),
         ...(activeSegment !== undefined ? { activeSegment } : {}),
       });
+      context.files.noteWritten(target);
       return { path: target };
     },
     'session.read': async ({ path }) => {
       const allowed = await context.files.check(path);
+      await context.files.noteRead(allowed);
       const { imagePath, labelsPath, session } = await readSessionFile(allowed, context.files);
       return {
         imagePath,

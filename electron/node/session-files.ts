@@ -1,5 +1,5 @@
 /** Writing and reading session files (common/session-file.ts) under the file-access policy. */
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { ServiceError } from '../common/errors';
@@ -7,8 +7,7 @@ import { SESSION_FORMAT, sessionFileSchema, type SessionFile } from '../common/s
 import type { FileAccessPolicy } from './file-access';
 
 function storedPath(sessionFolder: string, target: string): string {
-  const rel = relative(sessionFolder, target);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : target;
+  return isBelow(target, sessionFolder) ? relative(sessionFolder, target).split(sep).join('/') : target;
 }
 
 export interface SessionToWrite {
@@ -40,8 +39,11 @@ export async function writeSessionFile(path: string, session: SessionToWrite): P
 }
 
 /**
- * Reads a session the policy allowed. The files it names must be allowed too, except that a
- * session the user chose by hand (a dialog) vouches for the files it names, which are granted.
+ * Reads a session the policy allowed. A session file grants nothing by itself: the paths it names
+ * are resolved against its folder and checked against the policy like any path the page names.
+ * The one exception is a session the user chose by hand (an open dialog): files in its own folder
+ * or below are granted for reading, as if the user had chosen them too. Nothing is ever granted
+ * for writing, and nothing outside the session's folder.
  */
 export async function readSessionFile(
   allowedPath: string,
@@ -60,10 +62,20 @@ export async function readSessionFile(
     throw new ServiceError('unreadable', `${name} is not a valid session file${issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : ''}.`);
   }
   const folder = dirname(allowedPath);
+  const chosenByHand = files.isGranted(allowedPath);
   const locate = async (stored: string): Promise<string> => {
     const target = resolve(folder, stored);
-    if (files.isGranted(allowedPath)) return files.grant(target).catch(() => target);
+    if (chosenByHand && isBelow(target, folder)) {
+      const real = await realpath(target).catch(() => undefined);
+      // A link inside the folder that leads out of it is not vouched for.
+      if (real !== undefined && isBelow(real, await realpath(folder))) return files.grant(real);
+    }
     return files.check(target);
   };
   return { imagePath: await locate(parsed.data.image), labelsPath: await locate(parsed.data.labels), session: parsed.data };
+}
+
+function isBelow(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run serve`: the same services as the desktop app, for a browser on this machine.
- *   node dist/electron/serve.js [image or DICOM folder] [--port N] [--root DIR ...]
+ *   node dist/electron/serve.js [image or DICOM folder] [--port N] [--root DIR ...] [--output DIR]
  * The URL printed carries a random per-run token; nothing listens beyond 127.0.0.1.
  */
 import { existsSync } from 'node:fs';
@@ -8,12 +8,15 @@ import { parseArgs } from 'node:util';
 import { appPaths } from '../node/app-root';
 import { createAppServices } from '../node/app-services';
 import { nodeWorkerLauncher } from '../node/worker-process';
+import { serveFolders, type ServeFolders } from './serve-folders';
 import { startServeServer } from './server';
 
-const USAGE = `Usage: npm run serve -- [image or DICOM folder] [--port N] [--root DIR ...]
+const USAGE = `Usage: npm run serve -- [image or DICOM folder] [--port N] [--root DIR ...] [--output DIR]
 Serves iSeg Studio to a browser on this machine (127.0.0.1 only).
-  --port N     port to listen on (default: any free port)
-  --root DIR   a folder whose images the browser may open (repeatable; default: the current folder)`;
+  --port N       port to listen on (default: any free port)
+  --root DIR     a folder whose images the browser may open (repeatable; default: the data folder,
+                 ~/iseg-data or $ISEG_DATA_DIR, never the current folder)
+  --output DIR   where exports and sessions are written, as new files only (default: the data folder's exports/)`;
 
 function fail(message: string): never {
   console.error(`iseg serve: ${message}`);
@@ -23,7 +26,12 @@ function fail(message: string): never {
 let parsed;
 try {
   parsed = parseArgs({
-    options: { port: { type: 'string', default: '0' }, root: { type: 'string', multiple: true }, help: { type: 'boolean' } },
+    options: {
+      port: { type: 'string', default: '0' },
+      root: { type: 'string', multiple: true },
+      output: { type: 'string' },
+      help: { type: 'boolean' },
+    },
     allowPositionals: true,
   });
 } catch (error) {
@@ -38,15 +46,21 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a 
 if (parsed.positionals.length > 1) fail(`give at most one image, not ${parsed.positionals.length}.\n${USAGE}`);
 const initialPath = parsed.positionals[0];
 if (initialPath !== undefined && !existsSync(initialPath)) fail(`${initialPath}: there is no such file or folder.`);
-const roots = parsed.values.root ?? [process.cwd()];
-for (const root of roots) if (!existsSync(root)) fail(`--root ${root}: there is no such folder.`);
+for (const root of parsed.values.root ?? []) if (!existsSync(root)) fail(`--root ${root}: there is no such folder.`);
+let folders: ServeFolders;
+try {
+  folders = serveFolders({ roots: parsed.values.root, output: parsed.values.output });
+} catch (error) {
+  fail(`could not create the data or output folder (${error instanceof Error ? error.message : String(error)}).`);
+}
 
 const paths = appPaths(import.meta.url);
 const { handlers, inference } = await createAppServices({
   transport: 'serve',
   paths,
   launcher: nodeWorkerLauncher(paths.workerEntry),
-  roots,
+  roots: folders.roots,
+  outputFolder: folders.output,
   ...(initialPath !== undefined ? { initialPath } : {}),
 });
 const server = await startServeServer({ handlers, staticDir: paths.rendererDir, port }).catch((error: unknown) =>
@@ -56,6 +70,7 @@ inference.onStatus((status) => {
   server.broadcast('inference.status', status);
 });
 
+for (const line of folders.notice) console.log(line);
 console.log(`iSeg Studio is served on this machine only. Open this address in Chrome or Chromium:\n\n  ${server.url}\n`);
 console.log(`ISEG_SERVE_URL=${server.url}`);
 console.log('Press Ctrl+C to stop.');

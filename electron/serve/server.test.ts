@@ -32,6 +32,7 @@ beforeAll(async () => {
   inference.start();
   const files = new FileAccessPolicy();
   await files.addRoot(staticDir);
+  await files.setOutputFolder(staticDir);
   const handlers = createServiceHandlers({
     transport: 'serve',
     version: 'test',

@@ -31,18 +31,23 @@ async function readSidecar(labelMapPath: string): Promise<LabelSidecar | undefin
   return parseLabelSidecar(json, basename(path));
 }
 
-export async function loadLabelMapFor(path: string, image: VolumeGeometry): Promise<LoadedLabelMap> {
+/** `read` reads the file (default: here; the app passes its worker-thread reader). */
+export async function loadLabelMapFor(
+  path: string,
+  image: VolumeGeometry,
+  read: (path: string) => Promise<Volume> = readVolume,
+): Promise<LoadedLabelMap> {
   const absolute = resolve(path);
   const name = basename(absolute);
-  const read = await readVolume(absolute);
-  const differences = compareGeometry(read.geometry, image);
+  const labelMap = await read(absolute);
+  const differences = compareGeometry(labelMap.geometry, image);
   if (differences.length > 0) {
     throw new ServiceError(
       'geometry-mismatch',
       `Label map ${name} does not match the image: ${describeGeometryDifferences(differences)} (label map vs image).`,
     );
   }
-  const narrowed = narrowLabelVoxels(read.voxels);
+  const narrowed = narrowLabelVoxels(labelMap.voxels);
   if ('problem' in narrowed)
     throw new ServiceError('unreadable', `${name} is not a label map: ${narrowed.problem}.`);
   const sidecar = await readSidecar(absolute);

@@ -5,10 +5,12 @@
  */
 import { open, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { constants } from 'node:buffer';
 import { gunzip } from 'node:zlib';
 import { ServiceError } from '../../common/errors';
 import { bytesPerVoxel, voxelCount, type Volume } from '../../common/volume';
 import type { VolumeFormat } from './formats';
+import { formatBytes } from './declared-size';
 import { readNiftiHeader } from './nifti-voxels';
 
 const HEAD_BYTES = 1024;
@@ -25,16 +27,26 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** The whole stream inflated; a damaged or cut-off stream is one sentence naming the file. */
-export async function inflateAll(compressed: Uint8Array, name: string): Promise<Buffer> {
+/**
+ * The whole stream inflated; a damaged or cut-off stream is one sentence naming the file, and so is
+ * a stream that inflates past `maxBytes` (what its header declares: a decompression bomb), which
+ * stops inflating there.
+ */
+export async function inflateAll(compressed: Uint8Array, name: string, maxBytes: number): Promise<Buffer> {
   // An output chunk as large as the content (the gzip trailer states its size) lets zlib inflate
   // the whole stream in one thread-pool task, in parallel with whatever runs on the main thread.
   const trailer = compressed.length >= 4 ? new DataView(compressed.buffer, compressed.byteOffset + compressed.length - 4, 4) : undefined;
   const statedSize = trailer ? trailer.getUint32(0, true) : 0;
-  const chunkSize = Math.min(Math.max(statedSize + HEAD_BYTES, 1 << 16), MAX_OUTPUT_CHUNK);
+  const chunkSize = Math.min(Math.max(statedSize + HEAD_BYTES, 1 << 16), MAX_OUTPUT_CHUNK, maxBytes + HEAD_BYTES);
   try {
-    return await inflate(compressed, { chunkSize });
+    return await inflate(compressed, { chunkSize, maxOutputLength: Math.min(maxBytes, constants.MAX_LENGTH) });
   } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new ServiceError(
+        'unreadable',
+        `${name} inflates to more than the ${formatBytes(maxBytes)} its header declares; it is not a valid image (its compressed data holds far more than an image).`,
+      );
+    }
     const truncated = (error as { code?: unknown }).code === 'Z_BUF_ERROR';
     throw new ServiceError(
       'unreadable',
@@ -50,12 +62,12 @@ export function probeOf(content: Uint8Array): ContentProbe {
   return { length: content.length, head: content.subarray(0, HEAD_BYTES) };
 }
 
-async function inflatedProbe(compressed: Buffer, name: string): Promise<ContentProbe> {
-  return probeOf(await inflateAll(compressed, name));
+async function inflatedProbe(compressed: Buffer, name: string, maxBytes: number): Promise<ContentProbe> {
+  return probeOf(await inflateAll(compressed, name, maxBytes));
 }
 
-/** Inflates gzip content (all of it: that is what catches damage) or just reads the head. */
-export async function probeContent(path: string, name: string): Promise<ContentProbe> {
+/** Inflates gzip content (all of it, up to `maxBytes`: that is what catches damage) or just reads the head. */
+export async function probeContent(path: string, name: string, maxBytes: number): Promise<ContentProbe> {
   const handle = await open(path, 'r');
   let size: number;
   const head = new Uint8Array(HEAD_BYTES);
@@ -66,7 +78,7 @@ export async function probeContent(path: string, name: string): Promise<ContentP
     await handle.close();
   }
   if (!isGzip(head)) return { length: size, head: head.subarray(0, Math.min(size, HEAD_BYTES)) };
-  return inflatedProbe(await readFile(path), name);
+  return inflatedProbe(await readFile(path), name, maxBytes);
 }
 
 /** Where the voxels start in a NIfTI-1 or NIfTI-2 file, and how many bytes they take. */

@@ -7,27 +7,14 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { constants, gunzipSync } from 'node:zlib';
 import { niftiReadImageNode } from '@itk-wasm/image-io';
 import type { Image } from 'itk-wasm';
 import { bytesPerVoxel, type Volume } from '../../common/volume';
+import { inflatedHead } from './declared-size';
 import { volumeFromItkImage } from './itk-image';
 import { niftiLayout, niftiVoxels, type NiftiLayout } from './nifti-voxels';
 import { checkContentLength, inflateAll, isGzip, probeOf, type ContentProbe } from './payload-check';
 import { quietItk } from './quiet-itk';
-
-/** Enough inflated bytes for the header and its extensions in all but exotic files. */
-const HEAD_BYTES = 1 << 16;
-
-/** The first bytes of the content without inflating the rest (a partial stream is fine here). */
-function headOf(bytes: Buffer, gzip: boolean): Uint8Array {
-  if (!gzip) return bytes.subarray(0, HEAD_BYTES);
-  try {
-    return gunzipSync(bytes.subarray(0, HEAD_BYTES), { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, HEAD_BYTES);
-  } catch {
-    return new Uint8Array(0); // damaged from the start: the full inflate says so
-  }
-}
 
 /** ITK's reading of the header alone (written to a temporary file: itk-wasm reads paths). */
 async function itkHeader(header: Uint8Array): Promise<Image | undefined> {
@@ -56,12 +43,12 @@ export type NiftiRead = { readonly volume: Volume } | { readonly fallback: Conte
  * The volume, or (for files that need ITK's full read) the content probe for its payload check.
  * Throws the one-sentence errors of a damaged or truncated file.
  */
-export async function readNifti(path: string, name: string): Promise<NiftiRead> {
+export async function readNifti(path: string, name: string, maxContentBytes: number): Promise<NiftiRead> {
   const bytes = await readFile(path);
   const gzip = isGzip(bytes);
-  const contentPromise = gzip ? inflateAll(bytes, name) : Promise.resolve(bytes);
+  const contentPromise = gzip ? inflateAll(bytes, name, maxContentBytes) : Promise.resolve(bytes);
   contentPromise.catch(() => undefined);
-  const head = headOf(bytes, gzip);
+  const head = inflatedHead(bytes);
   const layout = niftiLayout(head);
   const image = layout && layout.offset <= head.length ? await itkHeader(head.subarray(0, layout.offset)) : undefined;
   const content = await contentPromise;

@@ -18,6 +18,7 @@ import type { Volume } from '../../common/volume';
 import { dicomSeriesUidOf, readDicomSeries } from './dicom-series';
 import { supportedExtensionsText, volumeFormatOf, type VolumeFormat, type VolumeFormatId } from './formats';
 import { volumeFromItkImage } from './itk-image';
+import { checkDeclaredSize, contentHead, declaredImage, volumeByteLimit } from './declared-size';
 import { checkPayloadLength, probeContent, type ContentProbe } from './payload-check';
 import { readNifti } from './read-nifti';
 import { quietItk } from './quiet-itk';
@@ -47,14 +48,21 @@ async function readWithItk(format: VolumeFormat, path: string, name: string): Pr
   }
 }
 
-async function readVolumeFile(format: VolumeFormat, path: string, name: string): Promise<Volume> {
+/** Slack over the content a header declares before inflation stops: trailing tags, padding. */
+const INFLATE_SLACK = 1 << 20;
+
+async function readVolumeFile(format: VolumeFormat, path: string, name: string, limit: number): Promise<Volume> {
+  // The header is checked before anything is allocated for the voxels.
+  const declared = declaredImage(format.id, await contentHead(path));
+  if (declared) checkDeclaredSize(declared, name, limit);
+  const maxContentBytes = (declared?.contentBytes ?? limit) + INFLATE_SLACK;
   if (format.id === 'nifti') {
-    const nifti = await readNifti(path, name);
+    const nifti = await readNifti(path, name, maxContentBytes);
     if ('volume' in nifti) return nifti.volume;
     return readCheckedWithItk(format, path, name, Promise.resolve(nifti.fallback));
   }
   // The probe inflates gzip content off the main thread while ITK parses the file on it.
-  return readCheckedWithItk(format, path, name, probeContent(path, name));
+  return readCheckedWithItk(format, path, name, probeContent(path, name, maxContentBytes));
 }
 
 async function readCheckedWithItk(format: VolumeFormat, path: string, name: string, probe: Promise<ContentProbe>): Promise<Volume> {
@@ -75,18 +83,23 @@ async function readCheckedWithItk(format: VolumeFormat, path: string, name: stri
 export interface ReadVolumeOptions {
   /** Which series to read when `path` is a DICOM folder holding several. */
   readonly seriesUid?: string | undefined;
+  /** The most voxel bytes this read may allocate (default: from free memory, volumeByteLimit). */
+  readonly maxVoxelBytes?: number | undefined;
 }
 
 export async function readVolume(path: string, options: ReadVolumeOptions = {}): Promise<Volume> {
   const absolute = resolve(path);
   const name = basename(absolute);
-  const stats = await stat(absolute).catch(() => undefined);
+  const stats = await stat(absolute).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code === 'ELOOP') throw new ServiceError('not-found', `Cannot open ${name}: it is a loop of symbolic links.`);
+    return undefined;
+  });
   if (!stats) throw new ServiceError('not-found', `Cannot open ${name}: there is no such file or folder.`);
   if (stats.isDirectory()) return readDicomSeries(absolute, options.seriesUid);
   if (!stats.isFile()) throw new ServiceError('unreadable', `Cannot open ${name}: it is not a regular file.`);
   if (stats.size === 0) throw new ServiceError('unreadable', `${name} is empty.`);
   const format = volumeFormatOf(name);
-  if (format) return readVolumeFile(format, absolute, name);
+  if (format) return readVolumeFile(format, absolute, name, options.maxVoxelBytes ?? volumeByteLimit());
   const seriesUid = await dicomSeriesUidOf(absolute);
   if (seriesUid !== undefined) return readDicomSeries(dirname(absolute), seriesUid);
   throw new ServiceError(

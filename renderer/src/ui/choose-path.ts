@@ -52,11 +52,11 @@ export async function chooseReadPath(root: RootStore, title: string): Promise<st
   return browseFiles(root.client, { title, action: 'Open' });
 }
 
-/** The first folder serve mode may write to (undefined when unknown). */
+/** The folder serve mode writes to (undefined when unknown). */
 export async function servedFolder(root: RootStore): Promise<string | undefined> {
   try {
     const answer = await root.client.call('files.list', {});
-    return answer.roots[0];
+    return answer.output ?? answer.roots[0];
   } catch {
     return undefined;
   }

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { makeKneePhantom } from '../../common/phantom';
+import { buildEntryForTests } from '../testing/build-worker';
+import { ThreadedVolumeReader } from './volume-reader';
+import { writeVolume } from './write-volume';
+
+let entry = '';
+let folder = '';
+const readers: ThreadedVolumeReader[] = [];
+
+beforeAll(async () => {
+  entry = await buildEntryForTests('node/io/volume-reader-worker.ts', 'volume-reader.mjs');
+  folder = mkdtempSync(join(tmpdir(), 'iseg-reader-'));
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(readers.map((reader) => reader.close()));
+});
+
+function reader(): ThreadedVolumeReader {
+  const made = new ThreadedVolumeReader(entry);
+  readers.push(made);
+  return made;
+}
+
+describe('ThreadedVolumeReader', () => {
+  it('reads on another thread and hands back the voxels with their geometry', async () => {
+    const { image } = makeKneePhantom({ size: [16, 12, 8] });
+    const path = join(folder, 'phantom.nii.gz');
+    await writeVolume(image, path);
+    const threaded = reader();
+    const volume = await threaded.read(path);
+    expect(threaded.lastThreadId).toBeDefined();
+    expect(threaded.lastThreadId).not.toBe(threadId);
+    expect(volume.geometry.size).toEqual([16, 12, 8]);
+    expect(volume.componentType).toBe(image.componentType);
+    expect([...volume.voxels]).toEqual([...image.voxels]);
+  });
+
+  it('passes the reader\'s one-sentence refusals through with their code', async () => {
+    const path = join(folder, 'text.nii');
+    writeFileSync(path, 'not an image');
+    await expect(reader().read(path)).rejects.toMatchObject({ name: 'ServiceError', code: 'unreadable', message: expect.stringMatching(/^text\.nii / ) as unknown });
+  });
+
+  it('fails pending reads in one sentence when the thread dies, and reads again afterwards', async () => {
+    const { image } = makeKneePhantom({ size: [16, 12, 8] });
+    const path = join(folder, 'again.nii.gz');
+    await writeVolume(image, path);
+    const threaded = reader();
+    const pending = threaded.read(path);
+    await threaded.close();
+    await expect(pending).rejects.toMatchObject({ code: 'unreadable', message: 'again.nii.gz could not be read: the reader stopped unexpectedly.' });
+    expect((await threaded.read(path)).geometry.size).toEqual([16, 12, 8]);
+  });
+});
