@@ -24,7 +24,7 @@ export function guardUnload(root: RootStore): () => void {
   const listener = (event: BeforeUnloadEvent): void => {
     if (!root.history.unsaved) return;
     event.preventDefault();
-    event.returnValue = ''; // older Chromium and Electron need it set
+    event.returnValue = 'unsaved'; // older Chromium and Electron need a truthy value
   };
   window.addEventListener('beforeunload', listener);
   return () => {
