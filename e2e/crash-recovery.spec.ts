@@ -26,7 +26,7 @@ import { exportFolder, exportTo } from './workspace-helpers';
 type Server = Awaited<ReturnType<typeof startServer>>;
 
 let dataDir: string;
-let browser: Browser;
+let launched: Browser | undefined;
 let server: Server | undefined;
 
 test.beforeEach(async ({ appMode }) => {
@@ -34,19 +34,26 @@ test.beforeEach(async ({ appMode }) => {
   // Two servers and two pages per journey: on a shared two-core machine this takes minutes.
   test.setTimeout(240_000);
   dataDir = mkdtempSync(join(tmpdir(), 'iseg-crash-'));
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS] });
+  launched = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS] });
 });
 
 test.afterEach(async () => {
-  await browser?.close();
+  await launched?.close();
+  launched = undefined;
   if (server) await killServer(server.child);
   server = undefined;
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** The browser this journey launched (beforeEach). */
+function browser(): Browser {
+  if (!launched) throw new Error('the browser was not launched');
+  return launched;
+}
+
 async function annotated(actions: number): Promise<{ page: Page; counts: number[] }> {
   server = await startServer(dataDir);
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await browser().newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(server.url);
   await waitReady(page);
   await prepareBrush(page);
@@ -87,7 +94,7 @@ test('a killed server fails pending calls visibly; the page reconnects to its re
   await expect(page.getByTestId('status-notice')).toContainText('Reconnected');
   await expect(page.locator('html')).toHaveAttribute('data-autosave', 'idle');
   // The stroke made while the server was down reached the journal after the reconnect.
-  const other = await restoreInNewPage(browser, server.url);
+  const other = await restoreInNewPage(browser(), server.url);
   expect(other.voxels).toBe(offline);
   await other.page.close();
   await exportTo(page, join(exportFolder(), 'crash-reconnected.labels.nii.gz'));
@@ -106,7 +113,7 @@ test('after kill -9 mid-session, a fresh page restores all but at most the last 
   counts.push(await tibiaVoxels(page));
 
   server = await startServer(dataDir, current.port);
-  const restored = await restoreInNewPage(browser, server.url);
+  const restored = await restoreInNewPage(browser(), server.url);
   const lost = committed - restored.history.cursor;
   console.log(`kill -9 during action 5: ${committed} actions committed, ${restored.history.cursor} restored (lost ${lost})`);
   expect(lost).toBeGreaterThanOrEqual(0);

@@ -44,7 +44,7 @@ export const journalDiffSchema = z
       d.before.byteLength * 2 === d.indices.byteLength &&
       d.after.byteLength === d.before.byteLength,
     {
-      message: 'a diff needs 4-byte indices and one 2-byte value before and after each',
+      error: 'a diff needs 4-byte indices and one 2-byte value before and after each',
     },
   );
 export type JournalDiff = z.infer<typeof journalDiffSchema>;

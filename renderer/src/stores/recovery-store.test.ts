@@ -126,7 +126,7 @@ describe('RecoveryStore', () => {
   it('begins the journal again from the page when main cannot follow', async () => {
     let appends = 0;
     const { root, recovery } = page();
-    const real = (root.client as FakeClient)['handlers'] as Handlers;
+    const real = (root.client as FakeClient)['handlers'];
     const append = real['journal.append'];
     real['journal.append'] = async (input) => {
       appends++;

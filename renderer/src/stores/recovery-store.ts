@@ -6,7 +6,7 @@
  * restarted server and resends what was not written.
  */
 import { action, compareShallow, makeObservable, observable, reaction, runInAction } from 'mobx';
-import { CallError, type VolumeMessage } from '../../../electron/common/contract';
+import { CallError } from '../../../electron/common/contract';
 import {
   MAX_RECORDS_PER_APPEND,
   type JournalRecord,
@@ -143,7 +143,7 @@ export class RecoveryStore {
     const answer = await root.app.track(() => root.client.call('journal.restore', { documentId }));
     this.quiet = true;
     try {
-      await root.openRestored(answer.volume as VolumeMessage);
+      await root.openRestored(answer.volume);
       runInAction(() => {
         const { componentType, voxels } = answer.labels;
         root.segmentation.replaceLabels(componentType === 'uint16' ? new Uint16Array(voxels) : new Uint8Array(voxels));
@@ -176,7 +176,7 @@ export class RecoveryStore {
   private queue(record: Unnumbered): void {
     const doc = this.document;
     if (doc === undefined) return;
-    doc.queue.push({ ...record, seq: doc.nextSeq++ } as JournalRecord);
+    doc.queue.push({ ...record, seq: doc.nextSeq++ });
     void this.pump();
   }
 

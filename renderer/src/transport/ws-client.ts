@@ -86,6 +86,11 @@ export class WebSocketClient implements ServiceClient, ConnectionAware {
     this.socket.close();
   }
 
+  /** A call, not a field read, so the check after an await is not narrowed away. */
+  private isClosed(): boolean {
+    return this.closed;
+  }
+
   private attach(socket: WebSocket): void {
     socket.addEventListener('message', (event: MessageEvent<unknown>) => {
       if (event.data instanceof ArrayBuffer) this.receive(event.data);
@@ -103,7 +108,7 @@ export class WebSocketClient implements ServiceClient, ConnectionAware {
       await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(attempt)));
       try {
         const socket = await openSocket(this.url);
-        if (this.closed) {
+        if (this.isClosed()) {
           socket.close();
           return;
         }

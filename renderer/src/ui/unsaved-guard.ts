@@ -24,7 +24,6 @@ export function guardUnload(root: RootStore): () => void {
   const listener = (event: BeforeUnloadEvent): void => {
     if (!root.history.unsaved) return;
     event.preventDefault();
-    event.returnValue = 'unsaved'; // older Chromium and Electron need a truthy value
   };
   window.addEventListener('beforeunload', listener);
   return () => {
