@@ -101,10 +101,19 @@ export function decodeLog(bytes: Uint8Array): LogContents {
   return { records, ends, validBytes: offset, tornBytes: view.length - offset };
 }
 
-function labelsPayload(labels: JournalSnapshotState['labels']) {
+/** A state as it travels (to the snapshot file, or to the page on restore): labels copied out. */
+export function statePayload(state: JournalSnapshotState) {
+  const labels = state.labels;
   return {
-    componentType: labels instanceof Uint16Array ? ('uint16' as const) : ('uint8' as const),
-    voxels: labels.buffer.slice(labels.byteOffset, labels.byteOffset + labels.byteLength) as ArrayBuffer,
+    labels: {
+      componentType: labels instanceof Uint16Array ? ('uint16' as const) : ('uint8' as const),
+      voxels: labels.buffer.slice(labels.byteOffset, labels.byteOffset + labels.byteLength) as ArrayBuffer,
+    },
+    segments: state.segments,
+    ...(state.active === undefined ? {} : { active: state.active }),
+    steps: state.steps,
+    cursor: state.cursor,
+    lastSeq: state.lastSeq,
   };
 }
 
@@ -117,12 +126,7 @@ export function encodeSnapshot(info: DocumentInfo, state: JournalSnapshotState):
     format: 'iseg-journal-snapshot',
     version: 1,
     info,
-    labels: labelsPayload(state.labels),
-    segments: state.segments,
-    ...(state.active === undefined ? {} : { active: state.active }),
-    steps: state.steps,
-    cursor: state.cursor,
-    lastSeq: state.lastSeq,
+    ...statePayload(state),
     savedSeq: state.savedSeq,
   });
   return gzipAsync(new Uint8Array(frame), { level: 1 });

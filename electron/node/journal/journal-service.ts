@@ -5,7 +5,7 @@ import { ServiceError } from '../../common/errors';
 import type { LabelArray } from '../../common/label-diff';
 import { voxelCount } from '../../common/volume';
 import { toVolumeMessage, type OpenVolume } from '../volume-registry';
-import type { DocumentInfo, ImageRef } from './journal-file';
+import { statePayload, type DocumentInfo, type ImageRef } from './journal-file';
 import type { JournalStore } from './journal-store';
 
 type JournalMethod = 'journal.begin' | 'journal.append' | 'journal.pending' | 'journal.restore' | 'journal.reattach' | 'journal.discard';
@@ -30,13 +30,6 @@ function labelsFrom(input: JournalLabels | undefined, count: number): LabelArray
   const labels = input.componentType === 'uint16' ? new Uint16Array(input.voxels.slice(0)) : new Uint8Array(input.voxels.slice(0));
   if (labels.length !== count) throw new ServiceError('bad-request', `The label map has ${labels.length} voxels; the image has ${count}.`);
   return labels;
-}
-
-function labelsPayload(labels: LabelArray): JournalLabels {
-  return {
-    componentType: labels instanceof Uint16Array ? 'uint16' : 'uint8',
-    voxels: labels.buffer.slice(labels.byteOffset, labels.byteOffset + labels.byteLength) as ArrayBuffer,
-  };
 }
 
 /** Opens a journal's image again, checking it still has the size its labels were made for. */
@@ -80,12 +73,7 @@ export function createJournalHandlers(context: JournalServiceContext): Pick<Serv
       const entry = await reopenDocument(context, info);
       return {
         volume: toVolumeMessage(entry),
-        labels: labelsPayload(state.labels),
-        segments: state.segments,
-        ...(state.active === undefined ? {} : { active: state.active }),
-        steps: state.steps,
-        cursor: state.cursor,
-        lastSeq: state.lastSeq,
+        ...statePayload(state),
         ...(notice === undefined ? {} : { notice }),
       };
     },
