@@ -90,8 +90,10 @@ test('export, re-open, and review against a reference with Dice and ranked slice
   await expect(page.getByTestId('view-coronal')).toHaveAttribute('data-slice', target ?? '');
   await saveScreenshot(page, testInfo, 'review-with-reference');
 
-  // Re-open: a fresh image (empty labels), then load each export as working labels.
+  // Re-open: a fresh image (empty labels), then load each export as working labels. The eraser
+  // stroke above was not exported, so the app asks before discarding it.
   await page.getByTestId('open-sample').click();
+  await page.getByTestId('confirm-discard-confirm').click();
   await ready(page);
   await page.getByTestId('segment-preset-knee').click();
   await choosePath(page, 'labels-load', nifti);

@@ -4,7 +4,8 @@
  * types in serve-chromium.d.mts for the TypeScript fixture.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,8 +29,13 @@ export function chromiumPath() {
   return found;
 }
 
-/** Starts dist/electron/serve.js on a free port; resolves with its URL once it prints it. */
+/**
+ * Starts dist/electron/serve.js on a free port; resolves with its URL once it prints it. Unless the
+ * environment names one, each server gets a fresh data folder, so no journey (or the user's own
+ * folder) sees another run's autosave journal or token.
+ */
 export function startServe({ extraArgs = [], env = process.env, onOutput } = {}) {
+  if (!env.ISEG_DATA_DIR) env = { ...env, ISEG_DATA_DIR: mkdtempSync(join(tmpdir(), 'iseg-data-')) };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(repositoryRoot, 'dist/electron/serve.js'), '--port', '0', ...extraArgs], {
       cwd: repositoryRoot,

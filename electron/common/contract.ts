@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { COMPONENT_TYPES } from './volume';
 import { clickMethods } from './contract-click';
 import { propagationMethods } from './contract-propagation';
+import { journalMethodsFor } from './contract-journal';
 import { labelEntrySchema, labelSidecarSchema, modelReferenceSchema } from './label-sidecar';
 
 const finite = z.number(); // zod 4 numbers reject NaN and ±Infinity by default
@@ -183,6 +184,8 @@ const coreMethods = {
       seriesUid: z.string().optional(),
       labelsPath: z.string(),
       activeSegment: z.number().int().optional(),
+      /** The session was saved on the bundled sample (imagePath is then only its name). */
+      sample: z.boolean().optional(),
     }),
   },
   'inference.status': { input: noArgs, output: workerStatusSchema },
@@ -194,7 +197,12 @@ const coreMethods = {
   },
 } as const;
 
-export const methods = { ...coreMethods, ...clickMethods, ...propagationMethods } as const;
+export const methods = {
+  ...coreMethods,
+  ...clickMethods,
+  ...propagationMethods,
+  ...journalMethodsFor(volumeMessageSchema, volumeMetaSchema),
+} as const;
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;

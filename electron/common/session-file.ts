@@ -15,6 +15,8 @@ export const sessionFileSchema = z.looseObject({
   seriesUid: z.string().min(1).max(128).optional(),
   labels: z.string().min(1).max(4096),
   activeSegment: z.number().int().min(0).max(65535).optional(),
+  /** Saved on the bundled sample: `image` is its name, and it is reopened from the app. */
+  sample: z.literal(true).optional(),
   saved: z.string(),
 });
 export type SessionFile = z.infer<typeof sessionFileSchema>;

@@ -112,6 +112,8 @@ async function start(): Promise<void> {
     log,
     chooseImage,
     chooseSavePath,
+    // The autosave journal lives in the user's data folder (ISEG_DATA_DIR overrides it for tests).
+    dataFolder: process.env.ISEG_DATA_DIR ?? app.getPath('userData'),
     ...(initialPath !== undefined ? { initialPath } : {}),
   });
   registerIpcHandlers(handlers, log);
@@ -139,6 +141,21 @@ async function start(): Promise<void> {
     // Links to documentation open in the user's browser; nothing opens inside the app.
     if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
+  });
+  // The page's beforeunload holds a close or reload while labels are unsaved; Electron then asks
+  // nothing by itself, so ask here (the labels are autosaved either way).
+  contents.on('will-prevent-unload', (event) => {
+    const options: Electron.MessageBoxSyncOptions = {
+      type: 'question',
+      buttons: ['Leave', 'Stay'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Unsaved labels',
+      message: 'The labels have changes that were not exported or saved in a session.',
+      detail: 'They are autosaved, and the next start offers to restore them.',
+    };
+    const choice = mainWindow ? dialog.showMessageBoxSync(mainWindow, options) : dialog.showMessageBoxSync(options);
+    if (choice === 0) event.preventDefault();
   });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   mainWindow.on('closed', () => {

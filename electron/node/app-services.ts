@@ -2,7 +2,7 @@
  * Everything both entry points (the Electron main process and serve mode) set up the same way:
  * the inference worker, the file-access policy, the initial image and the service handlers.
  */
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { AppInfo } from '../common/contract';
 import type { ServiceHandlers } from '../common/dispatch';
 import type { AppPaths } from './app-root';
@@ -12,6 +12,7 @@ import { ThreadedVolumeReader } from './io/volume-reader';
 import { sampleLoader } from './sample';
 import { createServiceHandlers, type LoadedVolume } from './services';
 import type { WorkerLauncher } from './worker-process';
+import { JournalStore } from './journal/journal-store';
 
 export interface AppServicesOptions {
   transport: AppInfo['transport'];
@@ -26,10 +27,13 @@ export interface AppServicesOptions {
   chooseImage?: (folder: boolean) => Promise<string | undefined>;
   chooseSavePath?: (suggestedName: string) => Promise<string | undefined>;
   log?: (message: string) => void;
+  /** The per-user data folder (journal/ holds the autosave journal); undefined: no autosave. */
+  dataFolder?: string;
 }
 
 export interface AppServices {
   handlers: ServiceHandlers;
+  journal?: JournalStore;
   inference: InferenceHost;
   files: FileAccessPolicy;
 }
@@ -53,6 +57,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   });
   const inference = new InferenceHost(options.launcher, options.log ? { log: options.log } : {});
   inference.start();
+  const journal = options.dataFolder === undefined ? undefined : new JournalStore(join(options.dataFolder, 'journal'), options.log ? { log: options.log } : {});
   const handlers = createServiceHandlers({
     transport: options.transport,
     version: options.paths.version,
@@ -61,9 +66,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     readImage,
     loadSample: sampleLoader(options.paths.resourcesDir),
     modelsRoot: options.paths.modelsDir,
-    ...(initialPath !== undefined ? { loadInitial: () => readImage(initialPath) } : {}),
+    ...(initialPath !== undefined ? { loadInitial: () => readImage(initialPath), initialPath } : {}),
+    ...(journal ? { journal } : {}),
     ...(options.chooseImage ? { chooseImage: options.chooseImage } : {}),
     ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),
   });
-  return { handlers, inference, files };
+  return { handlers, inference, files, ...(journal ? { journal } : {}) };
 }

@@ -20,6 +20,8 @@ import type { InferenceHost } from './inference-host';
 import { createClickServiceHandlers } from './click-service';
 import { createPropagationHandlers } from './propagation-service';
 import { toVolumeMessage, type OpenVolume, VolumeRegistry } from './volume-registry';
+import { createJournalHandlers } from './journal/journal-service';
+import type { JournalStore } from './journal/journal-store';
 
 /**
  * The click segmenter the app starts with. The shipped ONNX click model beats the classical one on
@@ -53,6 +55,10 @@ export interface ServiceContext {
   modelsRoot?: string;
   /** A native save dialog, where there is one; returns the chosen path. */
   chooseSavePath?: (suggestedName: string) => Promise<string | undefined>;
+  /** The autosave journal (undefined: nothing is journalled). */
+  journal?: JournalStore;
+  /** The file `loadInitial` reads, so the initial image can be reopened (sessions, autosave). */
+  initialPath?: string;
 }
 
 export function createServiceHandlers(context: ServiceContext): ServiceHandlers {
@@ -88,9 +94,24 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
     modelsRoot: context.modelsRoot,
   });
 
+  const journal = createJournalHandlers({
+    store: context.journal,
+    openVolume,
+    reopen: async (image) => {
+      if (image.kind === 'sample') return openSample();
+      // The journal names only images this app opened under the policy; a restarted desktop app
+      // has forgotten its grants, so the journal vouches for the path.
+      const allowed = await context.files.check(image.path).catch(() => context.files.grant(image.path));
+      const loaded = await context.readImage(allowed, image.seriesUid);
+      const from = image.seriesUid === undefined ? { path: allowed } : { path: allowed, seriesUid: image.seriesUid };
+      return registry.add(loaded.volume, loaded.name, 'file', from);
+    },
+  });
+
   return {
     ...click,
     ...propagation,
+    ...journal,
     'app.getInfo': () =>
       Promise.resolve({
         name: 'iSeg Studio',
@@ -103,7 +124,8 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
     'volume.openInitial': async () => {
       if (!context.loadInitial) return toVolumeMessage(await openSample());
       const loaded = await context.loadInitial();
-      return toVolumeMessage(registry.add(loaded.volume, loaded.name, 'file'));
+      const from = context.initialPath === undefined ? undefined : { path: context.initialPath };
+      return toVolumeMessage(registry.add(loaded.volume, loaded.name, 'file', from));
     },
     'volume.openFile': async ({ path, seriesUid }) => {
       const allowed = await context.files.check(path);
@@ -194,13 +216,15 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
     },
     'session.write': async ({ path, volumeId, labelsPath, activeSegment }) => {
       const image = openVolume(volumeId);
-      if (!image.source) throw new ServiceError('bad-request', 'The sample has no file to reopen; open an image file to save a session.');
+      const sample = image.source === undefined && image.meta.source === 'sample';
+      if (!image.source && !sample) throw new ServiceError('bad-request', 'This image has no file to reopen; open an image file to save a session.');
       const target = await context.files.checkWritable(path);
       const labels = await context.files.check(labelsPath);
       await writeSessionFile(target, {
-        image: image.source.path,
+        // The bundled sample is named, not located: it is reopened from the app, wherever that is.
+        ...(image.source ? { image: image.source.path } : { image: image.meta.name, sample: true as const }),
         labels,
-        ...(image.source.seriesUid !== undefined ? { seriesUid: image.source.seriesUid } : {}),
+        ...(image.source?.seriesUid !== undefined ? { seriesUid: image.source.seriesUid } : {}),
         ...(activeSegment !== undefined ? { activeSegment } : {}),
       });
       context.files.noteWritten(target);
@@ -215,6 +239,7 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
         labelsPath,
         ...(session.seriesUid !== undefined ? { seriesUid: session.seriesUid } : {}),
         ...(session.activeSegment !== undefined ? { activeSegment: session.activeSegment } : {}),
+        ...(session.sample === true ? { sample: true } : {}),
       };
     },
     'inference.status': () => Promise.resolve(context.inference.status),

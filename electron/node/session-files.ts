@@ -15,6 +15,8 @@ export interface SessionToWrite {
   labels: string;
   seriesUid?: string;
   activeSegment?: number;
+  /** `image` is the bundled sample's name, not a path. */
+  sample?: true;
 }
 
 export async function writeSessionFile(path: string, session: SessionToWrite): Promise<string> {
@@ -23,7 +25,7 @@ export async function writeSessionFile(path: string, session: SessionToWrite): P
     format: SESSION_FORMAT,
     version: 1,
     ...session,
-    image: storedPath(folder, session.image),
+    image: session.sample === true ? session.image : storedPath(folder, session.image),
     labels: storedPath(folder, session.labels),
     saved: new Date().toISOString(),
   };
@@ -72,7 +74,8 @@ export async function readSessionFile(
     }
     return files.check(target);
   };
-  return { imagePath: await locate(parsed.data.image), labelsPath: await locate(parsed.data.labels), session: parsed.data };
+  const imagePath = parsed.data.sample === true ? parsed.data.image : await locate(parsed.data.image);
+  return { imagePath, labelsPath: await locate(parsed.data.labels), session: parsed.data };
 }
 
 function isBelow(path: string, folder: string): boolean {

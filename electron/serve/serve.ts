@@ -10,6 +10,8 @@ import { createAppServices } from '../node/app-services';
 import { nodeWorkerLauncher } from '../node/worker-process';
 import { serveFolders, type ServeFolders } from './serve-folders';
 import { startServeServer } from './server';
+import { userDataFolder } from '../node/journal/data-folder';
+import { saveToken, tokenFor } from './serve-token';
 
 const USAGE = `Usage: npm run serve -- [image or DICOM folder] [--port N] [--root DIR ...] [--output DIR]
 Serves iSeg Studio to a browser on this machine (127.0.0.1 only).
@@ -55,17 +57,25 @@ try {
 }
 
 const paths = appPaths(import.meta.url);
-const { handlers, inference } = await createAppServices({
+// The autosave journal and the token live here (ISEG_DATA_DIR overrides it).
+const dataFolder = userDataFolder();
+const { handlers, inference, journal } = await createAppServices({
   transport: 'serve',
   paths,
   launcher: nodeWorkerLauncher(paths.workerEntry),
   roots: folders.roots,
   outputFolder: folders.output,
+  dataFolder,
   ...(initialPath !== undefined ? { initialPath } : {}),
 });
-const server = await startServeServer({ handlers, staticDir: paths.rendererDir, port }).catch((error: unknown) =>
+// Restarted on the same port, the server keeps its token, so open pages reconnect.
+const token = await tokenFor(dataFolder, port);
+const server = await startServeServer({ handlers, staticDir: paths.rendererDir, port, token }).catch((error: unknown) =>
   fail(`could not listen on 127.0.0.1:${port} (${error instanceof Error ? error.message : String(error)}).`),
 );
+await saveToken(dataFolder, server.port, token).catch((error: unknown) => {
+  console.error(`iseg serve: could not keep the token in ${dataFolder} (${error instanceof Error ? error.message : String(error)}); a restart will need a new address.`);
+});
 inference.onStatus((status) => {
   server.broadcast('inference.status', status);
 });
@@ -83,7 +93,7 @@ process.on('unhandledRejection', (reason) => {
 
 const shutdown = (): void => {
   inference.stop();
-  void server.close().then(() => process.exit(0));
+  void Promise.all([server.close(), journal?.close()]).then(() => process.exit(0));
 };
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);

@@ -244,7 +244,10 @@ describe('serve mode', () => {
     expect(await client.call(7, 'session.read', { path: join(staticDir, 'bad.iseg.json') })).toMatchObject({ ok: false, error: { code: 'unreadable' } });
     const sample = await client.call(8, 'volume.openSample', {});
     const sampleId = sample.ok ? (sample.output as { meta: { id: string } }).meta.id : '';
-    expect(await client.call(9, 'session.write', { path: sessionPath, volumeId: sampleId, labelsPath })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    // The sample has no file, yet its session saves (issue 15): it names the sample, reopened from the app.
+    const sampleSession = join(staticDir, 'sample.iseg.json');
+    expect(await client.call(9, 'session.write', { path: sampleSession, volumeId: sampleId, labelsPath })).toMatchObject({ ok: true });
+    expect(await client.call(10, 'session.read', { path: sampleSession })).toMatchObject({ ok: true, output: { sample: true, labelsPath } });
     client.ws.close();
   });
 

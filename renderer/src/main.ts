@@ -8,6 +8,10 @@ import { bindDocumentState, setDocumentState } from './app/document-state';
 import { errorMessage, errorPanel } from './app/error-panel';
 import { RootStore } from './stores/root-store';
 import { createServiceClient } from './transport/create-client';
+import { RecoveryStore } from './stores/recovery-store';
+import { bindAutosaveState } from './app/autosave-state';
+import { guardUnload } from './ui/unsaved-guard';
+import { offerRestore } from './ui/restore-offer';
 
 configure({ enforceActions: 'always' });
 
@@ -28,6 +32,11 @@ async function start(): Promise<void> {
   document.body.replaceChildren(shell.element);
   shell.layout.measure();
   root.connect();
+  // Autosave: every committed edit is journalled by main; a close or reload with unsaved labels asks.
+  const recovery = new RecoveryStore(root);
+  recovery.start();
+  bindAutosaveState(recovery, client);
+  guardUnload(root);
   root.loadInfo().catch((error: unknown) => {
     root.app.setNotice(`Service info unavailable: ${errorMessage(error)}`);
   });
@@ -44,6 +53,8 @@ async function start(): Promise<void> {
   } catch (error) {
     shell.showError(errorMessage(error));
   }
+  // After a crash, kill or reload: the last unsaved work, if main journalled any.
+  await offerRestore(root, recovery);
 }
 
 void start();

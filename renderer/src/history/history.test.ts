@@ -45,4 +45,16 @@ describe('History', () => {
     expect(h.entries.map((e) => e.label)).toEqual(['huge']);
     expect(h.canUndo).toBe(true);
   });
+
+  it('restores entries at a history position, within its budget', () => {
+    const h = new History(25);
+    h.restore([entry('a'), entry('b'), entry('c')], 2);
+    expect(h.entries.map((e) => e.label)).toEqual(['b', 'c']);
+    expect(h.cursor).toBe(1);
+    expect(h.bytes).toBe(20);
+    expect(h.redo()?.label).toBe('c');
+    const g = new History();
+    g.restore([entry('a')], 5);
+    expect(g.cursor).toBe(1);
+  });
 });

@@ -74,6 +74,20 @@ export class History<E extends HistoryEntry> {
     return entry;
   }
 
+  /** Replaces the whole history (a restore), with `cursor` entries done; the budget applies as on push. */
+  restore(entries: readonly E[], cursor: number): void {
+    this.items = [...entries];
+    this.done = Math.max(0, Math.min(cursor, this.items.length));
+    this.total = this.items.reduce((sum, e) => sum + e.bytes, 0);
+    while (this.total > this.budgetBytes && this.items.length > 1 && this.done > 0) {
+      const oldest = this.items.shift();
+      if (oldest === undefined) break;
+      this.total -= oldest.bytes;
+      this.done--;
+      this.dropped++;
+    }
+  }
+
   clear(): void {
     this.items = [];
     this.done = 0;

@@ -4,15 +4,10 @@
  * overwritten, by a manual tool or by model output alike.
  */
 import { distinctValueCounts } from '../../../electron/common/volume-stats';
+import type { LabelArray, LabelDiff } from '../../../electron/common/label-diff';
 
-export type LabelArray = Uint8Array | Uint16Array;
-
-/** The voxels one action changed: linear indices (increasing), and their values before and after. */
-export interface LabelDiff {
-  readonly indices: Int32Array;
-  readonly before: Uint16Array;
-  readonly after: Uint16Array;
-}
+export type { LabelArray, LabelDiff } from '../../../electron/common/label-diff';
+export { applyLabelDiff as applyDiff } from '../../../electron/common/label-diff';
 
 export const EMPTY_DIFF: LabelDiff = {
   indices: new Int32Array(0),
@@ -88,12 +83,6 @@ export function maskIndices(mask: ArrayLike<number>, indexOf: (n: number) => num
   let p = 0;
   for (let n = 0; n < mask.length; n++) if ((mask[n] ?? 0) !== 0) out[p++] = indexOf(n);
   return out;
-}
-
-/** Applies a diff forwards (redo) or backwards (undo). */
-export function applyDiff(labels: LabelArray, diff: LabelDiff, direction: 'forward' | 'backward'): void {
-  const values = direction === 'forward' ? diff.after : diff.before;
-  for (let p = 0; p < diff.indices.length; p++) labels[diff.indices[p] ?? 0] = values[p] ?? 0;
 }
 
 /** Combines diffs made one after another into one (e.g. the dabs of one brush stroke). */

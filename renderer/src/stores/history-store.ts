@@ -19,19 +19,39 @@ export interface LabelStep extends HistoryEntry {
 /** Bytes a step costs beyond its diff (label text, object overhead). */
 const STEP_OVERHEAD = 256;
 
+/** Bytes a step with this diff counts against the history's budget. */
+export function stepCost(diff: LabelDiff): number {
+  return diffBytes(diff) + STEP_OVERHEAD;
+}
+
+/** What changed in the history, for the autosave journal. */
+export type HistoryChange =
+  | { readonly kind: 'record' | 'undo' | 'redo'; readonly step: LabelStep }
+  | { readonly kind: 'clear' | 'saved' };
+
+/** The position the labels were last saved at: the step done last then, or none (null: never saved). */
+type SavedAt = LabelStep | undefined | null;
+
 export class HistoryStore {
   private readonly history: History<LabelStep>;
   /** Bumped on every change, so views of the list re-read it. */
   revision = 0;
+  private savedAt: SavedAt = undefined;
+  private readonly listeners = new Set<(change: HistoryChange) => void>();
 
   constructor(
     private readonly segmentation: SegmentationStore,
     budgetBytes = DEFAULT_HISTORY_BUDGET,
   ) {
     this.history = new History<LabelStep>(budgetBytes);
-    makeObservable<HistoryStore, 'history' | 'segmentation'>(this, {
+    makeObservable<HistoryStore, 'history' | 'segmentation' | 'savedAt' | 'listeners'>(this, {
       history: false,
       segmentation: false,
+      savedAt: false,
+      listeners: false,
+      unsaved: computed,
+      markSaved: action,
+      restore: action,
       revision: observable,
       labels: computed,
       cursor: computed,
@@ -70,16 +90,53 @@ export class HistoryStore {
     return this.history.bytes;
   }
 
+  /** The labels changed since they were opened, exported or saved in a session. */
+  get unsaved(): boolean {
+    const _observed = this.revision; // observed, so callers re-run when it moves
+    const cursor = this.history.cursor;
+    return this.savedAt !== (cursor === 0 ? undefined : this.history.entries[cursor - 1]);
+  }
+
+  /** The labels as they are now were written to a file. */
+  markSaved(): void {
+    const cursor = this.history.cursor;
+    this.savedAt = cursor === 0 ? undefined : this.history.entries[cursor - 1];
+    this.revision++;
+    this.notify({ kind: 'saved' });
+  }
+
+  /** Hears every change (the autosave journal); returns the function that stops listening. */
+  listen(listener: (change: HistoryChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * A restored history (autosaved work): the steps with `cursor` of them done, the labels already
+   * as they leave them; marked unsaved, as nothing of it is in a file yet. Not told to listeners.
+   */
+  restore(steps: readonly LabelStep[], cursor: number): void {
+    this.history.restore(steps, cursor);
+    this.savedAt = null;
+    this.revision++;
+  }
+
+  private notify(change: HistoryChange): void {
+    for (const listener of [...this.listeners]) listener(change);
+  }
+
   /** Records an action already applied; empty diffs are not recorded unless they change rows. */
   record(label: string, diff: LabelDiff, rows?: { before: readonly Segment[]; after: readonly Segment[] }): boolean {
     if (diff.indices.length === 0 && rows === undefined) return false;
-    this.history.push({
+    const step: LabelStep = {
       label,
       diff,
-      bytes: diffBytes(diff) + STEP_OVERHEAD,
+      bytes: stepCost(diff),
       ...(rows === undefined ? {} : { segmentsBefore: rows.before, segmentsAfter: rows.after }),
-    });
+    };
+    this.history.push(step);
     this.revision++;
+    this.notify({ kind: 'record', step });
     return true;
   }
 
@@ -89,6 +146,7 @@ export class HistoryStore {
     this.segmentation.applyDiff(step.diff, 'backward');
     if (step.segmentsBefore !== undefined) this.restoreRows(step.segmentsBefore);
     this.revision++;
+    this.notify({ kind: 'undo', step });
     return step.label;
   }
 
@@ -98,12 +156,15 @@ export class HistoryStore {
     this.segmentation.applyDiff(step.diff, 'forward');
     if (step.segmentsAfter !== undefined) this.restoreRows(step.segmentsAfter);
     this.revision++;
+    this.notify({ kind: 'redo', step });
     return step.label;
   }
 
   clear(): void {
     this.history.clear();
+    this.savedAt = undefined;
     this.revision++;
+    this.notify({ kind: 'clear' });
   }
 
   private restoreRows(rows: readonly Segment[]): void {

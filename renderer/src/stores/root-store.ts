@@ -93,6 +93,11 @@ export class RootStore {
     return this.open(() => this.client.call('volume.openFile', seriesUid === undefined ? { path } : { path, seriesUid }));
   }
 
+  /** An image reopened with autosaved work (recovery-store.ts then puts the labels back). */
+  openRestored(message: VolumeMessage): Promise<void> {
+    return this.open(() => Promise.resolve(message));
+  }
+
   private async open(fetch: () => Promise<VolumeMessage>): Promise<void> {
     await this.app.track(async () => {
       const started = performance.now();
@@ -337,6 +342,9 @@ export class RootStore {
         },
       }),
     );
+    runInAction(() => {
+      this.history.markSaved();
+    });
     return answer.path;
   }
 
@@ -360,7 +368,8 @@ export class RootStore {
   /** Reopens a saved session: its image, then its labels as the starting point (no undo before it). */
   async openSession(path: string): Promise<void> {
     const session = await this.app.track(() => this.client.call('session.read', { path }));
-    await this.openFile(session.imagePath, session.seriesUid);
+    if (session.sample === true) await this.openSample();
+    else await this.openFile(session.imagePath, session.seriesUid);
     await this.loadWorkingLabels(session.labelsPath);
     runInAction(() => {
       this.history.clear();

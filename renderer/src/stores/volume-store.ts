@@ -26,6 +26,7 @@ export class VolumeStore {
       geometry: computed,
       loaded: computed,
       setVolume: action,
+      rebind: action,
       markModified: action,
     });
   }
@@ -42,6 +43,17 @@ export class VolumeStore {
     this.meta = volume.meta;
     this.voxels = volume.voxels;
     this.version++;
+  }
+
+  /**
+   * The same image opened again by a restarted main (after a reconnect): only its id changes, and
+   * only when its geometry is the one on screen. Returns whether it was taken.
+   */
+  rebind(meta: VolumeMeta): boolean {
+    const current = this.meta;
+    if (current === undefined || JSON.stringify(current.geometry) !== JSON.stringify(meta.geometry)) return false;
+    this.meta = { ...current, id: meta.id };
+    return true;
   }
 
   /** Call after writing into `voxels` in place. */

@@ -1,38 +1,88 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MAX_FRAME_BYTES } from '../../../electron/common/wire';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket as NodeWebSocket, WebSocketServer } from 'ws';
+import { CallError } from '../../../electron/common/contract';
+import { decodeFrame, encodeFrame, type WireMessage } from '../../../electron/common/wire';
+import type { ConnectionState } from './connection';
+import { reconnectDelayMs } from './connection';
 import { WebSocketClient } from './ws-client';
 
-/** Just enough of a browser WebSocket: opens at once and records what is sent. */
-class FakeSocket extends EventTarget {
-  static last: FakeSocket | undefined;
-  binaryType = 'blob';
-  readonly sent: ArrayBuffer[] = [];
-  constructor(readonly url: string) {
-    super();
-    FakeSocket.last = this;
-    queueMicrotask(() => this.dispatchEvent(new Event('open')));
-  }
-  send(data: ArrayBuffer): void {
-    this.sent.push(data);
-  }
+(globalThis as { WebSocket?: unknown }).WebSocket ??= NodeWebSocket;
+
+const servers: WebSocketServer[] = [];
+const clients: WebSocketClient[] = [];
+
+/** A server that answers app.getInfo, or holds every call unanswered when `silent`. */
+function serve(port = 0, silent = false): Promise<WebSocketServer> {
+  return new Promise((resolve) => {
+    const server = new WebSocketServer({ port, host: '127.0.0.1' }, () => {
+      resolve(server);
+    });
+    servers.push(server);
+    server.on('connection', (socket) => {
+      socket.on('message', (data: Buffer) => {
+        if (silent) return;
+        const request = decodeFrame(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer) as Extract<WireMessage, { kind: 'request' }>;
+        const output = { name: 'iSeg Studio', version: '0', transport: 'serve', platform: 'test', inference: { state: 'ready', restarts: 0 } };
+        socket.send(encodeFrame({ kind: 'response', id: request.id, ok: true, output }));
+      });
+    });
+  });
 }
 
-afterEach(() => {
-  vi.unstubAllGlobals();
+function stop(server: WebSocketServer): Promise<void> {
+  for (const socket of server.clients) socket.terminate();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+function nextState(client: WebSocketClient, wanted: ConnectionState): Promise<void> {
+  return new Promise((resolve) => {
+    const off = client.onConnectionChange((state) => {
+      if (state !== wanted) return;
+      off();
+      resolve();
+    });
+  });
+}
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  for (const server of servers.splice(0)) await stop(server).catch(() => undefined);
 });
 
 describe('WebSocketClient', () => {
-  it('fails a call too big for serve mode with a sentence, without sending it or losing the connection', async () => {
-    vi.stubGlobal('WebSocket', FakeSocket);
-    const client = await WebSocketClient.connect('ws://127.0.0.1:1/rpc?token=t');
-    const socket = FakeSocket.last;
-    const echo = new ArrayBuffer(MAX_FRAME_BYTES + 1);
-    await expect(client.call('inference.ping', { echo })).rejects.toMatchObject({
-      code: 'bad-request',
-      message: 'This request is 161 MiB; serve mode accepts at most 160 MiB in one request.',
-    });
-    expect(socket?.sent).toHaveLength(0);
-    void client.call('inference.ping', { echo: new ArrayBuffer(8) });
-    expect(socket?.sent).toHaveLength(1);
+  it('fails a call in flight when the connection drops, and every call until it is back', async () => {
+    const server = await serve(0, true);
+    const port = (server.address() as AddressInfo).port;
+    const client = await WebSocketClient.connect(`ws://127.0.0.1:${port}/`);
+    clients.push(client);
+    const inFlight = client.call('app.getInfo', {});
+    const lost = nextState(client, 'lost');
+    await stop(server);
+    await expect(inFlight).rejects.toMatchObject({ code: 'disconnected' });
+    await lost;
+    expect(client.connection).toBe('lost');
+    const whileLost = client.call('app.getInfo', {});
+    await expect(whileLost).rejects.toBeInstanceOf(CallError);
+    await expect(whileLost).rejects.toThrow(/labels are kept in this page/);
+  });
+
+  it('reconnects to a server restarted on the same port', async () => {
+    const first = await serve();
+    const port = (first.address() as AddressInfo).port;
+    const client = await WebSocketClient.connect(`ws://127.0.0.1:${port}/`);
+    clients.push(client);
+    expect((await client.call('app.getInfo', {})).transport).toBe('serve');
+    const lost = nextState(client, 'lost');
+    await stop(first);
+    await lost;
+    const back = nextState(client, 'open');
+    await serve(port);
+    await back;
+    expect((await client.call('app.getInfo', {})).name).toBe('iSeg Studio');
+  });
+
+  it('waits longer between attempts, up to a few seconds', () => {
+    expect([0, 1, 2, 3, 4, 10].map(reconnectDelayMs)).toEqual([250, 500, 1000, 2000, 4000, 4000]);
   });
 });

@@ -1,4 +1,8 @@
-/** The service client over serve mode's WebSocket, speaking the binary frames of common/wire. */
+/**
+ * The service client over serve mode's WebSocket, speaking the binary frames of common/wire. When
+ * the connection drops, every call in flight fails at once, and so does every call made until it
+ * is back; meanwhile it reconnects to the same address (a restarted server keeps its token).
+ */
 import {
   CallError,
   methods,
@@ -10,6 +14,7 @@ import {
   type ServiceClient,
 } from '../../../electron/common/contract';
 import { decodeFrame, encodeFrame, frameTooBig, type WireMessage } from '../../../electron/common/wire';
+import { reconnectDelayMs, type ConnectionAware, type ConnectionState } from './connection';
 import { EventHub } from './event-hub';
 
 interface Pending {
@@ -18,41 +23,42 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-export class WebSocketClient implements ServiceClient {
+const LOST = 'The connection to iSeg Studio was lost; the labels are kept in this page while it reconnects.';
+
+function openSocket(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.binaryType = 'arraybuffer';
+    socket.addEventListener('open', () => {
+      resolve(socket);
+    });
+    socket.addEventListener('error', () => {
+      reject(new CallError('disconnected', 'Could not connect to iSeg Studio (is `npm run serve` running, and is the token in the address?).'));
+    });
+  });
+}
+
+export class WebSocketClient implements ServiceClient, ConnectionAware {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly hub = new EventHub();
+  private readonly connectionListeners = new Set<(state: ConnectionState) => void>();
+  connection: ConnectionState = 'open';
+  private closed = false;
 
-  private constructor(private readonly socket: WebSocket) {
-    socket.binaryType = 'arraybuffer';
-    socket.addEventListener('message', (event: MessageEvent<unknown>) => {
-      if (event.data instanceof ArrayBuffer) this.receive(event.data);
-    });
-    socket.addEventListener('close', () => {
-      for (const p of this.pending.values())
-        p.reject(new CallError('disconnected', 'The connection to iSeg Studio was lost.'));
-      this.pending.clear();
-    });
+  private constructor(
+    private readonly url: string,
+    private socket: WebSocket,
+  ) {
+    this.attach(socket);
   }
 
-  static connect(url: string): Promise<WebSocketClient> {
-    return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
-      socket.addEventListener('open', () => {
-        resolve(new WebSocketClient(socket));
-      });
-      socket.addEventListener('error', () => {
-        reject(
-          new CallError(
-            'disconnected',
-            'Could not connect to iSeg Studio (is `npm run serve` running, and is the token in the address?).',
-          ),
-        );
-      });
-    });
+  static async connect(url: string): Promise<WebSocketClient> {
+    return new WebSocketClient(url, await openSocket(url));
   }
 
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+    if (this.connection !== 'open' || this.socket.readyState !== WebSocket.OPEN) return Promise.reject(new CallError('disconnected', LOST));
     const id = this.nextId++;
     return new Promise<MethodOutput<M>>((resolve, reject) => {
       const frame = encodeFrame({ kind: 'request', id, method, input } satisfies WireMessage);
@@ -63,12 +69,76 @@ export class WebSocketClient implements ServiceClient {
         return;
       }
       this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject });
-      this.socket.send(frame);
+      try {
+        this.socket.send(frame);
+      } catch (error) {
+        this.pending.delete(id);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     });
   }
 
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
     return this.hub.on(event, listener);
+  }
+
+  onConnectionChange(listener: (state: ConnectionState) => void): () => void {
+    this.connectionListeners.add(listener);
+    return () => this.connectionListeners.delete(listener);
+  }
+
+  /** Stops reconnecting (tests, page teardown). */
+  close(): void {
+    this.closed = true;
+    this.socket.close();
+  }
+
+  /** A call, not a field read, so the check after an await is not narrowed away. */
+  private isClosed(): boolean {
+    return this.closed;
+  }
+
+  private attach(socket: WebSocket): void {
+    socket.addEventListener('message', (event: MessageEvent<unknown>) => {
+      if (event.data instanceof ArrayBuffer) this.receive(event.data);
+    });
+    socket.addEventListener('close', () => {
+      if (socket !== this.socket) return;
+      this.failPending(new CallError('disconnected', LOST));
+      this.setConnection('lost');
+      if (!this.closed) void this.reconnect();
+    });
+  }
+
+  private async reconnect(): Promise<void> {
+    for (let attempt = 0; !this.closed; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(attempt)));
+      try {
+        const socket = await openSocket(this.url);
+        if (this.isClosed()) {
+          socket.close();
+          return;
+        }
+        this.socket = socket;
+        this.attach(socket);
+        this.setConnection('open');
+        return;
+      } catch {
+        // Not back yet; try again after a longer wait.
+      }
+    }
+  }
+
+  private setConnection(state: ConnectionState): void {
+    if (this.connection === state) return;
+    this.connection = state;
+    for (const listener of [...this.connectionListeners]) listener(state);
+  }
+
+  private failPending(error: CallError): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.reject(error);
   }
 
   private receive(frame: ArrayBuffer): void {
@@ -77,8 +147,7 @@ export class WebSocketClient implements ServiceClient {
       message = decodeFrame(frame) as WireMessage;
     } catch {
       // A reply we cannot read would leave its caller waiting for ever; fail everything in flight.
-      for (const p of this.pending.values()) p.reject(new CallError('bad-response', 'A reply from iSeg Studio could not be read.'));
-      this.pending.clear();
+      this.failPending(new CallError('bad-response', 'A reply from iSeg Studio could not be read.'));
       return;
     }
     if (message.kind === 'event') {

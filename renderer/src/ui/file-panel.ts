@@ -7,6 +7,7 @@ import type { RootStore } from '../stores/root-store';
 import { chooseReadPath, EXPORT_FORMATS, exportName, joinPath, servedFolder, withFormat, type ExportFormat } from './choose-path';
 import { el, setText } from './dom';
 import { openImage } from './open-image';
+import { confirmDiscard } from './unsaved-guard';
 import { SESSION_SUFFIX } from '../../../electron/common/session-file';
 import { errorMessage } from '../app/error-panel';
 
@@ -43,7 +44,7 @@ export class FilePanel {
     openSession.addEventListener('click', () => {
       void (async () => {
         const path = await chooseReadPath(root, 'Open a session (.iseg.json)');
-        if (path !== undefined) await root.openSession(path);
+        if (path !== undefined && (await confirmDiscard(root, 'Opening a session'))) await root.openSession(path);
       })().catch(onError);
     });
     this.format = el(

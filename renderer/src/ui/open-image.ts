@@ -5,6 +5,7 @@
 import { CallError, type DicomSeries } from '../../../electron/common/contract';
 import type { RootStore } from '../stores/root-store';
 import { el } from './dom';
+import { confirmDiscard } from './unsaved-guard';
 
 export function isSeriesChoiceNeeded(error: unknown): boolean {
   return error instanceof CallError && error.code === 'bad-request' && /DICOM series; choose one/.test(error.message);
@@ -45,7 +46,9 @@ export function pickSeries(series: readonly DicomSeries[]): Promise<string | und
   });
 }
 
+/** Opens the image (asking first when it would replace unsaved labels). */
 export async function openImage(root: RootStore, path: string): Promise<void> {
+  if (!(await confirmDiscard(root, 'Opening another image'))) return;
   try {
     await root.openFile(path);
   } catch (error) {

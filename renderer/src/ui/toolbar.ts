@@ -4,6 +4,7 @@ import type { RootStore } from '../stores/root-store';
 import { LAYOUTS, type Layout } from '../stores/ui-store';
 import { formatWindowLevel, presetsFor, type PresetId } from '../imaging/window-level';
 import { el, setText } from './dom';
+import { confirmDiscard } from './unsaved-guard';
 
 const LAYOUT_LABELS: Readonly<Record<Layout, string>> = {
   'three-up': 'Three views',
@@ -23,7 +24,9 @@ export class Toolbar {
       ['Open sample'],
     );
     open.addEventListener('click', () => {
-      root.openSample().catch(onError);
+      void confirmDiscard(root, 'Opening the sample')
+        .then((go) => (go ? root.openSample() : undefined))
+        .catch(onError);
     });
     const preset = el('select', { 'data-testid': 'wl-preset', 'aria-label': 'Window/level preset' });
     preset.addEventListener('change', () => {
