@@ -1,11 +1,13 @@
 /**
  * Propagation: turn a few segmented slices into a 3D segmentation with the memory network, or
- * fill between them by contour interpolation; progress with cancel; suspect slices to check.
+ * fill between them by contour interpolation; what will change before it runs (every slice, or
+ * the range a correction re-propagates); progress with cancel; suspect slices to check.
  */
 import { autorun } from 'mobx';
 import { VIEW_AXES, type ViewAxis } from '../../../electron/common/volume';
 import type { RootStore } from '../stores/root-store';
 import type { PropagationMethod } from '../stores/propagation-store';
+import { describePlan, type SegmentPlan } from '../segmentation/repropagation-plan';
 import { el, setText } from './dom';
 
 export class PropagationPanel {
@@ -19,9 +21,12 @@ export class PropagationPanel {
       { 'data-testid': 'propagate-axis', 'aria-label': 'Propagate along' },
       VIEW_AXES.map((v) => el('option', { value: v }, [`along ${v} slices`])),
     );
-    along.value = 'sagittal';
+    along.value = store.view;
+    along.addEventListener('change', () => {
+      store.setView(along.value as ViewAxis);
+    });
     const run = (method: PropagationMethod): void => {
-      void store.run(method, along.value as ViewAxis);
+      void store.run(method, store.view);
     };
     const propagate = el('button', { type: 'button', class: 'primary', 'data-testid': 'propagate-run', title: 'Propagate the segmented slices with the memory network' }, ['Propagate']);
     propagate.addEventListener('click', () => {
@@ -35,6 +40,7 @@ export class PropagationPanel {
     cancel.addEventListener('click', () => {
       void store.cancel();
     });
+    const plan = el('ul', { class: 'readout', 'data-testid': 'propagate-plan', 'aria-label': 'What Propagate will change' });
     const progress = el('progress', { 'data-testid': 'propagate-progress', max: '1', value: '0' });
     const status = el('div', { class: 'readout', 'data-testid': 'propagate-status', role: 'status' });
     const next = el('button', { type: 'button', 'data-testid': 'suspect-next', title: 'Go to the next slice where the propagation looks doubtful' }, ['Next suspect slice']);
@@ -46,6 +52,7 @@ export class PropagationPanel {
     this.element = el('section', { class: 'panel-section', 'data-testid': 'propagation-panel' }, [
       el('h3', {}, ['Propagation']),
       el('div', { class: 'field' }, [along]),
+      plan,
       el('div', { class: 'button-row' }, [propagate, fill, cancel]),
       progress,
       status,
@@ -64,6 +71,12 @@ export class PropagationPanel {
         progress.dataset.done = String(store.done);
         progress.dataset.total = String(store.total);
         setText(status, store.message);
+        const name = (value: number): string => root.segmentation.segment(value)?.name ?? `Segment ${value}`;
+        const plans = running ? [] : store.plan('memory');
+        plan.replaceChildren(
+          ...plans.map((p) => el('li', { 'data-value': String(p.label), 'data-kind': p.kind, ...rangeAttributes(p) }, [describePlan(p, name(p.label))])),
+        );
+        fill.title = `Fill between segmented slices (morphological contour interpolation)${running ? '' : planTitle(store.plan('interpolation'), name)}`;
         next.disabled = store.suspects.length === 0;
         setText(suspects, store.suspects.length > 0 ? `${store.suspects.length} suspect slices` : '');
       }),
@@ -80,4 +93,13 @@ export class PropagationPanel {
   dispose(): void {
     for (const stop of this.stops.splice(0)) stop();
   }
+}
+
+/** The range a correction re-propagates, for tests and assistive tools (slice indices from 0). */
+function rangeAttributes(plan: SegmentPlan): Record<string, string> {
+  return plan.kind === 'range' ? { 'data-first': String(plan.range.first), 'data-last': String(plan.range.last) } : {};
+}
+
+function planTitle(plans: readonly SegmentPlan[], name: (value: number) => string): string {
+  return plans.length === 0 ? '' : `\n${plans.map((p) => describePlan(p, name(p.label))).join('\n')}`;
 }
