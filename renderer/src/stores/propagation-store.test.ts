@@ -7,6 +7,7 @@ import { configure } from 'mobx';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MethodInput, MethodOutput } from '../../../electron/common/contract';
 import { FakeClient, syntheticVolume } from '../testing/fake-client';
+import { userSlicesOf } from '../segmentation/user-slices';
 import { RootStore } from './root-store';
 
 beforeAll(() => {
@@ -24,7 +25,7 @@ type Poll = MethodOutput<'propagation.poll'>;
 type Update = Poll['updates'][number];
 
 /** The fake propagation of one label: nearest seed slice copied into each slice of the range. */
-function propagate(start: Start): { labels: Uint8Array; updates: Update[]; written: number[] } {
+function propagate(start: Start): { labels: Uint8Array<ArrayBuffer>; updates: Update[]; written: number[] } {
   const seeds = new Uint8Array(start.seeds);
   const label = start.options.labels?.[0] ?? 1;
   const annotated = start.options.annotatedSlices ?? [];
@@ -53,11 +54,13 @@ interface Workspace {
   beforePoll: (labels: Uint8Array) => void;
   /** The answer to the next job's second poll, instead of 'done'. */
   stopWith: 'cancelled' | 'failed' | undefined;
-  suspects: Poll['outcome'] extends infer O ? (O extends { suspects: infer S } ? S : never) : never;
+  suspects: NonNullable<Poll['outcome']>['suspects'];
+  /** The label map `labels.load` answers. */
+  loadable: Uint8Array;
 }
 
 async function workspace(): Promise<Workspace> {
-  const ws: Workspace = { root: undefined as unknown as RootStore, starts: [], beforePoll: () => undefined, stopWith: undefined, suspects: [] };
+  const fake: Omit<Workspace, 'root'> = { starts: [], beforePoll: () => undefined, stopWith: undefined, suspects: [], loadable: new Uint8Array(PIXELS * SLICES) };
   let job: ReturnType<typeof propagate> | undefined;
   let polls = 0;
   const client = new FakeClient({
@@ -67,22 +70,24 @@ async function workspace(): Promise<Workspace> {
       for (let y = 1; y <= 3; y++) for (let x = 1; x <= 3; x++) mask[y * WIDTH + x] = 1;
       return Promise.resolve({ mask: mask.buffer, width: WIDTH, height: HEIGHT, axis: input.axis, slice: input.slice, elapsedMs: 1, modelId: 'classical-growcut', kind: 'classical' });
     },
+    'labels.load': () =>
+      Promise.resolve({ name: 'loaded', labelMap: { componentType: 'uint8', voxels: fake.loadable.slice().buffer } }),
     'propagation.start': (input) => {
-      ws.starts.push(input);
+      fake.starts.push(input);
       job = propagate(input);
       polls = 0;
-      return Promise.resolve({ jobId: `job${ws.starts.length}` });
+      return Promise.resolve({ jobId: `job${fake.starts.length}` });
     },
     'propagation.poll': (): Promise<Poll> => {
-      const labels = ws.root.segmentation.labels;
-      if (labels instanceof Uint8Array) ws.beforePoll(labels);
+      const labels = root.segmentation.labels;
+      if (labels instanceof Uint8Array) fake.beforePoll(labels);
       if (job === undefined) throw new Error('no job');
       const half = Math.ceil(job.updates.length / 2);
       const total = job.updates.length;
       polls++;
       if (polls === 1) return Promise.resolve({ state: 'running', updates: job.updates.slice(0, half), done: half, total });
-      if (ws.stopWith === 'cancelled') return Promise.resolve({ state: 'cancelled', updates: [], done: half, total });
-      if (ws.stopWith === 'failed') return Promise.resolve({ state: 'failed', updates: [], done: half, total, error: 'The model crashed.' });
+      if (fake.stopWith === 'cancelled') return Promise.resolve({ state: 'cancelled', updates: [], done: half, total });
+      if (fake.stopWith === 'failed') return Promise.resolve({ state: 'failed', updates: [], done: half, total, error: 'The model crashed.' });
       return Promise.resolve({
         state: 'done',
         updates: job.updates.slice(half),
@@ -95,16 +100,17 @@ async function workspace(): Promise<Workspace> {
           written: job.written,
           computedSlices: job.written.length,
           elapsedMs: 3,
-          suspects: ws.suspects,
+          suspects: fake.suspects,
         },
       });
     },
   });
-  ws.root = new RootStore(client);
-  await ws.root.openInitial();
-  ws.root.segmentation.applyKneePreset();
-  ws.root.propagation.setView('axial');
-  return ws;
+  const root = new RootStore(client);
+  await root.openInitial();
+  root.segmentation.applyKneePreset();
+  root.propagation.setView('axial');
+  // The fake reads what the test sets on the returned object.
+  return Object.assign(fake, { root });
 }
 
 async function clickSlice(root: RootStore, slice: number): Promise<void> {
@@ -256,5 +262,21 @@ describe('suspect slices', () => {
     expect(ws.root.propagation.nextSuspect()?.slice).toBe(7);
     ws.root.undo();
     expect(ws.root.propagation.suspects.map((s) => s.slice)).toEqual([5, 7]);
+  });
+});
+
+describe('seeds that were not clicked', () => {
+  it('a loaded label map is seeded from every slice holding a label; a deleted segment from none', async () => {
+    const ws = await workspace();
+    // Label 3 on slices 4 and 7 of the loaded map.
+    ws.loadable.fill(3, 4 * PIXELS, 4 * PIXELS + 5);
+    ws.loadable.fill(3, 7 * PIXELS, 7 * PIXELS + 5);
+    await ws.root.loadWorkingLabels('/data/loaded.nii.gz');
+    expect(ws.root.propagation.plan('memory')).toEqual([{ label: 3, kind: 'all', seeds: [4, 7] }]);
+    ws.root.deleteSegment(3);
+    expect(userSlicesOf(ws.root.segmentation.userSlices, 3, 2)).toEqual([]);
+    // Undoing the delete brings the segment back with its seeds.
+    ws.root.undo();
+    expect(ws.root.propagation.plan('memory')).toEqual([{ label: 3, kind: 'all', seeds: [4, 7] }]);
   });
 });
