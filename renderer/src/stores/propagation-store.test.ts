@@ -184,6 +184,25 @@ describe('propagation from user slices', () => {
     expect(root.propagation.plan('memory')[0]?.kind).toBe('up-to-date');
   });
 
+  it('runs one job per segment, each from its own slices, and undoes them together', async () => {
+    const ws = await workspace();
+    await clickSlice(ws.root, 2);
+    ws.root.segmentation.setActive(3);
+    brush(ws.root, 8, 5 * WIDTH + 7);
+    const before = labelsCopy(ws.root);
+    const steps = ws.root.history.labels.length;
+    await ws.root.propagation.run('memory', 'axial');
+    expect(ws.starts.map((s) => [s.options.labels, s.options.annotatedSlices])).toEqual([
+      [[1], [2]],
+      [[3], [8]],
+    ]);
+    expect(ws.root.segmentation.count(1)).toBe(9 * SLICES);
+    expect(ws.root.segmentation.count(3)).toBe(SLICES);
+    expect(ws.root.history.labels).toHaveLength(steps + 1);
+    ws.root.undo();
+    expect(labelsCopy(ws.root)).toEqual(before);
+  });
+
   it('starts nothing when nothing was corrected since the last run', async () => {
     const ws = await propagatedOnce();
     const steps = ws.root.history.labels.length;

@@ -11,7 +11,7 @@ import type { MethodInput, MethodOutput, ServiceClient } from '../../../electron
 import type { ModelDigest } from '../../../electron/common/contract-click';
 import { indexAxisForView, type ViewAxis } from '../../../electron/common/volume';
 import { checkResultSize, propagationWrites } from '../segmentation/propagation-result';
-import { EMPTY_DIFF, mergeDiffs, type LabelDiff } from '../segmentation/paint';
+import { replaceDiff, type LabelArray } from '../segmentation/paint';
 import { planRepropagation, plansToRun, type SegmentPlan } from '../segmentation/repropagation-plan';
 import { slicePixelToIndex } from '../segmentation/slice-mask';
 import { correctionsOf, notePropagated } from '../segmentation/user-slices';
@@ -147,22 +147,24 @@ export class PropagationStore {
     }
     this.update({ state: 'running', done: 0, total: 0, message: 'Starting…', axis, flagged: [] });
     this.app.begin();
-    // Everything written so far (streamed slices and finished jobs), taken back if the run stops.
-    const written: LabelDiff[] = [];
+    // The labels before the run: its one undo step is the difference from them (a linear scan;
+    // merging every slice's diff would cost a map entry per changed voxel), and a stopped run
+    // goes back to them.
+    const before = this.segmentation.labels.slice();
     try {
       const jobs: NonNullable<Poll['outcome']>[] = [];
       for (const [n, plan] of plans.entries()) {
         const prefix = plans.length > 1 ? `Segment ${n + 1} of ${plans.length}: ` : '';
-        const outcome = await this.runJob(meta.id, method, axis, plan, prefix, written);
+        const outcome = await this.runJob(meta.id, method, axis, plan, prefix);
         if (outcome === undefined) {
-          this.takeBack(written);
+          this.takeBack(before);
           return;
         }
         jobs.push(outcome);
       }
-      this.commit(method, view, axis, plans, jobs, written);
+      this.commit(method, view, axis, plans, jobs, before);
     } catch (error) {
-      this.takeBack(written);
+      this.takeBack(before);
       this.update({ state: 'failed', message: error instanceof Error ? error.message : String(error) });
     } finally {
       this.jobId = undefined;
@@ -177,7 +179,6 @@ export class PropagationStore {
     axis: 0 | 1 | 2,
     plan: RunnablePlan,
     prefix: string,
-    written: LabelDiff[],
   ): Promise<NonNullable<Poll['outcome']> | undefined> {
     const labels = this.segmentation.labels;
     if (labels === undefined) throw new Error('The image was closed.');
@@ -200,7 +201,7 @@ export class PropagationStore {
     for (;;) {
       const poll = await this.client.call('propagation.poll', { jobId, waitMs: 400 });
       runInAction(() => {
-        for (const update of poll.updates) written.push(this.showSlice(axis, update));
+        for (const update of poll.updates) this.showSlice(axis, update);
       });
       this.update({ done: poll.done, total: poll.total, message: `${prefix}${poll.done} / ${poll.total} slices` });
       if (poll.state === 'running') continue;
@@ -218,23 +219,23 @@ export class PropagationStore {
         if (current === undefined) throw new Error('The image was closed.');
         const result = outcome.componentType === 'uint16' ? new Uint16Array(outcome.labels) : new Uint8Array(outcome.labels);
         checkResultSize(current, result);
-        written.push(this.segmentation.writeModel(propagationWrites(current, result, this.segmentation.lockedValues), { kind: 'all' }));
+        this.segmentation.writeModel(propagationWrites(current, result, this.segmentation.lockedValues), { kind: 'all' });
       });
       return outcome;
     }
   }
 
   /** Writes one streamed slice into the labels (a preview until the run is committed). */
-  private showSlice(axis: 0 | 1 | 2, update: Poll['updates'][number]): LabelDiff {
+  private showSlice(axis: 0 | 1 | 2, update: Poll['updates'][number]): void {
     const seg = this.segmentation;
     const size = seg.geometry?.size;
     const labels = seg.labels;
-    if (size === undefined || labels === undefined) return EMPTY_DIFF;
+    if (size === undefined || labels === undefined) return;
     const values = update.componentType === 'uint16' ? new Uint16Array(update.labels) : new Uint8Array(update.labels);
     const pixels = axis === 0 ? size[1] * size[2] : axis === 1 ? size[0] * size[2] : size[0] * size[1];
     if (values.length !== pixels) throw new Error(`A propagated slice has ${values.length} pixels; the slices have ${pixels}.`);
     const ref = { axis, slice: update.slice };
-    return seg.writeModel(propagationWrites(labels, values, seg.lockedValues, slicePixelToIndex(size, ref)), { kind: 'slice', ref });
+    seg.writeModel(propagationWrites(labels, values, seg.lockedValues, slicePixelToIndex(size, ref)), { kind: 'slice', ref });
   }
 
   /** The finished run: one undo step, its corrections settled, its provenance kept. */
@@ -244,14 +245,15 @@ export class PropagationStore {
     axis: 0 | 1 | 2,
     plans: readonly RunnablePlan[],
     jobs: readonly NonNullable<Poll['outcome']>[],
-    written: readonly LabelDiff[],
+    before: LabelArray,
   ): void {
     runInAction(() => {
       const seg = this.segmentation;
       seg.setUserSlices(notePropagated(seg.userSlices, plans.map((p) => p.label), axis, method));
       const ranges = plans.flatMap((p) => (p.kind === 'range' ? [`${p.range.first + 1}–${p.range.last + 1}`] : []));
       const what = method === 'memory' ? 'Propagate (memory network)' : 'Fill between slices';
-      this.history.record(ranges.length > 0 ? `${what}, slices ${ranges.join(', ')}` : what, mergeDiffs(written));
+      const current = seg.labels;
+      if (current !== undefined) this.history.record(ranges.length > 0 ? `${what}, slices ${ranges.join(', ')}` : what, replaceDiff(before, current));
       this.appliedRuns = [
         ...this.appliedRuns,
         ...jobs.map((outcome) => ({
@@ -274,10 +276,11 @@ export class PropagationStore {
   }
 
   /** Takes back what a stopped run wrote, so it changes nothing. */
-  private takeBack(written: readonly LabelDiff[]): void {
-    if (written.length === 0) return;
+  private takeBack(before: LabelArray): void {
     runInAction(() => {
-      this.segmentation.applyDiff(mergeDiffs(written), 'backward');
+      const current = this.segmentation.labels;
+      // Another image opened meanwhile has labels of its own, which this run never touched.
+      if (current !== undefined && current.length === before.length) this.segmentation.applyDiff(replaceDiff(before, current), 'backward');
     });
   }
 
