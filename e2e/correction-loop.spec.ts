@@ -64,6 +64,25 @@ async function clickFemur(page: Page, map: (i: number, k: number) => { fx: numbe
   await idle(page);
 }
 
+/**
+ * Starts recording the femur's voxel count each time the segment table shows it while a
+ * propagation runs; returns the function that reads the record.
+ */
+async function watchCountsWhileRunning(page: Page): Promise<() => Promise<number[]>> {
+  type Watched = Window & { countsWhileRunning?: number[] };
+  await page.evaluate((value) => {
+    const row = document.querySelector(`[data-testid=segment-row][data-value="${value}"]`);
+    const progress = document.querySelector('[data-testid=propagate-progress]');
+    if (row === null || progress === null) throw new Error('no femur row or propagation progress');
+    const seen: number[] = [];
+    (window as Watched).countsWhileRunning = seen;
+    new MutationObserver(() => {
+      if (progress.getAttribute('data-state') === 'running') seen.push(Number(row.getAttribute('data-voxels')));
+    }).observe(row, { attributes: true, attributeFilter: ['data-voxels'] });
+  }, FEMUR);
+  return () => page.evaluate(() => (window as Watched).countsWhileRunning ?? []);
+}
+
 /** Presses Propagate; returns the panel's report and the wall time until the views settled. */
 async function propagate(page: Page): Promise<string> {
   const started = Date.now();
@@ -105,7 +124,13 @@ test('correct the worst slice and re-propagate: only its range changes, Dice ris
   }
   await page.getByTestId('propagate-axis').selectOption('coronal');
   await expect(page.locator(`[data-testid=propagate-plan] li[data-value="${FEMUR}"]`)).toHaveAttribute('data-kind', 'all');
+  const clicked = Number(await segmentRow(page, FEMUR).getAttribute('data-voxels'));
+  const countsWhileRunning = await watchCountsWhileRunning(page);
   const first = await propagate(page);
+  // Slices appeared while the run went on: counts between the clicked slices' and the result's.
+  const final = Number(await segmentRow(page, FEMUR).getAttribute('data-voxels'));
+  const partial = (await countsWhileRunning()).filter((n) => n > clicked && n < final);
+  expect(partial.length).toBeGreaterThan(0);
   const propagated = await exported(page, 'loop-propagated');
   const layout = sliceLayout(size, AXIS);
   const perSlice = confusionPerSlice(propagated, reference.voxels, FEMUR, layout).map((c) => scoresOf(c).dsc);
@@ -131,7 +156,7 @@ test('correct the worst slice and re-propagate: only its range changes, Dice ris
   await saveScreenshot(page, testInfo, 'correction-loop');
   console.log(
     `correction loop on the sample (femur, coronal): clicked slices ${USER_SLICES.join(' and ')}; first propagation ${first}; ` +
-      `worst slice ${worst} (slice Dice ${perSlice[worst]?.toFixed(4)}); re-propagation ${again}, ` +
+      `${partial.length} partial counts shown while it ran; worst slice ${worst} (slice Dice ${perSlice[worst]?.toFixed(4)}); re-propagation ${again}, ` +
       `changed slices ${changed[0]}–${changed.at(-1)} (${changed.length}) of allowed ${expected.first}–${expected.last}; ` +
       `volume Dice ${diceBefore.toFixed(4)} → corrected ${scoresOf(confusion(corrected, reference.voxels, FEMUR)).dsc.toFixed(4)} → re-propagated ${diceAfter.toFixed(4)}`,
   );
