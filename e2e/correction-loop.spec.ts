@@ -69,18 +69,21 @@ async function clickFemur(page: Page, map: (i: number, k: number) => { fx: numbe
  * propagation runs; returns the function that reads the record.
  */
 async function watchCountsWhileRunning(page: Page): Promise<() => Promise<number[]>> {
-  type Watched = Window & { countsWhileRunning?: number[] };
-  await page.evaluate((value) => {
-    const row = document.querySelector(`[data-testid=segment-row][data-value="${value}"]`);
+  // Strings, because the e2e project compiles without the DOM's types.
+  await page.evaluate(`(() => {
+    const row = document.querySelector('[data-testid=segment-row][data-value="${FEMUR}"]');
     const progress = document.querySelector('[data-testid=propagate-progress]');
     if (row === null || progress === null) throw new Error('no femur row or propagation progress');
-    const seen: number[] = [];
-    (window as Watched).countsWhileRunning = seen;
+    const seen = (window.countsWhileRunning = []);
     new MutationObserver(() => {
       if (progress.getAttribute('data-state') === 'running') seen.push(Number(row.getAttribute('data-voxels')));
     }).observe(row, { attributes: true, attributeFilter: ['data-voxels'] });
-  }, FEMUR);
-  return () => page.evaluate(() => (window as Watched).countsWhileRunning ?? []);
+  })()`);
+  return async () => {
+    const seen: unknown = await page.evaluate('window.countsWhileRunning');
+    if (!Array.isArray(seen) || !seen.every((n) => typeof n === 'number')) throw new Error('the counts were not recorded');
+    return seen;
+  };
 }
 
 /** Presses Propagate; returns the panel's report and the wall time until the views settled. */
