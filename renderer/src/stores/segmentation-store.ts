@@ -11,7 +11,6 @@ import {
   applyDiff,
   countValues,
   EMPTY_DIFF,
-  mergeDiffs,
   paint,
   updateCounts,
   type LabelArray,
@@ -198,12 +197,12 @@ export class SegmentationStore {
 
   /**
    * Writes model output (voxel indices per new value, see propagation-result.ts) through `paint`,
-   * never over locked segments; the slices it touches stay model-made, not user-annotated.
+   * never over locked segments; the slices it touches stay model-made, not user-annotated. The
+   * caller records the undo step (a propagation records its whole run as one).
    */
-  writeModel(writes: ReadonlyMap<number, ArrayLike<number>>, where: LabelChange): LabelDiff {
+  writeModel(writes: ReadonlyMap<number, ArrayLike<number>>, where: LabelChange): void {
     const locked = this.lockedValues;
-    const diffs = [...writes].map(([value, indices]) => this.paintCounted(indices, value, where, { locked }));
-    return diffs.length === 0 ? EMPTY_DIFF : mergeDiffs(diffs);
+    for (const [value, indices] of writes) this.paintCounted(indices, value, where, { locked });
   }
 
   setUserSlices(state: UserSlices): void {
