@@ -3,12 +3,14 @@
  * fill between them by contour interpolation; what will change before it runs (every slice, or
  * the range a correction re-propagates); progress with cancel; suspect slices to check.
  */
-import { autorun } from 'mobx';
+import { autorun, compareStructural, reaction } from 'mobx';
 import { VIEW_AXES, type ViewAxis } from '../../../electron/common/volume';
 import type { RootStore } from '../stores/root-store';
 import type { PropagationMethod } from '../stores/propagation-store';
 import { describePlan, type SegmentPlan } from '../segmentation/repropagation-plan';
 import { el, setText } from './dom';
+
+const FILL_TITLE = 'Fill between segmented slices (morphological contour interpolation)';
 
 export class PropagationPanel {
   readonly element: HTMLElement;
@@ -32,7 +34,7 @@ export class PropagationPanel {
     propagate.addEventListener('click', () => {
       run('memory');
     });
-    const fill = el('button', { type: 'button', 'data-testid': 'fill-between', title: 'Fill between segmented slices (morphological contour interpolation)' }, ['Fill between slices']);
+    const fill = el('button', { type: 'button', 'data-testid': 'fill-between', title: FILL_TITLE }, ['Fill between slices']);
     fill.addEventListener('click', () => {
       run('interpolation');
     });
@@ -71,15 +73,25 @@ export class PropagationPanel {
         progress.dataset.done = String(store.done);
         progress.dataset.total = String(store.total);
         setText(status, store.message);
-        const name = (value: number): string => root.segmentation.segment(value)?.name ?? `Segment ${value}`;
-        const plans = running ? [] : store.plan('memory');
-        plan.replaceChildren(
-          ...plans.map((p) => el('li', { 'data-value': String(p.label), 'data-kind': p.kind, ...rangeAttributes(p) }, [describePlan(p, name(p.label))])),
-        );
-        fill.title = `Fill between segmented slices (morphological contour interpolation)${running ? '' : planTitle(store.plan('interpolation'), name)}`;
         next.disabled = store.suspects.length === 0;
         setText(suspects, store.suspects.length > 0 ? `${store.suspects.length} suspect slices` : '');
       }),
+      // The plan is re-read on every edit (cheap), the list rebuilt only when it changes.
+      reaction(
+        () => {
+          const name = (value: number): string => root.segmentation.segment(value)?.name ?? `Segment ${value}`;
+          if (store.running) return { items: [], fillTitle: FILL_TITLE };
+          const items = store.plan('memory').map((p) => ({ attributes: { 'data-value': String(p.label), 'data-kind': p.kind, ...rangeAttributes(p) }, text: describePlan(p, name(p.label)) }));
+          const fillPlans = store.plan('interpolation');
+          const fillTitle = fillPlans.length === 0 ? FILL_TITLE : [FILL_TITLE, ...fillPlans.map((p) => describePlan(p, name(p.label)))].join('\n');
+          return { items, fillTitle };
+        },
+        ({ items, fillTitle }) => {
+          plan.replaceChildren(...items.map((item) => el('li', item.attributes, [item.text])));
+          fill.title = fillTitle;
+        },
+        { equals: compareStructural, fireImmediately: true },
+      ),
     );
   }
 
@@ -100,6 +112,3 @@ function rangeAttributes(plan: SegmentPlan): Record<string, string> {
   return plan.kind === 'range' ? { 'data-first': String(plan.range.first), 'data-last': String(plan.range.last) } : {};
 }
 
-function planTitle(plans: readonly SegmentPlan[], name: (value: number) => string): string {
-  return plans.length === 0 ? '' : `\n${plans.map((p) => describePlan(p, name(p.label))).join('\n')}`;
-}
