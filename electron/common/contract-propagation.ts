@@ -6,8 +6,9 @@
  * Streaming without events: `propagation.start` returns a job id at once; the page calls
  * `propagation.poll` (long-poll, up to `waitMs`) for the slices finalised since its last poll, and
  * the final label map when the job is done; `propagation.cancel` stops it between two slices.
- * Streamed slices are previews: the page commits the final label map (one undo step) only when the
- * job is done, so a cancelled job leaves nothing half-written.
+ * The page writes streamed slices into its labels as they arrive and takes them back if the job is
+ * cancelled or fails; the finished run is one undo step, so a cancelled job leaves nothing
+ * half-written.
  */
 import { z } from 'zod';
 import { modelDigestSchema } from './contract-click';

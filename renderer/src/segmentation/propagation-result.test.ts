@@ -1,16 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { mergePropagationResult } from './propagation-result';
+import { checkResultSize, propagationWrites } from './propagation-result';
 
-describe('mergePropagationResult', () => {
-  it('takes the result except where a locked segment is or would be', () => {
+describe('propagationWrites', () => {
+  it('takes the output except where a locked segment is or would be, grouped by value', () => {
     const current = Uint8Array.from([0, 1, 2, 0, 2, 3]);
-    const result = Uint8Array.from([1, 1, 1, 2, 0, 1]);
+    const output = Uint8Array.from([1, 1, 1, 2, 0, 1]);
     // 2 is locked: voxels holding 2 keep it, and no voxel becomes 2.
-    expect(Array.from(mergePropagationResult(current, result, new Set([2])))).toEqual([1, 1, 2, 0, 2, 1]);
+    const writes = propagationWrites(current, output, new Set([2]));
+    expect([...writes]).toEqual([[1, [0, 5]]]);
     expect(Array.from(current)).toEqual([0, 1, 2, 0, 2, 3]);
   });
 
+  it('places a slice of output through indexOf, and clears where the output is background', () => {
+    const current = Uint8Array.from([0, 0, 4, 4, 0, 0]);
+    // Output for voxels 1, 3 and 5.
+    const writes = propagationWrites(current, Uint8Array.from([4, 0, 4]), new Set(), (n) => 2 * n + 1);
+    expect([...writes]).toEqual([
+      [4, [1, 5]],
+      [0, [3]],
+    ]);
+  });
+});
+
+describe('checkResultSize', () => {
   it('refuses a result of another size', () => {
-    expect(() => mergePropagationResult(new Uint8Array(4), new Uint8Array(5), new Set())).toThrow(/5 voxels/);
+    expect(() => checkResultSize(new Uint8Array(4), new Uint8Array(5))).toThrow(/5 voxels/);
+    expect(() => checkResultSize(new Uint8Array(4), new Uint8Array(4))).not.toThrow();
   });
 });

@@ -1,18 +1,35 @@
 /**
- * Applies a finished propagation to the working labels. The worker already refuses to write over
- * locked segments; this keeps that promise on the page too, whatever the result says, so a locked
- * segment can never change through propagation.
+ * What a propagation's output (a streamed slice or the finished label map) changes in the working
+ * labels, grouped by new value so the store writes it through `paint` like any other edit. The
+ * worker already refuses to write over locked segments; this keeps that promise on the page too,
+ * whatever the output says, so a locked segment can never change through propagation.
  */
 import type { LabelArray } from './paint';
 
-export function mergePropagationResult(current: LabelArray, result: ArrayLike<number>, locked: ReadonlySet<number>): LabelArray {
-  if (result.length !== current.length) throw new Error(`The propagation result has ${result.length} voxels; the labels have ${current.length}.`);
-  const next = current.slice();
-  for (let n = 0; n < next.length; n++) {
-    const before = current[n] ?? 0;
-    const after = result[n] ?? 0;
+/**
+ * Voxel indices to write per new value: every output element `n` (at voxel `indexOf(n)`) that
+ * differs from the labels, except where the voxel holds, or would receive, a locked value.
+ */
+export function propagationWrites(
+  current: LabelArray,
+  output: ArrayLike<number>,
+  locked: ReadonlySet<number>,
+  indexOf: (n: number) => number = (n) => n,
+): Map<number, number[]> {
+  const writes = new Map<number, number[]>();
+  for (let n = 0; n < output.length; n++) {
+    const index = indexOf(n);
+    const before = current[index] ?? 0;
+    const after = output[n] ?? 0;
     if (before === after || locked.has(before) || locked.has(after)) continue;
-    next[n] = after;
+    let indices = writes.get(after);
+    if (indices === undefined) writes.set(after, (indices = []));
+    indices.push(index);
   }
-  return next;
+  return writes;
+}
+
+/** Checks that a finished propagation's label map is the size of the labels. */
+export function checkResultSize(current: LabelArray, result: ArrayLike<number>): void {
+  if (result.length !== current.length) throw new Error(`The propagation result has ${result.length} voxels; the labels have ${current.length}.`);
 }

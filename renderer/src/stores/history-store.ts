@@ -1,12 +1,14 @@
 /**
  * One labelled undo history over everything that changes the labels: click masks, brush and eraser
- * strokes, segment deletes, label-map loads. Each step holds a sparse diff; the pure History keeps
- * the total under a byte budget.
+ * strokes, segment deletes, label-map loads, propagations. Each step holds a sparse diff, and which
+ * slices the user had annotated before and after it (so an undone correction is no longer a
+ * correction); the pure History keeps the total under a byte budget.
  */
 import { action, computed, makeObservable, observable } from 'mobx';
 import { History, DEFAULT_HISTORY_BUDGET, type HistoryEntry } from '../history/history';
 import { diffBytes, type LabelDiff } from '../segmentation/paint';
 import type { Segment } from '../segmentation/segments';
+import type { UserSlices } from '../segmentation/user-slices';
 import type { SegmentationStore } from './segmentation-store';
 
 export interface LabelStep extends HistoryEntry {
@@ -14,6 +16,8 @@ export interface LabelStep extends HistoryEntry {
   /** The whole segment table before and after (a delete removes a row as well as its voxels). */
   readonly segmentsBefore?: readonly Segment[];
   readonly segmentsAfter?: readonly Segment[];
+  readonly userSlicesBefore: UserSlices;
+  readonly userSlicesAfter: UserSlices;
 }
 
 /** Bytes a step costs beyond its diff (label text, object overhead). */
@@ -38,17 +42,21 @@ export class HistoryStore {
   revision = 0;
   private savedAt: SavedAt = undefined;
   private readonly listeners = new Set<(change: HistoryChange) => void>();
+  /** The user slices as of the last step (recorded, undone or redone): the next step's "before". */
+  private settledUserSlices: UserSlices;
 
   constructor(
     private readonly segmentation: SegmentationStore,
     budgetBytes = DEFAULT_HISTORY_BUDGET,
   ) {
     this.history = new History<LabelStep>(budgetBytes);
-    makeObservable<HistoryStore, 'history' | 'segmentation' | 'savedAt' | 'listeners'>(this, {
+    this.settledUserSlices = segmentation.userSlices;
+    makeObservable<HistoryStore, 'history' | 'segmentation' | 'savedAt' | 'listeners' | 'settledUserSlices'>(this, {
       history: false,
       segmentation: false,
       savedAt: false,
       listeners: false,
+      settledUserSlices: false,
       unsaved: computed,
       markSaved: action,
       restore: action,
@@ -118,6 +126,7 @@ export class HistoryStore {
   restore(steps: readonly LabelStep[], cursor: number): void {
     this.history.restore(steps, cursor);
     this.savedAt = null;
+    this.settledUserSlices = this.segmentation.userSlices;
     this.revision++;
   }
 
@@ -128,13 +137,17 @@ export class HistoryStore {
   /** Records an action already applied; empty diffs are not recorded unless they change rows. */
   record(label: string, diff: LabelDiff, rows?: { before: readonly Segment[]; after: readonly Segment[] }): boolean {
     if (diff.indices.length === 0 && rows === undefined) return false;
+    const userSlices = this.segmentation.userSlices;
     const step: LabelStep = {
       label,
       diff,
       bytes: stepCost(diff),
       ...(rows === undefined ? {} : { segmentsBefore: rows.before, segmentsAfter: rows.after }),
+      userSlicesBefore: this.settledUserSlices,
+      userSlicesAfter: userSlices,
     };
     this.history.push(step);
+    this.settledUserSlices = userSlices;
     this.revision++;
     this.notify({ kind: 'record', step });
     return true;
@@ -145,6 +158,7 @@ export class HistoryStore {
     if (step === undefined) return undefined;
     this.segmentation.applyDiff(step.diff, 'backward');
     if (step.segmentsBefore !== undefined) this.restoreRows(step.segmentsBefore);
+    this.restoreUserSlices(step.userSlicesBefore);
     this.revision++;
     this.notify({ kind: 'undo', step });
     return step.label;
@@ -155,6 +169,7 @@ export class HistoryStore {
     if (step === undefined) return undefined;
     this.segmentation.applyDiff(step.diff, 'forward');
     if (step.segmentsAfter !== undefined) this.restoreRows(step.segmentsAfter);
+    this.restoreUserSlices(step.userSlicesAfter);
     this.revision++;
     this.notify({ kind: 'redo', step });
     return step.label;
@@ -163,8 +178,14 @@ export class HistoryStore {
   clear(): void {
     this.history.clear();
     this.savedAt = undefined;
+    this.settledUserSlices = this.segmentation.userSlices;
     this.revision++;
     this.notify({ kind: 'clear' });
+  }
+
+  private restoreUserSlices(state: UserSlices): void {
+    this.segmentation.setUserSlices(state);
+    this.settledUserSlices = state;
   }
 
   private restoreRows(rows: readonly Segment[]): void {

@@ -1,14 +1,20 @@
 /**
- * Propagation from the workspace: starts a job on the current labels (memory network or contour
- * interpolation), follows its progress by polling, lets the user cancel, and applies the finished
- * result as ONE undo step. A cancelled or failed job changes nothing.
+ * Propagation from the workspace (the paper's loop): seeds only from the slices the user annotated;
+ * the first run along an axis fills every slice, a later one re-propagates only from each
+ * correction to its neighbouring user slices. One job per segment (each with its own seeds), run
+ * one after another; the slices they decide appear in the views as they arrive (written through
+ * the one label writer), and the whole run is ONE undo step. A cancelled or failed run changes
+ * nothing: the slices already shown are taken back.
  */
-import { action, makeObservable, observable, observableRef, runInAction } from 'mobx';
-import type { MethodInput, ServiceClient } from '../../../electron/common/contract';
+import { action, computed, makeObservable, observable, observableRef, runInAction } from 'mobx';
+import type { MethodInput, MethodOutput, ServiceClient } from '../../../electron/common/contract';
 import type { ModelDigest } from '../../../electron/common/contract-click';
 import { indexAxisForView, type ViewAxis } from '../../../electron/common/volume';
-import { mergePropagationResult } from '../segmentation/propagation-result';
-import { replaceDiff } from '../segmentation/paint';
+import { checkResultSize, propagationWrites } from '../segmentation/propagation-result';
+import { replaceDiff, type LabelArray } from '../segmentation/paint';
+import { planRepropagation, plansToRun, type SegmentPlan } from '../segmentation/repropagation-plan';
+import { slicePixelToIndex } from '../segmentation/slice-mask';
+import { correctionsOf, notePropagated } from '../segmentation/user-slices';
 import type { AppStore } from './app-store';
 import type { HistoryStore } from './history-store';
 import type { SegmentationStore } from './segmentation-store';
@@ -25,6 +31,8 @@ export interface Suspect {
 }
 
 type PropagationOptions = MethodInput<'propagation.start'>['options'];
+type Poll = MethodOutput<'propagation.poll'>;
+type RunnablePlan = ReturnType<typeof plansToRun>[number];
 /** What `labels.export` accepts as `provenance.propagation`. */
 export type PropagationProvenance = NonNullable<MethodInput<'labels.export'>['provenance']['propagation']>;
 type JsonValue = PropagationProvenance[string];
@@ -60,9 +68,12 @@ export class PropagationStore {
   done = 0;
   total = 0;
   message = '';
+  /** The view whose slices are propagated (the panel's "along" choice). */
+  view: ViewAxis = 'sagittal';
   /** Index axis of the last run (suspect slices are along it). */
   axis: 0 | 1 | 2 = 0;
-  suspects: readonly Suspect[] = [];
+  /** The last run's suspect slices, as the worker ranked them (see `suspects`). */
+  flagged: readonly Suspect[] = [];
   /**
    * Every propagation applied to the labels since the image was opened, oldest first (an undone
    * one stays: the labels may still build on it, and a reviewer would rather see it than not).
@@ -83,10 +94,13 @@ export class PropagationStore {
       done: observable,
       total: observable,
       message: observable,
+      view: observable,
       axis: observable,
-      suspects: observableRef,
+      flagged: observableRef,
       appliedRuns: observableRef,
+      suspects: computed,
       update: action,
+      setView: action,
       nextSuspect: action,
       resetProvenance: action,
     });
@@ -96,73 +110,178 @@ export class PropagationStore {
     return this.state === 'running';
   }
 
-  /** Propagates every unlocked segment along the view's slices. */
+  setView(view: ViewAxis): void {
+    this.view = view;
+  }
+
+  /** Suspect slices still to check: a slice the user corrected since the run is no longer one. */
+  get suspects(): readonly Suspect[] {
+    const userSlices = this.segmentation.userSlices;
+    return this.flagged.filter((s) => !correctionsOf(userSlices, s.label, this.axis).includes(s.slice));
+  }
+
+  /** What `run(method, view)` would do for each unlocked segment that has voxels (observes edits). */
+  plan(method: PropagationMethod, view: ViewAxis = this.view): SegmentPlan[] {
+    const geometry = this.volume.meta?.geometry;
+    if (geometry === undefined) return [];
+    const seg = this.segmentation;
+    const axis = indexAxisForView(geometry.direction, view);
+    const labels = seg.segments.filter((s) => !s.locked && seg.count(s.value) > 0).map((s) => s.value);
+    return planRepropagation(seg.userSlices, labels, axis, geometry.size[axis], method);
+  }
+
+  /** Propagates the segments that need it along the view's slices (see `plan`). */
   async run(method: PropagationMethod, view: ViewAxis): Promise<void> {
     const meta = this.volume.meta;
-    const labels = this.segmentation.labels;
-    if (meta === undefined || labels === undefined) throw new Error('Open an image and segment a few slices first.');
+    if (meta === undefined || this.segmentation.labels === undefined) throw new Error('Open an image and segment a few slices first.');
     if (this.running) return;
     const axis = indexAxisForView(meta.geometry.direction, view);
-    const locked = this.segmentation.lockedValues;
-    const seeds = labels.slice();
-    const options: PropagationOptions = { axis, locked: [...locked] };
-    this.update({ state: 'running', done: 0, total: 0, message: 'Starting…', axis, suspects: [] });
+    const planned = this.plan(method, view);
+    const plans = plansToRun(planned);
+    if (plans.length === 0) {
+      const message = planned.some((p) => p.kind === 'up-to-date')
+        ? 'Nothing was corrected since the last propagation: correct a slice, then propagate again.'
+        : `Nothing to propagate: segment a few ${view} slices first.`;
+      this.update({ state: 'idle', done: 0, total: 0, message });
+      return;
+    }
+    this.update({ state: 'running', done: 0, total: 0, message: 'Starting…', axis, flagged: [] });
     this.app.begin();
+    // The labels before the run: its one undo step is the difference from them (a linear scan;
+    // merging every slice's diff would cost a map entry per changed voxel), and a stopped run
+    // goes back to them.
+    const before = this.segmentation.labels.slice();
     try {
-      const { jobId } = await this.client.call('propagation.start', {
-        volumeId: meta.id,
-        seeds: seeds.buffer,
-        seedsType: seeds instanceof Uint16Array ? 'uint16' : 'uint8',
-        method,
-        options,
-      });
-      this.jobId = jobId;
-      for (;;) {
-        const poll = await this.client.call('propagation.poll', { jobId, waitMs: 400 });
-        this.update({ done: poll.done, total: poll.total, message: `${poll.done} / ${poll.total} slices` });
-        if (poll.state === 'running') continue;
-        if (poll.state === 'cancelled') {
-          this.update({ state: 'cancelled', message: 'Cancelled; nothing was changed.' });
+      const jobs: NonNullable<Poll['outcome']>[] = [];
+      for (const [n, plan] of plans.entries()) {
+        const prefix = plans.length > 1 ? `Segment ${n + 1} of ${plans.length}: ` : '';
+        const outcome = await this.runJob(meta.id, method, axis, plan, prefix);
+        if (outcome === undefined) {
+          this.takeBack(before);
           return;
         }
-        if (poll.state === 'failed' || !poll.outcome) {
-          this.update({ state: 'failed', message: poll.error ?? 'Propagation failed.' });
-          return;
-        }
-        const outcome = poll.outcome;
-        const result = outcome.componentType === 'uint16' ? new Uint16Array(outcome.labels) : new Uint8Array(outcome.labels);
-        runInAction(() => {
-          const current = this.segmentation.labels;
-          if (current === undefined) return;
-          const next = mergePropagationResult(current, result, this.segmentation.lockedValues);
-          const diff = replaceDiff(current, next);
-          this.segmentation.replaceLabels(next);
-          this.history.record(method === 'memory' ? 'Propagate (memory network)' : 'Fill between slices', diff);
-          this.appliedRuns = [
-            ...this.appliedRuns,
-            {
-              method: outcome.method ?? method,
-              view,
-              axis,
-              options: outcome.options ?? options,
-              model: outcome.model,
-              propagatedLabels: [...outcome.propagated],
-            },
-          ];
-        });
-        this.update({
-          state: 'done',
-          message: `${outcome.computedSlices} slices in ${(outcome.elapsedMs / 1000).toFixed(1)} s`,
-          suspects: [...outcome.suspects].sort((a, b) => b.score - a.score),
-        });
-        return;
+        jobs.push(outcome);
       }
+      this.commit(method, view, axis, plans, jobs, before);
     } catch (error) {
+      this.takeBack(before);
       this.update({ state: 'failed', message: error instanceof Error ? error.message : String(error) });
     } finally {
       this.jobId = undefined;
       this.app.end();
     }
+  }
+
+  /** One segment's job; its slices are written as they arrive. Undefined when cancelled or failed. */
+  private async runJob(
+    volumeId: string,
+    method: PropagationMethod,
+    axis: 0 | 1 | 2,
+    plan: RunnablePlan,
+    prefix: string,
+  ): Promise<NonNullable<Poll['outcome']> | undefined> {
+    const labels = this.segmentation.labels;
+    if (labels === undefined) throw new Error('The image was closed.');
+    const options: PropagationOptions = {
+      axis,
+      locked: [...this.segmentation.lockedValues],
+      labels: [plan.label],
+      annotatedSlices: [...plan.seeds],
+      ...(plan.kind === 'range' ? { range: [plan.range.first, plan.range.last] as [number, number] } : {}),
+    };
+    const seeds = labels.slice();
+    const { jobId } = await this.client.call('propagation.start', {
+      volumeId,
+      seeds: seeds.buffer,
+      seedsType: seeds instanceof Uint16Array ? 'uint16' : 'uint8',
+      method,
+      options,
+    });
+    this.jobId = jobId;
+    for (;;) {
+      const poll = await this.client.call('propagation.poll', { jobId, waitMs: 400 });
+      runInAction(() => {
+        for (const update of poll.updates) this.showSlice(axis, update);
+      });
+      this.update({ done: poll.done, total: poll.total, message: `${prefix}${poll.done} / ${poll.total} slices` });
+      if (poll.state === 'running') continue;
+      if (poll.state === 'cancelled') {
+        this.update({ state: 'cancelled', message: 'Cancelled; nothing was changed.' });
+        return undefined;
+      }
+      if (poll.state === 'failed' || !poll.outcome) {
+        this.update({ state: 'failed', message: poll.error ?? 'Propagation failed.' });
+        return undefined;
+      }
+      const outcome = { ...poll.outcome, options: poll.outcome.options ?? options };
+      runInAction(() => {
+        const current = this.segmentation.labels;
+        if (current === undefined) throw new Error('The image was closed.');
+        const result = outcome.componentType === 'uint16' ? new Uint16Array(outcome.labels) : new Uint8Array(outcome.labels);
+        checkResultSize(current, result);
+        this.segmentation.writeModel(propagationWrites(current, result, this.segmentation.lockedValues), { kind: 'all' });
+      });
+      return outcome;
+    }
+  }
+
+  /** Writes one streamed slice into the labels (a preview until the run is committed). */
+  private showSlice(axis: 0 | 1 | 2, update: Poll['updates'][number]): void {
+    const seg = this.segmentation;
+    const size = seg.geometry?.size;
+    const labels = seg.labels;
+    if (size === undefined || labels === undefined) return;
+    const values = update.componentType === 'uint16' ? new Uint16Array(update.labels) : new Uint8Array(update.labels);
+    const pixels = axis === 0 ? size[1] * size[2] : axis === 1 ? size[0] * size[2] : size[0] * size[1];
+    if (values.length !== pixels) throw new Error(`A propagated slice has ${values.length} pixels; the slices have ${pixels}.`);
+    const ref = { axis, slice: update.slice };
+    seg.writeModel(propagationWrites(labels, values, seg.lockedValues, slicePixelToIndex(size, ref)), { kind: 'slice', ref });
+  }
+
+  /** The finished run: one undo step, its corrections settled, its provenance kept. */
+  private commit(
+    method: PropagationMethod,
+    view: ViewAxis,
+    axis: 0 | 1 | 2,
+    plans: readonly RunnablePlan[],
+    jobs: readonly NonNullable<Poll['outcome']>[],
+    before: LabelArray,
+  ): void {
+    runInAction(() => {
+      const seg = this.segmentation;
+      seg.setUserSlices(notePropagated(seg.userSlices, plans.map((p) => p.label), axis, method));
+      const ranges = plans.flatMap((p) => (p.kind === 'range' ? [`${p.range.first + 1}–${p.range.last + 1}`] : []));
+      const what = method === 'memory' ? 'Propagate (memory network)' : 'Fill between slices';
+      const current = seg.labels;
+      if (current !== undefined) this.history.record(ranges.length > 0 ? `${what}, slices ${ranges.join(', ')}` : what, replaceDiff(before, current));
+      this.appliedRuns = [
+        ...this.appliedRuns,
+        ...jobs.map((outcome) => ({
+          method: outcome.method ?? method,
+          view,
+          axis,
+          options: outcome.options ?? { axis },
+          model: outcome.model,
+          propagatedLabels: [...outcome.propagated],
+        })),
+      ];
+    });
+    const computedSlices = jobs.reduce((n, j) => n + j.computedSlices, 0);
+    const elapsedMs = jobs.reduce((n, j) => n + j.elapsedMs, 0);
+    this.update({
+      state: 'done',
+      message: `${computedSlices} slices in ${(elapsedMs / 1000).toFixed(1)} s`,
+      flagged: jobs.flatMap((j) => j.suspects).sort((a, b) => b.score - a.score),
+    });
+  }
+
+  /** Takes back what a stopped run wrote, so it changes nothing. */
+  private takeBack(before: LabelArray): void {
+    runInAction(() => {
+      const current = this.segmentation.labels;
+      // Another image opened meanwhile has labels of its own, which this run never touched.
+      if (current !== undefined && current.length === before.length) this.segmentation.applyDiff(replaceDiff(before, current), 'backward');
+    });
   }
 
   async cancel(): Promise<void> {
@@ -172,6 +291,7 @@ export class PropagationStore {
   /** Forgets the applied runs (a new image was opened). */
   resetProvenance(): void {
     this.appliedRuns = [];
+    this.flagged = [];
   }
 
   /** The applied runs for the label sidecar, or undefined when none was applied. */
@@ -190,13 +310,14 @@ export class PropagationStore {
 
   /** The next suspect slice to check (wraps around), or undefined when there is none. */
   nextSuspect(): Suspect | undefined {
-    if (this.suspects.length === 0) return undefined;
-    this.suspectCursor = (this.suspectCursor + 1) % this.suspects.length;
-    return this.suspects[this.suspectCursor];
+    const suspects = this.suspects;
+    if (suspects.length === 0) return undefined;
+    this.suspectCursor = (this.suspectCursor + 1) % suspects.length;
+    return suspects[this.suspectCursor];
   }
 
-  private update(change: Partial<Pick<PropagationStore, 'state' | 'done' | 'total' | 'message' | 'axis' | 'suspects'>>): void {
+  private update(change: Partial<Pick<PropagationStore, 'state' | 'done' | 'total' | 'message' | 'axis' | 'flagged'>>): void {
     Object.assign(this, change);
-    if (change.suspects) this.suspectCursor = -1;
+    if (change.flagged) this.suspectCursor = -1;
   }
 }

@@ -176,7 +176,8 @@ describe('propagation provenance', () => {
           options: { axis: 2, locked: [2], stopFraction: 0.1 },
           propagatedLabels: [1],
         },
-        { method: 'interpolation', view: 'axial', axis: 2, options: { axis: 2, locked: [2] }, propagatedLabels: [1] },
+        // The sent settings: the one segment of the job and the user's slice it seeds from.
+        { method: 'interpolation', view: 'axial', axis: 2, options: { axis: 2, locked: [2], labels: [1], annotatedSlices: [0] }, propagatedLabels: [1] },
       ],
     });
   });
@@ -184,6 +185,7 @@ describe('propagation provenance', () => {
   it('records nothing for a run that failed, and forgets everything when another image is opened', async () => {
     const { root, exports, setOutcomeExtras, setPropagationFails } = await workspace();
     setOutcomeExtras({ method: 'memory', options: { axis: 2 }, model: PROPAGATION_MODEL });
+    await clickAndCommit(root, 0);
     setPropagationFails(true);
     await root.propagation.run('memory', 'axial');
     expect(root.propagation.state).toBe('failed');
@@ -191,7 +193,6 @@ describe('propagation provenance', () => {
     expect(root.propagation.provenance).toBeUndefined();
     setPropagationFails(false);
     await root.propagation.run('memory', 'axial');
-    await clickAndCommit(root, 0);
     expect(root.propagation.appliedRuns).toHaveLength(1);
 
     await root.openSample();

@@ -287,6 +287,10 @@ export class RecoveryStore {
       bytes: stepCost(diff),
       ...(step.segmentsBefore === undefined ? {} : { segmentsBefore: step.segmentsBefore }),
       ...(step.segmentsAfter === undefined ? {} : { segmentsAfter: step.segmentsAfter }),
+      // The journal keeps voxels, not which slices the user drew: restored labels seed like a
+      // loaded label map (every slice holding a label), before and after each restored step.
+      userSlicesBefore: this.root.segmentation.userSlices,
+      userSlicesAfter: this.root.segmentation.userSlices,
     };
     this.stepIds.set(labelStep, step.id);
     this.nextStepId = Math.max(this.nextStepId, step.id + 1);

@@ -228,14 +228,15 @@ export class RootStore {
   // ── undo ────────────────────────────────────────────────────────────────────────────────────
 
   undo(): void {
-    if (this.stroke !== undefined) return;
+    // While a propagation writes its slices, its one undo step is not recorded yet.
+    if (this.stroke !== undefined || this.propagation.running) return;
     runInAction(() => {
       this.history.undo();
     });
   }
 
   redo(): void {
-    if (this.stroke !== undefined) return;
+    if (this.stroke !== undefined || this.propagation.running) return;
     runInAction(() => {
       this.history.redo();
     });

@@ -1,7 +1,9 @@
 /**
  * The working segmentation: one label map in the image's geometry (held by reference, never made
  * observable; `version` counts changes to it) and the segment table. Every write to the voxels goes
- * through `paint` with the locked values, and comes back as a sparse diff for the history.
+ * through `paint` with the locked values, and comes back as a sparse diff for the history. Which
+ * slices the user annotated (apart from what a model wrote) is kept beside the voxels, as the
+ * seeds of the next propagation.
  */
 import { action, computed, makeObservable, observable, observableRef } from 'mobx';
 import type { Vec3, VolumeGeometry } from '../../../electron/common/volume';
@@ -17,6 +19,7 @@ import {
 } from '../segmentation/paint';
 import { KNEE_PRESET, nextSegmentValue, paletteColor, type Rgb, type Segment } from '../segmentation/segments';
 import type { SliceRef } from '../segmentation/slice-mask';
+import { forgetLabel, NO_USER_SLICES, noteUserEdit, userSlicesOfLoadedMap, type UserSlices } from '../segmentation/user-slices';
 
 /** Where the last change to the voxels was, so views can re-upload only what changed. */
 export type LabelChange = { readonly kind: 'all' } | { readonly kind: 'slice'; readonly ref: SliceRef };
@@ -29,6 +32,8 @@ export class SegmentationStore {
   lastChange: LabelChange = { kind: 'all' };
   segments: readonly Segment[] = [];
   activeValue: number | undefined = undefined;
+  /** Slices the user annotated, per segment and axis (the undo history restores it with the voxels). */
+  userSlices: UserSlices = NO_USER_SLICES;
   /** Voxel count per value, kept in step with the diffs (not observable; read with `version`). */
   private counts = new Map<number, number>();
 
@@ -41,6 +46,9 @@ export class SegmentationStore {
       lastChange: observableRef,
       segments: observableRef,
       activeValue: observable,
+      userSlices: observableRef,
+      setUserSlices: action,
+      writeModel: action,
       active: computed,
       lockedValues: computed,
       visibleValues: computed,
@@ -85,17 +93,20 @@ export class SegmentationStore {
     this.geometry = geometry;
     this.labels = new Uint8Array(x * y * z);
     this.counts = new Map([[0, this.labels.length]]);
+    this.userSlices = NO_USER_SLICES;
     this.lastChange = { kind: 'all' };
     this.version++;
   }
 
   /**
    * Replaces the label map by a buffer of the same geometry (widening to uint16 if it needs it),
-   * adding rows for values the table lacks. The caller records the diff (see HistoryStore).
+   * adding rows for values the table lacks. The caller records the diff (see HistoryStore). Every
+   * slice holding a label counts as annotated: how a loaded map was made is unknown.
    */
   replaceLabels(next: LabelArray, names: readonly { value: number; name: string; color: Rgb }[] = []): void {
     this.labels = next instanceof Uint16Array ? next : Uint8Array.from(next);
     this.counts = countValues(this.labels);
+    if (this.geometry !== undefined) this.userSlices = userSlicesOfLoadedMap(this.labels, this.geometry.size);
     const table = [...this.segments];
     for (const value of [...this.counts.keys()].filter((v) => v !== 0).sort((a, b) => a - b)) {
       if (table.some((s) => s.value === value)) continue;
@@ -166,15 +177,42 @@ export class SegmentationStore {
       diff = this.write(indices, 0, { kind: 'all' }, {});
     }
     this.segments = this.segments.filter((s) => s.value !== value);
+    this.userSlices = forgetLabel(this.userSlices, value);
     if (this.activeValue === value) this.activeValue = this.segments[0]?.value;
     return diff;
   }
 
-  /** Paints `value` at the linear indices, never over locked segments; returns the diff. */
+  /**
+   * Paints `value` at the linear indices, never over locked segments; returns the diff. A user's
+   * edit on a slice marks that slice annotated for every label it changed.
+   */
   write(indices: ArrayLike<number>, value: number, where: LabelChange, options?: PaintOptions): LabelDiff {
+    const diff = this.paintCounted(indices, value, where, options ?? { locked: this.lockedValues });
+    if (where.kind === 'slice' && diff.indices.length > 0) {
+      const changed = new Set([...diff.before, value]);
+      this.userSlices = noteUserEdit(this.userSlices, changed, where.ref.axis, where.ref.slice);
+    }
+    return diff;
+  }
+
+  /**
+   * Writes model output (voxel indices per new value, see propagation-result.ts) through `paint`,
+   * never over locked segments; the slices it touches stay model-made, not user-annotated. The
+   * caller records the undo step (a propagation records its whole run as one).
+   */
+  writeModel(writes: ReadonlyMap<number, ArrayLike<number>>, where: LabelChange): void {
+    const locked = this.lockedValues;
+    for (const [value, indices] of writes) this.paintCounted(indices, value, where, { locked });
+  }
+
+  setUserSlices(state: UserSlices): void {
+    this.userSlices = state;
+  }
+
+  private paintCounted(indices: ArrayLike<number>, value: number, where: LabelChange, options: PaintOptions): LabelDiff {
     const labels = this.labels;
     if (labels === undefined) return EMPTY_DIFF;
-    const diff = paint(labels, indices, value, options ?? { locked: this.lockedValues });
+    const diff = paint(labels, indices, value, options);
     if (diff.indices.length > 0) {
       updateCounts(this.counts, diff, 'forward');
       this.lastChange = where;

@@ -1,12 +1,16 @@
 /**
  * Propagation: turn a few segmented slices into a 3D segmentation with the memory network, or
- * fill between them by contour interpolation; progress with cancel; suspect slices to check.
+ * fill between them by contour interpolation; what will change before it runs (every slice, or
+ * the range a correction re-propagates); progress with cancel; suspect slices to check.
  */
-import { autorun } from 'mobx';
+import { autorun, compareStructural, reaction } from 'mobx';
 import { VIEW_AXES, type ViewAxis } from '../../../electron/common/volume';
 import type { RootStore } from '../stores/root-store';
 import type { PropagationMethod } from '../stores/propagation-store';
+import { describePlan, type SegmentPlan } from '../segmentation/repropagation-plan';
 import { el, setText } from './dom';
+
+const FILL_TITLE = 'Fill between segmented slices (morphological contour interpolation)';
 
 export class PropagationPanel {
   readonly element: HTMLElement;
@@ -19,15 +23,18 @@ export class PropagationPanel {
       { 'data-testid': 'propagate-axis', 'aria-label': 'Propagate along' },
       VIEW_AXES.map((v) => el('option', { value: v }, [`along ${v} slices`])),
     );
-    along.value = 'sagittal';
+    along.value = store.view;
+    along.addEventListener('change', () => {
+      store.setView(along.value as ViewAxis);
+    });
     const run = (method: PropagationMethod): void => {
-      void store.run(method, along.value as ViewAxis);
+      void store.run(method, store.view);
     };
     const propagate = el('button', { type: 'button', class: 'primary', 'data-testid': 'propagate-run', title: 'Propagate the segmented slices with the memory network' }, ['Propagate']);
     propagate.addEventListener('click', () => {
       run('memory');
     });
-    const fill = el('button', { type: 'button', 'data-testid': 'fill-between', title: 'Fill between segmented slices (morphological contour interpolation)' }, ['Fill between slices']);
+    const fill = el('button', { type: 'button', 'data-testid': 'fill-between', title: FILL_TITLE }, ['Fill between slices']);
     fill.addEventListener('click', () => {
       run('interpolation');
     });
@@ -35,6 +42,7 @@ export class PropagationPanel {
     cancel.addEventListener('click', () => {
       void store.cancel();
     });
+    const plan = el('ul', { class: 'readout', 'data-testid': 'propagate-plan', 'aria-label': 'What Propagate will change' });
     const progress = el('progress', { 'data-testid': 'propagate-progress', max: '1', value: '0' });
     const status = el('div', { class: 'readout', 'data-testid': 'propagate-status', role: 'status' });
     const next = el('button', { type: 'button', 'data-testid': 'suspect-next', title: 'Go to the next slice where the propagation looks doubtful' }, ['Next suspect slice']);
@@ -46,6 +54,7 @@ export class PropagationPanel {
     this.element = el('section', { class: 'panel-section', 'data-testid': 'propagation-panel' }, [
       el('h3', {}, ['Propagation']),
       el('div', { class: 'field' }, [along]),
+      plan,
       el('div', { class: 'button-row' }, [propagate, fill, cancel]),
       progress,
       status,
@@ -67,6 +76,22 @@ export class PropagationPanel {
         next.disabled = store.suspects.length === 0;
         setText(suspects, store.suspects.length > 0 ? `${store.suspects.length} suspect slices` : '');
       }),
+      // The plan is re-read on every edit (cheap), the list rebuilt only when it changes.
+      reaction(
+        () => {
+          const name = (value: number): string => root.segmentation.segment(value)?.name ?? `Segment ${value}`;
+          if (store.running) return { items: [], fillTitle: FILL_TITLE };
+          const items = store.plan('memory').map((p) => ({ attributes: { 'data-value': String(p.label), 'data-kind': p.kind, ...rangeAttributes(p) }, text: describePlan(p, name(p.label)) }));
+          const fillPlans = store.plan('interpolation');
+          const fillTitle = fillPlans.length === 0 ? FILL_TITLE : [FILL_TITLE, ...fillPlans.map((p) => describePlan(p, name(p.label)))].join('\n');
+          return { items, fillTitle };
+        },
+        ({ items, fillTitle }) => {
+          plan.replaceChildren(...items.map((item) => el('li', item.attributes, [item.text])));
+          fill.title = fillTitle;
+        },
+        { equals: compareStructural, fireImmediately: true },
+      ),
     );
   }
 
@@ -81,3 +106,9 @@ export class PropagationPanel {
     for (const stop of this.stops.splice(0)) stop();
   }
 }
+
+/** The range a correction re-propagates, for tests and assistive tools (slice indices from 0). */
+function rangeAttributes(plan: SegmentPlan): Record<string, string> {
+  return plan.kind === 'range' ? { 'data-first': String(plan.range.first), 'data-last': String(plan.range.last) } : {};
+}
+
