@@ -11,6 +11,7 @@ import { benchPropagationCommand } from './commands/bench-propagation';
 import { convertCommand } from './commands/convert';
 import * as evalClicks from './commands/eval-clicks';
 import { evalPropagationCommand } from './commands/eval-propagation';
+import { evalInteractiveCommand } from './commands/eval-interactive';
 import { infoCommand } from './commands/info';
 import { propagateCommand } from './commands/propagate';
 import { simulateKneeCommand } from './commands/simulate-knee';
@@ -44,6 +45,7 @@ const COMMANDS: readonly Command[] = [
   propagateCommand,
   selfReporting('eval-clicks', evalClicks),
   evalPropagationCommand,
+  evalInteractiveCommand,
 ];
 
 export const EXIT_OK = 0;
