@@ -12,6 +12,7 @@ import { convertCommand } from './commands/convert';
 import * as evalClicks from './commands/eval-clicks';
 import { evalPropagationCommand } from './commands/eval-propagation';
 import { evalInteractiveCommand } from './commands/eval-interactive';
+import { evalSuspectsCommand } from './commands/eval-suspects';
 import { infoCommand } from './commands/info';
 import { propagateCommand } from './commands/propagate';
 import { simulateKneeCommand } from './commands/simulate-knee';
@@ -46,6 +47,7 @@ const COMMANDS: readonly Command[] = [
   selfReporting('eval-clicks', evalClicks),
   evalPropagationCommand,
   evalInteractiveCommand,
+  evalSuspectsCommand,
 ];
 
 export const EXIT_OK = 0;
