@@ -157,7 +157,7 @@ test('slices that disagree most are ranked by error, and Next worst jumps to eac
   const items = page.getByTestId('ranked-slice');
   await expect(items.first()).toBeVisible();
   const ranked = await items.evaluateAll((buttons) =>
-    buttons.map((b) => ({ slice: Number(b.getAttribute('data-slice')), dice: Number(b.getAttribute('data-dice')), voxels: Number(b.getAttribute('data-voxels')), text: b.textContent ?? '' })),
+    buttons.map((b) => ({ slice: Number(b.getAttribute('data-slice')), dice: Number(b.getAttribute('data-dice')), voxels: Number(b.getAttribute('data-voxels')), text: b.textContent })),
   );
   expect(ranked.length).toBeGreaterThan(1);
   // Worst first: lowest Dice, then most false voxels.

@@ -14,10 +14,16 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({ options: { train: { type: 'string', multiple: true, default: [] }, eval: { type: 'string', multiple: true, default: [] }, 'max-false': { type: 'string', default: '2' } } });
-const FEATURES = ['disagreement', 'areaJump', 'shapeChange', 'uncertainty', 'objectEnd'];
-const GRID = [0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, Infinity];
-/** objectEnd is 1 / (1 + slices away): at the end, 1, 2, 3 or 4 slices away, or off. */
-const END_GRID = [1, 0.5, 1 / 3, 0.25, 0.2, Infinity];
+const FEATURES = ['disagreement', 'areaJump', 'shapeChange', 'uncertainty', 'objectEnd', 'areaDrop'];
+/** The values tried for each feature (Infinity: never flags); objectEnd is 1 / (1 + slices away). */
+const GRIDS = [
+  [0.2, 0.3, 0.4, 0.5, 0.7, Infinity],
+  [0.2, 0.3, 0.4, 0.5, 0.6, 0.8, Infinity],
+  [0.2, 0.3, 0.4, 0.5, 0.6, 0.8, Infinity],
+  [0.8, 0.9, 0.95, Infinity],
+  [1, 0.5, 1 / 3, 0.25, 0.2, Infinity],
+  [0.3, 0.5, 0.7, 0.8, 0.9, 0.95, Infinity],
+];
 const maxFalse = Number(values['max-false']);
 
 /** Every label of every file: its propagated slices' evidence and its worst slices. */
@@ -36,7 +42,7 @@ function score(runs, t) {
     for (const label of run.labels) {
       worst += label.worst.size;
       for (const s of label.slices) {
-        if (!FEATURES.some((f, n) => s[f] >= t[n])) continue;
+        if (!FEATURES.some((f, n) => (s[f] ?? 0) >= t[n])) continue;
         flagged++;
         if (label.worst.has(s.slice)) found++;
       }
@@ -46,16 +52,16 @@ function score(runs, t) {
 
 const train = load(values.train);
 let best;
-for (const a of GRID)
-  for (const b of GRID)
-    for (const c of GRID)
-      for (const d of GRID)
-        for (const e of END_GRID) {
-          const t = [a, b, c, d, e];
-          const s = score(train, t);
-          if (s.falsePerTrue > maxFalse) continue;
-          if (!best || s.recall > best.s.recall || (s.recall === best.s.recall && s.falsePerTrue < best.s.falsePerTrue)) best = { t, s };
-        }
+/** Every combination of the grids' values, one threshold per feature. */
+function* combinations(n = 0, prefix = []) {
+  if (n === GRIDS.length) yield prefix;
+  else for (const v of GRIDS[n]) yield* combinations(n + 1, [...prefix, v]);
+}
+for (const t of combinations()) {
+  const s = score(train, t);
+  if (s.falsePerTrue > maxFalse) continue;
+  if (!best || s.recall > best.s.recall || (s.recall === best.s.recall && s.falsePerTrue < best.s.falsePerTrue)) best = { t, s };
+}
 const line = (name, s) => `${name.padEnd(40)} recall ${(100 * s.recall).toFixed(0).padStart(3)}% (${s.found}/${s.worst}), ${s.falsePerTrue.toFixed(2)} false flags per true one (${s.flagged} flags)`;
 if (!best) {
   console.log(`no thresholds keep to ${maxFalse} false flags per true one on the training volumes`);

@@ -4,7 +4,7 @@ import { MemoryPropagator } from '../../common/propagation/memory-engine';
 import type { Volume } from '../../common/volume';
 import { propagateFromTruth, scoreSuspects, worstSlices, type SliceRecord } from './eval-suspects';
 
-const record = (slice: number, dice: number, errors: number, present = true): SliceRecord => ({ slice, present, dice, errors, disagreement: 0, areaJump: 0, shapeChange: 0, uncertainty: 0, objectEnd: 0 });
+const record = (slice: number, dice: number, errors: number, present = true): SliceRecord => ({ slice, present, dice, errors, disagreement: 0, areaJump: 0, shapeChange: 0, uncertainty: 0, objectEnd: 0, areaDrop: 0 });
 
 describe('iseg eval-suspects', () => {
   it('takes the worst 10% of the slices that hold the object, lowest Dice then most errors', () => {

@@ -12,7 +12,7 @@ import { MemoryPropagator } from '../../common/propagation/memory-engine';
 import { confusionPerSlice, scoresOf } from '../../common/propagation/metrics';
 import type { Propagator } from '../../common/propagation/propagator';
 import { readSlice, sliceAreas, sliceLayout, writeSlice, type IndexAxis } from '../../common/propagation/slices';
-import { areaJumps, endProximity, rankSuspectSlices, shapeChanges, type SegmentEvidence, type SuspectThresholds } from '../../common/propagation/suspect';
+import { areaDrops, areaJumps, endProximity, rankSuspectSlices, shapeChanges, type SegmentEvidence, type SuspectThresholds } from '../../common/propagation/suspect';
 import { indexAxisForView, type Volume } from '../../common/volume';
 import { loadLabelMapFor } from '../../node/io/load-label-map';
 import { readVolume } from '../../node/io/read-volume';
@@ -31,7 +31,8 @@ For each label, n (--given) slices evenly spaced within its extent are given fro
 the rest propagated. Of the propagated slices that hold the object (in the truth or the result), the
 10% with the lowest Dice are the bad ones; the suspect flags (engine defaults) are scored against
 them: recall (share of bad slices flagged) and false flags per true one. --json writes each
-propagated slice's Dice and evidence (disagreement, area jump, shape change, uncertainty, object end).`;
+propagated slice's Dice and evidence (disagreement, area jump, shape change, uncertainty, object end,
+area drop).`;
 
 /** Share of the propagated slices that count as bad (the worst by Dice). */
 export const WORST_SHARE = 0.1;
@@ -47,6 +48,7 @@ export interface SliceRecord {
   readonly shapeChange: number;
   readonly uncertainty: number;
   readonly objectEnd: number;
+  readonly areaDrop: number;
 }
 
 export interface SuspectScore {
@@ -89,6 +91,7 @@ export function scoreSuspects(evidence: SegmentEvidence, result: Volume, truth: 
       shapeChange: evidence.shapeChange?.[slice] ?? 0,
       uncertainty: evidence.uncertainty?.get(slice) ?? 0,
       objectEnd: evidence.objectEnd?.[slice] ?? 0,
+      areaDrop: evidence.areaDrop?.[slice] ?? 0,
     });
   });
   const worst = worstSlices(slices);
@@ -128,6 +131,7 @@ export async function propagateFromTruth(propagator: Propagator, image: Volume, 
     label,
     areas,
     objectEnd: endProximity(areas, slices),
+    areaDrop: areaDrops(areas, slices),
     disagreement: new Map<number, number>(),
     shapeChange: shapeChanges(outcome.labels.voxels, layout, label),
     written: new Set(outcome.written),

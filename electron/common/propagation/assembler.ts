@@ -8,7 +8,7 @@ import type { Volume } from '../volume';
 import { mergeSegments, type SegmentProbability } from './merge';
 import type { CancelSignal, SliceListener } from './propagator';
 import { labelsPresent, readSlice, sliceAreas, sliceLayout, writeSlice, type IndexAxis, type SliceLayout } from './slices';
-import { endProximity, rankSuspectSlices, shapeChanges, type SegmentEvidence, type SuspectSlice } from './suspect';
+import { areaDrops, endProximity, rankSuspectSlices, shapeChanges, type SegmentEvidence, type SuspectSlice } from './suspect';
 
 export class LabelAssembler {
   readonly layout: SliceLayout;
@@ -92,6 +92,7 @@ export class LabelAssembler {
         label,
         areas,
         objectEnd: endProximity(areas, annotated),
+        areaDrop: areaDrops(areas, annotated),
         disagreement: this.disagreement.get(label) ?? new Map<number, number>(),
         shapeChange: shapeChanges(this.output, this.layout, label),
         ...(uncertainty ? { uncertainty } : {}),

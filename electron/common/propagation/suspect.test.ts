@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sliceLayout } from './slices';
-import { areaJumps, endProximity, rankSuspectSlices, shapeChanges, uncertaintyOf } from './suspect';
+import { areaDrops, areaJumps, endProximity, rankSuspectSlices, shapeChanges, uncertaintyOf } from './suspect';
 
 describe('suspect slices', () => {
   it('ranks disagreement and area jumps, worst first', () => {
@@ -90,5 +90,15 @@ describe('object ends', () => {
       [1, 'object-end'],
       [0, 'object-end'],
     ]);
+  });
+});
+
+describe('area drops', () => {
+  it('measures the area missing inside a gap between annotations that hold the object', () => {
+    // Annotated 1 (area 100) and 5 (area 60): expected 90, 80, 70 on 2–4.
+    const drops = areaDrops([0, 100, 90, 20, 0, 60, 60], [1, 5]);
+    expect([...drops].map((v) => Number(v.toFixed(3)))).toEqual([0, 0, 0, 0.75, 1, 0, 0]);
+    // A gap towards an annotation without the object expects nothing.
+    expect([...areaDrops([0, 100, 50, 0], [1, 3])].every((v) => v === 0)).toBe(true);
   });
 });

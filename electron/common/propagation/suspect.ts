@@ -6,7 +6,9 @@
  *   - shape change: 1 − Dice of the object's mask with the slice before's (a jump in place, not size);
  *   - low confidence: the model's uncertain pixels (probability between 0.1 and 0.9) per object pixel;
  *   - object end: closeness 1 / (1 + d) to where the propagated object ends beyond the outermost
- *     annotated slices (d slices away), where runs stop too early or too late most often.
+ *     annotated slices (d slices away), where runs stop too early or too late most often;
+ *   - area drop: between two annotated slices that hold the object, how much of the area expected
+ *     there (linear between theirs) is missing: where the object got lost on the way.
  * A slice is flagged when any evidence reaches its threshold; only slices the propagation wrote are.
  * Ranked by score (the evidence that flagged it), worst first, so the app can jump to each in turn.
  * The default thresholds were chosen on training-source volumes (scripts/fit-suspect-thresholds.mjs
@@ -15,7 +17,7 @@
 import { readSlice, type SliceLayout } from './slices';
 import type { VoxelArray } from '../volume';
 
-export const SUSPECT_REASONS = ['disagreement', 'area-jump', 'shape-change', 'low-confidence', 'object-end'] as const;
+export const SUSPECT_REASONS = ['disagreement', 'area-jump', 'shape-change', 'low-confidence', 'object-end', 'area-drop'] as const;
 export type SuspectReason = (typeof SUSPECT_REASONS)[number];
 
 export interface SuspectSlice {
@@ -37,6 +39,8 @@ export interface SuspectThresholds {
   readonly lowConfidence: number;
   /** Closeness to the propagated object's end, 1 / (1 + slices away). */
   readonly objectEnd: number;
+  /** Share of the expected area missing between two annotated slices. */
+  readonly areaDrop: number;
 }
 
 /**
@@ -44,7 +48,7 @@ export interface SuspectThresholds {
  * interpolation, 3 given slices): the highest recall of the 10 % worst slices at ≤ 2 false flags
  * per true one (86 %, 1.86). Low confidence, as measured, added nothing there: off by default.
  */
-export const DEFAULT_SUSPECT_THRESHOLDS: SuspectThresholds = { disagreement: 0.5, areaJump: 0.4, shapeChange: 0.5, lowConfidence: Number.POSITIVE_INFINITY, objectEnd: 0.25 };
+export const DEFAULT_SUSPECT_THRESHOLDS: SuspectThresholds = { disagreement: 0.5, areaJump: 0.4, shapeChange: 0.5, lowConfidence: Number.POSITIVE_INFINITY, objectEnd: 0.25, areaDrop: 0.5 };
 
 export interface SuspectOptions {
   readonly thresholds?: Partial<SuspectThresholds>;
@@ -65,6 +69,8 @@ export interface SegmentEvidence {
   readonly uncertainty?: ReadonlyMap<number, number>;
   /** Per slice: closeness to the propagated object's end beyond the annotated slices; see endProximity. */
   readonly objectEnd?: ArrayLike<number>;
+  /** Per slice: share of the expected area missing inside a gap between annotations; see areaDrops. */
+  readonly areaDrop?: ArrayLike<number>;
   /** Slices this propagation wrote: only they may be flagged (never the user's, nor those outside a range). */
   readonly written?: ReadonlySet<number>;
 }
@@ -127,6 +133,27 @@ export function endProximity(areas: ArrayLike<number>, annotated: readonly numbe
 }
 
 /**
+ * Between each two neighbouring annotated slices a < b that both hold the object, the share of the
+ * area expected on slice s (linear between A_a and A_b) that is missing: max(0, 1 − A_s / expected).
+ */
+export function areaDrops(areas: ArrayLike<number>, annotated: readonly number[]): Float64Array {
+  const out = new Float64Array(areas.length);
+  const sorted = [...new Set(annotated)].sort((x, y) => x - y);
+  for (let n = 0; n + 1 < sorted.length; n++) {
+    const a = sorted[n] as number;
+    const b = sorted[n + 1] as number;
+    const areaA = areas[a] ?? 0;
+    const areaB = areas[b] ?? 0;
+    if (areaA <= 0 || areaB <= 0) continue;
+    for (let s = a + 1; s < b; s++) {
+      const expected = areaA + ((areaB - areaA) * (s - a)) / (b - a);
+      out[s] = Math.max(0, 1 - (areas[s] ?? 0) / expected);
+    }
+  }
+  return out;
+}
+
+/**
  * How unsure a probability map is: pixels with 0.1 < p < 0.9 per pixel at or above `threshold`
  * (at least `minArea`, so a faint empty slice does not divide by nothing).
  */
@@ -156,6 +183,7 @@ export function rankSuspectSlices(evidence: readonly SegmentEvidence[], options:
     if (e.shapeChange) for (let slice = 0; slice < e.shapeChange.length; slice++) offer(e, slice, e.shapeChange[slice] ?? 0, t.shapeChange, 'shape-change');
     if (e.uncertainty) for (const [slice, u] of e.uncertainty) offer(e, slice, u, t.lowConfidence, 'low-confidence');
     if (e.objectEnd) for (let slice = 0; slice < e.objectEnd.length; slice++) offer(e, slice, e.objectEnd[slice] ?? 0, t.objectEnd, 'object-end');
+    if (e.areaDrop) for (let slice = 0; slice < e.areaDrop.length; slice++) offer(e, slice, e.areaDrop[slice] ?? 0, t.areaDrop, 'area-drop');
   }
   const ranked = [...best.values()].sort((x, y) => y.score - x.score || x.slice - y.slice);
   return options.limit === undefined ? ranked : ranked.slice(0, options.limit);
