@@ -17,9 +17,9 @@ import { loadLabelMapFor } from '../../node/io/load-label-map';
 import { readVolume } from '../../node/io/read-volume';
 import { findModelsRoot } from '../../node/models/discovery';
 import { openClickSegmenter } from '../../node/models/open-segmenter';
-import { openPropagator } from '../../node/propagation/open-propagator';
 import { integerOption, parseCommandLine, UsageError, type CliOutput, type Command } from '../command';
 import { writeJsonFile } from '../write-json';
+import { EVAL_VOLUME_OPTIONS, openEvalPropagator, volumeArguments } from './eval-options';
 import { parseMethod, parseView, runCommand } from './propagate';
 
 export const summary = "the paper's interactive loop (clicks, propagate, correct the worst slice, re-propagate): Dice per round against clicks";
@@ -93,48 +93,28 @@ export const evalInteractiveCommand: Command = {
   usage: USAGE,
   async run(args: readonly string[], output: CliOutput): Promise<void> {
     const { values, positionals } = parseCommandLine('eval-interactive', args, {
-      image: { type: 'string' },
-      labels: { type: 'string' },
-      label: { type: 'string', multiple: true },
-      axis: { type: 'string' },
+      ...EVAL_VOLUME_OPTIONS,
       k: { type: 'string' },
       rounds: { type: 'string' },
-      method: { type: 'string' },
       model: { type: 'string' },
       'prop-model': { type: 'string' },
-      ep: { type: 'string' },
-      threads: { type: 'string' },
-      models: { type: 'string' },
-      json: { type: 'string' },
-      quiet: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     });
     if (values.help) return output.out(USAGE);
-    if (positionals.length > 0) throw new UsageError(`iseg eval-interactive: unexpected argument "${positionals[0] ?? ''}"`);
-    if (values.image === undefined || values.labels === undefined || values.label === undefined) {
-      throw new UsageError('iseg eval-interactive: --image, --labels and --label are required');
-    }
-    const labelValues = values.label.map((text) => {
-      const n = Number(text);
-      if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw new UsageError(`iseg eval-interactive: --label is a label value 1–65535, not "${text}"`);
-      return n;
-    });
+    const { image: imagePath, labels: labelsPath, labelValues, threads } = volumeArguments('eval-interactive', values, positionals);
     const initialSlices = integerOption('eval-interactive', 'k', values.k, 3);
     const rounds = integerOption('eval-interactive', 'rounds', values.rounds, 5);
     if (initialSlices < 1 || initialSlices > 1000) throw new UsageError('iseg eval-interactive: --k is 1–1000 slices');
     if (rounds < 0 || rounds > 1000) throw new UsageError('iseg eval-interactive: --rounds is 0–1000');
     const method = parseMethod('eval-interactive', values.method);
     const view = parseView('eval-interactive', values.axis);
-    const threads = values.threads === undefined ? undefined : integerOption('eval-interactive', 'threads', values.threads, 1);
-    if (threads !== undefined && threads < 1) throw new UsageError('iseg eval-interactive: --threads is a positive integer');
     const ep = parseExecutionProviderPreference(values.ep);
     if (values.ep !== undefined && ep === undefined) throw new UsageError('iseg eval-interactive: --ep is auto, cpu, cuda, dml or coreml');
     const log = (text: string): void => {
       if (!values.quiet) output.err(text);
     };
 
-    const image = await readVolume(values.image);
-    const { labels: truth } = await loadLabelMapFor(values.labels, image.geometry);
+    const image = await readVolume(imagePath);
+    const { labels: truth } = await loadLabelMapFor(labelsPath, image.geometry);
     const here = dirname(fileURLToPath(import.meta.url));
     const root = values.models ?? findModelsRoot([process.cwd(), here]);
     const segmenter = await openClickSegmenter(values.model ?? 'default', root, {
@@ -142,14 +122,9 @@ export const evalInteractiveCommand: Command = {
       ...(threads === undefined ? {} : { threads }),
     });
     try {
-      const opened = await openPropagator(method, {
-        ...(values['prop-model'] === undefined ? {} : { model: values['prop-model'] }),
-        ...(values.models === undefined ? {} : { modelsDir: values.models }),
-        ...(values.ep === undefined ? {} : { ep: values.ep }),
-        ...(threads === undefined ? {} : { threads }),
-      });
+      const opened = await openEvalPropagator(method, { model: values['prop-model'], models: values.models, ep: values.ep, threads });
       try {
-        log(`${method} propagation, clicks from ${segmenter.id}, labels ${labelValues.join(', ')} along ${view} slices of ${basename(values.image)}; k ${initialSlices}, ${rounds} rounds`);
+        log(`${method} propagation, clicks from ${segmenter.id}, labels ${labelValues.join(', ')} along ${view} slices of ${basename(imagePath)}; k ${initialSlices}, ${rounds} rounds`);
         const result = await evaluateInteractiveLoop(opened.propagator, segmenter, image, truth, { labels: labelValues, view, initialSlices, rounds }, log);
         output.out(`${method}, clicks ${segmenter.id}, labels ${labelValues.join('+')}, ${view}, k ${initialSlices}`);
         output.out('round  clicks  Dice (%)');
@@ -159,8 +134,8 @@ export const evalInteractiveCommand: Command = {
             method,
             clickModel: segmenter.id,
             ...(opened.model ? { propagationModel: opened.model.id, ep: opened.model.ep } : {}),
-            image: basename(values.image),
-            labels: basename(values.labels),
+            image: basename(imagePath),
+            labels: basename(labelsPath),
             labelValues,
             axis: view,
             k: initialSlices,

@@ -16,9 +16,9 @@ import { areaDrops, areaJumps, endProximity, rankSuspectSlices, shapeChanges, ty
 import { indexAxisForView, type Volume } from '../../common/volume';
 import { loadLabelMapFor } from '../../node/io/load-label-map';
 import { readVolume } from '../../node/io/read-volume';
-import { openPropagator } from '../../node/propagation/open-propagator';
 import { integerOption, parseCommandLine, UsageError, type CliOutput, type Command } from '../command';
 import { writeJsonFile } from '../write-json';
+import { EVAL_VOLUME_OPTIONS, openEvalPropagator, volumeArguments } from './eval-options';
 import { parseMethod, parseView, runCommand } from './propagate';
 
 export const summary = 'how many of the worst propagated slices the suspect flags find (recall, false flags per true one)';
@@ -148,43 +148,17 @@ export const evalSuspectsCommand: Command = {
   summary,
   usage: USAGE,
   async run(args: readonly string[], output: CliOutput): Promise<void> {
-    const { values, positionals } = parseCommandLine('eval-suspects', args, {
-      image: { type: 'string' },
-      labels: { type: 'string' },
-      label: { type: 'string', multiple: true },
-      axis: { type: 'string' },
-      given: { type: 'string' },
-      method: { type: 'string' },
-      model: { type: 'string' },
-      ep: { type: 'string' },
-      threads: { type: 'string' },
-      models: { type: 'string' },
-      json: { type: 'string' },
-      quiet: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    });
+    const { values, positionals } = parseCommandLine('eval-suspects', args, { ...EVAL_VOLUME_OPTIONS, given: { type: 'string' }, model: { type: 'string' } });
     if (values.help) return output.out(USAGE);
-    if (positionals.length > 0) throw new UsageError(`iseg eval-suspects: unexpected argument "${positionals[0] ?? ''}"`);
-    if (values.image === undefined || values.labels === undefined || values.label === undefined) throw new UsageError('iseg eval-suspects: --image, --labels and --label are required');
-    const labelValues = values.label.map((text) => {
-      const n = Number(text);
-      if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw new UsageError(`iseg eval-suspects: --label is a label value 1–65535, not "${text}"`);
-      return n;
-    });
+    const { image: imagePath, labels: labelsPath, labelValues, threads } = volumeArguments('eval-suspects', values, positionals);
     const given = integerOption('eval-suspects', 'given', values.given, 3);
     if (given < 1) throw new UsageError('iseg eval-suspects: --given is a positive integer');
     const method = parseMethod('eval-suspects', values.method);
     const view = parseView('eval-suspects', values.axis);
-    const threads = values.threads === undefined ? undefined : integerOption('eval-suspects', 'threads', values.threads, 1);
-    const image = await readVolume(values.image);
-    const { labels: truth } = await loadLabelMapFor(values.labels, image.geometry);
+    const image = await readVolume(imagePath);
+    const { labels: truth } = await loadLabelMapFor(labelsPath, image.geometry);
     const axis = indexAxisForView(image.geometry.direction, view);
-    const opened = await openPropagator(method, {
-      ...(values.model === undefined ? {} : { model: values.model }),
-      ...(values.models === undefined ? {} : { modelsDir: values.models }),
-      ...(values.ep === undefined ? {} : { ep: values.ep }),
-      ...(threads === undefined ? {} : { threads }),
-    });
+    const opened = await openEvalPropagator(method, { model: values.model, models: values.models, ep: values.ep, threads });
     try {
       const scores: SuspectScore[] = [];
       for (const label of labelValues) {
@@ -198,9 +172,9 @@ export const evalSuspectsCommand: Command = {
       const flagged = scores.reduce((n, s) => n + s.flagged.length, 0);
       const recall = found / Math.max(1, worst);
       const falsePerTrue = (flagged - found) / Math.max(1, found);
-      output.out(`${basename(values.image)} ${method} ${view}, ${given} given, labels ${labelValues.join('+')}: recall ${pct(recall)} (${found} of ${worst} worst slices flagged), ${falsePerTrue.toFixed(2)} false flags per true one (${flagged} flags)`);
+      output.out(`${basename(imagePath)} ${method} ${view}, ${given} given, labels ${labelValues.join('+')}: recall ${pct(recall)} (${found} of ${worst} worst slices flagged), ${falsePerTrue.toFixed(2)} false flags per true one (${flagged} flags)`);
       if (values.json !== undefined) {
-        await writeJsonFile(values.json, { image: basename(values.image), labels: basename(values.labels), method, axis: view, given, worstShare: WORST_SHARE, recall, falsePerTrue, perLabel: scores });
+        await writeJsonFile(values.json, { image: basename(imagePath), labels: basename(labelsPath), method, axis: view, given, worstShare: WORST_SHARE, recall, falsePerTrue, perLabel: scores });
       }
     } finally {
       await opened.dispose();
