@@ -103,3 +103,23 @@ describe('interactive loop evaluation', () => {
     expect(worstSlice(perSlice.slice(3), new Set())).toBeUndefined();
   });
 });
+
+describe('interactive loop evaluation, clearing', () => {
+  it('counts clearing a slice that should be empty as one interaction', async () => {
+    // Fills every slice it writes with the label: the empty slices outside 2–27 are the worst (144 false voxels).
+    const fillAll: Propagator = {
+      method: 'interpolation',
+      propagate(_image, seeds, options) {
+        const out = Uint8Array.from(seeds.voxels);
+        const [first, last] = options.range ?? [0, D - 1];
+        for (let s = first; s <= last; s++) if (!(options.annotatedSlices ?? []).includes(s)) out.fill(3, s * W * H, (s + 1) * W * H);
+        return Promise.resolve({ labels: volume(out), method: 'interpolation', propagated: [3], written: [], computedSlices: 0, elapsedMs: 0, suspects: [] });
+      },
+    };
+    // Like the click simulation: no error to click on an empty truth, so no click.
+    const clicksOnlyOnObjects: SliceAnnotator = (_slice, mask) => Promise.resolve({ mask: Uint8Array.from(mask), clicks: mask.some((v) => v !== 0) ? 2 : 0 });
+    const result = await evaluateInteractive(fillAll, volume(new Uint8Array(truth.length)), volume(truth), { label: 3, axis: 2, initialSlices: 2, rounds: 1, annotate: clicksOnlyOnObjects });
+    expect(result.rounds[1]?.corrected).toMatchObject({ slice: 0, clicks: 1, dscBefore: 0, dscAfter: 1 });
+    expect(result.rounds[1]?.clicks).toBe(5);
+  });
+});

@@ -44,7 +44,7 @@ export interface InteractiveRound {
   readonly clicks: number;
   /** Whole-volume Dice of the label against the truth. */
   readonly dsc: number;
-  /** The slice corrected in this round, its Dice before and after, and the range re-propagated. */
+  /** The slice corrected in this round, its Dice before and after, its clicks (clearing a slice without the object counts one), and the range re-propagated. */
   readonly corrected?: { readonly slice: number; readonly dscBefore: number; readonly dscAfter: number; readonly clicks: number; readonly range: readonly [number, number] };
   /** Slices the propagation recomputed and its time. */
   readonly computedSlices: number;
@@ -125,7 +125,9 @@ export async function evaluateInteractive(propagator: Propagator, image: Volume,
     }
     const dscBefore = dice(perSlice[slice] as Confusion);
     const annotated = await annotate(slice, trueMask(truth, layout, slice, label), layout);
-    clicks += annotated.clicks;
+    // A slice without the object needs no click, only clearing: count that as one interaction.
+    const cost = Math.max(1, annotated.clicks);
+    clicks += cost;
     const range = correctionRange(userSlices, slice, layout.count);
     writeMask(labels, layout, slice, annotated.mask, label);
     userSlices.push(slice);
@@ -136,12 +138,12 @@ export async function evaluateInteractive(propagator: Propagator, image: Volume,
       round,
       clicks,
       dsc: dice(sumConfusion(perSlice)),
-      corrected: { slice, dscBefore, dscAfter: dice(perSlice[slice] as Confusion), clicks: annotated.clicks, range: [range.first, range.last] },
+      corrected: { slice, dscBefore, dscAfter: dice(perSlice[slice] as Confusion), clicks: cost, range: [range.first, range.last] },
       ...timing,
     };
     rounds.push(result);
     options.onProgress?.(
-      `label ${label} round ${round}: slice ${slice} (Dice ${(100 * dscBefore).toFixed(1)} → ${(100 * (result.corrected?.dscAfter ?? 0)).toFixed(1)}%, ${annotated.clicks} clicks), re-propagated ${range.first}–${range.last} → Dice ${(100 * result.dsc).toFixed(1)}% at ${clicks} clicks`,
+      `label ${label} round ${round}: slice ${slice} (Dice ${(100 * dscBefore).toFixed(1)} → ${(100 * (result.corrected?.dscAfter ?? 0)).toFixed(1)}%, ${cost} clicks), re-propagated ${range.first}–${range.last} → Dice ${(100 * result.dsc).toFixed(1)}% at ${clicks} clicks`,
     );
   }
   return { label, axis, extent, initialSlices: evenlySpacedSlices(extent, options.initialSlices), rounds };
