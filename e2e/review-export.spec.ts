@@ -114,8 +114,12 @@ test('the sample ground truth loads as a reference and scores a click mask', asy
   test.skip(!existsSync(sampleLabels), 'resources/sample/knee-sample_labels.nii.gz is not generated yet');
   const { page } = app;
   await ready(page);
+  const rows = await page.getByTestId('segment-row').count();
   await choosePath(page, 'review-load', sampleLabels);
-  await expect(page.getByTestId('segment-row')).not.toHaveCount(0);
+  // The reference's values are scored under its own names but add no (empty) segment rows.
+  await expect(page.locator('[data-testid=metric-row][data-value="1"]')).toHaveCount(1);
+  await expect(page.getByTestId('segment-row')).toHaveCount(rows);
+  await page.getByTestId('segment-preset-knee').click();
   await segmentRow(page, 1).getByTestId('segment-select').check();
   await page.getByTestId('tool-click').click();
   await clickView(page, 'coronal', 0.5, 0.38);
@@ -131,4 +135,46 @@ test('the sample ground truth loads as a reference and scores a click mask', asy
   );
   expect(dice).toBeGreaterThan(0);
   expect(sliceDice).toBeGreaterThan(dice);
+});
+
+test('slices that disagree most are ranked by error, and Next worst jumps to each in turn', async ({ app }) => {
+  test.skip(!existsSync(sampleLabels), 'resources/sample/knee-sample_labels.nii.gz is not generated yet');
+  const { page } = app;
+  await ready(page);
+  await page.getByTestId('segment-preset-knee').click();
+  await expect(page.getByTestId('segment-row')).toHaveCount(4);
+  // Part of the femur on one coronal slice: that slice agrees in part, the others not at all.
+  await segmentRow(page, 1).getByTestId('segment-select').check();
+  await page.getByTestId('tool-brush').click();
+  await dragView(page, 'coronal', [
+    [0.4, 0.38],
+    [0.6, 0.38],
+  ]);
+  await idle(page);
+  const painted = await page.getByTestId('view-coronal').getAttribute('data-slice');
+  await choosePath(page, 'review-load', sampleLabels);
+  await expect(page.getByTestId('review-panel')).toHaveAttribute('data-loaded', 'true');
+  // The sample's labels hold a value the knee preset lacks: still no new row.
+  await expect(page.getByTestId('segment-row')).toHaveCount(4);
+  const items = page.getByTestId('ranked-slice');
+  await expect(items.first()).toBeVisible();
+  const ranked = await items.evaluateAll((buttons) =>
+    buttons.map((b) => ({ slice: Number(b.getAttribute('data-slice')), dice: Number(b.getAttribute('data-dice')), voxels: Number(b.getAttribute('data-voxels')), text: b.textContent })),
+  );
+  expect(ranked.length).toBeGreaterThan(1);
+  // Worst first: lowest Dice, then most false voxels.
+  for (let n = 1; n < ranked.length; n++) {
+    const [a, b] = [ranked[n - 1], ranked[n]];
+    expect(a && b && (a.dice < b.dice || (a.dice === b.dice && a.voxels >= b.voxels))).toBe(true);
+  }
+  expect(ranked[0]?.text).toMatch(/Dice [\d.]+%, [\d,]+ false voxels/);
+  // The painted slice is partly right, so it is not the first to visit.
+  expect(String(ranked[0]?.slice)).not.toBe(painted);
+  await page.getByTestId('tool-navigate').click();
+  await page.getByTestId('ranked-next').click();
+  await idle(page);
+  await expect(page.getByTestId('view-coronal')).toHaveAttribute('data-slice', String(ranked[0]?.slice));
+  await page.getByTestId('ranked-next').click();
+  await idle(page);
+  await expect(page.getByTestId('view-coronal')).toHaveAttribute('data-slice', String(ranked[1]?.slice));
 });

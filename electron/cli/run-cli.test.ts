@@ -47,7 +47,7 @@ describe('command line', () => {
   it.each([
     [
       ['frob'],
-      'iseg: unknown command "frob" (commands: info, convert, simulate-knee, bench-io, bench, bench-propagation, propagate, eval-clicks, eval-propagation)',
+      'iseg: unknown command "frob" (commands: info, convert, simulate-knee, bench-io, bench, bench-propagation, propagate, eval-clicks, eval-propagation, eval-interactive, eval-suspects)',
     ],
     [['info', '--bogus', 'x.nii'], "iseg info: unknown option '--bogus'"],
     [['info', 'x.nii', '--json'], "iseg info: option '--json <value>' argument missing"],

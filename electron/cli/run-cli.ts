@@ -11,6 +11,8 @@ import { benchPropagationCommand } from './commands/bench-propagation';
 import { convertCommand } from './commands/convert';
 import * as evalClicks from './commands/eval-clicks';
 import { evalPropagationCommand } from './commands/eval-propagation';
+import { evalInteractiveCommand } from './commands/eval-interactive';
+import { evalSuspectsCommand } from './commands/eval-suspects';
 import { infoCommand } from './commands/info';
 import { propagateCommand } from './commands/propagate';
 import { simulateKneeCommand } from './commands/simulate-knee';
@@ -44,6 +46,8 @@ const COMMANDS: readonly Command[] = [
   propagateCommand,
   selfReporting('eval-clicks', evalClicks),
   evalPropagationCommand,
+  evalInteractiveCommand,
+  evalSuspectsCommand,
 ];
 
 export const EXIT_OK = 0;

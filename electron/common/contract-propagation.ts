@@ -23,7 +23,7 @@ const suspectSchema = z.object({
   slice,
   label: z.number().int().min(1).max(65535),
   score: z.number(),
-  reason: z.enum(['disagreement', 'area-jump']),
+  reason: z.enum(['disagreement', 'area-jump', 'shape-change', 'low-confidence', 'object-end', 'area-drop']),
 });
 
 const sliceUpdateSchema = z.object({ slice, label: z.number().int().min(1).max(65535), componentType: labelType, labels: arrayBuffer });

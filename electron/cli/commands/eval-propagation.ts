@@ -7,13 +7,12 @@
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseExecutionProviderPreference } from '../../common/click/execution-provider';
-import { iou, MAX_CLICKS, nextClick } from '../../common/click/protocol';
-import type { Click, ClickSegmenter } from '../../common/click/types';
+import { MAX_CLICKS } from '../../common/click/protocol';
+import type { ClickSegmenter } from '../../common/click/types';
 import { ServiceError } from '../../common/errors';
+import { CLICK_IOU_TARGET, clickAnnotator } from '../../common/propagation/click-annotator';
 import { evaluatePropagation, type PropagationEvaluation, type SeedMaker, type SeedMode } from '../../common/propagation/evaluate';
 import type { OverlapScores } from '../../common/propagation/metrics';
-import { percentileWindow } from '../../common/propagation/normalize';
-import { readSlice } from '../../common/propagation/slices';
 import { indexAxisForView, type Volume } from '../../common/volume';
 import { loadLabelMapFor } from '../../node/io/load-label-map';
 import { readVolume } from '../../node/io/read-volume';
@@ -36,8 +35,6 @@ given (from ground truth, or made with simulated clicks until IoU ≥ 85%), the 
 propagated, and DSC, sensitivity, PPV and IoU are reported over the slices NOT given and over the
 whole volume (the paper's scoring, which counts the given slices), with ms per computed slice.`;
 
-const NOC_TARGET = 0.85;
-
 function pct(s: OverlapScores): string {
   return `${(100 * s.dsc).toFixed(1)} / ${(100 * s.sen).toFixed(1)} / ${(100 * s.ppv).toFixed(1)} / ${(100 * s.iou).toFixed(1)}`;
 }
@@ -49,30 +46,11 @@ function round(s: OverlapScores): OverlapScores {
 
 /** Seeds made the interactive way: RITM click simulation on each given slice until IoU ≥ 85%. */
 function clickSeedMaker(segmenter: ClickSegmenter, image: Volume, clickCounts: number[]): SeedMaker {
-  const window = percentileWindow(image.voxels, 0.5, 99.5);
-  const spacing = image.geometry.spacing;
+  const annotate = clickAnnotator(segmenter, image);
   return async (slice, truth, layout) => {
-    const { width, height } = layout;
-    const pixels = width * height;
-    const values = readSlice(image.voxels, layout, slice, new Float32Array(pixels));
-    const [u, v] = layout.axis === 0 ? [1, 2] : layout.axis === 1 ? [0, 2] : [0, 1];
-    const options = { intensityRange: [window.low, window.high] as const, pixelSpacing: [spacing[u as 0 | 1 | 2], spacing[v as 0 | 1 | 2]] as const };
-    const clicked = new Uint8Array(pixels);
-    const clicks: Click[] = [];
-    let pred = new Uint8Array(pixels);
-    let previous: Float32Array | undefined;
-    for (let n = 0; n < MAX_CLICKS; n++) {
-      const click = nextClick(pred, truth, clicked, width, height);
-      if (!click) break;
-      clicks.push(click);
-      clicked[click.y * width + click.x] = 1;
-      previous = await segmenter.predict(values, width, height, clicks, previous, options);
-      pred = new Uint8Array(pixels);
-      for (let i = 0; i < pixels; i++) pred[i] = (previous[i] ?? 0) > segmenter.threshold ? 1 : 0;
-      if (iou(pred, truth) >= NOC_TARGET) break;
-    }
-    clickCounts.push(clicks.length);
-    return pred;
+    const { mask, clicks } = await annotate(slice, truth, layout);
+    clickCounts.push(clicks);
+    return mask;
   };
 }
 
@@ -139,7 +117,7 @@ export const evalPropagationCommand: Command = {
         } catch (error) {
           throw new ServiceError('not-found', `Click seeds need a click model: ${error instanceof Error ? error.message : String(error)} (pass --click-model classical for the classical segmenter).`);
         }
-        log(`click seeds from ${segmenter.id} (simulated clicks until IoU ≥ ${100 * NOC_TARGET}%, at most ${MAX_CLICKS})`);
+        log(`click seeds from ${segmenter.id} (simulated clicks until IoU ≥ ${100 * CLICK_IOU_TARGET}%, at most ${MAX_CLICKS})`);
       }
       log(`${method} propagation of label ${label} along ${view} slices of ${basename(values.image)}`);
       let evaluation: PropagationEvaluation;

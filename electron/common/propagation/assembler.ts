@@ -8,13 +8,15 @@ import type { Volume } from '../volume';
 import { mergeSegments, type SegmentProbability } from './merge';
 import type { CancelSignal, SliceListener } from './propagator';
 import { labelsPresent, readSlice, sliceAreas, sliceLayout, writeSlice, type IndexAxis, type SliceLayout } from './slices';
-import { rankSuspectSlices, type SegmentEvidence, type SuspectSlice } from './suspect';
+import { areaDrops, endProximity, rankSuspectSlices, shapeChanges, type SegmentEvidence, type SuspectSlice } from './suspect';
 
 export class LabelAssembler {
   readonly layout: SliceLayout;
   readonly output: Uint8Array | Uint16Array;
   private readonly probabilities = new Map<number, Map<number, Uint8Array>>();
   private readonly disagreement = new Map<number, Map<number, number>>();
+  private readonly uncertainty = new Map<number, Map<number, number>>();
+  private readonly writtenPerLabel = new Map<number, Set<number>>();
   private readonly writtenSlices = new Set<number>();
   private done = 0;
 
@@ -42,6 +44,7 @@ export class LabelAssembler {
     if (!perSlice) this.probabilities.set(label, (perSlice = new Map<number, Uint8Array>()));
     perSlice.set(slice, quantised);
     this.writtenSlices.add(slice);
+    perLabel(this.writtenPerLabel, label, () => new Set<number>()).add(slice);
     const segments: SegmentProbability[] = [];
     for (const [l, slices] of this.probabilities) {
       const p = slices.get(slice);
@@ -55,9 +58,12 @@ export class LabelAssembler {
   }
 
   noteDisagreement(label: number, slice: number, oneMinusDice: number): void {
-    let m = this.disagreement.get(label);
-    if (!m) this.disagreement.set(label, (m = new Map<number, number>()));
-    m.set(slice, oneMinusDice);
+    perLabel(this.disagreement, label, () => new Map<number, number>()).set(slice, oneMinusDice);
+  }
+
+  /** The model's uncertainty on a slice it decided (suspect.ts uncertaintyOf). */
+  noteUncertainty(label: number, slice: number, uncertainty: number): void {
+    perLabel(this.uncertainty, label, () => new Map<number, number>()).set(slice, uncertainty);
   }
 
   /** The current merged labels of one slice (width × height). */
@@ -73,14 +79,37 @@ export class LabelAssembler {
     return { geometry: this.seeds.geometry, componentType: this.output instanceof Uint16Array ? 'uint16' : 'uint8', voxels: this.output };
   }
 
-  suspects(labels: readonly number[]): SuspectSlice[] {
-    const evidence: SegmentEvidence[] = labels.map((label) => ({
-      label,
-      areas: sliceAreas(this.output, this.layout, label),
-      disagreement: this.disagreement.get(label) ?? new Map<number, number>(),
-    }));
+  /** What the suspect flags are made of, per label, for the slices this propagation wrote. */
+  evidence(labels: readonly number[]): SegmentEvidence[] {
+    return labels.map((label) => {
+      const uncertainty = this.uncertainty.get(label);
+      const written = this.writtenPerLabel.get(label) ?? new Set<number>();
+      const areas = sliceAreas(this.output, this.layout, label);
+      // The user's slices: those of the seeds holding the label that this propagation left alone.
+      const seedAreas = sliceAreas(this.seeds.voxels, this.layout, label);
+      const annotated = [...seedAreas.keys()].filter((s) => (seedAreas[s] ?? 0) > 0 && !written.has(s));
+      return {
+        label,
+        areas,
+        objectEnd: endProximity(areas, annotated),
+        areaDrop: areaDrops(areas, annotated),
+        disagreement: this.disagreement.get(label) ?? new Map<number, number>(),
+        shapeChange: shapeChanges(this.output, this.layout, label),
+        ...(uncertainty ? { uncertainty } : {}),
+        written,
+      };
+    });
+  }
+
+  suspects(labels: readonly number[], evidence: readonly SegmentEvidence[] = this.evidence(labels)): SuspectSlice[] {
     return rankSuspectSlices(evidence, { limit: 50 });
   }
+}
+
+function perLabel<T>(map: Map<number, T>, label: number, make: () => T): T {
+  let value = map.get(label);
+  if (value === undefined) map.set(label, (value = make()));
+  return value;
 }
 
 /** The seeds copied into the smallest label type that holds them (typed-array copies, not iteration). */

@@ -71,6 +71,24 @@ describe('memory propagation engine (fake networks)', () => {
     return { image, seedVoxels };
   }
 
+  it('keeps the suspect evidence of its last request: disagreement in gaps, uncertainty where it decided, object ends', async () => {
+    const { image, seedVoxels } = gapScene();
+    const engine = new MemoryPropagator(new FakePropagationNetworks(), { rememberGapEnds: false });
+    const outcome = await engine.propagate(image, volume(seedVoxels), { axis: 2 });
+    const evidence = engine.lastEvidence[0];
+    expect(evidence?.label).toBe(1);
+    // The two runs disagree on the right half between the annotations (slices 6–14) only.
+    expect([...(evidence?.disagreement.keys() ?? [])].sort((a, b) => a - b)).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(evidence?.disagreement.get(6)).toBeGreaterThan(0.2);
+    // Every slice the engine decided has an uncertainty; the annotations have none and are never flagged.
+    expect(evidence?.uncertainty?.has(5)).toBe(false);
+    expect(evidence?.uncertainty?.has(6)).toBe(true);
+    expect(evidence?.written?.has(15)).toBe(false);
+    expect(evidence?.objectEnd?.[16]).toBeGreaterThan(0);
+    expect(evidence?.objectEnd?.[10]).toBe(0);
+    expect(outcome.suspects.some((s) => s.slice === 5 || s.slice === 15)).toBe(false);
+  });
+
   it('adds a prediction to the memory every memoryEvery slices', async () => {
     // The object fills every slice, so both runs go to the volume's ends: 14…0 and 16…29.
     const { image, truth } = scene((x, y) => (box(16, 48, 16, 48)(x, y) ? 1 : 0));
@@ -98,8 +116,10 @@ describe('memory propagation engine (fake networks)', () => {
       expect(slice[8], `slice ${z} left`).toBe(1);
     }
     expect(outcome.written).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14]);
-    // The two directions disagree on the right half: flagged most where they are balanced.
-    expect(outcome.suspects.some((s) => s.reason === 'disagreement')).toBe(true);
+    // The two directions disagree on the right half (1 − Dice of a half and a whole: 1/3), under
+    // the default disagreement threshold (0.5), so the evidence is kept but nothing is flagged for it.
+    expect(engine.lastEvidence[0]?.disagreement.get(10)).toBeGreaterThan(0.25);
+    expect(outcome.suspects.some((s) => s.reason === 'disagreement')).toBe(false);
   });
 
   it('keeps both annotations of a gap in each run\'s memory, whatever the memory size', async () => {

@@ -20,6 +20,7 @@ import { DEFAULT_STOP_FRACTION, type PropagateOptions } from './options';
 import { fusionWeights, reachedObjectEnd, runSlices, type FusedGap, type PropagationRun } from './plan';
 import type { CancelSignal, PropagationOutcome, Propagator, SliceListener } from './propagator';
 import { ReadoutMemory } from './readout';
+import { uncertaintyOf, type SegmentEvidence } from './suspect';
 import { planSegments, totalWrites } from './segments';
 import { readSlice, sliceLayout, type IndexAxis, type SliceLayout } from './slices';
 import type { Volume, VoxelArray } from '../volume';
@@ -85,6 +86,8 @@ export class MemoryPropagator implements Propagator {
   private readonly now: () => number;
   /** Network evaluations of the last request, for measurements. */
   lastStats = { keyEncodes: 0, valueEncodes: 0, decodes: 0, readoutMs: 0, networkMs: 0 };
+  /** The suspect-flag evidence of the last request, per label, for measurements (eval-suspects). */
+  lastEvidence: readonly SegmentEvidence[] = [];
 
   constructor(
     readonly networks: PropagationNetworks,
@@ -127,9 +130,10 @@ export class MemoryPropagator implements Propagator {
       const committed = new Set<number>();
       const forward = new Map<number, Float32Array>();
       const written = new Set(task.plan.written);
-      const commit = (slice: number, p: Float32Array): void => {
+      const commit = (slice: number, p: Float32Array, decided = true): void => {
         if (!written.has(slice) || committed.has(slice)) return;
         committed.add(slice);
+        if (decided) assembler.noteUncertainty(task.label, slice, uncertaintyOf(p, this.networks.threshold));
         assembler.commit(task.label, slice, p);
       };
       for (const run of task.plan.runs) {
@@ -155,8 +159,12 @@ export class MemoryPropagator implements Propagator {
       }
       // Whatever no run reached (beyond an object's end, between empty annotations) is background.
       const empty = new Float32Array(assembler.pixels);
-      for (const slice of task.plan.written) commit(slice, forward.get(slice) ?? empty);
+      for (const slice of task.plan.written) {
+        const decided = forward.get(slice);
+        commit(slice, decided ?? empty, decided !== undefined);
+      }
     }
+    this.lastEvidence = assembler.evidence(labels);
     return {
       labels: assembler.labelsVolume(),
       method: this.method,
@@ -164,7 +172,7 @@ export class MemoryPropagator implements Propagator {
       written: assembler.written,
       computedSlices: computed,
       elapsedMs: this.now() - started,
-      suspects: assembler.suspects(labels),
+      suspects: assembler.suspects(labels, this.lastEvidence),
       timings: { ...this.lastStats },
     };
   }

@@ -1,10 +1,24 @@
 /**
- * Suspect-slice flags: where the forward and backward propagations disagree most (1 − Dice between
- * them, only where both exist), or where the object's area jumps from one slice to the next.
- * Ranked by score, worst first, so the app can jump to the next one to check.
+ * Suspect-slice flags, so the user checks the slices most likely wrong first. Four kinds of
+ * evidence, each a 0–1 ratio per propagated slice:
+ *   - disagreement: 1 − Dice between the forward and backward runs, where both reached the slice;
+ *   - area jump: relative change of the object's area from the slice before;
+ *   - shape change: 1 − Dice of the object's mask with the slice before's (a jump in place, not size);
+ *   - low confidence: the model's uncertain pixels (probability between 0.1 and 0.9) per object pixel;
+ *   - object end: closeness 1 / (1 + d) to where the propagated object ends beyond the outermost
+ *     annotated slices (d slices away), where runs stop too early or too late most often;
+ *   - area drop: between two annotated slices that hold the object, how much of the area expected
+ *     there (linear between theirs) is missing: where the object got lost on the way.
+ * A slice is flagged when any evidence reaches its threshold; only slices the propagation wrote are.
+ * Ranked by score (the evidence that flagged it), worst first, so the app can jump to each in turn.
+ * The default thresholds were chosen on training-source volumes (scripts/fit-suspect-thresholds.mjs
+ * over `iseg eval-suspects --json`).
  */
+import { readSlice, type SliceLayout } from './slices';
+import type { VoxelArray } from '../volume';
 
-export type SuspectReason = 'disagreement' | 'area-jump';
+export const SUSPECT_REASONS = ['disagreement', 'area-jump', 'shape-change', 'low-confidence', 'object-end', 'area-drop'] as const;
+export type SuspectReason = (typeof SUSPECT_REASONS)[number];
 
 export interface SuspectSlice {
   readonly slice: number;
@@ -14,12 +28,31 @@ export interface SuspectSlice {
   readonly reason: SuspectReason;
 }
 
+export interface SuspectThresholds {
+  /** 1 − Dice(forward, backward) at or above which a slice is flagged. */
+  readonly disagreement: number;
+  /** Relative area change |A_s − A_prev| / max(A_s, A_prev). */
+  readonly areaJump: number;
+  /** 1 − Dice(mask_s, mask_prev). */
+  readonly shapeChange: number;
+  /** Uncertain pixels per object pixel. */
+  readonly lowConfidence: number;
+  /** Closeness to the propagated object's end, 1 / (1 + slices away). */
+  readonly objectEnd: number;
+  /** Share of the expected area missing between two annotated slices. */
+  readonly areaDrop: number;
+}
+
+/**
+ * Chosen on training-source volumes (TotalSegmentator CT and MR, CLAIR knee; memory and
+ * interpolation, 3 given slices): the highest recall of the 10 % worst slices at ≤ 2 false flags
+ * per true one (86 %, 1.86). Low confidence, as measured, added nothing there: off by default.
+ */
+export const DEFAULT_SUSPECT_THRESHOLDS: SuspectThresholds = { disagreement: 0.5, areaJump: 0.4, shapeChange: 0.5, lowConfidence: Number.POSITIVE_INFINITY, objectEnd: 0.25, areaDrop: 0.5 };
+
 export interface SuspectOptions {
-  /** 1 − Dice at or above which a slice is flagged (default 0.2). */
-  readonly minDisagreement?: number;
-  /** Relative area change |A_s − A_prev| / max(A_s, A_prev) at or above which a slice is flagged (default 0.5). */
-  readonly minAreaJump?: number;
-  /** Areas below this many voxels are ignored for jumps (default 20): tiny ends are noisy. */
+  readonly thresholds?: Partial<SuspectThresholds>;
+  /** Areas below this many voxels are ignored for jumps and shape changes (default 20): tiny ends are noisy. */
   readonly minArea?: number;
   readonly limit?: number;
 }
@@ -30,6 +63,16 @@ export interface SegmentEvidence {
   readonly areas: ArrayLike<number>;
   /** Slice → 1 − Dice(forward, backward) where both propagations reached the slice. */
   readonly disagreement: ReadonlyMap<number, number>;
+  /** Per slice: 1 − Dice with the slice before (0 where either is tiny); see shapeChanges. */
+  readonly shapeChange?: ArrayLike<number>;
+  /** Slice → uncertain pixels per object pixel of the model's probabilities (memory method). */
+  readonly uncertainty?: ReadonlyMap<number, number>;
+  /** Per slice: closeness to the propagated object's end beyond the annotated slices; see endProximity. */
+  readonly objectEnd?: ArrayLike<number>;
+  /** Per slice: share of the expected area missing inside a gap between annotations; see areaDrops. */
+  readonly areaDrop?: ArrayLike<number>;
+  /** Slices this propagation wrote: only they may be flagged (never the user's, nor those outside a range). */
+  readonly written?: ReadonlySet<number>;
 }
 
 /** Relative area change into each slice from its predecessor (0 when either side is tiny or empty). */
@@ -44,21 +87,103 @@ export function areaJumps(areas: ArrayLike<number>, minArea = 20): Float64Array 
   return out;
 }
 
+/** 1 − Dice of label `label` between each slice and the one before (0 when either has under `minArea` voxels of it). */
+export function shapeChanges(voxels: VoxelArray, layout: SliceLayout, label: number, minArea = 20): Float64Array {
+  const out = new Float64Array(layout.count);
+  const pixels = layout.width * layout.height;
+  const values = new Float64Array(pixels);
+  let previous = new Uint8Array(pixels);
+  let current = new Uint8Array(pixels);
+  let previousArea = 0;
+  for (let s = 0; s < layout.count; s++) {
+    readSlice(voxels, layout, s, values);
+    let area = 0;
+    let both = 0;
+    for (let i = 0; i < pixels; i++) {
+      const inside = values[i] === label ? 1 : 0;
+      current[i] = inside;
+      area += inside;
+      both += inside & (previous[i] as number);
+    }
+    if (s > 0 && area >= minArea && previousArea >= minArea) out[s] = 1 - (2 * both) / (area + previousArea);
+    [previous, current] = [current, previous];
+    previousArea = area;
+  }
+  return out;
+}
+
+/**
+ * Beyond the outermost annotated slices holding the object, how close each slice is to where the
+ * object ends: 1 / (1 + d), d the slices between it and the last slice of the object's unbroken
+ * run outwards from the annotation (0 between the outermost annotated slices).
+ */
+export function endProximity(areas: ArrayLike<number>, annotated: readonly number[]): Float64Array {
+  const out = new Float64Array(areas.length);
+  const holding = annotated.filter((s) => (areas[s] ?? 0) > 0);
+  if (holding.length === 0) return out;
+  const low = Math.min(...holding);
+  const high = Math.max(...holding);
+  let first = low;
+  while (first > 0 && (areas[first - 1] ?? 0) > 0) first--;
+  let last = high;
+  while (last < areas.length - 1 && (areas[last + 1] ?? 0) > 0) last++;
+  for (let s = 0; s < low; s++) out[s] = 1 / (1 + Math.abs(s - first));
+  for (let s = high + 1; s < areas.length; s++) out[s] = 1 / (1 + Math.abs(s - last));
+  return out;
+}
+
+/**
+ * Between each two neighbouring annotated slices a < b that both hold the object, the share of the
+ * area expected on slice s (linear between A_a and A_b) that is missing: max(0, 1 − A_s / expected).
+ */
+export function areaDrops(areas: ArrayLike<number>, annotated: readonly number[]): Float64Array {
+  const out = new Float64Array(areas.length);
+  const sorted = [...new Set(annotated)].sort((x, y) => x - y);
+  for (let n = 0; n + 1 < sorted.length; n++) {
+    const a = sorted[n] as number;
+    const b = sorted[n + 1] as number;
+    const areaA = areas[a] ?? 0;
+    const areaB = areas[b] ?? 0;
+    if (areaA <= 0 || areaB <= 0) continue;
+    for (let s = a + 1; s < b; s++) {
+      const expected = areaA + ((areaB - areaA) * (s - a)) / (b - a);
+      out[s] = Math.max(0, 1 - (areas[s] ?? 0) / expected);
+    }
+  }
+  return out;
+}
+
+/**
+ * How unsure a probability map is: pixels with 0.1 < p < 0.9 per pixel at or above `threshold`
+ * (at least `minArea`, so a faint empty slice does not divide by nothing).
+ */
+export function uncertaintyOf(probability: ArrayLike<number>, threshold = 0.5, minArea = 20): number {
+  let unsure = 0;
+  let inside = 0;
+  for (let i = 0; i < probability.length; i++) {
+    const p = probability[i] ?? 0;
+    if (p > 0.1 && p < 0.9) unsure++;
+    if (p >= threshold) inside++;
+  }
+  return Math.min(1, unsure / Math.max(inside, minArea));
+}
+
 export function rankSuspectSlices(evidence: readonly SegmentEvidence[], options: SuspectOptions = {}): SuspectSlice[] {
-  const minDisagreement = options.minDisagreement ?? 0.2;
-  const minAreaJump = options.minAreaJump ?? 0.5;
+  const t = { ...DEFAULT_SUSPECT_THRESHOLDS, ...options.thresholds };
   const best = new Map<string, SuspectSlice>();
-  const offer = (s: SuspectSlice): void => {
-    const key = `${s.label}:${s.slice}`;
+  const offer = (e: SegmentEvidence, slice: number, score: number, threshold: number, reason: SuspectReason): void => {
+    if (!(score >= threshold) || (e.written !== undefined && !e.written.has(slice))) return;
+    const key = `${e.label}:${slice}`;
     const old = best.get(key);
-    if (!old || s.score > old.score) best.set(key, s);
+    if (!old || score > old.score) best.set(key, { slice, label: e.label, score, reason });
   };
   for (const e of evidence) {
-    for (const [slice, d] of e.disagreement) if (d >= minDisagreement) offer({ slice, label: e.label, score: d, reason: 'disagreement' });
-    const jumps = areaJumps(e.areas, options.minArea ?? 20);
-    jumps.forEach((j, slice) => {
-      if (j >= minAreaJump) offer({ slice, label: e.label, score: j, reason: 'area-jump' });
-    });
+    for (const [slice, d] of e.disagreement) offer(e, slice, d, t.disagreement, 'disagreement');
+    areaJumps(e.areas, options.minArea ?? 20).forEach((j, slice) => offer(e, slice, j, t.areaJump, 'area-jump'));
+    if (e.shapeChange) for (let slice = 0; slice < e.shapeChange.length; slice++) offer(e, slice, e.shapeChange[slice] ?? 0, t.shapeChange, 'shape-change');
+    if (e.uncertainty) for (const [slice, u] of e.uncertainty) offer(e, slice, u, t.lowConfidence, 'low-confidence');
+    if (e.objectEnd) for (let slice = 0; slice < e.objectEnd.length; slice++) offer(e, slice, e.objectEnd[slice] ?? 0, t.objectEnd, 'object-end');
+    if (e.areaDrop) for (let slice = 0; slice < e.areaDrop.length; slice++) offer(e, slice, e.areaDrop[slice] ?? 0, t.areaDrop, 'area-drop');
   }
   const ranked = [...best.values()].sort((x, y) => y.score - x.score || x.slice - y.slice);
   return options.limit === undefined ? ranked : ranked.slice(0, options.limit);

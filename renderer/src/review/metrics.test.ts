@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Vec3 } from '../../../electron/common/volume';
 import { squaredEdt3d } from './edt3d';
-import { disagreementPerSlice, hd95, overlapMetrics, rankSlices } from './metrics';
+import { errorsPerSlice, hd95, overlapMetrics, rankSlices } from './metrics';
 
 function box(size: Vec3, lo: Vec3, hi: Vec3, value = 1, into?: Uint8Array): Uint8Array {
   const out = into ?? new Uint8Array(size[0] * size[1] * size[2]);
@@ -73,17 +73,33 @@ describe('overlap metrics', () => {
 });
 
 describe('slice ranking', () => {
-  it('ranks slices by disagreeing voxels', () => {
+  it('counts false voxels and a Dice per slice', () => {
     const size: Vec3 = [4, 4, 3];
     const a = box(size, [0, 0, 0], [3, 3, 2]);
     const b = box(size, [0, 0, 0], [3, 3, 0]);
     box(size, [0, 0, 1], [1, 3, 1], 1, b);
-    const counts = disagreementPerSlice(a, b, size, 2);
-    expect([...counts]).toEqual([0, 8, 16]);
-    expect(rankSlices(counts)).toEqual([
-      { slice: 2, voxels: 16 },
-      { slice: 1, voxels: 8 },
+    const errors = errorsPerSlice(a, b, size, 2);
+    expect([...errors.falseVoxels]).toEqual([0, 8, 16]);
+    expect([...errors.agree]).toEqual([16, 8, 0]);
+    expect([...errorsPerSlice(a, b, size, 2, new Set([3])).falseVoxels]).toEqual([0, 0, 0]);
+    expect(rankSlices(errors)).toEqual([
+      { slice: 2, voxels: 16, dice: 0 },
+      { slice: 1, voxels: 8, dice: (2 * 8) / (16 + 8) },
     ]);
-    expect([...disagreementPerSlice(a, b, size, 2, new Set([3]))]).toEqual([0, 0, 0]);
+  });
+
+  it('ranks by error, not by size: a small slice that is all wrong before a large one that is mostly right', () => {
+    // Slice 0: a 10×10 square, 20 voxels missing (Dice 0.89). Slice 1: 6 voxels, none found (Dice 0).
+    const size: Vec3 = [10, 10, 2];
+    const reference = box(size, [0, 0, 0], [9, 9, 0]);
+    box(size, [0, 0, 1], [5, 0, 1], 1, reference);
+    const working = box(size, [0, 0, 0], [9, 7, 0]);
+    const ranked = rankSlices(errorsPerSlice(working, reference, size, 2));
+    expect(ranked.map((r) => r.slice)).toEqual([1, 0]);
+    expect(ranked[0]).toEqual({ slice: 1, voxels: 6, dice: 0 });
+    expect(ranked[1]?.voxels).toBe(20);
+    expect(ranked[1]?.dice).toBeCloseTo(160 / 180);
+    // Fewer false voxels than the minimum: not worth a visit.
+    expect(rankSlices(errorsPerSlice(working, reference, size, 2), 20, 10).map((r) => r.slice)).toEqual([0]);
   });
 });

@@ -153,38 +153,61 @@ export function overlapMetrics(
   };
 }
 
+/** Per slice along one axis: voxels that disagree, and the counts behind a Dice over the values. */
+export interface SliceErrors {
+  /** Voxels where the maps hold different values, one of them in the values. */
+  readonly falseVoxels: Int32Array;
+  /** Voxels in the values in the working map, in the reference, and where both hold the same one. */
+  readonly working: Int32Array;
+  readonly reference: Int32Array;
+  readonly agree: Int32Array;
+}
+
 /**
- * Voxels that disagree (the two maps hold different values, one of them in `values`) in each
- * slice along index axis `axis`.
+ * Disagreement per slice along index axis `axis`, over the segment values `values` (every non-zero
+ * value when absent): false voxels and the counts of a multi-label Dice, 2·agree / (working + reference).
  */
-export function disagreementPerSlice(
-  working: Labels,
-  reference: Labels,
-  size: Vec3,
-  axis: 0 | 1 | 2,
-  values?: ReadonlySet<number>,
-): Int32Array {
-  const counts = new Int32Array(size[axis]);
+export function errorsPerSlice(working: Labels, reference: Labels, size: Vec3, axis: 0 | 1 | 2, values?: ReadonlySet<number>): SliceErrors {
+  const out = { falseVoxels: new Int32Array(size[axis]), working: new Int32Array(size[axis]), reference: new Int32Array(size[axis]), agree: new Int32Array(size[axis]) };
+  const counted = (v: number): boolean => v !== 0 && (values === undefined || values.has(v));
   let n = 0;
   for (let k = 0; k < size[2]; k++)
     for (let j = 0; j < size[1]; j++)
       for (let i = 0; i < size[0]; i++, n++) {
         const a = working[n] ?? 0;
         const b = reference[n] ?? 0;
-        if (a === b) continue;
-        if (values !== undefined && !values.has(a) && !values.has(b)) continue;
+        const inA = counted(a);
+        const inB = counted(b);
+        if (!inA && !inB) continue;
         const s = axis === 0 ? i : axis === 1 ? j : k;
-        counts[s] = (counts[s] ?? 0) + 1;
+        if (inA) out.working[s] = (out.working[s] ?? 0) + 1;
+        if (inB) out.reference[s] = (out.reference[s] ?? 0) + 1;
+        if (a === b) out.agree[s] = (out.agree[s] ?? 0) + 1;
+        else out.falseVoxels[s] = (out.falseVoxels[s] ?? 0) + 1;
       }
-  return counts;
+  return out;
 }
 
-/** Slices with any disagreement, most first (ties: lower slice first), at most `limit`. */
-export function rankSlices(counts: Int32Array, limit = 20): { slice: number; voxels: number }[] {
-  const out: { slice: number; voxels: number }[] = [];
-  counts.forEach((voxels, slice) => {
-    if (voxels > 0) out.push({ slice, voxels });
+export interface RankedSliceError {
+  readonly slice: number;
+  /** False voxels on the slice. */
+  readonly voxels: number;
+  /** Dice of the slice over the values (0 when one map is empty there). */
+  readonly dice: number;
+}
+
+/**
+ * Slices by error, worst first: lowest Dice, then most false voxels; slices with fewer than
+ * `minVoxels` false voxels are left out (a stray voxel at an object's end is not worth a visit).
+ * At most `limit`.
+ */
+export function rankSlices(errors: SliceErrors, limit = 20, minVoxels = 3): RankedSliceError[] {
+  const out: RankedSliceError[] = [];
+  errors.falseVoxels.forEach((voxels, slice) => {
+    if (voxels < minVoxels) return;
+    const total = (errors.working[slice] ?? 0) + (errors.reference[slice] ?? 0);
+    out.push({ slice, voxels, dice: total === 0 ? 1 : (2 * (errors.agree[slice] ?? 0)) / total });
   });
-  out.sort((a, b) => b.voxels - a.voxels || a.slice - b.slice);
+  out.sort((a, b) => a.dice - b.dice || b.voxels - a.voxels || a.slice - b.slice);
   return out.slice(0, limit);
 }

@@ -3,7 +3,7 @@
  * (review-worker.ts) or, where workers are unavailable, on the page.
  */
 import type { Vec3 } from '../../../electron/common/volume';
-import { disagreementPerSlice, overlapMetrics, rankSlices, type OverlapMetrics } from './metrics';
+import { errorsPerSlice, overlapMetrics, rankSlices, type OverlapMetrics, type RankedSliceError } from './metrics';
 
 export interface ReviewInput {
   readonly working: Uint8Array | Uint16Array;
@@ -12,19 +12,19 @@ export interface ReviewInput {
   readonly values: readonly number[];
   readonly size: Vec3;
   readonly spacing: Vec3;
-  /** Index axis along which slices are ranked by disagreement. */
+  /** Index axis along which slices are ranked by error. */
   readonly axis: 0 | 1 | 2;
 }
 
 export interface ReviewResult {
   readonly volumeMetrics: OverlapMetrics[];
-  readonly ranked: { slice: number; voxels: number }[];
+  readonly ranked: RankedSliceError[];
 }
 
 export function computeReview(input: ReviewInput): ReviewResult {
   const { working, reference, values, size, spacing, axis } = input;
   return {
     volumeMetrics: values.map((v) => overlapMetrics(working, reference, v, size, spacing)),
-    ranked: rankSlices(disagreementPerSlice(working, reference, size, axis, new Set(values))),
+    ranked: rankSlices(errorsPerSlice(working, reference, size, axis, new Set(values))),
   };
 }

@@ -50,9 +50,10 @@ describe('ReviewRunner', () => {
     const result = await runner.run({ working, reference, values: [1], size, spacing, axis: 2 });
     expect(runner.offThread).toBe(true);
     expect(result.volumeMetrics[0]?.dice).toBeCloseTo(0.75);
+    // By error: slice 1 holds only false voxels (Dice 0), slice 0 as many among agreeing ones.
     expect(result.ranked).toEqual([
-      { slice: 0, voxels: 4 },
-      { slice: 1, voxels: 4 },
+      { slice: 1, voxels: 4, dice: 0 },
+      { slice: 0, voxels: 4, dice: 24 / 28 },
     ]);
     const sent = FakeWorker.created[0]?.received[0] as { input: ReviewInput };
     expect(sent.input.working).not.toBe(working);

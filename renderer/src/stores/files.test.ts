@@ -40,7 +40,7 @@ describe('label maps in and out', () => {
     await root.loadReference('/data/truth.nii.gz');
     const femur = root.review.volumeMetrics.find((m) => m.value === 1);
     expect(femur?.dice).toBeCloseTo((2 * 5) / 15);
-    expect(root.review.ranked[0]).toEqual({ slice: 0, voxels: 5 });
+    expect(root.review.ranked[0]).toEqual({ slice: 0, voxels: 5, dice: (2 * 5) / 15 });
 
     await root.exportLabels('/out/knee.labels.nii.gz');
     const call = exported[0];

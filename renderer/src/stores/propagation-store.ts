@@ -27,7 +27,7 @@ export interface Suspect {
   readonly slice: number;
   readonly label: number;
   readonly score: number;
-  readonly reason: 'disagreement' | 'area-jump';
+  readonly reason: 'disagreement' | 'area-jump' | 'shape-change' | 'low-confidence' | 'object-end' | 'area-drop';
 }
 
 type PropagationOptions = MethodInput<'propagation.start'>['options'];

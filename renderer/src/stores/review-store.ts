@@ -1,23 +1,28 @@
 /**
  * Review against a reference label map (ground truth): the reference buffer (by reference, with a
- * version), per-segment metrics for the volume and the current slice, slices ranked by disagreement.
+ * version), per-segment metrics for the volume and the current slice, slices ranked by error
+ * (lowest Dice first), and the reference's own segment names (its values never become segment rows).
  */
 import { action, makeObservable, observable, observableRef, runInAction } from 'mobx';
 import { labelsPresent } from '../../../electron/common/propagation/slices';
 import type { Vec3 } from '../../../electron/common/volume';
-import type { OverlapMetrics } from '../review/metrics';
+import type { OverlapMetrics, RankedSliceError } from '../review/metrics';
 import { ReviewRunner } from '../review/review-runner';
 import type { LabelArray } from '../segmentation/paint';
+import { paletteColor, type Rgb, type Segment } from '../segmentation/segments';
 import type { IndexAxis } from '../segmentation/slice-mask';
 
-export interface RankedSlice {
-  readonly slice: number;
-  readonly voxels: number;
-}
+export type RankedSlice = RankedSliceError;
 
 export class ReviewStore {
   reference: LabelArray | undefined = undefined;
   referenceName: string | undefined = undefined;
+  /**
+   * The reference's values as segments (named by its sidecar, else "Segment N"), for the metrics'
+   * names and the reference outline: they never join the working segment table, where they would
+   * be empty rows.
+   */
+  referenceSegments: readonly Segment[] = [];
   version = 0;
   /** Per segment over the whole volume; computed on demand (HD95 is not free). */
   volumeMetrics: readonly OverlapMetrics[] = [];
@@ -34,6 +39,7 @@ export class ReviewStore {
     makeObservable(this, {
       reference: observableRef,
       referenceName: observable,
+      referenceSegments: observableRef,
       version: observable,
       volumeMetrics: observableRef,
       metricsForVersion: observable,
@@ -45,9 +51,13 @@ export class ReviewStore {
     });
   }
 
-  setReference(name: string, labels: LabelArray): void {
+  setReference(name: string, labels: LabelArray, names: readonly { value: number; name: string; color: Rgb }[] = []): void {
     this.reference = labels;
     this.referenceName = name;
+    this.referenceSegments = labelsPresent(labels).map((value) => {
+      const named = names.find((n) => n.value === value);
+      return { value, name: named?.name ?? `Segment ${value}`, color: named?.color ?? paletteColor(value), visible: true, locked: false };
+    });
     this.volumeMetrics = [];
     this.ranked = [];
     this.metricsForVersion = -1;
@@ -57,6 +67,7 @@ export class ReviewStore {
   clear(): void {
     this.reference = undefined;
     this.referenceName = undefined;
+    this.referenceSegments = [];
     this.volumeMetrics = [];
     this.ranked = [];
     this.metricsForVersion = -1;
@@ -91,6 +102,16 @@ export class ReviewStore {
     } finally {
       if (request === this.requests) runInAction(() => (this.computing = false));
     }
+  }
+
+  /** The name of a value in the metrics: the working table's, else the reference's own. */
+  nameOf(value: number, working: readonly Segment[]): string {
+    return (working.find((s) => s.value === value) ?? this.referenceSegments.find((s) => s.value === value))?.name ?? `Segment ${value}`;
+  }
+
+  /** How to draw the reference: the working segments' looks, plus the reference's values they lack. */
+  outlineSegments(working: readonly Segment[]): Segment[] {
+    return [...working, ...this.referenceSegments.filter((r) => !working.some((s) => s.value === r.value))];
   }
 
   dispose(): void {

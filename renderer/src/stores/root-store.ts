@@ -4,7 +4,6 @@
  * injected, so tests pass a fake one. Workflows that touch several stores live here.
  */
 import { SESSION_SUFFIX } from '../../../electron/common/session-file';
-import { labelsPresent } from '../../../electron/common/propagation/slices';
 import { runInAction } from 'mobx';
 import type { ServiceClient, VolumeMessage } from '../../../electron/common/contract';
 import type { ModelDigest } from '../../../electron/common/contract-click';
@@ -284,18 +283,8 @@ export class RootStore {
     await this.app.track(async () => {
       const { name, labels, names } = await this.fetchLabels(path);
       runInAction(() => {
-        // Name the reference's values in the table if they are missing, so metrics have names.
-        const seg = this.segmentation;
-        for (const value of labelsPresent(labels))
-          if (seg.segment(value) === undefined) {
-            const named = names.find((n) => n.value === value);
-            seg.setTable([
-              ...seg.segments,
-              { value, name: named?.name ?? `Segment ${value}`, color: named?.color ?? [255, 255, 255], visible: true, locked: false },
-            ]);
-          }
-        seg.setActive(seg.activeValue ?? seg.segments[0]?.value);
-        this.review.setReference(name, labels);
+        // The reference's names stay with it (review.referenceSegments): no empty rows in the table.
+        this.review.setReference(name, labels, names);
         this.app.setNotice(undefined);
       });
       await this.computeReview();

@@ -1,7 +1,7 @@
 /**
  * Review against a reference label map: load it, per-segment Dice / IoU / sensitivity / PPV / HD95
- * over the volume and on the active view's current slice, and the slices that disagree most (a
- * click jumps the views there).
+ * over the volume and on the active view's current slice, and the slices that disagree most, by
+ * error (lowest Dice first, then most false voxels; a click or "Next worst" jumps the views there).
  */
 import { autorun, computed, reaction } from 'mobx';
 import type { OverlapMetrics } from '../review/metrics';
@@ -26,6 +26,8 @@ export class ReviewPanel {
   readonly element: HTMLElement;
   private readonly stops: (() => void)[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Position in the ranking of the last slice jumped to (-1: none yet). */
+  private rankCursor = -1;
 
   constructor(private readonly root: RootStore, onError: (error: unknown) => void) {
     const { review, segmentation, ui } = root;
@@ -49,6 +51,14 @@ export class ReviewPanel {
     const sliceTable = el('table', { class: 'metrics', 'data-testid': 'review-slice-metrics' });
     const sliceTitle = el('h4', {}, ['Current slice']);
     const ranked = el('ol', { class: 'ranked', 'data-testid': 'ranked-slices' });
+    const next = el('button', { type: 'button', 'data-testid': 'ranked-next', title: 'Jump to the next slice by error (lowest Dice first)' }, ['Next worst']);
+    next.addEventListener('click', () => {
+      const list = review.ranked;
+      if (list.length === 0) return;
+      this.rankCursor = (this.rankCursor + 1) % list.length;
+      const target = list[this.rankCursor];
+      if (target) this.jumpTo(review.rankAxis, target.slice);
+    });
     this.element = el('section', { class: 'panel-section', 'data-testid': 'review-panel' }, [
       el('h3', {}, ['Review']),
       el('div', { class: 'button-row' }, [load, clear, el('label', { class: 'check' }, [show, 'outline'])]),
@@ -58,6 +68,7 @@ export class ReviewPanel {
       sliceTitle,
       sliceTable,
       el('h4', {}, ['Slices that disagree most']),
+      el('div', { class: 'button-row' }, [next]),
       ranked,
     ]);
 
@@ -74,7 +85,7 @@ export class ReviewPanel {
             'data-hd95': Number.isNaN(m.hd95) ? 'NaN' : m.hd95.toFixed(3),
           },
           [
-            el('td', {}, [segmentation.segment(m.value)?.name ?? String(m.value)]),
+            el('td', {}, [review.nameOf(m.value, segmentation.segments)]),
             el('td', {}, [pct(m.dice)]),
             el('td', {}, [pct(m.iou)]),
             el('td', {}, [pct(m.sensitivity)]),
@@ -110,12 +121,18 @@ export class ReviewPanel {
         setText(name, review.referenceName ?? 'No reference loaded');
         table.replaceChildren(header(), ...rows(review.volumeMetrics, 'metric-row'));
         table.dataset.version = String(review.metricsForVersion);
+        // A new ranking starts the "next worst" walk from its top.
+        this.rankCursor = -1;
+        next.disabled = review.ranked.length === 0;
         ranked.replaceChildren(
-          ...review.ranked.map((r) => {
-            const b = el('button', { type: 'button', class: 'linklike', 'data-testid': 'ranked-slice', 'data-slice': String(r.slice) }, [
-              `slice ${r.slice + 1}: ${r.voxels.toLocaleString('en-US')} voxels`,
-            ]);
+          ...review.ranked.map((r, n) => {
+            const b = el(
+              'button',
+              { type: 'button', class: 'linklike', 'data-testid': 'ranked-slice', 'data-slice': String(r.slice), 'data-dice': r.dice.toFixed(4), 'data-voxels': String(r.voxels) },
+              [`slice ${r.slice + 1}: Dice ${pct(r.dice)}%, ${r.voxels.toLocaleString('en-US')} false voxels`],
+            );
             b.addEventListener('click', () => {
+              this.rankCursor = n;
               this.jumpTo(review.rankAxis, r.slice);
             });
             return el('li', {}, [b]);

@@ -140,7 +140,7 @@ export class SliceView {
       reaction(
         () => [segmentation.segments, tools.showReference, review.version] as const,
         ([segments, show]) => {
-          this.layers.setReferenceLook(segments, show, !(review.reference instanceof Uint16Array));
+          this.layers.setReferenceLook(review.outlineSegments(segments), show, !(review.reference instanceof Uint16Array));
           this.requestRender();
         },
         { fireImmediately: true },
