@@ -10,10 +10,12 @@
  * (edgeWeight · |ΔI| + lengthWeight), with I the slice mapped to [0, 1] by robust percentiles, so
  * fronts stop at edges and a far region goes to the nearer seed.
  *
+ * A box prompt moves the background seeds from the slice border to the box's outline.
+ *
  * Output probabilities are 1 for foreground and 0 for background. The previous mask is not used: the clicks so far determine the result.
  */
 import { robustRange, unitScale } from '../click/normalize';
-import { DEFAULT_THRESHOLD, CLASSICAL_SEGMENTER_ID, type Click, type ClickSegmenter, type PredictOptions } from '../click/types';
+import { DEFAULT_THRESHOLD, CLASSICAL_SEGMENTER_ID, type Box, type Click, type ClickSegmenter, type PredictOptions } from '../click/types';
 import { checkSliceInput, clickPixel } from '../click/validate';
 import { BucketQueue } from './bucket-queue';
 
@@ -48,6 +50,12 @@ function box3(src: Float32Array, width: number, height: number): Float32Array {
   return out;
 }
 
+/** A box as whole pixels inside the slice (prompt.ts checks boxes; this keeps the seeding in bounds). */
+function clampedBox(box: Box, width: number, height: number): Box {
+  const clamp = (v: number, extent: number): number => Math.min(extent - 1, Math.max(0, Math.round(v)));
+  return { x0: clamp(box.x0, width), y0: clamp(box.y0, height), x1: clamp(box.x1, width), y1: clamp(box.y1, height) };
+}
+
 /** Path costs are integers in units of 1/COST_SCALE, so Dijkstra can run on a bucket queue. */
 const COST_SCALE = 1000;
 
@@ -62,6 +70,7 @@ export function growCut(
   height: number,
   clicks: readonly Click[],
   options: GrowCutOptions = DEFAULT_GROWCUT,
+  box?: Box,
 ): Float32Array {
   const plane = width * height;
   const cost = new Int32Array(plane).fill(0x7fffffff);
@@ -77,14 +86,16 @@ export function growCut(
     label[n] = fg ? 1 : 0;
     queue.push(0, n);
   };
-  if (options.borderIsBackground) {
-    for (let x = 0; x < width; x++) {
-      seed(x, false);
-      seed((height - 1) * width + x, false);
+  // A box prompt's outline is background (the object lies inside it); without a box, the slice's.
+  const outline = box ?? (options.borderIsBackground ? { x0: 0, y0: 0, x1: width - 1, y1: height - 1 } : undefined);
+  if (outline !== undefined) {
+    for (let x = outline.x0; x <= outline.x1; x++) {
+      seed(outline.y0 * width + x, false);
+      seed(outline.y1 * width + x, false);
     }
-    for (let y = 0; y < height; y++) {
-      seed(y * width, false);
-      seed(y * width + width - 1, false);
+    for (let y = outline.y0; y <= outline.y1; y++) {
+      seed(y * width + outline.x0, false);
+      seed(y * width + outline.x1, false);
     }
   }
   // Later clicks override earlier seeds (and the border) under their disks.
@@ -155,7 +166,8 @@ export class GrowCutSegmenter implements ClickSegmenter {
       const [low, high] = options.intensityRange ?? robustRange(slice, 0.5, 99.5);
       const unit = new Float32Array(slice.length);
       for (let n = 0; n < slice.length; n++) unit[n] = unitScale(slice[n] ?? 0, low, high);
-      return Promise.resolve(growCut(box3(unit, width, height), width, height, clicks, this.options));
+      const box = options.box === undefined ? undefined : clampedBox(options.box, width, height);
+      return Promise.resolve(growCut(box3(unit, width, height), width, height, clicks, this.options, box));
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
