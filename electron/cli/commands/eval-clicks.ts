@@ -294,7 +294,7 @@ export async function run(args: string[]): Promise<number> {
     const noc = result.noc as Record<string, { mean: number; std: number }>;
     const over = result.over20 as Record<string, number>;
     console.log(
-      `${String(result.model)}: ${String(result.samples)} samples, NoC@80 ${noc['80']?.mean ?? 0}±${noc['80']?.std ?? 0}, NoC@85 ${noc['85']?.mean ?? 0}±${noc['85']?.std ?? 0}, NoC@90 ${noc['90']?.mean ?? 0}±${noc['90']?.std ?? 0}, ≥20@85 ${over['85'] ?? 0}, ≥20@90 ${over['90'] ?? 0}, ${String(result.clickViolations)} click violations${result.boxIou === undefined ? '' : `, box IoU ${String(result.boxIou)}`}, ${String(result.spcMs)} ms/click, peak RSS ${String(result.peakRssMb)} MB`,
+      `${String(result.model)}: ${String(result.samples)} samples, NoC@80 ${noc['80']?.mean ?? 0}±${noc['80']?.std ?? 0}, NoC@85 ${noc['85']?.mean ?? 0}±${noc['85']?.std ?? 0}, NoC@90 ${noc['90']?.mean ?? 0}±${noc['90']?.std ?? 0}, ≥20@85 ${over['85'] ?? 0}, ≥20@90 ${over['90'] ?? 0}, ${String(result.clickViolations)} click violations${typeof result.boxIou === 'number' ? `, box IoU ${result.boxIou}` : ''}, ${String(result.spcMs)} ms/click, peak RSS ${String(result.peakRssMb)} MB`,
     );
     if (options.json) await writeFile(options.json, `${JSON.stringify(result, null, 2)}\n`);
     return 0;
