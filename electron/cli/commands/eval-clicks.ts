@@ -13,7 +13,8 @@ import { threshold } from '../../common/click/prepare';
 import { segmentPrompt, promptSegmenter } from '../../common/click/prompt-segmenter';
 import { iou, MAX_CLICKS, noc, simulateClicks, summarize, type SampleRun } from '../../common/click/protocol';
 import { extractLabelMask, extractSlice, labelCountsPerSlice, type IndexAxis } from '../../common/click/slice';
-import type { Box, ClickSegmenter } from '../../common/click/types';
+import { objectBox } from '../../common/click/roi';
+import type { ClickSegmenter } from '../../common/click/types';
 import { indexAxisForView, type ViewAxis, type Volume } from '../../common/volume';
 import { readVolume } from '../../node/io/read-volume';
 import { findModelsRoot } from '../../node/models/discovery';
@@ -141,24 +142,6 @@ export interface PerSample {
   boxIou?: number;
 }
 
-/** The bounding box of a mask's non-zero pixels (the mask is not empty: samples have an area). */
-function maskBox(mask: Uint8Array, width: number): Box {
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  mask.forEach((v, n) => {
-    if (v === 0) return;
-    const x = n % width;
-    const y = (n - x) / width;
-    x0 = Math.min(x0, x);
-    x1 = Math.max(x1, x);
-    y0 = Math.min(y0, y);
-    y1 = Math.max(y1, y);
-  });
-  return { x0, y0, x1, y1 };
-}
-
 function round(v: number, digits = 4): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
@@ -205,7 +188,9 @@ export async function evaluateClicks(
       let boxIou: number | undefined;
       if (options.box) {
         const width = geometry.width;
-        const first = await segmentPrompt(segmenter, data, width, geometry.height, { clicks: [], box: maskBox(gt, width) }, undefined, {
+        // Samples have an area, so the label's box exists.
+        const box = objectBox(gt, width, geometry.height, [], 0) ?? { x0: 0, y0: 0, x1: width - 1, y1: geometry.height - 1 };
+        const first = await segmentPrompt(segmenter, data, width, geometry.height, { clicks: [], box }, undefined, {
           intensityRange,
           pixelSpacing: geometry.pixelSpacing,
           guarantee: options.guarantee,

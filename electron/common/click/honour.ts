@@ -11,6 +11,7 @@
  * Pixels the guarantee did not touch keep the engine's probability, so the previous-mask input
  * of the next click stays the model's own where the model was right.
  */
+import { drawDisk } from './disks';
 import { boxContains } from './prompt';
 import type { Box, Click } from './types';
 import { clickPixel } from './validate';
@@ -60,15 +61,6 @@ export function labelComponents(mask: Uint8Array, width: number, height: number)
   return { labels, count };
 }
 
-function setDisk(mask: Uint8Array, width: number, height: number, cx: number, cy: number, radius: number, value: 0 | 1): void {
-  const r = Math.floor(radius);
-  for (let y = Math.max(0, cy - r); y <= Math.min(height - 1, cy + r); y++) {
-    for (let x = Math.max(0, cx - r); x <= Math.min(width - 1, cx + r); x++) {
-      if ((x - cx) ** 2 + (y - cy) ** 2 <= radius * radius) mask[y * width + x] = value;
-    }
-  }
-}
-
 /** The binary mask the prompt allows (steps 1–4 of the file comment), from the engine's mask. */
 export function honourMask(engineMask: Uint8Array, width: number, height: number, prompt: HonourPrompt, radius = HONOUR_RADIUS): Uint8Array {
   const mask = Uint8Array.from(engineMask);
@@ -77,7 +69,7 @@ export function honourMask(engineMask: Uint8Array, width: number, height: number
     for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (!boxContains(box, x, y)) mask[y * width + x] = 0;
   }
   const pixels = prompt.clicks.map((c) => ({ ...clickPixel(c), positive: c.positive }));
-  for (const p of pixels) if (p.positive && mask[p.y * width + p.x] === 0) setDisk(mask, width, height, p.x, p.y, radius, 1);
+  for (const p of pixels) if (p.positive && mask[p.y * width + p.x] === 0) drawDisk(mask, width, height, p.x, p.y, radius, 1);
   const negatives = pixels.filter((p) => !p.positive && mask[p.y * width + p.x] !== 0);
   if (negatives.length > 0) {
     const { labels, count } = labelComponents(mask, width, height);
@@ -87,7 +79,7 @@ export function honourMask(engineMask: Uint8Array, width: number, height: number
     for (const p of negatives) {
       const component = labels[p.y * width + p.x] ?? 0;
       if (clicked[component] === 0) drop[component] = 1;
-      else setDisk(mask, width, height, p.x, p.y, radius, 0);
+      else drawDisk(mask, width, height, p.x, p.y, radius, 0);
     }
     for (let n = 0; n < mask.length; n++) if (drop[labels[n] ?? 0] !== 0) mask[n] = 0;
   }
