@@ -21,11 +21,14 @@ describe('prompt store', () => {
     const ref = { axis: 2 as const, slice: 4 };
     const box = { x0: 1, y0: 2, x1: 30, y1: 40 };
     const scribble = { points: [{ x: 3, y: 4 }, { x: 9, y: 4 }], positive: false };
+    expect(prompts.summary).toBe('0 clicks');
     await prompts.add('v', ref, { box });
     expect(prompts.active).toBe(true);
+    expect(prompts.summary).toBe('box');
     expect(prompts.preview?.voxels).toBe(2);
     await prompts.add('v', ref, { scribble });
     await prompts.addClick('v', ref, { x: 5, y: 6, positive: true });
+    expect(prompts.summary).toBe('box, 1 click, 1 scribble');
     expect(requests.map((r) => [r.box, r.scribbles?.length ?? 0, r.clicks.length])).toEqual([
       [box, 0, 0],
       [box, 1, 0],

@@ -89,6 +89,7 @@ export class PromptStore {
       committedClicks: observable,
       committedModels: observableRef,
       active: computed,
+      summary: computed,
       setEngine: action,
       cancel: action,
       markCommitted: action,
@@ -99,6 +100,17 @@ export class PromptStore {
   /** True while a prompt is open (clicks, a box or scribbles placed, not yet committed or cancelled). */
   get active(): boolean {
     return this.clicks.length > 0 || this.box !== undefined || this.scribbles.length > 0;
+  }
+
+  /** What the prompt holds, for the history: "3 clicks", "box, 1 click", "2 scribbles". */
+  get summary(): string {
+    const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+    const parts = [
+      ...(this.box === undefined ? [] : ['box']),
+      ...(this.clicks.length > 0 || (this.box === undefined && this.scribbles.length === 0) ? [count(this.clicks.length, 'click')] : []),
+      ...(this.scribbles.length === 0 ? [] : [count(this.scribbles.length, 'scribble')]),
+    ];
+    return parts.join(', ');
   }
 
   setEngine(engine: ClickEngineStatus): void {

@@ -178,8 +178,7 @@ export class RootStore {
       const indices = maskIndices(preview.mask, slicePixelToIndex(g.size, preview));
       const diff = this.segmentation.write(indices, value, { kind: 'slice', ref: preview });
       const name = this.segmentation.segment(value)?.name ?? String(value);
-      const clicks = this.prompts.clicks.length;
-      this.history.record(`Clicks → ${name} (${clicks} click${clicks === 1 ? '' : 's'}, slice ${preview.slice + 1})`, diff);
+      this.history.record(`Clicks → ${name} (${this.prompts.summary}, slice ${preview.slice + 1})`, diff);
       this.prompts.markCommitted();
       return true;
     });
