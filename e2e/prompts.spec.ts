@@ -3,6 +3,8 @@ import { clickView, dragView, historyCount, idle, previewVoxels, ready, segmentR
 
 test('box and scribble prompts give masks through the click engine', async ({ app }, testInfo) => {
   const { page } = app;
+  // The first render of three views took 44 s on this shared 2-core machine under load: wait longer than 30 s.
+  await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready', { timeout: 120_000 });
   await ready(page);
   await page.getByTestId('segment-preset-knee').click();
   await expect(segmentRow(page, 1)).toHaveAttribute('data-active', 'true');
