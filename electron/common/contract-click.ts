@@ -26,6 +26,13 @@ export type ModelDigest = z.infer<typeof modelDigestSchema>;
 
 export const clickSchema = z.object({ x: finite, y: finite, positive: z.boolean() }).strict();
 
+/** A box prompt: inclusive slice-pixel corners (click/prompt.ts). */
+export const boxSchema = z.object({ x0: finite, y0: finite, x1: finite, y1: finite }).strict();
+/** A positive or negative stroke, in slice pixels; it becomes clicks along the stroke. */
+export const scribbleSchema = z
+  .object({ points: z.array(z.object({ x: finite, y: finite }).strict()).min(1).max(4096), positive: z.boolean() })
+  .strict();
+
 export const executionProviderPreferenceSchema = z.enum(['auto', ...EXECUTION_PROVIDERS]);
 
 /** What the status bar shows about the click engine. */
@@ -69,7 +76,10 @@ export const clickMethods = {
         volumeId: z.string().min(1).max(64),
         axis: indexAxisSchema,
         slice: z.number().int().nonnegative().max(1 << 16),
-        clicks: z.array(clickSchema).min(1).max(256),
+        /** May be empty when a box or a scribble is given (the service checks that one is). */
+        clicks: z.array(clickSchema).max(256),
+        box: boxSchema.optional(),
+        scribbles: z.array(scribbleSchema).max(64).optional(),
         /** Current mask of the object on this slice: uint8, width × height, non-zero = inside. */
         previousMask: arrayBufferSchema.refine((b) => b.byteLength <= 1 << 26, 'previousMask is too large').optional(),
         /** A model id or "classical"; default: the engine's current model. */

@@ -77,4 +77,19 @@ describe('click handlers in-process', () => {
     await expect(handlers['click.predict']({ modelId: 'classical', slice: new ArrayBuffer(8), width: 4, height: 4, clicks: [{ x: 1, y: 1, positive: true }] })).rejects.toThrow(/16 float32 values/);
     expect(await handlers['click.unload']({ modelId: 'x' })).toEqual({ unloaded: false });
   });
+
+  it('answers a box through the engine and the click guarantee, which the payload may turn off', async () => {
+    const handlers = createClickWorkerHandlers();
+    // The box cuts the bright disk at (45, 30) in half.
+    const box = { x0: 30, y0: 18, x1: 45, y1: 42 };
+    const outside = (mask: Uint8Array): number =>
+      mask.reduce((a, v, n) => a + (v !== 0 && !(n % w >= box.x0 && n % w <= box.x1 && Math.floor(n / w) >= box.y0 && Math.floor(n / w) <= box.y1) ? 1 : 0), 0);
+    const request = { modelId: 'classical', slice: slice.slice().buffer, width: w, height: h, clicks: [], box, output: 'mask' as const };
+    const mask = new Uint8Array((await handlers['click.predict'](request)).probabilities);
+    expect(mask[30 * w + 40]).toBe(1);
+    expect(outside(mask)).toBe(0);
+    // Without the guarantee, GrowCut's outline a little outside the box lets the mask past it.
+    const raw = new Uint8Array((await handlers['click.predict']({ ...request, slice: slice.slice().buffer, guarantee: false })).probabilities);
+    expect(outside(raw)).toBeGreaterThan(0);
+  });
 });

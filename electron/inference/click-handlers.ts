@@ -6,6 +6,7 @@
  */
 import type { ClickWorkerOps } from '../common/click/worker-ops';
 import { threshold } from '../common/click/prepare';
+import { segmentPrompt } from '../common/click/prompt-segmenter';
 import { CLASSICAL_SEGMENTER_ID, type ClickSegmenter } from '../common/click/types';
 import { GrowCutSegmenter } from '../common/segmenters/growcut';
 import { loadClickModelFromDir } from '../node/models/open-segmenter';
@@ -58,9 +59,11 @@ export function createClickWorkerHandlers(): ClickWorkerHandlers {
       }
       const segmenter = segmenterFor(payload.modelId);
       const t0 = performance.now();
-      const probabilities = await segmenter.predict(slice, width, height, payload.clicks, previous, {
+      const prompt = { clicks: payload.clicks, ...(payload.box ? { box: payload.box } : {}), ...(payload.scribbles ? { scribbles: payload.scribbles } : {}) };
+      const probabilities = await segmentPrompt(segmenter, slice, width, height, prompt, previous, {
         ...(payload.intensityRange ? { intensityRange: payload.intensityRange } : {}),
         ...(payload.pixelSpacing ? { pixelSpacing: payload.pixelSpacing } : {}),
+        ...(payload.guarantee === false ? { guarantee: false } : {}),
       });
       const predictMs = performance.now() - t0;
       const forwardMs = segmenter.kind === 'onnx' ? (segmenter as OnnxClickSegmenter).lastForwardMs : 0;

@@ -110,6 +110,35 @@ describe('click service', () => {
     expect(clickMethods['segmentation.clickToMask'].input.safeParse({ volumeId: 'v1', axis: 3, slice: 0, clicks: [] }).success).toBe(false);
   });
 
+  it('answers box and scribble prompts, and rejects a prompt with nothing in it or a box outside the slice', async () => {
+    const service = createClickServiceHandlers({ worker: inProcessWorker(), getVolume, modelsRoot: undefined, log: () => undefined });
+    const base = { volumeId: 'v1', axis: 2 as const, slice: 2, clicks: [] };
+    // The bright disk of radius 8 at (20, 15).
+    const boxed = new Uint8Array((await service['segmentation.clickToMask']({ ...base, box: { x0: 11, y0: 6, x1: 29, y1: 24 } })).mask);
+    expect(boxed[15 * 40 + 20]).toBe(1);
+    expect(boxed.reduce((a, v) => a + v, 0)).toBeGreaterThan(150);
+    boxed.forEach((v, n) => {
+      if (v !== 0) expect(n % 40 >= 11 && n % 40 <= 29 && Math.floor(n / 40) >= 6 && Math.floor(n / 40) <= 24).toBe(true);
+    });
+    const scribbled = new Uint8Array(
+      (
+        await service['segmentation.clickToMask']({
+          ...base,
+          scribbles: [
+            { points: [{ x: 16, y: 15 }, { x: 24, y: 15 }], positive: true },
+            { points: [{ x: 2, y: 2 }, { x: 2, y: 27 }], positive: false },
+          ],
+        })
+      ).mask,
+    );
+    expect(scribbled[15 * 40 + 16]).toBe(1);
+    expect(scribbled[15 * 40 + 24]).toBe(1);
+    expect(scribbled[10 * 40 + 2]).toBe(0);
+    await expect(service['segmentation.clickToMask'](base)).rejects.toMatchObject({ code: 'bad-request', message: expect.stringMatching(/needs a click, a box or a scribble/) as unknown });
+    await expect(service['segmentation.clickToMask']({ ...base, box: { x0: 0, y0: 0, x1: 40, y1: 10 } })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringMatching(/outside the 40×30 slice/) as unknown });
+    expect(clickMethods['segmentation.clickToMask'].input.safeParse({ ...base, scribbles: [{ points: [], positive: true }] }).success).toBe(false);
+  });
+
   it('answers with the classical segmenter while the worker is down, and loads the model once it is up', async () => {
     const host = new InferenceHost(nodeWorkerLauncher(workerEntry), { log: () => undefined });
     hosts.push(host);

@@ -17,6 +17,8 @@ import { threshold } from '../common/click/prepare';
 import { extractSlice, type IndexAxis } from '../common/click/slice';
 import { ClickInputError, CLASSICAL_SEGMENTER_ID, type Click } from '../common/click/types';
 import { checkSliceInput } from '../common/click/validate';
+import { checkPrompt, promptClicks, type Prompt } from '../common/click/prompt';
+import { segmentPrompt } from '../common/click/prompt-segmenter';
 import { identityDigest } from '../common/click/manifest';
 import type { ClickWorkerOpName, ClickWorkerOps } from '../common/click/worker-ops';
 import { GrowCutSegmenter } from '../common/segmenters/growcut';
@@ -192,9 +194,11 @@ export function createClickServiceHandlers(context: ClickServiceContext): ClickS
       const { data, geometry } = extractSlice(volume, axis, input.slice);
       const { width, height } = geometry;
       const clicks: Click[] = input.clicks.map((c) => ({ x: c.x, y: c.y, positive: c.positive }));
+      const prompt: Prompt = { clicks, ...(input.box ? { box: input.box } : {}), ...(input.scribbles ? { scribbles: input.scribbles } : {}) };
       const previous = input.previousMask ? new Uint8Array(input.previousMask) : undefined;
       try {
-        checkSliceInput(data, width, height, clicks, previous);
+        checkPrompt(prompt, width, height);
+        checkSliceInput(data, width, height, promptClicks(prompt).engine, previous);
       } catch (error) {
         if (error instanceof ClickInputError) throw new ServiceError('bad-request', error.message);
         throw error;
@@ -202,7 +206,7 @@ export function createClickServiceHandlers(context: ClickServiceContext): ClickS
       const intensityRange = rangeOf(volume);
       const base = { width, height, axis: input.axis, slice: input.slice };
       const classicalAnswer = async (reason?: string): Promise<ClickMethodOutput<'segmentation.clickToMask'>> => {
-        const probabilities = await classical.predict(data, width, height, clicks, previous, { intensityRange, pixelSpacing: geometry.pixelSpacing });
+        const probabilities = await segmentPrompt(classical, data, width, height, prompt, previous, { intensityRange, pixelSpacing: geometry.pixelSpacing });
         const mask = threshold(probabilities, classical.threshold);
         return {
           ...base,
@@ -229,6 +233,8 @@ export function createClickServiceHandlers(context: ClickServiceContext): ClickS
         width,
         height,
         clicks,
+        ...(prompt.box ? { box: prompt.box } : {}),
+        ...(prompt.scribbles ? { scribbles: prompt.scribbles } : {}),
         ...(previous ? { previousMask: previous.slice().buffer, previousMaskType: 'uint8' as const } : {}),
         intensityRange,
         pixelSpacing: geometry.pixelSpacing,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GrowCutSegmenter } from '../../common/segmenters/growcut';
+import type { ClickSegmenter } from '../../common/click/types';
 import type { Volume } from '../../common/volume';
 import { chooseSlices, evaluateClicks, parseEvalClicksArgs } from './eval-clicks';
 
@@ -49,5 +50,25 @@ describe('evaluateClicks', () => {
     // The deepest point of the 12 × 14 rectangle, first in row-major order: distance 6 first at (13, 15).
     expect(perSample[0]?.clicks[0]).toEqual({ x: 13, y: 15, positive: true });
     expect(result.peakRssMb).toBeGreaterThan(0);
+    expect(result).toMatchObject({ guarantee: true, clickViolations: 0 });
+  });
+
+  it('counts the clicks an engine ignores, unless the guarantee honours them, and scores a first mask from the box', async () => {
+    const size = [24, 24, 3] as const;
+    const labels = new Uint8Array(24 * 24 * 3).map((_, n) => (n % 24 >= 6 && n % 24 < 18 && Math.floor(n / 24) % 24 >= 6 && Math.floor(n / 24) % 24 < 18 ? 1 : 0));
+    const geometry = { size, spacing: [1, 1, 1] as const, origin: [0, 0, 0] as const, direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] as const };
+    const image: Volume = { geometry, componentType: 'float32', voxels: Float32Array.from(labels, (v) => 100 + 800 * v) };
+    const labelVolume: Volume = { geometry, componentType: 'uint8', voxels: labels };
+    // An engine that never finds anything: every positive click is contradicted.
+    const blind: ClickSegmenter = { id: 'blind', kind: 'classical', threshold: 0.5, predict: (_s, w, h) => Promise.resolve(new Float32Array(w * h)) };
+    const args = ['--image', 'i', '--labels', 'l', '--label', '1', '--max-clicks', '3', '--slices', '1'];
+    const raw = await evaluateClicks(blind, image, labelVolume, parseEvalClicksArgs([...args, '--no-guarantee']));
+    // One sample, 3 clicks: after click n the n clicks so far are all violated (1 + 2 + 3).
+    expect(raw).toMatchObject({ guarantee: false, clickViolations: 6 });
+    const honoured = await evaluateClicks(blind, image, labelVolume, parseEvalClicksArgs(args));
+    expect(honoured).toMatchObject({ guarantee: true, clickViolations: 0 });
+    const boxed = await evaluateClicks(new GrowCutSegmenter(), image, labelVolume, parseEvalClicksArgs([...args, '--box']));
+    expect(boxed.boxIou).toBeGreaterThan(0.9);
+    expect((boxed.perSample as { boxIou: number }[])[0]?.boxIou).toBe(boxed.boxIou);
   });
 });

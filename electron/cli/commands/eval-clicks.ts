@@ -9,8 +9,11 @@ import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseExecutionProviderPreference } from '../../common/click/execution-provider';
 import { robustRange } from '../../common/click/normalize';
-import { MAX_CLICKS, noc, simulateClicks, summarize, type SampleRun } from '../../common/click/protocol';
+import { threshold } from '../../common/click/prepare';
+import { segmentPrompt, promptSegmenter } from '../../common/click/prompt-segmenter';
+import { iou, MAX_CLICKS, noc, simulateClicks, summarize, type SampleRun } from '../../common/click/protocol';
 import { extractLabelMask, extractSlice, labelCountsPerSlice, type IndexAxis } from '../../common/click/slice';
+import { objectBox } from '../../common/click/roi';
 import type { ClickSegmenter } from '../../common/click/types';
 import { indexAxisForView, type ViewAxis, type Volume } from '../../common/volume';
 import { readVolume } from '../../node/io/read-volume';
@@ -25,12 +28,16 @@ export const summary = 'Number of clicks to reach 80/85/90% IoU (RITM protocol) 
 export const usage = `usage: iseg eval-clicks --image FILE --labels FILE --label K [--label K2 ...]
          [--axis axial|coronal|sagittal] [--slices 40,80,120 | --every N | --samples N]
          [--max-clicks 20] [--min-area 20] [--model ID|classical|default] [--ep auto|cpu|cuda|dml|coreml]
-         [--models DIR] [--threads N] [--json FILE] [--quiet]
+         [--models DIR] [--threads N] [--json FILE] [--quiet] [--no-guarantee] [--box]
 
   Slices are cut normal to the index axis closest to the view's normal (the direction matrix
   decides). Default: --samples 20 slices evenly spread over those where the label covers at least
   --min-area pixels. Every (slice, label) pair is one sample; the label's whole region on the slice
-  is the target. NoC@X is the first click with IoU >= X, or --max-clicks if never.`;
+  is the target. NoC@X is the first click with IoU >= X, or --max-clicks if never.
+  Every answer goes through the click guarantee (a positive click's pixel inside the mask, a
+  negative one's outside) as in the app; --no-guarantee measures the engine alone. clickViolations
+  counts the clicks the answers contradicted. --box also asks each sample's first mask from its
+  label's bounding box alone (boxIou, beside IoU@1 of one click).`;
 
 export interface EvalClicksOptions {
   image: string;
@@ -48,6 +55,8 @@ export interface EvalClicksOptions {
   threads?: number;
   json?: string;
   quiet: boolean;
+  guarantee: boolean;
+  box: boolean;
 }
 
 function positiveInt(flag: string, value: string | undefined, allowZero = false): number {
@@ -58,7 +67,7 @@ function positiveInt(flag: string, value: string | undefined, allowZero = false)
 
 export function parseEvalClicksArgs(args: readonly string[]): EvalClicksOptions {
   const labelValues: number[] = [];
-  const o: Partial<EvalClicksOptions> = { axis: 'axial', samples: 20, maxClicks: MAX_CLICKS, minArea: 20, model: 'default', ep: parseExecutionProviderPreference(process.env.ISEG_EP) ?? 'auto', quiet: false };
+  const o: Partial<EvalClicksOptions> = { axis: 'axial', samples: 20, maxClicks: MAX_CLICKS, minArea: 20, model: 'default', ep: parseExecutionProviderPreference(process.env.ISEG_EP) ?? 'auto', quiet: false, guarantee: true, box: false };
   for (let n = 0; n < args.length; n++) {
     const flag = args[n] ?? '';
     const value = (): string => {
@@ -92,6 +101,8 @@ export function parseEvalClicksArgs(args: readonly string[]): EvalClicksOptions 
       case '--threads': o.threads = positiveInt(flag, value()); break;
       case '--json': o.json = value(); break;
       case '--quiet': o.quiet = true; break;
+      case '--no-guarantee': o.guarantee = false; break;
+      case '--box': o.box = true; break;
       default: throw new UsageError(`Unknown option ${flag}.`);
     }
   }
@@ -126,6 +137,9 @@ export interface PerSample {
   ious: number[];
   clicks: { x: number; y: number; positive: boolean }[];
   msPerClick: number;
+  clickViolations: number;
+  /** IoU of the mask from the label's bounding box alone (with --box). */
+  boxIou?: number;
 }
 
 function round(v: number, digits = 4): number {
@@ -150,11 +164,13 @@ export async function evaluateClicks(
   let cpuMs = 0;
   const onnxModel = segmenter.kind === 'onnx' ? (segmenter as OnnxClickSegmenter) : undefined;
   // Adds up the model's forward passes alongside the protocol's end-to-end timings.
-  const timed = cpuTimedSegmenter(segmenter, (ms) => {
+  const timed = cpuTimedSegmenter(promptSegmenter(segmenter, options.guarantee), (ms) => {
     cpuMs += ms;
     if (onnxModel) forwardMs += onnxModel.lastForwardMs;
   });
   let clicks = 0;
+  let clickViolations = 0;
+  const boxIous: number[] = [];
   for (const label of options.labelValues) {
     const counts = labelCountsPerSlice(labels, indexAxis, label);
     const slices = chooseSlices(counts, options);
@@ -168,6 +184,20 @@ export async function evaluateClicks(
         now: () => performance.now(),
       });
       runs.push(run);
+      clickViolations += run.clickViolations;
+      let boxIou: number | undefined;
+      if (options.box) {
+        const width = geometry.width;
+        // Samples have an area, so the label's box exists.
+        const box = objectBox(gt, width, geometry.height, [], 0) ?? { x0: 0, y0: 0, x1: width - 1, y1: geometry.height - 1 };
+        const first = await segmentPrompt(segmenter, data, width, geometry.height, { clicks: [], box }, undefined, {
+          intensityRange,
+          pixelSpacing: geometry.pixelSpacing,
+          guarantee: options.guarantee,
+        });
+        boxIou = iou(threshold(first, segmenter.threshold), gt);
+        boxIous.push(boxIou);
+      }
       const ms = run.predictMs.reduce((a, b) => a + b, 0);
       predictMs += ms;
       clicks += run.predictMs.length;
@@ -179,10 +209,12 @@ export async function evaluateClicks(
         ious: run.ious.map((v) => round(v)),
         clicks: run.clicks.map((c) => ({ x: c.x, y: c.y, positive: c.positive })),
         msPerClick: round(ms / Math.max(1, run.predictMs.length), 2),
+        clickViolations: run.clickViolations,
+        ...(boxIou === undefined ? {} : { boxIou: round(boxIou) }),
       };
       perSample.push(sample);
       log(
-        `label ${label} slice ${s} (${sample.area} px): NoC@80/85/90 = ${sample.noc['80']}/${sample.noc['85']}/${sample.noc['90']}, IoU@1 ${sample.ious[0]?.toFixed(3) ?? '-'}, IoU@5 ${sample.ious[4]?.toFixed(3) ?? '-'}, best ${Math.max(...run.ious).toFixed(3)}, ${sample.msPerClick} ms/click`,
+        `label ${label} slice ${s} (${sample.area} px): NoC@80/85/90 = ${sample.noc['80']}/${sample.noc['85']}/${sample.noc['90']}, IoU@1 ${sample.ious[0]?.toFixed(3) ?? '-'}, IoU@5 ${sample.ious[4]?.toFixed(3) ?? '-'}, best ${Math.max(...run.ious).toFixed(3)}, ${sample.msPerClick} ms/click, ${sample.clickViolations} violations${boxIou === undefined ? '' : `, box IoU ${boxIou.toFixed(3)}`}`,
       );
     }
   }
@@ -208,6 +240,9 @@ export async function evaluateClicks(
     },
     over20: s.over20,
     meanIouPerClick: s.meanIouPerClick.map((v) => round(v)),
+    guarantee: options.guarantee,
+    clickViolations,
+    ...(options.box ? { boxIou: round(boxIous.reduce((a, b) => a + b, 0) / Math.max(1, boxIous.length)) } : {}),
     spcMs: round(predictMs / Math.max(1, clicks), 2),
     spc: round(predictMs / Math.max(1, clicks) / 1000, 5),
     cpuMsPerClick: round(cpuMs / Math.max(1, clicks), 2),
@@ -244,7 +279,7 @@ export async function run(args: string[]): Promise<number> {
     const noc = result.noc as Record<string, { mean: number; std: number }>;
     const over = result.over20 as Record<string, number>;
     console.log(
-      `${String(result.model)}: ${String(result.samples)} samples, NoC@80 ${noc['80']?.mean ?? 0}±${noc['80']?.std ?? 0}, NoC@85 ${noc['85']?.mean ?? 0}±${noc['85']?.std ?? 0}, NoC@90 ${noc['90']?.mean ?? 0}±${noc['90']?.std ?? 0}, ≥20@85 ${over['85'] ?? 0}, ≥20@90 ${over['90'] ?? 0}, ${String(result.spcMs)} ms/click, peak RSS ${String(result.peakRssMb)} MB`,
+      `${String(result.model)}: ${String(result.samples)} samples, NoC@80 ${noc['80']?.mean ?? 0}±${noc['80']?.std ?? 0}, NoC@85 ${noc['85']?.mean ?? 0}±${noc['85']?.std ?? 0}, NoC@90 ${noc['90']?.mean ?? 0}±${noc['90']?.std ?? 0}, ≥20@85 ${over['85'] ?? 0}, ≥20@90 ${over['90'] ?? 0}, ${String(result.clickViolations)} click violations${typeof result.boxIou === 'number' ? `, box IoU ${result.boxIou}` : ''}, ${String(result.spcMs)} ms/click, peak RSS ${String(result.peakRssMb)} MB`,
     );
     if (options.json) await writeFile(options.json, `${JSON.stringify(result, null, 2)}\n`);
     return 0;

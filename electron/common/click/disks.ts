@@ -10,8 +10,8 @@ export interface GridClick {
   readonly positive: boolean;
 }
 
-/** Draws one filled disk of value 1 into the plane `map` (width × height), clipped to the grid. */
-export function drawDisk(map: Float32Array, width: number, height: number, cx: number, cy: number, radius: number): void {
+/** Draws one filled disk of `value` (default 1) into the plane `map` (width × height), clipped to the grid. */
+export function drawDisk(map: Float32Array | Uint8Array, width: number, height: number, cx: number, cy: number, radius: number, value = 1): void {
   const r = Math.floor(radius);
   const r2 = radius * radius;
   const y0 = Math.max(0, cy - r);
@@ -22,7 +22,7 @@ export function drawDisk(map: Float32Array, width: number, height: number, cx: n
     const x1 = Math.min(width - 1, cx + r);
     for (let x = x0; x <= x1; x++) {
       const dx = x - cx;
-      if (dx * dx + dy * dy <= r2) map[y * width + x] = 1;
+      if (dx * dx + dy * dy <= r2) map[y * width + x] = value;
     }
   }
 }

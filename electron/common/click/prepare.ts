@@ -63,7 +63,7 @@ export function prepareClickInput(
   const [gridH, gridW] = spec.inputSize;
   const plane = gridW * gridH;
   const spacing = options.pixelSpacing ?? [1, 1];
-  const roi = zoomInRoi(previousMask, width, height, clicks, spec.zoomIn, spacing);
+  const roi = zoomInRoi(previousMask, width, height, clicks, spec.zoomIn, spacing, options.box);
   const range = options.intensityRange ?? robustRange(slice, spec.percentiles[0], spec.percentiles[1]);
   const [low, high] = range;
 

@@ -11,6 +11,7 @@
  * When the prediction is already perfect there is no error to click; the IoU (1) is repeated.
  */
 import { squaredEdt } from './edt';
+import { countViolations } from './honour';
 import type { Click, ClickSegmenter, PredictOptions } from './types';
 
 export const MAX_CLICKS = 20;
@@ -75,6 +76,11 @@ export interface SampleRun {
   /** IoU after each click (length maxClicks). */
   readonly ious: number[];
   readonly clicks: Click[];
+  /**
+   * Clicks each answer contradicted (honour.ts countViolations: a positive click's pixel outside
+   * the mask or a negative click's inside), summed over the answers.
+   */
+  readonly clickViolations: number;
   /** Wall time of each predict call, in milliseconds (empty entries for repeated perfect IoUs). */
   readonly predictMs: number[];
 }
@@ -106,6 +112,7 @@ export async function simulateClicks(
   const clicks: Click[] = [];
   const ious: number[] = [];
   const predictMs: number[] = [];
+  let clickViolations = 0;
   for (let step = 0; step < maxClicks; step++) {
     const click = nextClick(pred, gt, clicked, width, height);
     if (!click) {
@@ -120,8 +127,9 @@ export async function simulateClicks(
     pred = new Uint8Array(plane);
     for (let n = 0; n < plane; n++) pred[n] = (previous[n] ?? 0) > thresholdValue ? 1 : 0;
     ious.push(iou(pred, gt));
+    clickViolations += countViolations(pred, width, clicks);
   }
-  return { ious, clicks, predictMs };
+  return { ious, clicks, predictMs, clickViolations };
 }
 
 export interface NocSummary {

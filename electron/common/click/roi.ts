@@ -107,7 +107,18 @@ export function fullSliceRoi(width: number, height: number, spacing: readonly [n
   return squareRoi((width - 1) / 2, (height - 1) / 2, side, width, height, spacing);
 }
 
-/** The crop the model sees for this request (see the file comment). */
+function union(a: Roi, b: Roi | undefined): Roi {
+  if (b === undefined) return a;
+  return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
+}
+
+/**
+ * The crop the model sees for this request (see the file comment). The first click sees the whole
+ * slice, box or not: the models learnt first clicks on whole slices, and a crop of the box at the
+ * first click measured far worse (the box bounds that mask afterwards, click/honour.ts). From the
+ * second click on, a box prompt is part of the object's box, grown by what the clicks and the
+ * previous mask add, and expanded as RITM expands its object box.
+ */
 export function zoomInRoi(
   previousMask: Uint8Array | Float32Array | undefined,
   width: number,
@@ -115,9 +126,11 @@ export function zoomInRoi(
   clicks: readonly Click[],
   options: ZoomInOptions,
   spacing: readonly [number, number] = [1, 1],
+  prompted?: Roi,
 ): Roi {
   if (clicks.length <= options.skipClicks) return fullSliceRoi(width, height, spacing);
-  const box = objectBox(previousMask, width, height, clicks, options.threshold);
+  const found = objectBox(previousMask, width, height, clicks, options.threshold);
+  const box = prompted === undefined ? found : union(prompted, found);
   if (!box) return fullSliceRoi(width, height, spacing);
   const cx = (box.x0 + box.x1) / 2;
   const cy = (box.y0 + box.y1) / 2;

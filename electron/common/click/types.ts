@@ -15,7 +15,20 @@ export interface Click {
   readonly positive: boolean;
 }
 
+/** A box prompt: inclusive slice-pixel bounds (x0 ≤ x1, y0 ≤ y1), in the slice convention above. */
+export interface Box {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+}
+
 export interface PredictOptions {
+  /**
+   * A box around the object: the model sees a crop of it (zoom-in on the box), the classical
+   * segmenter takes its outline as background seeds. See click/prompt.ts for the whole prompt.
+   */
+  readonly box?: Box;
   /**
    * Intensities mapped to 0 and 1 before the model's mean/std (the 0.5th and 99.5th percentiles
    * of the whole volume, as in training). When absent, the slice's own percentiles are used.

@@ -5,7 +5,8 @@
  * clone), never as JSON number arrays.
  */
 import type { ExecutionProvider, ExecutionProviderPreference, ProviderAttempt } from './execution-provider';
-import type { Click } from './types';
+import type { Scribble } from './prompt';
+import type { Box, Click } from './types';
 
 /**
  * A model for the worker to load: the folder holding its manifest.json. The worker parses the
@@ -36,6 +37,11 @@ export interface ClickPredictPayload {
   readonly width: number;
   readonly height: number;
   readonly clicks: readonly Click[];
+  /** A box prompt and scribbles beside the clicks (click/prompt.ts). */
+  readonly box?: Box;
+  readonly scribbles?: readonly Scribble[];
+  /** The click guarantee (click/honour.ts); default true. */
+  readonly guarantee?: boolean;
   /** Uint8 (binary) or Float32 (probability) previous mask, width × height. */
   readonly previousMask?: ArrayBuffer;
   readonly previousMaskType?: 'uint8' | 'float32';

@@ -10,10 +10,13 @@
  * (edgeWeight · |ΔI| + lengthWeight), with I the slice mapped to [0, 1] by robust percentiles, so
  * fronts stop at edges and a far region goes to the nearer seed.
  *
+ * A box prompt moves the background seeds from the slice border to an outline a little outside the
+ * box (the guarantee, click/honour.ts, then keeps nothing outside the box itself).
+ *
  * Output probabilities are 1 for foreground and 0 for background. The previous mask is not used: the clicks so far determine the result.
  */
 import { robustRange, unitScale } from '../click/normalize';
-import { DEFAULT_THRESHOLD, CLASSICAL_SEGMENTER_ID, type Click, type ClickSegmenter, type PredictOptions } from '../click/types';
+import { DEFAULT_THRESHOLD, CLASSICAL_SEGMENTER_ID, type Box, type Click, type ClickSegmenter, type PredictOptions } from '../click/types';
 import { checkSliceInput, clickPixel } from '../click/validate';
 import { BucketQueue } from './bucket-queue';
 
@@ -48,6 +51,42 @@ function box3(src: Float32Array, width: number, height: number): Float32Array {
   return out;
 }
 
+/**
+ * The outline lies this fraction of the box's side (at least 2 pixels) outside the box. Chosen on
+ * TotalSegmentator's CT and MR samples (kidneys, liver, stomach; not an evaluation volume): first-
+ * mask IoU from the label's box 0.39 on the box itself, 0.62 at 0.1, 0.68 at 0.25, 0.65 at 0.5 (CT).
+ */
+const OUTLINE_MARGIN = 0.25;
+
+/** Where background seeds go: a rectangle of whole slice pixels, and which of its sides are seeded. */
+export interface SeedOutline extends Box {
+  readonly sides: { readonly left: boolean; readonly right: boolean; readonly top: boolean; readonly bottom: boolean };
+}
+
+/**
+ * The background outline for a box: a little outside it, since a drawn box touches the object's
+ * edge and seeds on that edge would cut into the object. A side pushed past the slice's edge is
+ * not seeded: the object may run to the edge there.
+ */
+function outlineFor(box: Box, width: number, height: number): SeedOutline {
+  const mx = Math.max(2, OUTLINE_MARGIN * (box.x1 - box.x0 + 1));
+  const my = Math.max(2, OUTLINE_MARGIN * (box.y1 - box.y0 + 1));
+  const x0 = Math.round(box.x0 - mx);
+  const y0 = Math.round(box.y0 - my);
+  const x1 = Math.round(box.x1 + mx);
+  const y1 = Math.round(box.y1 + my);
+  const clamp = (v: number, extent: number): number => Math.min(extent - 1, Math.max(0, v));
+  return {
+    x0: clamp(x0, width),
+    y0: clamp(y0, height),
+    x1: clamp(x1, width),
+    y1: clamp(y1, height),
+    sides: { left: x0 >= 0, right: x1 < width, top: y0 >= 0, bottom: y1 < height },
+  };
+}
+
+const ALL_SIDES = { left: true, right: true, top: true, bottom: true } as const;
+
 /** Path costs are integers in units of 1/COST_SCALE, so Dijkstra can run on a bucket queue. */
 const COST_SCALE = 1000;
 
@@ -62,6 +101,7 @@ export function growCut(
   height: number,
   clicks: readonly Click[],
   options: GrowCutOptions = DEFAULT_GROWCUT,
+  box?: SeedOutline,
 ): Float32Array {
   const plane = width * height;
   const cost = new Int32Array(plane).fill(0x7fffffff);
@@ -77,14 +117,17 @@ export function growCut(
     label[n] = fg ? 1 : 0;
     queue.push(0, n);
   };
-  if (options.borderIsBackground) {
-    for (let x = 0; x < width; x++) {
-      seed(x, false);
-      seed((height - 1) * width + x, false);
+  // A box prompt's outline is background (the object lies inside it); without a box, the slice's.
+  const outline = box ?? (options.borderIsBackground ? { x0: 0, y0: 0, x1: width - 1, y1: height - 1, sides: ALL_SIDES } : undefined);
+  if (outline !== undefined) {
+    const { sides } = outline;
+    for (let x = outline.x0; x <= outline.x1; x++) {
+      if (sides.top) seed(outline.y0 * width + x, false);
+      if (sides.bottom) seed(outline.y1 * width + x, false);
     }
-    for (let y = 0; y < height; y++) {
-      seed(y * width, false);
-      seed(y * width + width - 1, false);
+    for (let y = outline.y0; y <= outline.y1; y++) {
+      if (sides.left) seed(y * width + outline.x0, false);
+      if (sides.right) seed(y * width + outline.x1, false);
     }
   }
   // Later clicks override earlier seeds (and the border) under their disks.
@@ -155,7 +198,8 @@ export class GrowCutSegmenter implements ClickSegmenter {
       const [low, high] = options.intensityRange ?? robustRange(slice, 0.5, 99.5);
       const unit = new Float32Array(slice.length);
       for (let n = 0; n < slice.length; n++) unit[n] = unitScale(slice[n] ?? 0, low, high);
-      return Promise.resolve(growCut(box3(unit, width, height), width, height, clicks, this.options));
+      const box = options.box === undefined ? undefined : outlineFor(options.box, width, height);
+      return Promise.resolve(growCut(box3(unit, width, height), width, height, clicks, this.options, box));
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }

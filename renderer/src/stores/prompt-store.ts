@@ -1,7 +1,7 @@
 /**
- * Click prompts on one slice and the click engine's live preview. Each click sends every click so
- * far (and the previous preview) to segmentation.clickToMask; answers to older requests are
- * dropped. Committing is the root store's business (it writes through the segmentation store).
+ * Prompts on one slice (clicks, a box, scribbles) and the click engine's live preview. Each new
+ * prompt sends the whole prompt so far (and the previous preview) to segmentation.clickToMask;
+ * answers to older requests are dropped. Committing is the root store's business (it writes through the segmentation store).
  */
 import { action, computed, makeObservable, observable, observableRef, runInAction } from 'mobx';
 import type { ServiceClient } from '../../../electron/common/contract';
@@ -13,6 +13,23 @@ export interface Click {
   readonly y: number;
   readonly positive: boolean;
 }
+
+/** A box prompt, inclusive slice pixels (electron/common/click/prompt.ts). */
+export interface PromptBox {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+}
+
+/** A positive or negative stroke in slice pixels; the engine turns it into clicks along it. */
+export interface PromptScribble {
+  readonly points: readonly { readonly x: number; readonly y: number }[];
+  readonly positive: boolean;
+}
+
+/** What one request adds to the prompt. */
+export type PromptPart = { readonly click: Click } | { readonly box: PromptBox } | { readonly scribble: PromptScribble };
 
 export interface Preview extends SliceRef {
   readonly mask: Uint8Array;
@@ -40,6 +57,9 @@ export class PromptStore {
   /** The slice the current prompt is on (clicks on another slice start a new prompt). */
   target: SliceRef | undefined = undefined;
   clicks: readonly Click[] = [];
+  /** The box of the prompt (a new box replaces it). */
+  box: PromptBox | undefined = undefined;
+  scribbles: readonly PromptScribble[] = [];
   preview: Preview | undefined = undefined;
   engine: ClickEngineStatus | undefined = undefined;
   lastAnswer: ClickAnswer | undefined = undefined;
@@ -60,6 +80,8 @@ export class PromptStore {
       latest: false,
       target: observableRef,
       clicks: observableRef,
+      box: observableRef,
+      scribbles: observableRef,
       preview: observableRef,
       engine: observableRef,
       lastAnswer: observableRef,
@@ -67,6 +89,7 @@ export class PromptStore {
       committedClicks: observable,
       committedModels: observableRef,
       active: computed,
+      summary: computed,
       setEngine: action,
       cancel: action,
       markCommitted: action,
@@ -74,9 +97,20 @@ export class PromptStore {
     });
   }
 
-  /** True while a prompt is open (clicks placed, not yet committed or cancelled). */
+  /** True while a prompt is open (clicks, a box or scribbles placed, not yet committed or cancelled). */
   get active(): boolean {
-    return this.clicks.length > 0;
+    return this.clicks.length > 0 || this.box !== undefined || this.scribbles.length > 0;
+  }
+
+  /** What the prompt holds, for the history: "3 clicks", "box, 1 click", "2 scribbles". */
+  get summary(): string {
+    const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+    const parts = [
+      ...(this.box === undefined ? [] : ['box']),
+      ...(this.clicks.length > 0 || (this.box === undefined && this.scribbles.length === 0) ? [count(this.clicks.length, 'click')] : []),
+      ...(this.scribbles.length === 0 ? [] : [count(this.scribbles.length, 'scribble')]),
+    ];
+    return parts.join(', ');
   }
 
   setEngine(engine: ClickEngineStatus): void {
@@ -94,22 +128,31 @@ export class PromptStore {
 
   /** Adds a click on `ref` and asks the engine for the new mask. */
   addClick(volumeId: string, ref: SliceRef, click: Click): Promise<void> {
-    const request = this.request(volumeId, ref, click);
+    return this.add(volumeId, ref, { click });
+  }
+
+  /** Adds a box, a scribble or a click to the prompt on `ref` and asks the engine for the new mask. */
+  add(volumeId: string, ref: SliceRef, part: PromptPart): Promise<void> {
+    const request = this.request(volumeId, ref, part);
     this.latest = request;
     return request;
   }
 
-  private async request(volumeId: string, ref: SliceRef, click: Click): Promise<void> {
+  private async request(volumeId: string, ref: SliceRef, part: PromptPart): Promise<void> {
     const seq = ++this.seq;
-    const { clicks, previous } = runInAction(() => {
+    const { clicks, box, scribbles, previous } = runInAction(() => {
       if (this.target === undefined || this.target.axis !== ref.axis || this.target.slice !== ref.slice) {
         this.target = ref;
         this.clicks = [];
+        this.box = undefined;
+        this.scribbles = [];
         this.preview = undefined;
       }
-      this.clicks = [...this.clicks, click];
+      if ('click' in part) this.clicks = [...this.clicks, part.click];
+      else if ('box' in part) this.box = part.box;
+      else this.scribbles = [...this.scribbles, part.scribble];
       this.inFlight++;
-      return { clicks: this.clicks, previous: this.preview };
+      return { clicks: this.clicks, box: this.box, scribbles: this.scribbles, previous: this.preview };
     });
     const started = performance.now();
     try {
@@ -118,11 +161,13 @@ export class PromptStore {
         axis: ref.axis,
         slice: ref.slice,
         clicks: clicks.map((c) => ({ x: c.x, y: c.y, positive: c.positive })),
+        ...(box === undefined ? {} : { box: { ...box } }),
+        ...(scribbles.length === 0 ? {} : { scribbles: scribbles.map((s) => ({ positive: s.positive, points: s.points.map((p) => ({ x: p.x, y: p.y })) })) }),
         ...(previous === undefined ? {} : { previousMask: previous.mask.slice().buffer }),
       });
       const roundTripMs = performance.now() - started;
       runInAction(() => {
-        if (seq !== this.seq || this.clicks !== clicks) return; // a newer click, or cancelled
+        if (seq !== this.seq || this.clicks !== clicks || this.box !== box || this.scribbles !== scribbles) return; // a newer prompt, or cancelled
         const mask = new Uint8Array(answer.mask);
         if (mask.length !== answer.width * answer.height)
           throw new Error(`The click engine returned ${mask.length} mask pixels for a ${answer.width} × ${answer.height} slice.`);
@@ -153,6 +198,8 @@ export class PromptStore {
     this.seq++;
     this.target = undefined;
     this.clicks = [];
+    this.box = undefined;
+    this.scribbles = [];
     this.preview = undefined;
   }
 

@@ -14,7 +14,7 @@ import { slicePixelToIndex, type SliceRef } from '../segmentation/slice-mask';
 import { AppStore } from './app-store';
 import { browserStorage, EngineSettingsStore } from './engine-settings-store';
 import { HistoryStore } from './history-store';
-import { PromptStore, type Click } from './prompt-store';
+import { PromptStore, type Click, type PromptPart } from './prompt-store';
 import { ReviewStore, valuesIn } from './review-store';
 import { SegmentationStore } from './segmentation-store';
 import { ToolStore } from './tool-store';
@@ -150,12 +150,18 @@ export class RootStore {
   // ── click prompts ───────────────────────────────────────────────────────────────────────────
 
   async addClick(ref: SliceRef, click: Click): Promise<void> {
+    return this.addPrompt(ref, { click });
+  }
+
+  /** Adds a click, a box or a scribble to the prompt on `ref` (the box and scribble tools). */
+  async addPrompt(ref: SliceRef, part: PromptPart): Promise<void> {
     const id = this.volume.meta?.id;
     if (id === undefined) return;
     try {
-      await this.app.track(() => this.prompts.addClick(id, ref, click));
+      await this.app.track(() => this.prompts.add(id, ref, part));
     } catch (error) {
-      this.app.setNotice(`Click failed: ${error instanceof Error ? error.message : String(error)}`);
+      const what = 'click' in part ? 'Click' : 'box' in part ? 'Box' : 'Scribble';
+      this.app.setNotice(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -176,8 +182,7 @@ export class RootStore {
       const indices = maskIndices(preview.mask, slicePixelToIndex(g.size, preview));
       const diff = this.segmentation.write(indices, value, { kind: 'slice', ref: preview });
       const name = this.segmentation.segment(value)?.name ?? String(value);
-      const clicks = this.prompts.clicks.length;
-      this.history.record(`Clicks → ${name} (${clicks} click${clicks === 1 ? '' : 's'}, slice ${preview.slice + 1})`, diff);
+      this.history.record(`Clicks → ${name} (${this.prompts.summary}, slice ${preview.slice + 1})`, diff);
       this.prompts.markCommitted();
       return true;
     });

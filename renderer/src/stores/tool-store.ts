@@ -1,8 +1,8 @@
 /** Annotation display and tool state (UI only): the active tool, brush size, overlay look. */
 import { action, makeObservable, observable } from 'mobx';
 
-export type Tool = 'navigate' | 'click' | 'brush' | 'eraser';
-export const TOOLS: readonly Tool[] = ['navigate', 'click', 'brush', 'eraser'];
+export type Tool = 'navigate' | 'click' | 'brush' | 'eraser' | 'box' | 'scribble';
+export const TOOLS: readonly Tool[] = ['navigate', 'click', 'brush', 'eraser', 'box', 'scribble'];
 export type OverlayMode = 'fill' | 'outline';
 
 export const MIN_BRUSH_MM = 0.25;

@@ -22,6 +22,8 @@ describe('shortcutFor', () => {
     expect(shortcutFor(key('Enter'))).toEqual({ kind: 'commit' });
     expect(shortcutFor(key('Escape'))).toEqual({ kind: 'cancel' });
     expect(shortcutFor(key('b'))).toEqual({ kind: 'tool', tool: 'brush' });
+    expect(shortcutFor(key('x'))).toEqual({ kind: 'tool', tool: 'box' });
+    expect(shortcutFor(key('S', { shiftKey: true }))).toEqual({ kind: 'tool', tool: 'scribble' });
     expect(shortcutFor(key('c', { ctrlKey: true }))).toBeUndefined();
     expect(shortcutFor(key('ArrowUp'))).toBeUndefined();
   });

@@ -39,6 +39,10 @@ export function shortcutFor(e: KeyLike): ShortcutCommand | undefined {
       return { kind: 'tool', tool: 'brush' };
     case 'e':
       return { kind: 'tool', tool: 'eraser' };
+    case 'x':
+      return { kind: 'tool', tool: 'box' };
+    case 's':
+      return { kind: 'tool', tool: 'scribble' };
     case '[':
       return { kind: 'brush', factor: 1 / 1.25 };
     case ']':

@@ -1,4 +1,4 @@
-/** Tool picker, brush size, overlay look, and the click prompt's Finish / Cancel. */
+/** Tool picker, brush size, overlay look, and the prompt's (clicks, box, scribbles) Finish / Cancel. */
 import { autorun } from 'mobx';
 import type { RootStore } from '../stores/root-store';
 import { MIN_BRUSH_MM, TOOLS, type OverlayMode, type Tool } from '../stores/tool-store';
@@ -9,6 +9,8 @@ const TOOL_LABELS: Readonly<Record<Tool, [string, string]>> = {
   click: ['Click', 'Click prompts (C): left = positive, right or Shift+left = negative; Enter finishes, Esc cancels'],
   brush: ['Brush', 'Brush (B): paint the active segment on the slice; [ and ] change the size'],
   eraser: ['Eraser', 'Eraser (E): clear the active segment on the slice'],
+  box: ['Box', 'Box prompt (X): drag a box around the object for its first mask; add clicks or scribbles to correct it'],
+  scribble: ['Scribble', 'Scribble prompts (S): drag = positive stroke, Shift+drag or right drag = negative stroke; Enter finishes, Esc cancels'],
 };
 
 export class ToolsPanel {
@@ -96,17 +98,20 @@ export class ToolsPanel {
         const clicks = prompts.clicks;
         const preview = prompts.preview;
         const positives = clicks.filter((c) => c.positive).length;
+        const extras = `${prompts.box === undefined ? '' : ' · box'}${prompts.scribbles.length === 0 ? '' : ` · ${prompts.scribbles.length} scribble${prompts.scribbles.length === 1 ? '' : 's'}`}`;
         setText(
           promptStatus,
-          clicks.length === 0
+          !prompts.active
             ? 'No prompt'
-            : `${positives}+ ${clicks.length - positives}− · ${preview?.voxels ?? 0} px${prompts.inFlight > 0 ? ' …' : ''}`,
+            : `${positives}+ ${clicks.length - positives}−${extras} · ${preview?.voxels ?? 0} px${prompts.inFlight > 0 ? ' …' : ''}`,
         );
         promptStatus.dataset.clicks = String(clicks.length);
+        promptStatus.dataset.box = String(prompts.box !== undefined);
+        promptStatus.dataset.scribbles = String(prompts.scribbles.length);
         promptStatus.dataset.previewVoxels = String(preview?.voxels ?? 0);
         promptStatus.dataset.pending = String(prompts.inFlight);
         finish.disabled = preview === undefined && prompts.inFlight === 0;
-        cancel.disabled = clicks.length === 0;
+        cancel.disabled = !prompts.active;
       }),
     );
   }

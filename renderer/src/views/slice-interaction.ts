@@ -6,7 +6,9 @@
  *   wheel               — scroll slices.
  * With the click tool, left = positive click, shift+left or a right click (without dragging) =
  * negative click. With the brush or eraser, left drag paints on the view's current slice (one undo
- * step per stroke). Right drag, middle drag and the wheel keep their navigate meaning.
+ * step per stroke). With the box or scribble tool (renderer/src/tools/), left drag draws a box or a
+ * positive stroke, Shift+left drag a negative stroke. Right drag, middle drag and the wheel keep
+ * their navigate meaning.
  * Keyboard scrolling is handled once for the page (see view-layout.ts) and goes to the active view.
  */
 import { sliceGeometry } from '../../../electron/common/click/slice';
@@ -22,6 +24,11 @@ import {
 import { dragWindowLevel, type WindowLevel } from '../imaging/window-level';
 import { diskPixels, strokePixels, type SliceRef } from '../segmentation/slice-mask';
 import type { RootStore } from '../stores/root-store';
+import type { Tool } from '../stores/tool-store';
+import { BoxTool } from '../tools/box-tool';
+import type { DragPoint, DragTool } from '../tools/drag-tool';
+import { RubberBand } from '../tools/rubber-band';
+import { ScribbleTool } from '../tools/scribble-tool';
 import { WheelSteps } from './wheel-steps';
 
 export interface ViewGeometrySource {
@@ -46,12 +53,15 @@ type Drag =
   | { kind: 'cursor' }
   | { kind: 'window'; x: number; y: number; start: WindowLevel; negativeClick: boolean; moved: boolean }
   | { kind: 'paint'; ref: SliceRef; last: readonly [number, number] }
-  | { kind: 'pan'; x: number; y: number; start: ViewZoomPan; camera: ViewCamera };
+  | { kind: 'pan'; x: number; y: number; start: ViewZoomPan; camera: ViewCamera }
+  | { kind: 'tool'; tool: DragTool };
 
 export class SliceInteraction {
   private drag: Drag | undefined;
   private readonly wheel = new WheelSteps();
   private readonly abort = new AbortController();
+  private readonly dragTools: Partial<Record<Tool, DragTool>>;
+  private readonly band: RubberBand;
 
   constructor(
     private readonly root: RootStore,
@@ -59,6 +69,8 @@ export class SliceInteraction {
     private readonly element: HTMLElement,
     private readonly source: ViewGeometrySource,
   ) {
+    this.band = new RubberBand(element);
+    this.dragTools = { box: new BoxTool(root, this.band), scribble: new ScribbleTool(root, this.band) };
     const options = { signal: this.abort.signal };
     element.addEventListener(
       'pointerdown',
@@ -162,6 +174,14 @@ export class SliceInteraction {
     return { ref: { axis: frame.normalAxis, slice: this.root.ui.slices[this.view] }, x: px, y: py, inside };
   }
 
+  /** A slice point with its CSS position, for the drag tools. */
+  private dragPoint(e: MouseEvent): (DragPoint & { inside: boolean }) | undefined {
+    const point = this.slicePoint(e);
+    if (point === undefined) return undefined;
+    const [cssX, cssY] = this.local(e);
+    return { ...point, cssX, cssY };
+  }
+
   private click(e: MouseEvent, positive: boolean): void {
     const point = this.slicePoint(e);
     if (point === undefined || !point.inside) return;
@@ -190,7 +210,12 @@ export class SliceInteraction {
       this.root.ui.setActiveView(this.view);
       return;
     }
-    if (e.button === 0 && !e.shiftKey && (tool === 'brush' || tool === 'eraser')) {
+    const dragTool = e.button === 0 ? this.dragTools[tool] : undefined;
+    if (dragTool !== undefined) {
+      const point = this.dragPoint(e);
+      if (point === undefined || !point.inside || !dragTool.begin(point, e.shiftKey)) return;
+      this.drag = { kind: 'tool', tool: dragTool };
+    } else if (e.button === 0 && !e.shiftKey && (tool === 'brush' || tool === 'eraser')) {
       const point = this.slicePoint(e);
       if (point === undefined || !this.root.beginStroke(tool === 'eraser')) return;
       const at = [point.x, point.y] as const;
@@ -243,6 +268,11 @@ export class SliceInteraction {
         this.root.ui.setWindowLevel(dragWindowLevel(drag.start, x - drag.x, y - drag.y, range));
         break;
       }
+      case 'tool': {
+        const point = this.dragPoint(e);
+        if (point !== undefined) drag.tool.move(point);
+        break;
+      }
       case 'pan':
         this.root.ui.setZoomPan(
           this.view,
@@ -257,6 +287,7 @@ export class SliceInteraction {
     if (drag === undefined) return;
     this.drag = undefined;
     if (drag.kind === 'paint') this.root.endStroke();
+    if (drag.kind === 'tool') drag.tool.end(e.type === 'pointerup' ? this.dragPoint(e) : undefined);
     if (drag.kind === 'window' && drag.negativeClick && !drag.moved && e.type === 'pointerup') this.click(e, false);
     if (this.element.hasPointerCapture(e.pointerId)) this.element.releasePointerCapture(e.pointerId);
   }
@@ -281,5 +312,6 @@ export class SliceInteraction {
 
   dispose(): void {
     this.abort.abort();
+    this.band.dispose();
   }
 }
