@@ -12,6 +12,11 @@ import { CHROMIUM_ARGS, chromiumPath, startServe } from '../scripts/serve-chromi
 
 export type AppMode = 'serve' | 'electron';
 
+/** The app's environment for a journey: its first-run sample (ISEG_SAMPLE) chosen. */
+function journeyEnv(firstRunSample: string): Record<string, string> {
+  return { ...(process.env as Record<string, string>), ISEG_SAMPLE: firstRunSample };
+}
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const artifactsDir = join(root, 'e2e', 'artifacts');
 
@@ -38,9 +43,11 @@ export interface AppFixture {
   serverPid?: number;
 }
 
-export const test = base.extend<{ app: AppFixture }, { appMode: AppMode }>({
+export const test = base.extend<{ app: AppFixture; firstRunSample: string }, { appMode: AppMode }>({
   appMode: ['serve', { option: true, scope: 'worker' }],
-  app: async ({ appMode }, use, testInfo) => {
+  /** The journeys start on the labelled, simulated sample: their clicks and Dice figures are made on it. */
+  firstRunSample: ['knee-simulated', { option: true }],
+  app: async ({ appMode, firstRunSample }, use, testInfo) => {
     if (appMode === 'electron') {
       const binary = installedElectronBinary();
       if (!binary && !reportedElectronSkip) {
@@ -48,7 +55,7 @@ export const test = base.extend<{ app: AppFixture }, { appMode: AppMode }>({
         console.log('electron project: skipped — no Electron binary is installed here (offline); serve-chromium runs the same journeys.');
       }
       testInfo.skip(!binary, 'Electron binary not installed here (offline); the serve-chromium project runs the same journey.');
-      const electronApp = await _electron.launch({ executablePath: binary, args: ['--no-sandbox', root], cwd: root });
+      const electronApp = await _electron.launch({ executablePath: binary, args: ['--no-sandbox', root], cwd: root, env: journeyEnv(firstRunSample) });
       const page = await electronApp.firstWindow();
       await use({ page, mode: 'electron' });
       await electronApp.close();
@@ -58,7 +65,7 @@ export const test = base.extend<{ app: AppFixture }, { appMode: AppMode }>({
     const exports = join(artifactsDir, 'exports');
     rmSync(exports, { recursive: true, force: true });
     mkdirSync(exports, { recursive: true });
-    const { url, child } = await startServe({ extraArgs: ['--root', root, '--output', exports] });
+    const { url, child } = await startServe({ extraArgs: ['--root', root, '--output', exports], env: journeyEnv(firstRunSample) });
     const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS] });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));

@@ -114,10 +114,16 @@ export const dicomSeriesSchema = z.object({
 });
 export type DicomSeries = z.infer<typeof dicomSeriesSchema>;
 
+/** The bundled samples: a real knee MRI (the first-run sample) and a simulated knee with labels. */
+export const SAMPLE_IDS = ['knee-mri', 'knee-simulated'] as const;
+export const sampleIdSchema = z.enum(SAMPLE_IDS);
+export type SampleId = z.infer<typeof sampleIdSchema>;
+
 /** Every method: its input schema and its output schema. */
 const coreMethods = {
   'app.getInfo': { input: noArgs, output: appInfoSchema },
-  'volume.openSample': { input: noArgs, output: volumeMessageSchema },
+  /** The named sample, or without one the app's first-run sample. */
+  'volume.openSample': { input: z.object({ sample: sampleIdSchema.optional() }).strict(), output: volumeMessageSchema },
   'volume.openInitial': { input: noArgs, output: volumeMessageSchema },
   /** An image file or DICOM folder; `seriesUid` picks one series of a folder that holds several. */
   'volume.openFile': {

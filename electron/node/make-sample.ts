@@ -1,5 +1,7 @@
 /**
- * Makes the bundled sample (resources/sample/): an MR-like knee image simulated from the
+ * Makes the bundled samples (resources/sample/). The first-run sample is a real knee MRI: the
+ * pyKNEEr demo's sagittal DESS series (GPL-3.0, see resources/README.md), its slices binned 2×2
+ * (512² at 0.3125 mm → 256² at 0.625 mm) to keep the file small. The labelled sample is an MR-like knee image simulated from the
  * CLAIR-Knee-103R template's label map (CC-BY-NC 4.0, the only knee label map here whose licence
  * allows redistributing a derivative), stored as int16, plus its labels in the app's knee preset
  * (1 femur, 2 femoral cartilage, 3 tibia, 4 tibial cartilage: CLAIR's medial and lateral tibial
@@ -7,6 +9,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { binVoxels } from '../common/bin-voxels';
 import { simulateKneeMr } from '../common/simulate/knee-mr';
 import type { Volume } from '../common/volume';
 import { readVolume } from './io/read-volume';
@@ -46,3 +49,15 @@ export async function makeSample(clairLabelsPath: string, outDir: string): Promi
   await writeVolume(labels, labelsPath);
   return { image: imagePath, labels: labelsPath };
 }
+
+/** The first-run sample: a DICOM series folder read, binned 2×2 in each slice, written as NIfTI. */
+export async function makeRealSample(seriesFolder: string, outDir: string): Promise<string> {
+  const series = await readVolume(seriesFolder);
+  const binned = binVoxels(series, [2, 2, 1]);
+  await mkdir(outDir, { recursive: true });
+  const imagePath = join(outDir, REAL_SAMPLE_FILE_NAME);
+  await writeVolume(binned, imagePath);
+  return imagePath;
+}
+
+export const REAL_SAMPLE_FILE_NAME = 'knee-dess-pykneer01.nii.gz';

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { listDicomSeries } from './io/dicom-series';
 import { readSessionFile, writeSessionFile } from './session-files';
-import type { AppInfo } from '../common/contract';
+import type { AppInfo, SampleId } from '../common/contract';
 import type { ServiceHandlers } from '../common/dispatch';
 import type { Volume } from '../common/volume';
 import { ServiceError } from '../common/errors';
@@ -42,8 +42,8 @@ export interface ServiceContext {
   transport: AppInfo['transport'];
   version: string;
   inference: InferenceHost;
-  /** The bundled sample. */
-  loadSample: () => Promise<LoadedVolume>;
+  /** A bundled sample; without an id, the first-run sample. */
+  loadSample: (sample?: SampleId) => Promise<LoadedVolume>;
   /** What the app was started with (a file from the command line), or undefined for the sample. */
   loadInitial?: () => Promise<LoadedVolume>;
   /** Reads an image file or DICOM folder the policy allowed (one series of it, if given). */
@@ -63,14 +63,16 @@ export interface ServiceContext {
 
 export function createServiceHandlers(context: ServiceContext): ServiceHandlers {
   const registry = new VolumeRegistry();
-  let sample: OpenVolume | undefined;
+  const samples = new Map<SampleId | 'first-run', OpenVolume>();
 
-  const openSample = async (): Promise<OpenVolume> => {
-    // The registry keeps only each client's latest images; the (small) sample is shared by the
+  const openSample = async (id?: SampleId): Promise<OpenVolume> => {
+    // The registry keeps only each client's latest images; a (small) sample is shared by the
     // clients that open it, and re-registered if it was let go.
+    let sample = samples.get(id ?? 'first-run');
     if (!sample || registry.share(sample.meta.id) === undefined) {
-      const loaded = sample ? { volume: sample.volume, name: sample.meta.name } : await context.loadSample();
+      const loaded = sample ? { volume: sample.volume, name: sample.meta.name } : await context.loadSample(id);
       sample = registry.add(loaded.volume, loaded.name, 'sample');
+      samples.set(id ?? 'first-run', sample);
     }
     return sample;
   };
@@ -120,7 +122,7 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
         platform: `${process.platform}-${process.arch}`,
         inference: context.inference.status,
       }),
-    'volume.openSample': async () => toVolumeMessage(await openSample()),
+    'volume.openSample': async ({ sample }) => toVolumeMessage(await openSample(sample)),
     'volume.openInitial': async () => {
       if (!context.loadInitial) return toVolumeMessage(await openSample());
       const loaded = await context.loadInitial();

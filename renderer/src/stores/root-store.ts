@@ -5,7 +5,7 @@
  */
 import { SESSION_SUFFIX } from '../../../electron/common/session-file';
 import { runInAction } from 'mobx';
-import type { ServiceClient, VolumeMessage } from '../../../electron/common/contract';
+import type { SampleId, ServiceClient, VolumeMessage } from '../../../electron/common/contract';
 import type { ModelDigest } from '../../../electron/common/contract-click';
 import { histogram, robustWindowLevel } from '../imaging/window-level';
 import { volumeFromMessage } from '../imaging/volume-message';
@@ -83,8 +83,9 @@ export class RootStore {
     return this.open(() => this.client.call('volume.openInitial', {}));
   }
 
-  openSample(): Promise<void> {
-    return this.open(() => this.client.call('volume.openSample', {}));
+  /** A bundled sample; without one, the app's first-run sample. */
+  openSample(sample?: SampleId): Promise<void> {
+    return this.open(() => this.client.call('volume.openSample', sample === undefined ? {} : { sample }));
   }
 
   /** An image file or DICOM folder; `seriesUid` picks one series of a folder holding several. */

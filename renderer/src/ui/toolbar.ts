@@ -28,6 +28,14 @@ export class Toolbar {
         .then((go) => (go ? root.openSample() : undefined))
         .catch(onError);
     });
+    const openLabelled = el(
+      'button',
+      { type: 'button', 'data-testid': 'open-labelled-sample', title: 'Open the simulated knee that comes with ground-truth labels (for review)' },
+      ['Labelled sample'],
+    );
+    openLabelled.addEventListener('click', () => {
+      root.openSample('knee-simulated').catch(onError);
+    });
     const preset = el('select', { 'data-testid': 'wl-preset', 'aria-label': 'Window/level preset' });
     preset.addEventListener('change', () => {
       if (preset.value !== 'custom') root.ui.applyPreset(preset.value as PresetId);
@@ -52,6 +60,7 @@ export class Toolbar {
     this.element = el('header', { class: 'toolbar' }, [
       el('span', { class: 'app-title' }, ['iSeg Studio']),
       open,
+      openLabelled,
       el('span', { class: 'toolbar-group' }, [el('label', {}, ['Window/level']), preset, readout]),
       el('span', { class: 'toolbar-group' }, [el('label', {}, ['Layout']), layout]),
       reset,
