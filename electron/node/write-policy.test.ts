@@ -11,10 +11,8 @@ import type { MethodName } from '../common/contract';
 import { makeKneePhantom } from '../common/phantom';
 import { FileAccessPolicy } from './file-access';
 import { InferenceHost } from './inference-host';
-import { readVolume } from './io/read-volume';
 import { writeVolume } from './io/write-volume';
-import { sampleLoader } from './sample';
-import { createServiceHandlers } from './services';
+import { serviceHandlersForTests } from './testing/service-handlers';
 
 const SIZE: [number, number, number] = [16, 12, 8];
 
@@ -42,14 +40,7 @@ async function serve(): Promise<Served> {
   const inference = new InferenceHost(() => {
     throw new Error('no worker in this test');
   });
-  const handlers = createServiceHandlers({
-    transport: 'serve',
-    version: 'test',
-    inference,
-    files,
-    loadSample: sampleLoader(join(base, 'no-resources')),
-    readImage: async (path) => ({ volume: await readVolume(path), name: path }),
-  });
+  const handlers = serviceHandlersForTests(inference, files, base);
   const call = (method: MethodName, input: unknown): Promise<DispatchResult> => dispatch(handlers, method, input);
   const opened = await call('volume.openFile', { path: imagePath });
   const volumeId = opened.ok ? (opened.output as { meta: { id: string } }).meta.id : '';

@@ -8,16 +8,14 @@ import { binaryFrameHeader, rawUpgrade } from '../node/testing/raw-websocket';
 import type { WorkerStatus } from '../common/contract';
 import { decodeFrame, encodeFrame, MAX_FRAME_BYTES, type WireMessage } from '../common/wire';
 import { InferenceHost } from '../node/inference-host';
-import { createServiceHandlers } from '../node/services';
-import { sampleLoader } from '../node/sample';
 import { FileAccessPolicy } from '../node/file-access';
-import { readVolume } from '../node/io/read-volume';
 import { writeVolume } from '../node/io/write-volume';
 import { makeKneePhantom } from '../common/phantom';
 import { writeSyntheticSeries } from '../node/io/test-support/synthetic-dicom';
 import { mkdirSync } from 'node:fs';
 import { nodeWorkerLauncher } from '../node/worker-process';
 import { buildWorkerForTests } from '../node/testing/build-worker';
+import { serviceHandlersForTests } from '../node/testing/service-handlers';
 import { startServeServer, tokenMatches, type ServeHandle } from './server';
 
 let server: ServeHandle;
@@ -33,14 +31,7 @@ beforeAll(async () => {
   const files = new FileAccessPolicy();
   await files.addRoot(staticDir);
   await files.setOutputFolder(staticDir);
-  const handlers = createServiceHandlers({
-    transport: 'serve',
-    version: 'test',
-    inference,
-    files,
-    loadSample: sampleLoader(join(staticDir, 'no-resources')),
-    readImage: async (path, seriesUid) => ({ volume: await readVolume(path, { seriesUid }), name: path }),
-  });
+  const handlers = serviceHandlersForTests(inference, files, staticDir);
   server = await startServeServer({ handlers, staticDir, log: () => undefined });
   inference.onStatus((status) => {
     server.broadcast('inference.status', status);

@@ -110,13 +110,17 @@ function mghDeclared(head: Uint8Array): DeclaredImage | undefined {
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const dims = [4, 8, 12, 16].map((at) => view.getInt32(at, false));
   if (dims.some((d) => d < 1)) return undefined;
-  const bytesPerComponent = MGH_TYPES.get(view.getInt32(20, false));
+  // Optional tags may follow the voxels (a few kilobytes): the inflation slack covers them.
+  return fixedHeaderDeclared(dims, MGH_TYPES.get(view.getInt32(20, false)), MGH_HEADER_BYTES);
+}
+
+/** A binary header of fixed length followed by single-component voxels (MGH, GIPL). */
+function fixedHeaderDeclared(dims: number[], bytesPerComponent: number | undefined, headerBytes: number): DeclaredImage {
   return {
     dims,
     components: 1,
     bytesPerComponent,
-    // Optional tags may follow the voxels (a few kilobytes).
-    ...(bytesPerComponent !== undefined ? { contentBytes: MGH_HEADER_BYTES + product(dims) * bytesPerComponent } : {}),
+    ...(bytesPerComponent !== undefined ? { contentBytes: headerBytes + product(dims) * bytesPerComponent } : {}),
   };
 }
 
@@ -137,13 +141,7 @@ function giplDeclared(head: Uint8Array): DeclaredImage | undefined {
   if (head.length < 10) return undefined;
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const dims = [0, 2, 4, 6].map((at) => Math.max(1, view.getUint16(at, false)));
-  const bytesPerComponent = GIPL_TYPES.get(view.getUint16(8, false));
-  return {
-    dims,
-    components: 1,
-    bytesPerComponent,
-    ...(bytesPerComponent !== undefined ? { contentBytes: GIPL_HEADER_BYTES + product(dims) * bytesPerComponent } : {}),
-  };
+  return fixedHeaderDeclared(dims, GIPL_TYPES.get(view.getUint16(8, false)), GIPL_HEADER_BYTES);
 }
 
 /** NRRD and MetaImage headers are text: `key: value` / `Key = value` lines. */

@@ -1,0 +1,19 @@
+/** Test support: the service handlers over `files`, reading in-process, with no bundled sample. */
+import { join } from 'node:path';
+import type { ServiceHandlers } from '../../common/dispatch';
+import type { FileAccessPolicy } from '../file-access';
+import type { InferenceHost } from '../inference-host';
+import { readVolume } from '../io/read-volume';
+import { sampleLoader } from '../sample';
+import { createServiceHandlers } from '../services';
+
+export function serviceHandlersForTests(inference: InferenceHost, files: FileAccessPolicy, folder: string): ServiceHandlers {
+  return createServiceHandlers({
+    transport: 'serve',
+    version: 'test',
+    inference,
+    files,
+    loadSample: sampleLoader(join(folder, 'no-resources')),
+    readImage: async (path, seriesUid) => ({ volume: await readVolume(path, { seriesUid }), name: path }),
+  });
+}
