@@ -8,6 +8,7 @@ import { HistoryPanel } from '../ui/history-panel';
 import { ReviewPanel } from '../ui/review-panel';
 import { PropagationPanel } from '../ui/propagation-panel';
 import { SegmentsPanel } from '../ui/segments-panel';
+import { StatisticsPanel } from '../ui/statistics-panel';
 import { installShortcuts } from '../ui/shortcuts';
 import { StatusBar } from '../ui/status-bar';
 import { Toolbar } from '../ui/toolbar';
@@ -42,12 +43,14 @@ export class AppShell {
     const review = new ReviewPanel(root, onError);
     const propagation = new PropagationPanel(root);
     const files = new FilePanel(root, onError);
-    this.panels = [tools, engine, segments, history, propagation, review, files];
+    const statistics = new StatisticsPanel(root);
+    this.panels = [tools, engine, segments, history, propagation, review, files, statistics];
     const side = el('aside', { class: 'side-panel', 'data-testid': 'side-panel' }, [
       files.element,
       tools.element,
       engine.element,
       segments.element,
+      statistics.element,
       propagation.element,
       history.element,
       review.element,
