@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { COMPONENT_TYPES } from './volume';
 import { clickMethods } from './contract-click';
 import { propagationMethods } from './contract-propagation';
+import { dicomMethods } from './contract-dicom';
 import { labelEntrySchema, labelSidecarSchema, modelReferenceSchema } from './label-sidecar';
 
 const finite = z.number(); // zod 4 numbers reject NaN and ±Infinity by default
@@ -144,6 +145,8 @@ const coreMethods = {
       name: z.string(),
       labelMap: labelVoxelsSchema,
       sidecar: labelSidecarSchema.optional(),
+      /** Segment names and colours a DICOM SEG carries itself. */
+      segments: z.array(labelEntrySchema).optional(),
     }),
   },
   /** Writes the label map (NIfTI or NRRD by extension) and its sidecar JSON in the image's geometry. */
@@ -186,7 +189,7 @@ const coreMethods = {
   },
 } as const;
 
-export const methods = { ...coreMethods, ...clickMethods, ...propagationMethods } as const;
+export const methods = { ...coreMethods, ...clickMethods, ...propagationMethods, ...dicomMethods } as const;
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;

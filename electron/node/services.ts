@@ -18,6 +18,8 @@ import { listFolder } from './file-listing';
 import type { InferenceHost } from './inference-host';
 import { createClickServiceHandlers } from './click-service';
 import { createPropagationHandlers } from './propagation-service';
+import { createDicomSegHandlers } from './dicom-seg-service';
+import { isDicomSeg, readDicomSeg } from './io/dicom-seg';
 import { toVolumeMessage, type OpenVolume, VolumeRegistry } from './volume-registry';
 
 /**
@@ -86,9 +88,12 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
     modelsRoot: context.modelsRoot,
   });
 
+  const dicomSeg = createDicomSegHandlers({ openVolume, files: context.files });
+
   return {
     ...click,
     ...propagation,
+    ...dicomSeg,
     'app.getInfo': () =>
       Promise.resolve({
         name: 'iSeg Studio',
@@ -140,7 +145,11 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
     'labels.load': async ({ volumeId, path }) => {
       const image = openVolume(volumeId);
       const allowed = await context.files.check(path);
-      const loaded = await loadLabelMapFor(allowed, image.volume.geometry);
+      // A DICOM SEG carries its segment names and colours itself, and is laid onto the image's grid;
+      // any other .dcm (an image slice) is refused there in one sentence, not read as labels.
+      const asSeg = (await isDicomSeg(allowed)) || allowed.toLowerCase().endsWith('.dcm');
+      const seg = asSeg ? await readDicomSeg(allowed, image.volume.geometry) : undefined;
+      const loaded = seg === undefined ? await loadLabelMapFor(allowed, image.volume.geometry) : { labels: seg.labels, sidecar: undefined };
       const v = loaded.labels.voxels;
       const voxels = v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer;
       const componentType = loaded.labels.componentType === 'uint16' ? 'uint16' : 'uint8';
@@ -148,6 +157,7 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
         name: basename(allowed),
         labelMap: { componentType, voxels },
         ...(loaded.sidecar ? { sidecar: loaded.sidecar } : {}),
+        ...(seg ? { segments: [...seg.segments] } : {}),
       };
     },
     'labels.export': async ({ volumeId, path, labelMap, labels, provenance }) => {

@@ -149,12 +149,18 @@ describe.skipIf(missing !== undefined)(`DICOM SEG round trip on the knee DICOM s
     expect(seg.labels.geometry).toBe(series.geometry);
   }, 60_000);
 
-  it('renumbers label values that are not 1…N and says so', async () => {
+  it('renumbers label values that are not 1…N, says so, and restores them on reading', async () => {
     const sparse = labels.map((v) => (v === 0 ? 0 : v === 1 ? 4 : 9));
     const path = join(temp.path, 'sparse.nii.gz');
     await writeLabelMap(path, { voxels: sparse, geometry: series.geometry, labels: [], provenance: { app: { name: 't', version: '0' }, created: new Date().toISOString(), sourceImage: 'x', models: [], clicks: 0 } });
     const result = await iseg('convert', path, join(temp.path, 'sparse.dcm'), '--reference', SERIES);
     expect(result.out).toMatch(/segments 1 "Segment 4" \(label 4\), 2 "Segment 9" \(label 9\)/);
+    // The tracking ids bring the label values back.
+    const back = await readDicomSeg(join(temp.path, 'sparse.dcm'), series.geometry);
+    expect(back.segments.map((seg) => seg.value)).toEqual([4, 9]);
+    let differing = 0;
+    for (let n = 0; n < sparse.length; n++) if (back.labels.voxels[n] !== sparse[n]) differing++;
+    expect(differing).toBe(0);
   }, 60_000);
 
   it('refuses, in one sentence each, a non-SEG .dcm, a non-DICOM file, and a SEG read onto another grid', async () => {

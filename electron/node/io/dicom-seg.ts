@@ -4,8 +4,9 @@
  * Writing needs the files of the series the labels were drawn on: the SEG references them, frame by
  * frame. Each label value present becomes one segment, with its name and colour; DICOM numbers
  * segments 1, 2, 3…, so values that are not already 1…N are renumbered in ascending order (the
- * result says how). Empty slices are not stored. Reading lays the segments back onto the series'
- * grid (see dicom-seg-grid.ts), with segment numbers as label values.
+ * result says how) and each segment's Tracking ID keeps its label value. Empty slices are not
+ * stored. Reading lays the segments back onto the series' grid (see dicom-seg-grid.ts), with the
+ * label values of iSeg's tracking ids, or else the segment numbers, as values.
  */
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm, stat } from 'node:fs/promises';
@@ -29,6 +30,8 @@ const MAX_SEG_FILE_BYTES = 2 ** 31;
 const FIRST_READ_BYTES = 64 * 1024;
 /** What the app writes into every segment; SNOMED CT "Tissue" is the generic code Slicer also uses. */
 const GENERIC_TISSUE = { CodeValue: '85756007', CodingSchemeDesignator: 'SCT', CodeMeaning: 'Tissue' } as const;
+/** What iSeg writes as each segment's Tracking ID, followed by its label value. */
+const TRACKING_PREFIX = 'iSeg label value ';
 /** Shown for segments whose SEG carries no recommended colour. */
 const DEFAULT_COLOR: readonly [number, number, number] = [128, 174, 128];
 
@@ -61,6 +64,14 @@ export interface ReadDicomSeg {
   /** Segment numbers as label values, in `grid`'s geometry (or the SEG's own when no grid was given). */
   readonly labels: Volume;
   readonly segments: readonly LabelEntry[];
+}
+
+/** A UID under the UUID-derived root 2.25 (PS3.5 B.2): 2.25 and a random 122-bit number in decimal. */
+function randomUid(): string {
+  const bytes = randomBytes(16);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  return `2.25.${BigInt(`0x${bytes.toString('hex')}`).toString()}`;
 }
 
 function segmentNumbering(voxels: VoxelArray, labels: readonly LabelEntry[], name: string): SegmentNumbering[] {
@@ -118,6 +129,9 @@ function segMetaInfo(seg: DicomSegToWrite, numbering: readonly SegmentNumbering[
           SegmentedPropertyCategoryCodeSequence: { ...GENERIC_TISSUE },
           SegmentedPropertyTypeCodeSequence: { ...GENERIC_TISSUE },
           recommendedDisplayRGBValue: [color[0], color[1], color[2]],
+          // Segment numbers must run 1…N; the tracking id keeps the label value for the way back.
+          TrackingIdentifier: `${TRACKING_PREFIX}${s.value}`,
+          TrackingUniqueIdentifier: randomUid(),
         };
       }),
     ],
@@ -186,10 +200,26 @@ const segmentAttributesSchema = z.looseObject({
   SegmentLabel: z.string().optional(),
   SegmentDescription: z.string().optional(),
   recommendedDisplayRGBValue: z.tuple([byte, byte, byte]).optional(),
+  TrackingIdentifier: z.string().optional(),
 });
 const segMetaSchema = z.looseObject({ segmentAttributes: z.array(z.array(segmentAttributesSchema)) });
 
 const finiteVec3 = z.tuple([z.number(), z.number(), z.number()]);
+
+/**
+ * Segment number → label value, from the tracking ids iSeg writes; empty (segment numbers are the
+ * values) for a SEG from elsewhere, or when the ids do not give distinct values.
+ */
+function labelValues(attributes: readonly z.infer<typeof segmentAttributesSchema>[]): Map<number, number> {
+  const values = new Map<number, number>();
+  for (const s of attributes) {
+    const id = s.TrackingIdentifier ?? '';
+    const value = id.startsWith(TRACKING_PREFIX) ? Number(id.slice(TRACKING_PREFIX.length)) : NaN;
+    if (!Number.isInteger(value) || value < 1 || value > 65535) return new Map<number, number>();
+    values.set(s.labelID, value);
+  }
+  return new Set(values.values()).size === values.size ? values : new Map<number, number>();
+}
 
 function segGeometry(image: Image, name: string): VolumeGeometry {
   const parsed = z
@@ -233,8 +263,10 @@ export async function readDicomSeg(path: string, grid?: VolumeGeometry): Promise
   if (meta.data.segmentAttributes.length > 1) {
     throw new ServiceError('unreadable', `${name} holds overlapping segments, and a label map holds one segment per voxel.`);
   }
-  const segments: LabelEntry[] = (meta.data.segmentAttributes[0] ?? []).map((s) => ({
-    value: s.labelID,
+  const attributes = meta.data.segmentAttributes[0] ?? [];
+  const valueOf = labelValues(attributes);
+  const segments: LabelEntry[] = attributes.map((s) => ({
+    value: valueOf.get(s.labelID) ?? s.labelID,
     name: s.SegmentLabel ?? s.SegmentDescription ?? `Segment ${s.labelID}`,
     color: s.recommendedDisplayRGBValue ?? [...DEFAULT_COLOR],
   }));
@@ -244,7 +276,7 @@ export async function readDicomSeg(path: string, grid?: VolumeGeometry): Promise
   if (!(data instanceof Int16Array || data instanceof Uint16Array || data instanceof Uint8Array) || data.length !== voxelCount(geometry.size)) {
     throw new ServiceError('unreadable', `${name} could not be read: its voxel data is missing or incomplete.`);
   }
-  const wide = segments.some((s) => s.value > 255);
+  const wide = segments.some((s) => s.value > 255) || attributes.some((s) => s.labelID > 255);
   const make = (length: number) => (wide ? new Uint16Array(length) : new Uint8Array(length));
   const target = grid ?? geometry;
   const placement = placeOnGrid(geometry, target);
@@ -252,6 +284,10 @@ export async function readDicomSeg(path: string, grid?: VolumeGeometry): Promise
     throw new ServiceError('geometry-mismatch', `${name} does not fit the series it is read onto: ${placement.problem}.`);
   }
   const voxels = copyOntoGrid(data, geometry.size, target, placement, make);
+  if (valueOf.size > 0) {
+    const lookup = new Uint16Array(65536).map((_, n) => valueOf.get(n) ?? n);
+    for (let n = 0; n < voxels.length; n++) voxels[n] = lookup[voxels[n] ?? 0] ?? 0;
+  }
   return { labels: { geometry: target, componentType: wide ? 'uint16' : 'uint8', voxels }, segments };
 }
 

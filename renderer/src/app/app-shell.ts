@@ -9,6 +9,7 @@ import { ReviewPanel } from '../ui/review-panel';
 import { PropagationPanel } from '../ui/propagation-panel';
 import { SegmentsPanel } from '../ui/segments-panel';
 import { StatisticsPanel } from '../ui/statistics-panel';
+import { DicomSegPanel } from '../ui/dicom-seg-panel';
 import { installShortcuts } from '../ui/shortcuts';
 import { StatusBar } from '../ui/status-bar';
 import { Toolbar } from '../ui/toolbar';
@@ -44,7 +45,8 @@ export class AppShell {
     const propagation = new PropagationPanel(root);
     const files = new FilePanel(root, onError);
     const statistics = new StatisticsPanel(root);
-    this.panels = [tools, engine, segments, history, propagation, review, files, statistics];
+    const dicomSeg = new DicomSegPanel(root);
+    this.panels = [tools, engine, segments, history, propagation, review, files, statistics, dicomSeg];
     const side = el('aside', { class: 'side-panel', 'data-testid': 'side-panel' }, [
       files.element,
       tools.element,
@@ -54,6 +56,7 @@ export class AppShell {
       propagation.element,
       history.element,
       review.element,
+      dicomSeg.element,
     ]);
     this.main = el('main', { class: 'workspace' }, [this.layout.element]);
     this.element = el('div', { class: 'app-shell' }, [

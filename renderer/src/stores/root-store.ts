@@ -247,7 +247,7 @@ export class RootStore {
     const labels = componentType === 'uint16' ? new Uint16Array(voxels) : new Uint8Array(voxels);
     if (labels.length !== size[0] * size[1] * size[2])
       throw new Error(`${answer.name} holds ${labels.length} voxels; the image has ${size[0] * size[1] * size[2]}.`);
-    const names = (answer.sidecar?.labels ?? []).map((l) => ({ value: l.value, name: l.name, color: l.color }));
+    const names = (answer.sidecar?.labels ?? answer.segments ?? []).map((l) => ({ value: l.value, name: l.name, color: l.color }));
     return { name: answer.name, labels, names };
   }
 
