@@ -61,7 +61,8 @@ test('segment statistics follow each edit, give mL from the spacing, and copy as
   // Copy as CSV: a header and one line per segment, with the same numbers.
   await page.getByTestId('statistics-copy').click();
   await expect(page.getByTestId('statistics-copy-status')).toHaveAttribute('data-state', 'copied');
-  const csv = await page.evaluate(() => navigator.clipboard.readText());
+  // A string, because the e2e project compiles without the DOM's types.
+  const csv = String(await page.evaluate('navigator.clipboard.readText()'));
   const lines = csv.trim().split('\n');
   expect(lines[0]).toBe(
     'segment,value,voxels,volume_ml,mean,sd,min,max,axial_first_slice,axial_last_slice,sagittal_first_slice,sagittal_last_slice,coronal_first_slice,coronal_last_slice',

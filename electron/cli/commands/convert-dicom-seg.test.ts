@@ -14,6 +14,7 @@ import { readDicomSeg, seriesReferenceFiles } from '../../node/io/dicom-seg';
 import { readDicomSeries } from '../../node/io/dicom-series';
 import { readVolume } from '../../node/io/read-volume';
 import { SHARED_DATA, sharedDataMissingReason } from '../../node/io/test-support/reference-reader';
+import { segShapes } from '../../node/io/test-support/seg-shapes';
 import { serviceErrorOf } from '../../node/io/test-support/service-error';
 import { useTempDir } from '../../node/io/test-support/temp-dir';
 import { writeLabelMap } from '../../node/io/write-label-map';
@@ -36,21 +37,6 @@ const LABELS = [
   { value: 2, name: 'Femoral cartilage', color: [80, 160, 250] as [number, number, number] },
   { value: 3, name: 'Tibia', color: [240, 120, 80] as [number, number, number] },
 ];
-
-/** Three shapes on the series' grid: a box, a ball, and a box that touches the ball. */
-function syntheticLabels(size: Vec3): Uint8Array {
-  const [nx, ny, nz] = size;
-  const labels = new Uint8Array(nx * ny * nz);
-  for (let k = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++) {
-        const n = i + nx * (j + ny * k);
-        if (k >= 10 && k < 30 && j >= 100 && j < 220 && i >= 60 && i < 200) labels[n] = 1;
-        else if ((i - 300) ** 2 + (j - 260) ** 2 + ((k - 45) * 4.8) ** 2 < 60 ** 2) labels[n] = 2;
-        else if (k >= 40 && k < 62 && j >= 320 && j < 420 && i >= 250 && i < 330) labels[n] = 3;
-      }
-  return labels;
-}
 
 /** Every value of `tag` that dcmdump prints for `files`, in order. */
 async function dcmdumpValues(tag: string, files: readonly string[]): Promise<string[]> {
@@ -82,7 +68,7 @@ describe.skipIf(missing !== undefined)(`DICOM SEG round trip on the knee DICOM s
 
   beforeAll(async () => {
     series = await readDicomSeries(SERIES);
-    labels = syntheticLabels(series.geometry.size);
+    labels = segShapes(series.geometry.size);
     labelsPath = join(temp.path, 'knee.labels.nii.gz');
     segPath = join(temp.path, 'knee.seg.dcm');
     await writeLabelMap(labelsPath, {

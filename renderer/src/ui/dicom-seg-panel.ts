@@ -3,19 +3,18 @@
  * the image was opened from (names and colours of the segments included). A SEG is loaded back
  * with Files → "Load labels…", which recognises it by content.
  */
-import { autorun } from 'mobx';
 import { errorMessage } from '../app/error-panel';
+import { labelPayload } from '../segmentation/label-payload';
 import type { RootStore } from '../stores/root-store';
-import { imageStem, joinPath, servedFolder } from './choose-path';
-import { el, setText } from './dom';
+import { imageStem } from './choose-path';
+import { el } from './dom';
+import { chooseSaveTarget, fillDefaultPath, showWriteState } from './save-target';
 
 export class DicomSegPanel {
   readonly element: HTMLElement;
   private readonly path: HTMLInputElement;
   private readonly status: HTMLElement;
   private readonly stops: (() => void)[] = [];
-  private folder: string | undefined;
-  private filledFor: string | undefined;
 
   constructor(private readonly root: RootStore) {
     this.path = el('input', { type: 'text', class: 'export-path', 'data-testid': 'dicom-seg-path', 'aria-label': 'DICOM SEG path', spellcheck: 'false' });
@@ -30,25 +29,7 @@ export class DicomSegPanel {
       el('div', { class: 'button-row' }, [exportButton]),
       this.status,
     ]);
-    void servedFolder(root).then((folder) => {
-      this.folder = folder;
-      this.fillDefault();
-    });
-    this.stops.push(
-      autorun(() => {
-        const _observed = root.volume.meta?.name; // observed, so a new image refills the path
-        this.fillDefault();
-      }),
-    );
-  }
-
-  private fillDefault(): void {
-    const name = this.root.volume.meta?.name;
-    if (name === undefined || this.filledFor === name) return;
-    if (this.folder === undefined && this.root.app.info?.transport !== 'electron') return;
-    this.filledFor = name;
-    const file = `${imageStem(name)}.seg.dcm`;
-    this.path.value = this.folder === undefined ? file : joinPath(this.folder, file);
+    this.stops.push(fillDefaultPath(root, this.path, (name) => `${imageStem(name)}.seg.dcm`));
   }
 
   /** Chooses the path (save dialog in Electron, the text field otherwise) and writes the SEG. */
@@ -57,44 +38,27 @@ export class DicomSegPanel {
     const meta = root.volume.meta;
     const labels = root.segmentation.labels;
     if (meta === undefined || labels === undefined) return;
-    let path = this.path.value.trim();
-    if (root.app.info?.transport === 'electron') {
-      try {
-        const chosen = await root.client.call('dialog.chooseSavePath', { suggestedName: path.split(/[\\/]/).pop() || `${imageStem(meta.name)}.seg.dcm` });
-        if (chosen.path === undefined) return;
-        path = chosen.path;
-        this.path.value = path;
-      } catch {
-        // No dialog: use the text field.
-      }
-    }
+    const path = await chooseSaveTarget(root, this.path.value.trim(), `${imageStem(meta.name)}.seg.dcm`);
+    if (path === undefined) return;
+    this.path.value = path;
     if (path === '') {
-      this.setStatus('error', 'Type a path to export the DICOM SEG to.');
+      showWriteState(this.status, 'error', 'Type a path to export the DICOM SEG to.');
       return;
     }
-    this.setStatus('busy', 'Writing the DICOM SEG…');
+    showWriteState(this.status, 'busy', 'Writing the DICOM SEG…');
     try {
       const written = await root.app.track(() =>
         root.client.call('labels.exportDicomSeg', {
           volumeId: meta.id,
           path,
-          labelMap: { componentType: labels instanceof Uint16Array ? 'uint16' : 'uint8', voxels: labels.slice().buffer },
-          labels: root.segmentation.segments.map((s) => ({ value: s.value, name: s.name, color: [s.color[0], s.color[1], s.color[2]] })),
+          ...labelPayload(labels, root.segmentation.segments),
         }),
       );
       const count = written.segments.length;
-      this.setStatus('done', `Wrote ${written.path} (${count} segment${count === 1 ? '' : 's'})`, written.path);
+      showWriteState(this.status, 'done', `Wrote ${written.path} (${count} segment${count === 1 ? '' : 's'})`, written.path);
     } catch (error) {
-      this.setStatus('error', `DICOM SEG export failed: ${errorMessage(error)}`);
+      showWriteState(this.status, 'error', `DICOM SEG export failed: ${errorMessage(error)}`);
     }
-  }
-
-  private setStatus(state: 'idle' | 'busy' | 'done' | 'error', text: string, path?: string): void {
-    this.status.dataset.state = state;
-    if (path === undefined) delete this.status.dataset.path;
-    else this.status.dataset.path = path;
-    this.status.classList.toggle('error', state === 'error');
-    setText(this.status, text);
   }
 
   dispose(): void {
