@@ -53,7 +53,11 @@ await Promise.all([
   build({
     absWorkingDir: root,
     // The review worker is its own bundle: the page starts it with new URL('./review-worker.js', import.meta.url).
-    entryPoints: { app: 'renderer/src/main.ts', 'review-worker': 'renderer/src/review/review-worker.ts' },
+    entryPoints: {
+      app: 'renderer/src/main.ts',
+      'review-worker': 'renderer/src/review/review-worker.ts',
+      'statistics-worker': 'renderer/src/stats/statistics-worker.ts',
+    },
     outdir: 'dist/renderer',
     bundle: true,
     platform: 'browser',

@@ -9,6 +9,7 @@ import { COMPONENT_TYPES } from './volume';
 import { clickMethods } from './contract-click';
 import { propagationMethods } from './contract-propagation';
 import { journalMethodsFor } from './contract-journal';
+import { dicomMethods } from './contract-dicom';
 import { labelEntrySchema, labelSidecarSchema, modelReferenceSchema } from './label-sidecar';
 
 const finite = z.number(); // zod 4 numbers reject NaN and ±Infinity by default
@@ -159,6 +160,8 @@ const coreMethods = {
       name: z.string(),
       labelMap: labelVoxelsSchema,
       sidecar: labelSidecarSchema.optional(),
+      /** Segment names and colours a DICOM SEG carries itself. */
+      segments: z.array(labelEntrySchema).optional(),
     }),
   },
   /** Writes the label map (NIfTI or NRRD by extension) and its sidecar JSON in the image's geometry. */
@@ -208,6 +211,7 @@ export const methods = {
   ...clickMethods,
   ...propagationMethods,
   ...journalMethodsFor(volumeMessageSchema, volumeMetaSchema),
+  ...dicomMethods,
 } as const;
 
 export type Methods = typeof methods;

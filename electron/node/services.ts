@@ -19,6 +19,8 @@ import { listFolder } from './file-listing';
 import type { InferenceHost } from './inference-host';
 import { createClickServiceHandlers } from './click-service';
 import { createPropagationHandlers } from './propagation-service';
+import { createDicomSegHandlers } from './dicom-seg-service';
+import { isDicomSeg, readDicomSeg } from './io/dicom-seg';
 import { toVolumeMessage, type OpenVolume, VolumeRegistry } from './volume-registry';
 import { createJournalHandlers } from './journal/journal-service';
 import type { JournalStore } from './journal/journal-store';
@@ -110,10 +112,13 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
     },
   });
 
+  const dicomSeg = createDicomSegHandlers({ openVolume, files: context.files });
+
   return {
     ...click,
     ...propagation,
     ...journal,
+    ...dicomSeg,
     'app.getInfo': () =>
       Promise.resolve({
         name: 'iSeg Studio',
@@ -175,7 +180,14 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
       const image = openVolume(volumeId);
       const allowed = await context.files.check(path);
       await context.files.noteRead(allowed);
-      const loaded = await loadLabelMapFor(allowed, image.volume.geometry, async (file) => (await context.readImage(file)).volume);
+      // A DICOM SEG carries its segment names and colours itself, and is laid onto the image's grid;
+      // any other .dcm (an image slice) is refused there in one sentence, not read as labels.
+      const asSeg = (await isDicomSeg(allowed)) || allowed.toLowerCase().endsWith('.dcm');
+      const seg = asSeg ? await readDicomSeg(allowed, image.volume.geometry) : undefined;
+      const loaded =
+        seg === undefined
+          ? await loadLabelMapFor(allowed, image.volume.geometry, async (file) => (await context.readImage(file)).volume)
+          : { labels: seg.labels, sidecar: undefined };
       const v = loaded.labels.voxels;
       const voxels = v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer;
       const componentType = loaded.labels.componentType === 'uint16' ? 'uint16' : 'uint8';
@@ -183,6 +195,7 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
         name: basename(allowed),
         labelMap: { componentType, voxels },
         ...(loaded.sidecar ? { sidecar: loaded.sidecar } : {}),
+        ...(seg ? { segments: [...seg.segments] } : {}),
       };
     },
     'labels.export': async ({ volumeId, path, labelMap, labels, provenance }) => {

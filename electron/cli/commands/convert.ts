@@ -2,15 +2,23 @@
 import { basename } from 'node:path';
 import { readVolume, sourceFormatName } from '../../node/io/read-volume';
 import { writeVolume } from '../../node/io/write-volume';
+import { isDicomSeg } from '../../node/io/dicom-seg';
+import { dicomSegToLabels, labelsToDicomSeg } from './convert-dicom-seg';
 import { parseCommandLine, UsageError, type CliOutput, type Command } from '../command';
 
-const USAGE = `Usage: iseg convert <input> <output> [--series UID]
+const USAGE = `Usage: iseg convert <input> <output> [--series UID] [--reference SERIES]
 
 Reads <input> (an image file or DICOM folder) and writes it to <output> in the format its name
 asks for (.nii.gz, .nii, .nrrd, .mha, .mhd, .gipl, .gipl.gz, .mgh, .mgz), keeping geometry and
 voxel type.
 
-  --series UID   which series to read when a DICOM folder holds several`;
+DICOM SEG: iseg convert LABELS OUT.dcm --reference SERIES writes the label map as a DICOM SEG
+that references the series it was drawn on (a DICOM folder or one of its files; segment names and
+colours from LABELS' .labels.json); iseg convert SEG.dcm OUT.nii.gz [--reference SERIES] reads a
+SEG back as a label map on the series' grid (without --reference, in the SEG's own extent).
+
+  --series UID        which series to read when a DICOM folder holds several
+  --reference SERIES  the DICOM series a SEG is written for or read onto`;
 
 export const convertCommand: Command = {
   name: 'convert',
@@ -19,6 +27,7 @@ export const convertCommand: Command = {
   async run(args: readonly string[], output: CliOutput): Promise<void> {
     const { values, positionals } = parseCommandLine('convert', args, {
       series: { type: 'string' },
+      reference: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) return output.out(USAGE);
@@ -26,6 +35,13 @@ export const convertCommand: Command = {
     if (input === undefined || target === undefined || extra.length > 0) {
       throw new UsageError('iseg convert: give one input and one output path');
     }
+    const reference = values.reference === undefined ? undefined : { reference: values.reference, seriesUid: values.series };
+    if (target.toLowerCase().endsWith('.dcm')) {
+      if (reference === undefined) throw new UsageError('iseg convert: writing a DICOM SEG needs --reference SERIES_FOLDER (the series the labels were drawn on)');
+      return output.out(await labelsToDicomSeg(input, target, reference));
+    }
+    if (await isDicomSeg(input)) return output.out(await dicomSegToLabels(input, target, reference));
+    if (reference !== undefined) throw new UsageError('iseg convert: --reference is for DICOM SEG files (writing OUT.dcm or reading SEG.dcm)');
     const started = performance.now();
     const volume = await readVolume(input, { seriesUid: values.series });
     await writeVolume(volume, target);

@@ -41,9 +41,10 @@ async function readHeader(path: string): Promise<DicomSliceHeader | undefined> {
       const bytes = new Uint8Array(length);
       await handle.read(bytes, 0, length, 0);
       const header = parseDicomHeader(bytes, size);
-      // Reports, presentation states and DICOMDIRs carry no rows and columns: not images.
+      // Reports, presentation states and DICOMDIRs carry no rows and columns: not images. A DICOM
+      // SEG has them, but holds labels for another series (often saved beside it), not an image.
       if (header !== NEED_MORE_BYTES)
-        return header?.rows !== undefined && header.columns !== undefined ? header : undefined;
+        return header?.rows !== undefined && header.columns !== undefined && header.modality !== 'SEG' ? header : undefined;
     }
     return undefined;
   } finally {
@@ -220,4 +221,14 @@ export async function readDicomSeries(folder: string, seriesUid?: string): Promi
     );
   });
   return volumeFromItkImage(result.outputImage, seriesName);
+}
+
+/**
+ * The files of one series of `folder` (the only one, without `seriesUid`), ordered along the slice
+ * normal: what a DICOM SEG or RTSTRUCT writer references.
+ */
+export async function dicomSeriesFiles(folder: string, seriesUid?: string): Promise<string[]> {
+  const folderName = basename(folder);
+  const files = chooseSeries(groupBySeries(await scanFolder(folder)), folderName, seriesUid);
+  return sortSlicesByPosition(files, `The DICOM series in ${folderName}`).map((file) => file.path);
 }

@@ -8,6 +8,8 @@ import { HistoryPanel } from '../ui/history-panel';
 import { ReviewPanel } from '../ui/review-panel';
 import { PropagationPanel } from '../ui/propagation-panel';
 import { SegmentsPanel } from '../ui/segments-panel';
+import { StatisticsPanel } from '../ui/statistics-panel';
+import { DicomSegPanel } from '../ui/dicom-seg-panel';
 import { installShortcuts } from '../ui/shortcuts';
 import { StatusBar } from '../ui/status-bar';
 import { Toolbar } from '../ui/toolbar';
@@ -42,15 +44,19 @@ export class AppShell {
     const review = new ReviewPanel(root, onError);
     const propagation = new PropagationPanel(root);
     const files = new FilePanel(root, onError);
-    this.panels = [tools, engine, segments, history, propagation, review, files];
+    const statistics = new StatisticsPanel(root);
+    const dicomSeg = new DicomSegPanel(root);
+    this.panels = [tools, engine, segments, history, propagation, review, files, statistics, dicomSeg];
     const side = el('aside', { class: 'side-panel', 'data-testid': 'side-panel' }, [
       files.element,
       tools.element,
       engine.element,
       segments.element,
+      statistics.element,
       propagation.element,
       history.element,
       review.element,
+      dicomSeg.element,
     ]);
     this.main = el('main', { class: 'workspace' }, [this.layout.element]);
     this.element = el('div', { class: 'app-shell' }, [

@@ -10,6 +10,7 @@ import type { ModelDigest } from '../../../electron/common/contract-click';
 import { histogram, robustWindowLevel } from '../imaging/window-level';
 import { volumeFromMessage } from '../imaging/volume-message';
 import { maskIndices, mergeDiffs, replaceDiff, type LabelArray, type LabelDiff } from '../segmentation/paint';
+import { labelPayload } from '../segmentation/label-payload';
 import { slicePixelToIndex, type SliceRef } from '../segmentation/slice-mask';
 import { AppStore } from './app-store';
 import { browserStorage, EngineSettingsStore } from './engine-settings-store';
@@ -258,7 +259,7 @@ export class RootStore {
     const labels = componentType === 'uint16' ? new Uint16Array(voxels) : new Uint8Array(voxels);
     if (labels.length !== size[0] * size[1] * size[2])
       throw new Error(`${answer.name} holds ${labels.length} voxels; the image has ${size[0] * size[1] * size[2]}.`);
-    const names = (answer.sidecar?.labels ?? []).map((l) => ({ value: l.value, name: l.name, color: l.color }));
+    const names = (answer.sidecar?.labels ?? answer.segments ?? []).map((l) => ({ value: l.value, name: l.name, color: l.color }));
     return { name: answer.name, labels, names };
   }
 
@@ -327,8 +328,7 @@ export class RootStore {
       this.client.call('labels.export', {
         volumeId: meta.id,
         path,
-        labelMap: { componentType: labels instanceof Uint16Array ? 'uint16' : 'uint8', voxels: labels.slice().buffer },
-        labels: this.segmentation.segments.map((s) => ({ value: s.value, name: s.name, color: [s.color[0], s.color[1], s.color[2]] })),
+        ...labelPayload(labels, this.segmentation.segments),
         // What made these labels since the image was opened: the click models of committed masks,
         // the propagation models of applied runs (each once), and the propagation settings.
         provenance: {

@@ -2,12 +2,12 @@
  * Files: open an image, load a label map as working labels, export the labels (NIfTI, or NRRD /
  * .seg.nrrd for Slicer users) with the segment table and provenance.
  */
-import { autorun } from 'mobx';
 import type { RootStore } from '../stores/root-store';
-import { chooseReadPath, EXPORT_FORMATS, exportName, joinPath, servedFolder, withFormat, type ExportFormat } from './choose-path';
-import { el, setText } from './dom';
+import { chooseReadPath, EXPORT_FORMATS, exportName, withFormat, type ExportFormat } from './choose-path';
+import { el } from './dom';
 import { openImage } from './open-image';
 import { confirmDiscard } from './unsaved-guard';
+import { chooseSaveTarget, fillDefaultPath, showWriteState, type WriteState } from './save-target';
 import { SESSION_SUFFIX } from '../../../electron/common/session-file';
 import { errorMessage } from '../app/error-panel';
 
@@ -17,9 +17,6 @@ export class FilePanel {
   private readonly path: HTMLInputElement;
   private readonly format: HTMLSelectElement;
   private readonly status: HTMLElement;
-  private folder: string | undefined;
-  /** The image name the path field was last filled for (so a new image refills it). */
-  private filledFor: string | undefined;
 
   constructor(private readonly root: RootStore, onError: (error: unknown) => void) {
     const open = el('button', { type: 'button', 'data-testid': 'open-file', title: 'Open an image (NIfTI, NRRD, MHA, DICOM folder)' }, ['Open image…']);
@@ -69,42 +66,15 @@ export class FilePanel {
       el('div', { class: 'button-row' }, [this.format, exportButton]),
       this.status,
     ]);
-    void servedFolder(root).then((folder) => {
-      this.folder = folder;
-      this.fillDefault();
-    });
-    this.stops.push(
-      autorun(() => {
-        const _observed = root.volume.meta?.name; // observed, so callers re-run when it moves
-        this.fillDefault();
-      }),
-    );
-  }
-
-  private fillDefault(): void {
-    const name = this.root.volume.meta?.name;
-    if (name === undefined || this.filledFor === name) return;
-    if (this.folder === undefined && this.root.app.info?.transport !== 'electron') return;
-    this.filledFor = name;
-    const file = exportName(name, this.format.value as ExportFormat);
-    this.path.value = this.folder === undefined ? file : joinPath(this.folder, file);
+    this.stops.push(fillDefaultPath(root, this.path, (name) => exportName(name, this.format.value as ExportFormat)));
   }
 
   /** Chooses the path (save dialog in Electron, the text field otherwise) and writes the labels. */
   async export(): Promise<void> {
     const root = this.root;
-    let path = this.path.value.trim();
-    if (root.app.info?.transport === 'electron') {
-      try {
-        const suggested = path === '' ? exportName(root.volume.meta?.name ?? 'labels', this.format.value as ExportFormat) : path.split(/[\\/]/).pop() ?? path;
-        const chosen = await root.client.call('dialog.chooseSavePath', { suggestedName: suggested });
-        if (chosen.path === undefined) return;
-        path = chosen.path;
-        this.path.value = path;
-      } catch {
-        // No dialog: use the text field.
-      }
-    }
+    const path = await chooseSaveTarget(root, this.path.value.trim(), exportName(root.volume.meta?.name ?? 'labels', this.format.value as ExportFormat));
+    if (path === undefined) return;
+    this.path.value = path;
     if (path === '') {
       this.setStatus('error', 'Type a path to export to.');
       return;
@@ -145,12 +115,8 @@ export class FilePanel {
     }
   }
 
-  private setStatus(state: 'idle' | 'busy' | 'done' | 'error', text: string, path?: string): void {
-    this.status.dataset.state = state;
-    if (path === undefined) delete this.status.dataset.path;
-    else this.status.dataset.path = path;
-    this.status.classList.toggle('error', state === 'error');
-    setText(this.status, text);
+  private setStatus(state: WriteState, text: string, path?: string): void {
+    showWriteState(this.status, state, text, path);
   }
 
   dispose(): void {

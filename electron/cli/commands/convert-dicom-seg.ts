@@ -1,0 +1,62 @@
+/**
+ * The DICOM SEG half of `iseg convert`: a label map to a SEG that references its series, and a SEG
+ * back to a label map on the series' grid.
+ */
+import { basename } from 'node:path';
+import { ServiceError } from '../../common/errors';
+import { readDicomSeg, seriesReferenceFiles, writeDicomSeg } from '../../node/io/dicom-seg';
+import { loadLabelMapFor } from '../../node/io/load-label-map';
+import { readVolume } from '../../node/io/read-volume';
+import { writeLabelMap } from '../../node/io/write-label-map';
+
+export interface SeriesChoice {
+  /** A DICOM folder or one file of the series. */
+  readonly reference: string;
+  readonly seriesUid?: string | undefined;
+}
+
+function seconds(since: number): string {
+  return ((performance.now() - since) / 1000).toFixed(2);
+}
+
+/** `iseg convert LABELS OUT.dcm --reference SERIES`: one line saying what was written. */
+export async function labelsToDicomSeg(input: string, target: string, series: SeriesChoice): Promise<string> {
+  const started = performance.now();
+  const image = await readVolume(series.reference, { seriesUid: series.seriesUid });
+  const files = await seriesReferenceFiles(series.reference, series.seriesUid);
+  const loaded = await loadLabelMapFor(input, image.geometry);
+  const written = await writeDicomSeg(target, {
+    voxels: loaded.labels.voxels,
+    geometry: image.geometry,
+    labels: loaded.sidecar?.labels ?? [],
+    referenceFiles: files,
+    description: `Segmentation of ${basename(series.reference)}`,
+  });
+  const renumbered = written.segments.some((s) => s.number !== s.value);
+  const list = written.segments.map((s) => (renumbered ? `${s.number} "${s.name}" (label ${s.value})` : `${s.number} "${s.name}"`));
+  return `Wrote DICOM SEG ${basename(written.path)} referencing ${files.length} files of ${basename(series.reference)}: segment${list.length > 1 ? 's' : ''} ${list.join(', ')}; in ${seconds(started)} s.`;
+}
+
+/** `iseg convert SEG.dcm OUT.nii.gz [--reference SERIES]`: one line saying what was written. */
+export async function dicomSegToLabels(input: string, target: string, series: SeriesChoice | undefined): Promise<string> {
+  const started = performance.now();
+  const grid = series === undefined ? undefined : (await readVolume(series.reference, { seriesUid: series.seriesUid })).geometry;
+  const seg = await readDicomSeg(input, grid);
+  if (seg.segments.length === 0) throw new ServiceError('unreadable', `${basename(input)} holds no segment.`);
+  const written = await writeLabelMap(target, {
+    voxels: seg.labels.voxels,
+    geometry: seg.labels.geometry,
+    labels: seg.segments,
+    provenance: {
+      app: { name: 'iseg-studio', version: '0.1.0' },
+      created: new Date().toISOString(),
+      sourceImage: series === undefined ? basename(input) : basename(series.reference),
+      models: [],
+      clicks: 0,
+    },
+  });
+  const onto = series === undefined
+    ? `in the SEG's own extent (${seg.labels.geometry.size.join('×')}; give --reference SERIES_FOLDER to place it on the whole series)`
+    : `on the grid of ${basename(series.reference)} (${seg.labels.geometry.size.join('×')})`;
+  return `Wrote ${basename(written.path)} from DICOM SEG ${basename(input)} ${onto}: ${seg.segments.map((s) => `${s.value} "${s.name}"`).join(', ')}; in ${seconds(started)} s.`;
+}
