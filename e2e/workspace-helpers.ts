@@ -109,3 +109,15 @@ export function exportFolder(): string {
   mkdirSync(dir, { recursive: true });
   return dir;
 }
+
+/** Opens a file-browser dialog with the button `opener`, types `path` and confirms it. */
+export async function choosePath(page: Page, opener: string, path: string): Promise<void> {
+  await page.getByTestId(opener).click();
+  const browser = page.getByTestId('file-browser');
+  await expect(browser).toBeVisible();
+  await expect(browser).toHaveAttribute('data-loading', 'false');
+  await page.getByTestId('file-browser-path').fill(path);
+  await page.getByTestId('file-browser-ok').click();
+  await expect(browser).toHaveCount(0);
+  await idle(page);
+}

@@ -17,8 +17,14 @@ import { viewFrame, type ViewFrame } from '../geometry/view-frame';
 import { presetValue, type PresetId, type WindowLevel } from '../imaging/window-level';
 import type { VolumeStore } from './volume-store';
 
-export type Layout = 'three-up' | ViewAxis;
-export const LAYOUTS: readonly Layout[] = ['three-up', 'axial', 'sagittal', 'coronal'];
+/** 'three-3d': the three slice views and the 3D view; '3d': the 3D view alone. */
+export type Layout = 'three-up' | ViewAxis | 'three-3d' | '3d';
+export const LAYOUTS: readonly Layout[] = ['three-up', 'axial', 'sagittal', 'coronal', 'three-3d', '3d'];
+
+/** Whether a layout shows the 3D view. */
+export function shows3d(layout: Layout): boolean {
+  return layout === 'three-3d' || layout === '3d';
+}
 
 type PerView<T> = Readonly<Record<ViewAxis, T>>;
 
@@ -111,8 +117,11 @@ export class UiStore {
     return g === undefined || frame === undefined ? 0 : g.size[frame.normalAxis];
   }
 
+  /** The slice views the layout shows. */
   get visibleViews(): readonly ViewAxis[] {
-    return this.layout === 'three-up' ? VIEW_AXES : [this.layout];
+    if (this.layout === 'three-up' || this.layout === 'three-3d') return VIEW_AXES;
+    if (this.layout === '3d') return [];
+    return [this.layout];
   }
 
   /** A new volume: cursor to its centre voxel, window/level to its automatic setting, views fitted. */

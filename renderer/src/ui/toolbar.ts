@@ -10,6 +10,8 @@ const LAYOUT_LABELS: Readonly<Record<Layout, string>> = {
   axial: 'Axial only',
   sagittal: 'Sagittal only',
   coronal: 'Coronal only',
+  'three-3d': 'Three views + 3D',
+  '3d': '3D only',
 };
 
 export class Toolbar {
