@@ -47,6 +47,8 @@ export class UiStore {
   /** The view keyboard scrolling goes to: the one under the pointer, or the last one used. */
   activeView: ViewAxis = 'axial';
   zoomPan: PerView<ViewZoomPan> = perView(() => FIT);
+  /** The help overlay (every gesture and shortcut) is shown. */
+  helpOpen = false;
 
   constructor(private readonly volume: VolumeStore) {
     makeObservable<UiStore, 'volume'>(this, {
@@ -60,6 +62,8 @@ export class UiStore {
       layout: observable,
       activeView: observable,
       zoomPan: observableRef,
+      helpOpen: observable,
+      setHelpOpen: action,
       frames: computed,
       cursorVoxel: computed,
       cursorWorld: computed,
@@ -194,6 +198,10 @@ export class UiStore {
 
   setZoomPan(view: ViewAxis, zp: ViewZoomPan): void {
     this.zoomPan = { ...this.zoomPan, [view]: zp };
+  }
+
+  setHelpOpen(open: boolean): void {
+    this.helpOpen = open;
   }
 
   resetZoomPan(view: ViewAxis): void {

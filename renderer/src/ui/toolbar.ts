@@ -4,6 +4,8 @@ import type { RootStore } from '../stores/root-store';
 import { LAYOUTS, type Layout } from '../stores/ui-store';
 import { formatWindowLevel, presetsFor, type PresetId } from '../imaging/window-level';
 import { el, setText } from './dom';
+import { HelpOverlay } from './help-overlay';
+import { withKey } from './shortcut-keys';
 
 const LAYOUT_LABELS: Readonly<Record<Layout, string>> = {
   'three-up': 'Three views',
@@ -17,6 +19,7 @@ const LAYOUT_LABELS: Readonly<Record<Layout, string>> = {
 export class Toolbar {
   readonly element: HTMLElement;
   private readonly stops: (() => void)[] = [];
+  private readonly help: HelpOverlay;
 
   constructor(root: RootStore, onError: (error: unknown) => void) {
     const open = el(
@@ -42,11 +45,17 @@ export class Toolbar {
       root.ui.setLayout(layout.value as Layout);
       layout.blur();
     });
-    const reset = el('button', { type: 'button', 'data-testid': 'reset-view', title: 'Fit every view, centre the cursor, automatic window/level (R)' }, ['Reset view']);
+    const reset = el('button', { type: 'button', 'data-testid': 'reset-view', title: withKey('Fit every view, centre the cursor, automatic window/level', { kind: 'reset-view' }) }, ['Reset view']);
     reset.addEventListener('click', () => {
       const g = root.volume.geometry;
       if (g !== undefined) root.ui.resetView(g);
       reset.blur();
+    });
+    this.help = new HelpOverlay(root);
+    const helpButton = el('button', { type: 'button', 'data-testid': 'help-open', title: withKey('Every mouse gesture and shortcut', { kind: 'help' }) }, ['Help']);
+    helpButton.addEventListener('click', () => {
+      root.ui.setHelpOpen(true);
+      helpButton.blur();
     });
     this.element = el('header', { class: 'toolbar' }, [
       el('span', { class: 'app-title' }, ['iSeg Studio']),
@@ -54,6 +63,8 @@ export class Toolbar {
       el('span', { class: 'toolbar-group' }, [el('label', {}, ['Window/level']), preset, readout]),
       el('span', { class: 'toolbar-group' }, [el('label', {}, ['Layout']), layout]),
       reset,
+      helpButton,
+      this.help.element,
     ]);
 
     // The preset list depends on the volume (CT presets only for CT-like ranges).
@@ -75,5 +86,6 @@ export class Toolbar {
 
   dispose(): void {
     for (const stop of this.stops.splice(0)) stop();
+    this.help.dispose();
   }
 }

@@ -12,6 +12,7 @@ import { SliceView } from './slice-view';
 import { VolumeImage } from './volume-image';
 import { View3D } from './view3d';
 import { shows3d } from '../stores/ui-store';
+import { FirstRunHint } from '../ui/help-overlay';
 
 /** Frames to wait for the views to get a size and draw before giving up. */
 const MAX_FRAMES_TO_DISPLAY = 300;
@@ -32,6 +33,7 @@ export class ViewLayout {
   private readonly scheduler: RenderScheduler;
   private readonly views: Readonly<Record<ViewAxis, SliceView>>;
   private readonly view3d: View3D;
+  private readonly hint: FirstRunHint;
   private readonly disposers: (() => void)[] = [];
 
   constructor(private readonly root: RootStore) {
@@ -42,6 +44,8 @@ export class ViewLayout {
     for (const view of VIEW_AXES) this.element.append(this.views[view].element);
     this.view3d = new View3D(root, this.scheduler);
     this.element.append(this.view3d.element);
+    this.hint = new FirstRunHint(root);
+    this.element.append(this.hint.element);
 
     this.disposers.push(
       reaction(
@@ -136,6 +140,7 @@ export class ViewLayout {
     this.scheduler.dispose();
     for (const view of VIEW_AXES) this.views[view].dispose();
     this.view3d.dispose();
+    this.hint.dispose();
     this.image.dispose();
     this.labelImage.dispose();
     this.referenceImage.dispose();
