@@ -1,9 +1,10 @@
 import { test, expect, saveScreenshot } from './fixtures';
-import { idle, ready } from './workspace-helpers';
+import { idle, ready, SLOW_START } from './workspace-helpers';
 
 test('? and F1 open the help with every gesture and key; the first-run hint and tooltips name keys', async ({ app }, testInfo) => {
+  test.setTimeout(240_000);
   const { page } = app;
-  await ready(page);
+  await ready(page, SLOW_START);
 
   // First run: the views are empty of labels, so the hint shows, naming the tool keys.
   const hint = page.getByTestId('first-run-hint');
@@ -43,6 +44,6 @@ test('? and F1 open the help with every gesture and key; the first-run hint and 
   await page.getByTestId('first-run-hint-dismiss').click();
   await expect(hint).toBeHidden();
   await page.reload();
-  await ready(page);
+  await ready(page, SLOW_START);
   await expect(hint).toBeHidden();
 });

@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 import { PNG } from 'pngjs';
 import { test, expect, saveScreenshot } from './fixtures';
 import { differingFraction } from './pixels';
-import { choosePath, dragView, idle, ready, repoRoot, segmentRow } from './workspace-helpers';
+import { choosePath, dragView, idle, ready, SLOW_START, repoRoot, segmentRow } from './workspace-helpers';
 
 const sampleLabels = join(repoRoot, 'resources', 'sample', 'knee-sample_labels.nii.gz');
 
@@ -37,9 +37,9 @@ async function surfacesReady(page: Page): Promise<void> {
 test('the 3D view shows the sample femur and tibia, rotates, resets, locates and follows edits', async ({ app }, testInfo) => {
   test.skip(!existsSync(sampleLabels), 'resources/sample/knee-sample_labels.nii.gz is not generated yet');
   // Meshing four segments takes seconds on the shared two-core test machine.
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const { page } = app;
-  await ready(page);
+  await ready(page, SLOW_START);
   await expect(page.getByTestId('view-3d')).toBeHidden();
   await choosePath(page, 'labels-load', sampleLabels);
   await expect(segmentRow(page, 1)).toBeVisible();

@@ -15,8 +15,11 @@ export async function idle(page: Page): Promise<void> {
   await expect(page.locator('html')).toHaveAttribute('data-busy', 'false');
 }
 
-export async function ready(page: Page): Promise<void> {
-  await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
+/** For ready(): start-up can take over the default 30 s when the shared test machine is busy. */
+export const SLOW_START = { timeout: 120_000 };
+
+export async function ready(page: Page, options: { timeout?: number } = {}): Promise<void> {
+  await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready', options);
   await idle(page);
 }
 

@@ -34,6 +34,8 @@ export const volumeMetaSchema = z.object({
   range: z.tuple([finite, finite]),
   orientation: z.string().length(3),
   source: z.enum(['sample', 'file']),
+  /** DICOM Modality (0008,0060), e.g. "CT" or "MR", when the image came from a DICOM series. */
+  modality: z.string().max(16).optional(),
 });
 export type VolumeMeta = z.infer<typeof volumeMetaSchema>;
 

@@ -39,6 +39,7 @@ export class VolumeRegistry {
       range: metaRange(volume.voxels),
       orientation: orientationCode(g.direction),
       source,
+      ...(volume.modality === undefined ? {} : { modality: volume.modality.slice(0, 16) }),
     };
     const entry: OpenVolume = from ? { meta, volume, source: from } : { meta, volume };
     this.volumes.set(meta.id, entry);

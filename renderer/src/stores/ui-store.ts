@@ -14,7 +14,15 @@ import {
 import { FIT, type ViewZoomPan } from '../geometry/camera';
 import { centreIndex, pickIndex, roundIndex, sliceOf, stepSlice, withSlice } from '../geometry/slice';
 import { viewFrame, type ViewFrame } from '../geometry/view-frame';
-import { presetValue, type PresetId, type WindowLevel } from '../imaging/window-level';
+import {
+  histogram,
+  imageModality,
+  presetValue,
+  type Histogram,
+  type Modality,
+  type PresetId,
+  type WindowLevel,
+} from '../imaging/window-level';
 import type { VolumeStore } from './volume-store';
 
 /** 'three-3d': the three slice views and the 3D view; '3d': the 3D view alone. */
@@ -47,12 +55,14 @@ export class UiStore {
   /** The view keyboard scrolling goes to: the one under the pointer, or the last one used. */
   activeView: ViewAxis = 'axial';
   zoomPan: PerView<ViewZoomPan> = perView(() => FIT);
+  private histogramFor: { readonly version: number; readonly histogram: Histogram } | undefined;
   /** The help overlay (every gesture and shortcut) is shown. */
   helpOpen = false;
 
   constructor(private readonly volume: VolumeStore) {
-    makeObservable<UiStore, 'volume'>(this, {
+    makeObservable<UiStore, 'volume' | 'histogramFor'>(this, {
       volume: false,
+      histogramFor: false,
       cursorIndex: observableRef,
       pointerIndex: observableRef,
       setPointerIndex: action,
@@ -69,6 +79,7 @@ export class UiStore {
       cursorWorld: computed,
       slices: computed,
       visibleViews: computed,
+      modality: computed,
       resetForVolume: action,
       resetView: action,
       setCursorIndex: action,
@@ -183,9 +194,23 @@ export class UiStore {
     this.preset = preset;
   }
 
+  /** Which window/level presets the image gets (see imageModality). */
+  get modality(): Modality {
+    const meta = this.volume.meta;
+    return imageModality(meta?.modality, meta?.range ?? [0, 1]);
+  }
+
   applyPreset(id: PresetId): void {
     const range = this.volume.meta?.range ?? [0, 1];
-    this.setWindowLevel(presetValue(id, this.autoWindowLevel, range), id);
+    this.setWindowLevel(presetValue(id, this.autoWindowLevel, range, this.histogram()), id);
+  }
+
+  /** The voxels' histogram for percentile presets, made once per volume version. */
+  private histogram(): Histogram | undefined {
+    const { voxels, meta, version } = this.volume;
+    if (voxels === undefined || meta === undefined) return undefined;
+    if (this.histogramFor?.version !== version) this.histogramFor = { version, histogram: histogram(voxels, meta.range) };
+    return this.histogramFor.histogram;
   }
 
   setLayout(layout: Layout): void {

@@ -2,7 +2,7 @@
 import { autorun } from 'mobx';
 import type { RootStore } from '../stores/root-store';
 import { LAYOUTS, type Layout } from '../stores/ui-store';
-import { formatWindowLevel, presetsFor, type PresetId } from '../imaging/window-level';
+import { formatNumber, formatWindowLevel, parseWindowLevel, presetsFor, type PresetId } from '../imaging/window-level';
 import { el, setText } from './dom';
 import { HelpOverlay } from './help-overlay';
 import { withKey } from './shortcut-keys';
@@ -36,6 +36,30 @@ export class Toolbar {
       preset.blur();
     });
     const readout = el('span', { class: 'wl-readout', 'data-testid': 'wl-value' });
+    const numberInput = (testId: string, label: string): HTMLInputElement =>
+      el('input', { type: 'text', inputmode: 'decimal', class: 'wl-input', 'data-testid': testId, 'aria-label': label, title: `${label}; Enter applies` });
+    const windowInput = numberInput('wl-window', 'Window width');
+    const levelInput = numberInput('wl-level', 'Window level (centre)');
+    const applyTyped = (): void => {
+      const typed = parseWindowLevel(windowInput.value, levelInput.value, root.volume.meta?.range ?? [0, 1]);
+      if (typeof typed === 'string') {
+        root.app.setNotice(typed);
+        showWindowLevel();
+      } else {
+        root.ui.setWindowLevel(typed);
+      }
+    };
+    const showWindowLevel = (): void => {
+      windowInput.value = formatNumber(root.ui.windowLevel.window);
+      levelInput.value = formatNumber(root.ui.windowLevel.level);
+    };
+    for (const input of [windowInput, levelInput]) {
+      input.addEventListener('change', applyTyped);
+      input.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter') applyTyped();
+        if (e.key === 'Escape') showWindowLevel();
+      });
+    }
     const layout = el(
       'select',
       { 'data-testid': 'layout', 'aria-label': 'Layout' },
@@ -60,18 +84,28 @@ export class Toolbar {
     this.element = el('header', { class: 'toolbar' }, [
       el('span', { class: 'app-title' }, ['iSeg Studio']),
       open,
-      el('span', { class: 'toolbar-group' }, [el('label', {}, ['Window/level']), preset, readout]),
+      el('span', { class: 'toolbar-group', 'data-testid': 'wl-group', 'data-modality': '' }, [
+        el('label', {}, ['Window/level']),
+        preset,
+        readout,
+        el('label', {}, ['W']),
+        windowInput,
+        el('label', {}, ['L']),
+        levelInput,
+      ]),
       el('span', { class: 'toolbar-group' }, [el('label', {}, ['Layout']), layout]),
       reset,
       helpButton,
       this.help.element,
     ]);
 
-    // The preset list depends on the volume (CT presets only for CT-like ranges).
+    // The preset list depends on the image's modality (DICOM tag, else its value range).
     this.stops.push(
       autorun(() => {
-        const range = root.volume.meta?.range ?? [0, 1];
-        const options = presetsFor(range).map((p) => el('option', { value: p.id }, [p.label]));
+        const modality = root.ui.modality;
+        readout.parentElement?.setAttribute('data-modality', modality);
+        preset.title = `Presets for ${modality === 'other' ? 'this modality' : modality}`;
+        const options = presetsFor(modality).map((p) => el('option', { value: p.id }, [p.label]));
         options.push(el('option', { value: 'custom', disabled: '' }, ['Custom']));
         preset.replaceChildren(...options);
         preset.value = root.ui.preset;
@@ -79,6 +113,7 @@ export class Toolbar {
       autorun(() => {
         preset.value = root.ui.preset;
         setText(readout, formatWindowLevel(root.ui.windowLevel));
+        if (![windowInput, levelInput].some((input) => input === document.activeElement)) showWindowLevel();
         layout.value = root.ui.layout;
       }),
     );

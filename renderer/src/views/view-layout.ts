@@ -32,7 +32,8 @@ export class ViewLayout {
   private readonly referenceImage = new VolumeImage();
   private readonly scheduler: RenderScheduler;
   private readonly views: Readonly<Record<ViewAxis, SliceView>>;
-  private readonly view3d: View3D;
+  /** Made when a layout first shows it, so the three-view default pays nothing for it. */
+  private view3d: View3D | undefined;
   private readonly hint: FirstRunHint;
   private readonly disposers: (() => void)[] = [];
 
@@ -42,8 +43,6 @@ export class ViewLayout {
     const make = (view: ViewAxis): SliceView => new SliceView(root, view, images, this.scheduler);
     this.views = { axial: make('axial'), sagittal: make('sagittal'), coronal: make('coronal') };
     for (const view of VIEW_AXES) this.element.append(this.views[view].element);
-    this.view3d = new View3D(root, this.scheduler);
-    this.element.append(this.view3d.element);
     this.hint = new FirstRunHint(root);
     this.element.append(this.hint.element);
 
@@ -83,7 +82,11 @@ export class ViewLayout {
           this.element.className = `view-grid layout-${layout}`;
           const visible = root.ui.visibleViews;
           for (const view of VIEW_AXES) this.views[view].element.classList.toggle('hidden', !visible.includes(view));
-          this.view3d.setShown(shows3d(layout));
+          if (shows3d(layout) && this.view3d === undefined) {
+            this.view3d = new View3D(root, this.scheduler);
+            this.element.append(this.view3d.element);
+          }
+          this.view3d?.setShown(shows3d(layout));
           this.measure();
         },
         { fireImmediately: true },
@@ -101,7 +104,7 @@ export class ViewLayout {
   /** Call once the element is in the document, and after layout changes. */
   measure(): void {
     for (const view of VIEW_AXES) this.views[view].measure();
-    this.view3d.measure();
+    this.view3d?.measure();
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -139,7 +142,7 @@ export class ViewLayout {
     for (const dispose of this.disposers.splice(0)) dispose();
     this.scheduler.dispose();
     for (const view of VIEW_AXES) this.views[view].dispose();
-    this.view3d.dispose();
+    this.view3d?.dispose();
     this.hint.dispose();
     this.image.dispose();
     this.labelImage.dispose();

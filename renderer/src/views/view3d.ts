@@ -110,8 +110,10 @@ export class View3D {
   setShown(shown: boolean): void {
     this.shown = shown;
     this.element.classList.toggle('hidden', !shown);
-    if (shown && this.stale) this.requestSurfaces();
-    if (shown) this.measure();
+    if (!shown) return;
+    this.measure();
+    if (!this.cameraPlaced) this.resetCamera();
+    if (this.stale) this.requestSurfaces();
   }
 
   measure(): void {

@@ -21,6 +21,8 @@ export interface SyntheticSlice {
   readonly pixels: Int16Array;
   readonly implicitVr?: boolean;
   readonly withSequence?: boolean;
+  /** Modality (0008,0060); MR when absent. */
+  readonly modality?: string;
 }
 
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
@@ -102,7 +104,7 @@ export function syntheticDicomBytes(slice: SyntheticSlice): Buffer {
   const ds = new DatasetWriter(!slice.implicitVr)
     .text(0x0008, 0x0016, 'UI', MR_IMAGE_STORAGE)
     .text(0x0008, 0x0018, 'UI', sopInstanceUid)
-    .text(0x0008, 0x0060, 'CS', 'MR')
+    .text(0x0008, 0x0060, 'CS', slice.modality ?? 'MR')
     .text(0x0008, 0x103e, 'LO', slice.description);
   if (slice.withSequence) ds.undefinedLengthSequence(0x0008, 0x1140);
   ds.text(0x0010, 0x0010, 'PN', 'Phantom^Knee')
