@@ -40,10 +40,16 @@ test('? and F1 open the help with every gesture and key; the first-run hint and 
   await idle(page);
   expect(await page.getByTestId('status-cursor').innerText()).toBe(centred);
 
-  // Dismissed once, the hint stays away after a reload.
+  // Dismissed once, the hint stays away after a reload; so do the layout and label opacity chosen.
   await page.getByTestId('first-run-hint-dismiss').click();
   await expect(hint).toBeHidden();
+  await page.getByTestId('layout').selectOption('coronal');
+  await page.getByTestId('overlay-opacity').fill('0.8');
+  await idle(page);
   await page.reload();
   await ready(page, SLOW_START);
   await expect(hint).toBeHidden();
+  await expect(page.getByTestId('layout')).toHaveValue('coronal');
+  await expect(page.getByTestId('view-axial')).toBeHidden();
+  await expect(page.getByTestId('overlay-opacity')).toHaveValue('0.8');
 });

@@ -4,8 +4,9 @@
  * (remembered in localStorage).
  */
 import { autorun, reaction } from 'mobx';
+import { z } from 'zod';
 import type { RootStore } from '../stores/root-store';
-import { browserStorage, type KeyValueStorage } from '../stores/engine-settings-store';
+import { browserStorage, readStored, writeStored, type KeyValueStorage } from '../stores/stored-settings';
 import { el } from './dom';
 import { helpSections } from './help-content';
 import { keysFor } from './shortcut-keys';
@@ -89,21 +90,13 @@ export class FirstRunHint {
   }
 
   private readDismissed(): boolean {
-    try {
-      return this.storage?.getItem(HINT_DISMISSED_KEY) === 'true';
-    } catch {
-      return false;
-    }
+    return readStored(this.storage, HINT_DISMISSED_KEY, z.literal(true)) === true;
   }
 
   private dismiss(): void {
     this.dismissed = true;
     this.element.classList.add('hidden');
-    try {
-      this.storage?.setItem(HINT_DISMISSED_KEY, 'true');
-    } catch {
-      // Storage refused: the hint stays dismissed for this session.
-    }
+    writeStored(this.storage, HINT_DISMISSED_KEY, true);
   }
 
   dispose(): void {
