@@ -2,28 +2,15 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, artifactsDir, saveScreenshot } from './fixtures';
-import { writeSyntheticDicom } from '../electron/node/io/test-support/synthetic-dicom';
+import { writeSyntheticSeries } from '../electron/node/io/test-support/synthetic-dicom';
 import { choosePath, idle, ready, SLOW_START } from './workspace-helpers';
 
 /** A small series whose voxels span air to bone in Hounsfield units, tagged with `modality`. */
 async function writeHuSeries(folder: string, uid: string, modality: string): Promise<void> {
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
-  const [rows, columns] = [24, 20];
-  for (let k = 0; k < 5; k++)
-    await writeSyntheticDicom(join(folder, `${uid}-${k}.dcm`), {
-      seriesUid: uid,
-      seriesNumber: 1,
-      description: `${modality} phantom`,
-      instanceNumber: k + 1,
-      position: [0, 0, 2 * k],
-      orientation: [1, 0, 0, 0, 1, 0],
-      rows,
-      columns,
-      pixelSpacing: [0.8, 0.8],
-      pixels: Int16Array.from({ length: rows * columns }, (_, n) => -1000 + ((n * 37 + k * 11) % 2200)),
-      modality,
-    });
+  // Air (−1000) to bone (+1199) in Hounsfield units.
+  await writeSyntheticSeries(folder, { uid, count: 5, rows: 24, columns: 20, modality, value: (n, k) => -1000 + ((n * 37 + k * 11) % 2200) });
 }
 
 async function presetIds(page: Page): Promise<string[]> {

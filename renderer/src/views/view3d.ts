@@ -20,6 +20,7 @@ import { reaction } from 'mobx';
 import type { Vec3, VolumeGeometry } from '../../../electron/common/volume';
 import type { RootStore } from '../stores/root-store';
 import { el } from '../ui/dom';
+import { fitCanvas } from './canvas-size';
 import type { RenderScheduler } from './render-scheduler';
 import type { SegmentMesh } from './view3d-protocol';
 import { firstVoxelAlongRay } from './view3d-pick';
@@ -117,13 +118,9 @@ export class View3D {
   }
 
   measure(): void {
-    const rect = this.host.getBoundingClientRect();
-    const width = Math.round(rect.width);
-    const height = Math.round(rect.height);
-    if (width === this.size.width && height === this.size.height) return;
-    this.size = { width, height };
-    const dpr = window.devicePixelRatio || 1;
-    this.glWindow.setSize(Math.max(1, Math.floor(width * dpr)), Math.max(1, Math.floor(height * dpr)));
+    const size = fitCanvas(this.host, this.glWindow, this.size);
+    if (size === undefined) return;
+    this.size = size;
     this.requestRender();
   }
 

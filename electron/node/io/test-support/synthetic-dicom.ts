@@ -144,9 +144,18 @@ export async function writeSyntheticDicom(path: string, slice: SyntheticSlice): 
  */
 export async function writeSyntheticSeries(
   folder: string,
-  series: { uid: string; count: number; rows: number; columns: number },
+  series: {
+    uid: string;
+    count: number;
+    rows: number;
+    columns: number;
+    modality?: string;
+    /** Pixel n of slice k (default: a small pattern in 0–199). */
+    value?: (n: number, k: number) => number;
+  },
 ): Promise<void> {
   const { uid, count, rows, columns } = series;
+  const value = series.value ?? ((n: number, k: number) => (n * 7 + k * 13) % 200);
   for (let k = 0; k < count; k++) {
     await writeSyntheticDicom(`${folder}/${uid}-${k}.dcm`, {
       seriesUid: uid,
@@ -158,7 +167,8 @@ export async function writeSyntheticSeries(
       rows,
       columns,
       pixelSpacing: [0.5, 0.5],
-      pixels: Int16Array.from({ length: rows * columns }, (_, n) => (n * 7 + k * 13) % 200),
+      pixels: Int16Array.from({ length: rows * columns }, (_, n) => value(n, k)),
+      ...(series.modality === undefined ? {} : { modality: series.modality }),
     });
   }
 }
