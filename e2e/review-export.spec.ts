@@ -1,19 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { test, expect, saveScreenshot } from './fixtures';
-import { clickView, dragView, exportFolder, exportTo, idle, ready, repoRoot, segmentRow, voxels } from './workspace-helpers';
-
-async function choosePath(page: Page, opener: string, path: string): Promise<void> {
-  await page.getByTestId(opener).click();
-  const browser = page.getByTestId('file-browser');
-  await expect(browser).toBeVisible();
-  await expect(browser).toHaveAttribute('data-loading', 'false');
-  await page.getByTestId('file-browser-path').fill(path);
-  await page.getByTestId('file-browser-ok').click();
-  await expect(browser).toHaveCount(0);
-  await idle(page);
-}
+import { choosePath, clickView, dragView, exportFolder, exportTo, idle, ready, repoRoot, segmentRow, voxels } from './workspace-helpers';
 
 test('export, re-open, and review against a reference with Dice and ranked slices', async ({ app }, testInfo) => {
   const { page } = app;

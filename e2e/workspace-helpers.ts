@@ -15,8 +15,11 @@ export async function idle(page: Page): Promise<void> {
   await expect(page.locator('html')).toHaveAttribute('data-busy', 'false');
 }
 
-export async function ready(page: Page): Promise<void> {
-  await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
+/** For ready(): start-up can take over the default 30 s when the shared test machine is busy. */
+export const SLOW_START = { timeout: 120_000 };
+
+export async function ready(page: Page, options: { timeout?: number } = {}): Promise<void> {
+  await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready', options);
   await idle(page);
 }
 
@@ -108,4 +111,16 @@ export function exportFolder(): string {
   const dir = join(repoRoot, 'e2e', 'artifacts', 'exports');
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** Opens a file-browser dialog with the button `opener`, types `path` and confirms it. */
+export async function choosePath(page: Page, opener: string, path: string): Promise<void> {
+  await page.getByTestId(opener).click();
+  const browser = page.getByTestId('file-browser');
+  await expect(browser).toBeVisible();
+  await expect(browser).toHaveAttribute('data-loading', 'false');
+  await page.getByTestId('file-browser-path').fill(path);
+  await page.getByTestId('file-browser-ok').click();
+  await expect(browser).toHaveCount(0);
+  await idle(page);
 }

@@ -52,11 +52,12 @@ await Promise.all([
   }),
   build({
     absWorkingDir: root,
-    // The review worker is its own bundle: the page starts it with new URL('./review-worker.js', import.meta.url).
+    // The review, statistics and 3D-surface workers are their own bundles: the page starts each with new URL('./<name>.js', import.meta.url).
     entryPoints: {
       app: 'renderer/src/main.ts',
       'review-worker': 'renderer/src/review/review-worker.ts',
       'statistics-worker': 'renderer/src/stats/statistics-worker.ts',
+      'view3d-worker': 'renderer/src/views/view3d-worker.ts',
     },
     outdir: 'dist/renderer',
     bundle: true,

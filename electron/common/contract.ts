@@ -38,6 +38,8 @@ export const volumeMetaSchema = z.object({
   source: z.enum(['sample', 'file']),
   /** Voxels that are NaN or ±Infinity (left out of `range`); absent when there is none. */
   nonFiniteVoxels: z.number().int().positive().optional(),
+  /** DICOM Modality (0008,0060), e.g. "CT" or "MR", when the image came from a DICOM series. */
+  modality: z.string().max(16).optional(),
 });
 export type VolumeMeta = z.infer<typeof volumeMetaSchema>;
 

@@ -40,6 +40,8 @@ export interface Volume {
   readonly geometry: VolumeGeometry;
   readonly componentType: ComponentType;
   readonly voxels: VoxelArray;
+  /** DICOM Modality (0008,0060) of the series it was read from; file formats carry none. */
+  readonly modality?: string;
 }
 
 export const IDENTITY_DIRECTION: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];

@@ -27,6 +27,9 @@ describe('VolumeRegistry', () => {
     expect(registry.get(entry.meta.id)).toBe(entry);
     expect(entry.meta.range).toEqual([1, 4]);
     expect(JSON.stringify(entry.meta)).not.toContain('/x/a.nii');
+    expect(entry.meta.modality).toBeUndefined();
+    const ct = registry.add({ ...volume(Float32Array.of(1, 2, 3, 4)), modality: 'CT' }, 'ct', 'file');
+    expect(ct.meta.modality).toBe('CT');
     const message = toVolumeMessage(entry);
     expect([...new Float32Array(message.voxels)]).toEqual([1, 2, 3, 4]);
     expect(message.voxels).not.toBe(entry.volume.voxels.buffer);

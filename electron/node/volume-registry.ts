@@ -88,6 +88,7 @@ export class VolumeRegistry {
       range: metaRange(volume.voxels),
       orientation: orientationCode(g.direction),
       source,
+      ...(volume.modality === undefined ? {} : { modality: volume.modality.slice(0, 16) }),
     };
     const nonFinite = nonFiniteCount(volume.voxels);
     if (nonFinite > 0) meta.nonFiniteVoxels = nonFinite;

@@ -69,7 +69,8 @@ describe('DICOM series from synthetic files', () => {
     expect(volume.geometry.spacing).toEqual([0.75, 0.5, 2.5]);
     expect(volume.geometry.origin).toEqual([-10, 20, 30]);
     expect(orientationCode(volume.geometry.direction)).toBe('LPS');
-    expect([0, 1, 2, 3, 4].map((k) => sliceValues(volume.voxels, k))).toEqual([100, 200, 300, 400, 500]);
+    expect([0, 1, 2, 3, 4].map((k) => sliceValues(volume.voxels, k))).toEqual([100, 200, 300, 400, 500]);    // The series' Modality travels with the volume (the page picks window/level presets by it).
+    expect(volume.modality).toBe('MR');
   });
 
   it('stacks a sagittal series whose normal points to the right (like the DESS knee)', async () => {

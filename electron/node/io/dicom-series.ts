@@ -220,7 +220,9 @@ export async function readDicomSeries(folder: string, seriesUid?: string): Promi
       `${seriesName} could not be read: a file is corrupt, truncated or uses an unsupported encoding.`,
     );
   });
-  return volumeFromItkImage(result.outputImage, seriesName);
+  const modality = ordered[0]?.header.modality ?? '';
+  const volume = volumeFromItkImage(result.outputImage, seriesName);
+  return modality === '' ? volume : { ...volume, modality };
 }
 
 /**

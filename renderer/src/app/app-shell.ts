@@ -15,6 +15,8 @@ import { StatusBar } from '../ui/status-bar';
 import { Toolbar } from '../ui/toolbar';
 import { ToolsPanel } from '../ui/tools-panel';
 import { ViewLayout } from '../views/view-layout';
+import { browserStorage } from '../stores/stored-settings';
+import { rememberWorkspaceSettings } from '../stores/workspace-settings';
 import { errorMessage, errorPanel } from './error-panel';
 
 export class AppShell {
@@ -26,6 +28,7 @@ export class AppShell {
   private readonly stopRecovery: () => void;
   private readonly panels: { dispose(): void }[];
   private readonly stopShortcuts: () => void;
+  private readonly stopSettings: () => void;
   private showingError = false;
 
   constructor(private readonly root: RootStore) {
@@ -75,6 +78,7 @@ export class AppShell {
         void files.export();
       },
     });
+    this.stopSettings = rememberWorkspaceSettings(root.ui, root.tools, browserStorage());
     // After a failed start, a volume opened from the toolbar brings the views back.
     this.stopRecovery = reaction(
       () => root.volume.version,
@@ -104,6 +108,7 @@ export class AppShell {
   dispose(): void {
     this.stopRecovery();
     this.stopShortcuts();
+    this.stopSettings();
     for (const panel of this.panels) panel.dispose();
     this.toolbar.dispose();
     this.statusBar.dispose();

@@ -3,7 +3,9 @@ import {
   dragWindowLevel,
   formatWindowLevel,
   histogram,
+  imageModality,
   looksLikeCt,
+  parseWindowLevel,
   percentile,
   presetValue,
   presetsFor,
@@ -70,16 +72,43 @@ describe('histogram and percentiles', () => {
 });
 
 describe('presets and dragging', () => {
-  it('offers CT presets only for CT-like ranges', () => {
+  it('chooses the modality from the DICOM tag, else from the value range', () => {
+    expect(imageModality('CT', [0, 4095])).toBe('CT');
+    expect(imageModality(' mr', [-1024, 3071])).toBe('MR');
+    expect(imageModality('PT', [0, 1])).toBe('other');
+    expect(imageModality(undefined, [-1024, 3071])).toBe('CT');
+    expect(imageModality(undefined, [0, 1])).toBe('MR');
     expect(looksLikeCt([-1024, 3071])).toBe(true);
     expect(looksLikeCt([0, 1])).toBe(false);
-    expect(presetsFor([0, 255]).map((p) => p.id)).toEqual(['auto', 'full']);
-    expect(presetsFor([-1024, 2000]).map((p) => p.id)).toContain('ct-lung');
+  });
+
+  it('offers CT windows for CT, percentile windows for MR', () => {
+    expect(presetsFor('CT').map((p) => p.id)).toEqual(['auto', 'ct-soft', 'ct-lung', 'ct-bone', 'ct-brain', 'full']);
+    expect(presetsFor('MR').map((p) => p.id)).toEqual(['auto', 'mr-wide', 'mr-narrow', 'full']);
+    expect(presetsFor('other').map((p) => p.id)).toEqual(['auto', 'full']);
     expect(presetValue('full', { window: 1, level: 1 }, [-10, 30])).toEqual({ window: 40, level: 10 });
-    expect(presetValue('ct-soft', { window: 1, level: 1 }, [-1024, 2000])).toEqual({
-      window: 400,
-      level: 40,
-    });
+    expect(presetValue('ct-soft', { window: 1, level: 1 }, [-1024, 2000])).toEqual({ window: 400, level: 40 });
+    expect(presetValue('ct-bone', { window: 1, level: 1 }, [-1024, 2000])).toEqual({ window: 1800, level: 400 });
+  });
+
+  it('computes MR presets from the percentiles of the image', () => {
+    // Values 0…999 once each: the 5th and 95th percentiles are 50 and 950 (within a bin).
+    const voxels = Int16Array.from({ length: 1000 }, (_, n) => n);
+    const h = histogram(voxels, [0, 999]);
+    const narrow = presetValue('mr-narrow', { window: 1, level: 1 }, [0, 999], h);
+    expect(narrow.level).toBeCloseTo(500, -1);
+    expect(narrow.window).toBeCloseTo(900, -1);
+    const wide = presetValue('mr-wide', { window: 1, level: 1 }, [0, 999], h);
+    expect(wide.window).toBeGreaterThan(narrow.window);
+    // Without a histogram the automatic setting stands in.
+    expect(presetValue('mr-wide', { window: 7, level: 3 }, [0, 999])).toEqual({ window: 7, level: 3 });
+  });
+
+  it('reads typed window and level, refusing what cannot be shown', () => {
+    expect(parseWindowLevel(' 400 ', '-40', [-1024, 3071])).toEqual({ window: 400, level: -40 });
+    expect(parseWindowLevel('wide', '40', [0, 1])).toMatch(/window must be a number/);
+    expect(parseWindowLevel('400', '', [0, 1])).toMatch(/level must be a number/);
+    expect(parseWindowLevel('0', '40', [0, 1000])).toMatch(/at least 0.1/);
   });
 
   it('adjusts window with horizontal and level with vertical drags', () => {

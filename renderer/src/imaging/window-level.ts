@@ -137,23 +137,32 @@ export function minimumWindow(range: readonly [number, number]): number {
   return Math.max(1e-6, Math.abs(range[1] - range[0]) * 1e-4);
 }
 
-export type PresetId = 'auto' | 'full' | 'ct-soft' | 'ct-lung' | 'ct-bone' | 'ct-brain';
+export type PresetId = 'auto' | 'full' | 'mr-wide' | 'mr-narrow' | 'ct-soft' | 'ct-lung' | 'ct-bone' | 'ct-brain';
+
+/** Which presets an image gets. */
+export type Modality = 'CT' | 'MR' | 'other';
 
 export interface Preset {
   readonly id: PresetId;
   readonly label: string;
-  /** Fixed setting, or undefined for a setting computed from the volume. */
+  /** A fixed setting (CT, in Hounsfield units)… */
   readonly value?: WindowLevel;
-  readonly ctOnly: boolean;
+  /** …or percentiles of the image's voxels (0–1); neither: the full range. */
+  readonly percentiles?: readonly [number, number];
+  readonly modalities: readonly Modality[];
 }
 
+const ALL: readonly Modality[] = ['CT', 'MR', 'other'];
+
 export const PRESETS: readonly Preset[] = [
-  { id: 'auto', label: 'Auto (1–99 %)', ctOnly: false },
-  { id: 'full', label: 'Full range', ctOnly: false },
-  { id: 'ct-soft', label: 'CT soft tissue', value: { window: 400, level: 40 }, ctOnly: true },
-  { id: 'ct-lung', label: 'CT lung', value: { window: 1500, level: -600 }, ctOnly: true },
-  { id: 'ct-bone', label: 'CT bone', value: { window: 1800, level: 400 }, ctOnly: true },
-  { id: 'ct-brain', label: 'CT brain', value: { window: 80, level: 40 }, ctOnly: true },
+  { id: 'auto', label: 'Auto (1–99 %)', percentiles: [0.01, 0.99], modalities: ALL },
+  { id: 'mr-wide', label: 'MR wide (0.5–99.8 %)', percentiles: [0.005, 0.998], modalities: ['MR'] },
+  { id: 'mr-narrow', label: 'MR contrast (5–95 %)', percentiles: [0.05, 0.95], modalities: ['MR'] },
+  { id: 'ct-soft', label: 'CT soft tissue', value: { window: 400, level: 40 }, modalities: ['CT'] },
+  { id: 'ct-lung', label: 'CT lung', value: { window: 1500, level: -600 }, modalities: ['CT'] },
+  { id: 'ct-bone', label: 'CT bone', value: { window: 1800, level: 400 }, modalities: ['CT'] },
+  { id: 'ct-brain', label: 'CT brain', value: { window: 80, level: 40 }, modalities: ['CT'] },
+  { id: 'full', label: 'Full range', modalities: ALL },
 ];
 
 /** A volume whose range reaches down to air in Hounsfield units is treated as CT. */
@@ -161,17 +170,47 @@ export function looksLikeCt(range: readonly [number, number]): boolean {
   return range[0] <= -900 && range[1] >= 300;
 }
 
-export function presetsFor(range: readonly [number, number]): readonly Preset[] {
-  const ct = looksLikeCt(range);
-  return PRESETS.filter((p) => ct || !p.ctOnly);
+/**
+ * The image's modality for the presets: the DICOM Modality (0008,0060) when the image came from a
+ * DICOM series; otherwise (NIfTI, NRRD… carry none) CT when the range reaches air in Hounsfield
+ * units, else MR, the app's main use.
+ */
+export function imageModality(dicomModality: string | undefined, range: readonly [number, number]): Modality {
+  const tag = dicomModality?.trim().toUpperCase() ?? '';
+  if (tag === 'CT' || tag === 'MR') return tag;
+  if (tag !== '') return 'other';
+  return looksLikeCt(range) ? 'CT' : 'MR';
 }
 
-/** The setting a preset stands for, given the volume's automatic setting and range. */
-export function presetValue(id: PresetId, auto: WindowLevel, range: readonly [number, number]): WindowLevel {
-  if (id === 'auto') return auto;
-  if (id === 'full') return windowFromRange(range[0], range[1], minimumWindow(range));
+export function presetsFor(modality: Modality): readonly Preset[] {
+  return PRESETS.filter((p) => p.modalities.includes(modality));
+}
+
+/**
+ * The setting a preset stands for: its fixed value, its percentiles of `h` (the image's
+ * histogram; the automatic setting when there is none), or the full range.
+ */
+export function presetValue(id: PresetId, auto: WindowLevel, range: readonly [number, number], h?: Histogram): WindowLevel {
   const preset = PRESETS.find((p) => p.id === id);
-  return preset?.value ?? auto;
+  if (id === 'auto' || preset === undefined) return auto;
+  if (preset.value !== undefined) return preset.value;
+  if (preset.percentiles !== undefined)
+    return h === undefined ? auto : robustWindowLevel(h, range, preset.percentiles[0], preset.percentiles[1]);
+  return windowFromRange(range[0], range[1], minimumWindow(range));
+}
+
+/**
+ * A typed window and level: numbers, a window wider than the narrowest the range allows. Returns
+ * the setting or a sentence saying what is wrong.
+ */
+export function parseWindowLevel(windowText: string, levelText: string, range: readonly [number, number]): WindowLevel | string {
+  const window = Number(windowText.trim());
+  const level = Number(levelText.trim());
+  if (windowText.trim() === '' || !Number.isFinite(window)) return `The window must be a number (got "${windowText}").`;
+  if (levelText.trim() === '' || !Number.isFinite(level)) return `The level must be a number (got "${levelText}").`;
+  const narrowest = minimumWindow(range);
+  if (window < narrowest) return `The window must be at least ${formatNumber(narrowest)}.`;
+  return { window, level };
 }
 
 /**

@@ -21,6 +21,10 @@ import {
 } from '../../../electron/common/click/execution-provider';
 import type { AppStore } from './app-store';
 import type { PromptStore } from './prompt-store';
+import { readStored, writeStored, type KeyValueStorage } from './stored-settings';
+
+// Moved to stored-settings.ts (shared with the workspace settings); re-exported for existing importers.
+export { browserStorage, type KeyValueStorage } from './stored-settings';
 
 /** What `models.select` takes to pick the classical segmenter. */
 export const CLASSICAL_CHOICE = 'classical';
@@ -49,38 +53,10 @@ const savedChoiceSchema = z
   })
   .strict();
 
-/** The part of the Web Storage API the store uses (a Map-backed one in tests). */
-export interface KeyValueStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
-
-/** The page's localStorage, or undefined where there is none or it is refused (opaque origins). */
-export function browserStorage(): KeyValueStorage | undefined {
-  try {
-    return 'localStorage' in globalThis ? globalThis.localStorage : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function readSavedChoice(storage: KeyValueStorage | undefined): EngineChoice {
-  let raw: string | null;
-  try {
-    raw = storage?.getItem(ENGINE_SETTINGS_KEY) ?? null;
-  } catch {
-    return {};
-  }
-  if (raw === null) return {};
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    return {};
-  }
-  const parsed = savedChoiceSchema.safeParse(json);
-  if (!parsed.success) return {};
-  const { clickModel, ep } = parsed.data;
+  const saved = readStored(storage, ENGINE_SETTINGS_KEY, savedChoiceSchema);
+  if (saved === undefined) return {};
+  const { clickModel, ep } = saved;
   return { ...(clickModel === undefined ? {} : { clickModel }), ...(ep === undefined ? {} : { ep }) };
 }
 
@@ -315,10 +291,6 @@ export class EngineSettingsStore {
   }
 
   private persist(): void {
-    try {
-      this.storage?.setItem(ENGINE_SETTINGS_KEY, JSON.stringify(this.saved));
-    } catch {
-      // Storage full or refused: the choice holds for this session only.
-    }
+    writeStored(this.storage, ENGINE_SETTINGS_KEY, this.saved);
   }
 }

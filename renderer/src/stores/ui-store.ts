@@ -14,11 +14,25 @@ import {
 import { FIT, type ViewZoomPan } from '../geometry/camera';
 import { centreIndex, pickIndex, roundIndex, sliceOf, stepSlice, withSlice } from '../geometry/slice';
 import { viewFrame, type ViewFrame } from '../geometry/view-frame';
-import { presetValue, type PresetId, type WindowLevel } from '../imaging/window-level';
+import {
+  histogram,
+  imageModality,
+  presetValue,
+  type Histogram,
+  type Modality,
+  type PresetId,
+  type WindowLevel,
+} from '../imaging/window-level';
 import type { VolumeStore } from './volume-store';
 
-export type Layout = 'three-up' | ViewAxis;
-export const LAYOUTS: readonly Layout[] = ['three-up', 'axial', 'sagittal', 'coronal'];
+/** 'three-3d': the three slice views and the 3D view; '3d': the 3D view alone. */
+export type Layout = 'three-up' | ViewAxis | 'three-3d' | '3d';
+export const LAYOUTS: readonly Layout[] = ['three-up', 'axial', 'sagittal', 'coronal', 'three-3d', '3d'];
+
+/** Whether a layout shows the 3D view. */
+export function shows3d(layout: Layout): boolean {
+  return layout === 'three-3d' || layout === '3d';
+}
 
 type PerView<T> = Readonly<Record<ViewAxis, T>>;
 
@@ -41,10 +55,14 @@ export class UiStore {
   /** The view keyboard scrolling goes to: the one under the pointer, or the last one used. */
   activeView: ViewAxis = 'axial';
   zoomPan: PerView<ViewZoomPan> = perView(() => FIT);
+  private histogramFor: { readonly version: number; readonly histogram: Histogram } | undefined;
+  /** The help overlay (every gesture and shortcut) is shown. */
+  helpOpen = false;
 
   constructor(private readonly volume: VolumeStore) {
-    makeObservable<UiStore, 'volume'>(this, {
+    makeObservable<UiStore, 'volume' | 'histogramFor'>(this, {
       volume: false,
+      histogramFor: false,
       cursorIndex: observableRef,
       pointerIndex: observableRef,
       setPointerIndex: action,
@@ -54,11 +72,14 @@ export class UiStore {
       layout: observable,
       activeView: observable,
       zoomPan: observableRef,
+      helpOpen: observable,
+      setHelpOpen: action,
       frames: computed,
       cursorVoxel: computed,
       cursorWorld: computed,
       slices: computed,
       visibleViews: computed,
+      modality: computed,
       resetForVolume: action,
       resetView: action,
       setCursorIndex: action,
@@ -111,8 +132,11 @@ export class UiStore {
     return g === undefined || frame === undefined ? 0 : g.size[frame.normalAxis];
   }
 
+  /** The slice views the layout shows. */
   get visibleViews(): readonly ViewAxis[] {
-    return this.layout === 'three-up' ? VIEW_AXES : [this.layout];
+    if (this.layout === 'three-up' || this.layout === 'three-3d') return VIEW_AXES;
+    if (this.layout === '3d') return [];
+    return [this.layout];
   }
 
   /** A new volume: cursor to its centre voxel, window/level to its automatic setting, views fitted. */
@@ -170,9 +194,23 @@ export class UiStore {
     this.preset = preset;
   }
 
+  /** Which window/level presets the image gets (see imageModality). */
+  get modality(): Modality {
+    const meta = this.volume.meta;
+    return imageModality(meta?.modality, meta?.range ?? [0, 1]);
+  }
+
   applyPreset(id: PresetId): void {
     const range = this.volume.meta?.range ?? [0, 1];
-    this.setWindowLevel(presetValue(id, this.autoWindowLevel, range), id);
+    this.setWindowLevel(presetValue(id, this.autoWindowLevel, range, this.histogram()), id);
+  }
+
+  /** The voxels' histogram for percentile presets, made once per volume version. */
+  private histogram(): Histogram | undefined {
+    const { voxels, meta, version } = this.volume;
+    if (voxels === undefined || meta === undefined) return undefined;
+    if (this.histogramFor?.version !== version) this.histogramFor = { version, histogram: histogram(voxels, meta.range) };
+    return this.histogramFor.histogram;
   }
 
   setLayout(layout: Layout): void {
@@ -185,6 +223,10 @@ export class UiStore {
 
   setZoomPan(view: ViewAxis, zp: ViewZoomPan): void {
     this.zoomPan = { ...this.zoomPan, [view]: zp };
+  }
+
+  setHelpOpen(open: boolean): void {
+    this.helpOpen = open;
   }
 
   resetZoomPan(view: ViewAxis): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shortcutFor } from './shortcut-keys';
+import { comboLabel, keysFor, shortcutFor, withKey } from './shortcut-keys';
 
 const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }> = {}) => ({
   key: k,
@@ -26,5 +26,24 @@ describe('shortcutFor', () => {
     expect(shortcutFor(key('S', { shiftKey: true }))).toEqual({ kind: 'tool', tool: 'scribble' });
     expect(shortcutFor(key('c', { ctrlKey: true }))).toBeUndefined();
     expect(shortcutFor(key('ArrowUp'))).toBeUndefined();
+  });
+
+  it('maps help, reset and brush size; Shift matters only where a shortcut says so', () => {
+    expect(shortcutFor(key('?', { shiftKey: true }))).toEqual({ kind: 'help' });
+    expect(shortcutFor(key('F1'))).toEqual({ kind: 'help' });
+    expect(shortcutFor(key('R', { shiftKey: true }))).toEqual({ kind: 'reset-view' });
+    expect(shortcutFor(key(']'))).toEqual({ kind: 'brush', factor: 1.25 });
+    expect(shortcutFor(key('y', { ctrlKey: true, shiftKey: true }))).toBeUndefined();
+    expect(shortcutFor(key('b', { altKey: true }))).toBeUndefined();
+  });
+});
+
+describe('key labels', () => {
+  it('names keys as the help and tooltips show them', () => {
+    expect(comboLabel({ key: 'z', mod: true, shift: true })).toBe('Ctrl+Shift+Z');
+    expect(comboLabel({ key: 'Escape' })).toBe('Esc');
+    expect(keysFor({ kind: 'redo' })).toBe('Ctrl+Shift+Z / Ctrl+Y');
+    expect(withKey('Reset view', { kind: 'reset-view' })).toBe('Reset view (R)');
+    expect(withKey('Nothing', { kind: 'brush', factor: 3 })).toBe('Nothing');
   });
 });

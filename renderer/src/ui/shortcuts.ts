@@ -20,13 +20,22 @@ export function run(root: RootStore, command: ShortcutCommand): void {
       void root.finishPrompt();
       break;
     case 'cancel':
-      root.prompts.cancel();
+      if (root.ui.helpOpen) root.ui.setHelpOpen(false);
+      else root.prompts.cancel();
       break;
     case 'tool':
       root.tools.setTool(command.tool);
       break;
     case 'brush':
       root.tools.setBrushRadius(root.tools.brushRadiusMm * command.factor);
+      break;
+    case 'reset-view': {
+      const geometry = root.volume.geometry;
+      if (geometry !== undefined) root.ui.resetView(geometry);
+      break;
+    }
+    case 'help':
+      root.ui.setHelpOpen(!root.ui.helpOpen);
       break;
   }
 }
@@ -43,9 +52,11 @@ function typingInto(target: EventTarget | null): boolean {
 /** Installs the listeners; returns the function that removes them. */
 export function installShortcuts(root: RootStore, menu: MenuActions): () => void {
   const onKey = (e: KeyboardEvent): void => {
-    if (typingInto(e.target) || !root.volume.loaded) return;
+    if (typingInto(e.target)) return;
     const command = shortcutFor(e);
-    if (command === undefined) return;
+    // Help (and closing it) works before any image is open.
+    const always = command?.kind === 'help' || (command?.kind === 'cancel' && root.ui.helpOpen);
+    if (command === undefined || (!root.volume.loaded && !always)) return;
     e.preventDefault();
     run(root, command);
   };

@@ -22,6 +22,7 @@ import { crosshair } from '../geometry/crosshair';
 import { edgeLabels } from '../geometry/view-frame';
 import type { RootStore } from '../stores/root-store';
 import { el } from '../ui/dom';
+import { fitCanvas } from './canvas-size';
 import { LabelLayers } from './label-layers';
 import { SliceInteraction } from './slice-interaction';
 import { SliceOverlay } from './slice-overlay';
@@ -98,13 +99,9 @@ export class SliceView {
 
   /** Reads the container's size now (call once the element is in the document). */
   measure(): void {
-    const rect = this.host.getBoundingClientRect();
-    const width = Math.round(rect.width);
-    const height = Math.round(rect.height);
-    if (width === this.viewportSize.width && height === this.viewportSize.height) return;
-    this.viewportSize = { width, height };
-    const dpr = window.devicePixelRatio || 1;
-    this.glWindow.setSize(Math.max(1, Math.floor(width * dpr)), Math.max(1, Math.floor(height * dpr)));
+    const size = fitCanvas(this.host, this.glWindow, this.viewportSize);
+    if (size === undefined) return;
+    this.viewportSize = size;
     this.updateCamera();
   }
 

@@ -10,6 +10,9 @@ import { RenderScheduler } from './render-scheduler';
 import { isEditableTarget, keySteps } from './slice-keys';
 import { SliceView } from './slice-view';
 import { VolumeImage } from './volume-image';
+import { View3D } from './view3d';
+import { shows3d } from '../stores/ui-store';
+import { FirstRunHint } from '../ui/help-overlay';
 
 /** Frames to wait for the views to get a size and draw before giving up. */
 const MAX_FRAMES_TO_DISPLAY = 300;
@@ -29,6 +32,9 @@ export class ViewLayout {
   private readonly referenceImage = new VolumeImage();
   private readonly scheduler: RenderScheduler;
   private readonly views: Readonly<Record<ViewAxis, SliceView>>;
+  /** Made when a layout first shows it, so the three-view default pays nothing for it. */
+  private view3d: View3D | undefined;
+  private readonly hint: FirstRunHint;
   private readonly disposers: (() => void)[] = [];
 
   constructor(private readonly root: RootStore) {
@@ -37,6 +43,8 @@ export class ViewLayout {
     const make = (view: ViewAxis): SliceView => new SliceView(root, view, images, this.scheduler);
     this.views = { axial: make('axial'), sagittal: make('sagittal'), coronal: make('coronal') };
     for (const view of VIEW_AXES) this.element.append(this.views[view].element);
+    this.hint = new FirstRunHint(root);
+    this.element.append(this.hint.element);
 
     this.disposers.push(
       reaction(
@@ -72,10 +80,16 @@ export class ViewLayout {
         () => root.ui.layout,
         (layout) => {
           this.element.className = `view-grid layout-${layout}`;
-          for (const view of VIEW_AXES)
-            this.views[view].element.classList.toggle('hidden', layout !== 'three-up' && layout !== view);
+          const visible = root.ui.visibleViews;
+          for (const view of VIEW_AXES) this.views[view].element.classList.toggle('hidden', !visible.includes(view));
+          if (shows3d(layout) && this.view3d === undefined) {
+            this.view3d = new View3D(root, this.scheduler);
+            this.element.append(this.view3d.element);
+          }
+          this.view3d?.setShown(shows3d(layout));
           this.measure();
         },
+        { fireImmediately: true },
       ),
     );
     const onKey = (e: KeyboardEvent): void => {
@@ -90,6 +104,7 @@ export class ViewLayout {
   /** Call once the element is in the document, and after layout changes. */
   measure(): void {
     for (const view of VIEW_AXES) this.views[view].measure();
+    this.view3d?.measure();
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -127,6 +142,8 @@ export class ViewLayout {
     for (const dispose of this.disposers.splice(0)) dispose();
     this.scheduler.dispose();
     for (const view of VIEW_AXES) this.views[view].dispose();
+    this.view3d?.dispose();
+    this.hint.dispose();
     this.image.dispose();
     this.labelImage.dispose();
     this.referenceImage.dispose();

@@ -21,6 +21,8 @@ export interface SyntheticSlice {
   readonly pixels: Int16Array;
   readonly implicitVr?: boolean;
   readonly withSequence?: boolean;
+  /** Modality (0008,0060); MR when absent. */
+  readonly modality?: string;
 }
 
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
@@ -102,7 +104,7 @@ export function syntheticDicomBytes(slice: SyntheticSlice): Buffer {
   const ds = new DatasetWriter(!slice.implicitVr)
     .text(0x0008, 0x0016, 'UI', MR_IMAGE_STORAGE)
     .text(0x0008, 0x0018, 'UI', sopInstanceUid)
-    .text(0x0008, 0x0060, 'CS', 'MR')
+    .text(0x0008, 0x0060, 'CS', slice.modality ?? 'MR')
     .text(0x0008, 0x103e, 'LO', slice.description);
   if (slice.withSequence) ds.undefinedLengthSequence(0x0008, 0x1140);
   ds.text(0x0010, 0x0010, 'PN', 'Phantom^Knee')
@@ -142,9 +144,18 @@ export async function writeSyntheticDicom(path: string, slice: SyntheticSlice): 
  */
 export async function writeSyntheticSeries(
   folder: string,
-  series: { uid: string; count: number; rows: number; columns: number },
+  series: {
+    uid: string;
+    count: number;
+    rows: number;
+    columns: number;
+    modality?: string;
+    /** Pixel n of slice k (default: a small pattern in 0–199). */
+    value?: (n: number, k: number) => number;
+  },
 ): Promise<void> {
   const { uid, count, rows, columns } = series;
+  const value = series.value ?? ((n: number, k: number) => (n * 7 + k * 13) % 200);
   for (let k = 0; k < count; k++) {
     await writeSyntheticDicom(`${folder}/${uid}-${k}.dcm`, {
       seriesUid: uid,
@@ -156,7 +167,8 @@ export async function writeSyntheticSeries(
       rows,
       columns,
       pixelSpacing: [0.5, 0.5],
-      pixels: Int16Array.from({ length: rows * columns }, (_, n) => (n * 7 + k * 13) % 200),
+      pixels: Int16Array.from({ length: rows * columns }, (_, n) => value(n, k)),
+      ...(series.modality === undefined ? {} : { modality: series.modality }),
     });
   }
 }
