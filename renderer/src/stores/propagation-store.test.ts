@@ -236,6 +236,21 @@ describe('slices while propagating', () => {
     expect(ws.root.segmentation.count(1)).toBe(9 * SLICES);
   });
 
+  it('refuses brush strokes and click commits while it writes', async () => {
+    const ws = await workspace();
+    await clickSlice(ws.root, 2);
+    await ws.root.addClick({ ...ALONG, slice: 9 }, { x: 2, y: 2, positive: true });
+    const refused: boolean[] = [];
+    ws.beforePoll = () => {
+      refused.push(!ws.root.beginStroke(false), !ws.root.commitPreview());
+    };
+    await ws.root.propagation.run('memory', 'axial');
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every(Boolean)).toBe(true);
+    // Once it is done, both work again.
+    expect(ws.root.commitPreview()).toBe(true);
+  });
+
   it('takes the shown slices back when the run is cancelled or fails', async () => {
     for (const stop of ['cancelled', 'failed'] as const) {
       const ws = await workspace();

@@ -178,7 +178,8 @@ export class RootStore {
     return runInAction(() => {
       const preview = this.prompts.preview;
       const g = this.segmentation.geometry;
-      if (preview === undefined || g === undefined) return false;
+      // A running propagation owns the labels until its one step is recorded (or taken back).
+      if (preview === undefined || g === undefined || this.propagation.running) return false;
       const value = this.ensureActive();
       if (value === undefined) return false;
       const indices = maskIndices(preview.mask, slicePixelToIndex(g.size, preview));
@@ -193,6 +194,7 @@ export class RootStore {
   // ── brush and eraser ────────────────────────────────────────────────────────────────────────
 
   beginStroke(erase: boolean): boolean {
+    if (this.propagation.running) return false;
     return runInAction(() => {
       const value = erase ? this.segmentation.activeValue ?? 0 : this.ensureActive();
       if (value === undefined) return false;
