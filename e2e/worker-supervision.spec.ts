@@ -13,8 +13,10 @@ async function workerPid(page: Page): Promise<number> {
 
 test('the worker killed again and again comes back, and the page says why it is away and who answered', async ({ app }) => {
   test.skip(app.mode !== 'serve', 'Killing the worker from the test needs its pid, which serve mode reports.');
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const { page } = app;
+  // On a loaded machine the first start alone can pass the default 30 s.
+  await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready', { timeout: 120_000 });
   await ready(page);
   const engine = page.getByTestId('status-engine');
   await page.getByTestId('engine-model').selectOption(MODEL);
