@@ -8,7 +8,7 @@ import { startServe } from './serve-chromium.mjs';
 
 /** Starts serve mode on `port` (0: any) with its journal and token in `dataDir`. */
 export async function startServer(dataDir, port = 0) {
-  const { url, child } = await startServe({ extraArgs: ['--port', String(port)], env: { ...process.env, ISEG_DATA_DIR: dataDir, ISEG_SAMPLE: 'knee-simulated' } });
+  const { url, child } = await startServe({ extraArgs: ['--port', String(port)], env: { ...process.env, ISEG_STATE_DIR: dataDir, ISEG_DATA_DIR: dataDir, ISEG_SAMPLE: 'knee-simulated' } });
   return { url, child, port: Number(new URL(url).port) };
 }
 

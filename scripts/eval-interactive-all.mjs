@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
-    data: { type: 'string', default: process.env.ISEG_DATA_DIR ?? resolve(root, '..', 'shared', 'data') },
+    data: { type: 'string', default: process.env.ISEG_SHARED_DATA ?? resolve(root, '..', 'shared', 'data') },
     knee: { type: 'string' },
     out: { type: 'string', default: join(tmpdir(), 'iseg-eval-interactive') },
     k: { type: 'string', default: '3' },

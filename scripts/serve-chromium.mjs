@@ -31,10 +31,12 @@ export function chromiumPath() {
 
 /**
  * Starts dist/electron/serve.js on a free port; resolves with its URL once it prints it. Unless the
- * environment names one, each server gets a fresh data folder, so no journey (or the user's own
- * folder) sees another run's autosave journal or token.
+ * environment names them, each server gets a fresh state folder (ISEG_STATE_DIR) and data folder
+ * (ISEG_DATA_DIR), so no journey (or the user's own folders) sees another run's autosave journal,
+ * token or files.
  */
 export function startServe({ extraArgs = [], env = process.env, onOutput } = {}) {
+  if (!env.ISEG_STATE_DIR) env = { ...env, ISEG_STATE_DIR: mkdtempSync(join(tmpdir(), 'iseg-state-')) };
   if (!env.ISEG_DATA_DIR) env = { ...env, ISEG_DATA_DIR: mkdtempSync(join(tmpdir(), 'iseg-data-')) };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(repositoryRoot, 'dist/electron/serve.js'), '--port', '0', ...extraArgs], {

@@ -112,8 +112,8 @@ async function start(): Promise<void> {
     log,
     chooseImage,
     chooseSavePath,
-    // The autosave journal lives in the user's data folder (ISEG_DATA_DIR overrides it for tests).
-    dataFolder: process.env.ISEG_DATA_DIR ?? app.getPath('userData'),
+    // The autosave journal lives in the user's data folder (ISEG_STATE_DIR overrides it for tests).
+    dataFolder: process.env.ISEG_STATE_DIR ?? app.getPath('userData'),
     ...(initialPath !== undefined ? { initialPath } : {}),
   });
   registerIpcHandlers(handlers, log);

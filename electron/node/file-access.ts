@@ -15,8 +15,11 @@ import { ServiceError } from '../common/errors';
 import { LABEL_MAP_SUFFIXES, labelSidecarPath } from '../common/label-sidecar';
 import { SESSION_SUFFIX } from '../common/session-file';
 
-/** Label maps, their sidecars and sessions: nothing else is ever written for the page. */
-export const WRITABLE_SUFFIXES: readonly string[] = [SESSION_SUFFIX, ...LABEL_MAP_SUFFIXES.map((suffix) => `${suffix}.json`), ...LABEL_MAP_SUFFIXES];
+/** Label maps, their sidecars, sessions and DICOM SEGs: nothing else is ever written for the page. */
+/** DICOM SEG exports (labels.exportDicomSeg). */
+const DICOM_SUFFIX = '.dcm';
+
+export const WRITABLE_SUFFIXES: readonly string[] = [SESSION_SUFFIX, ...LABEL_MAP_SUFFIXES.map((suffix) => `${suffix}.json`), ...LABEL_MAP_SUFFIXES, DICOM_SUFFIX];
 
 const LABELS_OF_SESSION = '.labels.nii.gz';
 

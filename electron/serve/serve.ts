@@ -57,7 +57,7 @@ try {
 }
 
 const paths = appPaths(import.meta.url);
-// The autosave journal and the token live here (ISEG_DATA_DIR overrides it).
+// The autosave journal and the token live here (ISEG_STATE_DIR overrides it).
 const dataFolder = userDataFolder();
 const { handlers, inference, journal } = await createAppServices({
   transport: 'serve',

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { userDataFolder } from './data-folder';
 
 describe('userDataFolder', () => {
-  it('follows ISEG_DATA_DIR before anything else', () => {
-    expect(userDataFolder({ ISEG_DATA_DIR: '/tmp/x', XDG_DATA_HOME: '/data' }, 'linux', '/home/u')).toBe('/tmp/x');
+  it('follows ISEG_STATE_DIR before anything else', () => {
+    expect(userDataFolder({ ISEG_STATE_DIR: '/tmp/x', XDG_DATA_HOME: '/data' }, 'linux', '/home/u')).toBe('/tmp/x');
   });
   it('uses XDG_DATA_HOME on Linux, or ~/.local/share when it is unset or relative', () => {
     expect(userDataFolder({ XDG_DATA_HOME: '/data' }, 'linux', '/home/u')).toBe('/data/iseg-studio');
