@@ -21,7 +21,7 @@ import {
   waitReady,
 } from '../scripts/crash-journey.mjs';
 import { test, expect } from './fixtures';
-import { exportFolder, exportTo } from './workspace-helpers';
+import { exportTo } from './workspace-helpers';
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 
@@ -76,7 +76,7 @@ test('a killed server fails pending calls visibly; the page reconnects to its re
   await expect(page.locator('html')).toHaveAttribute('data-connection', 'lost');
   await expect(page.getByTestId('status-notice')).toContainText('connection to iSeg Studio was lost');
   // Export does not hang on "Exporting…": it fails at once and says why.
-  await page.getByTestId('export-path').fill(join(exportFolder(), 'crash-offline.labels.nii.gz'));
+  await page.getByTestId('export-path').fill(join(dataDir, 'exports', 'crash-offline.labels.nii.gz'));
   await page.getByTestId('export-labels').click();
   await expect(page.getByTestId('export-status')).toHaveAttribute('data-state', 'error', { timeout: 5000 });
   await expect(page.getByTestId('export-status')).toContainText('connection');
@@ -97,7 +97,7 @@ test('a killed server fails pending calls visibly; the page reconnects to its re
   const other = await restoreInNewPage(browser(), server.url);
   expect(other.voxels).toBe(offline);
   await other.page.close();
-  await exportTo(page, join(exportFolder(), 'crash-reconnected.labels.nii.gz'));
+  await exportTo(page, join(dataDir, 'exports', 'crash-reconnected.labels.nii.gz'));
   expect(await tibiaVoxels(page)).toBe(offline);
 });
 

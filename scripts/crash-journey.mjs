@@ -4,11 +4,13 @@
  * again, and a scripted annotation session (brush strokes on the sample, one action each).
  * Plain JavaScript so the .mjs script can import it; types in crash-journey.d.mts.
  */
+import { join } from 'node:path';
 import { startServe } from './serve-chromium.mjs';
 
 /** Starts serve mode on `port` (0: any) with its journal and token in `dataDir`. */
 export async function startServer(dataDir, port = 0) {
-  const { url, child } = await startServe({ extraArgs: ['--port', String(port)], env: { ...process.env, ISEG_STATE_DIR: dataDir, ISEG_DATA_DIR: dataDir, ISEG_SAMPLE: 'knee-simulated' } });
+  // Exports go to the data folder's own exports/ (serve mode writes only new files there).
+  const { url, child } = await startServe({ extraArgs: ['--port', String(port), '--output', join(dataDir, 'exports')], env: { ...process.env, ISEG_STATE_DIR: dataDir, ISEG_DATA_DIR: dataDir, ISEG_SAMPLE: 'knee-simulated' } });
   return { url, child, port: Number(new URL(url).port) };
 }
 

@@ -31,10 +31,12 @@ export const readReplySchema = z.discriminatedUnion('ok', [
     }),
     componentType: z.enum(COMPONENT_TYPES),
     voxels: z.instanceof(ArrayBuffer),
+    /** DICOM Modality of a series (W/L presets follow it). */
+    modality: z.string().max(16).optional(),
   }),
   z.object({ id: z.number().int(), ok: z.literal(false), error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }) }),
 ]);
 /** What the worker sends (readReplySchema checks it on arrival). */
 export type ReadReply =
-  | { id: number; ok: true; threadId: number; geometry: VolumeGeometry; componentType: ComponentType; voxels: ArrayBuffer }
+  | { id: number; ok: true; threadId: number; geometry: VolumeGeometry; componentType: ComponentType; voxels: ArrayBuffer; modality?: string }
   | { id: number; ok: false; error: WireError };

@@ -23,7 +23,15 @@ port.on('message', (message: unknown) => {
         voxels.byteOffset === 0 && voxels.byteLength === voxels.buffer.byteLength && voxels.buffer instanceof ArrayBuffer
           ? voxels.buffer
           : voxels.slice().buffer;
-      const reply: ReadReply = { id, ok: true, threadId, geometry: volume.geometry, componentType: volume.componentType, voxels: buffer };
+      const reply: ReadReply = {
+        id,
+        ok: true,
+        threadId,
+        geometry: volume.geometry,
+        componentType: volume.componentType,
+        voxels: buffer,
+        ...(volume.modality === undefined ? {} : { modality: volume.modality }),
+      };
       port.postMessage(reply, [buffer]);
     },
     (error: unknown) => {

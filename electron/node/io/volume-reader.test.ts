@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { makeKneePhantom } from '../../common/phantom';
 import { buildEntryForTests } from '../testing/build-worker';
 import { ThreadedVolumeReader } from './volume-reader';
+import { writeSyntheticSeries } from './test-support/synthetic-dicom';
 import { writeVolume } from './write-volume';
 
 let entry = '';
@@ -39,6 +40,13 @@ describe('ThreadedVolumeReader', () => {
     expect(volume.geometry.size).toEqual([16, 12, 8]);
     expect(volume.componentType).toBe(image.componentType);
     expect([...volume.voxels]).toEqual([...image.voxels]);
+  });
+
+  it('hands back a DICOM series\' modality, which the window/level presets follow', async () => {
+    const series = join(folder, 'ct-series');
+    mkdirSync(series);
+    await writeSyntheticSeries(series, { uid: '1.2.826.99.1', count: 3, rows: 6, columns: 5, modality: 'CT' });
+    expect((await reader().read(series)).modality).toBe('CT');
   });
 
   it('passes the reader\'s one-sentence refusals through with their code', async () => {

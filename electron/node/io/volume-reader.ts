@@ -79,10 +79,10 @@ export class ThreadedVolumeReader {
       pending.reject(new ServiceError(reply.data.error.code, reply.data.error.message));
       return;
     }
-    const { geometry, componentType, voxels, threadId } = reply.data;
+    const { geometry, componentType, voxels, threadId, modality } = reply.data;
     this.lastThreadId = threadId;
     try {
-      pending.resolve({ geometry, componentType, voxels: typedArrayFor(componentType, voxels) });
+      pending.resolve({ geometry, componentType, voxels: typedArrayFor(componentType, voxels), ...(modality === undefined ? {} : { modality }) });
     } catch {
       pending.reject(new ServiceError('unreadable', `${pending.name} could not be read: its voxel data is incomplete.`));
     }

@@ -54,6 +54,8 @@ export class DicomSegPanel {
           ...labelPayload(labels, root.segmentation.segments),
         }),
       );
+      // A SEG holds the labels as a file does: nothing is left unsaved to ask about or restore.
+      root.history.markSaved();
       const count = written.segments.length;
       showWriteState(this.status, 'done', `Wrote ${written.path} (${count} segment${count === 1 ? '' : 's'})`, written.path);
     } catch (error) {
