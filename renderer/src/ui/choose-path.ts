@@ -2,6 +2,7 @@
  * Where the page gets paths: the native dialogs in Electron, the file browser in serve mode (or
  * when a dialog is unavailable).
  */
+import { LABEL_MAP_SUFFIXES } from '../../../electron/common/label-sidecar';
 import type { RootStore } from '../stores/root-store';
 import { browseFiles } from './file-browser';
 
@@ -26,7 +27,7 @@ export function exportName(imageName: string, format: ExportFormat): string {
 /** Replaces a path's label-map suffix by `format`'s. */
 export function withFormat(path: string, format: ExportFormat): string {
   const lower = path.toLowerCase();
-  const suffix = ['.seg.nrrd', '.nii.gz', '.nrrd', '.nii'].find((s) => lower.endsWith(s));
+  const suffix = LABEL_MAP_SUFFIXES.find((s) => lower.endsWith(s));
   return `${suffix === undefined ? path : path.slice(0, -suffix.length)}${format}`;
 }
 

@@ -1,5 +1,6 @@
 /** The toolbar: open the sample, window/level presets and readout, layout. */
 import { autorun } from 'mobx';
+import type { SampleId } from '../../../electron/common/contract';
 import type { RootStore } from '../stores/root-store';
 import { LAYOUTS, type Layout } from '../stores/ui-store';
 import { formatNumber, formatWindowLevel, parseWindowLevel, presetsFor, type PresetId } from '../imaging/window-level';
@@ -23,26 +24,24 @@ export class Toolbar {
   private readonly help: HelpOverlay;
 
   constructor(root: RootStore, onError: (error: unknown) => void) {
-    const open = el(
-      'button',
-      { type: 'button', 'data-testid': 'open-sample', title: 'Open the first-run sample (a real knee MRI)' },
-      ['Open sample'],
+    /** A button opening a bundled sample (without one, the first-run sample), once unsaved labels may go. */
+    const sampleButton = (testId: string, text: string, title: string, action: string, sample?: SampleId): HTMLButtonElement => {
+      const button = el('button', { type: 'button', 'data-testid': testId, title }, [text]);
+      button.addEventListener('click', () => {
+        void confirmDiscard(root, action)
+          .then((go) => (go ? root.openSample(sample) : undefined))
+          .catch(onError);
+      });
+      return button;
+    };
+    const open = sampleButton('open-sample', 'Open sample', 'Open the first-run sample (a real knee MRI)', 'Opening the sample');
+    const openLabelled = sampleButton(
+      'open-labelled-sample',
+      'Labelled sample',
+      'Open the simulated knee that comes with ground-truth labels (for review)',
+      'Opening the labelled sample',
+      'knee-simulated',
     );
-    open.addEventListener('click', () => {
-      void confirmDiscard(root, 'Opening the sample')
-        .then((go) => (go ? root.openSample() : undefined))
-        .catch(onError);
-    });
-    const openLabelled = el(
-      'button',
-      { type: 'button', 'data-testid': 'open-labelled-sample', title: 'Open the simulated knee that comes with ground-truth labels (for review)' },
-      ['Labelled sample'],
-    );
-    openLabelled.addEventListener('click', () => {
-      void confirmDiscard(root, 'Opening the labelled sample')
-        .then((go) => (go ? root.openSample('knee-simulated') : undefined))
-        .catch(onError);
-    });
     const preset = el('select', { 'data-testid': 'wl-preset', 'aria-label': 'Window/level preset' });
     preset.addEventListener('change', () => {
       if (preset.value !== 'custom') root.ui.applyPreset(preset.value as PresetId);
