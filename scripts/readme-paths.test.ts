@@ -21,7 +21,7 @@ const GENERATED = [/^(?:native-models\/)?runs\//, /^dist\//, /^e2e\/artifacts\//
 export function citedPaths(markdown: string): string[] {
   const paths = new Set<string>();
   for (const match of markdown.matchAll(/`([^`\s]+)`/g)) {
-    const token = match[1].replace(/[:,;]+$/, '');
+    const token = (match[1] ?? '').replace(/[:,;]+$/, '');
     if (SOURCE_PATH.test(token) && !GENERATED.some((pattern) => pattern.test(token))) paths.add(token);
   }
   return [...paths];

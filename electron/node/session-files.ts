@@ -1,9 +1,9 @@
 /** Writing and reading session files (common/session-file.ts) under the file-access policy. */
-import { readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { ServiceError } from '../common/errors';
 import { SESSION_FORMAT, sessionFileSchema, type SessionFile } from '../common/session-file';
+import { writeFileAtomically } from './atomic-write';
 import type { FileAccessPolicy } from './file-access';
 
 function storedPath(sessionFolder: string, target: string): string {
@@ -29,12 +29,9 @@ export async function writeSessionFile(path: string, session: SessionToWrite): P
     labels: storedPath(folder, session.labels),
     saved: new Date().toISOString(),
   };
-  const partial = `${path}.${randomBytes(4).toString('hex')}.partial`;
   try {
-    await writeFile(partial, `${JSON.stringify(content, null, 2)}\n`);
-    await rename(partial, path);
+    await writeFileAtomically(path, `${JSON.stringify(content, null, 2)}\n`);
   } catch {
-    await rm(partial, { force: true });
     throw new ServiceError('internal', `Could not write ${basename(path)}: the disk may be full or the folder read-only.`);
   }
   return path;

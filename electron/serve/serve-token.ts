@@ -3,9 +3,10 @@
  * same port accepts the pages that were open: they reconnect with the token in their address. A
  * file anyone else could read, or one for another port, is not reused.
  */
-import { chmod, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomically } from '../node/atomic-write';
 import { newToken } from './server';
 
 const TOKEN_FILE = 'serve-token.json';
@@ -34,15 +35,5 @@ export async function savedToken(dataFolder: string, port: number): Promise<stri
 /** Writes the token for `port`, readable only by this user (written aside, then renamed over). */
 export async function saveToken(dataFolder: string, port: number, token: string): Promise<void> {
   await mkdir(dataFolder, { recursive: true, mode: 0o700 });
-  const path = join(dataFolder, TOKEN_FILE);
-  const partial = `${path}.partial`;
-  const file = await open(partial, 'w', 0o600);
-  try {
-    await chmod(partial, 0o600); // in case the file was left over with a wider mode
-    await file.writeFile(`${JSON.stringify({ port, token })}\n`);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  await rename(partial, path);
+  await writeFileAtomically(join(dataFolder, TOKEN_FILE), `${JSON.stringify({ port, token })}\n`, { mode: 0o600, durable: true });
 }

@@ -5,11 +5,12 @@
  * the first time in this process (after a restart) is read from disk, and a torn tail is cut off
  * so later records are appended after the last whole one.
  */
-import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JournalRecord, PendingDocument } from '../../common/contract-journal';
 import { JournalState, type JournalSnapshotState } from '../../common/journal/journal-state';
 import { ServiceError } from '../../common/errors';
+import { writeFileAtomically } from '../atomic-write';
 import { decodeLog, decodeSnapshot, encodeRecord, encodeSnapshot, type DocumentInfo } from './journal-file';
 
 const SNAPSHOT_SUFFIX = '.snapshot.gz';
@@ -210,17 +211,7 @@ export class JournalStore {
 
   private async writeSnapshot(id: string, info: DocumentInfo, state: JournalSnapshotState): Promise<void> {
     const bytes = await encodeSnapshot(info, state);
-    const path = this.snapshotPath(id);
-    const partial = `${path}.partial`;
-    const file = await open(partial, 'w', 0o600);
-    try {
-      await file.writeFile(bytes);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(partial, path);
-    await syncFolder(this.folder);
+    await writeFileAtomically(this.snapshotPath(id), bytes, { mode: 0o600, durable: true });
   }
 
   private async document(id: string): Promise<OpenDocument> {
@@ -286,19 +277,5 @@ export class JournalStore {
   private async pruneOldDocuments(keep: string): Promise<void> {
     const ids = await this.idsByRecency();
     for (const id of ids.slice(this.maxDocuments)) if (id !== keep) await this.discard(id);
-  }
-}
-
-/** Makes a rename in the folder durable (not possible on Windows, where rename is durable enough). */
-async function syncFolder(folder: string): Promise<void> {
-  try {
-    const handle = await open(folder, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Not supported on this platform.
   }
 }
