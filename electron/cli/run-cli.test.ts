@@ -62,6 +62,10 @@ describe('command line', () => {
       ['simulate-knee', '--labels', 'l.nii.gz', '--out', 'o.nii.gz', '--preset', 'hip'],
       'iseg simulate-knee: --preset must be one of oaizib, clair, spl, not "hip"',
     ],
+    [
+      ['simulate-knee', '--labels', 'l.nii.gz', '--out', 'o.nii.gz', '--sequence', 'flair'],
+      'iseg simulate-knee: --sequence must be one of dess, t1, pd-fs, t2-fs, random, not "flair"',
+    ],
     [['bench-io', '--runs', '0'], 'iseg bench-io: --runs must be at least 1'],
   ])('refuses %j with one line and exit code 2', async (argv, message) => {
     const result = await iseg(...argv);

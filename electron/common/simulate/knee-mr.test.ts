@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IDENTITY_DIRECTION, type Mat3, type Vec3, type Volume, type VoxelArray } from '../volume';
 import { simulateKneeMr, type SimulateKneeMrOptions } from './knee-mr';
@@ -381,5 +382,45 @@ describe('simulateKneeMr', () => {
     const means = Object.values(tissue);
     for (const a of means)
       for (const b of means) if (a !== b) expect(Math.abs(a - b)).toBeGreaterThan(2 * sigma);
+  });
+
+  it('keeps the DESS table byte for byte (the embedded sample and evaluation knees were made with it)', () => {
+    const size: Vec3 = [32, 32, 24];
+    const voxels = new Uint8Array(32 * 32 * 24);
+    for (let n = 0; n < voxels.length; n++) voxels[n] = Math.floor(n / 5000) % 5;
+    const labels: Volume = { geometry: { size, spacing: [0.5, 0.5, 0.8], origin: [0, 0, 0], direction: IDENTITY_DIRECTION }, componentType: 'uint8', voxels };
+    // The digest of this image before sequences existed.
+    const before = 'b3963454679fdbbafd9059fbe92b3be63c1b1d2b9695f688e77ade264c5639d9';
+    for (const sequence of [undefined, 'dess'] as const) {
+      const image = simulateKneeMr(labels, { seed: 7, preset: 'oaizib', bodyMarginMm: 2, ...(sequence ? { sequence } : {}) });
+      expect(createHash('sha256').update(Buffer.from(image.voxels.buffer)).digest('hex')).toBe(before);
+    }
+  });
+
+  it('imitates each sequence: bright fatty marrow on T1, dark marrow under cartilage on DESS and fat-saturated PD/T2', () => {
+    const labels = kneeLabels();
+    const t0 = SMALL.tibialCartilageK;
+    const f0 = t0 + 3 + SMALL.gap;
+    const inside = (i: number, j: number): boolean => radius(SMALL, i, j) < SMALL.radiusMm - 1.5;
+    const marrowOverCartilage = (image: Volume): number =>
+      stats(image, (i, j, k) => inside(i, j) && k >= f0 + 6 && k < f0 + 12).mean /
+      stats(image, (i, j, k) => inside(i, j) && k === f0 + 1).mean;
+    expect(marrowOverCartilage(run(labels, { sequence: 'dess' }))).toBeLessThan(0.6);
+    expect(marrowOverCartilage(run(labels, { sequence: 't1' }))).toBeGreaterThan(1.3);
+    expect(marrowOverCartilage(run(labels, { sequence: 'pd-fs' }))).toBeLessThan(0.6);
+    expect(marrowOverCartilage(run(labels, { sequence: 't2-fs' }))).toBeLessThan(0.8);
+  });
+
+  it('draws a different contrast per seed with the random table', () => {
+    const labels = kneeLabels({ size: [32, 32, 24], spacing: [0.5, 0.5, 0.8], radiusMm: 5, tibialCartilageK: 8, gap: 1 });
+    const ratios = [1, 2, 3, 4, 5, 6, 7, 8].map((seed) => {
+      const image = run(labels, { seed, sequence: 'random' });
+      const centre = (i: number, j: number): boolean => Math.hypot(i - 15.5, j - 15.5) < 4;
+      return stats(image, (i, j, k) => centre(i, j) && k >= 18).mean / stats(image, (i, j, k) => centre(i, j) && k === 13).mean;
+    });
+    // Some seeds draw T1 (marrow brighter than cartilage), others a table where it is darker.
+    expect(Math.max(...ratios)).toBeGreaterThan(1.2);
+    expect(Math.min(...ratios)).toBeLessThan(0.8);
+    expect(new Set(ratios.map((r) => r.toFixed(3))).size).toBe(ratios.length);
   });
 });

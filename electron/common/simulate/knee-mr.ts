@@ -58,7 +58,17 @@ export interface SimulateKneeMrOptions {
    * muscle labels (the leg's outline is mostly known), else 35 (only bone and cartilage labelled).
    */
   readonly bodyMarginMm?: number;
+  /**
+   * Which MR contrast the tissue table imitates (default `dess`, the table the embedded sample and
+   * the evaluation knees were made with). `random` draws one of the sequences per seed and moves
+   * every tissue's mean by up to ±20%, so images differ in appearance, not only by ±3% of one table:
+   * what a dev benchmark of appearance generalisation needs.
+   */
+  readonly sequence?: KneeSequence;
 }
+
+export const KNEE_SEQUENCES = ['dess', 't1', 'pd-fs', 't2-fs', 'random'] as const;
+export type KneeSequence = (typeof KNEE_SEQUENCES)[number];
 
 /** Internal tissue codes: the label tissues plus what the simulator derives. */
 const AIR = 0;
@@ -89,23 +99,40 @@ const CODE_OF: Readonly<Record<KneeTissue, number>> = {
 };
 
 /**
- * Appearance per code: mean intensity, per-voxel texture (relative σ before the partial-volume
- * blur, which takes it down to about a third) and smooth texture (relative amplitude, ~4 mm).
+ * Texture per code: per-voxel texture (relative σ before the partial-volume blur, which takes it
+ * down to about a third) and smooth texture (relative amplitude, ~4 mm).
  */
-const APPEARANCE: readonly (readonly [mean: number, fine: number, smooth: number])[] = [
-  [0, 0, 0], // air
-  [240, 0.55, 0.12], // bone marrow
-  [45, 0.3, 0.05], // cortical bone
-  [720, 0.1, 0.04], // cartilage
-  [920, 0.05, 0.03], // synovial fluid
-  [330, 0.2, 0.06], // muscle
-  [580, 0.15, 0.05], // fat
-  [70, 0.3, 0.1], // ligament, tendon, meniscus
-  [820, 0.1, 0.05], // vessel
-  [450, 0.15, 0.05], // nerve
-  [470, 0.15, 0.05], // skin
-  [330, 0.2, 0.06], // unlabelled: synthesised, textured as muscle
+const TEXTURE: readonly (readonly [fine: number, smooth: number])[] = [
+  [0, 0], // air
+  [0.55, 0.12], // bone marrow
+  [0.3, 0.05], // cortical bone
+  [0.1, 0.04], // cartilage
+  [0.05, 0.03], // synovial fluid
+  [0.2, 0.06], // muscle
+  [0.15, 0.05], // fat
+  [0.3, 0.1], // ligament, tendon, meniscus
+  [0.1, 0.05], // vessel
+  [0.15, 0.05], // nerve
+  [0.15, 0.05], // skin
+  [0.2, 0.06], // unlabelled: synthesised, textured as muscle
 ];
+
+/**
+ * Mean intensity per code (air, marrow, cortex, cartilage, fluid, muscle, fat, fibrous, vessel,
+ * nerve, skin, unlabelled) for each sequence, from the relative signal of knee tissues in the
+ * literature's descriptions: DESS (cartilage and fluid bright, marrow dark), T1 (fat and fatty
+ * marrow bright, fluid dark), PD fat-saturated (fluid bright, cartilage intermediate, fat and marrow
+ * suppressed), T2 fat-saturated (fluid brightest, cartilage dark-intermediate).
+ */
+const SEQUENCE_MEANS: Readonly<Record<Exclude<KneeSequence, 'random'>, readonly number[]>> = {
+  dess: [0, 240, 45, 720, 920, 330, 580, 70, 820, 450, 470, 330],
+  t1: [0, 850, 40, 450, 200, 350, 900, 60, 130, 500, 600, 350],
+  'pd-fs': [0, 180, 40, 600, 950, 380, 150, 70, 700, 500, 450, 380],
+  't2-fs': [0, 120, 35, 300, 1000, 250, 120, 50, 800, 450, 350, 250],
+};
+const NAMED_SEQUENCES = ['dess', 't1', 'pd-fs', 't2-fs'] as const;
+/** Rician noise scales with this mean (cartilage's in the DESS table). */
+const NOISE_REFERENCE = 720;
 
 /** Physical constants of the simulation, in mm unless named otherwise. */
 const COARSE_MM = 2;
@@ -125,6 +152,7 @@ const STREAM_FIELDS = 3;
 const STREAM_BIAS = 4;
 const STREAM_TEXTURE = 5;
 const STREAM_NOISE = 6;
+const STREAM_SEQUENCE = 7;
 
 /** Voxel classes (Uint8): background, derived joint fluid, one per label value, shared overflow. */
 const CLASS_BACKGROUND = 0;
@@ -170,18 +198,22 @@ export function simulateKneeMr(labels: Volume, options: SimulateKneeMrOptions): 
   // Menisci are drawn only where the map labels no fibrous tissue (bone-and-cartilage maps).
   markJointSpace(classes, size, spacing, longAxis, classes.present[FIBROUS] !== 1);
 
-  // Tissue contrast for this seed: each mean moves by up to ±3%.
+  // Tissue contrast for this seed: each mean of the sequence's table moves by up to ±3% (±20% and a
+  // random sequence for `random`).
+  const { table, spread } = tissueTable(options.sequence ?? 'dess', seed);
   const contrastRandom = createRandom(deriveSeed(seed, STREAM_CONTRAST));
   const mean = new Float32Array(TISSUE_COUNT);
   const fine = new Float32Array(TISSUE_COUNT);
   const smooth = new Float32Array(TISSUE_COUNT);
   for (let t = 0; t < TISSUE_COUNT; t++) {
-    const [m, f, s] = APPEARANCE[t] ?? [0, 0, 0];
-    mean[t] = m * (1 + 0.06 * (contrastRandom.next() - 0.5));
+    const [f, s] = TEXTURE[t] ?? [0, 0];
+    mean[t] = (table[t] ?? 0) * (1 + spread * (contrastRandom.next() - 0.5));
     fine[t] = f;
     smooth[t] = s;
   }
-  const noiseSigma = (mean[CARTILAGE] ?? 720) * (0.025 + 0.01 * contrastRandom.next());
+  // DESS keeps its noise tied to its cartilage mean (the images made before sequences existed).
+  const noiseReference = options.sequence === undefined || options.sequence === 'dess' ? (mean[CARTILAGE] ?? NOISE_REFERENCE) : NOISE_REFERENCE;
+  const noiseSigma = noiseReference * (0.025 + 0.01 * contrastRandom.next());
 
   const marginMm = options.bodyMarginMm ?? (classes.present[MUSCLE] === 1 ? 10 : 35);
   const fields = smoothFields(grid, distance, size, spacing, longAxis, seed, marginMm);
@@ -241,6 +273,14 @@ function labelRange(voxels: VoxelArray): [number, number] {
     if (r > high) high = r;
   }
   return [low, high];
+}
+
+/** The mean table for a sequence and how far each mean may move; `random` picks a sequence by seed. */
+function tissueTable(sequence: KneeSequence, seed: number): { table: readonly number[]; spread: number } {
+  if (sequence !== 'random') return { table: SEQUENCE_MEANS[sequence], spread: 0.06 };
+  const pick = createRandom(deriveSeed(seed, STREAM_SEQUENCE)).next();
+  const named = NAMED_SEQUENCES[Math.min(NAMED_SEQUENCES.length - 1, Math.floor(pick * NAMED_SEQUENCES.length))] ?? 'dess';
+  return { table: SEQUENCE_MEANS[named], spread: 0.4 };
 }
 
 /**
