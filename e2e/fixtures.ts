@@ -69,6 +69,9 @@ export const test = base.extend<{ app: AppFixture; firstRunSample: string }, { a
     const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS] });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') console.error(`[page console] ${message.text()}`);
+    });
     await page.goto(url);
     await use({ page, mode: 'serve', serverPid: child.pid });
     await browser.close();

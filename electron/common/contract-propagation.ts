@@ -1,14 +1,14 @@
 /**
- * The propagation service methods, shaped like `methods` in contract.ts, to be merged into it:
- *   export const methods = { ...existing, ...propagationMethods } as const;
+ * The propagation service's methods (merged into `methods` in contract.ts) and its one event.
  * Handlers: createPropagationHandlers() in electron/node/propagation-service.ts.
  *
- * Streaming without events: `propagation.start` returns a job id at once; the page calls
- * `propagation.poll` (long-poll, up to `waitMs`) for the slices finalised since its last poll, and
- * the final label map when the job is done; `propagation.cancel` stops it between two slices.
- * The page writes streamed slices into its labels as they arrive and takes them back if the job is
- * cancelled or fails; the finished run is one undo step, so a cancelled job leaves nothing
- * half-written.
+ * A run is a stream of events: the page picks a job id, subscribes to `propagation.progress`, and
+ * calls `propagation.start`, which returns at once. The service pushes one event per batch of
+ * decided slices (state `running`), then one final event (`done` with the outcome, `failed` with
+ * the reason, or `cancelled`) to the client that started the job, over IPC or the WebSocket alike;
+ * `propagation.cancel` stops it between two slices. The page writes decided slices into its labels
+ * as they arrive and takes them back if the job is cancelled or fails; the finished run is one undo
+ * step, so a cancelled job leaves nothing half-written.
  */
 import { z } from 'zod';
 import { modelDigestSchema } from './contract-click';
@@ -30,6 +30,8 @@ const sliceUpdateSchema = z.object({ slice, label: z.number().int().min(1).max(6
 
 export const propagationStartInputSchema = z
   .object({
+    /** Chosen by the page, so that it can subscribe to the job's events before it starts. */
+    jobId,
     /** An open volume (its id from volume.open*). */
     volumeId: z.string().min(1).max(64),
     /** The current label map of that volume, uint8 or uint16 voxels, i fastest. */
@@ -42,7 +44,8 @@ export const propagationStartInputSchema = z
   })
   .strict();
 
-export const propagationPollOutputSchema = z.object({
+export const propagationProgressSchema = z.object({
+  jobId,
   state: z.enum(['running', 'done', 'failed', 'cancelled']),
   updates: z.array(sliceUpdateSchema),
   done: z.number().int().nonnegative(),
@@ -68,21 +71,13 @@ export const propagationPollOutputSchema = z.object({
 
 export const propagationMethods = {
   'propagation.start': { input: propagationStartInputSchema, output: z.object({ jobId }) },
-  'propagation.poll': {
-    input: z.object({ jobId, waitMs: z.number().int().min(0).max(10_000).optional() }).strict(),
-    output: propagationPollOutputSchema,
-  },
   'propagation.cancel': { input: z.object({ jobId }).strict(), output: z.object({ cancelled: z.boolean() }) },
-  /** The slices to recompute after a correction on `corrected` (pure; no worker involved). */
-  'propagation.affectedRange': {
-    input: z.object({ annotated: z.array(slice).max(65536), corrected: slice, count: z.number().int().min(1).max(65536) }).strict(),
-    output: z.object({ range: z.tuple([slice, slice]) }),
-  },
-  /** Propagation models the app can use (memory method); interpolation is always available. */
-  'propagation.models': {
-    input: z.object({}).strict(),
-    output: z.object({ models: z.array(z.object({ id: z.string(), status: z.string(), problem: z.string().optional(), fixture: z.boolean() })) }),
-  },
 } as const;
 
 export type PropagationMethods = typeof propagationMethods;
+
+/** Pushed to the client that started the job: decided slices while it runs, then how it ended. */
+export const propagationEvents = {
+  'propagation.progress': propagationProgressSchema,
+} as const;
+export type PropagationProgress = z.output<typeof propagationProgressSchema>;

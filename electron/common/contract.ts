@@ -7,7 +7,7 @@ import './zod-setup';
 import { z } from 'zod';
 import { COMPONENT_TYPES } from './volume';
 import { clickMethods } from './contract-click';
-import { propagationMethods } from './contract-propagation';
+import { propagationEvents, propagationMethods } from './contract-propagation';
 import { journalMethodsFor } from './contract-journal';
 import { dicomMethods } from './contract-dicom';
 import { labelEntrySchema, labelSidecarSchema, modelReferenceSchema } from './label-sidecar';
@@ -234,6 +234,7 @@ export function isMethodName(name: unknown): name is MethodName {
 export const events = {
   'inference.status': workerStatusSchema,
   'app.menu': z.object({ command: z.enum(['open', 'save', 'export', 'undo', 'redo']) }),
+  ...propagationEvents,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

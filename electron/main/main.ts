@@ -105,7 +105,7 @@ async function start(): Promise<void> {
   });
 
   const initialPath = initialImageArgument(process.argv);
-  const { handlers, inference } = await createAppServices({
+  const { handlers, events, inference } = await createAppServices({
     transport: 'electron',
     paths,
     launcher: utilityWorkerLauncher(paths.workerEntry),
@@ -119,6 +119,10 @@ async function start(): Promise<void> {
   registerIpcHandlers(handlers, log);
   inference.onStatus((status) => {
     if (mainWindow) sendEvent(mainWindow.webContents, 'inference.status', status);
+  });
+  // The desktop app has one client, its window.
+  events.subscribe((_clientId, name, payload) => {
+    if (mainWindow) sendEvent(mainWindow.webContents, name, payload);
   });
 
   Menu.setApplicationMenu(buildMenu(menuTemplate(process.platform === 'darwin'), () => mainWindow));

@@ -6,6 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import type { AppInfo } from '../common/contract';
 import type { ServiceHandlers } from '../common/dispatch';
 import type { AppPaths } from './app-root';
+import { ClientEvents } from './client-events';
 import { FileAccessPolicy } from './file-access';
 import { InferenceHost } from './inference-host';
 import { ThreadedVolumeReader } from './io/volume-reader';
@@ -33,6 +34,8 @@ export interface AppServicesOptions {
 
 export interface AppServices {
   handlers: ServiceHandlers;
+  /** Events for one client (propagation progress): main forwards them to its window, serve mode to that socket. */
+  events: ClientEvents;
   journal?: JournalStore;
   inference: InferenceHost;
   files: FileAccessPolicy;
@@ -58,7 +61,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const inference = new InferenceHost(options.launcher, options.log ? { log: options.log } : {});
   inference.start();
   const journal = options.dataFolder === undefined ? undefined : new JournalStore(join(options.dataFolder, 'journal'), options.log ? { log: options.log } : {});
+  const events = new ClientEvents();
   const handlers = createServiceHandlers({
+    events,
     transport: options.transport,
     version: options.paths.version,
     inference,
@@ -71,5 +76,5 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     ...(options.chooseImage ? { chooseImage: options.chooseImage } : {}),
     ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),
   });
-  return { handlers, inference, files, ...(journal ? { journal } : {}) };
+  return { handlers, events, inference, files, ...(journal ? { journal } : {}) };
 }

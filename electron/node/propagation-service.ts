@@ -1,18 +1,17 @@
 /**
  * Handlers for the propagation methods of contract-propagation.ts. Propagation runs in the
  * inference worker (ONNX Runtime blocks its thread); this side finds the volume and the model,
- * starts the job, and relays polls and cancels. Wire with
- *   createPropagationHandlers({ worker: inferenceHost, volumes: registry, modelsRoot })
- * once `WorkerOps` extends `PropagationWorkerOps`.
+ * starts the job, relays cancels, and pushes the job's progress to the client that started it as
+ * `propagation.progress` events. Between this process and the worker, a relay waits on the
+ * worker's `propagation.poll`, which answers as soon as a slice is decided (it is a wake-up, not a
+ * timer), so nothing polls on a clock.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { PropagationMethods } from '../common/contract-propagation';
+import type { PropagationMethods, PropagationProgress } from '../common/contract-propagation';
 import { ServiceError } from '../common/errors';
-import { affectedRange } from '../common/propagation/plan';
-import type { PropagationWorkerOps } from '../common/propagation/worker-ops';
+import type { PropagationPollResult, PropagationWorkerOps } from '../common/propagation/worker-ops';
 import type { Volume } from '../common/volume';
-import { discoverModels, verifyModel } from './models/discovery';
 import { propagationModelDir } from './propagation/onnx-networks';
 
 /** What the handlers need of the inference host (InferenceHost fits once the ops are merged). */
@@ -27,6 +26,40 @@ export interface PropagationServiceDeps {
   /** native-models folder, if any. */
   readonly modelsRoot: string | undefined;
   readonly ep?: string;
+  /** The client whose call is running (ClientScope.current fits). */
+  readonly currentClient: () => string;
+  /** Pushes a job's progress to the client that started it (ClientEvents.emit fits). */
+  readonly emit: (clientId: string, name: 'propagation.progress', payload: PropagationProgress) => void;
+  /** How long one relay wait on the worker may last before it asks again (ms; tests shorten it). */
+  readonly relayWaitMs?: number;
+}
+
+const RELAY_WAIT_MS = 10_000;
+
+/** The worker's name for a client's job: each client has its own job ids and can cancel only its own. */
+function workerJobId(clientId: string, jobId: string): string {
+  return createHash('sha256').update(`${clientId}\0${jobId}`).digest('hex').slice(0, 32);
+}
+
+/** The worker's poll result as the contract's event (arrays copied out of the worker's read-only types). */
+export function toProgressEvent(jobId: string, poll: PropagationPollResult): PropagationProgress {
+  const { outcome, updates, ...rest } = poll;
+  return {
+    jobId,
+    ...rest,
+    updates: [...updates],
+    ...(outcome
+      ? {
+          outcome: {
+            ...outcome,
+            propagated: [...outcome.propagated],
+            written: [...outcome.written],
+            suspects: outcome.suspects.map((s) => ({ ...s })),
+            ...(outcome.options ? { options: { ...outcome.options } } : {}),
+          },
+        }
+      : {}),
+  };
 }
 
 type In<M extends keyof PropagationMethods> = z.output<PropagationMethods[M]['input']>;
@@ -37,6 +70,30 @@ export function createPropagationHandlers(deps: PropagationServiceDeps): Propaga
   /** Which volumes the worker has already received, so they are sent once. */
   const sent = new WeakSet<Volume>();
   const keys = new WeakMap<Volume, string>();
+  const running = new Set<string>();
+
+  /** Relays the job's progress until it ends; a lost worker ends it as failed. */
+  const relay = async (jobId: string, clientId: string): Promise<void> => {
+    const waitMs = deps.relayWaitMs ?? RELAY_WAIT_MS;
+    const key = workerJobId(clientId, jobId);
+    let lastDone = -1;
+    try {
+      for (;;) {
+        const poll = await deps.worker.request('propagation.poll', { jobId: key, waitMs });
+        const ended = poll.state !== 'running';
+        // A wait that timed out with nothing new is not worth an event.
+        if (ended || poll.updates.length > 0 || poll.done !== lastDone) deps.emit(clientId, 'propagation.progress', toProgressEvent(jobId, poll));
+        lastDone = poll.done;
+        if (ended) return;
+      }
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      deps.emit(clientId, 'propagation.progress', { jobId, state: 'failed', updates: [], done: 0, total: 0, error: `Propagation stopped: ${reason}` });
+    } finally {
+      running.delete(key);
+    }
+  };
+
   return {
     'propagation.start': async (input) => {
       const entry = deps.volumes.get(input.volumeId);
@@ -51,11 +108,13 @@ export function createPropagationHandlers(deps: PropagationServiceDeps): Propaga
       }
       let imageKey = keys.get(volume);
       if (imageKey === undefined) keys.set(volume, (imageKey = `${input.volumeId}:${randomUUID()}`));
-      const jobId = randomUUID().replace(/-/g, '');
+      const clientId = deps.currentClient();
+      const key = workerJobId(clientId, input.jobId);
+      if (running.has(key)) throw new ServiceError('bad-request', `Propagation job ${input.jobId} is already running.`);
       const start = (withVoxels: boolean) => {
         const v = volume.voxels;
         return deps.worker.request('propagation.start', {
-          jobId,
+          jobId: key,
           method: input.method,
           ...(modelDir === undefined ? {} : { modelDir }),
           ...(deps.ep === undefined ? {} : { ep: deps.ep }),
@@ -73,33 +132,10 @@ export function createPropagationHandlers(deps: PropagationServiceDeps): Propaga
       let reply = await start(!sent.has(volume));
       if (reply.needsImage) reply = await start(true);
       sent.add(volume);
-      return { jobId: reply.jobId };
+      running.add(key);
+      void relay(input.jobId, clientId);
+      return { jobId: input.jobId };
     },
-    'propagation.poll': async ({ jobId, waitMs }) => {
-      const { outcome, updates, ...rest } = await deps.worker.request('propagation.poll', { jobId, ...(waitMs === undefined ? {} : { waitMs }) });
-      return {
-        ...rest,
-        updates: [...updates],
-        ...(outcome
-          ? { outcome: { ...outcome, propagated: [...outcome.propagated], written: [...outcome.written], suspects: outcome.suspects.map((s) => ({ ...s })) } }
-          : {}),
-      };
-    },
-    'propagation.cancel': ({ jobId }) => deps.worker.request('propagation.cancel', { jobId }),
-    'propagation.affectedRange': ({ annotated, corrected, count }) => {
-      const [a, b] = affectedRange(annotated, corrected, count);
-      return Promise.resolve({ range: [a, b] as [number, number] });
-    },
-    'propagation.models': async () => {
-      if (!deps.modelsRoot) return { models: [] };
-      const found = (await discoverModels(deps.modelsRoot, { includeFixtures: false })).filter((m) => m.manifest?.task === 'propagation');
-      const models = await Promise.all(
-        found.map(async (m) => {
-          const v = await verifyModel(m);
-          return { id: v.id, status: v.status, fixture: v.fixture, ...(v.problem === undefined ? {} : { problem: v.problem }) };
-        }),
-      );
-      return { models };
-    },
+    'propagation.cancel': ({ jobId }) => deps.worker.request('propagation.cancel', { jobId: workerJobId(deps.currentClient(), jobId) }),
   };
 }

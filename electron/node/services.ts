@@ -18,6 +18,8 @@ import type { FileAccessPolicy } from './file-access';
 import { listFolder } from './file-listing';
 import type { InferenceHost } from './inference-host';
 import { createClickServiceHandlers } from './click-service';
+import type { ClientEvents } from './client-events';
+import { clientScope } from './client-scope';
 import { createPropagationHandlers } from './propagation-service';
 import { createDicomSegHandlers } from './dicom-seg-service';
 import { isDicomSeg, readDicomSeg } from './io/dicom-seg';
@@ -61,6 +63,8 @@ export interface ServiceContext {
   journal?: JournalStore;
   /** The file `loadInitial` reads, so the initial image can be reopened (sessions, autosave). */
   initialPath?: string;
+  /** Where pushed events go (propagation progress); without it they are dropped (CLI, tests). */
+  events?: ClientEvents;
 }
 
 export function createServiceHandlers(context: ServiceContext): ServiceHandlers {
@@ -96,6 +100,8 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
     worker: context.inference,
     volumes: registry,
     modelsRoot: context.modelsRoot,
+    currentClient: () => clientScope.current(),
+    emit: (clientId, name, payload) => context.events?.emit(clientId, name, payload),
   });
 
   const journal = createJournalHandlers({

@@ -59,7 +59,7 @@ try {
 const paths = appPaths(import.meta.url);
 // The autosave journal and the token live here (ISEG_STATE_DIR overrides it).
 const dataFolder = userDataFolder();
-const { handlers, inference, journal } = await createAppServices({
+const { handlers, events, inference, journal } = await createAppServices({
   transport: 'serve',
   paths,
   launcher: nodeWorkerLauncher(paths.workerEntry),
@@ -78,6 +78,9 @@ await saveToken(dataFolder, server.port, token).catch((error: unknown) => {
 });
 inference.onStatus((status) => {
   server.broadcast('inference.status', status);
+});
+events.subscribe((clientId, name, payload) => {
+  server.sendTo(clientId, name, payload);
 });
 
 for (const line of folders.notice) console.log(line);

@@ -16,6 +16,7 @@ import { mkdirSync } from 'node:fs';
 import { nodeWorkerLauncher } from '../node/worker-process';
 import { buildWorkerForTests } from '../node/testing/build-worker';
 import { serviceHandlersForTests } from '../node/testing/service-handlers';
+import { ClientEvents } from '../node/client-events';
 import { startServeServer, tokenMatches, type ServeHandle } from './server';
 
 let server: ServeHandle;
@@ -31,10 +32,14 @@ beforeAll(async () => {
   const files = new FileAccessPolicy();
   await files.addRoot(staticDir);
   await files.setOutputFolder(staticDir);
-  const handlers = serviceHandlersForTests(inference, files, staticDir);
+  const events = new ClientEvents();
+  const handlers = serviceHandlersForTests(inference, files, staticDir, events);
   server = await startServeServer({ handlers, staticDir, log: () => undefined });
   inference.onStatus((status) => {
     server.broadcast('inference.status', status);
+  });
+  events.subscribe((clientId, name, payload) => {
+    server.sendTo(clientId, name, payload);
   });
 });
 
@@ -242,30 +247,31 @@ describe('serve mode', () => {
     client.ws.close();
   });
 
-  it('fills between two annotated slices through the worker, streaming progress', async () => {
+  it('fills between two annotated slices through the worker, pushing progress to the client that started it', async () => {
     const client = await connect(rpcUrl(server.token));
+    const bystander = await connect(rpcUrl(server.token));
     const opened = await client.call(1, 'volume.openFile', { path: join(staticDir, 'phantom.nii.gz') });
     const volumeId = opened.ok ? (opened.output as { meta: { id: string } }).meta.id : '';
     const [nx, ny, nz] = [16, 12, 8];
     const seeds = new Uint8Array(nx * ny * nz);
     for (const k of [1, 6]) for (let j = 3; j < 9; j++) for (let i = 4; i < 12; i++) seeds[i + nx * (j + ny * k)] = 2;
-    const started = await client.call(2, 'propagation.start', { volumeId, seeds: seeds.buffer, seedsType: 'uint8', method: 'interpolation', options: { axis: 2 } });
-    expect(started).toMatchObject({ ok: true });
-    const jobId = started.ok ? (started.output as { jobId: string }).jobId : '';
-    let state = 'running';
-    let outcome: { labels: ArrayBuffer } | undefined;
-    for (let n = 0; n < 200 && state === 'running'; n++) {
-      const poll = await client.call(3 + n, 'propagation.poll', { jobId, waitMs: 200 });
-      expect(poll.ok).toBe(true);
-      const output = poll.ok ? (poll.output as { state: string; outcome?: { labels: ArrayBuffer }; error?: string }) : { state: 'failed' };
-      state = output.state;
-      outcome = output.outcome;
-      if (state === 'failed') throw new Error(`propagation failed: ${'error' in output ? String(output.error) : ''}`);
-    }
-    expect(state).toBe('done');
-    const filled = new Uint8Array(outcome?.labels ?? new ArrayBuffer(0));
+    const started = await client.call(2, 'propagation.start', { jobId: 'fill1', volumeId, seeds: seeds.buffer, seedsType: 'uint8', method: 'interpolation', options: { axis: 2 } });
+    expect(started).toMatchObject({ ok: true, output: { jobId: 'fill1' } });
+    type Progress = { jobId: string; state: string; updates: unknown[]; outcome?: { labels: ArrayBuffer }; error?: string };
+    const progress = (): Progress[] => client.events.filter((e) => e.name === 'propagation.progress').map((e) => e.payload as Progress);
+    for (let n = 0; n < 200 && !progress().some((p) => p.state !== 'running'); n++) await new Promise((resolve) => setTimeout(resolve, 25));
+    const end = progress().find((p) => p.state !== 'running');
+    if (end?.state === 'failed') throw new Error(`propagation failed: ${String(end.error)}`);
+    expect(end?.state).toBe('done');
+    expect(progress().every((p) => p.jobId === 'fill1')).toBe(true);
+    // The decided slices came as events before or with the end, the 4 between 1 and 6 among them.
+    const decided = new Set(progress().flatMap((p) => p.updates.map((u) => (u as { slice: number }).slice)));
+    for (const k of [2, 3, 4, 5]) expect(decided.has(k), `slice ${k} pushed`).toBe(true);
+    const filled = new Uint8Array(end?.outcome?.labels ?? new ArrayBuffer(0));
     for (let k = 1; k <= 6; k++) expect(filled[8 + nx * (6 + ny * k)], `slice ${k}`).toBe(2);
+    expect(bystander.events.filter((e) => e.name === 'propagation.progress')).toEqual([]);
     client.ws.close();
+    bystander.ws.close();
   });
 
   it('refuses hostile payloads and keeps serving on the same socket', async () => {

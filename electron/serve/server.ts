@@ -31,6 +31,8 @@ export interface ServeHandle {
   readonly port: number;
   readonly token: string;
   broadcast<E extends EventName>(name: E, payload: EventPayload<E>): void;
+  /** Sends an event to one client (its id is the `ClientScope` id its calls run under); a gone client misses it. */
+  sendTo<E extends EventName>(clientId: string, name: E, payload: EventPayload<E>): void;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
   const token = options.token ?? newToken();
   const log = options.log ?? ((m: string) => console.log(m));
   const sockets = new Set<WebSocket>();
+  const socketOf = new Map<string, WebSocket>();
   // ISEG_TRACE=1 logs each call's time in the handler and in sending, for profiling.
   const trace = process.env.ISEG_TRACE === '1';
 
@@ -138,9 +141,11 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
     // No copy of the buffered frame: ws hands over the ArrayBuffer it assembled.
     ws.binaryType = 'arraybuffer';
     sockets.add(ws);
+    socketOf.set(clientId, ws);
     let released = false;
     const gone = (): void => {
       sockets.delete(ws);
+      socketOf.delete(clientId);
       if (released) return;
       released = true;
       scope.release(clientId);
@@ -206,6 +211,10 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
     token,
     broadcast: (name, payload) => {
       for (const ws of sockets) send(ws, { kind: 'event', name, payload });
+    },
+    sendTo: (clientId, name, payload) => {
+      const ws = socketOf.get(clientId);
+      if (ws) send(ws, { kind: 'event', name, payload });
     },
     close: async () => {
       for (const ws of sockets) ws.terminate();

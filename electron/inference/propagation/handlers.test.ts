@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { propagationPollOutputSchema } from '../../common/contract-propagation';
+import { propagationProgressSchema } from '../../common/contract-propagation';
+import { toProgressEvent } from '../../node/propagation-service';
 import type { PropagationPollResult, PropagationStartPayload } from '../../common/propagation/worker-ops';
 import { sha256File } from '../../node/models/discovery';
 import { createPropagationWorkerHandlers, type PropagationWorkerHandlers } from './handlers';
@@ -74,7 +75,8 @@ describe('propagation provenance in the outcome', () => {
     expect(r.outcome?.method).toBe('interpolation');
     expect(r.outcome?.options).toEqual({ axis: 2, locked: [3], stopFraction: 0.2 });
     expect(r.outcome?.model).toBeUndefined();
-    expect(propagationPollOutputSchema.safeParse(r).success).toBe(true);
+    // What the service pushes to the page from this result passes the contract.
+    expect(propagationProgressSchema.safeParse(toProgressEvent('j', r)).success).toBe(true);
   });
 
   it.skipIf(!existsSync(`${propagationFixture}/manifest.json`))('names the memory model by id and key-encoder sha256', async () => {
@@ -87,6 +89,7 @@ describe('propagation provenance in the outcome', () => {
     expect(r.outcome?.options).toEqual({ axis: 2, stopFraction: 0 });
     // Hashed here from the file, not read from the manifest the worker trusted.
     expect(r.outcome?.model).toEqual({ id: 'fixture-prop-tiny', sha256: await sha256File(`${propagationFixture}/key_encoder.onnx`) });
-    expect(propagationPollOutputSchema.safeParse(r).success).toBe(true);
+    // What the service pushes to the page from this result passes the contract.
+    expect(propagationProgressSchema.safeParse(toProgressEvent('j', r)).success).toBe(true);
   });
 });

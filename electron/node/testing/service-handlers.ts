@@ -6,9 +6,11 @@ import type { InferenceHost } from '../inference-host';
 import { readVolume } from '../io/read-volume';
 import { sampleLoader } from '../sample';
 import { createServiceHandlers } from '../services';
+import type { ClientEvents } from '../client-events';
 
-export function serviceHandlersForTests(inference: InferenceHost, files: FileAccessPolicy, folder: string): ServiceHandlers {
+export function serviceHandlersForTests(inference: InferenceHost, files: FileAccessPolicy, folder: string, events?: ClientEvents): ServiceHandlers {
   return createServiceHandlers({
+    ...(events ? { events } : {}),
     transport: 'serve',
     version: 'test',
     inference,

@@ -5,7 +5,8 @@
  */
 import { configure } from 'mobx';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodOutput } from '../../../electron/common/contract';
+import type { MethodInput } from '../../../electron/common/contract';
+import type { PropagationProgress } from '../../../electron/common/contract-propagation';
 import { FakeClient, syntheticVolume } from '../testing/fake-client';
 import { userSlicesOf } from '../segmentation/user-slices';
 import { RootStore } from './root-store';
@@ -21,8 +22,8 @@ const PIXELS = WIDTH * HEIGHT;
 const ALONG = { axis: 2, slice: 0 } as const;
 
 type Start = MethodInput<'propagation.start'>;
-type Poll = MethodOutput<'propagation.poll'>;
-type Update = Poll['updates'][number];
+type Progress = PropagationProgress;
+type Update = Progress['updates'][number];
 
 /** The fake propagation of one label: nearest seed slice copied into each slice of the range. */
 function propagate(start: Start): { labels: Uint8Array<ArrayBuffer>; updates: Update[]; written: number[] } {
@@ -50,19 +51,17 @@ function propagate(start: Start): { labels: Uint8Array<ArrayBuffer>; updates: Up
 interface Workspace {
   root: RootStore;
   starts: Start[];
-  /** Called with the labels as the page holds them before each poll is answered. */
-  beforePoll: (labels: Uint8Array) => void;
-  /** The answer to the next job's second poll, instead of 'done'. */
+  /** Called with the labels as the page holds them before each progress event is pushed. */
+  beforeEvent: (labels: Uint8Array) => void;
+  /** The next job's second event, instead of 'done'. */
   stopWith: 'cancelled' | 'failed' | undefined;
-  suspects: NonNullable<Poll['outcome']>['suspects'];
+  suspects: NonNullable<Progress['outcome']>['suspects'];
   /** The label map `labels.load` answers. */
   loadable: Uint8Array;
 }
 
 async function workspace(): Promise<Workspace> {
-  const fake: Omit<Workspace, 'root'> = { starts: [], beforePoll: () => undefined, stopWith: undefined, suspects: [], loadable: new Uint8Array(PIXELS * SLICES) };
-  let job: ReturnType<typeof propagate> | undefined;
-  let polls = 0;
+  const fake: Omit<Workspace, 'root'> = { starts: [], beforeEvent: () => undefined, stopWith: undefined, suspects: [], loadable: new Uint8Array(PIXELS * SLICES) };
   const client = new FakeClient({
     'volume.openInitial': () => Promise.resolve(syntheticVolume({ size: [WIDTH, HEIGHT, SLICES] })),
     'segmentation.clickToMask': (input) => {
@@ -74,35 +73,39 @@ async function workspace(): Promise<Workspace> {
       Promise.resolve({ name: 'loaded', labelMap: { componentType: 'uint8', voxels: fake.loadable.slice().buffer } }),
     'propagation.start': (input) => {
       fake.starts.push(input);
-      job = propagate(input);
-      polls = 0;
-      return Promise.resolve({ jobId: `job${fake.starts.length}` });
-    },
-    'propagation.poll': (): Promise<Poll> => {
-      const labels = root.segmentation.labels;
-      if (labels instanceof Uint8Array) fake.beforePoll(labels);
-      if (job === undefined) throw new Error('no job');
+      const job = propagate(input);
       const half = Math.ceil(job.updates.length / 2);
       const total = job.updates.length;
-      polls++;
-      if (polls === 1) return Promise.resolve({ state: 'running', updates: job.updates.slice(0, half), done: half, total });
-      if (fake.stopWith === 'cancelled') return Promise.resolve({ state: 'cancelled', updates: [], done: half, total });
-      if (fake.stopWith === 'failed') return Promise.resolve({ state: 'failed', updates: [], done: half, total, error: 'The model crashed.' });
-      return Promise.resolve({
-        state: 'done',
-        updates: job.updates.slice(half),
-        done: total,
-        total,
-        outcome: {
-          componentType: 'uint8',
-          labels: job.labels.buffer,
-          propagated: [1],
-          written: job.written,
-          computedSlices: job.written.length,
-          elapsedMs: 3,
-          suspects: fake.suspects,
-        },
-      });
+      // The service pushes the job's progress after start has answered: half the slices, then the end.
+      const push = (event: Omit<Progress, 'jobId'>): void => {
+        const labels = root.segmentation.labels;
+        if (labels instanceof Uint8Array) fake.beforeEvent(labels);
+        client.emit('propagation.progress', { jobId: input.jobId, ...event });
+      };
+      setTimeout(() => {
+        push({ state: 'running', updates: job.updates.slice(0, half), done: half, total });
+        setTimeout(() => {
+          if (fake.stopWith === 'cancelled') push({ state: 'cancelled', updates: [], done: half, total });
+          else if (fake.stopWith === 'failed') push({ state: 'failed', updates: [], done: half, total, error: 'The model crashed.' });
+          else
+            push({
+              state: 'done',
+              updates: job.updates.slice(half),
+              done: total,
+              total,
+              outcome: {
+                componentType: 'uint8',
+                labels: job.labels.buffer,
+                propagated: [1],
+                written: job.written,
+                computedSlices: job.written.length,
+                elapsedMs: 3,
+                suspects: fake.suspects,
+              },
+            });
+        }, 0);
+      }, 0);
+      return Promise.resolve({ jobId: input.jobId });
     },
   });
   const root = new RootStore(client);
@@ -227,11 +230,11 @@ describe('slices while propagating', () => {
     const ws = await workspace();
     await clickSlice(ws.root, 2);
     const seen: number[] = [];
-    ws.beforePoll = (labels) => {
+    ws.beforeEvent = (labels) => {
       seen.push(labels.filter((v) => v === 1).length);
     };
     await ws.root.propagation.run('memory', 'axial');
-    // First poll: only the click; second: the click and the first half of the slices.
+    // First event: only the click; second: the click and the first half of the slices.
     expect(seen).toEqual([9, 9 + 9 * Math.ceil((SLICES - 1) / 2)]);
     expect(ws.root.segmentation.count(1)).toBe(9 * SLICES);
   });
@@ -241,7 +244,7 @@ describe('slices while propagating', () => {
     await clickSlice(ws.root, 2);
     await ws.root.addClick({ ...ALONG, slice: 9 }, { x: 2, y: 2, positive: true });
     const refused: boolean[] = [];
-    ws.beforePoll = () => {
+    ws.beforeEvent = () => {
       refused.push(!ws.root.beginStroke(false), !ws.root.commitPreview());
     };
     await ws.root.propagation.run('memory', 'axial');

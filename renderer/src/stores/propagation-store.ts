@@ -7,7 +7,8 @@
  * nothing: the slices already shown are taken back.
  */
 import { action, computed, makeObservable, observable, observableRef, runInAction } from 'mobx';
-import type { MethodInput, MethodOutput, ServiceClient } from '../../../electron/common/contract';
+import type { MethodInput, ServiceClient } from '../../../electron/common/contract';
+import type { PropagationProgress } from '../../../electron/common/contract-propagation';
 import type { ModelDigest } from '../../../electron/common/contract-click';
 import { indexAxisForView, type ViewAxis } from '../../../electron/common/volume';
 import { checkResultSize, propagationWrites } from '../segmentation/propagation-result';
@@ -15,12 +16,18 @@ import { replaceDiff, type LabelArray } from '../segmentation/paint';
 import { planRepropagation, plansToRun, type SegmentPlan } from '../segmentation/repropagation-plan';
 import { slicePixelToIndex } from '../segmentation/slice-mask';
 import { correctionsOf, notePropagated } from '../segmentation/user-slices';
+import { isConnectionAware } from '../transport/connection';
 import type { AppStore } from './app-store';
 import type { HistoryStore } from './history-store';
 import type { SegmentationStore } from './segmentation-store';
 import type { VolumeStore } from './volume-store';
 
 export type PropagationMethod = 'memory' | 'interpolation';
+
+/** A job id the page picks (the contract allows letters, digits, "_" and "-"). */
+function newJobId(): string {
+  return crypto.randomUUID().replace(/-/g, '');
+}
 export type JobState = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
 
 export interface Suspect {
@@ -31,7 +38,8 @@ export interface Suspect {
 }
 
 type PropagationOptions = MethodInput<'propagation.start'>['options'];
-type Poll = MethodOutput<'propagation.poll'>;
+type Progress = PropagationProgress;
+type Outcome = NonNullable<Progress['outcome']>;
 type RunnablePlan = ReturnType<typeof plansToRun>[number];
 /** What `labels.export` accepts as `provenance.propagation`. */
 export type PropagationProvenance = NonNullable<MethodInput<'labels.export'>['provenance']['propagation']>;
@@ -152,7 +160,7 @@ export class PropagationStore {
     // goes back to them.
     const before = this.segmentation.labels.slice();
     try {
-      const jobs: NonNullable<Poll['outcome']>[] = [];
+      const jobs: Outcome[] = [];
       for (const [n, plan] of plans.entries()) {
         const prefix = plans.length > 1 ? `Segment ${n + 1} of ${plans.length}: ` : '';
         const outcome = await this.runJob(meta.id, method, axis, plan, prefix);
@@ -179,7 +187,7 @@ export class PropagationStore {
     axis: 0 | 1 | 2,
     plan: RunnablePlan,
     prefix: string,
-  ): Promise<NonNullable<Poll['outcome']> | undefined> {
+  ): Promise<Outcome | undefined> {
     const labels = this.segmentation.labels;
     if (labels === undefined) throw new Error('The image was closed.');
     const options: PropagationOptions = {
@@ -189,44 +197,82 @@ export class PropagationStore {
       annotatedSlices: [...plan.seeds],
       ...(plan.kind === 'range' ? { range: [plan.range.first, plan.range.last] as [number, number] } : {}),
     };
-    const seeds = labels.slice();
-    const { jobId } = await this.client.call('propagation.start', {
-      volumeId,
-      seeds: seeds.buffer,
-      seedsType: seeds instanceof Uint16Array ? 'uint16' : 'uint8',
-      method,
-      options,
-    });
+    const jobId = newJobId();
+    // Subscribed before the start, so no event of this job can be missed.
+    const last = this.progressOf(jobId, axis, prefix);
     this.jobId = jobId;
-    for (;;) {
-      const poll = await this.client.call('propagation.poll', { jobId, waitMs: 400 });
-      runInAction(() => {
-        for (const update of poll.updates) this.showSlice(axis, update);
+    // A copy: the page's labels change under the job as its slices arrive.
+    const seeds = labels.slice();
+    try {
+      await this.client.call('propagation.start', {
+        jobId,
+        volumeId,
+        seeds: seeds.buffer,
+        seedsType: seeds instanceof Uint16Array ? 'uint16' : 'uint8',
+        method,
+        options,
       });
-      this.update({ done: poll.done, total: poll.total, message: `${prefix}${poll.done} / ${poll.total} slices` });
-      if (poll.state === 'running') continue;
-      if (poll.state === 'cancelled') {
-        this.update({ state: 'cancelled', message: 'Cancelled; nothing was changed.' });
-        return undefined;
-      }
-      if (poll.state === 'failed' || !poll.outcome) {
-        this.update({ state: 'failed', message: poll.error ?? 'Propagation failed.' });
-        return undefined;
-      }
-      const outcome = { ...poll.outcome, options: poll.outcome.options ?? options };
-      runInAction(() => {
-        const current = this.segmentation.labels;
-        if (current === undefined) throw new Error('The image was closed.');
-        const result = outcome.componentType === 'uint16' ? new Uint16Array(outcome.labels) : new Uint8Array(outcome.labels);
-        checkResultSize(current, result);
-        this.segmentation.writeModel(propagationWrites(current, result, this.segmentation.lockedValues), { kind: 'all' });
-      });
-      return outcome;
+    } catch (error) {
+      last.stop();
+      throw error;
     }
+    const end = await last.ended;
+    if (end.state === 'cancelled') {
+      this.update({ state: 'cancelled', message: 'Cancelled; nothing was changed.' });
+      return undefined;
+    }
+    if (end.state === 'failed' || !end.outcome) {
+      this.update({ state: 'failed', message: end.error ?? 'Propagation failed.' });
+      return undefined;
+    }
+    const outcome = { ...end.outcome, options: end.outcome.options ?? options };
+    runInAction(() => {
+      const current = this.segmentation.labels;
+      if (current === undefined) throw new Error('The image was closed.');
+      const result = outcome.componentType === 'uint16' ? new Uint16Array(outcome.labels) : new Uint8Array(outcome.labels);
+      checkResultSize(current, result);
+      this.segmentation.writeModel(propagationWrites(current, result, this.segmentation.lockedValues), { kind: 'all' });
+    });
+    return outcome;
+  }
+
+  /**
+   * Follows a job's pushed progress: decided slices go into the views as they arrive; `ended`
+   * resolves with the job's last event, or with a failure when the connection is lost (the job's
+   * events would go to a connection that no longer exists).
+   */
+  private progressOf(jobId: string, axis: 0 | 1 | 2, prefix: string): { ended: Promise<Progress>; stop: () => void } {
+    let stop = (): void => undefined;
+    const ended = new Promise<Progress>((resolve) => {
+      const unsubscribe = this.client.on('propagation.progress', (event) => {
+        if (event.jobId !== jobId) return;
+        runInAction(() => {
+          for (const update of event.updates) this.showSlice(axis, update);
+        });
+        if (event.state === 'running') {
+          this.update({ done: event.done, total: event.total, message: `${prefix}${event.done} / ${event.total} slices` });
+          return;
+        }
+        stop();
+        resolve(event);
+      });
+      const unwatch = isConnectionAware(this.client)
+        ? this.client.onConnectionChange((state) => {
+            if (state !== 'lost') return;
+            stop();
+            resolve({ jobId, state: 'failed', updates: [], done: 0, total: 0, error: 'The connection was lost during the propagation; nothing was changed.' });
+          })
+        : () => undefined;
+      stop = () => {
+        unsubscribe();
+        unwatch();
+      };
+    });
+    return { ended, stop: () => stop() };
   }
 
   /** Writes one streamed slice into the labels (a preview until the run is committed). */
-  private showSlice(axis: 0 | 1 | 2, update: Poll['updates'][number]): void {
+  private showSlice(axis: 0 | 1 | 2, update: Progress['updates'][number]): void {
     const seg = this.segmentation;
     const size = seg.geometry?.size;
     const labels = seg.labels;
@@ -244,7 +290,7 @@ export class PropagationStore {
     view: ViewAxis,
     axis: 0 | 1 | 2,
     plans: readonly RunnablePlan[],
-    jobs: readonly NonNullable<Poll['outcome']>[],
+    jobs: readonly Outcome[],
     before: LabelArray,
   ): void {
     runInAction(() => {

@@ -5,6 +5,7 @@
 import { configure } from 'mobx';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { methods, type MethodInput, type MethodOutput } from '../../../electron/common/contract';
+import type { PropagationProgress } from '../../../electron/common/contract-propagation';
 import { FakeClient, syntheticVolume } from '../testing/fake-client';
 import { RootStore } from './root-store';
 
@@ -18,7 +19,7 @@ const PROPAGATION_MODEL = { id: 'stcn-lite-cpu', sha256: 'c'.repeat(64) };
 const VOXELS = 8 * 6 * 4;
 
 type ClickAnswer = Pick<MethodOutput<'segmentation.clickToMask'>, 'modelId' | 'kind' | 'modelSha256'>;
-type PollOutcome = NonNullable<MethodOutput<'propagation.poll'>['outcome']>;
+type PollOutcome = NonNullable<PropagationProgress['outcome']>;
 
 /**
  * An 8 × 6 × 4 workspace. Click masks are a 3 × 3 square answered by `nextClickAnswer`; a
@@ -35,6 +36,27 @@ async function workspace(): Promise<{
   let clickAnswer: ClickAnswer = { modelId: CLICK_MODEL.id, kind: 'onnx', modelSha256: CLICK_MODEL.sha256 };
   let outcomeExtras: Partial<Pick<PollOutcome, 'method' | 'options' | 'model'>> = {};
   const exports: MethodInput<'labels.export'>[] = [];
+  const propagationEnd = (): Omit<PropagationProgress, 'jobId'> => {
+    if (propagationFails) return { state: 'failed', updates: [], done: 0, total: 1, error: 'The model crashed.' };
+    const labels = new Uint8Array(VOXELS);
+    for (let n = 3 * 48; n < 4 * 48; n++) labels[n] = 1;
+    return {
+      state: 'done',
+      updates: [],
+      done: 1,
+      total: 1,
+      outcome: {
+        componentType: 'uint8',
+        labels: labels.buffer,
+        propagated: [1],
+        written: [3],
+        computedSlices: 1,
+        elapsedMs: 5,
+        suspects: [],
+        ...outcomeExtras,
+      },
+    };
+  };
   const client = new FakeClient({
     'volume.openInitial': () => Promise.resolve(syntheticVolume()),
     'volume.openSample': () => Promise.resolve(syntheticVolume({ name: 'second' })),
@@ -51,34 +73,12 @@ async function workspace(): Promise<{
         ...clickAnswer,
       });
     },
-    'propagation.start': () => Promise.resolve({ jobId: 'job1' }),
-    'propagation.poll': () => {
-      if (propagationFails)
-        return Promise.resolve({
-          state: 'failed' as const,
-          updates: [],
-          done: 0,
-          total: 1,
-          error: 'The model crashed.',
-        });
-      const labels = new Uint8Array(VOXELS);
-      for (let n = 3 * 48; n < 4 * 48; n++) labels[n] = 1;
-      return Promise.resolve({
-        state: 'done' as const,
-        updates: [],
-        done: 1,
-        total: 1,
-        outcome: {
-          componentType: 'uint8' as const,
-          labels: labels.buffer,
-          propagated: [1],
-          written: [3],
-          computedSlices: 1,
-          elapsedMs: 5,
-          suspects: [],
-          ...outcomeExtras,
-        },
-      });
+    'propagation.start': (input) => {
+      // The service pushes the job's end after start has answered.
+      setTimeout(() => {
+        client.emit('propagation.progress', { jobId: input.jobId, ...propagationEnd() });
+      }, 0);
+      return Promise.resolve({ jobId: input.jobId });
     },
     'labels.export': (input) => {
       exports.push(input);

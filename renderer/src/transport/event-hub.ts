@@ -20,7 +20,11 @@ export class EventHub {
   emit(name: unknown, payload: unknown): void {
     if (!isEventName(name)) return;
     const parsed = events[name].safeParse(payload);
-    if (!parsed.success) return;
+    if (!parsed.success) {
+      // A dropped event leaves whoever waits on it waiting: say so where a developer will look.
+      console.error(`Dropped a malformed ${name} event: ${parsed.error.issues[0]?.message ?? 'rejected'} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
+      return;
+    }
     for (const listener of this.listeners.get(name) ?? []) listener(parsed.data);
   }
 }
