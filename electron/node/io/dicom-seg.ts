@@ -74,7 +74,7 @@ function randomUid(): string {
   return `2.25.${BigInt(`0x${bytes.toString('hex')}`).toString()}`;
 }
 
-function segmentNumbering(voxels: VoxelArray, labels: readonly LabelEntry[], name: string): SegmentNumbering[] {
+export function segmentNumbering(voxels: VoxelArray, labels: readonly LabelEntry[], name: string): SegmentNumbering[] {
   const counts = distinctValueCounts(voxels, MAX_SEGMENTS + 1);
   if (counts === undefined) {
     throw new ServiceError('bad-request', `Cannot save ${name}: the label map holds more than ${MAX_SEGMENTS} values or non-integer values.`);
