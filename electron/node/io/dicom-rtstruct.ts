@@ -8,7 +8,8 @@
  * text file, written here. Holes are written as separate contours inside their outline: DICOM
  * combines a structure's contours on one plane by the even–odd rule (PS3.3 C.8.8.6). The writer
  * labels every referenced image as CT Image Storage whatever the series is; those references are
- * corrected here to the series' own SOP class (see fixReferencedSopClass).
+ * corrected here to the series' own SOP class, and the list of the series' images it leaves out
+ * is added (see completeImageReferences).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -234,34 +235,68 @@ export function cxtFile(series: ReferencedSeries, rois: readonly { number: numbe
   return `${lines.join('\n')}\n`;
 }
 
+const ITEM = Buffer.from([0xfe, 0xff, 0x00, 0xe0, 0xff, 0xff, 0xff, 0xff]);
+const ITEM_END = Buffer.from([0xfe, 0xff, 0x0d, 0xe0, 0, 0, 0, 0]);
+const SEQUENCE_END = Buffer.from([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
+
+function paddedUid(uid: string): Buffer {
+  return Buffer.from(uid.length % 2 === 1 ? `${uid}\0` : uid, 'latin1');
+}
+
+/** A UI element in explicit VR little endian. */
+function uiElement(group: number, element: number, uid: string): Buffer {
+  const value = paddedUid(uid);
+  const header = Buffer.alloc(8);
+  header.writeUInt16LE(group, 0);
+  header.writeUInt16LE(element, 2);
+  header.write('UI', 4, 'latin1');
+  header.writeUInt16LE(value.length, 6);
+  return Buffer.concat([header, value]);
+}
+
+/** Contour Image Sequence (3006,0016), undefined length, one item per referenced image. */
+function contourImageSequence(images: readonly { sopClassUid: string; sopInstanceUid: string }[]): Buffer {
+  const header = Buffer.from([0x06, 0x30, 0x16, 0x00, 0x53, 0x51, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+  const items = images.map((image) =>
+    Buffer.concat([ITEM, uiElement(0x0008, 0x1150, image.sopClassUid), uiElement(0x0008, 0x1155, image.sopInstanceUid), ITEM_END]),
+  );
+  return Buffer.concat([header, ...items, SEQUENCE_END]);
+}
+
 /**
- * Replaces the CT SOP class Plastimatch writes in each Referenced SOP Class UID (0008,1150) with
- * `sopClassUid`. The writer encodes explicit VR little endian with sequences and items of
- * undefined length, so an element may change length without touching its enclosing sequences; a
- * file that does not look so is left unchanged (undefined).
+ * Completes the image references of Plastimatch's output: each Referenced SOP Class UID (0008,1150)
+ * gets the series' own class instead of CT Image Storage, and the referenced series item gets the
+ * Contour Image Sequence listing every slice (type 1 in PS3.3 C.8.8.5, left out by the writer when
+ * it has no image). The writer encodes explicit VR little endian with sequences and items of
+ * undefined length, so elements may change length and be inserted without touching enclosing
+ * lengths; output that does not look so is refused (undefined).
  */
-export function fixReferencedSopClass(bytes: Uint8Array, sopClassUid: string): Uint8Array | undefined {
-  if (sopClassUid === CT_IMAGE_STORAGE) return bytes;
-  const pad = (uid: string): Buffer => Buffer.from(uid.length % 2 === 1 ? `${uid}\0` : uid, 'latin1');
-  const old = pad(CT_IMAGE_STORAGE);
-  const header = Buffer.from([0x08, 0x00, 0x50, 0x11, 0x55, 0x49, old.length & 0xff, old.length >> 8]);
-  const pattern = Buffer.concat([header, old]);
+export function completeImageReferences(bytes: Uint8Array, series: ReferencedSeries, sopClassUid: string): Uint8Array | undefined {
   const source = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // Any sequence or item of defined length would need its length changed too: refuse then.
-  const definedLengthItem = Buffer.from([0xfe, 0xff, 0x00, 0xe0]);
-  for (let at = source.indexOf(definedLengthItem); at >= 0; at = source.indexOf(definedLengthItem, at + 1)) {
+  const itemTag = Buffer.from([0xfe, 0xff, 0x00, 0xe0]);
+  for (let at = source.indexOf(itemTag); at >= 0; at = source.indexOf(itemTag, at + 1)) {
     if (source.readUInt32LE(at + 4) !== 0xffffffff) return undefined;
   }
-  const replacement = pad(sopClassUid);
-  const newHeader = Buffer.from(header);
-  newHeader.writeUInt16LE(replacement.length, 6);
+  const referencedSeries = uiElement(0x0020, 0x000e, series.seriesInstanceUid);
+  const seriesAt = source.indexOf(referencedSeries);
+  if (seriesAt < 0 || source.indexOf(referencedSeries, seriesAt + 1) >= 0) return undefined;
+  const insertAt = seriesAt + referencedSeries.length;
+  if (!source.subarray(insertAt, insertAt + 8).equals(ITEM_END)) return undefined;
+  const withImages = Buffer.concat([
+    source.subarray(0, insertAt),
+    contourImageSequence(series.slices.map((s) => ({ sopClassUid: CT_IMAGE_STORAGE, sopInstanceUid: s.sopInstanceUid }))),
+    source.subarray(insertAt),
+  ]);
+  if (sopClassUid === CT_IMAGE_STORAGE) return withImages;
+  const pattern = uiElement(0x0008, 0x1150, CT_IMAGE_STORAGE);
+  const replacement = uiElement(0x0008, 0x1150, sopClassUid);
   const parts: Buffer[] = [];
   let from = 0;
-  for (let at = source.indexOf(pattern); at >= 0; at = source.indexOf(pattern, from)) {
-    parts.push(source.subarray(from, at), newHeader, replacement);
+  for (let at = withImages.indexOf(pattern); at >= 0; at = withImages.indexOf(pattern, from)) {
+    parts.push(withImages.subarray(from, at), replacement);
     from = at + pattern.length;
   }
-  parts.push(source.subarray(from));
+  parts.push(withImages.subarray(from));
   return Buffer.concat(parts);
 }
 
@@ -295,7 +330,7 @@ export async function writeRtStruct(path: string, rt: RtStructToWrite): Promise<
         },
       }),
     );
-    const fixed = fixReferencedSopClass(await readFile(written), sopClass);
+    const fixed = completeImageReferences(await readFile(written), series, sopClass);
     if (fixed === undefined) throw new ServiceError('internal', `Could not write the RTSTRUCT ${name}: the writer's output could not be given the series' image class.`);
     await writeFile(partial, fixed);
     await rename(partial, absolute);
