@@ -7,13 +7,24 @@ function maskOf(rows: readonly string[]): { width: number; height: number; mask:
   const width = rows[0]?.length ?? 0;
   const height = rows.length;
   const mask = new Uint8Array(width * height);
-  rows.forEach((row, j) => [...row].forEach((c, i) => (mask[i + j * width] = c === '#' ? 1 : 0)));
+  rows.forEach((row, j) => {
+    for (let i = 0; i < width; i++) mask[i + j * width] = row.charAt(i) === '#' ? 1 : 0;
+  });
   return { width, height, mask };
 }
 
 function roundTrip(width: number, height: number, mask: Uint8Array, tolerance?: number): Uint8Array {
-  const contours = sliceContours(width, height, (n) => mask[n] === 1, tolerance === undefined ? {} : { tolerance });
-  return rasterizePolygons(width, height, contours.map((c) => c.points));
+  const contours = sliceContours(
+    width,
+    height,
+    (n) => mask[n] === 1,
+    tolerance === undefined ? {} : { tolerance },
+  );
+  return rasterizePolygons(
+    width,
+    height,
+    contours.map((c) => c.points),
+  );
 }
 
 function dice(a: Uint8Array, b: Uint8Array): number {
@@ -32,7 +43,9 @@ describe('sliceContours', () => {
     const [only, ...others] = sliceContours(width, height, (n) => mask[n] === 1);
     expect(others).toEqual([]);
     expect(only?.hole).toBe(false);
-    expect(new Set(only?.points.map(([i, j]) => `${i},${j}`))).toEqual(new Set(['1,0.5', '1.5,1', '1,1.5', '0.5,1']));
+    expect(new Set(only?.points.map(([i, j]) => `${i},${j}`))).toEqual(
+      new Set(['1,0.5', '1.5,1', '1,1.5', '0.5,1']),
+    );
     expect(signedArea(only?.points ?? [])).toBeCloseTo(0.5);
   });
 
@@ -46,7 +59,14 @@ describe('sliceContours', () => {
   });
 
   it('gives a ring an outline and a clockwise hole, and rasterising both gives the ring back exactly', () => {
-    const { width, height, mask } = maskOf(['.......', '.#####.', '.#...#.', '.#...#.', '.#####.', '.......']);
+    const { width, height, mask } = maskOf([
+      '.......',
+      '.#####.',
+      '.#...#.',
+      '.#...#.',
+      '.#####.',
+      '.......',
+    ]);
     const contours = sliceContours(width, height, (n) => mask[n] === 1);
     expect(contours.map((c) => c.hole).sort()).toEqual([false, true]);
     const hole = contours.find((c) => c.hole);
@@ -66,12 +86,18 @@ describe('sliceContours', () => {
     const width = 80;
     const height = 70;
     const mask = new Uint8Array(width * height);
-    for (let j = 0; j < height; j++) for (let i = 0; i < width; i++) if ((i - 40.3) ** 2 + ((j - 33.1) * 1.3) ** 2 < 28 ** 2) mask[i + j * width] = 1;
+    for (let j = 0; j < height; j++)
+      for (let i = 0; i < width; i++)
+        if ((i - 40.3) ** 2 + ((j - 33.1) * 1.3) ** 2 < 28 ** 2) mask[i + j * width] = 1;
     let boundaryPixels = 0;
     for (let j = 1; j < height - 1; j++)
       for (let i = 1; i < width - 1; i++) {
         const n = i + j * width;
-        if (mask[n] === 1 && (mask[n - 1] === 0 || mask[n + 1] === 0 || mask[n - width] === 0 || mask[n + width] === 0)) boundaryPixels++;
+        if (
+          mask[n] === 1 &&
+          (mask[n - 1] === 0 || mask[n + 1] === 0 || mask[n - width] === 0 || mask[n + width] === 0)
+        )
+          boundaryPixels++;
       }
     const simplified = sliceContours(width, height, (n) => mask[n] === 1);
     expect(simplified).toHaveLength(1);

@@ -43,7 +43,8 @@ export function sliceContours(
     throw new RangeError(`A slice of ${width} × ${height} pixels has no contour.`);
   }
   const tolerance = options.tolerance ?? DEFAULT_CONTOUR_TOLERANCE;
-  const at = (i: number, j: number): boolean => i >= 0 && j >= 0 && i < width && j < height && inside(i + j * width);
+  const at = (i: number, j: number): boolean =>
+    i >= 0 && j >= 0 && i < width && j < height && inside(i + j * width);
   // Points on doubled coordinates (2i, 2j), so that edge midpoints are integers; one key per point.
   const stride = 2 * width + 4;
   const key = (x: number, y: number): number => (y + 2) * stride + (x + 2);
@@ -110,7 +111,13 @@ function distanceToSegment(p: Point, a: Point, b: Point): number {
 }
 
 /** Douglas–Peucker on an open run from `first` to `last` (inclusive), marking the vertices kept. */
-function markKept(points: readonly Point[], first: number, last: number, tolerance: number, keep: boolean[]): void {
+function markKept(
+  points: readonly Point[],
+  first: number,
+  last: number,
+  tolerance: number,
+  keep: boolean[],
+): void {
   const stack: [number, number][] = [[first, last]];
   while (stack.length > 0) {
     const [a, b] = stack.pop() ?? [0, 0];

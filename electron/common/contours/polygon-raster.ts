@@ -7,7 +7,11 @@
 type Point = readonly [number, number];
 
 /** A width × height mask (i fastest) of the pixel centres (i, j) inside `polygons` by the even–odd rule. */
-export function rasterizePolygons(width: number, height: number, polygons: readonly (readonly Point[])[]): Uint8Array {
+export function rasterizePolygons(
+  width: number,
+  height: number,
+  polygons: readonly (readonly Point[])[],
+): Uint8Array {
   const mask = new Uint8Array(width * height);
   const crossings: number[] = [];
   for (let j = 0; j < height; j++) {

@@ -19,7 +19,13 @@ import { writeRtStructNode } from '@itk-wasm/dicom';
 import { sliceContours } from '../../common/contours/marching-squares';
 import { ServiceError } from '../../common/errors';
 import type { LabelEntry } from '../../common/label-sidecar';
-import { indexToWorld, voxelCount, type Vec3, type VolumeGeometry, type VoxelArray } from '../../common/volume';
+import {
+  indexToWorld,
+  voxelCount,
+  type Vec3,
+  type VolumeGeometry,
+  type VoxelArray,
+} from '../../common/volume';
 import { NEED_MORE_BYTES, parseDicomStrings } from './dicom-header';
 import { segmentNumbering, type SegmentNumbering } from './dicom-seg';
 import { quietItk } from './quiet-itk';
@@ -104,7 +110,8 @@ async function readReferenceStrings(path: string): Promise<Map<number, string>> 
       const bytes = new Uint8Array(length);
       await handle.read(bytes, 0, length, 0);
       const values = parseDicomStrings(bytes, size, Object.values(TAG));
-      if (values === undefined) throw new ServiceError('bad-request', `The series file ${name} is not a DICOM file.`);
+      if (values === undefined)
+        throw new ServiceError('bad-request', `The series file ${name} is not a DICOM file.`);
       if (values !== NEED_MORE_BYTES) return values;
     }
     throw new ServiceError('unreadable', `The series file ${name} ends inside its header.`);
@@ -116,17 +123,27 @@ async function readReferenceStrings(path: string): Promise<Map<number, string>> 
 /** The identifiers and slice positions of the series' files, refused in one sentence when one is missing. */
 export async function readReferencedSeries(files: readonly string[]): Promise<ReferencedSeries> {
   const first = files[0];
-  if (first === undefined) throw new ServiceError('bad-request', 'An RTSTRUCT needs the files of the series it was drawn on.');
-  const read = await Promise.all(files.map(async (path) => ({ path, values: await readReferenceStrings(path) })));
+  if (first === undefined)
+    throw new ServiceError('bad-request', 'An RTSTRUCT needs the files of the series it was drawn on.');
+  const read = await Promise.all(
+    files.map(async (path) => ({ path, values: await readReferenceStrings(path) })),
+  );
   const require = (values: Map<number, string>, tag: number, what: string, path: string): string => {
     const value = values.get(tag) ?? '';
-    if (value === '') throw new ServiceError('bad-request', `Cannot write an RTSTRUCT: the series file ${basename(path)} has no ${what}.`);
+    if (value === '')
+      throw new ServiceError(
+        'bad-request',
+        `Cannot write an RTSTRUCT: the series file ${basename(path)} has no ${what}.`,
+      );
     return value;
   };
   const slices = read.map(({ path, values }) => {
     const position = (values.get(TAG.imagePosition) ?? '').split('\\').map(Number);
     if (position.length !== 3 || !position.every(Number.isFinite)) {
-      throw new ServiceError('bad-request', `Cannot write an RTSTRUCT: the series file ${basename(path)} has no Image Position (Patient).`);
+      throw new ServiceError(
+        'bad-request',
+        `Cannot write an RTSTRUCT: the series file ${basename(path)} has no Image Position (Patient).`,
+      );
     }
     return {
       path,
@@ -154,7 +171,9 @@ function matchSlices(geometry: VolumeGeometry, slices: readonly ReferencedSlice[
   const tolerance = SLICE_MATCH_TOLERANCE * geometry.spacing[2];
   return Array.from({ length: nz }, (_, k) => {
     const at = indexToWorld(geometry, [0, 0, k]);
-    const found = slices.find((s) => Math.hypot(s.position[0] - at[0], s.position[1] - at[1], s.position[2] - at[2]) <= tolerance);
+    const found = slices.find(
+      (s) => Math.hypot(s.position[0] - at[0], s.position[1] - at[1], s.position[2] - at[2]) <= tolerance,
+    );
     if (found === undefined) {
       throw new ServiceError(
         'geometry-mismatch',
@@ -169,7 +188,12 @@ function matchSlices(geometry: VolumeGeometry, slices: readonly ReferencedSlice[
  * The contours of every ROI on every slice, in the order ROIs then slices. Each point lies on its
  * slice's plane through the file's own ImagePositionPatient.
  */
-export function roiContours(voxels: VoxelArray, geometry: VolumeGeometry, numbering: readonly SegmentNumbering[], slices: readonly ReferencedSlice[]): RoiContour[] {
+export function roiContours(
+  voxels: VoxelArray,
+  geometry: VolumeGeometry,
+  numbering: readonly SegmentNumbering[],
+  slices: readonly ReferencedSlice[],
+): RoiContour[] {
   const [nx, ny, nz] = geometry.size;
   const perSlice = nx * ny;
   const out: RoiContour[][] = numbering.map(() => []);
@@ -199,7 +223,11 @@ export function roiContours(voxels: VoxelArray, geometry: VolumeGeometry, number
       const roi = roiOf.get(value);
       if (roi === undefined) continue;
       const width = i1 - i0 + 1;
-      const contours = sliceContours(width, j1 - j0 + 1, (n) => voxels[base + i0 + (n % width) + (j0 + Math.floor(n / width)) * nx] === value);
+      const contours = sliceContours(
+        width,
+        j1 - j0 + 1,
+        (n) => voxels[base + i0 + (n % width) + (j0 + Math.floor(n / width)) * nx] === value,
+      );
       for (const contour of contours) {
         const points = contour.points.map(([i, j]) => {
           const w = indexToWorld(geometry, [i + i0, j + j0, k]);
@@ -218,7 +246,11 @@ function cxtText(value: string): string {
 }
 
 /** The contours as a Plastimatch CXT structure set: header, ROI list, one line per contour. */
-export function cxtFile(series: ReferencedSeries, rois: readonly { number: number; name: string; color: readonly number[] }[], contours: readonly RoiContour[]): string {
+export function cxtFile(
+  series: ReferencedSeries,
+  rois: readonly { number: number; name: string; color: readonly number[] }[],
+  contours: readonly RoiContour[],
+): string {
   const lines = [
     `CT_SERIES_UID ${series.seriesInstanceUid}`,
     `CT_STUDY_UID ${series.studyInstanceUid}`,
@@ -230,7 +262,10 @@ export function cxtFile(series: ReferencedSeries, rois: readonly { number: numbe
     'ROI_NAMES',
     ...rois.map((r) => `${r.number}|${r.color.join(' ')}|${cxtText(r.name) || `Segment ${r.number}`}`),
     'END_OF_ROI_NAMES',
-    ...contours.map((c) => `${c.roi}||${c.points.length}|${c.slice}|${c.sopInstanceUid}|${c.points.map((p) => p.map((v) => v.toFixed(4)).join('\\')).join('\\')}`),
+    ...contours.map(
+      (c) =>
+        `${c.roi}||${c.points.length}|${c.slice}|${c.sopInstanceUid}|${c.points.map((p) => p.map((v) => v.toFixed(4)).join('\\')).join('\\')}`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -258,7 +293,12 @@ function uiElement(group: number, element: number, uid: string): Buffer {
 function contourImageSequence(images: readonly { sopClassUid: string; sopInstanceUid: string }[]): Buffer {
   const header = Buffer.from([0x06, 0x30, 0x16, 0x00, 0x53, 0x51, 0, 0, 0xff, 0xff, 0xff, 0xff]);
   const items = images.map((image) =>
-    Buffer.concat([ITEM, uiElement(0x0008, 0x1150, image.sopClassUid), uiElement(0x0008, 0x1155, image.sopInstanceUid), ITEM_END]),
+    Buffer.concat([
+      ITEM,
+      uiElement(0x0008, 0x1150, image.sopClassUid),
+      uiElement(0x0008, 0x1155, image.sopInstanceUid),
+      ITEM_END,
+    ]),
   );
   return Buffer.concat([header, ...items, SEQUENCE_END]);
 }
@@ -271,7 +311,11 @@ function contourImageSequence(images: readonly { sopClassUid: string; sopInstanc
  * undefined length, so elements may change length and be inserted without touching enclosing
  * lengths; output that does not look so is refused (undefined).
  */
-export function completeImageReferences(bytes: Uint8Array, series: ReferencedSeries, sopClassUid: string): Uint8Array | undefined {
+export function completeImageReferences(
+  bytes: Uint8Array,
+  series: ReferencedSeries,
+  sopClassUid: string,
+): Uint8Array | undefined {
   const source = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const itemTag = Buffer.from([0xfe, 0xff, 0x00, 0xe0]);
   for (let at = source.indexOf(itemTag); at >= 0; at = source.indexOf(itemTag, at + 1)) {
@@ -284,7 +328,9 @@ export function completeImageReferences(bytes: Uint8Array, series: ReferencedSer
   if (!source.subarray(insertAt, insertAt + 8).equals(ITEM_END)) return undefined;
   const withImages = Buffer.concat([
     source.subarray(0, insertAt),
-    contourImageSequence(series.slices.map((s) => ({ sopClassUid: CT_IMAGE_STORAGE, sopInstanceUid: s.sopInstanceUid }))),
+    contourImageSequence(
+      series.slices.map((s) => ({ sopClassUid: CT_IMAGE_STORAGE, sopInstanceUid: s.sopInstanceUid })),
+    ),
     source.subarray(insertAt),
   ]);
   if (sopClassUid === CT_IMAGE_STORAGE) return withImages;
@@ -305,15 +351,25 @@ export async function writeRtStruct(path: string, rt: RtStructToWrite): Promise<
   const absolute = resolve(path);
   const name = basename(absolute);
   if (rt.voxels.length !== voxelCount(rt.geometry.size)) {
-    throw new ServiceError('bad-request', `Cannot save ${name}: the label map has ${rt.voxels.length} voxels; the series has ${voxelCount(rt.geometry.size)}.`);
+    throw new ServiceError(
+      'bad-request',
+      `Cannot save ${name}: the label map has ${rt.voxels.length} voxels; the series has ${voxelCount(rt.geometry.size)}.`,
+    );
   }
   const numbering = segmentNumbering(rt.voxels, rt.labels, name);
   const series = await readReferencedSeries(rt.referenceFiles);
   const sopClasses = new Set(series.slices.map((s) => s.sopClassUid));
   const sopClass = series.slices[0]?.sopClassUid ?? CT_IMAGE_STORAGE;
-  if (sopClasses.size > 1) throw new ServiceError('bad-request', `Cannot save ${name}: the series mixes ${sopClasses.size} kinds of image (SOP classes).`);
+  if (sopClasses.size > 1)
+    throw new ServiceError(
+      'bad-request',
+      `Cannot save ${name}: the series mixes ${sopClasses.size} kinds of image (SOP classes).`,
+    );
   const contours = roiContours(rt.voxels, rt.geometry, numbering, matchSlices(rt.geometry, series.slices));
-  const rois = numbering.map((s) => ({ ...s, color: rt.labels.find((l) => l.value === s.value)?.color ?? DEFAULT_COLOR }));
+  const rois = numbering.map((s) => ({
+    ...s,
+    color: rt.labels.find((l) => l.value === s.value)?.color ?? DEFAULT_COLOR,
+  }));
   const work = await mkdtemp(join(tmpdir(), 'iseg-rtstruct-'));
   const partial = join(dirname(absolute), `.${name}.${randomBytes(4).toString('hex')}.partial`);
   try {
@@ -326,18 +382,29 @@ export async function writeRtStruct(path: string, rt: RtStructToWrite): Promise<
         dicomMetadata: {
           manufacturer: 'iSeg Studio',
           manufacturerModelName: 'iSeg Studio RTSTRUCT export',
-          roiMetadata: rois.map((r) => ({ roiGenerationAlgorithm: 'SEMIAUTOMATIC', roiDescription: `${description}: ${r.name}`.slice(0, 64), rtRoiInterpretedType: 'ORGAN' })),
+          roiMetadata: rois.map((r) => ({
+            roiGenerationAlgorithm: 'SEMIAUTOMATIC',
+            roiDescription: `${description}: ${r.name}`.slice(0, 64),
+            rtRoiInterpretedType: 'ORGAN',
+          })),
         },
       }),
     );
     const fixed = completeImageReferences(await readFile(written), series, sopClass);
-    if (fixed === undefined) throw new ServiceError('internal', `Could not write the RTSTRUCT ${name}: the writer's output could not be given the series' image class.`);
+    if (fixed === undefined)
+      throw new ServiceError(
+        'internal',
+        `Could not write the RTSTRUCT ${name}: the writer's output could not be given the series' image class.`,
+      );
     await writeFile(partial, fixed);
     await rename(partial, absolute);
   } catch (error) {
     await rm(partial, { force: true });
     if (error instanceof ServiceError) throw error;
-    throw new ServiceError('internal', `Could not write the RTSTRUCT ${name}: the writer refused the contours, or the folder is not writable.`);
+    throw new ServiceError(
+      'internal',
+      `Could not write the RTSTRUCT ${name}: the writer refused the contours, or the folder is not writable.`,
+    );
   } finally {
     await rm(work, { recursive: true, force: true });
   }
