@@ -116,6 +116,7 @@ export function syntheticDicomBytes(slice: SyntheticSlice): Buffer {
     .text(0x0020, 0x0013, 'IS', String(slice.instanceNumber))
     .text(0x0020, 0x0032, 'DS', slice.position.join('\\'))
     .text(0x0020, 0x0037, 'DS', slice.orientation.join('\\'))
+    .text(0x0020, 0x0052, 'UI', `${slice.seriesUid}.0.1`)
     .us(0x0028, 0x0002, 1)
     .text(0x0028, 0x0004, 'CS', 'MONOCHROME2')
     .us(0x0028, 0x0010, slice.rows)
