@@ -108,7 +108,7 @@ describe('writeRtStruct on a small synthetic series', () => {
 });
 
 describe('cxtFile', () => {
-  it('keeps the field separator and line breaks out of names and header values', () => {
+  it('keeps the field separator, line breaks and non-Latin-1 characters out of names and header values', () => {
     const text = cxtFile(
       {
         studyInstanceUid: '1.2',
@@ -120,7 +120,7 @@ describe('cxtFile', () => {
         studyId: '',
         slices: [],
       },
-      [{ number: 1, name: 'Left|right\nfemur', color: [1, 2, 3] }],
+      [{ number: 1, name: 'Left|right\nfémur Ω', color: [1, 2, 3] }],
       [
         {
           roi: 1,
@@ -143,7 +143,7 @@ describe('cxtFile', () => {
       'PATIENT_SEX ',
       'STUDY_ID ',
       'ROI_NAMES',
-      '1|1 2 3|Left right femur',
+      '1|1 2 3|Left right fémur ?',
       'END_OF_ROI_NAMES',
       '1||3|0|1.5|0.0000\\0.0000\\0.0000\\1.0000\\0.0000\\0.0000\\1.0000\\1.0000\\0.0000',
       '',

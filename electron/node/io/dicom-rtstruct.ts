@@ -240,9 +240,15 @@ export function roiContours(
   return out.flat();
 }
 
-/** CXT header values and names may hold neither the field separator nor line breaks. */
+/**
+ * CXT header values and names may hold neither the field separator nor line breaks; the writer
+ * declares ISO_IR 100 (Latin-1), so characters beyond it become '?'.
+ */
 function cxtText(value: string): string {
-  return value.replace(/[|\r\n]/g, ' ').trim();
+  return value
+    .replace(/[|\r\n]/g, ' ')
+    .replace(/[^\u0020-\u00ff]/g, '?')
+    .trim();
 }
 
 /** The contours as a Plastimatch CXT structure set: header, ROI list, one line per contour. */
@@ -375,7 +381,7 @@ export async function writeRtStruct(path: string, rt: RtStructToWrite): Promise<
   try {
     const cxt = join(work, 'contours.cxt');
     const written = join(work, 'rtstruct.dcm');
-    await writeFile(cxt, cxtFile(series, rois, contours));
+    await writeFile(cxt, cxtFile(series, rois, contours), 'latin1');
     const description = (rt.description ?? 'iSeg Studio structure set').slice(0, 64);
     await quietItk(() =>
       writeRtStructNode(cxt, written, {
