@@ -10,14 +10,16 @@ async function browseTo(page: import('@playwright/test').Page, button: string, p
   await page.getByTestId('file-browser-ok').click();
 }
 
-test('labels drawn on a DICOM series go out as a DICOM SEG and come back from it', async ({ app }, testInfo) => {
+test('labels drawn on a DICOM series go out as a DICOM SEG and an RTSTRUCT, and come back from the SEG', async ({ app }, testInfo) => {
   test.skip(app.mode !== 'serve', 'The desktop app chooses paths through native dialogs.');
   // The SEG writer and reader are WebAssembly pipelines compiled on first use: seconds each, more on a busy machine.
   test.setTimeout(240_000);
   const folder = join(artifactsDir, 'dicom-seg-series');
   const segPath = join(artifactsDir, 'exports', 'dicom-seg-series.seg.dcm');
+  const rtPath = join(artifactsDir, 'exports', 'dicom-seg-series.rtstruct.dcm');
   rmSync(folder, { recursive: true, force: true });
   rmSync(segPath, { force: true });
+  rmSync(rtPath, { force: true });
   mkdirSync(folder, { recursive: true });
   mkdirSync(join(artifactsDir, 'exports'), { recursive: true });
   await writeSyntheticSeries(folder, { uid: '1.2.826.0.1.3680043.99.7', count: 8, rows: 32, columns: 24 });
@@ -50,6 +52,14 @@ test('labels drawn on a DICOM series go out as a DICOM SEG and come back from it
   await expect(page.getByTestId('dicom-seg-status')).toContainText('(2 segments)');
   expect(existsSync(segPath)).toBe(true);
   await saveScreenshot(page, testInfo, 'dicom-seg-exported', '[data-testid=dicom-seg-panel]');
+
+  // The same labels as RTSTRUCT contours: one ROI per segment, one contour per slice holding it.
+  await page.getByTestId('rtstruct-path').fill(rtPath);
+  await page.getByTestId('rtstruct-export').click();
+  await expect(page.getByTestId('rtstruct-status')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(page.getByTestId('rtstruct-status')).toContainText(/\(2 ROIs, \d+ contours\)/);
+  expect(existsSync(rtPath)).toBe(true);
+  await saveScreenshot(page, testInfo, 'rtstruct-exported', '[data-testid=dicom-seg-panel]');
 
   // Reopen the series (empty labels, default segment names), then load the SEG as labels.
   await browseTo(page, 'open-file', folder);

@@ -1,12 +1,14 @@
 /**
- * DICOM SEG write and read times on the shared knee DICOM series (512×512×80): labels with three
- * segments drawn on its grid (a box, a ball, a box) written as a SEG, then read back onto the grid.
- * Prints wall and CPU seconds per run (the first run includes compiling the WebAssembly pipelines).
+ * DICOM SEG write and read times, and RTSTRUCT write times, on the shared knee DICOM series
+ * (512×512×80): labels with three segments drawn on its grid (a box, a ball, a box) written as a
+ * SEG, read back onto the grid, then written as an RTSTRUCT. Prints wall and CPU seconds and file
+ * sizes per run (the first run includes compiling the WebAssembly pipelines).
  *   npx vite-node scripts/bench-dicom-seg.ts [--runs N]
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeRtStruct } from '../electron/node/io/dicom-rtstruct';
 import { readDicomSeg, seriesReferenceFiles, writeDicomSeg } from '../electron/node/io/dicom-seg';
 import { readDicomSeries } from '../electron/node/io/dicom-series';
 import { SHARED_DATA } from '../electron/node/io/test-support/reference-reader';
@@ -35,9 +37,15 @@ try {
     const write = await timed(() => writeDicomSeg(path, { voxels: labels, geometry: series.geometry, labels: [], referenceFiles: files }));
     const read = await timed(() => readDicomSeg(path, series.geometry));
     const bytes = (await stat(path)).size;
+    const rtPath = join(dir, `run${run}.rtstruct.dcm`);
+    const rt = await timed(() => writeRtStruct(rtPath, { voxels: labels, geometry: series.geometry, labels: [], referenceFiles: files }));
+    const rtBytes = (await stat(rtPath)).size;
+    const contours = rt.value.rois.reduce((sum, r) => sum + r.contours, 0);
+    const points = rt.value.rois.reduce((sum, r) => sum + r.points, 0);
     console.log(
-      `run ${run + 1}: write ${write.wallS.toFixed(2)} s wall / ${write.cpuS.toFixed(2)} s CPU (${(bytes / 2 ** 20).toFixed(2)} MiB); ` +
-        `read ${read.wallS.toFixed(2)} s wall / ${read.cpuS.toFixed(2)} s CPU (${read.value.segments.length} segments)`,
+      `run ${run + 1}: SEG write ${write.wallS.toFixed(2)} s wall / ${write.cpuS.toFixed(2)} s CPU (${(bytes / 2 ** 20).toFixed(2)} MiB); ` +
+        `read ${read.wallS.toFixed(2)} s wall / ${read.cpuS.toFixed(2)} s CPU (${read.value.segments.length} segments); ` +
+        `RTSTRUCT write ${rt.wallS.toFixed(2)} s wall / ${rt.cpuS.toFixed(2)} s CPU (${(rtBytes / 2 ** 10).toFixed(0)} KiB, ${contours} contours, ${points} points)`,
     );
   }
 } finally {

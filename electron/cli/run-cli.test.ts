@@ -53,6 +53,11 @@ describe('command line', () => {
     [['info', 'x.nii', '--json'], "iseg info: option '--json <value>' argument missing"],
     [['info'], 'iseg info: give exactly one image file or DICOM folder'],
     [['convert', 'only-one.nii'], 'iseg convert: give one input and one output path'],
+    [['convert', 'l.nii.gz', 'out.nii.gz', '--rtstruct'], 'iseg convert: --rtstruct writes a DICOM file: name the output OUT.dcm'],
+    [
+      ['convert', 'l.nii.gz', 'out.dcm', '--rtstruct'],
+      'iseg convert: writing an RTSTRUCT needs --reference SERIES_FOLDER (the series the labels were drawn on)',
+    ],
     [['simulate-knee', '--labels', 'l.nii.gz'], 'iseg simulate-knee: --labels and --out are required'],
     [
       ['simulate-knee', '--labels', 'l.nii.gz', '--out', 'o.nii.gz', '--seed', '1.5'],

@@ -1,5 +1,5 @@
 /**
- * DICOM SEG export, shaped like `methods` in contract.ts, to be merged into it. (A SEG is read back
+ * DICOM SEG and RTSTRUCT export, shaped like `methods` in contract.ts, to be merged into it. (A SEG is read back
  * through `labels.load`, which recognises it by content.) Handlers: createDicomSegHandlers() in
  * electron/node/dicom-seg-service.ts.
  */
@@ -24,7 +24,30 @@ export const dicomMethods = {
     output: z.object({
       path: z.string(),
       /** DICOM segment number for each label value written (1…N). */
-      segments: z.array(z.object({ number: z.number().int().positive(), value: z.number().int().positive(), name: z.string() })),
+      segments: z.array(
+        z.object({
+          number: z.number().int().positive(),
+          value: z.number().int().positive(),
+          name: z.string(),
+        }),
+      ),
+    }),
+  },
+  /** Writes the labels as a DICOM RTSTRUCT (planar contours per slice) referencing the same series. */
+  'labels.exportRtStruct': {
+    input: dicomSegExportInputSchema,
+    output: z.object({
+      path: z.string(),
+      /** One ROI per label value written, with how many contours and points describe it. */
+      rois: z.array(
+        z.object({
+          number: z.number().int().positive(),
+          value: z.number().int().positive(),
+          name: z.string(),
+          contours: z.number().int().nonnegative(),
+          points: z.number().int().nonnegative(),
+        }),
+      ),
     }),
   },
 } as const;

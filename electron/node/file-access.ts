@@ -16,7 +16,7 @@ import { LABEL_MAP_SUFFIXES, labelSidecarPath } from '../common/label-sidecar';
 import { SESSION_SUFFIX } from '../common/session-file';
 
 /** Label maps, their sidecars, sessions and DICOM SEGs: nothing else is ever written for the page. */
-/** DICOM SEG exports (labels.exportDicomSeg). */
+/** DICOM SEG and RTSTRUCT exports (labels.exportDicomSeg, labels.exportRtStruct). */
 const DICOM_SUFFIX = '.dcm';
 
 export const WRITABLE_SUFFIXES: readonly string[] = [SESSION_SUFFIX, ...LABEL_MAP_SUFFIXES.map((suffix) => `${suffix}.json`), ...LABEL_MAP_SUFFIXES, DICOM_SUFFIX];

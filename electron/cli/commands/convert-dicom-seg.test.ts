@@ -116,6 +116,33 @@ describe.skipIf(missing !== undefined)(`DICOM SEG round trip on the knee DICOM s
     expect(found.sort()).toEqual(expected.sort());
   }, 60_000);
 
+  it('codes each segment with SNOMED CT (PS3.16): the femur and tibia by name, the cartilage as generic tissue, as dcmdump reads them', async () => {
+    const { stdout } = await run(DCMDUMP, [segPath], { maxBuffer: 64 << 20 });
+    const coded: string[] = [];
+    let sequence: 'category' | 'type' | undefined;
+    let label = '';
+    for (const [, tag, value] of stdout.matchAll(/^\s*\((\w{4},\w{4})\) \w\w (?:\[([^\]]*)\]|\S+)/gm)) {
+      if (tag === '0062,0003') sequence = 'category';
+      else if (tag === '0062,000f') sequence = 'type';
+      else if (tag?.startsWith('0062,')) sequence = undefined;
+      if (tag === '0062,0005') label = value ?? '';
+      if (tag === '0008,0100' && sequence !== undefined) coded.push(`${sequence} ${value ?? ''}`);
+      if (tag === '0008,0102' && sequence !== undefined) expect(value).toBe('SCT');
+      if (tag === '0008,0104' && sequence === 'type') coded.push(`${label}: ${value ?? ''}`);
+    }
+    expect(coded).toEqual([
+      'category 91723000',
+      'type 71341001',
+      'Femur: Femur',
+      'category 85756007',
+      'type 85756007',
+      'Femoral cartilage: Tissue',
+      'category 91723000',
+      'type 12611008',
+      'Tibia: Tibia',
+    ]);
+  }, 60_000);
+
   it('reads the SEG back onto the series grid with `iseg convert SEG.dcm OUT.nii.gz --reference SERIES`: every voxel, the geometry, names and colours', async () => {
     const back = join(temp.path, 'back.nii.gz');
     const result = await iseg('convert', segPath, back, '--reference', SERIES);

@@ -1,9 +1,10 @@
 /**
- * The DICOM SEG half of `iseg convert`: a label map to a SEG that references its series, and a SEG
- * back to a label map on the series' grid.
+ * The DICOM half of `iseg convert`: a label map to a SEG or an RTSTRUCT that references its series,
+ * and a SEG back to a label map on the series' grid.
  */
 import { basename } from 'node:path';
 import { ServiceError } from '../../common/errors';
+import { writeRtStruct } from '../../node/io/dicom-rtstruct';
 import { readDicomSeg, seriesReferenceFiles, writeDicomSeg } from '../../node/io/dicom-seg';
 import { loadLabelMapFor } from '../../node/io/load-label-map';
 import { readVolume } from '../../node/io/read-volume';
@@ -33,14 +34,42 @@ export async function labelsToDicomSeg(input: string, target: string, series: Se
     description: `Segmentation of ${basename(series.reference)}`,
   });
   const renumbered = written.segments.some((s) => s.number !== s.value);
-  const list = written.segments.map((s) => (renumbered ? `${s.number} "${s.name}" (label ${s.value})` : `${s.number} "${s.name}"`));
+  const list = written.segments.map((s) =>
+    renumbered ? `${s.number} "${s.name}" (label ${s.value})` : `${s.number} "${s.name}"`,
+  );
   return `Wrote DICOM SEG ${basename(written.path)} referencing ${files.length} files of ${basename(series.reference)}: segment${list.length > 1 ? 's' : ''} ${list.join(', ')}; in ${seconds(started)} s.`;
 }
 
-/** `iseg convert SEG.dcm OUT.nii.gz [--reference SERIES]`: one line saying what was written. */
-export async function dicomSegToLabels(input: string, target: string, series: SeriesChoice | undefined): Promise<string> {
+/** `iseg convert LABELS OUT.dcm --reference SERIES --rtstruct`: one line saying what was written. */
+export async function labelsToRtStruct(input: string, target: string, series: SeriesChoice): Promise<string> {
   const started = performance.now();
-  const grid = series === undefined ? undefined : (await readVolume(series.reference, { seriesUid: series.seriesUid })).geometry;
+  const image = await readVolume(series.reference, { seriesUid: series.seriesUid });
+  const files = await seriesReferenceFiles(series.reference, series.seriesUid);
+  const loaded = await loadLabelMapFor(input, image.geometry);
+  const written = await writeRtStruct(target, {
+    voxels: loaded.labels.voxels,
+    geometry: image.geometry,
+    labels: loaded.sidecar?.labels ?? [],
+    referenceFiles: files,
+    description: `Structures of ${basename(series.reference)}`,
+  });
+  const list = written.rois.map(
+    (r) => `${r.number} "${r.name}" (${r.contours} contour${r.contours === 1 ? '' : 's'})`,
+  );
+  return `Wrote RTSTRUCT ${basename(written.path)} referencing ${files.length} files of ${basename(series.reference)}: ROI${list.length > 1 ? 's' : ''} ${list.join(', ')}; in ${seconds(started)} s.`;
+}
+
+/** `iseg convert SEG.dcm OUT.nii.gz [--reference SERIES]`: one line saying what was written. */
+export async function dicomSegToLabels(
+  input: string,
+  target: string,
+  series: SeriesChoice | undefined,
+): Promise<string> {
+  const started = performance.now();
+  const grid =
+    series === undefined
+      ? undefined
+      : (await readVolume(series.reference, { seriesUid: series.seriesUid })).geometry;
   const seg = await readDicomSeg(input, grid);
   if (seg.segments.length === 0) throw new ServiceError('unreadable', `${basename(input)} holds no segment.`);
   const written = await writeLabelMap(target, {
@@ -55,8 +84,9 @@ export async function dicomSegToLabels(input: string, target: string, series: Se
       clicks: 0,
     },
   });
-  const onto = series === undefined
-    ? `in the SEG's own extent (${seg.labels.geometry.size.join('×')}; give --reference SERIES_FOLDER to place it on the whole series)`
-    : `on the grid of ${basename(series.reference)} (${seg.labels.geometry.size.join('×')})`;
+  const onto =
+    series === undefined
+      ? `in the SEG's own extent (${seg.labels.geometry.size.join('×')}; give --reference SERIES_FOLDER to place it on the whole series)`
+      : `on the grid of ${basename(series.reference)} (${seg.labels.geometry.size.join('×')})`;
   return `Wrote ${basename(written.path)} from DICOM SEG ${basename(input)} ${onto}: ${seg.segments.map((s) => `${s.value} "${s.name}"`).join(', ')}; in ${seconds(started)} s.`;
 }

@@ -3,10 +3,10 @@ import { basename } from 'node:path';
 import { readVolume, sourceFormatName } from '../../node/io/read-volume';
 import { writeVolume } from '../../node/io/write-volume';
 import { isDicomSeg } from '../../node/io/dicom-seg';
-import { dicomSegToLabels, labelsToDicomSeg } from './convert-dicom-seg';
+import { dicomSegToLabels, labelsToDicomSeg, labelsToRtStruct } from './convert-dicom-seg';
 import { parseCommandLine, UsageError, type CliOutput, type Command } from '../command';
 
-const USAGE = `Usage: iseg convert <input> <output> [--series UID] [--reference SERIES]
+const USAGE = `Usage: iseg convert <input> <output> [--series UID] [--reference SERIES [--rtstruct]]
 
 Reads <input> (an image file or DICOM folder) and writes it to <output> in the format its name
 asks for (.nii.gz, .nii, .nrrd, .mha, .mhd, .gipl, .gipl.gz, .mgh, .mgz), keeping geometry and
@@ -16,9 +16,12 @@ DICOM SEG: iseg convert LABELS OUT.dcm --reference SERIES writes the label map a
 that references the series it was drawn on (a DICOM folder or one of its files; segment names and
 colours from LABELS' .labels.json); iseg convert SEG.dcm OUT.nii.gz [--reference SERIES] reads a
 SEG back as a label map on the series' grid (without --reference, in the SEG's own extent).
+With --rtstruct, LABELS are written instead as a DICOM RTSTRUCT: closed contours of each label
+on every slice of SERIES that holds it, one ROI per label.
 
   --series UID        which series to read when a DICOM folder holds several
-  --reference SERIES  the DICOM series a SEG is written for or read onto`;
+  --reference SERIES  the DICOM series a SEG is written for or read onto
+  --rtstruct          write OUT.dcm as an RTSTRUCT (contours) instead of a SEG`;
 
 export const convertCommand: Command = {
   name: 'convert',
@@ -28,6 +31,7 @@ export const convertCommand: Command = {
     const { values, positionals } = parseCommandLine('convert', args, {
       series: { type: 'string' },
       reference: { type: 'string' },
+      rtstruct: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) return output.out(USAGE);
@@ -35,13 +39,24 @@ export const convertCommand: Command = {
     if (input === undefined || target === undefined || extra.length > 0) {
       throw new UsageError('iseg convert: give one input and one output path');
     }
-    const reference = values.reference === undefined ? undefined : { reference: values.reference, seriesUid: values.series };
+    const reference =
+      values.reference === undefined ? undefined : { reference: values.reference, seriesUid: values.series };
+    const rtstruct = values.rtstruct === true;
+    if (rtstruct && !target.toLowerCase().endsWith('.dcm'))
+      throw new UsageError('iseg convert: --rtstruct writes a DICOM file: name the output OUT.dcm');
     if (target.toLowerCase().endsWith('.dcm')) {
-      if (reference === undefined) throw new UsageError('iseg convert: writing a DICOM SEG needs --reference SERIES_FOLDER (the series the labels were drawn on)');
-      return output.out(await labelsToDicomSeg(input, target, reference));
+      const what = rtstruct ? 'an RTSTRUCT' : 'a DICOM SEG';
+      if (reference === undefined)
+        throw new UsageError(
+          `iseg convert: writing ${what} needs --reference SERIES_FOLDER (the series the labels were drawn on)`,
+        );
+      return output.out(await (rtstruct ? labelsToRtStruct : labelsToDicomSeg)(input, target, reference));
     }
     if (await isDicomSeg(input)) return output.out(await dicomSegToLabels(input, target, reference));
-    if (reference !== undefined) throw new UsageError('iseg convert: --reference is for DICOM SEG files (writing OUT.dcm or reading SEG.dcm)');
+    if (reference !== undefined)
+      throw new UsageError(
+        'iseg convert: --reference is for DICOM SEG files (writing OUT.dcm or reading SEG.dcm)',
+      );
     const started = performance.now();
     const volume = await readVolume(input, { seriesUid: values.series });
     await writeVolume(volume, target);

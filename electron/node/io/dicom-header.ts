@@ -171,7 +171,12 @@ function integer(raw: string | undefined): number | undefined {
  * pixel data; returns where the pixel data ends by its declared length (undefined when absent or
  * encapsulated).
  */
-function readDataset(cursor: Cursor, explicitVr: boolean, values: Map<number, string>): number | undefined {
+function readDataset(
+  cursor: Cursor,
+  explicitVr: boolean,
+  values: Map<number, string>,
+  wanted: ReadonlySet<number> = WANTED,
+): number | undefined {
   while (!cursor.atEnd) {
     const element = readElementHeader(cursor, explicitVr);
     if (element.tag === PIXEL_DATA)
@@ -180,7 +185,7 @@ function readDataset(cursor: Cursor, explicitVr: boolean, values: Map<number, st
       skipUndefinedLength(cursor, explicitVr && element.vr !== 'UN');
       continue;
     }
-    if (!WANTED.has(element.tag)) {
+    if (!wanted.has(element.tag)) {
       cursor.skip(element.length);
       continue;
     }
@@ -194,15 +199,18 @@ function readDataset(cursor: Cursor, explicitVr: boolean, values: Map<number, st
   return undefined;
 }
 
-/**
- * The slice header of a DICOM file from its first bytes (`fileSize` is the whole file's length);
- * undefined when the bytes are not DICOM (or use an encoding we do not parse: big endian,
- * deflated); NEED_MORE_BYTES when `bytes` ended before the header did and the file is longer.
- */
-export function parseDicomHeader(
+interface TopLevelValues {
+  readonly values: Map<number, string>;
+  readonly cutShort: boolean;
+  readonly pixelDataEnd: number | undefined;
+}
+
+/** The `wanted` top-level elements of a DICOM file's first bytes as raw strings; see parseDicomHeader. */
+function parseTopLevel(
   bytes: Uint8Array,
   fileSize: number,
-): DicomSliceHeader | undefined | typeof NEED_MORE_BYTES {
+  wanted: ReadonlySet<number>,
+): TopLevelValues | undefined | typeof NEED_MORE_BYTES {
   const complete = bytes.length >= fileSize;
   const hasPreamble = bytes.length >= 132 && String.fromCharCode(...bytes.subarray(128, 132)) === 'DICM';
   const values = new Map<number, string>();
@@ -226,13 +234,47 @@ export function parseDicomHeader(
       if (cursor.peekU16() !== 0x0008) return undefined;
       explicitVr = false;
     }
-    pixelDataEnd = readDataset(cursor, explicitVr, values);
+    pixelDataEnd = readDataset(cursor, explicitVr, values, wanted);
   } catch (error) {
     if (error instanceof OutOfBytes && !complete) return NEED_MORE_BYTES;
     // Keep what was read before the damage: with a series UID it is still a DICOM file, and
     // whoever stacks it learns that it is cut short.
     cutShort = true;
   }
+  return { values, cutShort, pixelDataEnd };
+}
+
+/**
+ * The raw text of the `tags` (group << 16 | element) a DICOM file's top-level dataset holds, read
+ * from its first bytes as parseDicomHeader reads them; values are trimmed of their padding.
+ */
+export function parseDicomStrings(
+  bytes: Uint8Array,
+  fileSize: number,
+  tags: readonly number[],
+): Map<number, string> | undefined | typeof NEED_MORE_BYTES {
+  const parsed = parseTopLevel(bytes, fileSize, new Set([TAGS.transferSyntax, ...tags]));
+  if (parsed === undefined || parsed === NEED_MORE_BYTES) return parsed;
+  return new Map(
+    tags.flatMap((tag) => {
+      const raw = parsed.values.get(tag);
+      return raw === undefined ? [] : [[tag, trimValue(raw)] as const];
+    }),
+  );
+}
+
+/**
+ * The slice header of a DICOM file from its first bytes (`fileSize` is the whole file's length);
+ * undefined when the bytes are not DICOM (or use an encoding we do not parse: big endian,
+ * deflated); NEED_MORE_BYTES when `bytes` ended before the header did and the file is longer.
+ */
+export function parseDicomHeader(
+  bytes: Uint8Array,
+  fileSize: number,
+): DicomSliceHeader | undefined | typeof NEED_MORE_BYTES {
+  const parsed = parseTopLevel(bytes, fileSize, WANTED);
+  if (parsed === undefined || parsed === NEED_MORE_BYTES) return parsed;
+  const { values, cutShort, pixelDataEnd } = parsed;
   const uid = values.get(TAGS.seriesInstanceUid);
   if (uid === undefined) return undefined;
   const position = numbers(values.get(TAGS.imagePosition));

@@ -14,6 +14,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { readSegmentationNode, writeSegmentationNode } from '@itk-wasm/dicom';
 import { Image, ImageType, type JsonCompatible } from 'itk-wasm';
 import { z } from 'zod';
+import { segmentCodes } from '../../common/anatomy-codes';
 import { ServiceError } from '../../common/errors';
 import type { LabelEntry } from '../../common/label-sidecar';
 import { distinctValueCounts } from '../../common/volume-stats';
@@ -28,8 +29,6 @@ const MAX_SEGMENTS = 32767;
 /** A SEG larger than this is refused before it is read (a 512² × 1000-frame, 50-segment SEG is about 1.6 GB). */
 const MAX_SEG_FILE_BYTES = 2 ** 31;
 const FIRST_READ_BYTES = 64 * 1024;
-/** What the app writes into every segment; SNOMED CT "Tissue" is the generic code Slicer also uses. */
-const GENERIC_TISSUE = { CodeValue: '85756007', CodingSchemeDesignator: 'SCT', CodeMeaning: 'Tissue' } as const;
 /** What iSeg writes as each segment's Tracking ID, followed by its label value. */
 const TRACKING_PREFIX = 'iSeg label value ';
 /** Shown for segments whose SEG carries no recommended colour. */
@@ -74,7 +73,7 @@ function randomUid(): string {
   return `2.25.${BigInt(`0x${bytes.toString('hex')}`).toString()}`;
 }
 
-function segmentNumbering(voxels: VoxelArray, labels: readonly LabelEntry[], name: string): SegmentNumbering[] {
+export function segmentNumbering(voxels: VoxelArray, labels: readonly LabelEntry[], name: string): SegmentNumbering[] {
   const counts = distinctValueCounts(voxels, MAX_SEGMENTS + 1);
   if (counts === undefined) {
     throw new ServiceError('bad-request', `Cannot save ${name}: the label map holds more than ${MAX_SEGMENTS} values or non-integer values.`);
@@ -120,14 +119,16 @@ function segMetaInfo(seg: DicomSegToWrite, numbering: readonly SegmentNumbering[
     segmentAttributes: [
       numbering.map((s) => {
         const color = seg.labels.find((l) => l.value === s.value)?.color ?? DEFAULT_COLOR;
+        const codes = segmentCodes(s.name);
         return {
           labelID: s.number,
           SegmentLabel: s.name.slice(0, 64),
           SegmentDescription: s.name.slice(0, 64),
           SegmentAlgorithmType: 'SEMIAUTOMATIC',
           SegmentAlgorithmName: 'iSeg Studio',
-          SegmentedPropertyCategoryCodeSequence: { ...GENERIC_TISSUE },
-          SegmentedPropertyTypeCodeSequence: { ...GENERIC_TISSUE },
+          // SNOMED CT codes for the knee bones by name; "Tissue" otherwise (anatomy-codes.ts).
+          SegmentedPropertyCategoryCodeSequence: { ...codes.category },
+          SegmentedPropertyTypeCodeSequence: { ...codes.type },
           recommendedDisplayRGBValue: [color[0], color[1], color[2]],
           // Segment numbers must run 1…N; the tracking id keeps the label value for the way back.
           TrackingIdentifier: `${TRACKING_PREFIX}${s.value}`,

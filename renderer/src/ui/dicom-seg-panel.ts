@@ -1,7 +1,7 @@
 /**
- * DICOM SEG export: the working labels as a segmentation object that references the DICOM series
- * the image was opened from (names and colours of the segments included). A SEG is loaded back
- * with Files → "Load labels…", which recognises it by content.
+ * DICOM export: the working labels as a DICOM SEG (voxels) or an RTSTRUCT (planar contours), each
+ * referencing the DICOM series the image was opened from, with the segments' names and colours. A
+ * SEG is loaded back with Files → "Load labels…", which recognises it by content.
  */
 import { errorMessage } from '../app/error-panel';
 import { labelPayload } from '../segmentation/label-payload';
@@ -10,56 +10,122 @@ import { imageStem } from './choose-path';
 import { el } from './dom';
 import { chooseSaveTarget, fillDefaultPath, showWriteState } from './save-target';
 
+interface DicomExport {
+  /** data-testid prefix of the export's field, button and status. */
+  readonly id: 'dicom-seg' | 'rtstruct';
+  /** What the status line and errors call the object. */
+  readonly what: string;
+  readonly suffix: string;
+  readonly button: string;
+  readonly title: string;
+}
+
+const EXPORTS: readonly DicomExport[] = [
+  {
+    id: 'dicom-seg',
+    what: 'DICOM SEG',
+    suffix: '.seg.dcm',
+    button: 'Export DICOM SEG…',
+    title: 'Write the labels as a DICOM SEG referencing the series the image came from',
+  },
+  {
+    id: 'rtstruct',
+    what: 'RTSTRUCT',
+    suffix: '.rtstruct.dcm',
+    button: 'Export RTSTRUCT…',
+    title:
+      'Write the labels as RTSTRUCT contours (one ROI per segment) referencing the series the image came from',
+  },
+];
+
+interface ExportRow {
+  readonly spec: DicomExport;
+  readonly path: HTMLInputElement;
+  readonly status: HTMLElement;
+}
+
 export class DicomSegPanel {
   readonly element: HTMLElement;
-  private readonly path: HTMLInputElement;
-  private readonly status: HTMLElement;
+  private readonly rows: ExportRow[];
   private readonly stops: (() => void)[] = [];
 
   constructor(private readonly root: RootStore) {
-    this.path = el('input', { type: 'text', class: 'export-path', 'data-testid': 'dicom-seg-path', 'aria-label': 'DICOM SEG path', spellcheck: 'false' });
-    const exportButton = el('button', { type: 'button', 'data-testid': 'dicom-seg-export', title: 'Write the labels as a DICOM SEG referencing the series the image came from' }, ['Export DICOM SEG…']);
-    exportButton.addEventListener('click', () => {
-      void this.export();
-    });
-    this.status = el('div', { class: 'readout', 'data-testid': 'dicom-seg-status', 'data-state': 'idle', role: 'status' });
-    this.element = el('section', { class: 'panel-section', 'data-testid': 'dicom-seg-panel' }, [
-      el('h3', {}, ['DICOM SEG']),
-      el('div', { class: 'field' }, [this.path]),
-      el('div', { class: 'button-row' }, [exportButton]),
-      this.status,
-    ]);
-    this.stops.push(fillDefaultPath(root, this.path, (name) => `${imageStem(name)}.seg.dcm`));
+    this.rows = EXPORTS.map((spec) => ({
+      spec,
+      path: el('input', {
+        type: 'text',
+        class: 'export-path',
+        'data-testid': `${spec.id}-path`,
+        'aria-label': `${spec.what} path`,
+        spellcheck: 'false',
+      }),
+      status: el('div', {
+        class: 'readout',
+        'data-testid': `${spec.id}-status`,
+        'data-state': 'idle',
+        role: 'status',
+      }),
+    }));
+    const children: HTMLElement[] = [el('h3', {}, ['DICOM SEG / RTSTRUCT'])];
+    for (const row of this.rows) {
+      const button = el(
+        'button',
+        { type: 'button', 'data-testid': `${row.spec.id}-export`, title: row.spec.title },
+        [row.spec.button],
+      );
+      button.addEventListener('click', () => {
+        void this.exportAs(row);
+      });
+      children.push(
+        el('div', { class: 'field' }, [row.path]),
+        el('div', { class: 'button-row' }, [button]),
+        row.status,
+      );
+      this.stops.push(fillDefaultPath(root, row.path, (name) => `${imageStem(name)}${row.spec.suffix}`));
+    }
+    this.element = el('section', { class: 'panel-section', 'data-testid': 'dicom-seg-panel' }, children);
   }
 
-  /** Chooses the path (save dialog in Electron, the text field otherwise) and writes the SEG. */
-  async export(): Promise<void> {
+  /** Chooses the path (save dialog in Electron, the text field otherwise) and writes the object. */
+  private async exportAs({ spec, path: field, status }: ExportRow): Promise<void> {
     const { root } = this;
     const meta = root.volume.meta;
     const labels = root.segmentation.labels;
     if (meta === undefined || labels === undefined) return;
-    const path = await chooseSaveTarget(root, this.path.value.trim(), `${imageStem(meta.name)}.seg.dcm`);
+    const path = await chooseSaveTarget(root, field.value.trim(), `${imageStem(meta.name)}${spec.suffix}`);
     if (path === undefined) return;
-    this.path.value = path;
+    field.value = path;
     if (path === '') {
-      showWriteState(this.status, 'error', 'Type a path to export the DICOM SEG to.');
+      showWriteState(status, 'error', `Type a path to export the ${spec.what} to.`);
       return;
     }
-    showWriteState(this.status, 'busy', 'Writing the DICOM SEG…');
+    showWriteState(status, 'busy', `Writing the ${spec.what}…`);
     try {
-      const written = await root.app.track(() =>
-        root.client.call('labels.exportDicomSeg', {
-          volumeId: meta.id,
-          path,
-          ...labelPayload(labels, root.segmentation.segments),
-        }),
-      );
-      // A SEG holds the labels as a file does: nothing is left unsaved to ask about or restore.
-      root.history.markSaved();
-      const count = written.segments.length;
-      showWriteState(this.status, 'done', `Wrote ${written.path} (${count} segment${count === 1 ? '' : 's'})`, written.path);
+      const request = { volumeId: meta.id, path, ...labelPayload(labels, root.segmentation.segments) };
+      const summary =
+        spec.id === 'dicom-seg'
+          ? await root.app
+              .track(() => root.client.call('labels.exportDicomSeg', request))
+              .then((written) => {
+                const count = written.segments.length;
+                return { path: written.path, detail: `${count} segment${count === 1 ? '' : 's'}` };
+              })
+          : await root.app
+              .track(() => root.client.call('labels.exportRtStruct', request))
+              .then((written) => {
+                const count = written.rois.length;
+                const contours = written.rois.reduce((sum, r) => sum + r.contours, 0);
+                return {
+                  path: written.path,
+                  detail: `${count} ROI${count === 1 ? '' : 's'}, ${contours} contour${contours === 1 ? '' : 's'}`,
+                };
+              });
+      // A SEG holds the labels as a file does (it loads back): nothing is left unsaved. Contours
+      // do not load back, so after an RTSTRUCT the labels still count as unsaved.
+      if (spec.id === 'dicom-seg') root.history.markSaved();
+      showWriteState(status, 'done', `Wrote ${summary.path} (${summary.detail})`, summary.path);
     } catch (error) {
-      showWriteState(this.status, 'error', `DICOM SEG export failed: ${errorMessage(error)}`);
+      showWriteState(status, 'error', `${spec.what} export failed: ${errorMessage(error)}`);
     }
   }
 

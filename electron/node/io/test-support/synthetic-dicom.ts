@@ -23,6 +23,8 @@ export interface SyntheticSlice {
   readonly withSequence?: boolean;
   /** Modality (0008,0060); MR when absent. */
   readonly modality?: string;
+  /** Frame of Reference UID (0020,0052); derived from the series UID when absent, left out when ''. */
+  readonly frameOfReferenceUid?: string;
 }
 
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
@@ -115,8 +117,10 @@ export function syntheticDicomBytes(slice: SyntheticSlice): Buffer {
     .text(0x0020, 0x0011, 'IS', String(slice.seriesNumber))
     .text(0x0020, 0x0013, 'IS', String(slice.instanceNumber))
     .text(0x0020, 0x0032, 'DS', slice.position.join('\\'))
-    .text(0x0020, 0x0037, 'DS', slice.orientation.join('\\'))
-    .us(0x0028, 0x0002, 1)
+    .text(0x0020, 0x0037, 'DS', slice.orientation.join('\\'));
+  const frameOfReference = slice.frameOfReferenceUid ?? `${slice.seriesUid}.0.1`;
+  if (frameOfReference !== '') ds.text(0x0020, 0x0052, 'UI', frameOfReference);
+  ds.us(0x0028, 0x0002, 1)
     .text(0x0028, 0x0004, 'CS', 'MONOCHROME2')
     .us(0x0028, 0x0010, slice.rows)
     .us(0x0028, 0x0011, slice.columns)
