@@ -7,7 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { PropagationMethods } from '../common/contract-propagation';
+import type { gateDecisionSchema, PropagationMethods } from '../common/contract-propagation';
+import type { GateDecision } from '../common/propagation/auto-propagator';
 import { ServiceError } from '../common/errors';
 import { affectedRange } from '../common/propagation/plan';
 import type { PropagationWorkerOps } from '../common/propagation/worker-ops';
@@ -33,6 +34,21 @@ type In<M extends keyof PropagationMethods> = z.output<PropagationMethods[M]['in
 type Out<M extends keyof PropagationMethods> = z.input<PropagationMethods[M]['output']>;
 export type PropagationHandlers = { [M in keyof PropagationMethods]: (input: In<M>) => Promise<Out<M>> };
 
+/** A mutable copy for the contract's (mutable) output type. */
+function copyDecision(d: GateDecision): z.input<typeof gateDecisionSchema> {
+  const { scores, endScores, ...rest } = d;
+  return {
+    ...rest,
+    ...(scores ? { scores: { ...scores, heldOut: [...scores.heldOut] } } : {}),
+    ...(endScores ? { endScores: [endScores[0], endScores[1]] } : {}),
+  };
+}
+
+function withoutGate<T extends { gate?: unknown }>(outcome: T): Omit<T, 'gate'> {
+  const { gate: _gate, ...rest } = outcome;
+  return rest;
+}
+
 export function createPropagationHandlers(deps: PropagationServiceDeps): PropagationHandlers {
   /** Which volumes the worker has already received, so they are sent once. */
   const sent = new WeakSet<Volume>();
@@ -45,8 +61,8 @@ export function createPropagationHandlers(deps: PropagationServiceDeps): Propaga
       const expected = volume.voxels.length * (input.seedsType === 'uint16' ? 2 : 1);
       if (input.seeds.byteLength !== expected) throw new ServiceError('bad-request', 'The seeds do not match the volume size.');
       let modelDir: string | undefined;
-      if (input.method === 'memory') {
-        if (!deps.modelsRoot) throw new ServiceError('not-found', 'No propagation model is installed; use interpolation.');
+      if (input.method !== 'interpolation') {
+        if (!deps.modelsRoot) throw new ServiceError('not-found', 'No propagation model is installed; use Fill between slices (interpolation).');
         modelDir = await propagationModelDir(deps.modelsRoot, input.model);
       }
       let imageKey = keys.get(volume);
@@ -76,12 +92,20 @@ export function createPropagationHandlers(deps: PropagationServiceDeps): Propaga
       return { jobId: reply.jobId };
     },
     'propagation.poll': async ({ jobId, waitMs }) => {
-      const { outcome, updates, ...rest } = await deps.worker.request('propagation.poll', { jobId, ...(waitMs === undefined ? {} : { waitMs }) });
+      const { outcome: reply, updates, ...rest } = await deps.worker.request('propagation.poll', { jobId, ...(waitMs === undefined ? {} : { waitMs }) });
       return {
         ...rest,
         updates: [...updates],
-        ...(outcome
-          ? { outcome: { ...outcome, propagated: [...outcome.propagated], written: [...outcome.written], suspects: outcome.suspects.map((s) => ({ ...s })) } }
+        ...(reply
+          ? {
+              outcome: {
+                ...withoutGate(reply),
+                propagated: [...reply.propagated],
+                written: [...reply.written],
+                suspects: reply.suspects.map((s) => ({ ...s })),
+                ...(reply.gate ? { gate: reply.gate.map(copyDecision) } : {}),
+              },
+            }
           : {}),
       };
     },
