@@ -225,7 +225,7 @@ export const evalPropagationCommand: Command = {
           ...(stopRule ? { stopRule } : {}),
           ...(segmenter ? { clickModel: segmenter.id, meanClicksPerSeed: clickCounts.reduce((a, b) => a + b, 0) / Math.max(1, clickCounts.length) } : {}),
           given: first ? report(first) : {},
-          methods: Object.fromEntries(evaluations.map((e, n) => [methods[n], report(e)])),
+          methods: Object.fromEntries(evaluations.map((e): [string, Record<string, unknown>] => [e.method, report(e)])),
         });
       }
     } finally {
