@@ -135,7 +135,10 @@ describe('auto propagation: the per-object gate', () => {
     const label = (x: number, y: number, z: number): number => (z >= 5 && z <= 25 && inBox(x, y, 16, 48, 16, 48) ? 1 : 0);
     const { image, truth } = scene((x, y, z) => label(x, y, z) === 1, label);
     const { propagator, interpolation } = auto();
-    const outcome = await propagator.propagate(image, seedsFrom(truth, [15]), { axis: 2 });
+    const updates: number[] = [];
+    const outcome = await propagator.propagate(image, seedsFrom(truth, [15]), { axis: 2 }, (u) => updates.push(u.done));
+    // Every other slice streamed once, as the run decided it.
+    expect(updates).toEqual(Array.from({ length: D - 1 }, (_, n) => n + 1));
     expect(outcome.gate).toEqual([{ label: 1, between: 'memory', before: 'memory', after: 'memory' }]);
     expect(interpolation.calls).toBe(0);
     const areas = sliceAreas(outcome.labels.voxels, sliceLayout(image.geometry.size, 2), 1);

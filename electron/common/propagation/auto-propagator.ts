@@ -78,8 +78,8 @@ export class AutoPropagator implements Propagator {
     const assembler = new LabelAssembler(seeds, options.axis, locked, options.overwriteOthers ?? false, totalWrites(tasks), onSlice);
     const decisions: GateDecision[] = [];
     const counters = { computed: 0, timings: undefined as PropagationTimings | undefined };
-    const sub = async (propagator: Propagator, subSeeds: Volume, subOptions: PropagateOptions): Promise<SubRun> => {
-      const outcome = await propagator.propagate(image, subSeeds, subOptions, undefined, signal);
+    const sub = async (propagator: Propagator, subSeeds: Volume, subOptions: PropagateOptions, listener?: SliceListener): Promise<SubRun> => {
+      const outcome = await propagator.propagate(image, subSeeds, subOptions, listener, signal);
       counters.computed += outcome.computedSlices;
       if (outcome.timings) counters.timings = addTimings(counters.timings, outcome.timings);
       return { outcome };
@@ -88,10 +88,18 @@ export class AutoPropagator implements Propagator {
       if (task.plan.written.length === 0) continue;
       const decision = await this.decide(task, seeds, layout, options, sub);
       decisions.push(decision);
-      const masks = await this.compose(task, decision, seeds, options, sub);
+      // The chosen runs' slices are shown as they are decided; whatever no run wrote is background.
+      const committed = new Set<number>();
+      const written = new Set(task.plan.written);
+      const commit = (slice: number, mask: Uint8Array): void => {
+        if (!written.has(slice) || committed.has(slice)) return;
+        committed.add(slice);
+        assembler.commit(task.label, slice, mask);
+      };
+      await this.compose(task, decision, seeds, options, sub, commit);
       for (const slice of task.plan.written) {
         throwIfCancelled(signal);
-        assembler.commit(task.label, slice, masks.get(slice) ?? new Uint8Array(assembler.pixels));
+        commit(slice, new Uint8Array(assembler.pixels));
       }
     }
     this.lastDecisions = decisions;
@@ -114,7 +122,7 @@ export class AutoPropagator implements Propagator {
     seeds: Volume,
     layout: SliceLayout,
     options: PropagateOptions,
-    sub: (p: Propagator, s: Volume, o: PropagateOptions) => Promise<SubRun>,
+    sub: (p: Propagator, s: Volume, o: PropagateOptions, listener?: SliceListener) => Promise<SubRun>,
   ): Promise<GateDecision> {
     const given = task.annotated.filter((a) => a.area > 0).map((a) => a.slice);
     if (given.length < 2) return { label: task.label, between: 'memory', before: 'memory', after: 'memory' };
@@ -144,36 +152,38 @@ export class AutoPropagator implements Propagator {
     return { label: task.label, between, before: beyond(endScores[0]), after: beyond(endScores[1]), scores, endScores };
   }
 
-  /** Runs the chosen methods for one object and returns its mask (0/255) per written slice. */
+  /** Runs the chosen methods for one object, committing its mask (0/255) on each slice as a run decides it. */
   private async compose(
     task: SegmentTask,
     decision: GateDecision,
     seeds: Volume,
     options: PropagateOptions,
-    sub: (p: Propagator, s: Volume, o: PropagateOptions) => Promise<SubRun>,
-  ): Promise<Map<number, Uint8Array>> {
+    sub: (p: Propagator, s: Volume, o: PropagateOptions, listener?: SliceListener) => Promise<SubRun>,
+    commit: (slice: number, mask: Uint8Array) => void,
+  ): Promise<void> {
     const layout = sliceLayout(seeds.geometry.size, options.axis);
-    const masks = new Map<number, Uint8Array>();
     const base: PropagateOptions = { ...options, labels: [task.label], annotatedSlices: task.annotated.map((a) => a.slice) };
-    const take = (labels: Volume, range: SliceRange): void => {
-      for (const slice of task.plan.written) if (slice >= range[0] && slice <= range[1]) masks.set(slice, maskOf(labels, layout, slice, task.label));
+    const run = async (propagator: Propagator, range: SliceRange | undefined): Promise<void> => {
+      const inRange = (slice: number): boolean => range === undefined || (slice >= range[0] && slice <= range[1]);
+      const { outcome } = await sub(propagator, seeds, range === undefined ? base : { ...base, range: [range[0], range[1]] }, (u) => {
+        if (u.label === task.label && inRange(u.slice)) commit(u.slice, planeMask(u.labels, task.label));
+      });
+      for (const slice of outcome.written) if (inRange(slice)) commit(slice, maskOf(outcome.labels, layout, slice, task.label));
     };
-    const count = layout.count;
     if (decision.between === 'memory' && decision.before === 'memory' && decision.after === 'memory') {
-      take((await sub(this.memory, seeds, base)).outcome.labels, [0, count - 1]);
-      return masks;
+      await run(this.memory, options.range);
+      return;
     }
     const given = task.annotated.filter((a) => a.area > 0);
     const first = (given[0] as AnnotatedSlice).slice;
     const last = (given.at(-1) as AnnotatedSlice).slice;
-    const between = decision.between === 'memory' ? this.memory : this.interpolation;
+    const count = layout.count;
     const inner = clip([first + 1, last - 1], options.range);
-    if (inner) take((await sub(between, seeds, { ...base, range: inner })).outcome.labels, inner);
+    if (inner) await run(decision.between === 'memory' ? this.memory : this.interpolation, inner);
     const before = clip([0, first - 1], options.range);
-    if (before && decision.before === 'memory') take((await sub(this.memory, seeds, { ...base, range: before })).outcome.labels, before);
+    if (before && decision.before === 'memory') await run(this.memory, before);
     const after = clip([last + 1, count - 1], options.range);
-    if (after && decision.after === 'memory') take((await sub(this.memory, seeds, { ...base, range: after })).outcome.labels, after);
-    return masks;
+    if (after && decision.after === 'memory') await run(this.memory, after);
   }
 }
 
@@ -196,6 +206,12 @@ function withoutSlice(seeds: Volume, layout: SliceLayout, label: number, slice: 
   for (let i = 0; i < plane.length; i++) if (plane[i] === label) plane[i] = 0;
   writeSlice(voxels, layout, slice, plane);
   return { ...seeds, voxels };
+}
+
+function planeMask(plane: ArrayLike<number>, label: number): Uint8Array {
+  const mask = new Uint8Array(plane.length);
+  for (let i = 0; i < plane.length; i++) if (plane[i] === label) mask[i] = 255;
+  return mask;
 }
 
 function maskOf(labels: Volume, layout: SliceLayout, slice: number, label: number): Uint8Array {
