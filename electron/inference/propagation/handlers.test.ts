@@ -89,4 +89,15 @@ describe('propagation provenance in the outcome', () => {
     expect(r.outcome?.model).toEqual({ id: 'fixture-prop-tiny', sha256: await sha256File(`${propagationFixture}/key_encoder.onnx`) });
     expect(propagationPollOutputSchema.safeParse(r).success).toBe(true);
   });
+
+  it.skipIf(!existsSync(`${propagationFixture}/manifest.json`))('runs auto with the memory model inside, and reports what its gate chose', async () => {
+    const h = createPropagationWorkerHandlers();
+    await h['propagation.start']({ ...payload('g', true), method: 'auto', modelDir: propagationFixture, ep: 'cpu', threads: 1 });
+    const r = await finish(h, 'g');
+    expect(r.error).toBeUndefined();
+    expect(r.outcome?.method).toBe('auto');
+    expect(r.outcome?.gate).toEqual([expect.objectContaining({ label: 1, scores: expect.objectContaining({ heldOut: [2, 9] }) as unknown })]);
+    expect(r.outcome?.model?.id).toBe('fixture-prop-tiny');
+    expect(propagationPollOutputSchema.safeParse(r).success).toBe(true);
+  });
 });
