@@ -26,6 +26,18 @@ const suspectSchema = z.object({
   reason: z.enum(['disagreement', 'area-jump', 'shape-change', 'low-confidence', 'object-end', 'area-drop']),
 });
 
+const unitScore = z.number().min(0).max(1);
+
+/** What the 'auto' method chose for one object (auto-propagator.ts GateDecision). */
+export const gateDecisionSchema = z.object({
+  label: z.number().int().min(1).max(65535),
+  between: z.enum(['memory', 'interpolation']),
+  before: z.enum(['memory', 'none']),
+  after: z.enum(['memory', 'none']),
+  scores: z.object({ heldOut: z.array(slice), memory: unitScore, interpolation: unitScore }).optional(),
+  endScores: z.tuple([unitScore, unitScore]).optional(),
+});
+
 const sliceUpdateSchema = z.object({ slice, label: z.number().int().min(1).max(65535), componentType: labelType, labels: arrayBuffer });
 
 export const propagationStartInputSchema = z
@@ -38,7 +50,7 @@ export const propagationStartInputSchema = z
     seeds: arrayBuffer.refine((b) => b.byteLength <= 1 << 30, 'seeds are limited to 1 GiB'),
     seedsType: labelType,
     method: z.enum(PROPAGATION_METHODS),
-    /** Propagation model id (memory method); default the first trained one. */
+    /** Propagation model id (memory and auto methods); default the first trained one. */
     model: z.string().min(1).max(64).optional(),
     options: propagateOptionsSchema,
   })
@@ -63,6 +75,8 @@ export const propagationProgressSchema = z.object({
       /** How the labels were made, for the label sidecar (optional: older workers omit them). */
       method: z.enum(PROPAGATION_METHODS).optional(),
       options: propagateOptionsSchema.optional(),
+      /** Per object, what the 'auto' method chose and the gate's held-out Dice. */
+      gate: z.array(gateDecisionSchema).optional(),
       /** The propagation model that ran (memory method only): id and key-encoder sha256. */
       model: modelDigestSchema.optional(),
     })

@@ -8,7 +8,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { PropagationMethods, PropagationProgress } from '../common/contract-propagation';
+import type { gateDecisionSchema, PropagationMethods, PropagationProgress } from '../common/contract-propagation';
+import type { GateDecision } from '../common/propagation/auto-propagator';
 import { ServiceError } from '../common/errors';
 import type { PropagationPollResult, PropagationWorkerOps } from '../common/propagation/worker-ops';
 import type { Volume } from '../common/volume';
@@ -51,11 +52,12 @@ export function toProgressEvent(jobId: string, poll: PropagationPollResult): Pro
     ...(outcome
       ? {
           outcome: {
-            ...outcome,
+            ...withoutGate(outcome),
             propagated: [...outcome.propagated],
             written: [...outcome.written],
             suspects: outcome.suspects.map((s) => ({ ...s })),
             ...(outcome.options ? { options: { ...outcome.options } } : {}),
+            ...(outcome.gate ? { gate: outcome.gate.map(copyDecision) } : {}),
           },
         }
       : {}),
@@ -65,6 +67,21 @@ export function toProgressEvent(jobId: string, poll: PropagationPollResult): Pro
 type In<M extends keyof PropagationMethods> = z.output<PropagationMethods[M]['input']>;
 type Out<M extends keyof PropagationMethods> = z.input<PropagationMethods[M]['output']>;
 export type PropagationHandlers = { [M in keyof PropagationMethods]: (input: In<M>) => Promise<Out<M>> };
+
+/** A mutable copy for the contract's (mutable) output type. */
+function copyDecision(d: GateDecision): z.input<typeof gateDecisionSchema> {
+  const { scores, endScores, ...rest } = d;
+  return {
+    ...rest,
+    ...(scores ? { scores: { ...scores, heldOut: [...scores.heldOut] } } : {}),
+    ...(endScores ? { endScores: [endScores[0], endScores[1]] } : {}),
+  };
+}
+
+function withoutGate<T extends { gate?: unknown }>(outcome: T): Omit<T, 'gate'> {
+  const { gate: _gate, ...rest } = outcome;
+  return rest;
+}
 
 export function createPropagationHandlers(deps: PropagationServiceDeps): PropagationHandlers {
   /** Which volumes the worker has already received, so they are sent once. */
@@ -102,8 +119,8 @@ export function createPropagationHandlers(deps: PropagationServiceDeps): Propaga
       const expected = volume.voxels.length * (input.seedsType === 'uint16' ? 2 : 1);
       if (input.seeds.byteLength !== expected) throw new ServiceError('bad-request', 'The seeds do not match the volume size.');
       let modelDir: string | undefined;
-      if (input.method === 'memory') {
-        if (!deps.modelsRoot) throw new ServiceError('not-found', 'No propagation model is installed; use interpolation.');
+      if (input.method !== 'interpolation') {
+        if (!deps.modelsRoot) throw new ServiceError('not-found', 'No propagation model is installed; use Fill between slices (interpolation).');
         modelDir = await propagationModelDir(deps.modelsRoot, input.model);
       }
       let imageKey = keys.get(volume);

@@ -19,6 +19,10 @@ import { readVolume } from '../../node/io/read-volume';
 import { findModelsRoot } from '../../node/models/discovery';
 import { openClickSegmenter } from '../../node/models/open-segmenter';
 import { openPropagator } from '../../node/propagation/open-propagator';
+import { AutoPropagator, gateDecisionsAsJson, type GateDecision } from '../../common/propagation/auto-propagator';
+import type { PropagationMethod } from '../../common/propagation/options';
+import type { Propagator } from '../../common/propagation/propagator';
+import type { StopRuleSettings } from '../../common/propagation/stop-rule';
 import { parseCommandLine, UsageError, type CliOutput, type Command } from '../command';
 import { writeJsonFile } from '../write-json';
 import { parseMethod, parseView, runCommand } from './propagate';
@@ -27,13 +31,42 @@ export const summary = "evaluate propagation with the paper's given-slice protoc
 
 const USAGE = `Usage: iseg eval-propagation --image <image> --labels <label map> --label K
          [--axis axial|coronal|sagittal] [--given 1,3,5,10] [--seed gt|clicks]
-         [--method memory|interpolation] [--model ID] [--click-model ID|classical|default]
+         [--method auto,memory,interpolation] [--stop-rule F,G,D] [--model ID] [--click-model ID|classical|default]
          [--ep auto|cpu|cuda] [--threads N] [--models DIR] [--json FILE] [--quiet]
 
 For each count n in --given, n slices evenly spaced within label K's extent along the axis are
 given (from ground truth, or made with simulated clicks until IoU ≥ 85%), the other slices are
 propagated, and DSC, sensitivity, PPV and IoU are reported over the slices NOT given and over the
-whole volume (the paper's scoring, which counts the given slices), with ms per computed slice.`;
+whole volume (the paper's scoring, which counts the given slices), with ms per computed slice.
+--method takes one method or a comma-separated list (default auto,memory,interpolation: the app's
+default beside the two it gates between), and ends with one not-given DSC table of them all.
+--stop-rule sets the memory stop rule (fraction, growth, confidence drop; stop-rule.ts), for
+choosing it on training-source volumes.`;
+
+function parseMethods(text: string | undefined): PropagationMethod[] {
+  const methods = [...new Set((text ?? 'auto,memory,interpolation').split(',').map((t) => parseMethod('eval-propagation', t.trim())))];
+  return methods;
+}
+
+function parseStopRule(text: string | undefined): StopRuleSettings | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(',').map(Number);
+  if (parts.length !== 3 || parts.some((v) => !Number.isFinite(v) && v !== Infinity) || parts.some((v) => v < 0)) {
+    throw new UsageError(`iseg eval-propagation: --stop-rule is fraction,growth,confidence-drop (e.g. 0.2,1.25,0.05), not "${text}"`);
+  }
+  const [fraction, growth, confidenceDrop] = parts as [number, number, number];
+  return { fraction, growth, confidenceDrop };
+}
+
+/** One line per decision: "label 1 interpolation between (mem .71 / int .80 on 2 held out), memory before, none after". */
+function describeGate(gate: readonly GateDecision[]): string {
+  return gate
+    .map((d) => {
+      const scores = d.scores ? ` (held out ${d.scores.heldOut.length}: memory ${d.scores.memory.toFixed(2)}, interpolation ${d.scores.interpolation.toFixed(2)})` : '';
+      return `label ${d.label}: ${d.between} between${scores}, ${d.before} before, ${d.after} after`;
+    })
+    .join('; ');
+}
 
 function pct(s: OverlapScores): string {
   return `${(100 * s.dsc).toFixed(1)} / ${(100 * s.sen).toFixed(1)} / ${(100 * s.ppv).toFixed(1)} / ${(100 * s.iou).toFixed(1)}`;
@@ -67,6 +100,7 @@ export const evalPropagationCommand: Command = {
       given: { type: 'string' },
       seed: { type: 'string' },
       method: { type: 'string' },
+      'stop-rule': { type: 'string' },
       model: { type: 'string' },
       'click-model': { type: 'string' },
       ep: { type: 'string' },
@@ -88,7 +122,8 @@ export const evalPropagationCommand: Command = {
     const seedText = values.seed ?? 'gt';
     if (seedText !== 'gt' && seedText !== 'clicks') throw new UsageError(`iseg eval-propagation: --seed is gt or clicks, not "${seedText}"`);
     const seed: SeedMode = seedText;
-    const method = parseMethod('eval-propagation', values.method);
+    const methods = parseMethods(values.method);
+    const stopRule = parseStopRule(values['stop-rule']);
     const view = parseView('eval-propagation', values.axis);
     const threads = values.threads === undefined ? undefined : Number(values.threads);
     if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError('iseg eval-propagation: --threads is a positive integer');
@@ -99,12 +134,20 @@ export const evalPropagationCommand: Command = {
     const image = await readVolume(values.image);
     const { labels: truth } = await loadLabelMapFor(values.labels, image.geometry);
     const axis = indexAxisForView(image.geometry.direction, view);
-    const opened = await openPropagator(method, {
+    // One opening serves every method: 'auto' holds the memory engine (and its key cache) and interpolation.
+    const needsModel = methods.some((m) => m !== 'interpolation');
+    const opened = await openPropagator(needsModel ? 'auto' : 'interpolation', {
       ...(values.model === undefined ? {} : { model: values.model }),
       ...(values.models === undefined ? {} : { modelsDir: values.models }),
       ...(values.ep === undefined ? {} : { ep: values.ep }),
       ...(threads === undefined ? {} : { threads }),
+      ...(stopRule === undefined ? {} : { stopRule }),
     });
+    const propagatorFor = (method: PropagationMethod): Propagator => {
+      const p = opened.propagator;
+      if (!(p instanceof AutoPropagator)) return p;
+      return method === 'auto' ? p : method === 'memory' ? p.memory : p.interpolation;
+    };
     let segmenter: ClickSegmenter | undefined;
     const clickCounts: number[] = [];
     try {
@@ -119,39 +162,39 @@ export const evalPropagationCommand: Command = {
         }
         log(`click seeds from ${segmenter.id} (simulated clicks until IoU ≥ ${100 * CLICK_IOU_TARGET}%, at most ${MAX_CLICKS})`);
       }
-      log(`${method} propagation of label ${label} along ${view} slices of ${basename(values.image)}`);
-      let evaluation: PropagationEvaluation;
-      try {
-        evaluation = await evaluatePropagation(opened.propagator, image, truth, {
-          label,
-          axis,
-          given: given.map(Number),
-          seed,
-          ...(segmenter ? { makeSeed: clickSeedMaker(segmenter, image, clickCounts) } : {}),
-          onProgress: log,
-        });
-      } catch (error) {
-        if (error instanceof Error && /not in the label map/.test(error.message)) throw new ServiceError('bad-request', `Label ${label} is not in ${basename(values.labels)}.`);
-        throw error;
+      const evaluations: PropagationEvaluation[] = [];
+      for (const method of methods) {
+        log(`${method} propagation of label ${label} along ${view} slices of ${basename(values.image)}`);
+        let evaluation: PropagationEvaluation;
+        try {
+          evaluation = await evaluatePropagation(propagatorFor(method), image, truth, {
+            label,
+            axis,
+            given: given.map(Number),
+            seed,
+            ...(segmenter ? { makeSeed: clickSeedMaker(segmenter, image, clickCounts) } : {}),
+            onProgress: log,
+          });
+        } catch (error) {
+          if (error instanceof Error && /not in the label map/.test(error.message)) throw new ServiceError('bad-request', `Label ${label} is not in ${basename(values.labels)}.`);
+          throw error;
+        }
+        evaluations.push(evaluation);
+        output.out(`${method}, seeds ${seed}, label ${label}, ${view} (extent slices ${evaluation.extent[0]}–${evaluation.extent[1]})`);
+        output.out('given  not-given DSC / SEN / PPV / IoU (%)   whole volume DSC / SEN / PPV / IoU (%)   ms/slice');
+        for (const [n, r] of Object.entries(evaluation.given)) {
+          output.out(`${n.padStart(5)}  ${pct(r.notGiven).padEnd(38)}  ${pct(r.whole).padEnd(38)}  ${r.msPerSlice.toFixed(1)}`);
+          if (r.gate) output.out(`       gate: ${describeGate(r.gate)}`);
+        }
       }
-      output.out(`${method}, seeds ${seed}, label ${label}, ${view} (extent slices ${evaluation.extent[0]}–${evaluation.extent[1]})`);
-      output.out('given  not-given DSC / SEN / PPV / IoU (%)   whole volume DSC / SEN / PPV / IoU (%)   ms/slice');
-      for (const [n, r] of Object.entries(evaluation.given)) {
-        output.out(`${n.padStart(5)}  ${pct(r.notGiven).padEnd(38)}  ${pct(r.whole).padEnd(38)}  ${r.msPerSlice.toFixed(1)}`);
+      if (evaluations.length > 1) {
+        output.out(`not-given DSC (%) by method, label ${label}`);
+        output.out(`given  ${methods.map((m) => ` ${m}`.padStart(15)).join('')}`);
+        for (const n of given) output.out(`${n.padStart(5)}  ${evaluations.map((e) => (100 * (e.given[n]?.notGiven.dsc ?? NaN)).toFixed(1).padStart(15)).join('')}`);
       }
       if (values.json !== undefined) {
-        await writeJsonFile(values.json, {
-          method,
-          seed,
-          label,
-          axis: view,
-          indexAxis: axis,
-          image: basename(values.image),
-          labels: basename(values.labels),
-          extent: evaluation.extent,
-          ...(opened.model ? { model: opened.model.id, ep: opened.model.ep } : {}),
-          ...(segmenter ? { clickModel: segmenter.id, meanClicksPerSeed: clickCounts.reduce((a, b) => a + b, 0) / Math.max(1, clickCounts.length) } : {}),
-          given: Object.fromEntries(
+        const report = (evaluation: PropagationEvaluation): Record<string, unknown> =>
+          Object.fromEntries(
             Object.entries(evaluation.given).map(([n, r]) => [
               n,
               {
@@ -162,12 +205,27 @@ export const evalPropagationCommand: Command = {
                 msPerSlice: Math.round(r.msPerSlice * 100) / 100,
                 elapsedMs: Math.round(r.elapsedMs),
                 computedSlices: r.computedSlices,
-                ...(r.timings
-                  ? { timings: { ...r.timings, readoutMs: Math.round(r.timings.readoutMs), networkMs: Math.round(r.timings.networkMs) } }
-                  : {}),
+                ...(r.timings ? { timings: { ...r.timings, readoutMs: Math.round(r.timings.readoutMs), networkMs: Math.round(r.timings.networkMs) } } : {}),
+                ...(r.gate ? { gate: gateDecisionsAsJson(r.gate) } : {}),
               },
             ]),
-          ),
+          );
+        const first = evaluations[0];
+        await writeJsonFile(values.json, {
+          // The first method's figures at the top (as with one method), every method's under "methods".
+          method: methods[0],
+          seed,
+          label,
+          axis: view,
+          indexAxis: axis,
+          image: basename(values.image),
+          labels: basename(values.labels),
+          extent: first?.extent,
+          ...(opened.model ? { model: opened.model.id, ep: opened.model.ep } : {}),
+          ...(stopRule ? { stopRule } : {}),
+          ...(segmenter ? { clickModel: segmenter.id, meanClicksPerSeed: clickCounts.reduce((a, b) => a + b, 0) / Math.max(1, clickCounts.length) } : {}),
+          given: first ? report(first) : {},
+          methods: Object.fromEntries(evaluations.map((e): [string, Record<string, unknown>] => [e.method, report(e)])),
         });
       }
     } finally {

@@ -63,6 +63,19 @@ describe('iseg propagate / eval-propagation', () => {
     expect(report.given['5']?.whole.dsc).toBeGreaterThanOrEqual(report.given['5']?.notGiven.dsc ?? 1);
   });
 
+  it('reports several methods side by side, with the gate auto chose', async () => {
+    const f = await fixtures();
+    const json = join(dir, 'eval-methods.json');
+    const io = capture();
+    const models = fileURLToPath(new URL('../../../native-models', import.meta.url));
+    await evalPropagationCommand.run(['--image', f.image, '--labels', f.labels, '--label', '1', '--given', '3', '--method', 'auto,interpolation', '--models', models, '--model', 'fixture-prop-tiny', '--threads', '1', '--json', json, '--quiet'], io);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { method: string; methods: Record<string, Record<string, { notGiven: { dsc: number }; gate?: { label: number; between: string }[] }>> };
+    expect(report.method).toBe('auto');
+    expect(Object.keys(report.methods)).toEqual(['auto', 'interpolation']);
+    expect(report.methods.auto?.['3']?.gate).toEqual([expect.objectContaining({ label: 1 })]);
+    expect(io.lines.join('\n')).toMatch(/not-given DSC \(%\) by method/);
+  });
+
   it('rejects bad command lines with one line', async () => {
     const io = capture();
     await expect(propagateCommand.run(['--image', 'a'], io)).rejects.toThrow(UsageError);

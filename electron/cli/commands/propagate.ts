@@ -1,6 +1,7 @@
 /** `iseg propagate`: fills a volume from a label map with some slices annotated. */
 import { basename } from 'node:path';
 import { ServiceError } from '../../common/errors';
+import { gateDecisionsAsJson } from '../../common/propagation/auto-propagator';
 import { parsePropagateOptions, PROPAGATION_METHODS, type PropagationMethod } from '../../common/propagation/options';
 import { indexAxisForView, VIEW_AXES, type ViewAxis } from '../../common/volume';
 import { loadLabelMapFor } from '../../node/io/load-label-map';
@@ -12,7 +13,7 @@ import { parseCommandLine, UsageError, type CliOutput, type Command } from '../c
 export const summary = 'propagate annotated slices through a volume (memory network or interpolation)';
 
 const USAGE = `Usage: iseg propagate --image <image> --seeds <label map> --out <label map>
-         [--method memory|interpolation] [--axis axial|coronal|sagittal] [--model ID]
+         [--method auto|memory|interpolation] [--axis axial|coronal|sagittal] [--model ID]
          [--labels 1,2] [--locked 3] [--slices 10,20,30] [--range FIRST,LAST]
          [--ep auto|cpu|cuda] [--threads N] [--models DIR] [--quiet]
 
@@ -21,8 +22,9 @@ filled) to the other slices, in both directions from every annotated slice, fusi
 annotated slices in between and stopping at each object's ends. Writes a new label map (the seeds
 are not modified) with a <file>.json sidecar.
 
-  --method NAME     memory (STCN-style networks, default) or interpolation (morphological
-                    contour interpolation, "fill between slices")
+  --method NAME     memory (STCN-style networks, default), interpolation (morphological
+                    contour interpolation, "fill between slices") or auto (the app's default:
+                    per object, whichever predicts the user's held-out slices better)
   --axis VIEW       slices to propagate across: axial (default), coronal or sagittal
   --model ID        propagation model under native-models/ (default: the first trained one)
   --labels LIST     labels to propagate (default: every label in the seeds not locked)
@@ -45,7 +47,7 @@ export function parseView(command: string, text: string | undefined): ViewAxis {
 
 export function parseMethod(command: string, text: string | undefined): PropagationMethod {
   const method = text ?? 'memory';
-  if (!(PROPAGATION_METHODS as readonly string[]).includes(method)) throw new UsageError(`iseg ${command}: --method is memory or interpolation, not "${method}"`);
+  if (!(PROPAGATION_METHODS as readonly string[]).includes(method)) throw new UsageError(`iseg ${command}: --method is auto, memory or interpolation, not "${method}"`);
   return method as PropagationMethod;
 }
 
@@ -126,6 +128,7 @@ export const propagateCommand: Command = {
             labels: [...outcome.propagated],
             ...(options.annotatedSlices ? { annotatedSlices: [...options.annotatedSlices] } : {}),
             ...(options.range ? { range: [...options.range] } : {}),
+            ...(outcome.gate ? { gate: gateDecisionsAsJson(outcome.gate) } : {}),
           },
         },
       });

@@ -7,6 +7,7 @@
  * not-given score is the honest one (see field-notes.md).
  */
 import type { Volume } from '../volume';
+import type { GateDecision } from './auto-propagator';
 import { evenlySpacedSlices, objectExtent } from './given-slices';
 import { confusionPerSlice, scoresOf, sumConfusion, type OverlapScores } from './metrics';
 import type { PropagationMethod } from './options';
@@ -25,6 +26,8 @@ export interface GivenResult {
   readonly elapsedMs: number;
   readonly computedSlices: number;
   readonly timings?: PropagationTimings;
+  /** What the gate chose (method 'auto'). */
+  readonly gate?: readonly GateDecision[];
 }
 
 export interface PropagationEvaluation {
@@ -81,6 +84,7 @@ export async function evaluatePropagation(propagator: Propagator, image: Volume,
       elapsedMs: outcome.elapsedMs,
       computedSlices: outcome.computedSlices,
       ...(outcome.timings ? { timings: outcome.timings } : {}),
+      ...(outcome.gate ? { gate: outcome.gate } : {}),
     };
     given[String(n)] = result;
     options.onProgress?.(`${n} given: DSC not-given ${(100 * result.notGiven.dsc).toFixed(1)}%, whole ${(100 * result.whole.dsc).toFixed(1)}%, ${result.msPerSlice.toFixed(1)} ms/slice`);

@@ -16,12 +16,13 @@
 import { LabelAssembler, checkInputs, labelsToPropagate, throwIfCancelled } from './assembler';
 import { binaryDice } from './metrics';
 import { normalizeSlice, padTo, percentileWindow, type IntensityWindow } from './normalize';
-import { DEFAULT_STOP_FRACTION, type PropagateOptions } from './options';
-import { fusionWeights, reachedObjectEnd, runSlices, type FusedGap, type PropagationRun } from './plan';
+import type { PropagateOptions } from './options';
+import { fusionWeights, runSlices, type FusedGap, type PropagationRun } from './plan';
 import type { CancelSignal, PropagationOutcome, Propagator, SliceListener } from './propagator';
 import { ReadoutMemory } from './readout';
 import { uncertaintyOf, type SegmentEvidence } from './suspect';
 import { planSegments, totalWrites } from './segments';
+import { DEFAULT_STOP_RULE, ObjectEndWatch, readingOf, type StopRuleSettings } from './stop-rule';
 import { readSlice, sliceLayout, type IndexAxis, type SliceLayout } from './slices';
 import type { Volume, VoxelArray } from '../volume';
 import type { KeyFeatures, NetworkGeometry, PropagationNetworks } from './networks';
@@ -46,6 +47,8 @@ export interface MemoryEngineOptions {
   readonly cacheBytes?: number;
   /** Millisecond clock (default Date.now; pass performance.now for finer timings). */
   readonly now?: () => number;
+  /** Where runs beyond the annotated range stop (default DEFAULT_STOP_RULE; a request's stopFraction overrides the fraction). */
+  readonly stopRule?: StopRuleSettings;
 }
 
 interface AxisCache {
@@ -84,6 +87,7 @@ export class MemoryPropagator implements Propagator {
   private readonly cacheBytes: number;
   private readonly rememberGapEnds: boolean;
   private readonly now: () => number;
+  private readonly stopRule: StopRuleSettings;
   /** Network evaluations of the last request, for measurements. */
   lastStats = { keyEncodes: 0, valueEncodes: 0, decodes: 0, readoutMs: 0, networkMs: 0 };
   /** The suspect-flag evidence of the last request, per label, for measurements (eval-suspects). */
@@ -98,6 +102,7 @@ export class MemoryPropagator implements Propagator {
     this.cacheBytes = options.cacheBytes ?? 1 << 30;
     this.rememberGapEnds = options.rememberGapEnds ?? true;
     this.now = options.now ?? Date.now;
+    this.stopRule = options.stopRule ?? DEFAULT_STOP_RULE;
   }
 
   /** Drops the cached keys of a volume (after its voxels changed). */
@@ -124,7 +129,9 @@ export class MemoryPropagator implements Propagator {
     const ctx = this.context(image, options.axis, signal);
     const tasks = planSegments(seeds, ctx.layout, labels, options);
     const assembler = new LabelAssembler(seeds, options.axis, locked, options.overwriteOthers ?? false, totalWrites(tasks), onSlice, this.networks.threshold);
-    const stopFraction = options.stopFraction ?? DEFAULT_STOP_FRACTION;
+    // stopFraction 0 turns the rule off (runs stop only where the object vanishes), as it always did.
+    const stopRule: StopRuleSettings =
+      options.stopFraction === 0 ? { fraction: 0, growth: Infinity, confidenceDrop: 0 } : { ...this.stopRule, fraction: options.stopFraction ?? this.stopRule.fraction };
     let computed = 0;
     for (const task of tasks) {
       const committed = new Set<number>();
@@ -139,7 +146,7 @@ export class MemoryPropagator implements Propagator {
       for (const run of task.plan.runs) {
         const gap = task.plan.fused.find((g) => isInGap(g, run));
         const farEnd = gap && this.rememberGapEnds ? (run.direction === 1 ? gap.b : gap.a) : undefined;
-        computed += await this.runOnce(ctx, assembler, seeds, task.label, run, stopFraction, farEnd, (slice, p) => {
+        computed += await this.runOnce(ctx, assembler, seeds, task.label, run, stopRule, farEnd, (slice, p) => {
           if (gap && run.direction === 1) {
             forward.set(slice, p);
             return;
@@ -184,7 +191,7 @@ export class MemoryPropagator implements Propagator {
     seeds: Volume,
     label: number,
     run: PropagationRun,
-    stopFraction: number,
+    stopRule: StopRuleSettings,
     farEnd: number | undefined,
     emit: (slice: number, probability: Float32Array) => void,
   ): Promise<number> {
@@ -206,6 +213,7 @@ export class MemoryPropagator implements Propagator {
     }
     let decoded = 0;
     let step = 0;
+    const watch = new ObjectEndWatch(run.seedArea, stopRule);
     for (const slice of runSlices(run)) {
       throwIfCancelled(ctx.signal);
       const features = await this.keysFor(ctx, slice);
@@ -222,8 +230,7 @@ export class MemoryPropagator implements Propagator {
       throwIfCancelled(ctx.signal);
       const toProbability = this.networks.probabilityKernel;
       const probability = toProbability ? await toProbability(logits, ctx.size, layout.width, layout.height) : cropSigmoid(logits, ctx.size, layout.width, layout.height);
-      const area = countAtLeast(probability, this.networks.threshold);
-      if (run.stopAtObjectEnd && reachedObjectEnd(area, run.seedArea, stopFraction)) {
+      if (run.stopAtObjectEnd && watch.reachedEnd(readingOf(probability, this.networks.threshold))) {
         // The object ended: this slice and the rest of the run stay background.
         for (const rest of runSlices({ ...run, origin: slice - run.direction })) emit(rest, new Float32Array(pixels));
         break;
@@ -339,10 +346,4 @@ function cropSigmoid(logits: Float32Array, size: NetworkGeometry, width: number,
     for (let x = 0; x < width; x++) probability[at + x] = 1 / (1 + Math.exp(-(logits[row + x] as number)));
   }
   return probability;
-}
-
-function countAtLeast(values: Float32Array, threshold: number): number {
-  let n = 0;
-  for (let i = 0; i < values.length; i++) if ((values[i] as number) >= threshold) n++;
-  return n;
 }

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { ServiceError } from '../errors';
 import type { IndexAxis } from './slices';
 
-export const PROPAGATION_METHODS = ['memory', 'interpolation'] as const;
+/** 'auto' (the app's default) gates memory against interpolation per object (auto-propagator.ts). */
+export const PROPAGATION_METHODS = ['auto', 'memory', 'interpolation'] as const;
 export type PropagationMethod = (typeof PROPAGATION_METHODS)[number];
 
 const label = z.number().int().min(1).max(65535);
@@ -26,7 +27,7 @@ export const propagateOptionsSchema = z
     annotatedSlices: z.array(slice).max(65536).optional(),
     /** Recompute only these slices (inclusive), e.g. the affected range after a correction. */
     range: z.tuple([slice, slice]).refine(([a, b]) => a <= b, 'range must be [first, last] with first ≤ last').optional(),
-    /** A run stops when the predicted area falls below this fraction of its seed's (default 0.05). */
+    /** A run beyond the annotated range stops below this fraction of its seed's area (default DEFAULT_STOP_RULE.fraction, stop-rule.ts); 0 turns the stop rule off. */
     stopFraction: z.number().min(0).max(1).optional(),
     /** Let propagated labels overwrite other unlocked labels (default false: only background). */
     overwriteOthers: z.boolean().optional(),
@@ -34,8 +35,6 @@ export const propagateOptionsSchema = z
   .strict();
 
 export type PropagateOptions = z.infer<typeof propagateOptionsSchema> & { readonly axis: IndexAxis };
-
-export const DEFAULT_STOP_FRACTION = 0.05;
 
 export function parsePropagateOptions(input: unknown): PropagateOptions {
   const parsed = propagateOptionsSchema.safeParse(input);

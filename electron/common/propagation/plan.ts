@@ -115,7 +115,3 @@ export function runSlices(run: PropagationRun): number[] {
   return out;
 }
 
-/** Where a run stops: the predicted area fell below `fraction` of the seed's (or vanished). */
-export function reachedObjectEnd(area: number, seedArea: number, fraction: number): boolean {
-  return area === 0 || area < fraction * seedArea;
-}

@@ -4,6 +4,7 @@
  * treat them alike.
  */
 import type { Volume } from '../volume';
+import type { GateDecision } from './auto-propagator';
 import type { PropagateOptions, PropagationMethod } from './options';
 import type { SuspectSlice } from './suspect';
 
@@ -40,6 +41,8 @@ export interface PropagationOutcome {
   readonly suspects: readonly SuspectSlice[];
   /** Where the time went (memory method): network calls and read-out, in ms and counts. */
   readonly timings?: PropagationTimings;
+  /** What the gate chose per object and its held-out Dice (method 'auto' only). */
+  readonly gate?: readonly GateDecision[];
 }
 
 export interface PropagationTimings {

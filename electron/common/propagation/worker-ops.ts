@@ -9,6 +9,7 @@
  * ArrayBuffers, never as JSON numbers.
  */
 import type { ComponentType, VolumeGeometry } from '../volume';
+import type { GateDecision } from './auto-propagator';
 import type { PropagateOptions, PropagationMethod } from './options';
 import type { SuspectSlice } from './suspect';
 
@@ -56,6 +57,8 @@ export interface PropagationPollResult {
     /** What ran, for provenance: the method, the options as the worker parsed them… */
     readonly method?: PropagationMethod;
     readonly options?: PropagateOptions;
+    /** What the gate chose per object, with its held-out Dice (method 'auto'). */
+    readonly gate?: readonly GateDecision[];
     /** …and the propagation model (memory method): manifest id and key-encoder sha256. */
     readonly model?: { readonly id: string; readonly sha256: string };
   };

@@ -92,4 +92,15 @@ describe('propagation provenance in the outcome', () => {
     // What the service pushes to the page from this result passes the contract.
     expect(propagationProgressSchema.safeParse(toProgressEvent('j', r)).success).toBe(true);
   });
+
+  it.skipIf(!existsSync(`${propagationFixture}/manifest.json`))('runs auto with the memory model inside, and reports what its gate chose', async () => {
+    const h = createPropagationWorkerHandlers();
+    await h['propagation.start']({ ...payload('g', true), method: 'auto', modelDir: propagationFixture, ep: 'cpu', threads: 1 });
+    const r = await finish(h, 'g');
+    expect(r.error).toBeUndefined();
+    expect(r.outcome?.method).toBe('auto');
+    expect(r.outcome?.gate).toEqual([expect.objectContaining({ label: 1, scores: expect.objectContaining({ heldOut: [2, 9] }) as unknown })]);
+    expect(r.outcome?.model?.id).toBe('fixture-prop-tiny');
+    expect(propagationProgressSchema.safeParse(toProgressEvent('j', r)).success).toBe(true);
+  });
 });

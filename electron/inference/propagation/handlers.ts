@@ -8,6 +8,7 @@
  * image object, so a re-propagation on the same image encodes no key again.
  */
 import { ServiceError } from '../../common/errors';
+import { AutoPropagator } from '../../common/propagation/auto-propagator';
 import { MemoryPropagator } from '../../common/propagation/memory-engine';
 import { parsePropagateOptions } from '../../common/propagation/options';
 import type { Propagator, SliceUpdate } from '../../common/propagation/propagator';
@@ -46,7 +47,7 @@ export function createPropagationWorkerHandlers(): PropagationWorkerHandlers {
   const interpolation = new InterpolationPropagator();
 
   const engineFor = (payload: PropagationStartPayload): Promise<MemoryPropagator> => {
-    if (payload.modelDir === undefined) throw new ServiceError('bad-request', 'The memory method needs a propagation model.');
+    if (payload.modelDir === undefined) throw new ServiceError('bad-request', `The ${payload.method} method needs a propagation model.`);
     const key = `${payload.modelDir}|${payload.ep ?? ''}`;
     let engine = engines.get(key);
     if (!engine) {
@@ -94,6 +95,8 @@ export function createPropagationWorkerHandlers(): PropagationWorkerHandlers {
       job.abort,
     );
     const v = outcome.labels.voxels;
+    // The memory network that ran (alone, or inside the gate), for the sidecar's model record.
+    const engine = propagator instanceof MemoryPropagator ? propagator : propagator instanceof AutoPropagator && propagator.memory instanceof MemoryPropagator ? propagator.memory : undefined;
     job.outcome = {
       componentType: v instanceof Uint16Array ? 'uint16' : 'uint8',
       labels: v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer,
@@ -105,7 +108,8 @@ export function createPropagationWorkerHandlers(): PropagationWorkerHandlers {
       // Provenance for the label sidecar: what actually ran, as the worker understood it.
       method: outcome.method,
       options,
-      ...(propagator instanceof MemoryPropagator ? { model: { id: propagator.networks.id, sha256: propagator.networks.sha256 } } : {}),
+      ...(outcome.gate ? { gate: outcome.gate.map((d) => ({ ...d })) } : {}),
+      ...(engine ? { model: { id: engine.networks.id, sha256: engine.networks.sha256 } } : {}),
     };
   };
 
@@ -114,7 +118,7 @@ export function createPropagationWorkerHandlers(): PropagationWorkerHandlers {
       if (jobs.has(payload.jobId)) throw new ServiceError('bad-request', `Propagation job ${payload.jobId} already exists.`);
       const image = imageFor(payload);
       if (!image) return { jobId: payload.jobId, needsImage: true };
-      const propagator = payload.method === 'memory' ? await engineFor(payload) : interpolation;
+      const propagator = payload.method === 'interpolation' ? interpolation : payload.method === 'memory' ? await engineFor(payload) : new AutoPropagator(await engineFor(payload), interpolation);
       const job: Job = { state: 'running', updates: [], done: 0, total: 0, abort: { aborted: false } };
       jobs.set(payload.jobId, job);
       while (jobs.size > JOBS_KEPT) {

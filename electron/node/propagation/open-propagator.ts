@@ -2,9 +2,11 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ServiceError } from '../../common/errors';
+import { AutoPropagator } from '../../common/propagation/auto-propagator';
 import { MemoryPropagator } from '../../common/propagation/memory-engine';
 import type { PropagationMethod } from '../../common/propagation/options';
 import type { Propagator } from '../../common/propagation/propagator';
+import type { StopRuleSettings } from '../../common/propagation/stop-rule';
 import { findModelsRoot } from '../models/discovery';
 import { InterpolationPropagator } from './interpolation';
 import { OnnxPropagationNetworks, propagationModelDir } from './onnx-networks';
@@ -16,6 +18,8 @@ export interface OpenPropagatorOptions {
   readonly modelsDir?: string;
   readonly ep?: string;
   readonly threads?: number;
+  /** Where memory runs stop beyond the annotated range (default DEFAULT_STOP_RULE). */
+  readonly stopRule?: StopRuleSettings;
 }
 
 export interface OpenedPropagator {
@@ -32,8 +36,9 @@ export async function openPropagator(method: PropagationMethod, options: OpenPro
   if (!root) throw new ServiceError('not-found', 'No native-models folder was found (set ISEG_MODELS_DIR or pass --models).');
   const dir = await propagationModelDir(root, options.model);
   const networks = await OnnxPropagationNetworks.load(dir, { ...(options.ep === undefined ? {} : { ep: options.ep }), ...(options.threads === undefined ? {} : { threads: options.threads }) });
+  const memory = new MemoryPropagator(networks, { now: () => performance.now(), ...(options.stopRule ? { stopRule: options.stopRule } : {}) });
   return {
-    propagator: new MemoryPropagator(networks, { now: () => performance.now() }),
+    propagator: method === 'auto' ? new AutoPropagator(memory, new InterpolationPropagator()) : memory,
     model: { id: networks.id, ep: networks.ep, digests: networks.digests },
     dispose: () => networks.dispose(),
   };

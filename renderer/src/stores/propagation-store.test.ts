@@ -58,10 +58,12 @@ interface Workspace {
   suspects: NonNullable<Progress['outcome']>['suspects'];
   /** The label map `labels.load` answers. */
   loadable: Uint8Array;
+  /** The gate decisions the outcome reports (as the worker does for 'auto'). */
+  gate: NonNullable<Progress['outcome']>['gate'];
 }
 
 async function workspace(): Promise<Workspace> {
-  const fake: Omit<Workspace, 'root'> = { starts: [], beforeEvent: () => undefined, stopWith: undefined, suspects: [], loadable: new Uint8Array(PIXELS * SLICES) };
+  const fake: Omit<Workspace, 'root'> = { starts: [], beforeEvent: () => undefined, stopWith: undefined, suspects: [], loadable: new Uint8Array(PIXELS * SLICES), gate: undefined };
   const client = new FakeClient({
     'volume.openInitial': () => Promise.resolve(syntheticVolume({ size: [WIDTH, HEIGHT, SLICES] })),
     'segmentation.clickToMask': (input) => {
@@ -101,6 +103,7 @@ async function workspace(): Promise<Workspace> {
                 computedSlices: job.written.length,
                 elapsedMs: 3,
                 suspects: fake.suspects,
+                ...(fake.gate === undefined ? {} : { gate: fake.gate, method: 'auto' as const }),
               },
             });
         }, 0);
@@ -204,6 +207,30 @@ describe('propagation from user slices', () => {
     expect(ws.root.history.labels).toHaveLength(steps + 1);
     ws.root.undo();
     expect(labelsCopy(ws.root)).toEqual(before);
+  });
+
+  it('the default (auto) run is one undo step, and keeps what the gate chose for the panel and the sidecar', async () => {
+    const ws = await workspace();
+    await clickSlice(ws.root, 2);
+    await clickSlice(ws.root, 9);
+    ws.gate = [{ label: 1, between: 'interpolation', before: 'memory', after: 'none', scores: { heldOut: [2, 9], memory: 0.61, interpolation: 0.8 }, endScores: [0.61, 0.61] }];
+    const before = labelsCopy(ws.root);
+    const steps = ws.root.history.labels.length;
+    await ws.root.propagation.run('auto', 'axial');
+    expect(ws.starts[0]?.method).toBe('auto');
+    expect(ws.root.history.labels).toHaveLength(steps + 1);
+    expect(ws.root.history.labels.at(-1)).toBe('Propagate');
+    expect(ws.root.propagation.lastGate).toEqual(ws.gate);
+    expect(ws.root.propagation.provenance?.runs).toEqual([
+      expect.objectContaining({ method: 'auto', gate: [{ label: 1, between: 'interpolation', before: 'memory', after: 'none', scores: { heldOut: [2, 9], memory: 0.61, interpolation: 0.8 }, endScores: [0.61, 0.61] }] }),
+    ]);
+    ws.root.undo();
+    expect(labelsCopy(ws.root)).toEqual(before);
+    // A later run without a gate clears what the panel shows.
+    ws.gate = undefined;
+    ws.root.redo();
+    await ws.root.propagation.run('interpolation', 'axial');
+    expect(ws.root.propagation.lastGate).toEqual([]);
   });
 
   it('starts nothing when nothing was corrected since the last run', async () => {

@@ -10,6 +10,8 @@ import { action, computed, makeObservable, observable, observableRef, runInActio
 import type { MethodInput, ServiceClient } from '../../../electron/common/contract';
 import type { PropagationProgress } from '../../../electron/common/contract-propagation';
 import type { ModelDigest } from '../../../electron/common/contract-click';
+import { gateDecisionsAsJson, type GateDecision } from '../../../electron/common/propagation/auto-propagator';
+import type { PropagationMethod } from '../../../electron/common/propagation/options';
 import { indexAxisForView, type ViewAxis } from '../../../electron/common/volume';
 import { checkResultSize, propagationWrites } from '../segmentation/propagation-result';
 import { replaceDiff, type LabelArray } from '../segmentation/paint';
@@ -22,7 +24,7 @@ import type { HistoryStore } from './history-store';
 import type { SegmentationStore } from './segmentation-store';
 import type { VolumeStore } from './volume-store';
 
-export type PropagationMethod = 'memory' | 'interpolation';
+export type { PropagationMethod } from '../../../electron/common/propagation/options';
 
 /** A job id the page picks (the contract allows letters, digits, "_" and "-"). */
 function newJobId(): string {
@@ -57,7 +59,16 @@ export interface AppliedPropagation {
   readonly model: ModelDigest | undefined;
   /** Labels that were propagated (the default propagates every unlocked label). */
   readonly propagatedLabels: readonly number[];
+  /** What the 'auto' method chose per segment, with the gate's held-out Dice. */
+  readonly gate: readonly GateDecision[] | undefined;
 }
+
+/** What a run (or the label's history of runs) applied, in words. */
+const HISTORY_NAMES: Record<PropagationMethod, string> = {
+  auto: 'Propagate',
+  memory: 'Propagate (memory network)',
+  interpolation: 'Fill between slices',
+};
 
 /** The options as plain JSON, listing only those that were set. */
 function optionsAsJson(options: PropagationOptions): Record<string, JsonValue> {
@@ -87,6 +98,8 @@ export class PropagationStore {
    * one stays: the labels may still build on it, and a reviewer would rather see it than not).
    */
   appliedRuns: readonly AppliedPropagation[] = [];
+  /** What the last 'auto' run chose per segment (empty after any other run). */
+  lastGate: readonly GateDecision[] = [];
   private suspectCursor = -1;
   private jobId: string | undefined;
 
@@ -106,6 +119,7 @@ export class PropagationStore {
       axis: observable,
       flagged: observableRef,
       appliedRuns: observableRef,
+      lastGate: observableRef,
       suspects: computed,
       update: action,
       setView: action,
@@ -297,7 +311,7 @@ export class PropagationStore {
       const seg = this.segmentation;
       seg.setUserSlices(notePropagated(seg.userSlices, plans.map((p) => p.label), axis, method));
       const ranges = plans.flatMap((p) => (p.kind === 'range' ? [`${p.range.first + 1}–${p.range.last + 1}`] : []));
-      const what = method === 'memory' ? 'Propagate (memory network)' : 'Fill between slices';
+      const what = HISTORY_NAMES[method];
       const current = seg.labels;
       if (current !== undefined) this.history.record(ranges.length > 0 ? `${what}, slices ${ranges.join(', ')}` : what, replaceDiff(before, current));
       this.appliedRuns = [
@@ -309,8 +323,10 @@ export class PropagationStore {
           options: outcome.options ?? { axis },
           model: outcome.model,
           propagatedLabels: [...outcome.propagated],
+          gate: outcome.gate,
         })),
       ];
+      this.lastGate = jobs.flatMap((outcome) => outcome.gate ?? []);
     });
     const computedSlices = jobs.reduce((n, j) => n + j.computedSlices, 0);
     const elapsedMs = jobs.reduce((n, j) => n + j.elapsedMs, 0);
@@ -338,6 +354,7 @@ export class PropagationStore {
   resetProvenance(): void {
     this.appliedRuns = [];
     this.flagged = [];
+    this.lastGate = [];
   }
 
   /** The applied runs for the label sidecar, or undefined when none was applied. */
@@ -350,6 +367,7 @@ export class PropagationStore {
       ...(run.model === undefined ? {} : { model: { id: run.model.id, sha256: run.model.sha256 } }),
       options: optionsAsJson(run.options),
       propagatedLabels: [...run.propagatedLabels],
+      ...(run.gate === undefined ? {} : { gate: gateDecisionsAsJson(run.gate) }),
     }));
     return { runs };
   }

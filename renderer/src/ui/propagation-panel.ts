@@ -1,11 +1,14 @@
 /**
- * Propagation: turn a few segmented slices into a 3D segmentation with the memory network, or
- * fill between them by contour interpolation; what will change before it runs (every slice, or
- * the range a correction re-propagates); progress with cancel; suspect slices to check.
+ * Propagation: turn a few segmented slices into a 3D segmentation (by default the gated method:
+ * per segment the memory network or contour interpolation, whichever predicts the user's own
+ * held-out slices better, and what it chose), or fill between them by contour interpolation; what
+ * will change before it runs (every slice, or the range a correction re-propagates); progress with
+ * cancel; suspect slices to check.
  */
 import { autorun, compareStructural, reaction } from 'mobx';
 import { VIEW_AXES, type ViewAxis } from '../../../electron/common/volume';
 import type { RootStore } from '../stores/root-store';
+import type { GateDecision } from '../../../electron/common/propagation/auto-propagator';
 import type { PropagationMethod } from '../stores/propagation-store';
 import { describePlan, type SegmentPlan } from '../segmentation/repropagation-plan';
 import { el, setText } from './dom';
@@ -30,9 +33,18 @@ export class PropagationPanel {
     const run = (method: PropagationMethod): void => {
       void store.run(method, store.view);
     };
-    const propagate = el('button', { type: 'button', class: 'primary', 'data-testid': 'propagate-run', title: 'Propagate the segmented slices with the memory network' }, ['Propagate']);
+    const propagate = el(
+      'button',
+      {
+        type: 'button',
+        class: 'primary',
+        'data-testid': 'propagate-run',
+        title: 'Propagate the segmented slices: per segment, the memory network or interpolation, whichever predicts your own slices better',
+      },
+      ['Propagate'],
+    );
     propagate.addEventListener('click', () => {
-      run('memory');
+      run('auto');
     });
     const fill = el('button', { type: 'button', 'data-testid': 'fill-between', title: FILL_TITLE }, ['Fill between slices']);
     fill.addEventListener('click', () => {
@@ -51,6 +63,7 @@ export class PropagationPanel {
       if (suspect !== undefined) this.jumpTo(store.axis, suspect.slice);
     });
     const suspects = el('div', { class: 'readout', 'data-testid': 'suspect-count' });
+    const chosen = el('ul', { class: 'readout', 'data-testid': 'propagate-gate', 'aria-label': 'What Propagate chose per segment' });
     this.element = el('section', { class: 'panel-section', 'data-testid': 'propagation-panel' }, [
       el('h3', {}, ['Propagation']),
       el('div', { class: 'field' }, [along]),
@@ -58,6 +71,7 @@ export class PropagationPanel {
       el('div', { class: 'button-row' }, [propagate, fill, cancel]),
       progress,
       status,
+      chosen,
       el('div', { class: 'button-row' }, [next, suspects]),
     ]);
     this.stops.push(
@@ -81,7 +95,7 @@ export class PropagationPanel {
         () => {
           const name = (value: number): string => root.segmentation.segment(value)?.name ?? `Segment ${value}`;
           if (store.running) return { items: [], fillTitle: FILL_TITLE };
-          const items = store.plan('memory').map((p) => ({ attributes: { 'data-value': String(p.label), 'data-kind': p.kind, ...rangeAttributes(p) }, text: describePlan(p, name(p.label)) }));
+          const items = store.plan('auto').map((p) => ({ attributes: { 'data-value': String(p.label), 'data-kind': p.kind, ...rangeAttributes(p) }, text: describePlan(p, name(p.label)) }));
           const fillPlans = store.plan('interpolation');
           const fillTitle = fillPlans.length === 0 ? FILL_TITLE : [FILL_TITLE, ...fillPlans.map((p) => describePlan(p, name(p.label)))].join('\n');
           return { items, fillTitle };
@@ -89,6 +103,13 @@ export class PropagationPanel {
         ({ items, fillTitle }) => {
           plan.replaceChildren(...items.map((item) => el('li', item.attributes, [item.text])));
           fill.title = fillTitle;
+        },
+        { equals: compareStructural, fireImmediately: true },
+      ),
+      reaction(
+        () => store.lastGate.map((d) => ({ label: String(d.label), method: d.between, text: describeGate(d, root.segmentation.segment(d.label)?.name ?? `Segment ${d.label}`) })),
+        (items) => {
+          chosen.replaceChildren(...items.map((item) => el('li', { 'data-value': item.label, 'data-method': item.method }, [item.text])));
         },
         { equals: compareStructural, fireImmediately: true },
       ),
@@ -105,6 +126,14 @@ export class PropagationPanel {
   dispose(): void {
     for (const stop of this.stops.splice(0)) stop();
   }
+}
+
+/** "Femur: interpolation between your slices (held-out Dice: memory 0.71, interpolation 0.80); memory beyond them". */
+export function describeGate(d: GateDecision, name: string): string {
+  const scores = d.scores ? ` (held-out Dice: memory ${d.scores.memory.toFixed(2)}, interpolation ${d.scores.interpolation.toFixed(2)})` : ' (one slice: memory)';
+  const beyond =
+    d.before === d.after ? (d.before === 'memory' ? 'memory beyond them' : 'nothing beyond them') : `${d.before === 'memory' ? 'memory' : 'nothing'} before, ${d.after === 'memory' ? 'memory' : 'nothing'} after them`;
+  return `${name}: ${d.between} between your slices${scores}; ${beyond}`;
 }
 
 /** The range a correction re-propagates, for tests and assistive tools (slice indices from 0). */

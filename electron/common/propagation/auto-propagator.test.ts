@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import type { Volume } from '../volume';
+import { LabelAssembler, labelsToPropagate } from './assembler';
+import { AutoPropagator, BEYOND_MIN_DICE } from './auto-propagator';
+import { FakePropagationNetworks } from './fake-networks';
+import { MemoryPropagator } from './memory-engine';
+import type { PropagateOptions } from './options';
+import type { PropagationOutcome, Propagator } from './propagator';
+import { planSegments, totalWrites } from './segments';
+import { readSlice, sliceAreas, sliceLayout } from './slices';
+
+const W = 64;
+const H = 64;
+const D = 30;
+
+function volume(voxels: Uint8Array | Float32Array): Volume {
+  return {
+    geometry: { size: [W, H, D], spacing: [1, 1, 1], origin: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] },
+    componentType: voxels instanceof Uint8Array ? 'uint8' : 'float32',
+    voxels,
+  };
+}
+
+/** Image brightness and truth label from two functions of (x, y, z). */
+function scene(bright: (x: number, y: number, z: number) => boolean, label: (x: number, y: number, z: number) => number): { image: Volume; truth: Uint8Array } {
+  const image = new Float32Array(W * H * D);
+  const truth = new Uint8Array(W * H * D);
+  for (let z = 0; z < D; z++)
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        image[x + W * (y + H * z)] = bright(x, y, z) ? 1 : 0;
+        truth[x + W * (y + H * z)] = label(x, y, z);
+      }
+  return { image: volume(image), truth };
+}
+
+function seedsFrom(truth: Uint8Array, slices: readonly number[]): Volume {
+  const seeds = new Uint8Array(truth.length);
+  for (const z of slices) seeds.set(truth.subarray(z * W * H, (z + 1) * W * H), z * W * H);
+  return volume(seeds);
+}
+
+/**
+ * A stand-in for contour interpolation: each slice between two annotated slices copies the
+ * nearer one's mask; nothing beyond the outermost ones (interpolation never extrapolates).
+ */
+class NearestSliceInterpolation implements Propagator {
+  readonly method = 'interpolation' as const;
+  calls = 0;
+
+  propagate(image: Volume, seeds: Volume, options: PropagateOptions): Promise<PropagationOutcome> {
+    this.calls++;
+    const locked = new Set(options.locked ?? []);
+    const labels = labelsToPropagate(seeds, options.labels, locked);
+    const layout = sliceLayout(seeds.geometry.size, options.axis);
+    const tasks = planSegments(seeds, layout, labels, options);
+    const assembler = new LabelAssembler(seeds, options.axis, locked, false, totalWrites(tasks), undefined);
+    for (const task of tasks) {
+      const given = task.annotated.filter((a) => a.area > 0).map((a) => a.slice);
+      for (const slice of task.plan.written) {
+        const mask = new Uint8Array(assembler.pixels);
+        const first = given[0];
+        const last = given.at(-1);
+        if (given.length >= 2 && first !== undefined && last !== undefined && slice > first && slice < last) {
+          const nearest = given.reduce((best, s) => (Math.abs(s - slice) < Math.abs(best - slice) ? s : best));
+          const plane = readSlice(seeds.voxels, layout, nearest, new Uint8Array(assembler.pixels));
+          for (let i = 0; i < plane.length; i++) if (plane[i] === task.label) mask[i] = 255;
+        }
+        assembler.commit(task.label, slice, mask);
+      }
+    }
+    return Promise.resolve({ labels: assembler.labelsVolume(), method: this.method, propagated: labels, written: assembler.written, computedSlices: 0, elapsedMs: 0, suspects: [] });
+  }
+}
+
+const inBox = (x: number, y: number, x0: number, x1: number, y0: number, y1: number): boolean => x >= x0 && x < x1 && y >= y0 && y < y1;
+
+function auto(): { propagator: AutoPropagator; interpolation: NearestSliceInterpolation } {
+  const interpolation = new NearestSliceInterpolation();
+  return { propagator: new AutoPropagator(new MemoryPropagator(new FakePropagationNetworks()), interpolation), interpolation };
+}
+
+describe('auto propagation: the per-object gate', () => {
+  it('keeps memory for an object whose shape changes where the image shows it (an hourglass)', async () => {
+    // Wide (4 × 4 blocks) at slices 5–10 and 20–25, narrow (2 × 2 blocks) at 11–19; the image is
+    // bright exactly on the object, so the fake memory network follows the waist and copying does not.
+    const label = (x: number, y: number, z: number): number => (z < 5 || z > 25 ? 0 : z >= 11 && z <= 19 ? (inBox(x, y, 16, 48, 16, 48) ? 1 : 0) : inBox(x, y, 0, 64, 0, 64) ? 1 : 0);
+    const { image, truth } = scene((x, y, z) => label(x, y, z) === 1, label);
+    const { propagator } = auto();
+    const outcome = await propagator.propagate(image, seedsFrom(truth, [8, 15, 22]), { axis: 2 });
+    const [decision] = outcome.gate ?? [];
+    expect(outcome.method).toBe('auto');
+    expect(decision?.between).toBe('memory');
+    expect(decision?.scores?.heldOut).toEqual([15]);
+    expect(decision?.scores?.memory).toBe(1);
+    expect(decision?.scores?.interpolation).toBeCloseTo(0.4, 5); // 2·1024 / (1024 + 4096)
+    expect(decision?.before).toBe('memory');
+    expect(decision?.after).toBe('memory');
+  });
+
+  it('chooses interpolation for a constant object the image half hides, and adds nothing past ends memory cannot reach', async () => {
+    // The object is the same box on slices 5–25; the image shows only one of its four blocks, so
+    // memory predicts a quarter of it (held-out Dice 0.4 < BEYOND_MIN_DICE) and copying is exact.
+    const label = (x: number, y: number, z: number): number => (z >= 5 && z <= 25 && inBox(x, y, 16, 48, 16, 48) ? 1 : 0);
+    const { image, truth } = scene((x, y) => inBox(x, y, 16, 32, 16, 32), label);
+    const { propagator, interpolation } = auto();
+    const outcome = await propagator.propagate(image, seedsFrom(truth, [8, 15, 22]), { axis: 2 });
+    const [decision] = outcome.gate ?? [];
+    expect(decision?.between).toBe('interpolation');
+    expect(decision?.scores).toEqual({ heldOut: [15], memory: expect.closeTo(0.4, 5) as number, interpolation: 1 });
+    expect(decision?.endScores?.[0]).toBeLessThan(BEYOND_MIN_DICE);
+    expect(decision?.before).toBe('none');
+    expect(decision?.after).toBe('none');
+    expect(interpolation.calls).toBe(2); // the held-out slice, then the run between 8 and 22
+    const areas = sliceAreas(outcome.labels.voxels, sliceLayout(image.geometry.size, 2), 1);
+    for (let z = 0; z < D; z++) expect(areas[z], `slice ${z}`).toBe(z >= 8 && z <= 22 ? 32 * 32 : 0);
+  });
+
+  it('still lets memory extend past the ends when interpolation wins between but memory reaches the ends', async () => {
+    // Half of the box is visible: memory's held-out Dice is 2/3 (≥ BEYOND_MIN_DICE), copying is exact.
+    const label = (x: number, y: number, z: number): number => (z >= 5 && z <= 25 && inBox(x, y, 16, 48, 16, 48) ? 1 : 0);
+    const { image, truth } = scene((x, y, z) => z >= 5 && z <= 25 && inBox(x, y, 16, 32, 16, 48), label);
+    const outcome = await auto().propagator.propagate(image, seedsFrom(truth, [8, 15, 22]), { axis: 2 });
+    const [decision] = outcome.gate ?? [];
+    expect(decision?.between).toBe('interpolation');
+    expect(decision?.before).toBe('memory');
+    expect(decision?.after).toBe('memory');
+    const areas = sliceAreas(outcome.labels.voxels, sliceLayout(image.geometry.size, 2), 1);
+    expect(areas[12]).toBe(32 * 32); // interpolated
+    expect(areas[6]).toBe(16 * 32); // memory's visible half beyond the first given slice
+    expect(areas[27]).toBe(0); // and it stopped past the object's end
+  });
+
+  it('uses memory alone from one given slice, with no gate scores', async () => {
+    const label = (x: number, y: number, z: number): number => (z >= 5 && z <= 25 && inBox(x, y, 16, 48, 16, 48) ? 1 : 0);
+    const { image, truth } = scene((x, y, z) => label(x, y, z) === 1, label);
+    const { propagator, interpolation } = auto();
+    const updates: number[] = [];
+    const outcome = await propagator.propagate(image, seedsFrom(truth, [15]), { axis: 2 }, (u) => updates.push(u.done));
+    // Every other slice streamed once, as the run decided it.
+    expect(updates).toEqual(Array.from({ length: D - 1 }, (_, n) => n + 1));
+    expect(outcome.gate).toEqual([{ label: 1, between: 'memory', before: 'memory', after: 'memory' }]);
+    expect(interpolation.calls).toBe(0);
+    const areas = sliceAreas(outcome.labels.voxels, sliceLayout(image.geometry.size, 2), 1);
+    for (let z = 0; z < D; z++) expect(areas[z], `slice ${z}`).toBe(z >= 5 && z <= 25 ? 32 * 32 : 0);
+  });
+
+  it('with two given slices, scores interpolation as the other slice copied and breaks ties its way', async () => {
+    // A constant, fully visible box: memory and copying are both exact (Dice 1), so interpolation wins.
+    const label = (x: number, y: number, z: number): number => (z >= 5 && z <= 25 && inBox(x, y, 16, 48, 16, 48) ? 1 : 0);
+    const { image, truth } = scene((x, y, z) => label(x, y, z) === 1, label);
+    const outcome = await auto().propagator.propagate(image, seedsFrom(truth, [10, 20]), { axis: 2 });
+    expect(outcome.gate?.[0]).toMatchObject({ between: 'interpolation', scores: { heldOut: [10, 20], memory: 1, interpolation: 1 } });
+  });
+
+  it('decides per object, and never writes a locked label', async () => {
+    // Label 1 as in the hourglass (memory wins), label 2 a constant box half hidden (interpolation wins), label 3 locked.
+    const hourglass = (x: number, y: number, z: number): boolean => z >= 5 && z <= 25 && (z >= 11 && z <= 19 ? inBox(x, y, 0, 16, 0, 16) : inBox(x, y, 0, 32, 0, 32));
+    const box = (x: number, y: number, z: number): boolean => z >= 5 && z <= 25 && inBox(x, y, 32, 64, 32, 64);
+    const lockedBlock = (x: number, y: number, z: number): boolean => z === 12 && inBox(x, y, 32, 48, 32, 48);
+    const { image, truth } = scene(
+      (x, y, z) => hourglass(x, y, z) || (z >= 5 && z <= 25 && inBox(x, y, 32, 48, 32, 64)),
+      (x, y, z) => (hourglass(x, y, z) ? 1 : lockedBlock(x, y, z) ? 3 : box(x, y, z) ? 2 : 0),
+    );
+    // The user's slices 8, 15 and 22, and a locked block on slice 12 where label 2 would be filled in.
+    const seeds = seedsFrom(truth, [8, 15, 22]);
+    for (let i = 12 * W * H; i < 13 * W * H; i++) if (truth[i] === 3) seeds.voxels[i] = 3;
+    const outcome = await auto().propagator.propagate(image, seeds, { axis: 2, locked: [3] });
+    expect(outcome.gate?.map((d) => [d.label, d.between])).toEqual([
+      [1, 'memory'],
+      [2, 'interpolation'],
+    ]);
+    expect(outcome.propagated).toEqual([1, 2]);
+    const voxels = outcome.labels.voxels;
+    let threes = 0;
+    for (let i = 0; i < voxels.length; i++) if (voxels[i] === 3) threes++;
+    expect(threes).toBe(16 * 16);
+  });
+});

@@ -1,0 +1,274 @@
+/**
+ * The app's default propagation ('auto'): per object, a gate picks the memory network or contour
+ * interpolation from the user's own slices (issue 18). On real brain scans interpolation won
+ * between annotated slices at every distance while memory won on knee cartilage, so neither
+ * method alone can be the default.
+ *
+ * The gate, per label with ≥ 2 slices holding it (the "given" slices):
+ * - ≥ 3 given: each interior given slice is held out in turn and predicted from the others by both
+ *   methods; the mean Dice per method decides.
+ * - 2 given: each is predicted from the other by memory; interpolation cannot extrapolate from one
+ *   slice, so it is scored as the other slice copied (what it approaches next to an end).
+ * - Ties go to interpolation (cheaper, and the default must never be worse than it).
+ * Between the outermost given slices the winner runs. Beyond them only memory can extend the
+ * object; it does, with its stop rule (stop-rule.ts), unless interpolation won and memory could
+ * not even extrapolate to that side's outermost given slice from its neighbour (held-out Dice below
+ * BEYOND_MIN_DICE): then nothing is added there. One given slice: memory.
+ *
+ * Composition only: both methods come in through the `Propagator` interface, so this runs wherever
+ * they do (the worker, the CLI) and imports no runtime-specific code.
+ */
+import { LabelAssembler, checkInputs, labelsToPropagate, throwIfCancelled } from './assembler';
+import type { AnnotatedSlice, SliceRange } from './plan';
+import type { PropagateOptions } from './options';
+import type { CancelSignal, PropagationOutcome, PropagationTimings, Propagator, SliceListener } from './propagator';
+import { planSegments, totalWrites, type SegmentTask } from './segments';
+import { readSlice, sliceLayout, writeSlice, type SliceLayout } from './slices';
+import type { Volume } from '../volume';
+
+/** Memory's extrapolation to an outermost given slice must reach this Dice to extend past it when interpolation won. */
+export const BEYOND_MIN_DICE = 0.5;
+
+export type GatedMethod = 'memory' | 'interpolation';
+
+export interface GateScores {
+  /** The given slices that were held out and predicted from the others. */
+  readonly heldOut: readonly number[];
+  /** Mean Dice on them per method (interpolation with 2 given slices: the other slice copied). */
+  readonly memory: number;
+  readonly interpolation: number;
+}
+
+/** What the gate chose for one object, as the outcome and the provenance sidecar record it. */
+export interface GateDecision {
+  readonly label: number;
+  /** The method between the outermost given slices. */
+  readonly between: GatedMethod;
+  /** Below the first and above the last given slice: memory with its stop rule, or nothing. */
+  readonly before: 'memory' | 'none';
+  readonly after: 'memory' | 'none';
+  /** Absent with fewer than 2 given slices (nothing to hold out). */
+  readonly scores?: GateScores;
+  /** Memory's held-out Dice on the first and last given slice (extrapolating from the next one in). */
+  readonly endScores?: readonly [number, number];
+}
+
+interface SubRun {
+  readonly outcome: PropagationOutcome;
+}
+
+export class AutoPropagator implements Propagator {
+  readonly method = 'auto' as const;
+  /** The gate's decisions of the last request, for measurements. */
+  lastDecisions: readonly GateDecision[] = [];
+
+  constructor(
+    readonly memory: Propagator,
+    readonly interpolation: Propagator,
+  ) {}
+
+  async propagate(image: Volume, seeds: Volume, options: PropagateOptions, onSlice?: SliceListener, signal?: CancelSignal): Promise<PropagationOutcome> {
+    const started = Date.now();
+    checkInputs(image, seeds);
+    throwIfCancelled(signal);
+    const locked = new Set(options.locked ?? []);
+    const labels = labelsToPropagate(seeds, options.labels, locked);
+    const layout = sliceLayout(seeds.geometry.size, options.axis);
+    const tasks = planSegments(seeds, layout, labels, options);
+    const assembler = new LabelAssembler(seeds, options.axis, locked, options.overwriteOthers ?? false, totalWrites(tasks), onSlice);
+    const decisions: GateDecision[] = [];
+    const counters = { computed: 0, timings: undefined as PropagationTimings | undefined };
+    const sub = async (propagator: Propagator, subSeeds: Volume, subOptions: PropagateOptions, listener?: SliceListener): Promise<SubRun> => {
+      const outcome = await propagator.propagate(image, subSeeds, subOptions, listener, signal);
+      counters.computed += outcome.computedSlices;
+      if (outcome.timings) counters.timings = addTimings(counters.timings, outcome.timings);
+      return { outcome };
+    };
+    for (const task of tasks) {
+      if (task.plan.written.length === 0) continue;
+      const decision = await this.decide(task, seeds, layout, options, sub);
+      decisions.push(decision);
+      // The chosen runs' slices are shown as they are decided; whatever no run wrote is background.
+      const committed = new Set<number>();
+      const written = new Set(task.plan.written);
+      const commit = (slice: number, mask: Uint8Array): void => {
+        if (!written.has(slice) || committed.has(slice)) return;
+        committed.add(slice);
+        assembler.commit(task.label, slice, mask);
+      };
+      await this.compose(task, decision, seeds, options, sub, commit);
+      for (const slice of task.plan.written) {
+        throwIfCancelled(signal);
+        commit(slice, new Uint8Array(assembler.pixels));
+      }
+    }
+    this.lastDecisions = decisions;
+    return {
+      labels: assembler.labelsVolume(),
+      method: this.method,
+      propagated: labels,
+      written: assembler.written,
+      computedSlices: counters.computed,
+      elapsedMs: Date.now() - started,
+      suspects: assembler.suspects(labels),
+      gate: decisions,
+      ...(counters.timings ? { timings: counters.timings } : {}),
+    };
+  }
+
+  /** The gate for one object (see the file's comment). */
+  private async decide(
+    task: SegmentTask,
+    seeds: Volume,
+    layout: SliceLayout,
+    options: PropagateOptions,
+    sub: (p: Propagator, s: Volume, o: PropagateOptions, listener?: SliceListener) => Promise<SubRun>,
+  ): Promise<GateDecision> {
+    const given = task.annotated.filter((a) => a.area > 0).map((a) => a.slice);
+    if (given.length < 2) return { label: task.label, between: 'memory', before: 'memory', after: 'memory' };
+    const predict = async (propagator: Propagator, heldOut: number): Promise<number> => {
+      const { outcome } = await sub(propagator, withoutSlice(seeds, layout, task.label, heldOut), heldOutOptions(task, options, heldOut));
+      return sliceDice(outcome.labels, seeds, layout, heldOut, task.label);
+    };
+    const first = given[0] as number;
+    const last = given.at(-1) as number;
+    const endScores: [number, number] = [await predict(this.memory, first), await predict(this.memory, last)];
+    let scores: GateScores;
+    if (given.length === 2) {
+      const copied = copyDice(seeds, layout, first, last, task.label);
+      scores = { heldOut: [first, last], memory: (endScores[0] + endScores[1]) / 2, interpolation: copied };
+    } else {
+      const interior = given.slice(1, -1);
+      let memory = 0;
+      let interpolation = 0;
+      for (const held of interior) {
+        memory += await predict(this.memory, held);
+        interpolation += await predict(this.interpolation, held);
+      }
+      scores = { heldOut: interior, memory: memory / interior.length, interpolation: interpolation / interior.length };
+    }
+    const between: GatedMethod = scores.memory > scores.interpolation ? 'memory' : 'interpolation';
+    const beyond = (end: number): 'memory' | 'none' => (between === 'memory' || end >= BEYOND_MIN_DICE ? 'memory' : 'none');
+    return { label: task.label, between, before: beyond(endScores[0]), after: beyond(endScores[1]), scores, endScores };
+  }
+
+  /** Runs the chosen methods for one object, committing its mask (0/255) on each slice as a run decides it. */
+  private async compose(
+    task: SegmentTask,
+    decision: GateDecision,
+    seeds: Volume,
+    options: PropagateOptions,
+    sub: (p: Propagator, s: Volume, o: PropagateOptions, listener?: SliceListener) => Promise<SubRun>,
+    commit: (slice: number, mask: Uint8Array) => void,
+  ): Promise<void> {
+    const layout = sliceLayout(seeds.geometry.size, options.axis);
+    const base: PropagateOptions = { ...options, labels: [task.label], annotatedSlices: task.annotated.map((a) => a.slice) };
+    const run = async (propagator: Propagator, range: SliceRange | undefined): Promise<void> => {
+      const inRange = (slice: number): boolean => range === undefined || (slice >= range[0] && slice <= range[1]);
+      const { outcome } = await sub(propagator, seeds, range === undefined ? base : { ...base, range: [range[0], range[1]] }, (u) => {
+        if (u.label === task.label && inRange(u.slice)) commit(u.slice, planeMask(u.labels, task.label));
+      });
+      for (const slice of outcome.written) if (inRange(slice)) commit(slice, maskOf(outcome.labels, layout, slice, task.label));
+    };
+    if (decision.between === 'memory' && decision.before === 'memory' && decision.after === 'memory') {
+      await run(this.memory, options.range);
+      return;
+    }
+    const given = task.annotated.filter((a) => a.area > 0);
+    const first = (given[0] as AnnotatedSlice).slice;
+    const last = (given.at(-1) as AnnotatedSlice).slice;
+    const count = layout.count;
+    const inner = clip([first + 1, last - 1], options.range);
+    if (inner) await run(decision.between === 'memory' ? this.memory : this.interpolation, inner);
+    const before = clip([0, first - 1], options.range);
+    if (before && decision.before === 'memory') await run(this.memory, before);
+    const after = clip([last + 1, count - 1], options.range);
+    if (after && decision.after === 'memory') await run(this.memory, after);
+  }
+}
+
+/** Options that predict only the held-out slice of one label from its other annotated slices. */
+function heldOutOptions(task: SegmentTask, options: PropagateOptions, heldOut: number): PropagateOptions {
+  const { range: _range, ...rest } = options;
+  return { ...rest, labels: [task.label], annotatedSlices: task.annotated.map((a) => a.slice).filter((s) => s !== heldOut), range: [heldOut, heldOut] };
+}
+
+function clip(range: SliceRange, limit: SliceRange | undefined): [number, number] | undefined {
+  const lo = Math.max(range[0], limit ? limit[0] : range[0]);
+  const hi = Math.min(range[1], limit ? limit[1] : range[1]);
+  return lo <= hi ? [lo, hi] : undefined;
+}
+
+/** The seeds with `label` erased from one slice (the held-out slice). */
+function withoutSlice(seeds: Volume, layout: SliceLayout, label: number, slice: number): Volume {
+  const voxels = seeds.voxels.slice() as typeof seeds.voxels;
+  const plane = readSlice(voxels, layout, slice, new Float64Array(layout.width * layout.height));
+  for (let i = 0; i < plane.length; i++) if (plane[i] === label) plane[i] = 0;
+  writeSlice(voxels, layout, slice, plane);
+  return { ...seeds, voxels };
+}
+
+function planeMask(plane: ArrayLike<number>, label: number): Uint8Array {
+  const mask = new Uint8Array(plane.length);
+  for (let i = 0; i < plane.length; i++) if (plane[i] === label) mask[i] = 255;
+  return mask;
+}
+
+function maskOf(labels: Volume, layout: SliceLayout, slice: number, label: number): Uint8Array {
+  const plane = readSlice(labels.voxels, layout, slice, new Float64Array(layout.width * layout.height));
+  const mask = new Uint8Array(plane.length);
+  for (let i = 0; i < plane.length; i++) if (plane[i] === label) mask[i] = 255;
+  return mask;
+}
+
+/** Dice of `label` on one slice between a prediction and the seeds (1 when both are empty). */
+function sliceDice(predicted: Volume, seeds: Volume, layout: SliceLayout, slice: number, label: number): number {
+  return diceOf(maskOf(predicted, layout, slice, label), maskOf(seeds, layout, slice, label));
+}
+
+/** Dice between two given slices of the seeds (interpolation's stand-in with 2 given slices). */
+function copyDice(seeds: Volume, layout: SliceLayout, a: number, b: number, label: number): number {
+  return diceOf(maskOf(seeds, layout, a, label), maskOf(seeds, layout, b, label));
+}
+
+function diceOf(a: Uint8Array, b: Uint8Array): number {
+  let both = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] !== 0;
+    const y = b[i] !== 0;
+    if (x) na++;
+    if (y) nb++;
+    if (x && y) both++;
+  }
+  return na + nb === 0 ? 1 : (2 * both) / (na + nb);
+}
+
+function addTimings(a: PropagationTimings | undefined, b: PropagationTimings): PropagationTimings {
+  if (!a) return { ...b };
+  return {
+    keyEncodes: a.keyEncodes + b.keyEncodes,
+    valueEncodes: a.valueEncodes + b.valueEncodes,
+    decodes: a.decodes + b.decodes,
+    readoutMs: a.readoutMs + b.readoutMs,
+    networkMs: a.networkMs + b.networkMs,
+  };
+}
+
+/** A gate record as plain JSON (mutable arrays), for the provenance sidecar. */
+export interface GateDecisionJson {
+  [key: string]: string | number | number[] | { heldOut: number[]; memory: number; interpolation: number };
+}
+
+export function gateDecisionsAsJson(decisions: readonly GateDecision[]): GateDecisionJson[] {
+  const round = (v: number): number => Math.round(v * 1e4) / 1e4;
+  return decisions.map((d) => ({
+    label: d.label,
+    between: d.between,
+    before: d.before,
+    after: d.after,
+    ...(d.scores ? { scores: { heldOut: [...d.scores.heldOut], memory: round(d.scores.memory), interpolation: round(d.scores.interpolation) } } : {}),
+    ...(d.endScores ? { endScores: d.endScores.map(round) } : {}),
+  }));
+}
