@@ -22,7 +22,7 @@ import type { CancelSignal, PropagationOutcome, Propagator, SliceListener } from
 import { ReadoutMemory } from './readout';
 import { uncertaintyOf, type SegmentEvidence } from './suspect';
 import { planSegments, totalWrites } from './segments';
-import { readSlice, sliceLayout, type IndexAxis, type SliceLayout } from './slices';
+import { readSlice, sliceLayout, type IndexAxis, type SliceLayout } from '../slice';
 import type { Volume, VoxelArray } from '../volume';
 import type { KeyFeatures, NetworkGeometry, PropagationNetworks } from './networks';
 
