@@ -52,8 +52,11 @@ export function paint(
   options: PaintOptions = {},
 ): LabelDiff {
   const { locked, onlyOver } = options;
-  const changedIdx: number[] = [];
-  const changedOld: number[] = [];
+  // At most one entry per index written; typed arrays, as a propagation writes millions.
+  const changedIdx = new Int32Array(indices.length);
+  const changedOld = new Uint16Array(indices.length);
+  let count = 0;
+  let increasing = true;
   const n = labels.length;
   for (let p = 0; p < indices.length; p++) {
     const index = indices[p] ?? -1;
@@ -63,27 +66,25 @@ export function paint(
     if (old === value) continue;
     if (old !== 0 && locked?.has(old) === true) continue;
     if (onlyOver !== undefined && !onlyOver.has(old)) continue;
-    changedIdx.push(index);
-    changedOld.push(old);
+    if (count > 0 && index < (changedIdx[count - 1] ?? 0)) increasing = false;
+    changedIdx[count] = index;
+    changedOld[count] = old;
+    count++;
     labels[index] = value;
   }
-  return sortedDiff(changedIdx, changedOld, value);
+  const diff = { indices: changedIdx.slice(0, count), before: changedOld.slice(0, count), after: new Uint16Array(count).fill(value) };
+  // Model output and masks come in index order already; only brush dabs need sorting.
+  return increasing ? diff : sortedDiff(diff);
 }
 
-function sortedDiff(indices: number[], old: number[], value: number): LabelDiff {
-  let increasing = true;
-  for (let p = 1; p < indices.length && increasing; p++) increasing = (indices[p] ?? 0) > (indices[p - 1] ?? 0);
-  // Model output and masks come in index order already; sorting millions of them costs seconds.
-  const order = increasing ? indices.map((_, i) => i) : indices.map((_, i) => i).sort((a, b) => (indices[a] ?? 0) - (indices[b] ?? 0));
-  const count = order.length;
-  const out = { indices: new Int32Array(count), before: new Uint16Array(count), after: new Uint16Array(count) };
-  for (let p = 0; p < count; p++) {
-    const o = order[p] ?? 0;
-    out.indices[p] = indices[o] ?? 0;
-    out.before[p] = old[o] ?? 0;
-    out.after[p] = value;
-  }
-  return out;
+function sortedDiff(diff: LabelDiff): LabelDiff {
+  const { indices, before, after } = diff;
+  const order = Array.from(indices.keys()).sort((a, b) => (indices[a] ?? 0) - (indices[b] ?? 0));
+  return {
+    indices: Int32Array.from(order, (o) => indices[o] ?? 0),
+    before: Uint16Array.from(order, (o) => before[o] ?? 0),
+    after: Uint16Array.from(order, (o) => after[o] ?? 0),
+  };
 }
 
 /** Linear indices of the non-zero entries of a mask laid over `indexOf(n)`; see slice-mask.ts. */
