@@ -93,6 +93,20 @@ describe('packed label diffs', () => {
     ]);
   });
 
+  it('find every change whether the buffers are read by words or one voxel at a time', () => {
+    const { before, after } = labelPair(11, 4003, 4);
+    const expected = sparseReplace(before, after);
+    const bytesBefore = Uint8Array.from(before, (v) => v % 256);
+    const bytesAfter = Uint8Array.from(after, (v) => v % 256);
+    expect(unpackDiff(packReplace(before, after))).toEqual(expected); // 16-bit words, odd tail
+    expect(unpackDiff(packReplace(bytesBefore, bytesAfter))).toEqual(sparseReplace(bytesBefore, bytesAfter));
+    // Views that do not start on a 4-byte boundary, and mixed types, are read voxel by voxel.
+    const shifted = new Uint8Array(4004);
+    shifted.set(bytesAfter, 1);
+    expect(unpackDiff(packReplace(bytesBefore, shifted.subarray(1)))).toEqual(sparseReplace(bytesBefore, bytesAfter));
+    expect(unpackDiff(packReplace(bytesBefore, after))).toEqual(sparseReplace(bytesBefore, after));
+  });
+
   it('are empty when nothing changed', () => {
     const packed = packReplace(new Uint8Array(10), new Uint8Array(10));
     expect(packed).toMatchObject({ voxels: 0, first: -1, last: -1 });

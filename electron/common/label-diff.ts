@@ -148,12 +148,31 @@ export function packDiff(diff: LabelDiff): PackedLabelDiff {
 export function packReplace(labels: ArrayLike<number>, next: ArrayLike<number>): PackedLabelDiff {
   if (labels.length !== next.length) throw new Error(`Cannot diff label maps of ${labels.length} and ${next.length} voxels.`);
   const packer = new DiffPacker();
-  for (let n = 0; n < labels.length; n++) {
-    const a = labels[n] ?? 0;
-    const b = next[n] ?? 0;
-    if (a !== b) packer.add(n, a, b);
+  const visit = (from: number, to: number): void => {
+    for (let n = from; n < to; n++) {
+      const a = labels[n] ?? 0;
+      const b = next[n] ?? 0;
+      if (a !== b) packer.add(n, a, b);
+    }
+  };
+  const words = wordViews(labels, next);
+  if (words === undefined) {
+    visit(0, labels.length);
+    return packer.finish();
   }
+  // Most of a label map is unchanged: compare 4 bytes at a time and look inside differing words.
+  const [wa, wb, perWord] = words;
+  for (let w = 0; w < wa.length; w++) if (wa[w] !== wb[w]) visit(w * perWord, (w + 1) * perWord);
+  visit(wa.length * perWord, labels.length);
   return packer.finish();
+}
+
+/** 32-bit views of two label buffers of one type that both start on a 4-byte boundary. */
+function wordViews(a: ArrayLike<number>, b: ArrayLike<number>): [Uint32Array, Uint32Array, number] | undefined {
+  const sameType = (a instanceof Uint8Array && b instanceof Uint8Array) || (a instanceof Uint16Array && b instanceof Uint16Array);
+  if (!sameType || a.byteOffset % 4 !== 0 || b.byteOffset % 4 !== 0) return undefined;
+  const count = Math.floor(a.byteLength / 4);
+  return [new Uint32Array(a.buffer, a.byteOffset, count), new Uint32Array(b.buffer, b.byteOffset, count), 4 / a.BYTES_PER_ELEMENT];
 }
 
 /** Calls `visit` for each run of a packed diff, in increasing index order. */
