@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import { ServiceError } from '../errors';
-import { type IndexAxis } from '../slice';
+import type { IndexAxis } from '../slice';
 
 export const PROPAGATION_METHODS = ['memory', 'interpolation'] as const;
 export type PropagationMethod = (typeof PROPAGATION_METHODS)[number];

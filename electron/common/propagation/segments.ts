@@ -2,7 +2,7 @@
 import type { Volume } from '../volume';
 import type { PropagateOptions } from './options';
 import { planSegment, type AnnotatedSlice, type SegmentPlan } from './plan';
-import { type SliceLayout } from '../slice';
+import type { SliceLayout } from '../slice';
 import { sliceAreas } from './slices';
 
 export interface SegmentTask {
