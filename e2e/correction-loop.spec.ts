@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { correctionRange } from '../electron/common/propagation/correction-range';
 import { confusion, confusionPerSlice, scoresOf } from '../electron/common/propagation/metrics';
-import { sliceLayout } from '../electron/common/propagation/slices';
+import { sliceLayout } from '../electron/common/slice';
 import type { VoxelArray } from '../electron/common/volume';
 import { readVolume } from '../electron/node/io/read-volume';
 import { expect, saveScreenshot, test } from './fixtures';

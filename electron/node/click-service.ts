@@ -14,7 +14,8 @@ import type { ClickEngineStatus, ClickMethodInput, ClickMethodName, ClickMethodO
 import { EP_LABELS, parseExecutionProviderPreference, type ExecutionProvider, type ExecutionProviderPreference } from '../common/click/execution-provider';
 import { robustRange } from '../common/click/normalize';
 import { threshold } from '../common/click/prepare';
-import { extractSlice, type IndexAxis } from '../common/click/slice';
+import { extractSlice } from '../common/click/slice';
+import type { IndexAxis } from '../common/slice';
 import { ClickInputError, CLASSICAL_SEGMENTER_ID, type Click } from '../common/click/types';
 import { checkSliceInput } from '../common/click/validate';
 import { checkPrompt, promptClicks, type Prompt } from '../common/click/prompt';

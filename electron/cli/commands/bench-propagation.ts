@@ -7,7 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ServiceError } from '../../common/errors';
-import { sliceLayout } from '../../common/propagation/slices';
+import { sliceLayout } from '../../common/slice';
 import { indexAxisForView } from '../../common/volume';
 import { loadLabelMapFor } from '../../node/io/load-label-map';
 import { readVolume } from '../../node/io/read-volume';

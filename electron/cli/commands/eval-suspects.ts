@@ -11,7 +11,8 @@ import { evenlySpacedSlices, objectExtent } from '../../common/propagation/given
 import { MemoryPropagator } from '../../common/propagation/memory-engine';
 import { confusionPerSlice, scoresOf } from '../../common/propagation/metrics';
 import type { Propagator } from '../../common/propagation/propagator';
-import { readSlice, sliceAreas, sliceLayout, writeSlice, type IndexAxis } from '../../common/propagation/slices';
+import { readSlice, sliceLayout, writeSlice, type IndexAxis } from '../../common/slice';
+import { sliceAreas } from '../../common/propagation/slices';
 import { areaDrops, areaJumps, endProximity, rankSuspectSlices, shapeChanges, type SegmentEvidence, type SuspectThresholds } from '../../common/propagation/suspect';
 import { indexAxisForView, type Volume } from '../../common/volume';
 import { loadLabelMapFor } from '../../node/io/load-label-map';

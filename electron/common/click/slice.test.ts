@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IDENTITY_DIRECTION, type Volume } from '../volume';
-import { extractLabelMask, extractSlice, labelCountsPerSlice, sliceGeometry } from './slice';
+import { sliceGeometry } from '../slice';
+import { extractLabelMask, extractSlice, labelCountsPerSlice } from './slice';
 
 const size = [4, 3, 2] as const;
 const volume: Volume = {

@@ -7,7 +7,8 @@ import { ServiceError } from '../errors';
 import type { Volume } from '../volume';
 import { mergeSegments, type SegmentProbability } from './merge';
 import type { CancelSignal, SliceListener } from './propagator';
-import { labelsPresent, readSlice, sliceAreas, sliceLayout, writeSlice, type IndexAxis, type SliceLayout } from './slices';
+import { readSlice, sliceLayout, writeSlice, type IndexAxis, type SliceLayout } from '../slice';
+import { labelsPresent, sliceAreas } from './slices';
 import { areaDrops, endProximity, rankSuspectSlices, shapeChanges, type SegmentEvidence, type SuspectSlice } from './suspect';
 
 export class LabelAssembler {

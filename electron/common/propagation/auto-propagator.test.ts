@@ -7,7 +7,8 @@ import { MemoryPropagator } from './memory-engine';
 import type { PropagateOptions } from './options';
 import type { PropagationOutcome, Propagator } from './propagator';
 import { planSegments, totalWrites } from './segments';
-import { readSlice, sliceAreas, sliceLayout } from './slices';
+import { readSlice, sliceLayout } from '../slice';
+import { sliceAreas } from './slices';
 
 const W = 64;
 const H = 64;

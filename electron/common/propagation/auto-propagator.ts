@@ -23,7 +23,7 @@ import type { AnnotatedSlice, SliceRange } from './plan';
 import type { PropagateOptions } from './options';
 import type { CancelSignal, PropagationOutcome, PropagationTimings, Propagator, SliceListener } from './propagator';
 import { planSegments, totalWrites, type SegmentTask } from './segments';
-import { readSlice, sliceLayout, writeSlice, type SliceLayout } from './slices';
+import { readSlice, sliceLayout, writeSlice, type SliceLayout } from '../slice';
 import type { Volume } from '../volume';
 
 /** Memory's extrapolation to an outermost given slice must reach this Dice to extend past it when interpolation won. */

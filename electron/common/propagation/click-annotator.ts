@@ -8,7 +8,7 @@ import type { Click, ClickSegmenter } from '../click/types';
 import type { Volume } from '../volume';
 import type { ClickedSlice } from './interactive-eval';
 import { percentileWindow } from './normalize';
-import { readSlice, type SliceLayout } from './slices';
+import { readSlice, type SliceLayout } from '../slice';
 
 export const CLICK_IOU_TARGET = 0.85;
 

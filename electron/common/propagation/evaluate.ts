@@ -12,7 +12,8 @@ import { evenlySpacedSlices, objectExtent } from './given-slices';
 import { confusionPerSlice, scoresOf, sumConfusion, type OverlapScores } from './metrics';
 import type { PropagationMethod } from './options';
 import type { PropagationTimings, Propagator } from './propagator';
-import { readSlice, sliceAreas, sliceLayout, writeSlice, type IndexAxis, type SliceLayout } from './slices';
+import { readSlice, sliceLayout, writeSlice, type IndexAxis, type SliceLayout } from '../slice';
+import { sliceAreas } from './slices';
 
 export type SeedMode = 'gt' | 'clicks';
 

@@ -4,7 +4,7 @@ import { correctionRange } from './correction-range';
 import { evaluateInteractive, worstSlice, type SliceAnnotator } from './interactive-eval';
 import type { PropagateOptions } from './options';
 import type { PropagationOutcome, Propagator } from './propagator';
-import { readSlice, sliceLayout, writeSlice } from './slices';
+import { readSlice, sliceLayout, writeSlice } from '../slice';
 
 const W = 12;
 const H = 12;

@@ -15,7 +15,8 @@ import { correctionRange } from './correction-range';
 import { evenlySpacedSlices, objectExtent } from './given-slices';
 import { confusionPerSlice, scoresOf, sumConfusion, type Confusion } from './metrics';
 import type { Propagator } from './propagator';
-import { readSlice, sliceAreas, sliceLayout, writeSlice, type IndexAxis, type SliceLayout } from './slices';
+import { readSlice, sliceLayout, writeSlice, type IndexAxis, type SliceLayout } from '../slice';
+import { sliceAreas } from './slices';
 
 /** A slice annotated by simulated clicks: the mask and the clicks it took. */
 export interface ClickedSlice {

@@ -4,7 +4,8 @@ import type { NetworkGeometry } from './networks';
 import { FakePropagationNetworks } from './fake-networks';
 import { MemoryPropagator } from './memory-engine';
 import type { SliceUpdate } from './propagator';
-import { readSlice, sliceAreas, sliceLayout } from './slices';
+import { readSlice, sliceLayout } from '../slice';
+import { sliceAreas } from './slices';
 
 const W = 64;
 const H = 64;

@@ -23,7 +23,7 @@ import { ReadoutMemory } from './readout';
 import { uncertaintyOf, type SegmentEvidence } from './suspect';
 import { planSegments, totalWrites } from './segments';
 import { DEFAULT_STOP_RULE, ObjectEndWatch, readingOf, type StopRuleSettings } from './stop-rule';
-import { readSlice, sliceLayout, type IndexAxis, type SliceLayout } from './slices';
+import { readSlice, sliceLayout, type IndexAxis, type SliceLayout } from '../slice';
 import type { Volume, VoxelArray } from '../volume';
 import type { KeyFeatures, NetworkGeometry, PropagationNetworks } from './networks';
 

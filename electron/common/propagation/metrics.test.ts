@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { binaryDice, confusion, confusionPerSlice, scoresOf, sumConfusion } from './metrics';
-import { sliceLayout } from './slices';
+import { sliceLayout } from '../slice';
 
 describe('overlap metrics', () => {
   it('computes DSC, sensitivity, PPV and IoU on known masks', () => {

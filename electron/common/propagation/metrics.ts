@@ -4,7 +4,7 @@
  * A measure whose denominator is 0 (nothing to find and nothing found) is 1: perfect agreement.
  */
 import type { VoxelArray } from '../volume';
-import type { SliceLayout } from './slices';
+import type { SliceLayout } from '../slice';
 
 export interface Confusion {
   tp: number;

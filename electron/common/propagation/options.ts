@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import { ServiceError } from '../errors';
-import type { IndexAxis } from './slices';
+import type { IndexAxis } from '../slice';
 
 /** 'auto' (the app's default) gates memory against interpolation per object (auto-propagator.ts). */
 export const PROPAGATION_METHODS = ['auto', 'memory', 'interpolation'] as const;

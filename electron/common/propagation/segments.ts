@@ -2,7 +2,8 @@
 import type { Volume } from '../volume';
 import type { PropagateOptions } from './options';
 import { planSegment, type AnnotatedSlice, type SegmentPlan } from './plan';
-import { sliceAreas, type SliceLayout } from './slices';
+import type { SliceLayout } from '../slice';
+import { sliceAreas } from './slices';
 
 export interface SegmentTask {
   readonly label: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sliceLayout } from './slices';
+import { sliceLayout } from '../slice';
 import { areaDrops, areaJumps, endProximity, rankSuspectSlices, shapeChanges, uncertaintyOf } from './suspect';
 
 describe('suspect slices', () => {

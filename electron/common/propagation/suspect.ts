@@ -14,7 +14,7 @@
  * The default thresholds were chosen on training-source volumes (scripts/fit-suspect-thresholds.mjs
  * over `iseg eval-suspects --json`).
  */
-import { readSlice, type SliceLayout } from './slices';
+import { readSlice, type SliceLayout } from '../slice';
 import type { VoxelArray } from '../volume';
 
 export const SUSPECT_REASONS = ['disagreement', 'area-jump', 'shape-change', 'low-confidence', 'object-end', 'area-drop'] as const;

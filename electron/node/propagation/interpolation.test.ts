@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Volume } from '../../common/volume';
-import { sliceAreas, sliceLayout } from '../../common/propagation/slices';
+import { sliceLayout } from '../../common/slice';
+import { sliceAreas } from '../../common/propagation/slices';
 import { InterpolationPropagator } from './interpolation';
 
 function vol(voxels: Uint8Array | Float32Array, size: [number, number, number]): Volume {

@@ -12,7 +12,7 @@ import { LabelAssembler, checkInputs, labelsToPropagate, throwIfCancelled } from
 import type { PropagateOptions } from '../../common/propagation/options';
 import type { CancelSignal, PropagationOutcome, Propagator, SliceListener } from '../../common/propagation/propagator';
 import { planSegments, totalWrites } from '../../common/propagation/segments';
-import { readSlice, sliceLayout } from '../../common/propagation/slices';
+import { readSlice, sliceLayout } from '../../common/slice';
 import type { Volume } from '../../common/volume';
 import { itkImageFromVolume } from '../io/itk-image';
 import { quietItk } from '../io/quiet-itk';

@@ -1,6 +1,6 @@
 /** Slice ↔ index ↔ world helpers shared by the stores and the views. */
 import { worldToIndex, type Vec3, type VolumeGeometry } from '../../../electron/common/volume';
-import type { IndexAxis } from './view-frame';
+import type { IndexAxis } from '../../../electron/common/slice';
 
 export function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));

@@ -13,9 +13,8 @@
  * anatomy the same way round.
  */
 import { indexAxisForView, type Mat3, type Vec3, type ViewAxis } from '../../../electron/common/volume';
+import type { IndexAxis } from '../../../electron/common/slice';
 import { column, cross, dot, scale } from './vec3';
-
-export type IndexAxis = 0 | 1 | 2;
 
 /** Ideal screen axes in LPS world coordinates (x → patient left, y → posterior, z → superior). */
 const SCREEN_RIGHT: Record<ViewAxis, Vec3> = {

@@ -58,3 +58,62 @@ describe('History', () => {
     expect(g.cursor).toBe(1);
   });
 });
+
+describe('History groups', () => {
+  const combine = (name: string, parts: readonly HistoryEntry[]): HistoryEntry => ({
+    label: `${name} [${parts.map((p) => p.label).join('+')}]`,
+    bytes: parts.reduce((sum, p) => sum + p.bytes, 0),
+  });
+
+  it('makes the entries pushed in a group one step', () => {
+    const h = new History(1000, combine);
+    h.push(entry('before'));
+    h.beginGroup('click + propagate');
+    h.push(entry('click', 5));
+    expect(h.entries.map((e) => e.label)).toEqual(['before']);
+    h.push(entry('propagate', 20));
+    const step = h.endGroup();
+    expect(step?.label).toBe('click + propagate [click+propagate]');
+    expect(h.entries.map((e) => e.label)).toEqual(['before', 'click + propagate [click+propagate]']);
+    expect(h.bytes).toBe(35);
+    expect(h.undo()?.label).toBe('click + propagate [click+propagate]');
+    expect(h.undo()?.label).toBe('before');
+  });
+
+  it('folds nested groups into the outermost, which keeps its name', () => {
+    const h = new History(1000, combine);
+    h.beginGroup('outer');
+    h.push(entry('a'));
+    h.beginGroup('inner');
+    h.push(entry('b'));
+    expect(h.endGroup()).toBeUndefined();
+    expect(h.grouping).toBe(true);
+    h.push(entry('c'));
+    expect(h.endGroup()?.label).toBe('outer [a+b+c]');
+    expect(h.entries).toHaveLength(1);
+    expect(h.grouping).toBe(false);
+  });
+
+  it('records nothing for an empty group, and ends every level with endGroup(true)', () => {
+    const h = new History(1000, combine);
+    h.beginGroup('nothing');
+    expect(h.endGroup()).toBeUndefined();
+    expect(h.entries).toHaveLength(0);
+    h.beginGroup('x');
+    h.beginGroup('y');
+    h.push(entry('a'));
+    expect(h.endGroup(true)?.label).toBe('x [a]');
+    expect(h.grouping).toBe(false);
+  });
+
+  it('refuses undo inside a group, an unmatched endGroup, and groups without a combine', () => {
+    const h = new History(1000, combine);
+    h.push(entry('a'));
+    h.beginGroup('open');
+    expect(() => h.undo()).toThrow(/group "open" is open/);
+    expect(() => h.redo()).toThrow(/end it first/);
+    h.endGroup();
+    expect(() => h.endGroup()).toThrow(/no group open/);
+    expect(() => new History().beginGroup('g')).toThrow(/cannot group/);
+  });
+});

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { applyDiff, countValues, diffBytes, maskIndices, mergeDiffs, paint, replaceDiff, updateCounts } from './paint';
-import { diskPixels, sliceMask, slicePixelToIndex, strokePixels, voxelToSlicePixel } from './slice-mask';
+import { composeDiffs } from '../../../electron/common/label-diff';
+import { applyDiff, countValues, diffBytes, maskIndices, paint, replaceDiff, updateCounts } from './paint';
+import { slicePixelToIndex, voxelToSlicePixel } from '../../../electron/common/slice';
+import { diskPixels, sliceMask, strokePixels } from './slice-mask';
 
 describe('paint', () => {
   it('writes a value and returns a sparse diff of what changed', () => {
@@ -36,7 +38,7 @@ describe('paint', () => {
     const a = paint(labels, [0, 1, 2], 1);
     const b = paint(labels, [2, 3], 2);
     const c = paint(labels, [3], 0);
-    const merged = mergeDiffs([a, b, c]);
+    const merged = composeDiffs(composeDiffs(a, b), c);
     expect([...merged.indices]).toEqual([0, 1, 2]);
     expect([...merged.after]).toEqual([1, 1, 2]);
     applyDiff(labels, merged, 'backward');

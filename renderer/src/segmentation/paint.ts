@@ -4,9 +4,18 @@
  * overwritten, by a manual tool or by model output alike.
  */
 import { distinctValueCounts } from '../../../electron/common/volume-stats';
-import type { LabelArray, LabelDiff } from '../../../electron/common/label-diff';
+import {
+  forEachRun,
+  isPacked,
+  packedBytes,
+  packReplace,
+  type AnyLabelDiff,
+  type LabelArray,
+  type LabelDiff,
+  type PackedLabelDiff,
+} from '../../../electron/common/label-diff';
 
-export type { LabelArray, LabelDiff } from '../../../electron/common/label-diff';
+export type { AnyLabelDiff, LabelArray, LabelDiff, PackedLabelDiff } from '../../../electron/common/label-diff';
 export { applyLabelDiff as applyDiff } from '../../../electron/common/label-diff';
 
 export const EMPTY_DIFF: LabelDiff = {
@@ -16,7 +25,8 @@ export const EMPTY_DIFF: LabelDiff = {
 };
 
 /** Bytes a diff holds (what the undo history's budget counts). */
-export function diffBytes(diff: LabelDiff): number {
+export function diffBytes(diff: AnyLabelDiff): number {
+  if (isPacked(diff)) return packedBytes(diff);
   return diff.indices.byteLength + diff.before.byteLength + diff.after.byteLength;
 }
 
@@ -42,37 +52,39 @@ export function paint(
   options: PaintOptions = {},
 ): LabelDiff {
   const { locked, onlyOver } = options;
-  const changedIdx: number[] = [];
-  const changedOld: number[] = [];
+  // At most one entry per index written; typed arrays, as a propagation writes millions.
+  const changedIdx = new Int32Array(indices.length);
+  const changedOld = new Uint16Array(indices.length);
+  let count = 0;
+  let increasing = true;
   const n = labels.length;
-  const seen = new Set<number>();
   for (let p = 0; p < indices.length; p++) {
     const index = indices[p] ?? -1;
     if (index < 0 || index >= n || !Number.isInteger(index)) continue;
     const old = labels[index] ?? 0;
+    // A repeated index finds `value` already written here, so duplicates need no set of their own.
     if (old === value) continue;
     if (old !== 0 && locked?.has(old) === true) continue;
     if (onlyOver !== undefined && !onlyOver.has(old)) continue;
-    if (seen.has(index)) continue;
-    seen.add(index);
-    changedIdx.push(index);
-    changedOld.push(old);
+    if (count > 0 && index < (changedIdx[count - 1] ?? 0)) increasing = false;
+    changedIdx[count] = index;
+    changedOld[count] = old;
+    count++;
     labels[index] = value;
   }
-  return sortedDiff(changedIdx, changedOld, value);
+  const diff = { indices: changedIdx.slice(0, count), before: changedOld.slice(0, count), after: new Uint16Array(count).fill(value) };
+  // Model output and masks come in index order already; only brush dabs need sorting.
+  return increasing ? diff : sortedDiff(diff);
 }
 
-function sortedDiff(indices: number[], old: number[], value: number): LabelDiff {
-  const order = indices.map((_, i) => i).sort((a, b) => (indices[a] ?? 0) - (indices[b] ?? 0));
-  const count = order.length;
-  const out = { indices: new Int32Array(count), before: new Uint16Array(count), after: new Uint16Array(count) };
-  for (let p = 0; p < count; p++) {
-    const o = order[p] ?? 0;
-    out.indices[p] = indices[o] ?? 0;
-    out.before[p] = old[o] ?? 0;
-    out.after[p] = value;
-  }
-  return out;
+function sortedDiff(diff: LabelDiff): LabelDiff {
+  const { indices, before, after } = diff;
+  const order = Array.from(indices.keys()).sort((a, b) => (indices[a] ?? 0) - (indices[b] ?? 0));
+  return {
+    indices: Int32Array.from(order, (o) => indices[o] ?? 0),
+    before: Uint16Array.from(order, (o) => before[o] ?? 0),
+    after: Uint16Array.from(order, (o) => after[o] ?? 0),
+  };
 }
 
 /** Linear indices of the non-zero entries of a mask laid over `indexOf(n)`; see slice-mask.ts. */
@@ -85,44 +97,21 @@ export function maskIndices(mask: ArrayLike<number>, indexOf: (n: number) => num
   return out;
 }
 
-/** Combines diffs made one after another into one (e.g. the dabs of one brush stroke). */
-export function mergeDiffs(diffs: readonly LabelDiff[]): LabelDiff {
-  if (diffs.length === 1) return diffs[0] ?? EMPTY_DIFF;
-  const first = new Map<number, number>(); // index → value before the first change
-  const last = new Map<number, number>(); // index → value after the last change
-  for (const diff of diffs)
-    for (let p = 0; p < diff.indices.length; p++) {
-      const index = diff.indices[p] ?? 0;
-      if (!first.has(index)) first.set(index, diff.before[p] ?? 0);
-      last.set(index, diff.after[p] ?? 0);
-    }
-  const indices = [...first.keys()].filter((i) => first.get(i) !== last.get(i)).sort((a, b) => a - b);
-  const out = {
-    indices: Int32Array.from(indices),
-    before: new Uint16Array(indices.length),
-    after: new Uint16Array(indices.length),
-  };
-  indices.forEach((index, p) => {
-    out.before[p] = first.get(index) ?? 0;
-    out.after[p] = last.get(index) ?? 0;
-  });
-  return out;
-}
-
 /** The diff that replaces the whole label map by `next` (e.g. loading a label map as working labels). */
-export function replaceDiff(labels: LabelArray, next: ArrayLike<number>): LabelDiff {
-  const idx: number[] = [];
-  for (let n = 0; n < labels.length; n++) if ((labels[n] ?? 0) !== (next[n] ?? 0)) idx.push(n);
-  const out = { indices: Int32Array.from(idx), before: new Uint16Array(idx.length), after: new Uint16Array(idx.length) };
-  idx.forEach((n, p) => {
-    out.before[p] = labels[n] ?? 0;
-    out.after[p] = next[n] ?? 0;
-  });
-  return out;
+export function replaceDiff(labels: LabelArray, next: ArrayLike<number>): PackedLabelDiff {
+  return packReplace(labels, next);
 }
 
 /** Voxel count per value after a diff, updated in place (counts[v] for v in the diff). */
-export function updateCounts(counts: Map<number, number>, diff: LabelDiff, direction: 'forward' | 'backward'): void {
+export function updateCounts(counts: Map<number, number>, diff: AnyLabelDiff, direction: 'forward' | 'backward'): void {
+  if (isPacked(diff)) {
+    forEachRun(diff, (_start, length, before, after) => {
+      const [a, b] = direction === 'forward' ? [before, after] : [after, before];
+      counts.set(a, (counts.get(a) ?? 0) - length);
+      counts.set(b, (counts.get(b) ?? 0) + length);
+    });
+    return;
+  }
   const from = direction === 'forward' ? diff.before : diff.after;
   const to = direction === 'forward' ? diff.after : diff.before;
   for (let p = 0; p < diff.indices.length; p++) {

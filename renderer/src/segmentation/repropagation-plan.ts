@@ -3,7 +3,7 @@
  * one with another method than the last) recomputes every slice from the user's slices; after
  * that, only corrections re-propagate, each up to its neighbouring user slices.
  */
-import type { IndexAxis } from '../../../electron/common/click/slice';
+import type { IndexAxis } from '../../../electron/common/slice';
 import { correctionsRange, type CorrectionRange } from '../../../electron/common/propagation/correction-range';
 import type { PropagationMethod } from '../../../electron/common/propagation/options';
 import { correctionsOf, lastPropagation, userSlicesOf, type UserSlices } from './user-slices';

@@ -1,41 +1,16 @@
 /**
- * Slices of the label map in the click engine's slice-pixel convention (electron/common/click/
- * slice.ts: x runs along the lower in-plane index axis, y along the higher one, x fastest).
+ * Slices of the label map for the page's tools: masks, the disks and strokes a brush paints, a
+ * slice's values (the slice layout and pixel ↔ voxel maps are electron/common/slice.ts).
  */
-import { sliceGeometry, type IndexAxis, type SliceGeometry } from '../../../electron/common/click/slice';
+import { readSlice, sliceGeometry, sliceLayout, type IndexAxis, type SliceGeometry, type SliceRef } from '../../../electron/common/slice';
 import type { Vec3 } from '../../../electron/common/volume';
 import type { LabelArray } from './paint';
 
-export type { IndexAxis, SliceGeometry };
-
-export interface SliceRef {
-  readonly axis: IndexAxis;
-  readonly slice: number;
-}
-
-/** Maps slice pixel number n (= y * width + x) to the voxel's linear index. */
-export function slicePixelToIndex(size: Vec3, ref: SliceRef): (n: number) => number {
-  const g = sliceGeometry(size, [1, 1, 1], ref.axis);
-  const stride: Vec3 = [1, size[0], size[0] * size[1]];
-  const base = ref.slice * stride[ref.axis];
-  const sx = stride[g.xAxis];
-  const sy = stride[g.yAxis];
-  const width = g.width;
-  return (n) => base + (n % width) * sx + Math.floor(n / width) * sy;
-}
-
-/** The slice pixel (x, y) of a voxel index (i, j, k). */
-export function voxelToSlicePixel(size: Vec3, axis: IndexAxis, voxel: Vec3): [number, number] {
-  const g = sliceGeometry(size, [1, 1, 1], axis);
-  return [voxel[g.xAxis], voxel[g.yAxis]];
-}
-
 /** 1 where the slice holds `value`, else 0 (width × height, x fastest). */
 export function sliceMask(labels: LabelArray, size: Vec3, ref: SliceRef, value: number): Uint8Array {
-  const g = sliceGeometry(size, [1, 1, 1], ref.axis);
-  const indexOf = slicePixelToIndex(size, ref);
-  const out = new Uint8Array(g.width * g.height);
-  for (let n = 0; n < out.length; n++) out[n] = labels[indexOf(n)] === value ? 1 : 0;
+  const layout = sliceLayout(size, ref.axis);
+  const out = readSlice(labels, layout, ref.slice, new Uint8Array(layout.width * layout.height));
+  for (let n = 0; n < out.length; n++) out[n] = out[n] === value ? 1 : 0;
   return out;
 }
 
@@ -95,8 +70,6 @@ export function strokePixels(
 /** The label values of one slice (width × height, x fastest) and its geometry in millimetres. */
 export function sliceValues(labels: LabelArray, size: Vec3, spacing: Vec3, ref: SliceRef): { values: Uint16Array; geometry: SliceGeometry } {
   const geometry = sliceGeometry(size, spacing, ref.axis);
-  const indexOf = slicePixelToIndex(size, ref);
-  const values = new Uint16Array(geometry.width * geometry.height);
-  for (let n = 0; n < values.length; n++) values[n] = labels[indexOf(n)] ?? 0;
+  const values = readSlice(labels, sliceLayout(size, ref.axis), ref.slice, new Uint16Array(geometry.width * geometry.height));
   return { values, geometry };
 }

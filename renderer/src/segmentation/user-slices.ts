@@ -5,7 +5,7 @@
  * after the last propagation of its segment along that axis is a correction, which re-propagates
  * only up to the neighbouring user slices.
  */
-import type { IndexAxis } from '../../../electron/common/click/slice';
+import type { IndexAxis } from '../../../electron/common/slice';
 import type { PropagationMethod } from '../../../electron/common/propagation/options';
 
 export interface UserSlices {

@@ -2,7 +2,7 @@
  * The statistics as the panel shows them and as CSV: segment names from the table, bounding slices
  * per view (1-based, as the views number them), volumes in mL.
  */
-import type { IndexAxis } from '../../../electron/common/propagation/slices';
+import type { IndexAxis } from '../../../electron/common/slice';
 import { VIEW_AXES, type ViewAxis } from '../../../electron/common/volume';
 import type { SegmentStatistics } from './segment-statistics';
 

@@ -2,17 +2,19 @@
  * One labelled undo history over everything that changes the labels: click masks, brush and eraser
  * strokes, segment deletes, label-map loads, propagations. Each step holds a sparse diff, and which
  * slices the user had annotated before and after it (so an undone correction is no longer a
- * correction); the pure History keeps the total under a byte budget.
+ * correction); the pure History keeps the total under a byte budget. Diffs are kept packed (see
+ * label-diff.ts); steps recorded between beginGroup and endGroup are undone as one.
  */
 import { action, computed, makeObservable, observable } from 'mobx';
 import { History, DEFAULT_HISTORY_BUDGET, type HistoryEntry } from '../history/history';
-import { diffBytes, type LabelDiff } from '../segmentation/paint';
+import { composeDiffs, isPacked, packDiff, unpackDiff } from '../../../electron/common/label-diff';
+import { diffBytes, EMPTY_DIFF, type AnyLabelDiff, type PackedLabelDiff } from '../segmentation/paint';
 import type { Segment } from '../segmentation/segments';
 import type { UserSlices } from '../segmentation/user-slices';
 import type { SegmentationStore } from './segmentation-store';
 
 export interface LabelStep extends HistoryEntry {
-  readonly diff: LabelDiff;
+  readonly diff: PackedLabelDiff;
   /** The whole segment table before and after (a delete removes a row as well as its voxels). */
   readonly segmentsBefore?: readonly Segment[];
   readonly segmentsAfter?: readonly Segment[];
@@ -24,8 +26,28 @@ export interface LabelStep extends HistoryEntry {
 const STEP_OVERHEAD = 256;
 
 /** Bytes a step with this diff counts against the history's budget. */
-export function stepCost(diff: LabelDiff): number {
+export function stepCost(diff: AnyLabelDiff): number {
   return diffBytes(diff) + STEP_OVERHEAD;
+}
+
+/** One step doing what `parts` did one after another. */
+function combineSteps(label: string, parts: readonly LabelStep[]): LabelStep {
+  const only = parts.length === 1 ? parts[0] : undefined;
+  const diff = only?.diff ?? packDiff(parts.reduce((sum, part) => composeDiffs(sum, unpackDiff(part.diff)), EMPTY_DIFF));
+  const segmentsBefore = parts.find((p) => p.segmentsBefore !== undefined)?.segmentsBefore;
+  const segmentsAfter = [...parts].reverse().find((p) => p.segmentsAfter !== undefined)?.segmentsAfter;
+  const first = parts[0];
+  const last = parts[parts.length - 1];
+  if (first === undefined || last === undefined) throw new Error('A group of no steps cannot be combined.');
+  return {
+    label,
+    diff,
+    bytes: stepCost(diff),
+    ...(segmentsBefore === undefined ? {} : { segmentsBefore }),
+    ...(segmentsAfter === undefined ? {} : { segmentsAfter }),
+    userSlicesBefore: first.userSlicesBefore,
+    userSlicesAfter: last.userSlicesAfter,
+  };
 }
 
 /** What changed in the history, for the autosave journal. */
@@ -49,7 +71,7 @@ export class HistoryStore {
     private readonly segmentation: SegmentationStore,
     budgetBytes = DEFAULT_HISTORY_BUDGET,
   ) {
-    this.history = new History<LabelStep>(budgetBytes);
+    this.history = new History<LabelStep>(budgetBytes, combineSteps);
     this.settledUserSlices = segmentation.userSlices;
     makeObservable<HistoryStore, 'history' | 'segmentation' | 'savedAt' | 'listeners' | 'settledUserSlices'>(this, {
       history: false,
@@ -67,6 +89,7 @@ export class HistoryStore {
       canRedo: computed,
       bytes: computed,
       record: action,
+      endGroup: action,
       undo: action,
       redo: action,
       clear: action,
@@ -134,9 +157,13 @@ export class HistoryStore {
     for (const listener of [...this.listeners]) listener(change);
   }
 
-  /** Records an action already applied; empty diffs are not recorded unless they change rows. */
-  record(label: string, diff: LabelDiff, rows?: { before: readonly Segment[]; after: readonly Segment[] }): boolean {
-    if (diff.indices.length === 0 && rows === undefined) return false;
+  /**
+   * Records an action already applied; empty diffs are not recorded unless they change rows. Inside
+   * a group the step waits for endGroup.
+   */
+  record(label: string, change: AnyLabelDiff, rows?: { before: readonly Segment[]; after: readonly Segment[] }): boolean {
+    const diff = isPacked(change) ? change : packDiff(change);
+    if (diff.voxels === 0 && rows === undefined) return false;
     const userSlices = this.segmentation.userSlices;
     const step: LabelStep = {
       label,
@@ -148,12 +175,38 @@ export class HistoryStore {
     };
     this.history.push(step);
     this.settledUserSlices = userSlices;
+    if (this.history.grouping) return true;
     this.revision++;
     this.notify({ kind: 'record', step });
     return true;
   }
 
+  /** Steps recorded from now to the matching endGroup are one step named `name` (groups nest). */
+  beginGroup(name: string): void {
+    this.history.beginGroup(name);
+  }
+
+  /** Ends the innermost group (`all`: every open one); the outermost's steps become one, recorded. */
+  endGroup(all = false): void {
+    const step = this.history.endGroup(all);
+    if (step === undefined) return;
+    this.revision++;
+    this.notify({ kind: 'record', step });
+  }
+
+  /** `task`'s steps as one step (ended even if it throws). */
+  group<T>(name: string, task: () => T): T {
+    this.beginGroup(name);
+    try {
+      return task();
+    } finally {
+      this.endGroup();
+    }
+  }
+
   undo(): string | undefined {
+    // An undo ends any group still open, so it undoes the group's step as a whole.
+    if (this.history.grouping) this.endGroup(true);
     const step = this.history.undo();
     if (step === undefined) return undefined;
     this.segmentation.applyDiff(step.diff, 'backward');
@@ -165,6 +218,7 @@ export class HistoryStore {
   }
 
   redo(): string | undefined {
+    if (this.history.grouping) this.endGroup(true);
     const step = this.history.redo();
     if (step === undefined) return undefined;
     this.segmentation.applyDiff(step.diff, 'forward');

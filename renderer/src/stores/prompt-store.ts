@@ -6,7 +6,7 @@
 import { action, computed, makeObservable, observable, observableRef, runInAction } from 'mobx';
 import type { ServiceClient } from '../../../electron/common/contract';
 import type { ClickEngineStatus, ModelDigest } from '../../../electron/common/contract-click';
-import type { SliceRef } from '../segmentation/slice-mask';
+import type { SliceRef } from '../../../electron/common/slice';
 
 export interface Click {
   readonly x: number;

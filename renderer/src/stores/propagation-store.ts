@@ -16,7 +16,7 @@ import { indexAxisForView, type ViewAxis } from '../../../electron/common/volume
 import { checkResultSize, propagationWrites } from '../segmentation/propagation-result';
 import { replaceDiff, type LabelArray } from '../segmentation/paint';
 import { planRepropagation, plansToRun, type SegmentPlan } from '../segmentation/repropagation-plan';
-import { slicePixelToIndex } from '../segmentation/slice-mask';
+import { slicePixelToIndex } from '../../../electron/common/slice';
 import { correctionsOf, notePropagated } from '../segmentation/user-slices';
 import { isConnectionAware } from '../transport/connection';
 import type { AppStore } from './app-store';

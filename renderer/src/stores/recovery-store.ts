@@ -14,7 +14,8 @@ import {
   type JournalStep,
   type PendingDocument,
 } from '../../../electron/common/contract-journal';
-import type { LabelArray } from '../segmentation/paint';
+import { packDiff, unpackDiff } from '../../../electron/common/label-diff';
+import type { LabelArray, PackedLabelDiff } from '../segmentation/paint';
 import type { Segment } from '../segmentation/segments';
 import { isConnectionAware } from '../transport/connection';
 import { stepCost, type LabelStep } from './history-store';
@@ -41,6 +42,12 @@ function toJournalSegments(rows: readonly Segment[]): JournalSegment[] {
 
 function copyBuffer(view: ArrayBufferView): ArrayBuffer {
   return view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength) as ArrayBuffer;
+}
+
+/** The journal keeps a step's voxels sparse (main applies them); the history keeps them packed. */
+function journalDiff(diff: PackedLabelDiff): JournalStep['diff'] {
+  const sparse = unpackDiff(diff);
+  return { indices: sparse.indices.buffer as ArrayBuffer, before: sparse.before.buffer as ArrayBuffer, after: sparse.after.buffer as ArrayBuffer };
 }
 
 function labelsPayload(labels: LabelArray | undefined): { componentType: 'uint8' | 'uint16'; voxels: ArrayBuffer } | undefined {
@@ -273,14 +280,14 @@ export class RecoveryStore {
     return {
       id: this.idOf(step),
       label: step.label.slice(0, 512),
-      diff: { indices: copyBuffer(step.diff.indices), before: copyBuffer(step.diff.before), after: copyBuffer(step.diff.after) },
+      diff: journalDiff(step.diff),
       ...(step.segmentsBefore === undefined ? {} : { segmentsBefore: toJournalSegments(step.segmentsBefore) }),
       ...(step.segmentsAfter === undefined ? {} : { segmentsAfter: toJournalSegments(step.segmentsAfter) }),
     };
   }
 
   private fromJournalStep(step: JournalStep): LabelStep {
-    const diff = { indices: new Int32Array(step.diff.indices), before: new Uint16Array(step.diff.before), after: new Uint16Array(step.diff.after) };
+    const diff = packDiff({ indices: new Int32Array(step.diff.indices), before: new Uint16Array(step.diff.before), after: new Uint16Array(step.diff.after) });
     const labelStep: LabelStep = {
       label: step.label,
       diff,

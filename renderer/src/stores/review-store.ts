@@ -10,7 +10,7 @@ import type { OverlapMetrics, RankedSliceError } from '../review/metrics';
 import { ReviewRunner } from '../review/review-runner';
 import type { LabelArray } from '../segmentation/paint';
 import { paletteColor, type Rgb, type Segment } from '../segmentation/segments';
-import type { IndexAxis } from '../segmentation/slice-mask';
+import type { IndexAxis } from '../../../electron/common/slice';
 
 export type RankedSlice = RankedSliceError;
 

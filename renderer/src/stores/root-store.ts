@@ -9,9 +9,9 @@ import type { SampleId, ServiceClient, VolumeMessage } from '../../../electron/c
 import type { ModelDigest } from '../../../electron/common/contract-click';
 import { histogram, robustWindowLevel } from '../imaging/window-level';
 import { volumeFromMessage } from '../imaging/volume-message';
-import { maskIndices, mergeDiffs, replaceDiff, type LabelArray, type LabelDiff } from '../segmentation/paint';
+import { maskIndices, replaceDiff, type LabelArray } from '../segmentation/paint';
 import { labelPayload } from '../segmentation/label-payload';
-import { slicePixelToIndex, type SliceRef } from '../segmentation/slice-mask';
+import { slicePixelToIndex, type SliceRef } from '../../../electron/common/slice';
 import { AppStore } from './app-store';
 import { browserStorage, EngineSettingsStore } from './engine-settings-store';
 import { HistoryStore } from './history-store';
@@ -23,10 +23,11 @@ import { UiStore } from './ui-store';
 import { VolumeStore } from './volume-store';
 import { PropagationStore } from './propagation-store';
 
+/** A brush or eraser stroke in progress; its dabs are recorded in one history group. */
 interface Stroke {
   readonly erase: boolean;
   readonly value: number;
-  readonly diffs: LabelDiff[];
+  readonly name: string;
 }
 
 /** Each model once (by id and digest), in first-use order; copies, so the call owns its payload. */
@@ -198,7 +199,9 @@ export class RootStore {
     return runInAction(() => {
       const value = erase ? this.segmentation.activeValue ?? 0 : this.ensureActive();
       if (value === undefined) return false;
-      this.stroke = { erase, value, diffs: [] };
+      const name = `${erase ? 'Erase' : 'Brush'} ${this.segmentation.segment(value)?.name ?? 'labels'}`;
+      this.stroke = { erase, value, name };
+      this.history.beginGroup(name);
       return true;
     });
   }
@@ -218,7 +221,7 @@ export class RootStore {
         ? { locked, ...(stroke.value === 0 ? {} : { onlyOver: new Set([stroke.value]) }) }
         : { locked };
       const diff = this.segmentation.write(indices, stroke.erase ? 0 : stroke.value, { kind: 'slice', ref }, options);
-      if (diff.indices.length > 0) stroke.diffs.push(diff);
+      this.history.record(stroke.name, diff);
     });
   }
 
@@ -226,10 +229,9 @@ export class RootStore {
   endStroke(): void {
     const stroke = this.stroke;
     this.stroke = undefined;
-    if (stroke === undefined || stroke.diffs.length === 0) return;
+    if (stroke === undefined) return;
     runInAction(() => {
-      const name = this.segmentation.segment(stroke.value)?.name ?? 'labels';
-      this.history.record(`${stroke.erase ? 'Erase' : 'Brush'} ${name}`, mergeDiffs(stroke.diffs));
+      this.history.endGroup();
     });
   }
 

@@ -13,23 +13,28 @@ import {
   EMPTY_DIFF,
   paint,
   updateCounts,
+  type AnyLabelDiff,
   type LabelArray,
   type LabelDiff,
   type PaintOptions,
 } from '../segmentation/paint';
+import { isPacked } from '../../../electron/common/label-diff';
+import { changeOfIndexRange, combineChanges, WHOLE_MAP, type LabelChange } from '../segmentation/label-change';
 import { KNEE_PRESET, nextSegmentValue, paletteColor, type Rgb, type Segment } from '../segmentation/segments';
-import type { SliceRef } from '../segmentation/slice-mask';
 import { forgetLabel, NO_USER_SLICES, noteUserEdit, userSlicesOfLoadedMap, type UserSlices } from '../segmentation/user-slices';
 
-/** Where the last change to the voxels was, so views can re-upload only what changed. */
-export type LabelChange = { readonly kind: 'all' } | { readonly kind: 'slice'; readonly ref: SliceRef };
+export type { LabelChange } from '../segmentation/label-change';
 
 export class SegmentationStore {
   geometry: VolumeGeometry | undefined = undefined;
   labels: LabelArray | undefined = undefined;
   /** Bumped on every change to the voxels (and when a new map arrives). */
   version = 0;
-  lastChange: LabelChange = { kind: 'all' };
+  /**
+   * Where the voxels changed since the views last took it (see takeChange), so they re-upload only
+   * the slices it reached; not observable: views react to `version`.
+   */
+  private pendingChange: LabelChange | undefined = WHOLE_MAP;
   segments: readonly Segment[] = [];
   activeValue: number | undefined = undefined;
   /** Slices the user annotated, per segment and axis (the undo history restores it with the voxels). */
@@ -38,12 +43,12 @@ export class SegmentationStore {
   private counts = new Map<number, number>();
 
   constructor() {
-    makeObservable<SegmentationStore, 'counts'>(this, {
+    makeObservable<SegmentationStore, 'counts' | 'pendingChange'>(this, {
       counts: false,
+      pendingChange: false,
       geometry: observableRef,
       labels: observableRef,
       version: observable,
-      lastChange: observableRef,
       segments: observableRef,
       activeValue: observable,
       userSlices: observableRef,
@@ -94,7 +99,7 @@ export class SegmentationStore {
     this.labels = new Uint8Array(x * y * z);
     this.counts = new Map([[0, this.labels.length]]);
     this.userSlices = NO_USER_SLICES;
-    this.lastChange = { kind: 'all' };
+    this.pendingChange = WHOLE_MAP;
     this.version++;
   }
 
@@ -121,7 +126,7 @@ export class SegmentationStore {
     }
     this.segments = table.sort((a, b) => a.value - b.value);
     this.activeValue ??= this.segments[0]?.value;
-    this.lastChange = { kind: 'all' };
+    this.pendingChange = WHOLE_MAP;
     this.version++;
   }
 
@@ -215,20 +220,34 @@ export class SegmentationStore {
     const diff = paint(labels, indices, value, options);
     if (diff.indices.length > 0) {
       updateCounts(this.counts, diff, 'forward');
-      this.lastChange = where;
+      this.noteChange(where);
       this.version++;
     }
     return diff;
   }
 
   /** Undo (backward) or redo (forward) of a diff this store made. */
-  applyDiff(diff: LabelDiff, direction: 'forward' | 'backward'): void {
+  applyDiff(diff: AnyLabelDiff, direction: 'forward' | 'backward'): void {
     const labels = this.labels;
-    if (labels === undefined || diff.indices.length === 0) return;
+    const size = this.geometry?.size;
+    if (labels === undefined || size === undefined) return;
+    const [first, last] = isPacked(diff) ? [diff.first, diff.last] : [diff.indices[0] ?? -1, diff.indices[diff.indices.length - 1] ?? -1];
+    if (first < 0) return;
     applyDiff(labels, diff, direction);
     updateCounts(this.counts, diff, direction);
-    this.lastChange = { kind: 'all' };
+    this.noteChange(changeOfIndexRange(size, first, last));
     this.version++;
+  }
+
+  private noteChange(change: LabelChange): void {
+    this.pendingChange = combineChanges(this.pendingChange, change);
+  }
+
+  /** Where the voxels changed since the last call (everything, the first time); the views' to call. */
+  takeChange(): LabelChange {
+    const change = this.pendingChange ?? WHOLE_MAP;
+    this.pendingChange = undefined;
+    return change;
   }
 
   /** The value at a voxel index (observes `version`). */

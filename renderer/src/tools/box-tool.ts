@@ -2,7 +2,7 @@
  * The box tool: drag a rectangle around an object; the engine answers with its first mask (the
  * box bounds it). Clicks and scribbles added afterwards on the same slice correct it.
  */
-import { sliceGeometry } from '../../../electron/common/click/slice';
+import { sliceGeometry } from '../../../electron/common/slice';
 import type { RootStore } from '../stores/root-store';
 import { clampToSlice, type DragPoint, type DragTool } from './drag-tool';
 import type { RubberBand } from './rubber-band';

@@ -3,7 +3,7 @@
  * them the drag; each tool is one object that keeps its own drag state and draws into the view's
  * one rubber band.
  */
-import type { SliceRef } from '../segmentation/slice-mask';
+import type { SliceRef } from '../../../electron/common/slice';
 
 /** A pointer position on the view's current slice. */
 export interface DragPoint {

@@ -2,7 +2,7 @@
  * The scribble tool: a drag draws a positive stroke (Shift+drag a negative one) on the object; the
  * engine takes it as clicks along the stroke. A stroke that leaves the image follows its edge.
  */
-import { sliceGeometry } from '../../../electron/common/click/slice';
+import { sliceGeometry } from '../../../electron/common/slice';
 import type { RootStore } from '../stores/root-store';
 import { clampToSlice, type DragPoint, type DragTool } from './drag-tool';
 import type { RubberBand } from './rubber-band';

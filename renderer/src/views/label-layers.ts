@@ -3,6 +3,8 @@
  * colour/opacity table: the working labels (filled or outlined, per-segment colour and
  * visibility), the reference labels (always outlined, so they read differently), and the click
  * engine's preview (a one-slice image on the prompt's slice, in the active segment's colour).
+ * The working labels get an image of their own per view (wrapping the store's buffer, not a copy),
+ * so a change that cannot reach this view's slice leaves its texture as it is.
  */
 import vtkImageData from '@kitware/vtk.js/Common/DataModel/ImageData';
 import vtkDataArray from '@kitware/vtk.js/Common/Core/DataArray';
@@ -13,12 +15,21 @@ import { SlicingMode } from '@kitware/vtk.js/Rendering/Core/ImageMapper/Constant
 import vtkImageSlice from '@kitware/vtk.js/Rendering/Core/ImageSlice';
 import type vtkRenderer from '@kitware/vtk.js/Rendering/Core/Renderer';
 import { indexToWorld, type VolumeGeometry } from '../../../electron/common/volume';
+import type { LabelArray } from '../segmentation/paint';
 import { toVtkDirection } from '../geometry/vtk-direction';
 import { labelLut, outlineOpacities } from '../segmentation/lut';
 import type { Segment } from '../segmentation/segments';
-import type { IndexAxis } from '../segmentation/slice-mask';
+import type { IndexAxis } from '../../../electron/common/slice';
+import { changeTouchesSlice, type LabelChange } from '../segmentation/label-change';
 import type { Preview } from '../stores/prompt-store';
-import type { VolumeImage } from './volume-image';
+import { VolumeImage } from './volume-image';
+
+/** The working label map and where it changed since the view last drew it. */
+export interface WorkingLabels {
+  readonly geometry: VolumeGeometry;
+  readonly labels: LabelArray;
+  readonly change: LabelChange;
+}
 
 const SLICING_MODES = [SlicingMode.I, SlicingMode.J, SlicingMode.K] as const;
 
@@ -72,21 +83,31 @@ export class LabelLayers {
   private readonly reference = new LabelLayer(-4);
   private readonly preview = new LabelLayer(-6);
   private readonly previewImage = vtkImageData.newInstance();
+  private readonly workingImage = new VolumeImage();
   private normalAxis: IndexAxis = 2;
+  private slice = 0;
+  private workingLabels: LabelArray | undefined;
 
   constructor(
     private readonly renderer: vtkRenderer,
-    private readonly images: { readonly labels: VolumeImage; readonly reference: VolumeImage },
+    private readonly images: { readonly reference: VolumeImage },
   ) {
     this.preview.setVisible(false);
     this.reference.setVisible(false);
   }
 
-  /** After a new image (or label buffer): inputs, slicing mode, the slice. */
-  attach(normalAxis: IndexAxis, slice: number): void {
+  /**
+   * After a new image, new label voxels or a new reference: inputs, slicing mode, the slice. With
+   * `working`, the working labels' image is marked changed only when the change can reach the
+   * slice this view shows (another slice is read from the buffer when the view moves to it); a new
+   * buffer is wrapped afresh. Returns whether the working labels were marked changed.
+   */
+  attach(normalAxis: IndexAxis, slice: number, working?: WorkingLabels): boolean {
     this.normalAxis = normalAxis;
+    this.slice = slice;
+    const uploaded = working !== undefined && this.updateWorking(working);
     const pairs: [LabelLayer, VolumeImage][] = [
-      [this.working, this.images.labels],
+      [this.working, this.workingImage],
       [this.reference, this.images.reference],
     ];
     for (const [layer, image] of pairs) {
@@ -96,21 +117,31 @@ export class LabelLayers {
       layer.mapper.setSlice(slice);
       if (!this.renderer.getViewProps().includes(layer.actor)) this.renderer.addViewProp(layer.actor);
     }
+    return uploaded;
+  }
+
+  private updateWorking({ geometry, labels, change }: WorkingLabels): boolean {
+    const fresh = labels !== this.workingLabels;
+    if (!fresh && !changeTouchesSlice(change, this.normalAxis, this.slice)) return false;
+    this.workingImage.update(geometry, labels);
+    this.workingLabels = labels;
+    return true;
   }
 
   setSlice(slice: number): void {
-    if (this.images.labels.hasData) this.working.mapper.setSlice(slice);
+    this.slice = slice;
+    if (this.workingImage.hasData) this.working.mapper.setSlice(slice);
     if (this.images.reference.hasData) this.reference.mapper.setSlice(slice);
   }
 
   setWorkingLook(segments: readonly Segment[], opacity: number, outline: boolean, visible: boolean): void {
     this.working.setLook(segments, opacity, outline);
-    this.working.setVisible(visible && this.images.labels.hasData);
+    this.working.setVisible(visible && this.workingImage.hasData);
   }
 
   /** Shows a layer only when its image has data (call after the images change). */
   setVisibility(showLabels: boolean, showReference: boolean): void {
-    this.working.setVisible(showLabels && this.images.labels.hasData);
+    this.working.setVisible(showLabels && this.workingImage.hasData);
     this.reference.setVisible(showReference && this.images.reference.hasData);
   }
 
@@ -154,5 +185,6 @@ export class LabelLayers {
       layer.dispose();
     }
     this.previewImage.delete();
+    this.workingImage.dispose();
   }
 }

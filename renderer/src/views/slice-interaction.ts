@@ -11,7 +11,7 @@
  * their navigate meaning.
  * Keyboard scrolling is handled once for the page (see view-layout.ts) and goes to the active view.
  */
-import { sliceGeometry } from '../../../electron/common/click/slice';
+import { sliceGeometry } from '../../../electron/common/slice';
 import { worldToIndex, type ViewAxis } from '../../../electron/common/volume';
 import {
   displayToWorld,
@@ -22,7 +22,8 @@ import {
   type Viewport,
 } from '../geometry/camera';
 import { dragWindowLevel, type WindowLevel } from '../imaging/window-level';
-import { diskPixels, strokePixels, type SliceRef } from '../segmentation/slice-mask';
+import { diskPixels, strokePixels } from '../segmentation/slice-mask';
+import type { SliceRef } from '../../../electron/common/slice';
 import type { RootStore } from '../stores/root-store';
 import type { Tool } from '../stores/tool-store';
 import { BoxTool } from '../tools/box-tool';

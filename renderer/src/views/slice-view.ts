@@ -15,7 +15,7 @@ import vtkRenderer from '@kitware/vtk.js/Rendering/Core/Renderer';
 import vtkRenderWindow from '@kitware/vtk.js/Rendering/Core/RenderWindow';
 import vtkOpenGLRenderWindow from '@kitware/vtk.js/Rendering/OpenGL/RenderWindow';
 import { reaction, type IReactionDisposer } from 'mobx';
-import { sliceGeometry } from '../../../electron/common/click/slice';
+import { sliceGeometry } from '../../../electron/common/slice';
 import { indexToWorld, type ViewAxis } from '../../../electron/common/volume';
 import { fitCamera, mmPerPixel, worldToDisplay, type ViewCamera, type Viewport } from '../geometry/camera';
 import { crosshair } from '../geometry/crosshair';
@@ -23,16 +23,16 @@ import { edgeLabels } from '../geometry/view-frame';
 import type { RootStore } from '../stores/root-store';
 import { el } from '../ui/dom';
 import { fitCanvas } from './canvas-size';
+import { WHOLE_MAP, type LabelChange } from '../segmentation/label-change';
 import { LabelLayers } from './label-layers';
 import { SliceInteraction } from './slice-interaction';
 import { SliceOverlay } from './slice-overlay';
 import type { RenderScheduler } from './render-scheduler';
 import type { VolumeImage } from './volume-image';
 
-/** The shared images a view draws: the volume, the working labels, the reference labels. */
+/** The shared images a view draws: the volume and the reference labels (each view wraps the working labels itself). */
 export interface ViewImages {
   readonly volume: VolumeImage;
-  readonly labels: VolumeImage;
   readonly reference: VolumeImage;
 }
 
@@ -66,7 +66,7 @@ export class SliceView {
     private readonly scheduler: RenderScheduler,
   ) {
     this.image = images.volume;
-    this.layers = new LabelLayers(this.renderer, { labels: images.labels, reference: images.reference });
+    this.layers = new LabelLayers(this.renderer, { reference: images.reference });
     this.overlay = new SliceOverlay(view);
     this.element = el(
       'div',
@@ -223,11 +223,16 @@ export class SliceView {
     this.requestRender();
   }
 
-  /** New label voxels (or a new label buffer / reference); the shared images are updated already. */
-  labelsChanged(): void {
+  /**
+   * New label voxels (or a new label buffer / reference; the shared reference image is updated
+   * already): the working labels are re-uploaded only where `change` reaches this view's slice.
+   */
+  labelsChanged(change: LabelChange = WHOLE_MAP): void {
     const frame = this.root.ui.frames?.[this.view];
     if (frame === undefined) return;
-    this.layers.attach(frame.normalAxis, this.root.ui.slices[this.view]);
+    const { geometry, labels } = this.root.segmentation;
+    const working = geometry === undefined || labels === undefined ? undefined : { geometry, labels, change };
+    this.layers.attach(frame.normalAxis, this.root.ui.slices[this.view], working);
     this.layers.setVisibility(this.root.tools.showLabels, this.root.tools.showReference);
     this.requestRender();
   }

@@ -28,7 +28,6 @@ function nextFrame(): Promise<void> {
 export class ViewLayout {
   readonly element = el('div', { class: 'view-grid layout-three-up', 'data-testid': 'view-grid' });
   private readonly image = new VolumeImage();
-  private readonly labelImage = new VolumeImage();
   private readonly referenceImage = new VolumeImage();
   private readonly scheduler: RenderScheduler;
   private readonly views: Readonly<Record<ViewAxis, SliceView>>;
@@ -39,7 +38,7 @@ export class ViewLayout {
 
   constructor(private readonly root: RootStore) {
     this.scheduler = new RenderScheduler(root.app);
-    const images = { volume: this.image, labels: this.labelImage, reference: this.referenceImage };
+    const images = { volume: this.image, reference: this.referenceImage };
     const make = (view: ViewAxis): SliceView => new SliceView(root, view, images, this.scheduler);
     this.views = { axial: make('axial'), sagittal: make('sagittal'), coronal: make('coronal') };
     for (const view of VIEW_AXES) this.element.append(this.views[view].element);
@@ -60,10 +59,8 @@ export class ViewLayout {
       reaction(
         () => root.segmentation.version,
         () => {
-          const { geometry, labels } = root.segmentation;
-          if (geometry === undefined || labels === undefined) return;
-          this.labelImage.update(geometry, labels);
-          for (const view of VIEW_AXES) this.views[view].labelsChanged();
+          const change = root.segmentation.takeChange();
+          for (const view of VIEW_AXES) this.views[view].labelsChanged(change);
         },
       ),
       reaction(
@@ -145,7 +142,6 @@ export class ViewLayout {
     this.view3d?.dispose();
     this.hint.dispose();
     this.image.dispose();
-    this.labelImage.dispose();
     this.referenceImage.dispose();
   }
 }
