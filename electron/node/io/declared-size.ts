@@ -10,7 +10,7 @@ import { open } from 'node:fs/promises';
 import { constants, gunzipSync } from 'node:zlib';
 import { ServiceError } from '../../common/errors';
 import type { VolumeFormatId } from './formats';
-import { readNiftiHeader } from './nifti-voxels';
+import { readNiftiHeader } from './nifti-header';
 
 /** Enough of the (inflated) start of a file for every header iSeg reads this way. */
 const HEAD_BYTES = 1 << 16;

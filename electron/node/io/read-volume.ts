@@ -53,13 +53,13 @@ const INFLATE_SLACK = 1 << 20;
 
 async function readVolumeFile(format: VolumeFormat, path: string, name: string, limit: number): Promise<Volume> {
   // The header is checked before anything is allocated for the voxels.
-  const declared = declaredImage(format.id, await contentHead(path));
+  const head = await contentHead(path);
+  const declared = declaredImage(format.id, head);
   if (declared) checkDeclaredSize(declared, name, limit);
   const maxContentBytes = (declared?.contentBytes ?? limit) + INFLATE_SLACK;
   if (format.id === 'nifti') {
-    const nifti = await readNifti(path, name, maxContentBytes);
-    if ('volume' in nifti) return nifti.volume;
-    return readCheckedWithItk(format, path, name, Promise.resolve(nifti.fallback));
+    const volume = await readNifti(path, name, head, maxContentBytes);
+    if (volume) return volume;
   }
   // The probe inflates gzip content off the main thread while ITK parses the file on it.
   return readCheckedWithItk(format, path, name, probeContent(path, name, maxContentBytes));
