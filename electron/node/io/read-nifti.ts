@@ -31,7 +31,7 @@ const CHUNK_BYTES = 1 << 20;
 export async function inflateInto(path: string, name: string, target: Uint8Array, skip: number, maxContentBytes: number): Promise<number> {
   const end = skip + target.length;
   let position = 0;
-  let overflowed = false;
+  const stopped = { overflowed: false };
   const tooLarge = new ServiceError(
     'unreadable',
     `${name} inflates to more than the ${formatBytes(maxContentBytes)} its header declares; it is not a valid image (its compressed data holds far more than an image).`,
@@ -47,7 +47,7 @@ export async function inflateInto(path: string, name: string, target: Uint8Array
           if (to > from) target.set(chunk.subarray(from - position, to - position), from - skip);
           position += chunk.length;
           if (position > maxContentBytes) {
-            overflowed = true;
+            stopped.overflowed = true;
             throw tooLarge;
           }
         }
@@ -55,7 +55,7 @@ export async function inflateInto(path: string, name: string, target: Uint8Array
     );
   } catch (error) {
     // The stream's own error may be the one reported when the sink stops it: the flag decides.
-    if (overflowed) throw tooLarge;
+    if (stopped.overflowed) throw tooLarge;
     const code = (error as { code?: unknown }).code;
     throw new ServiceError(
       'unreadable',
