@@ -25,8 +25,12 @@ function formatBenchmark(result: IoBenchmarkResult): string {
     `machine          ${result.machine.cpus} × ${result.machine.cpuModel}, Node ${result.machine.node}, load average ${result.loadAverage.toFixed(1)}`,
     `image            ${image.file}${image.synthetic ? ' (synthetic)' : ''}: ${image.size.join('×')} ${image.componentType}, ${image.fileMiB.toFixed(1)} MiB on disk`,
     `load             ${summary(result.load, targets.loadSeconds)}`,
-    `label map write  .nii.gz ${summary(result.labelWrite.niftiGz, targets.labelWriteSeconds)}`,
-    `                 .nrrd   ${summary(result.labelWrite.nrrd)}`,
+    ...(result.labelWrite.niftiGz.length === 0
+      ? []
+      : [
+          `label map write  .nii.gz ${summary(result.labelWrite.niftiGz, targets.labelWriteSeconds)}`,
+          `                 .nrrd   ${summary(result.labelWrite.nrrd)}`,
+        ]),
     `peak RSS         ${result.peakRssMiB.toFixed(0)} MiB (${(result.peakRssMiB / image.voxelMiB).toFixed(2)}× the ${image.voxelMiB.toFixed(0)} MiB of voxels)`,
     'The first load includes compiling the WebAssembly reader; CPU time counts every thread.',
   ].join('\n');
