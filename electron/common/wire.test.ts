@@ -73,7 +73,7 @@ describe('frame parts', () => {
     expect([...joined]).toEqual([...new Uint8Array(encodeFrame(message))]);
     expect(parts.some((part) => part.buffer === voxels.buffer)).toBe(true);
     const decoded = decodeFrame(joined.buffer) as typeof message;
-    expect([...new Int16Array(decoded.output.voxels as ArrayBuffer)]).toEqual([...voxels]);
+    expect([...new Int16Array(decoded.output.voxels)]).toEqual([...voxels]);
   });
 });
 
