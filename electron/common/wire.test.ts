@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame, frameTooBig, MAX_FRAME_BYTES, WireFormatError } from './wire';
+import { decodeFrame, encodeFrame, encodeFrameParts, frameLength, frameTooBig, MAX_FRAME_BYTES, WireFormatError } from './wire';
 
 describe('wire frames', () => {
   it('round-trips JSON with binary buffers as bytes, not numbers', () => {
@@ -56,6 +56,24 @@ describe('wire frames', () => {
     expect(decoded.ok).toBe(1);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+  });
+});
+
+describe('frame parts', () => {
+  it('are the frame encodeFrame makes, with each buffer a view of the sender\'s memory (not a copy)', () => {
+    const voxels = Int16Array.from({ length: 13 }, (_, n) => n * 100 - 600);
+    const message = { kind: 'response', id: 3, ok: true, output: { meta: { name: 'x' }, voxels: voxels.buffer, mask: Uint8Array.of(1, 2, 3) } };
+    const parts = encodeFrameParts(message);
+    const joined = new Uint8Array(frameLength(parts));
+    let at = 0;
+    for (const part of parts) {
+      joined.set(part, at);
+      at += part.byteLength;
+    }
+    expect([...joined]).toEqual([...new Uint8Array(encodeFrame(message))]);
+    expect(parts.some((part) => part.buffer === voxels.buffer)).toBe(true);
+    const decoded = decodeFrame(joined.buffer) as typeof message;
+    expect([...new Int16Array(decoded.output.voxels)]).toEqual([...voxels]);
   });
 });
 

@@ -62,8 +62,12 @@ function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
-/** Encodes a JSON-like value that may contain ArrayBuffers (typed arrays are sent as their bytes). */
-export function encodeFrame(value: unknown): ArrayBuffer {
+/**
+ * A frame as the parts it is made of, in order: the header and buffer table, then each buffer as a
+ * view of the caller's memory (never copied) followed by its padding. Serve mode sends the parts as
+ * fragments of one WebSocket message, so voxels go from the volume to the socket without a copy.
+ */
+export function encodeFrameParts(value: unknown): Uint8Array[] {
   const buffers: Uint8Array[] = [];
   const header = JSON.stringify(value, (_key, v: unknown) => {
     if (v instanceof ArrayBuffer) {
@@ -79,22 +83,37 @@ export function encodeFrame(value: unknown): ArrayBuffer {
   if (buffers.length > MAX_BUFFERS) throw new WireFormatError(`a message may carry at most ${MAX_BUFFERS} buffers`);
   const headerBytes = new TextEncoder().encode(header);
   const tableEnd = align8(12 + headerBytes.length + 4 * buffers.length);
-  let total = tableEnd;
-  for (const b of buffers) total += align8(b.byteLength);
-  const out = new ArrayBuffer(total);
-  const view = new DataView(out);
-  const bytes = new Uint8Array(out);
+  const head = new Uint8Array(tableEnd);
+  const view = new DataView(head.buffer);
   view.setUint32(0, MAGIC, true);
   view.setUint32(4, headerBytes.length, true);
-  bytes.set(headerBytes, 8);
+  head.set(headerBytes, 8);
   view.setUint32(8 + headerBytes.length, buffers.length, true);
-  let offset = tableEnd;
+  const parts: Uint8Array[] = [head];
   buffers.forEach((b, n) => {
     view.setUint32(12 + headerBytes.length + 4 * n, b.byteLength, true);
-    bytes.set(b, offset);
-    offset += align8(b.byteLength);
+    if (b.byteLength > 0) parts.push(b);
+    const padding = align8(b.byteLength) - b.byteLength;
+    if (padding > 0) parts.push(new Uint8Array(padding));
   });
-  return out;
+  return parts;
+}
+
+/** Total bytes of a frame's parts. */
+export function frameLength(parts: readonly Uint8Array[]): number {
+  return parts.reduce((sum, part) => sum + part.byteLength, 0);
+}
+
+/** Encodes a JSON-like value that may contain ArrayBuffers (typed arrays are sent as their bytes) into one buffer. */
+export function encodeFrame(value: unknown): ArrayBuffer {
+  const parts = encodeFrameParts(value);
+  const out = new Uint8Array(frameLength(parts));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out.buffer;
 }
 
 /** Decodes a frame; every buffer comes back as its own ArrayBuffer (copied, so it can be transferred). */

@@ -55,7 +55,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   // Files are parsed on a worker thread, so one slow or hostile file never stalls other calls.
   const reader = new ThreadedVolumeReader(options.paths.volumeReaderEntry);
   const readImage = async (path: string, seriesUid?: string): Promise<LoadedVolume> => ({
-    volume: await reader.read(path, { seriesUid }),
+    // Every image opened here is shown in a page: one it could not hold is refused before it is read.
+    volume: await reader.read(path, { seriesUid, forViewer: true }),
     name: basename(path),
   });
   const inference = new InferenceHost(options.launcher, options.log ? { log: options.log } : {});

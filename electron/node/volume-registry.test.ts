@@ -32,7 +32,16 @@ describe('VolumeRegistry', () => {
     expect(ct.meta.modality).toBe('CT');
     const message = toVolumeMessage(entry);
     expect([...new Float32Array(message.voxels)]).toEqual([1, 2, 3, 4]);
-    expect(message.voxels).not.toBe(entry.volume.voxels.buffer);
+    // Voxels that fill their buffer go out as that buffer: the transports copy, this does not.
+    expect(message.voxels).toBe(entry.volume.voxels.buffer);
+  });
+
+  it('copies only voxels that are a view into a larger buffer', () => {
+    const backing = Float32Array.of(9, 1, 2, 3, 4, 9);
+    const entry = new VolumeRegistry().add(volume(backing.subarray(1, 5)), 'view', 'file');
+    const message = toVolumeMessage(entry);
+    expect([...new Float32Array(message.voxels)]).toEqual([1, 2, 3, 4]);
+    expect(message.voxels).not.toBe(backing.buffer);
   });
 
   it('keeps only the latest images, counting use as well as opening', () => {

@@ -165,9 +165,14 @@ export class VolumeRegistry {
   }
 }
 
-/** The wire form: voxel bytes copied once into their own ArrayBuffer, ready to transfer. */
+/**
+ * The wire form. The registry's own buffer when the voxels fill it (the readers make them so): the
+ * transports copy on their own (Electron's IPC clones, serve mode writes it to the socket), so a
+ * copy here would be one more full copy of the voxels. A view into a larger buffer is copied.
+ */
 export function toVolumeMessage(entry: OpenVolume): VolumeMessage {
   const v = entry.volume.voxels;
-  const voxels = v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer;
+  const owned = v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength;
+  const voxels = owned ? v.buffer : (v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer);
   return { meta: entry.meta, voxels };
 }

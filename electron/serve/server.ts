@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { dispatch, type ServiceHandlers } from '../common/dispatch';
 import type { EventName, EventPayload } from '../common/contract';
-import { decodeFrame, encodeFrame, MAX_FRAME_BYTES, WireFormatError, type WireMessage } from '../common/wire';
+import { decodeFrame, encodeFrameParts, MAX_FRAME_BYTES, WireFormatError, type WireMessage } from '../common/wire';
 import { clientScope, type ClientScope } from '../node/client-scope';
 import { contentTypeOf, resolveStaticPath } from '../node/static-files';
 
@@ -124,15 +124,18 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
 
   const send = (ws: WebSocket, message: WireMessage): void => {
     if (ws.readyState !== ws.OPEN) return;
-    let frame: ArrayBuffer;
+    let parts: Uint8Array[];
     try {
-      frame = encodeFrame(message);
+      parts = encodeFrameParts(message);
     } catch (error) {
       log(`Could not encode a reply: ${error instanceof Error ? error.message : String(error)}`);
       if (message.kind !== 'response') return;
-      frame = encodeFrame({ kind: 'response', id: message.id, ok: false, error: { code: 'internal', message: 'The reply could not be sent.' } });
+      parts = encodeFrameParts({ kind: 'response', id: message.id, ok: false, error: { code: 'internal', message: 'The reply could not be sent.' } });
     }
-    ws.send(frame);
+    // Fragments of one message: the voxels are written from where they lie, not copied into a frame.
+    parts.forEach((part, n) => {
+      ws.send(part, { binary: true, fin: n === parts.length - 1 });
+    });
   };
 
   wss.on('connection', (ws: WebSocket) => {

@@ -6,7 +6,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { makeKneePhantom } from '../../common/phantom';
-import type { Vec3, Volume } from '../../common/volume';
+import type { Vec3, Volume, VolumeGeometry } from '../../common/volume';
 import { readVolume } from '../../node/io/read-volume';
 import { writeLabelMap } from '../../node/io/write-label-map';
 import { writeVolume } from '../../node/io/write-volume';
@@ -22,6 +22,8 @@ export interface IoBenchmarkResult {
     readonly size: readonly number[];
     readonly componentType: string;
     readonly fileMiB: number;
+    /** Bytes of the voxels in memory (the denominator of the peak-RSS ratio). */
+    readonly voxelMiB: number;
   };
   /** One entry per run; the first load includes compiling the WebAssembly reader. */
   readonly load: readonly Timing[];
@@ -46,9 +48,15 @@ async function timed<T>(task: () => Promise<T>): Promise<[T, Timing]> {
   return [value, { wall: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6 }];
 }
 
+export interface IoBenchmarkOptions {
+  /** Skip the label-map writes (a 1000³ image would need a phantom of that size first). */
+  readonly loadOnly?: boolean;
+}
+
 export async function runIoBenchmark(
   imagePath: string | undefined,
   runs: number,
+  options: IoBenchmarkOptions = {},
 ): Promise<IoBenchmarkResult> {
   const folder = await mkdtemp(join(tmpdir(), 'iseg-bench-'));
   try {
@@ -59,36 +67,20 @@ export async function runIoBenchmark(
       await writeVolume(phantom.image, path);
     }
     const load: Timing[] = [];
-    let image: Volume | undefined;
+    // Only what describes the image is kept between runs: holding the last volume's voxels through
+    // the next read would double the peak memory this benchmark reports.
+    let image: Pick<Volume, 'geometry' | 'componentType'> | undefined;
+    let voxelMiB = 0;
     for (let run = 0; run < runs; run++) {
       const [volume, timing] = await timed(() => readVolume(path));
       load.push(timing);
-      image = volume;
+      image = { geometry: volume.geometry, componentType: volume.componentType };
+      voxelMiB = volume.voxels.byteLength / 2 ** 20;
     }
     if (!image) throw new Error('no runs');
     const geometry = image.geometry;
-    // Smooth anatomy-shaped labels compress like real segmentations; noise would not.
-    const voxels = makeKneePhantom({ size: geometry.size, spacing: geometry.spacing }).labels.voxels;
-    const provenance = {
-      app: { name: 'iseg bench-io', version: '0' },
-      created: new Date().toISOString(),
-      sourceImage: basename(path),
-      models: [],
-      clicks: 0,
-    };
     const labelWrite = { niftiGz: [] as Timing[], nrrd: [] as Timing[] };
-    for (let run = 0; run < runs; run++) {
-      for (const [key, extension] of [
-        ['niftiGz', '.nii.gz'],
-        ['nrrd', '.nrrd'],
-      ] as const) {
-        const target = join(folder, `labels-${run}${extension}`);
-        const [, timing] = await timed(() =>
-          writeLabelMap(target, { voxels, geometry, labels: [], provenance }),
-        );
-        labelWrite[key].push(timing);
-      }
-    }
+    if (options.loadOnly !== true) await timeLabelWrites(folder, path, geometry, runs, labelWrite);
     return {
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
       image: {
@@ -97,6 +89,7 @@ export async function runIoBenchmark(
         size: geometry.size,
         componentType: image.componentType,
         fileMiB: (await stat(path)).size / 2 ** 20,
+        voxelMiB,
       },
       load,
       labelWrite,
@@ -106,5 +99,35 @@ export async function runIoBenchmark(
     };
   } finally {
     await rm(folder, { recursive: true, force: true });
+  }
+}
+
+async function timeLabelWrites(
+  folder: string,
+  path: string,
+  geometry: VolumeGeometry,
+  runs: number,
+  labelWrite: { niftiGz: Timing[]; nrrd: Timing[] },
+): Promise<void> {
+  // Smooth anatomy-shaped labels compress like real segmentations; noise would not.
+  const voxels = makeKneePhantom({ size: geometry.size, spacing: geometry.spacing }).labels.voxels;
+  const provenance = {
+    app: { name: 'iseg bench-io', version: '0' },
+    created: new Date().toISOString(),
+    sourceImage: basename(path),
+    models: [],
+    clicks: 0,
+  };
+  for (let run = 0; run < runs; run++) {
+    for (const [key, extension] of [
+      ['niftiGz', '.nii.gz'],
+      ['nrrd', '.nrrd'],
+    ] as const) {
+      const target = join(folder, `labels-${run}${extension}`);
+      const [, timing] = await timed(() =>
+        writeLabelMap(target, { voxels, geometry, labels: [], provenance }),
+      );
+      labelWrite[key].push(timing);
+    }
   }
 }

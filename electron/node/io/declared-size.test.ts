@@ -34,6 +34,17 @@ describe('declared sizes', () => {
     expect((await readVolume(path, { maxVoxelBytes: 1e6 })).geometry.size).toEqual([100, 100, 100]);
   });
 
+  it('refuses, from the header alone, a volume the viewer page could not hold, saying what would fit', async () => {
+    const path = join(folder, 'huge-for-page.nii');
+    // Header only: the refusal must come before any voxel is read (the file holds none).
+    writeFileSync(path, niftiHeader({ dims: [1024, 1024, 1024], datatype: 4, bitpix: 16 }));
+    expect((await serviceErrorOf(readVolume(path, { forViewer: true, maxVoxelBytes: 4 * 2 ** 30 }))).message).toBe(
+      'huge-for-page.nii is 1024×1024×1024 voxels (2.15 GB), more than the 1.07 GB the viewer can hold; at 2 bytes per voxel about 812×812×812 would fit, so crop or downsample it first.',
+    );
+    // Without the viewer's limit it goes on to be read (and fails for want of voxels, not size).
+    expect((await serviceErrorOf(readVolume(path, { maxVoxelBytes: 4 * 2 ** 30 }))).message).not.toMatch(/viewer/);
+  });
+
   it('stops inflating at what the header declares: a gzip bomb is named as one', async () => {
     const path = join(folder, 'bomb.nii.gz');
     const zeros = gzipSync(Buffer.alloc(16 << 20), { level: 9 });

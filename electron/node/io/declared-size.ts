@@ -10,7 +10,7 @@ import { open } from 'node:fs/promises';
 import { constants, gunzipSync } from 'node:zlib';
 import { ServiceError } from '../../common/errors';
 import type { VolumeFormatId } from './formats';
-import { readNiftiHeader } from './nifti-voxels';
+import { readNiftiHeader } from './nifti-header';
 
 /** Enough of the (inflated) start of a file for every header iSeg reads this way. */
 const HEAD_BYTES = 1 << 16;
@@ -283,4 +283,25 @@ export function checkDeclaredSize(declared: DeclaredImage, name: string, limit: 
       `${name} declares ${sizeText} voxels (${formatBytes(bytes)}), more than the ${formatBytes(limit)} iSeg allows one image now (a quarter of free memory, at most 2 GiB).`,
     );
   }
+}
+
+/**
+ * The most voxel bytes the viewer page takes in one image: it holds them, a label volume of the
+ * same grid and their GPU textures, and a Chromium tab dies somewhere above this (768³ float32 did).
+ */
+export const VIEWER_VOXEL_BYTES = 1 << 30;
+
+/** Why the viewer cannot hold `bytes` of voxels on this grid (one sentence saying what would fit), or undefined. */
+export function viewerRefusal(name: string, dims: readonly number[], bytesPerVoxel: number, bytes: number): string | undefined {
+  if (bytes <= VIEWER_VOXEL_BYTES) return undefined;
+  const edge = Math.floor(Math.cbrt(VIEWER_VOXEL_BYTES / bytesPerVoxel));
+  return `${name} is ${dims.join('×')} voxels (${formatBytes(bytes)}), more than the ${formatBytes(VIEWER_VOXEL_BYTES)} the viewer can hold; at ${bytesPerVoxel} byte${bytesPerVoxel === 1 ? '' : 's'} per voxel about ${edge}×${edge}×${edge} would fit, so crop or downsample it first.`;
+}
+
+/** Refuses up front, from the header, an image the viewer could not hold. */
+export function checkFitsViewer(declared: DeclaredImage, name: string): void {
+  const bytes = declaredVoxelBytes(declared);
+  if (bytes === undefined || declared.bytesPerComponent === undefined) return;
+  const refusal = viewerRefusal(name, declared.dims, declared.bytesPerComponent * declared.components, bytes);
+  if (refusal !== undefined) throw new ServiceError('unreadable', refusal);
 }

@@ -11,7 +11,7 @@ import { ServiceError } from '../../common/errors';
 import { bytesPerVoxel, voxelCount, type Volume } from '../../common/volume';
 import type { VolumeFormat } from './formats';
 import { formatBytes } from './declared-size';
-import { readNiftiHeader } from './nifti-voxels';
+import { readNiftiHeader } from './nifti-header';
 
 const HEAD_BYTES = 1024;
 const MAX_OUTPUT_CHUNK = 256 << 20;

@@ -1,12 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { basename, join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { niftiReadImageNode } from '@itk-wasm/image-io';
 import { afterAll, describe, expect, it } from 'vitest';
-import { niftiLayout, niftiVoxels } from './nifti-voxels';
+import { indexToWorldAffine, type Volume, type VolumeGeometry } from '../../common/volume';
+import { readNiftiHeader } from './nifti-header';
+import { niftiLayout, swapBytes } from './nifti-voxels';
 import { readNifti } from './read-nifti';
 import { readVolume } from './read-volume';
+import { readWithReference, referenceMissingReason } from './test-support/reference-reader';
 
 const dir = mkdtempSync(join(tmpdir(), 'iseg-nifti-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,6 +21,20 @@ interface HeaderSpec {
   dims: number[];
   slope?: number;
   intercept?: number;
+  /** Orientation; default: qform code 1, identity rotation, offset (10, -20, 30). */
+  orientation?: Orientation;
+}
+
+interface Orientation {
+  qformCode: number;
+  sformCode: number;
+  /** quatern_b, c, d. */
+  quatern?: [number, number, number];
+  qoffset?: [number, number, number];
+  /** pixdim[0]: −1 flips k in the qform. */
+  qfac?: number;
+  srow?: [number[], number[], number[]];
+  pixdim?: [number, number, number];
 }
 
 /** A NIfTI-1 single file (.nii) made byte by byte, so byte order and scaling are under test control. */
@@ -32,15 +49,17 @@ function nifti1(spec: HeaderSpec, voxels: (view: DataView, index: number) => voi
   for (let n = spec.dims.length; n < 7; n++) view.setInt16(42 + 2 * n, 1, le);
   view.setInt16(70, spec.datatype, le);
   view.setInt16(72, spec.bitpix, le);
-  [1, 0.5, 0.75, 2].forEach((p, n) => view.setFloat32(76 + 4 * n, p, le));
+  const o = spec.orientation ?? { qformCode: 1, sformCode: 0 };
+  [o.qfac ?? 1, ...(o.pixdim ?? [0.5, 0.75, 2])].forEach((p, n) => view.setFloat32(76 + 4 * n, p, le));
   view.setFloat32(108, 352, le);
   view.setFloat32(112, spec.slope ?? 1, le);
   view.setFloat32(116, spec.intercept ?? 0, le);
-  view.setInt16(252, 1, le); // qform_code: scanner
-  view.setFloat32(256, 0, le); // quatern b, c, d = 0: identity rotation
-  view.setFloat32(268, 10, le); // qoffset x
-  view.setFloat32(272, -20, le);
-  view.setFloat32(276, 30, le);
+  view.setUint8(123, 2); // xyzt_units: millimetres
+  view.setInt16(252, o.qformCode, le);
+  view.setInt16(254, o.sformCode, le);
+  (o.quatern ?? [0, 0, 0]).forEach((q, n) => view.setFloat32(256 + 4 * n, q, le));
+  (o.qoffset ?? [10, -20, 30]).forEach((q, n) => view.setFloat32(268 + 4 * n, q, le));
+  (o.srow ?? [[], [], []]).forEach((row, r) => row.forEach((x, c) => view.setFloat32(280 + 16 * r + 4 * c, x, le)));
   bytes.set([0x6e, 0x2b, 0x31, 0], 344); // "n+1\0"
   for (let i = 0; i < count; i++) voxels(view, i);
   return bytes;
@@ -52,6 +71,100 @@ function write(name: string, bytes: Uint8Array): string {
   return path;
 }
 
+/** What readNifti makes of a file (undefined: left to ITK's full read). */
+async function readOwn(path: string, maxContentBytes = 1 << 30): Promise<Volume | undefined> {
+  const raw = readFileSync(path);
+  const head = raw[0] === 0x1f ? gunzipSync(raw) : raw;
+  return readNifti(path, basename(path), head.subarray(0, 65536), maxContentBytes);
+}
+
+async function itkGeometry(path: string): Promise<VolumeGeometry> {
+  const { image } = await niftiReadImageNode(path);
+  const [a, b, c] = image.size;
+  const d = Array.from(image.direction, Number);
+  return {
+    size: [a ?? 0, b ?? 0, c ?? 0],
+    spacing: [image.spacing[0] ?? NaN, image.spacing[1] ?? NaN, image.spacing[2] ?? NaN],
+    origin: [image.origin[0] ?? NaN, image.origin[1] ?? NaN, image.origin[2] ?? NaN],
+    direction: [d[0] ?? NaN, d[1] ?? NaN, d[2] ?? NaN, d[3] ?? NaN, d[4] ?? NaN, d[5] ?? NaN, d[6] ?? NaN, d[7] ?? NaN, d[8] ?? NaN],
+  };
+}
+
+function expectSameGeometry(actual: VolumeGeometry, expected: VolumeGeometry, label: string): void {
+  expect(actual.size, label).toEqual(expected.size);
+  actual.spacing.forEach((v, n) => expect(v, `${label} spacing ${n}`).toBeCloseTo(expected.spacing[n] ?? NaN, 5));
+  actual.origin.forEach((v, n) => expect(v, `${label} origin ${n}`).toBeCloseTo(expected.origin[n] ?? NaN, 4));
+  actual.direction.forEach((v, n) => expect(v, `${label} direction ${n}`).toBeCloseTo(expected.direction[n] ?? NaN, 5));
+}
+
+const S = Math.SQRT1_2;
+/** Orientations ITK and nibabel must read as this reader does: flipped, oblique, sform-only, both. */
+const ORIENTATIONS: Record<string, Orientation> = {
+  'qform identity': { qformCode: 1, sformCode: 0 },
+  'qform flipped k (qfac −1)': { qformCode: 1, sformCode: 0, qfac: -1 },
+  'qform 90° about z': { qformCode: 1, sformCode: 0, quatern: [0, 0, S] },
+  'qform oblique': { qformCode: 1, sformCode: 0, quatern: [0.1, -0.2, 0.3], qoffset: [-5.5, 7.25, 100] },
+  'qform 180° about x': { qformCode: 1, sformCode: 0, quatern: [1, 0, 0] },
+  'sform only, flipped i and permuted': {
+    qformCode: 0,
+    sformCode: 2,
+    srow: [[-0.5, 0, 0, 12], [0, 0, 2, -8], [0, 0.75, 0, 3]],
+  },
+  'sform scanner with a different qform': {
+    qformCode: 1,
+    sformCode: 1,
+    quatern: [0, 0, 0],
+    srow: [[0, -0.75, 0, 1], [0.5, 0, 0, 2], [0, 0, 2, 3]],
+  },
+  'sform aligned agreeing with its qform': {
+    qformCode: 1,
+    sformCode: 2,
+    quatern: [0, 0, S],
+    qoffset: [1, 2, 3],
+    srow: [[0, -0.75, 0, 1], [0.5, 0, 0, 2], [0, 0, 2, 3]],
+  },
+};
+
+describe('NIfTI geometry read from the header alone', () => {
+  const files = Object.entries(ORIENTATIONS).map(([label, orientation], n) => {
+    const spec = { littleEndian: true, datatype: 2, bitpix: 8, dims: [4, 3, 2], orientation };
+    return { label, path: write(`orient-${n}.nii`, nifti1(spec, (v, i) => v.setUint8(352 + i, i))) };
+  });
+
+  it.each(files.map((f) => [f.label, f.path] as const))('%s: as ITK reads it', async (label, path) => {
+    const own = await readOwn(path);
+    expect(own, `${label} is read here, not left to ITK`).toBeDefined();
+    if (own) expectSameGeometry(own.geometry, await itkGeometry(path), label);
+  });
+
+  const noNibabel = referenceMissingReason();
+  it.skipIf(noNibabel !== undefined)(`every orientation: as nibabel reads it ${noNibabel ?? ''}`, async () => {
+    const references = await readWithReference(files.map((f) => f.path));
+    for (const [n, file] of files.entries()) {
+      const own = await readOwn(file.path);
+      const affine = own ? indexToWorldAffine(own.geometry, 'RAS') : [];
+      const expected = references[n]?.affine.flat() ?? [];
+      expected.forEach((x, at) => expect(affine[at], `${file.label}: affine element ${at}`).toBeCloseTo(x, 4));
+    }
+  });
+
+  it('leaves to ITK what it does not reproduce: Analyze orientation, a sheared sform, metres', async () => {
+    const sheared = { qformCode: 0, sformCode: 2, srow: [[1, 0.5, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]] as [number[], number[], number[]] };
+    for (const [label, orientation] of [
+      ['no qform, no sform', { qformCode: 0, sformCode: 0 }],
+      ['sheared sform', sheared],
+    ] as const) {
+      const spec = { littleEndian: true, datatype: 2, bitpix: 8, dims: [4, 3, 2], orientation };
+      const path = write(`${label.replace(/\W/g, '-')}.nii`, nifti1(spec, (v, i) => v.setUint8(352 + i, i)));
+      expect(await readOwn(path), label).toBeUndefined();
+    }
+    const metres = nifti1({ littleEndian: true, datatype: 2, bitpix: 8, dims: [4, 3, 2] }, (v, i) => v.setUint8(352 + i, i));
+    metres[123] = 1;
+    expect(await readOwn(write('metres.nii', metres))).toBeUndefined();
+    expect(readNiftiHeader(metres)?.xyztUnits).toBe(1);
+  });
+});
+
 describe('NIfTI voxels read with one inflate', () => {
   it('reads little- and big-endian int16 and float32 exactly as ITK does', async () => {
     const dims = [5, 4, 3];
@@ -61,16 +174,14 @@ describe('NIfTI voxels read with one inflate', () => {
         [16, 32, (v: DataView, i: number) => v.setFloat32(352 + 4 * i, i / 3 - 5, littleEndian)],
       ] as const) {
         const path = write(`t${datatype}-${littleEndian ? 'le' : 'be'}.nii.gz`, nifti1({ littleEndian, datatype, bitpix, dims }, put));
-        const fast = await readNifti(path, 'x.nii.gz', 1 << 30);
-        expect('volume' in fast).toBe(true);
-        if (!('volume' in fast)) continue;
+        const fast = await readOwn(path);
+        expect(fast).toBeDefined();
+        if (!fast) continue;
         const itk = (await niftiReadImageNode(path)).image;
-        expect(fast.volume.componentType).toBe(itk.imageType.componentType);
-        expect([...fast.volume.voxels]).toEqual([...(itk.data as Int16Array | Float32Array)]);
-        expect(fast.volume.geometry.spacing).toEqual([...itk.spacing]);
-        expect(fast.volume.geometry.origin).toEqual([...itk.origin]);
-        expect([...fast.volume.geometry.direction]).toEqual([...itk.direction]);
-        expect(fast.volume.voxels.buffer.byteLength).toBe(fast.volume.voxels.byteLength); // owned, transferable
+        expect(fast.componentType).toBe(itk.imageType.componentType);
+        expect([...fast.voxels]).toEqual([...(itk.data as Int16Array | Float32Array)]);
+        expectSameGeometry(fast.geometry, await itkGeometry(path), path);
+        expect(fast.voxels.buffer.byteLength).toBe(fast.voxels.byteLength); // owned, transferable
       }
     }
   });
@@ -78,8 +189,8 @@ describe('NIfTI voxels read with one inflate', () => {
   it('leaves scaled intensities to ITK, which applies them', async () => {
     const spec = { littleEndian: true, datatype: 4, bitpix: 16, dims: [3, 3, 2], slope: 2, intercept: 1 };
     const path = write('scaled.nii', nifti1(spec, (v, i) => v.setInt16(352 + 2 * i, i, true)));
-    expect(niftiLayout(nifti1(spec, () => undefined))).toBeUndefined();
-    expect('fallback' in (await readNifti(path, 'scaled.nii', 1 << 30))).toBe(true);
+    expect(niftiLayout(readNiftiHeader(nifti1(spec, () => undefined)))).toBeUndefined();
+    expect(await readOwn(path)).toBeUndefined();
     const volume = await readVolume(path);
     expect(volume.voxels[5]).toBe(11);
   });
@@ -99,10 +210,21 @@ describe('NIfTI voxels read with one inflate', () => {
     await expect(readVolume(bad)).rejects.toThrow(/bad\.nii\.gz (is corrupt|is truncated|could not be read)/);
   });
 
-  it('swaps bytes of every width and refuses content that is too short', () => {
-    const layout = { offset: 2, componentType: 'uint32' as const, littleEndian: false, count: 1 };
-    expect([...niftiVoxels(Uint8Array.of(9, 9, 0, 0, 1, 2), layout)]).toEqual([258]);
-    expect(() => niftiVoxels(Uint8Array.of(9, 9, 0, 0, 1), layout)).toThrow(RangeError);
-    expect(niftiLayout(new Uint8Array(100))).toBeUndefined();
+  it('stops inflating a stream that holds far more than its header declares', async () => {
+    const bytes = nifti1({ littleEndian: true, datatype: 2, bitpix: 8, dims: [10, 10, 10] }, (v, i) => v.setUint8(352 + i, i % 251));
+    const bomb = new Uint8Array(bytes.length + (8 << 20));
+    bomb.set(bytes);
+    const path = write('bomb.nii.gz', bomb);
+    await expect(readOwn(path, bytes.length + 1024)).rejects.toThrow(/^bomb\.nii\.gz inflates to more than the .* its header declares/);
+  });
+
+  it('swaps bytes of every width in place, and reads no header from a short or foreign start', () => {
+    const bytes = Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8);
+    swapBytes(bytes, 4);
+    expect([...bytes]).toEqual([4, 3, 2, 1, 8, 7, 6, 5]);
+    swapBytes(bytes, 2);
+    expect([...bytes]).toEqual([3, 4, 1, 2, 7, 8, 5, 6]);
+    expect(readNiftiHeader(new Uint8Array(100))).toBeUndefined();
+    expect(readNiftiHeader(new Uint8Array(400))).toBeUndefined();
   });
 });

@@ -1,60 +1,115 @@
 /**
- * Reading a NIfTI file with one inflate: the voxels come from Node's native zlib (which also
- * verifies the whole gzip stream), while ITK reads the header alone, on the main thread, at the
- * same time. Files whose voxels ITK would change (see nifti-voxels.ts) are left to ITK's full read,
- * with the content already inflated for the payload check.
+ * Reading a NIfTI file without ITK: the header is parsed here (nifti-header.ts, nifti-geometry.ts)
+ * and the voxels land in one buffer of the declared size, read straight from a .nii or inflated
+ * chunk by chunk from a .nii.gz by Node's native zlib (which also verifies the gzip stream). Peak
+ * memory is the voxels plus a few megabytes of chunks, whatever the size of the file.
+ *
+ * Files whose meaning this reader does not reproduce exactly (scaled intensities, an unusual
+ * orientation, not three axes of at least two voxels: see niftiLayout and niftiGeometry) come back
+ * `undefined`, and the caller leaves them to ITK's full read.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { niftiReadImageNode } from '@itk-wasm/image-io';
-import type { Image } from 'itk-wasm';
-import { bytesPerVoxel, type Volume } from '../../common/volume';
-import { inflatedHead } from './declared-size';
-import { volumeFromItkImage } from './itk-image';
-import { niftiLayout, niftiVoxels, type NiftiLayout } from './nifti-voxels';
-import { checkContentLength, inflateAll, isGzip, probeOf, type ContentProbe } from './payload-check';
-import { quietItk } from './quiet-itk';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { ServiceError } from '../../common/errors';
+import { allocateVoxels, bytesPerVoxel, type Vec3, type Volume } from '../../common/volume';
+import { formatBytes } from './declared-size';
+import { isSingleFile, readNiftiHeader } from './nifti-header';
+import { niftiGeometry } from './nifti-geometry';
+import { needsSwap, niftiLayout, swapBytes } from './nifti-voxels';
+import { checkContentLength, isGzip } from './payload-check';
 
-/** ITK's reading of the header alone (written to a temporary file: itk-wasm reads paths). */
-async function itkHeader(header: Uint8Array): Promise<Image | undefined> {
-  const dir = await mkdtemp(join(tmpdir(), 'iseg-nifti-'));
+/** Large chunks: fewer round trips to zlib's thread pool, still a bounded few megabytes. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Inflates the gzip file at `path`, copying content bytes [skip, skip + target.length) into
+ * `target` and discarding the rest. Returns how many content bytes the stream held (at most
+ * `maxContentBytes`: beyond that it stops, as a decompression bomb).
+ */
+export async function inflateInto(path: string, name: string, target: Uint8Array, skip: number, maxContentBytes: number): Promise<number> {
+  const end = skip + target.length;
+  let position = 0;
+  const stopped = { overflowed: false };
+  const tooLarge = new ServiceError(
+    'unreadable',
+    `${name} inflates to more than the ${formatBytes(maxContentBytes)} its header declares; it is not a valid image (its compressed data holds far more than an image).`,
+  );
   try {
-    const path = join(dir, 'header.nii');
-    await writeFile(path, header);
-    const { couldRead, image } = await quietItk(() => niftiReadImageNode(path, { informationOnly: true }));
-    return couldRead === true ? image : undefined;
-  } catch {
-    return undefined;
+    await pipeline(
+      createReadStream(path, { highWaterMark: CHUNK_BYTES }),
+      createGunzip({ chunkSize: CHUNK_BYTES }),
+      async (chunks: AsyncIterable<Buffer>) => {
+        for await (const chunk of chunks) {
+          const from = Math.max(skip, position);
+          const to = Math.min(end, position + chunk.length);
+          if (to > from) target.set(chunk.subarray(from - position, to - position), from - skip);
+          position += chunk.length;
+          if (position > maxContentBytes) {
+            stopped.overflowed = true;
+            throw tooLarge;
+          }
+        }
+      },
+    );
+  } catch (error) {
+    // The stream's own error may be the one reported when the sink stops it: the flag decides.
+    if (stopped.overflowed) throw tooLarge;
+    const code = (error as { code?: unknown }).code;
+    throw new ServiceError(
+      'unreadable',
+      code === 'Z_BUF_ERROR' ? `${name} is truncated: its compressed data ends early.` : `${name} is corrupt: its compressed data is damaged.`,
+    );
+  }
+  return position;
+}
+
+/** Reads `target.length` bytes from `offset` of an uncompressed file; returns the file's size. */
+async function readInto(path: string, target: Uint8Array, offset: number): Promise<number> {
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    let done = 0;
+    while (done < target.length) {
+      const { bytesRead } = await handle.read(target, done, Math.min(target.length - done, 1 << 30), offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return size;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await handle.close();
   }
 }
 
-function agrees(image: Image, layout: NiftiLayout): boolean {
-  const { dimension, components, componentType } = image.imageType;
-  const count = image.size.reduce((a, b) => a * b, 1);
-  return dimension === 3 && components === 1 && componentType === layout.componentType && count === layout.count;
-}
-
-export type NiftiRead = { readonly volume: Volume } | { readonly fallback: ContentProbe };
-
 /**
- * The volume, or (for files that need ITK's full read) the content probe for its payload check.
- * Throws the one-sentence errors of a damaged or truncated file.
+ * The volume, or undefined when the file needs ITK's full read. `head` is the (inflated) start of
+ * the file; `maxContentBytes` bounds how far a gzip stream is inflated. Throws the one-sentence
+ * errors of a damaged or truncated file.
  */
-export async function readNifti(path: string, name: string, maxContentBytes: number): Promise<NiftiRead> {
-  const bytes = await readFile(path);
-  const gzip = isGzip(bytes);
-  const contentPromise = gzip ? inflateAll(bytes, name, maxContentBytes) : Promise.resolve(bytes);
-  contentPromise.catch(() => undefined);
-  const head = inflatedHead(bytes);
-  const layout = niftiLayout(head);
-  const image = layout && layout.offset <= head.length ? await itkHeader(head.subarray(0, layout.offset)) : undefined;
-  const content = await contentPromise;
-  if (!layout || !image || !agrees(image, layout)) return { fallback: probeOf(content) };
-  checkContentLength(content.length, layout.offset + layout.count * bytesPerVoxel(layout.componentType), name);
-  image.data = niftiVoxels(content, layout);
-  return { volume: volumeFromItkImage(image, name) };
-}
+export async function readNifti(path: string, name: string, head: Uint8Array, maxContentBytes: number): Promise<Volume | undefined> {
+  const header = readNiftiHeader(head);
+  const layout = niftiLayout(header);
+  if (!header || !layout || !isSingleFile(header) || header.rank !== 3) return undefined;
+  const size: Vec3 = [header.dims[0] ?? 0, header.dims[1] ?? 0, header.dims[2] ?? 0];
+  if (size.some((n) => n < 2)) return undefined; // ITK's reading names what is wrong with it
+  const geometry = niftiGeometry(header, size);
+  if (!geometry) return undefined;
 
+  const voxels = allocateVoxels(layout.componentType, layout.count);
+  const bytes = new Uint8Array(voxels.buffer, voxels.byteOffset, voxels.byteLength);
+  const needed = layout.offset + layout.count * bytesPerVoxel(layout.componentType);
+  const raw = new Uint8Array(2);
+  {
+    const handle = await open(path, 'r');
+    try {
+      await handle.read(raw, 0, 2, 0);
+    } finally {
+      await handle.close();
+    }
+  }
+  const contentLength = isGzip(raw) ? await inflateInto(path, name, bytes, layout.offset, maxContentBytes) : await readInto(path, bytes, layout.offset);
+  checkContentLength(contentLength, needed, name);
+  if (needsSwap(layout)) swapBytes(bytes, bytesPerVoxel(layout.componentType));
+  return { geometry, componentType: layout.componentType, voxels };
+}

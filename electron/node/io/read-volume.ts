@@ -18,7 +18,7 @@ import type { Volume } from '../../common/volume';
 import { dicomSeriesUidOf, readDicomSeries } from './dicom-series';
 import { supportedExtensionsText, volumeFormatOf, type VolumeFormat, type VolumeFormatId } from './formats';
 import { volumeFromItkImage } from './itk-image';
-import { checkDeclaredSize, contentHead, declaredImage, volumeByteLimit } from './declared-size';
+import { checkDeclaredSize, checkFitsViewer, contentHead, declaredImage, viewerRefusal, volumeByteLimit } from './declared-size';
 import { checkPayloadLength, probeContent, type ContentProbe } from './payload-check';
 import { readNifti } from './read-nifti';
 import { quietItk } from './quiet-itk';
@@ -51,15 +51,16 @@ async function readWithItk(format: VolumeFormat, path: string, name: string): Pr
 /** Slack over the content a header declares before inflation stops: trailing tags, padding. */
 const INFLATE_SLACK = 1 << 20;
 
-async function readVolumeFile(format: VolumeFormat, path: string, name: string, limit: number): Promise<Volume> {
+async function readVolumeFile(format: VolumeFormat, path: string, name: string, limit: number, forViewer: boolean): Promise<Volume> {
   // The header is checked before anything is allocated for the voxels.
-  const declared = declaredImage(format.id, await contentHead(path));
+  const head = await contentHead(path);
+  const declared = declaredImage(format.id, head);
+  if (declared && forViewer) checkFitsViewer(declared, name);
   if (declared) checkDeclaredSize(declared, name, limit);
   const maxContentBytes = (declared?.contentBytes ?? limit) + INFLATE_SLACK;
   if (format.id === 'nifti') {
-    const nifti = await readNifti(path, name, maxContentBytes);
-    if ('volume' in nifti) return nifti.volume;
-    return readCheckedWithItk(format, path, name, Promise.resolve(nifti.fallback));
+    const volume = await readNifti(path, name, head, maxContentBytes);
+    if (volume) return volume;
   }
   // The probe inflates gzip content off the main thread while ITK parses the file on it.
   return readCheckedWithItk(format, path, name, probeContent(path, name, maxContentBytes));
@@ -85,6 +86,8 @@ export interface ReadVolumeOptions {
   readonly seriesUid?: string | undefined;
   /** The most voxel bytes this read may allocate (default: from free memory, volumeByteLimit). */
   readonly maxVoxelBytes?: number | undefined;
+  /** Refuse what the viewer page could not hold (VIEWER_VOXEL_BYTES), from the header where it can. */
+  readonly forViewer?: boolean | undefined;
 }
 
 export async function readVolume(path: string, options: ReadVolumeOptions = {}): Promise<Volume> {
@@ -95,17 +98,25 @@ export async function readVolume(path: string, options: ReadVolumeOptions = {}):
     return undefined;
   });
   if (!stats) throw new ServiceError('not-found', `Cannot open ${name}: there is no such file or folder.`);
-  if (stats.isDirectory()) return readDicomSeries(absolute, options.seriesUid);
+  if (stats.isDirectory()) return checkedForViewer(await readDicomSeries(absolute, options.seriesUid), name, options);
   if (!stats.isFile()) throw new ServiceError('unreadable', `Cannot open ${name}: it is not a regular file.`);
   if (stats.size === 0) throw new ServiceError('unreadable', `${name} is empty.`);
   const format = volumeFormatOf(name);
-  if (format) return readVolumeFile(format, absolute, name, options.maxVoxelBytes ?? volumeByteLimit());
+  if (format) return readVolumeFile(format, absolute, name, options.maxVoxelBytes ?? volumeByteLimit(), options.forViewer === true);
   const seriesUid = await dicomSeriesUidOf(absolute);
-  if (seriesUid !== undefined) return readDicomSeries(dirname(absolute), seriesUid);
+  if (seriesUid !== undefined) return checkedForViewer(await readDicomSeries(dirname(absolute), seriesUid), name, options);
   throw new ServiceError(
     'unreadable',
     `${name} is not in a supported image format (supported: ${supportedExtensionsText()}, DICOM).`,
   );
+}
+
+/** A DICOM series has no one header to check first: its size is checked once read. */
+function checkedForViewer(volume: Volume, name: string, options: ReadVolumeOptions): Volume {
+  if (options.forViewer !== true) return volume;
+  const refusal = viewerRefusal(name, volume.geometry.size, volume.voxels.BYTES_PER_ELEMENT, volume.voxels.byteLength);
+  if (refusal !== undefined) throw new ServiceError('unreadable', refusal);
+  return volume;
 }
 
 /** What `readVolume` would read `path` as, for messages and reports: "NIfTI", "DICOM series"… */

@@ -11,6 +11,7 @@ export const readRequestSchema = z.object({
   path: z.string().min(1),
   seriesUid: z.string().optional(),
   maxVoxelBytes: z.number().positive().optional(),
+  forViewer: z.boolean().optional(),
 });
 export type ReadRequest = z.infer<typeof readRequestSchema>;
 

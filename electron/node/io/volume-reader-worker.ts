@@ -14,8 +14,8 @@ if (!port) throw new Error('volume-reader-worker runs only as a worker thread.')
 port.on('message', (message: unknown) => {
   const request = readRequestSchema.safeParse(message);
   if (!request.success) return;
-  const { id, path, seriesUid, maxVoxelBytes } = request.data;
-  readVolume(path, { seriesUid, maxVoxelBytes }).then(
+  const { id, path, seriesUid, maxVoxelBytes, forViewer } = request.data;
+  readVolume(path, { seriesUid, maxVoxelBytes, forViewer }).then(
     (volume) => {
       const voxels = volume.voxels;
       // Owned buffers (the readers return them) transfer; a view into a larger one is copied first.

@@ -18,6 +18,8 @@ interface Pending {
 export interface ReadOnThreadOptions {
   readonly seriesUid?: string | undefined;
   readonly maxVoxelBytes?: number | undefined;
+  /** Refuse, up front where the header allows, an image the viewer page could not hold. */
+  readonly forViewer?: boolean | undefined;
 }
 
 export class ThreadedVolumeReader {
@@ -38,6 +40,7 @@ export class ThreadedVolumeReader {
       path,
       ...(options.seriesUid !== undefined ? { seriesUid: options.seriesUid } : {}),
       ...(options.maxVoxelBytes !== undefined ? { maxVoxelBytes: options.maxVoxelBytes } : {}),
+      ...(options.forViewer !== undefined ? { forViewer: options.forViewer } : {}),
     };
     return new Promise<Volume>((resolve, reject) => {
       this.pending.set(id, { name: basename(path), resolve, reject });
