@@ -1,23 +1,22 @@
 /**
  * The worker side of propagation: jobs that run a `Propagator` (memory networks on ONNX Runtime,
- * or interpolation) and hand their slices out through `poll`. Wire with
- *   handlers = { ...createWorkerHandlers(), ...createPropagationWorkerHandlers() }
- * once `WorkerOps` extends `PropagationWorkerOps`.
+ * or interpolation) and hand their slices out through `poll`. The dispatch (../handlers.ts) has
+ * parsed each operation's options with its schema (common/propagation/worker-ops.ts) already.
  *
  * The last few images are kept by `imageKey`, and the memory engine's key cache is keyed by the
  * image object, so a re-propagation on the same image encodes no key again.
  */
 import { ServiceError } from '../../common/errors';
 import { MemoryPropagator } from '../../common/propagation/memory-engine';
-import { parsePropagateOptions } from '../../common/propagation/options';
 import type { Propagator, SliceUpdate } from '../../common/propagation/propagator';
 import type { PropagationPollResult, PropagationStartPayload, PropagationWorkerOps, WireSliceUpdate } from '../../common/propagation/worker-ops';
+import type { WorkerOptions } from '../../common/inference-protocol';
 import { typedArrayFor, voxelCount, type Volume } from '../../common/volume';
 import { InterpolationPropagator } from '../../node/propagation/interpolation';
 import { OnnxPropagationNetworks } from '../../node/propagation/onnx-networks';
 
 export type PropagationWorkerHandlers = {
-  [K in keyof PropagationWorkerOps]: (payload: PropagationWorkerOps[K]['payload']) => Promise<PropagationWorkerOps[K]['result']>;
+  [K in keyof PropagationWorkerOps]: (options: WorkerOptions<K>) => Promise<PropagationWorkerOps[K]['result']>;
 };
 
 interface Job {
@@ -80,7 +79,8 @@ export function createPropagationWorkerHandlers(): PropagationWorkerHandlers {
     const seedsArray = typedArrayFor(payload.seeds.componentType, payload.seeds.voxels);
     if (seedsArray.length !== image.voxels.length) throw new ServiceError('geometry-mismatch', 'The seeds do not match the image size.');
     const seeds: Volume = { geometry: image.geometry, componentType: payload.seeds.componentType, voxels: seedsArray };
-    const options = parsePropagateOptions(payload.options);
+    // Parsed once, by the dispatch's schema.
+    const options = payload.options;
     const outcome = await propagator.propagate(
       image,
       seeds,
@@ -97,11 +97,11 @@ export function createPropagationWorkerHandlers(): PropagationWorkerHandlers {
     job.outcome = {
       componentType: v instanceof Uint16Array ? 'uint16' : 'uint8',
       labels: v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer,
-      propagated: outcome.propagated,
-      written: outcome.written,
+      propagated: [...outcome.propagated],
+      written: [...outcome.written],
       computedSlices: outcome.computedSlices,
       elapsedMs: outcome.elapsedMs,
-      suspects: outcome.suspects,
+      suspects: [...outcome.suspects],
       // Provenance for the label sidecar: what actually ran, as the worker understood it.
       method: outcome.method,
       options,
