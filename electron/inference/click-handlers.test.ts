@@ -7,6 +7,7 @@ import { buildWorkerForTests } from '../node/testing/build-worker';
 import { nodeWorkerLauncher } from '../node/worker-process';
 import type { ClickSegmenter } from '../common/click/types';
 import { GrowCutSegmenter } from '../common/segmenters/growcut';
+import { decodeMaskRuns } from '../common/click/mask-runs';
 import { createClickWorkerHandlers } from './click-handlers';
 import { createWorkerHandlers, dispatchWorkerRequest } from './handlers';
 
@@ -88,6 +89,24 @@ describe('click handlers in-process', () => {
     expect(await dispatchWorkerRequest(handlers, 'click.unload', { modelId: 'x' })).toEqual({ unloaded: false });
     const mask = (await dispatchWorkerRequest(handlers, 'click.predict', { ...click, slice: new ArrayBuffer(64), output: 'mask' })) as { probabilities: ArrayBuffer };
     expect(mask.probabilities.byteLength).toBe(16);
+  });
+
+  it('keeps a keyed slice and its last answer, so a further click sends neither, and says when it has lost them', async () => {
+    const handlers = createWorkerHandlers();
+    const first = { modelId: 'classical', width: w, height: h, clicks: [{ x: 45, y: 30, positive: true }], output: 'mask-runs' as const };
+    const second = { ...first, clicks: [...first.clicks, { x: 5, y: 5, positive: false }] };
+    const decode = (reply: unknown): Uint8Array => decodeMaskRuns(new Uint32Array((reply as { probabilities: ArrayBuffer }).probabilities), w * h);
+    const one = (await dispatchWorkerRequest(handlers, 'click.predict', { ...first, slice: slice.slice().buffer, sliceKey: 'v:2:0' })) as { answerId: number };
+    expect(one.answerId).toBeGreaterThan(0);
+    const cached = decode(await dispatchWorkerRequest(handlers, 'click.predict', { ...second, sliceKey: 'v:2:0', previousAnswerId: one.answerId }));
+    // The same answer as with the slice and the previous mask sent in full.
+    const full = decode(await dispatchWorkerRequest(handlers, 'click.predict', { ...second, slice: slice.slice().buffer, previousMask: decode(one).buffer }));
+    expect(cached).toEqual(full);
+    expect(cached[30 * w + 45]).toBe(1);
+    // The answer before the last one, and a slice never sent, are not held.
+    await expect(dispatchWorkerRequest(handlers, 'click.predict', { ...second, sliceKey: 'v:2:0', previousAnswerId: one.answerId })).rejects.toThrow(/is not cached in the inference worker/);
+    await expect(dispatchWorkerRequest(handlers, 'click.predict', { ...first, sliceKey: 'v:2:1' })).rejects.toThrow(/is not cached in the inference worker/);
+    await expect(dispatchWorkerRequest(handlers, 'click.predict', { ...first, slice: slice.slice().buffer, previousAnswerId: 1 })).rejects.toThrow(/previous answer needs a slice key/);
   });
 
   it('runs classical clicks on its own classical segmenter', async () => {

@@ -4,7 +4,9 @@
  * loaded model; the classical segmenter is always there, so a click is answered even when no model
  * loads, and classical clicks run here rather than in the main process.
  */
-import type { ClickWorkerOps } from '../common/click/worker-ops';
+import { NOT_CACHED_IN_WORKER, type ClickWorkerOps } from '../common/click/worker-ops';
+import { encodeMaskRuns } from '../common/click/mask-runs';
+import { ClickSliceCache, type CachedSlice } from './click-slice-cache';
 import type { WorkerOptions } from '../common/inference-protocol';
 import { threshold } from '../common/click/prepare';
 import { segmentPrompt } from '../common/click/prompt-segmenter';
@@ -25,6 +27,7 @@ export interface ClickWorkerHandlerOptions {
 export function createClickWorkerHandlers(options: ClickWorkerHandlerOptions = {}): ClickWorkerHandlers {
   const classical = options.classical ?? new GrowCutSegmenter();
   const models = new Map<string, OnnxClickSegmenter>();
+  const slices = new ClickSliceCache();
 
   const segmenterFor = (id: string): ClickSegmenter => {
     if (id === CLASSICAL_SEGMENTER_ID || id === 'classical') return classical;
@@ -42,11 +45,24 @@ export function createClickWorkerHandlers(options: ClickWorkerHandlerOptions = {
       return { modelId: model.id, ep: model.ep, attempts: [...model.attempts], loadMs: model.loadMs, warmupMs: model.warmupMs };
     },
     'click.predict': async (request) => {
-      const { width, height } = request;
+      const { width, height, sliceKey } = request;
       // Sizes were checked against width × height by the options schema: these are views, not copies.
-      const slice = new Float32Array(request.slice);
-      const previous =
-        request.previousMask === undefined ? undefined : request.previousMaskType === 'float32' ? new Float32Array(request.previousMask) : new Uint8Array(request.previousMask);
+      let cached: CachedSlice | undefined;
+      if (request.slice !== undefined) {
+        const slice = new Float32Array(request.slice);
+        cached = sliceKey === undefined ? { slice } : slices.set(sliceKey, slice);
+      } else {
+        cached = sliceKey === undefined ? undefined : slices.get(sliceKey);
+        if (cached === undefined || cached.slice.length !== width * height) throw new Error(`Slice "${sliceKey ?? ''}" ${NOT_CACHED_IN_WORKER}.`);
+      }
+      const slice = cached.slice;
+      let previous: Uint8Array | Float32Array | undefined;
+      if (request.previousAnswerId !== undefined) {
+        previous = cached.lastAnswerId === request.previousAnswerId ? cached.lastMask : undefined;
+        if (previous === undefined) throw new Error(`Answer ${request.previousAnswerId} on slice "${sliceKey ?? ''}" ${NOT_CACHED_IN_WORKER}.`);
+      } else if (request.previousMask !== undefined) {
+        previous = request.previousMaskType === 'float32' ? new Float32Array(request.previousMask) : new Uint8Array(request.previousMask);
+      }
       const segmenter = segmenterFor(request.modelId);
       const t0 = performance.now();
       const prompt = { clicks: request.clicks, ...(request.box ? { box: request.box } : {}), ...(request.scribbles ? { scribbles: request.scribbles } : {}) };
@@ -58,7 +74,9 @@ export function createClickWorkerHandlers(options: ClickWorkerHandlerOptions = {
       const predictMs = performance.now() - t0;
       const forwardMs = segmenter.kind === 'onnx' ? (segmenter as OnnxClickSegmenter).lastForwardMs : 0;
       const output = request.output ?? 'probabilities';
-      const data = output === 'mask' ? threshold(probabilities, segmenter.threshold) : probabilities;
+      const mask = output === 'probabilities' ? undefined : threshold(probabilities, segmenter.threshold);
+      const answerId = mask !== undefined && sliceKey !== undefined ? slices.setLastMask(cached, mask) : undefined;
+      const data = mask === undefined ? probabilities : output === 'mask-runs' ? encodeMaskRuns(mask) : mask;
       // A view on a larger buffer would carry the rest of that buffer along: copy it out.
       const buffer = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data.buffer : data.slice().buffer;
       return {
@@ -70,6 +88,7 @@ export function createClickWorkerHandlers(options: ClickWorkerHandlerOptions = {
         height,
         predictMs,
         forwardMs,
+        ...(answerId === undefined ? {} : { answerId }),
       };
     },
     'click.unload': async ({ modelId }) => {

@@ -16,7 +16,8 @@ import type { Prompt } from '../common/click/prompt';
 import { segmentPrompt } from '../common/click/prompt-segmenter';
 import { identityDigest } from '../common/click/manifest';
 import { CLASSICAL_SEGMENTER_ID, type ClickSegmenter } from '../common/click/types';
-import type { ClickWorkerOpName, ClickWorkerOps } from '../common/click/worker-ops';
+import { NOT_CACHED_IN_WORKER, type ClickWorkerOpName, type ClickWorkerOps } from '../common/click/worker-ops';
+import { decodeMaskRuns } from '../common/click/mask-runs';
 import { GrowCutSegmenter } from '../common/segmenters/growcut';
 import { discoverModels, isVerified, verifyModel, type DiscoveredModel } from './models/discovery';
 
@@ -44,8 +45,14 @@ export interface SliceRequest {
   width: number;
   height: number;
   prompt: Prompt;
-  /** uint8, width × height: the caller's buffer, sent on as it is. */
+  /** uint8, width × height: the caller's buffer, sent on as it is (or not at all, see below). */
   previousMask?: ArrayBuffer;
+  /**
+   * Names this slice's contents for the worker's slice cache (e.g. a volume's key, axis and
+   * index): further clicks on it send neither the slice nor a previous mask equal to the last
+   * answer again.
+   */
+  sliceKey?: string;
   intensityRange: [number, number];
   pixelSpacing: readonly [number, number];
   /** A model id or "classical"; default: the engine's current model. */
@@ -64,10 +71,18 @@ export interface ClickAnswer {
 }
 
 const NOT_LOADED = /is not loaded in the inference worker/;
+/** Slice keys remembered as sent; the worker may hold fewer (it then asks for the slice again). */
+const SLICES_REMEMBERED = 64;
 const MAIN_PROCESS_NOTE = 'The inference worker is down: classical clicks run in the main process until it is back.';
 
 function isWorkerDown(error: unknown): error is ServiceError {
   return error instanceof ServiceError && (error.code === 'worker-unavailable' || error.code === 'worker-crashed');
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let n = 0; n < a.length; n++) if (a[n] !== b[n]) return false;
+  return true;
 }
 
 function messageOf(error: unknown): string {
@@ -109,6 +124,8 @@ export class ClickEngine {
   private retryOnNextClick = false;
   /** Where the last classical click ran, so the switch to and from main is logged once. */
   private classicalRanIn: 'worker' | 'main' = 'worker';
+  /** Slice keys sent to the worker, with the last mask it answered there (and that answer's id). */
+  private readonly workerSlices = new Map<string, { mask: Uint8Array; answerId?: number }>();
 
   constructor(options: ClickEngineOptions) {
     this.worker = options.worker;
@@ -175,7 +192,7 @@ export class ClickEngine {
     const model = wantClassical ? undefined : this.active;
     if (!model) return this.classical(request, wantClassical ? undefined : this.messages.join(' ') || undefined);
     let answered = model;
-    let result: ClickWorkerOps['click.predict']['result'];
+    let result: { modelId: string; mask: Uint8Array };
     try {
       result = await this.predict(request, model.modelId);
     } catch (error) {
@@ -199,7 +216,7 @@ export class ClickEngine {
       }
     }
     return {
-      mask: new Uint8Array(result.probabilities),
+      mask: result.mask,
       modelId: result.modelId,
       kind: 'onnx',
       // Only when the worker answered with the model whose digest we hold (never a stale one).
@@ -214,26 +231,63 @@ export class ClickEngine {
     return this.worker.request(op, payload) as Promise<ClickWorkerOps[K]['result']>;
   }
 
-  private async predict(request: SliceRequest, modelId: string): Promise<ClickWorkerOps['click.predict']['result']> {
-    const { prompt } = request;
-    const result = await this.request('click.predict', {
-      modelId,
-      // Structured clone copies each buffer once on the way to the worker; nothing is copied before.
-      slice: request.slice.buffer as ArrayBuffer,
-      width: request.width,
-      height: request.height,
-      clicks: prompt.clicks,
-      ...(prompt.box ? { box: prompt.box } : {}),
-      ...(prompt.scribbles ? { scribbles: prompt.scribbles } : {}),
-      ...(request.previousMask ? { previousMask: request.previousMask, previousMaskType: 'uint8' as const } : {}),
-      intensityRange: request.intensityRange,
-      pixelSpacing: request.pixelSpacing,
-      output: 'mask',
-    });
-    if (result.output !== 'mask' || result.probabilities.byteLength !== request.width * request.height) {
-      throw new ServiceError('internal', 'The inference worker returned a mask of the wrong size.');
+  /**
+   * One click.predict. With a slice key, what the worker still holds is not sent: the slice, and
+   * the previous mask when it is the worker's last answer there; a worker that has lost them
+   * (evicted, restarted) says so and gets them once more.
+   */
+  private async predict(request: SliceRequest, modelId: string): Promise<{ modelId: string; mask: Uint8Array }> {
+    const { prompt, sliceKey } = request;
+    const pixels = request.width * request.height;
+    const held = sliceKey === undefined ? undefined : this.workerSlices.get(sliceKey);
+    const previousAnswerId =
+      held?.answerId !== undefined && request.previousMask !== undefined && sameBytes(held.mask, new Uint8Array(request.previousMask)) ? held.answerId : undefined;
+    const send = (everything: boolean): Promise<ClickWorkerOps['click.predict']['result']> =>
+      this.request('click.predict', {
+        modelId,
+        // Structured clone copies each buffer once on the way to the worker; nothing is copied before.
+        ...(everything || held === undefined ? { slice: request.slice.buffer as ArrayBuffer } : {}),
+        ...(sliceKey === undefined ? {} : { sliceKey }),
+        width: request.width,
+        height: request.height,
+        clicks: prompt.clicks,
+        ...(prompt.box ? { box: prompt.box } : {}),
+        ...(prompt.scribbles ? { scribbles: prompt.scribbles } : {}),
+        ...(!everything && previousAnswerId !== undefined
+          ? { previousAnswerId }
+          : request.previousMask
+            ? { previousMask: request.previousMask, previousMaskType: 'uint8' as const }
+            : {}),
+        intensityRange: request.intensityRange,
+        pixelSpacing: request.pixelSpacing,
+        output: 'mask-runs',
+      });
+    let result: ClickWorkerOps['click.predict']['result'];
+    try {
+      result = await send(false);
+    } catch (error) {
+      if (sliceKey === undefined || !messageOf(error).includes(NOT_CACHED_IN_WORKER)) throw error;
+      result = await send(true);
     }
-    return result;
+    let mask: Uint8Array;
+    try {
+      if (result.output !== 'mask-runs' || result.probabilities.byteLength % 4 !== 0) throw new Error('it is not a mask');
+      mask = decodeMaskRuns(new Uint32Array(result.probabilities), pixels);
+    } catch (error) {
+      throw new ServiceError('internal', `The inference worker returned a bad mask: ${messageOf(error)}`);
+    }
+    if (sliceKey !== undefined) this.rememberAnswer(sliceKey, mask, result.answerId);
+    return { modelId: result.modelId, mask };
+  }
+
+  /** What the worker holds for `sliceKey`, as far as this engine knows (least recently used first). */
+  private rememberAnswer(sliceKey: string, mask: Uint8Array, answerId: number | undefined): void {
+    this.workerSlices.delete(sliceKey);
+    this.workerSlices.set(sliceKey, { mask, ...(answerId === undefined ? {} : { answerId }) });
+    for (const key of this.workerSlices.keys()) {
+      if (this.workerSlices.size <= SLICES_REMEMBERED) break;
+      this.workerSlices.delete(key);
+    }
   }
 
   /** The classical segmenter: in the worker, or here while the worker is down. */
@@ -242,7 +296,7 @@ export class ClickEngine {
       const result = await this.predict(request, CLASSICAL_SEGMENTER_ID);
       if (this.classicalRanIn === 'main') this.log('The inference worker is back: classical clicks run in it again.');
       this.classicalRanIn = 'worker';
-      return { mask: new Uint8Array(result.probabilities), modelId: result.modelId, kind: 'classical', ...(reason ? { fallbackReason: reason } : {}), ranIn: 'worker' };
+      return { mask: result.mask, modelId: result.modelId, kind: 'classical', ...(reason ? { fallbackReason: reason } : {}), ranIn: 'worker' };
     } catch (error) {
       if (!isWorkerDown(error)) throw new ServiceError('internal', `The classical segmenter failed in the inference worker: ${messageOf(error)}`);
       if (this.classicalRanIn === 'worker') this.log(`${MAIN_PROCESS_NOTE} (${error.message})`);

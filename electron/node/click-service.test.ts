@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickMethods } from '../common/contract-click';
 import type { ClickSegmenter } from '../common/click/types';
 import { GrowCutSegmenter } from '../common/segmenters/growcut';
+import { encodeMaskRuns } from '../common/click/mask-runs';
+import { NOT_CACHED_IN_WORKER } from '../common/click/worker-ops';
 import { IDENTITY_DIRECTION, type Volume } from '../common/volume';
 import { createClickServiceHandlers, type ClickWorkerLike } from './click-service';
 import { InferenceHost } from './inference-host';
@@ -201,7 +203,7 @@ describe('click service', () => {
         if (op === 'click.load') return Promise.resolve({ modelId: 'fixture-click-tiny', ep: 'cpu', attempts: [], loadMs: 1, warmupMs: 1 });
         if (op === 'click.predict') {
           const { width, height } = payload as { width: number; height: number };
-          return Promise.resolve({ modelId: 'fixture-click-tiny', probabilities: new ArrayBuffer(width * height), output: 'mask', threshold: 0.5, width, height, predictMs: 1, forwardMs: 1 });
+          return Promise.resolve({ modelId: 'fixture-click-tiny', probabilities: encodeMaskRuns(new Uint8Array(width * height)).buffer, output: 'mask-runs', threshold: 0.5, width, height, predictMs: 1, forwardMs: 1 });
         }
         return Promise.resolve({ unloaded: true });
       },
@@ -253,23 +255,58 @@ describe('click service', () => {
     expect((await service['models.list']({})).engine.classicalRunsIn).toBe('worker');
   });
 
-  it('sends the slice and the previous mask to the worker without copying them first', async () => {
-    const sent: { slice: ArrayBuffer; previousMask?: ArrayBuffer }[] = [];
+  it('sends the slice and the previous mask to the worker at most once, without copying them first', async () => {
+    type Sent = { slice?: ArrayBuffer; sliceKey?: string; previousMask?: ArrayBuffer; previousAnswerId?: number };
+    const sent: Sent[] = [];
+    // A worker that answers a disk at the click and, like the real one, may forget its slices.
+    let held = new Map<string, number>();
+    let nextAnswer = 1;
     const worker: ClickWorkerLike = {
       request(op: string, payload: unknown): Promise<unknown> {
-        const { width, height, slice, previousMask } = payload as { width: number; height: number; slice: ArrayBuffer; previousMask?: ArrayBuffer };
-        sent.push({ slice, ...(previousMask ? { previousMask } : {}) });
-        return Promise.resolve({ modelId: 'classical-growcut', probabilities: new ArrayBuffer(width * height), output: 'mask', threshold: 0.5, width, height, predictMs: 1, forwardMs: 0 });
+        const p = payload as Sent & { width: number; height: number; clicks: { x: number; y: number }[] };
+        sent.push({ ...p });
+        const key = p.sliceKey ?? '';
+        if (p.slice === undefined && !held.has(key)) return Promise.reject(new Error(`Slice "${key}" ${NOT_CACHED_IN_WORKER}.`));
+        if (p.previousAnswerId !== undefined && held.get(key) !== p.previousAnswerId) return Promise.reject(new Error(`Answer ${NOT_CACHED_IN_WORKER}.`));
+        const mask = new Uint8Array(p.width * p.height).map((_, n) => (p.clicks.some((c) => (n % p.width - c.x) ** 2 + (Math.floor(n / p.width) - c.y) ** 2 < 9) ? 1 : 0));
+        const answerId = nextAnswer++;
+        held.set(key, answerId);
+        return Promise.resolve({ modelId: 'classical-growcut', probabilities: encodeMaskRuns(mask).buffer, output: 'mask-runs', threshold: 0.5, width: p.width, height: p.height, predictMs: 1, forwardMs: 0, answerId });
       },
     };
     const service = createClickServiceHandlers({ worker, getVolume, modelsRoot: undefined, log: () => undefined });
+    const click = { volumeId: 'v1', axis: 2 as const, slice: 1, clicks: [{ x: 20, y: 15, positive: true }] };
     const previousMask = new ArrayBuffer(40 * 30);
-    const out = await service['segmentation.clickToMask']({ volumeId: 'v1', axis: 2, slice: 1, clicks: [{ x: 20, y: 15, positive: true }], previousMask });
-    expect(out.kind).toBe('classical');
+    const first = await service['segmentation.clickToMask']({ ...click, previousMask });
+    expect(first.kind).toBe('classical');
+    expect(new Uint8Array(first.mask)[15 * 40 + 20]).toBe(1);
     expect(sent).toHaveLength(1);
     // The caller's buffer itself: the worker hop's structured clone is its one copy.
     expect(sent[0]?.previousMask).toBe(previousMask);
-    expect(sent[0]?.slice.byteLength).toBe(40 * 30 * 4);
+    expect(sent[0]?.slice?.byteLength).toBe(40 * 30 * 4);
+    // The next click on the slice, with the last answer as its previous mask: neither is sent again.
+    const second = await service['segmentation.clickToMask']({ ...click, clicks: [...click.clicks, { x: 5, y: 5, positive: true }], previousMask: first.mask.slice(0) });
+    expect(sent[1]).toMatchObject({ sliceKey: sent[0]?.sliceKey, previousAnswerId: 1 });
+    expect(sent[1]?.slice).toBeUndefined();
+    expect(sent[1]?.previousMask).toBeUndefined();
+    expect(new Uint8Array(second.mask)[5 * 40 + 5]).toBe(1);
+    // A previous mask the page changed goes whole.
+    const edited = new Uint8Array(second.mask.slice(0));
+    edited[0] = 1;
+    await service['segmentation.clickToMask']({ ...click, previousMask: edited.buffer });
+    expect(sent[2]?.previousMask).toBe(edited.buffer);
+    expect(sent[2]?.slice).toBeUndefined();
+    // A worker that lost its slices (restarted) is asked once more, with everything.
+    held = new Map();
+    const again = await service['segmentation.clickToMask']({ ...click, previousMask: edited.buffer });
+    expect(sent).toHaveLength(5);
+    expect(sent[3]?.slice).toBeUndefined();
+    expect(sent[4]?.slice?.byteLength).toBe(40 * 30 * 4);
+    expect(new Uint8Array(again.mask)[15 * 40 + 20]).toBe(1);
+    // Another slice has another key.
+    await service['segmentation.clickToMask']({ ...click, slice: 2 });
+    expect(sent[5]?.sliceKey).not.toBe(sent[0]?.sliceKey);
+    expect(sent[5]?.slice?.byteLength).toBe(40 * 30 * 4);
     await expect(service['segmentation.clickToMask']({ volumeId: 'v1', axis: 2, slice: 1, clicks: [{ x: 20, y: 15, positive: true }], previousMask: new ArrayBuffer(7) })).rejects.toMatchObject({
       code: 'bad-request',
       message: expect.stringMatching(/previous mask has 7 values/) as unknown,

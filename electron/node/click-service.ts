@@ -3,6 +3,7 @@
  * and the slice, check the prompt against the slice, and leave the rest to the click engine
  * (click-engine.ts: model selection, load state, and routing to the inference worker).
  */
+import { randomUUID } from 'node:crypto';
 import { ServiceError } from '../common/errors';
 import type { ClickMethodInput, ClickMethodName, ClickMethodOutput } from '../common/contract-click';
 import type { ExecutionProviderPreference } from '../common/click/execution-provider';
@@ -43,6 +44,13 @@ export function createClickServiceHandlers(context: ClickServiceContext): ClickS
   });
   const log = context.log ?? ((m: string) => console.error(m));
   const ranges = new WeakMap<Volume, [number, number]>();
+  /** A key per open volume for the worker's slice cache: ids may be reused, volumes are not. */
+  const volumeKeys = new WeakMap<Volume, string>();
+  const sliceKeyOf = (volume: Volume, axis: number, slice: number): string => {
+    let key = volumeKeys.get(volume);
+    if (key === undefined) volumeKeys.set(volume, (key = randomUUID()));
+    return `${key}:${axis}:${slice}`;
+  };
   const rangeOf = (volume: Volume): [number, number] => {
     let range = ranges.get(volume);
     if (!range) {
@@ -78,6 +86,7 @@ export function createClickServiceHandlers(context: ClickServiceContext): ClickS
         height,
         prompt,
         ...(input.previousMask ? { previousMask: input.previousMask } : {}),
+        sliceKey: sliceKeyOf(volume, input.axis, input.slice),
         intensityRange: rangeOf(volume),
         pixelSpacing: geometry.pixelSpacing,
         ...(input.model === undefined ? {} : { model: input.model }),

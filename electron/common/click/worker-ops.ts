@@ -40,8 +40,14 @@ export const clickPredictOptionsSchema = z
   .object({
     /** A loaded model's id, or "classical-growcut" / "classical" (always available). */
     modelId: z.string().min(1),
-    /** Float32 slice values, width × height, x fastest. */
-    slice: arrayBuffer,
+    /** Float32 slice values, width × height, x fastest; may be left out when `sliceKey` is cached. */
+    slice: arrayBuffer.optional(),
+    /**
+     * Names the slice (and the last mask answered on it) in the worker's cache, so the next click
+     * on it sends neither again. A key the worker no longer holds is answered with an error
+     * containing NOT_CACHED_IN_WORKER, and the caller sends the buffers again.
+     */
+    sliceKey: z.string().min(1).max(256).optional(),
     width: z.number().int().positive(),
     height: z.number().int().positive(),
     clicks: z.array(clickSchema).readonly(),
@@ -53,13 +59,19 @@ export const clickPredictOptionsSchema = z
     /** Uint8 (binary, the default) or Float32 (probability) previous mask, width × height. */
     previousMask: arrayBuffer.optional(),
     previousMaskType: z.enum(['uint8', 'float32']).optional(),
+    /**
+     * The previous mask is the worker's answer `previousAnswerId` on `sliceKey` (nothing is sent);
+     * if that is no longer its last answer there, the error contains NOT_CACHED_IN_WORKER.
+     */
+    previousAnswerId: z.number().int().nonnegative().optional(),
     intensityRange: range.optional(),
     pixelSpacing: range.optional(),
     /**
-     * What comes back: "mask" (uint8 0/1 at the engine's threshold, 4× less to copy; what the app
-     * uses) or "probabilities" (float32; the default, for evaluation).
+     * What comes back: "mask-runs" (the mask at the engine's threshold as uint32 run lengths,
+     * click/mask-runs.ts; what the app uses), "mask" (uint8 0/1) or "probabilities" (float32; the
+     * default, for evaluation).
      */
-    output: z.enum(['mask', 'probabilities']).optional(),
+    output: z.enum(['mask-runs', 'mask', 'probabilities']).optional(),
   })
   .strict()
   .superRefine((o, context) => {
@@ -68,8 +80,14 @@ export const clickPredictOptionsSchema = z
       context.addIssue({ code: 'custom', message: `The slice size ${o.width}×${o.height} is too large.` });
       return;
     }
-    if (o.slice.byteLength !== pixels * 4) {
+    if (o.slice === undefined && o.sliceKey === undefined) {
+      context.addIssue({ code: 'custom', path: ['slice'], message: 'The slice or the key of a cached slice is needed.' });
+    }
+    if (o.slice !== undefined && o.slice.byteLength !== pixels * 4) {
       context.addIssue({ code: 'custom', path: ['slice'], message: `The slice must be ${pixels} float32 values (${o.width}×${o.height}).` });
+    }
+    if (o.previousAnswerId !== undefined && (o.sliceKey === undefined || o.previousMask !== undefined)) {
+      context.addIssue({ code: 'custom', path: ['previousAnswerId'], message: 'A previous answer needs a slice key, and no previous mask beside it.' });
     }
     if (o.previousMask !== undefined) {
       const bytes = o.previousMaskType === 'float32' ? pixels * 4 : pixels;
@@ -81,9 +99,11 @@ export const clickPredictOptionsSchema = z
 
 export const clickPredictResultSchema = z.object({
   modelId: z.string(),
-  /** Float32 probabilities, or uint8 0/1 when the options asked for "mask"; width × height. */
+  /** What `output` says: float32 probabilities, uint8 0/1, or uint32 mask runs; width × height pixels. */
   probabilities: arrayBuffer,
-  output: z.enum(['mask', 'probabilities']),
+  output: z.enum(['mask-runs', 'mask', 'probabilities']),
+  /** With a `sliceKey` and a mask output: the id under which the worker keeps this answer's mask. */
+  answerId: z.number().int().nonnegative().optional(),
   threshold: z.number(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
@@ -125,6 +145,9 @@ export type ClickWorkerOps = {
   };
 };
 export type ClickWorkerOpName = keyof ClickWorkerOps;
+
+/** In the worker's error when a `sliceKey` it was asked for is not (or no longer) in its cache. */
+export const NOT_CACHED_IN_WORKER = 'is not cached in the inference worker';
 
 /** The worker's reply to an op it does not know starts with this (see worker.ts). */
 export const UNKNOWN_OP_PREFIX = 'Unknown worker operation';
