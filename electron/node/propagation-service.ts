@@ -75,16 +75,8 @@ export function createPropagationHandlers(deps: PropagationServiceDeps): Propaga
       sent.add(volume);
       return { jobId: reply.jobId };
     },
-    'propagation.poll': async ({ jobId, waitMs }) => {
-      const { outcome, updates, ...rest } = await deps.worker.request('propagation.poll', { jobId, ...(waitMs === undefined ? {} : { waitMs }) });
-      return {
-        ...rest,
-        updates: [...updates],
-        ...(outcome
-          ? { outcome: { ...outcome, propagated: [...outcome.propagated], written: [...outcome.written], suspects: outcome.suspects.map((s) => ({ ...s })) } }
-          : {}),
-      };
-    },
+    // The worker's poll result is the contract's output (one schema, checked by the host).
+    'propagation.poll': ({ jobId, waitMs }) => deps.worker.request('propagation.poll', { jobId, ...(waitMs === undefined ? {} : { waitMs }) }),
     'propagation.cancel': ({ jobId }) => deps.worker.request('propagation.cancel', { jobId }),
     'propagation.affectedRange': ({ annotated, corrected, count }) => {
       const [a, b] = affectedRange(annotated, corrected, count);
