@@ -1,7 +1,7 @@
 /**
  * Contract methods of the click engine (issue 5), to spread into `methods` in contract.ts:
  *   export const methods = { ...existing, ...clickMethods } as const;
- * Handlers: electron/node/click-service.ts. Masks travel as ArrayBuffers, never as JSON arrays.
+ * Handlers: electron/node/click-service.ts (thin) over the click engine, electron/node/click-engine.ts. Masks travel as ArrayBuffers, never as JSON arrays.
  *
  * Slices: `axis` is the index axis normal to the slice (0 = i, 1 = j, 2 = k; the renderer picks it
  * for a view with indexAxisForView), and click (x, y) is a slice pixel as defined in
@@ -48,6 +48,8 @@ export const clickEngineStatusSchema = z.object({
   preference: executionProviderPreferenceSchema,
   /** Why the classical segmenter is in use, or why the EP fell back; one sentence each. */
   messages: z.array(z.string()),
+  /** Where classical clicks run: the inference worker, or the main process while it is down. */
+  classicalRunsIn: z.enum(['worker', 'main']).optional(),
 });
 export type ClickEngineStatus = z.infer<typeof clickEngineStatusSchema>;
 
@@ -100,6 +102,8 @@ export const clickMethods = {
       ep: z.enum(EXECUTION_PROVIDERS).optional(),
       /** Set when the classical segmenter answered because the model could not. */
       fallbackReason: z.string().optional(),
+      /** Where the segmenter ran: the inference worker, or the main process while the worker is down. */
+      ranIn: z.enum(['worker', 'main']).optional(),
       elapsedMs: finite,
     }),
   },

@@ -56,8 +56,8 @@ export const propagationStartInputSchema = z
   })
   .strict();
 
-export const propagationProgressSchema = z.object({
-  jobId,
+/** What the worker's poll answers: the slices decided since the last poll, and how the job stands. */
+export const propagationPollOutputSchema = z.object({
   state: z.enum(['running', 'done', 'failed', 'cancelled']),
   updates: z.array(sliceUpdateSchema),
   done: z.number().int().nonnegative(),
@@ -82,6 +82,9 @@ export const propagationProgressSchema = z.object({
     })
     .optional(),
 });
+
+/** The event the page receives: a poll result named by its job. */
+export const propagationProgressSchema = propagationPollOutputSchema.extend({ jobId });
 
 export const propagationMethods = {
   'propagation.start': { input: propagationStartInputSchema, output: z.object({ jobId }) },

@@ -5,7 +5,11 @@ import type { ClickWorkerOpName, ClickWorkerOps } from '../common/click/worker-o
 import { InferenceHost } from '../node/inference-host';
 import { buildWorkerForTests } from '../node/testing/build-worker';
 import { nodeWorkerLauncher } from '../node/worker-process';
+import type { ClickSegmenter } from '../common/click/types';
+import { GrowCutSegmenter } from '../common/segmenters/growcut';
+import { decodeMaskRuns } from '../common/click/mask-runs';
 import { createClickWorkerHandlers } from './click-handlers';
+import { createWorkerHandlers, dispatchWorkerRequest } from './handlers';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fixtureDir = join(here, '..', '..', 'native-models', 'fixtures', 'click-tiny');
@@ -72,10 +76,46 @@ describe('click operations in a real worker process', () => {
 });
 
 describe('click handlers in-process', () => {
-  it('rejects a slice buffer of the wrong size', async () => {
-    const handlers = createClickWorkerHandlers();
-    await expect(handlers['click.predict']({ modelId: 'classical', slice: new ArrayBuffer(8), width: 4, height: 4, clicks: [{ x: 1, y: 1, positive: true }] })).rejects.toThrow(/16 float32 values/);
-    expect(await handlers['click.unload']({ modelId: 'x' })).toEqual({ unloaded: false });
+  it('checks the options of each operation with its schema before the handler runs', async () => {
+    const handlers = createWorkerHandlers();
+    const click = { modelId: 'classical', width: 4, height: 4, clicks: [{ x: 1, y: 1, positive: true }] };
+    await expect(dispatchWorkerRequest(handlers, 'click.predict', { ...click, slice: new ArrayBuffer(8) })).rejects.toThrow(/^Bad options for worker operation "click.predict" \(slice\): The slice must be 16 float32 values/);
+    await expect(dispatchWorkerRequest(handlers, 'click.predict', { ...click, slice: new ArrayBuffer(64), previousMask: new ArrayBuffer(15) })).rejects.toThrow(/previous mask must be 16 bytes/);
+    await expect(dispatchWorkerRequest(handlers, 'click.predict', { ...click, slice: [1, 2, 3] })).rejects.toThrow(/\(slice\)/);
+    await expect(dispatchWorkerRequest(handlers, 'click.predict', { ...click, slice: new ArrayBuffer(64), clicks: [{ x: Number.NaN, y: 1, positive: true }] })).rejects.toThrow(/\(clicks.0.x\)/);
+    await expect(dispatchWorkerRequest(handlers, 'click.unload', {})).rejects.toThrow(/"click.unload" \(modelId\)/);
+    await expect(dispatchWorkerRequest(handlers, 'propagation.poll', { jobId: 'j', waitMs: -1 })).rejects.toThrow(/"propagation.poll" \(waitMs\)/);
+    await expect(dispatchWorkerRequest(handlers, 'click.nothing', {})).rejects.toThrow(/^Unknown worker operation "click.nothing"/);
+    expect(await dispatchWorkerRequest(handlers, 'click.unload', { modelId: 'x' })).toEqual({ unloaded: false });
+    const mask = (await dispatchWorkerRequest(handlers, 'click.predict', { ...click, slice: new ArrayBuffer(64), output: 'mask' })) as { probabilities: ArrayBuffer };
+    expect(mask.probabilities.byteLength).toBe(16);
+  });
+
+  it('keeps a keyed slice and its last answer, so a further click sends neither, and says when it has lost them', async () => {
+    const handlers = createWorkerHandlers();
+    const first = { modelId: 'classical', width: w, height: h, clicks: [{ x: 45, y: 30, positive: true }], output: 'mask-runs' as const };
+    const second = { ...first, clicks: [...first.clicks, { x: 5, y: 5, positive: false }] };
+    const decode = (reply: unknown): Uint8Array => decodeMaskRuns(new Uint32Array((reply as { probabilities: ArrayBuffer }).probabilities), w * h);
+    const one = (await dispatchWorkerRequest(handlers, 'click.predict', { ...first, slice: slice.slice().buffer, sliceKey: 'v:2:0' })) as { answerId: number };
+    expect(one.answerId).toBeGreaterThan(0);
+    const cached = decode(await dispatchWorkerRequest(handlers, 'click.predict', { ...second, sliceKey: 'v:2:0', previousAnswerId: one.answerId }));
+    // The same answer as with the slice and the previous mask sent in full.
+    const full = decode(await dispatchWorkerRequest(handlers, 'click.predict', { ...second, slice: slice.slice().buffer, previousMask: decode(one).buffer }));
+    expect(cached).toEqual(full);
+    expect(cached[30 * w + 45]).toBe(1);
+    // The answer before the last one, and a slice never sent, are not held.
+    await expect(dispatchWorkerRequest(handlers, 'click.predict', { ...second, sliceKey: 'v:2:0', previousAnswerId: one.answerId })).rejects.toThrow(/is not cached in the inference worker/);
+    await expect(dispatchWorkerRequest(handlers, 'click.predict', { ...first, sliceKey: 'v:2:1' })).rejects.toThrow(/is not cached in the inference worker/);
+    await expect(dispatchWorkerRequest(handlers, 'click.predict', { ...first, slice: slice.slice().buffer, previousAnswerId: 1 })).rejects.toThrow(/previous answer needs a slice key/);
+  });
+
+  it('runs classical clicks on its own classical segmenter', async () => {
+    let calls = 0;
+    const growcut = new GrowCutSegmenter();
+    const counting: ClickSegmenter = { id: growcut.id, kind: growcut.kind, threshold: growcut.threshold, predict: (...a) => (calls++, growcut.predict(...a)) };
+    const handlers = createClickWorkerHandlers({ classical: counting });
+    await handlers['click.predict']({ modelId: 'classical-growcut', slice: slice.slice().buffer, width: w, height: h, clicks: [{ x: 45, y: 30, positive: true }] });
+    expect(calls).toBe(1);
   });
 
   it('answers a box through the engine and the click guarantee, which the payload may turn off', async () => {

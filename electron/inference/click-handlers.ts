@@ -1,10 +1,13 @@
 /**
- * The inference worker's click operations (types in common/click/worker-ops.ts). Merge into
- * handlers.ts as `{ ping, ...createClickWorkerHandlers() }`. The worker keeps one session per
- * loaded model; the classical segmenter is always there, so a click is answered even when no
- * model loads.
+ * The inference worker's click operations (schemas in common/click/worker-ops.ts; the dispatch in
+ * handlers.ts has parsed the options before a handler runs). The worker keeps one session per
+ * loaded model; the classical segmenter is always there, so a click is answered even when no model
+ * loads, and classical clicks run here rather than in the main process.
  */
-import type { ClickWorkerOps } from '../common/click/worker-ops';
+import { NOT_CACHED_IN_WORKER, type ClickWorkerOps } from '../common/click/worker-ops';
+import { encodeMaskRuns } from '../common/click/mask-runs';
+import { ClickSliceCache, type CachedSlice } from './click-slice-cache';
+import type { WorkerOptions } from '../common/inference-protocol';
 import { threshold } from '../common/click/prepare';
 import { segmentPrompt } from '../common/click/prompt-segmenter';
 import { CLASSICAL_SEGMENTER_ID, type ClickSegmenter } from '../common/click/types';
@@ -13,19 +16,18 @@ import { loadClickModelFromDir } from '../node/models/open-segmenter';
 import type { OnnxClickSegmenter } from '../node/models/onnx-click-segmenter';
 
 export type ClickWorkerHandlers = {
-  [K in keyof ClickWorkerOps]: (payload: ClickWorkerOps[K]['payload']) => Promise<ClickWorkerOps[K]['result']>;
+  [K in keyof ClickWorkerOps]: (options: WorkerOptions<K>) => Promise<ClickWorkerOps[K]['result']>;
 };
 
-function floatView(buffer: ArrayBuffer, what: string, length: number): Float32Array {
-  if (!(buffer instanceof ArrayBuffer) || buffer.byteLength !== length * 4) {
-    throw new Error(`The ${what} must be ${length} float32 values.`);
-  }
-  return new Float32Array(buffer);
+export interface ClickWorkerHandlerOptions {
+  /** The classical engine (default GrowCut); tests pass an instrumented one. */
+  classical?: ClickSegmenter;
 }
 
-export function createClickWorkerHandlers(): ClickWorkerHandlers {
-  const classical = new GrowCutSegmenter();
+export function createClickWorkerHandlers(options: ClickWorkerHandlerOptions = {}): ClickWorkerHandlers {
+  const classical = options.classical ?? new GrowCutSegmenter();
   const models = new Map<string, OnnxClickSegmenter>();
+  const slices = new ClickSliceCache();
 
   const segmenterFor = (id: string): ClickSegmenter => {
     if (id === CLASSICAL_SEGMENTER_ID || id === 'classical') return classical;
@@ -42,33 +44,39 @@ export function createClickWorkerHandlers(): ClickWorkerHandlers {
       if (old) await old.dispose();
       return { modelId: model.id, ep: model.ep, attempts: [...model.attempts], loadMs: model.loadMs, warmupMs: model.warmupMs };
     },
-    'click.predict': async (payload) => {
-      const { width, height } = payload;
-      if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width * height > 1 << 26) {
-        throw new Error(`The slice size ${width}×${height} is not valid.`);
+    'click.predict': async (request) => {
+      const { width, height, sliceKey } = request;
+      // Sizes were checked against width × height by the options schema: these are views, not copies.
+      let cached: CachedSlice | undefined;
+      if (request.slice !== undefined) {
+        const slice = new Float32Array(request.slice);
+        cached = sliceKey === undefined ? { slice } : slices.set(sliceKey, slice);
+      } else {
+        cached = sliceKey === undefined ? undefined : slices.get(sliceKey);
+        if (cached === undefined || cached.slice.length !== width * height) throw new Error(`Slice "${sliceKey ?? ''}" ${NOT_CACHED_IN_WORKER}.`);
       }
-      const plane = width * height;
-      const slice = floatView(payload.slice, 'slice', plane);
+      const slice = cached.slice;
       let previous: Uint8Array | Float32Array | undefined;
-      if (payload.previousMask) {
-        if (payload.previousMaskType === 'float32') previous = floatView(payload.previousMask, 'previous mask', plane);
-        else {
-          if (payload.previousMask.byteLength !== plane) throw new Error(`The previous mask must be ${plane} bytes.`);
-          previous = new Uint8Array(payload.previousMask);
-        }
+      if (request.previousAnswerId !== undefined) {
+        previous = cached.lastAnswerId === request.previousAnswerId ? cached.lastMask : undefined;
+        if (previous === undefined) throw new Error(`Answer ${request.previousAnswerId} on slice "${sliceKey ?? ''}" ${NOT_CACHED_IN_WORKER}.`);
+      } else if (request.previousMask !== undefined) {
+        previous = request.previousMaskType === 'float32' ? new Float32Array(request.previousMask) : new Uint8Array(request.previousMask);
       }
-      const segmenter = segmenterFor(payload.modelId);
+      const segmenter = segmenterFor(request.modelId);
       const t0 = performance.now();
-      const prompt = { clicks: payload.clicks, ...(payload.box ? { box: payload.box } : {}), ...(payload.scribbles ? { scribbles: payload.scribbles } : {}) };
+      const prompt = { clicks: request.clicks, ...(request.box ? { box: request.box } : {}), ...(request.scribbles ? { scribbles: request.scribbles } : {}) };
       const probabilities = await segmentPrompt(segmenter, slice, width, height, prompt, previous, {
-        ...(payload.intensityRange ? { intensityRange: payload.intensityRange } : {}),
-        ...(payload.pixelSpacing ? { pixelSpacing: payload.pixelSpacing } : {}),
-        ...(payload.guarantee === false ? { guarantee: false } : {}),
+        ...(request.intensityRange ? { intensityRange: request.intensityRange } : {}),
+        ...(request.pixelSpacing ? { pixelSpacing: request.pixelSpacing } : {}),
+        ...(request.guarantee === false ? { guarantee: false } : {}),
       });
       const predictMs = performance.now() - t0;
       const forwardMs = segmenter.kind === 'onnx' ? (segmenter as OnnxClickSegmenter).lastForwardMs : 0;
-      const output = payload.output ?? 'probabilities';
-      const data = output === 'mask' ? threshold(probabilities, segmenter.threshold) : probabilities;
+      const output = request.output ?? 'probabilities';
+      const mask = output === 'probabilities' ? undefined : threshold(probabilities, segmenter.threshold);
+      const answerId = mask !== undefined && sliceKey !== undefined ? slices.setLastMask(cached, mask) : undefined;
+      const data = mask === undefined ? probabilities : output === 'mask-runs' ? encodeMaskRuns(mask) : mask;
       // A view on a larger buffer would carry the rest of that buffer along: copy it out.
       const buffer = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data.buffer : data.slice().buffer;
       return {
@@ -80,6 +88,7 @@ export function createClickWorkerHandlers(): ClickWorkerHandlers {
         height,
         predictMs,
         forwardMs,
+        ...(answerId === undefined ? {} : { answerId }),
       };
     },
     'click.unload': async ({ modelId }) => {

@@ -4,23 +4,16 @@
  */
 import { workerRequestSchema } from '../common/inference-protocol';
 import { connectToHost } from './worker-port';
-import { createWorkerHandlers, type WorkerHandlers } from './handlers';
+import { createWorkerHandlers, dispatchWorkerRequest } from './handlers';
 
 const port = connectToHost();
-const handlers: WorkerHandlers = createWorkerHandlers();
+const handlers = createWorkerHandlers();
 
 port.onMessage((message) => {
   const parsed = workerRequestSchema.safeParse(message);
   if (!parsed.success) return;
   const { id, op, payload } = parsed.data;
-  const handler = Object.prototype.hasOwnProperty.call(handlers, op)
-    ? (handlers[op as keyof WorkerHandlers] as (p: unknown) => Promise<unknown>)
-    : undefined;
-  if (!handler) {
-    port.send({ type: 'error', id, message: `Unknown worker operation "${op}".` });
-    return;
-  }
-  handler(payload).then(
+  dispatchWorkerRequest(handlers, op, payload).then(
     (result) => port.send({ type: 'result', id, payload: result }),
     (error: unknown) => port.send({ type: 'error', id, message: error instanceof Error ? error.message : String(error) }),
   );

@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickMethods } from '../common/contract-click';
+import type { ClickSegmenter } from '../common/click/types';
+import { GrowCutSegmenter } from '../common/segmenters/growcut';
+import { encodeMaskRuns } from '../common/click/mask-runs';
+import { NOT_CACHED_IN_WORKER } from '../common/click/worker-ops';
 import { IDENTITY_DIRECTION, type Volume } from '../common/volume';
 import { createClickServiceHandlers, type ClickWorkerLike } from './click-service';
 import { InferenceHost } from './inference-host';
@@ -39,6 +43,22 @@ function inProcessWorker(): ClickWorkerLike {
   hosts.push(host);
   host.start();
   return host;
+}
+
+/** GrowCut that counts its calls: where it runs is where the classical clicks ran. */
+function countingGrowCut(): { segmenter: ClickSegmenter; calls: () => number } {
+  const growcut = new GrowCutSegmenter();
+  let calls = 0;
+  const segmenter: ClickSegmenter = {
+    id: growcut.id,
+    kind: growcut.kind,
+    threshold: growcut.threshold,
+    predict: (...args) => {
+      calls++;
+      return growcut.predict(...args);
+    },
+  };
+  return { segmenter, calls: () => calls };
 }
 
 const size = [40, 30, 5] as const;
@@ -146,6 +166,7 @@ describe('click service', () => {
     const down = await service['segmentation.clickToMask']({ volumeId: 'v1', axis: 2, slice: 1, clicks: [{ x: 20, y: 15, positive: true }] });
     expect(down.kind).toBe('classical');
     expect(down.fallbackReason).toMatch(/inference worker/);
+    expect(down.ranIn).toBe('main');
     host.start();
     expect(down.modelSha256).toBeUndefined();
     const up = await service['segmentation.clickToMask']({ volumeId: 'v1', axis: 2, slice: 1, clicks: [{ x: 20, y: 15, positive: true }] });
@@ -166,7 +187,8 @@ describe('click service', () => {
     const during = await service['segmentation.clickToMask'](click);
     expect(performance.now() - started).toBeLessThan(1000);
     expect(during).toMatchObject({ kind: 'classical', modelId: 'classical-growcut' });
-    expect(during.fallbackReason).toMatch(/^The inference worker is unavailable: it crashed 1 time in a minute; the next start is in 2 s\. The classical segmenter answered\.$/);
+    expect(during.fallbackReason).toMatch(/^The inference worker is unavailable: it crashed 1 time in a minute; the next start is in 2 s\. The classical segmenter answered\. It ran in the main process\.$/);
+    expect(during.ranIn).toBe('main');
     await host.whenReady().catch(async () => {
       // Refused while it cools down: wait for the restart instead.
       await new Promise<void>((resolve) => host.onStatus((s) => s.state === 'ready' && resolve()));
@@ -181,7 +203,7 @@ describe('click service', () => {
         if (op === 'click.load') return Promise.resolve({ modelId: 'fixture-click-tiny', ep: 'cpu', attempts: [], loadMs: 1, warmupMs: 1 });
         if (op === 'click.predict') {
           const { width, height } = payload as { width: number; height: number };
-          return Promise.resolve({ modelId: 'fixture-click-tiny', probabilities: new ArrayBuffer(width * height), output: 'mask', threshold: 0.5, width, height, predictMs: 1, forwardMs: 1 });
+          return Promise.resolve({ modelId: 'fixture-click-tiny', probabilities: encodeMaskRuns(new Uint8Array(width * height)).buffer, output: 'mask-runs', threshold: 0.5, width, height, predictMs: 1, forwardMs: 1 });
         }
         return Promise.resolve({ unloaded: true });
       },
@@ -192,6 +214,103 @@ describe('click service', () => {
     const classical = await service['segmentation.clickToMask']({ ...click, model: 'classical' });
     expect(classical.kind).toBe('classical');
     expect('modelSha256' in classical).toBe(false);
+  });
+
+  it('runs classical clicks in the worker, never in the main process, while the worker is up', async () => {
+    const main = countingGrowCut();
+    const service = createClickServiceHandlers({ worker: inProcessWorker(), getVolume, modelsRoot: root, ep: 'cpu', fallbackSegmenter: main.segmenter, log: () => undefined });
+    const click = { volumeId: 'v1', axis: 2 as const, slice: 2, clicks: [{ x: 20, y: 15, positive: true }] };
+    const first = await service['segmentation.clickToMask']({ ...click, model: 'classical' });
+    const second = await service['segmentation.clickToMask']({ ...click, clicks: [...click.clicks, { x: 2, y: 2, positive: false }], previousMask: first.mask, model: 'classical' });
+    for (const answer of [first, second]) expect(answer).toMatchObject({ kind: 'classical', modelId: 'classical-growcut', ranIn: 'worker' });
+    expect(new Uint8Array(second.mask)[15 * 40 + 20]).toBe(1);
+    expect(main.calls()).toBe(0);
+    const noModels = createClickServiceHandlers({ worker: inProcessWorker(), getVolume, modelsRoot: undefined, fallbackSegmenter: main.segmenter, log: () => undefined });
+    expect(await noModels['segmentation.clickToMask'](click)).toMatchObject({ kind: 'classical', ranIn: 'worker' });
+    expect(main.calls()).toBe(0);
+    expect((await noModels['models.list']({})).engine.classicalRunsIn).toBe('worker');
+  });
+
+  it('runs classical clicks in the main process only while the worker is down, and says so in the answer, the status and the log', async () => {
+    const main = countingGrowCut();
+    const logged: string[] = [];
+    const host = new InferenceHost(nodeWorkerLauncher(workerEntry), { log: () => undefined });
+    hosts.push(host);
+    const service = createClickServiceHandlers({ worker: host, getVolume, modelsRoot: undefined, fallbackSegmenter: main.segmenter, log: (m) => logged.push(m) });
+    const click = { volumeId: 'v1', axis: 2 as const, slice: 2, clicks: [{ x: 20, y: 15, positive: true }] };
+    const down = await service['segmentation.clickToMask'](click);
+    expect(down).toMatchObject({ kind: 'classical', ranIn: 'main' });
+    expect(down.fallbackReason).toMatch(/not running.*main process/);
+    expect(new Uint8Array(down.mask)[15 * 40 + 20]).toBe(1);
+    expect(main.calls()).toBe(1);
+    const status = (await service['models.list']({})).engine;
+    expect(status.classicalRunsIn).toBe('main');
+    expect(status.messages.join(' ')).toMatch(/classical clicks run in the main process/);
+    expect(logged.filter((m) => /run in the main process/.test(m))).toHaveLength(1);
+    host.start();
+    await host.whenReady();
+    expect(await service['segmentation.clickToMask'](click)).toMatchObject({ kind: 'classical', ranIn: 'worker' });
+    expect(main.calls()).toBe(1);
+    expect(logged.some((m) => /worker is back/.test(m))).toBe(true);
+    expect((await service['models.list']({})).engine.classicalRunsIn).toBe('worker');
+  });
+
+  it('sends the slice and the previous mask to the worker at most once, without copying them first', async () => {
+    type Sent = { slice?: ArrayBuffer; sliceKey?: string; previousMask?: ArrayBuffer; previousAnswerId?: number };
+    const sent: Sent[] = [];
+    // A worker that answers a disk at the click and, like the real one, may forget its slices.
+    let held = new Map<string, number>();
+    let nextAnswer = 1;
+    const worker: ClickWorkerLike = {
+      request(op: string, payload: unknown): Promise<unknown> {
+        const p = payload as Sent & { width: number; height: number; clicks: { x: number; y: number }[] };
+        sent.push({ ...p });
+        const key = p.sliceKey ?? '';
+        if (p.slice === undefined && !held.has(key)) return Promise.reject(new Error(`Slice "${key}" ${NOT_CACHED_IN_WORKER}.`));
+        if (p.previousAnswerId !== undefined && held.get(key) !== p.previousAnswerId) return Promise.reject(new Error(`Answer ${NOT_CACHED_IN_WORKER}.`));
+        const mask = new Uint8Array(p.width * p.height).map((_, n) => (p.clicks.some((c) => (n % p.width - c.x) ** 2 + (Math.floor(n / p.width) - c.y) ** 2 < 9) ? 1 : 0));
+        const answerId = nextAnswer++;
+        held.set(key, answerId);
+        return Promise.resolve({ modelId: 'classical-growcut', probabilities: encodeMaskRuns(mask).buffer, output: 'mask-runs', threshold: 0.5, width: p.width, height: p.height, predictMs: 1, forwardMs: 0, answerId });
+      },
+    };
+    const service = createClickServiceHandlers({ worker, getVolume, modelsRoot: undefined, log: () => undefined });
+    const click = { volumeId: 'v1', axis: 2 as const, slice: 1, clicks: [{ x: 20, y: 15, positive: true }] };
+    const previousMask = new ArrayBuffer(40 * 30);
+    const first = await service['segmentation.clickToMask']({ ...click, previousMask });
+    expect(first.kind).toBe('classical');
+    expect(new Uint8Array(first.mask)[15 * 40 + 20]).toBe(1);
+    expect(sent).toHaveLength(1);
+    // The caller's buffer itself: the worker hop's structured clone is its one copy.
+    expect(sent[0]?.previousMask).toBe(previousMask);
+    expect(sent[0]?.slice?.byteLength).toBe(40 * 30 * 4);
+    // The next click on the slice, with the last answer as its previous mask: neither is sent again.
+    const second = await service['segmentation.clickToMask']({ ...click, clicks: [...click.clicks, { x: 5, y: 5, positive: true }], previousMask: first.mask.slice(0) });
+    expect(sent[1]).toMatchObject({ sliceKey: sent[0]?.sliceKey, previousAnswerId: 1 });
+    expect(sent[1]?.slice).toBeUndefined();
+    expect(sent[1]?.previousMask).toBeUndefined();
+    expect(new Uint8Array(second.mask)[5 * 40 + 5]).toBe(1);
+    // A previous mask the page changed goes whole.
+    const edited = new Uint8Array(second.mask.slice(0));
+    edited[0] = 1;
+    await service['segmentation.clickToMask']({ ...click, previousMask: edited.buffer });
+    expect(sent[2]?.previousMask).toBe(edited.buffer);
+    expect(sent[2]?.slice).toBeUndefined();
+    // A worker that lost its slices (restarted) is asked once more, with everything.
+    held = new Map();
+    const again = await service['segmentation.clickToMask']({ ...click, previousMask: edited.buffer });
+    expect(sent).toHaveLength(5);
+    expect(sent[3]?.slice).toBeUndefined();
+    expect(sent[4]?.slice?.byteLength).toBe(40 * 30 * 4);
+    expect(new Uint8Array(again.mask)[15 * 40 + 20]).toBe(1);
+    // Another slice has another key.
+    await service['segmentation.clickToMask']({ ...click, slice: 2 });
+    expect(sent[5]?.sliceKey).not.toBe(sent[0]?.sliceKey);
+    expect(sent[5]?.slice?.byteLength).toBe(40 * 30 * 4);
+    await expect(service['segmentation.clickToMask']({ volumeId: 'v1', axis: 2, slice: 1, clicks: [{ x: 20, y: 15, positive: true }], previousMask: new ArrayBuffer(7) })).rejects.toMatchObject({
+      code: 'bad-request',
+      message: expect.stringMatching(/previous mask has 7 values/) as unknown,
+    });
   });
 
   it('rejects a digest that is not 64 lowercase hex digits', () => {

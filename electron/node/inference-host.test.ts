@@ -54,6 +54,40 @@ describe('InferenceHost with a real worker process', () => {
   });
 });
 
+describe('InferenceHost result check', () => {
+  it('rejects a result that does not fit the result schema of its operation, and an operation that does not exist', async () => {
+    // A worker that answers every request with `answer(op)`.
+    const answering = (answer: (op: string) => unknown): WorkerLauncher => () => {
+      let onMessage: (m: unknown) => void = () => undefined;
+      queueMicrotask(() => onMessage({ type: 'ready', pid: 4242 }));
+      return {
+        pid: 4242,
+        postMessage: (message) => {
+          const { id, op } = message as { id: number; op: string };
+          queueMicrotask(() => onMessage({ type: 'result', id, payload: answer(op) }));
+        },
+        onMessage: (l) => {
+          onMessage = l;
+        },
+        onExit: () => undefined,
+        kill: () => undefined,
+      };
+    };
+    const host = new InferenceHost(
+      answering((op) => (op === 'ping' ? { echo: new ArrayBuffer(2), sentAt: 3 } : { loaded: 'all', rssMb: 1, peakRssMb: 1 })),
+      { log: () => undefined },
+    );
+    hosts.push(host);
+    host.start();
+    expect((await host.request('ping', { echo: new ArrayBuffer(2), sentAt: 3 })).sentAt).toBe(3);
+    await expect(host.request('click.status', {})).rejects.toMatchObject({
+      code: 'internal',
+      message: expect.stringMatching(/^The inference worker answered "click.status" with a malformed result \(loaded\)/) as unknown,
+    });
+    await expect((host as unknown as { request(op: string, p: unknown): Promise<unknown> }).request('click.nothing', {})).rejects.toMatchObject({ code: 'bad-request' });
+  });
+});
+
 /** A launcher whose processes the test controls, for the restart policy. */
 interface FakeProcess {
   exit: () => void;

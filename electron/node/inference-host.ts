@@ -4,7 +4,7 @@
  * app. Restarts back off (doubling, capped), and after a burst of crashes the worker is left to cool
  * down for longer; the host never gives up for good, and its status says why the worker is away.
  */
-import { workerReplySchema, type WorkerOpName, type WorkerOps } from '../common/inference-protocol';
+import { describeSchemaError, isWorkerOpName, workerOperations, workerReplySchema, type WorkerOpName, type WorkerOps } from '../common/inference-protocol';
 import type { WorkerStatus } from '../common/contract';
 import { ServiceError } from '../common/errors';
 import type { WorkerLauncher, WorkerProcess } from './worker-process';
@@ -24,6 +24,8 @@ export interface InferenceHostOptions {
 }
 
 interface Pending {
+  /** The operation asked for: its result schema checks the reply. */
+  op: WorkerOpName;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   timer: ReturnType<typeof setTimeout>;
@@ -89,6 +91,8 @@ export class InferenceHost {
   }
 
   async request<K extends WorkerOpName>(op: K, payload: WorkerOps[K]['payload']): Promise<WorkerOps[K]['result']> {
+    // Callers typed loosely (ClickWorkerLike) may name anything: only known operations have a result schema.
+    if (!isWorkerOpName(op)) throw new ServiceError('bad-request', `The inference worker has no operation "${String(op)}".`);
     await this.whenReady();
     const worker = this.worker;
     if (!worker) throw new ServiceError('worker-unavailable', 'The inference worker is not running.');
@@ -98,7 +102,7 @@ export class InferenceHost {
         this.pending.delete(id);
         reject(new ServiceError('worker-unavailable', `The inference worker did not answer "${op}" in time.`));
       }, this.options.requestTimeoutMs);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.pending.set(id, { op, resolve: resolve as (v: unknown) => void, reject, timer });
       worker.postMessage({ id, op, payload });
     });
   }
@@ -151,8 +155,13 @@ export class InferenceHost {
     if (!pending) return;
     this.pending.delete(reply.id);
     clearTimeout(pending.timer);
-    if (reply.type === 'result') pending.resolve(reply.payload);
-    else pending.reject(new ServiceError('internal', reply.message));
+    if (reply.type === 'error') {
+      pending.reject(new ServiceError('internal', reply.message));
+      return;
+    }
+    const result = workerOperations[pending.op].result.safeParse(reply.payload);
+    if (result.success) pending.resolve(result.data);
+    else pending.reject(new ServiceError('internal', describeSchemaError(`The inference worker answered "${pending.op}" with a malformed result`, result.error)));
   }
 
   private handleExit(generation: number, reason: string): void {

@@ -26,7 +26,7 @@ function fakeWorker(polls?: Polls, outcome?: PropagationPollResult['outcome']): 
         if (p.image.voxels) hasImage = true;
         return { jobId: p.jobId, needsImage: !hasImage } as PropagationWorkerOps[K]['result'];
       }
-      if (op === 'propagation.poll') return (await answer((payload as { jobId: string }).jobId));
+      if (op === 'propagation.poll') return (await answer((payload as { jobId: string }).jobId)) as unknown as PropagationWorkerOps[K]['result'];
       return { cancelled: true } as PropagationWorkerOps[K]['result'];
     },
   };

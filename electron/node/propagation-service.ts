@@ -8,8 +8,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { gateDecisionSchema, PropagationMethods, PropagationProgress } from '../common/contract-propagation';
-import type { GateDecision } from '../common/propagation/auto-propagator';
+import type { PropagationMethods, PropagationProgress } from '../common/contract-propagation';
 import { ServiceError } from '../common/errors';
 import type { PropagationPollResult, PropagationWorkerOps } from '../common/propagation/worker-ops';
 import type { Volume } from '../common/volume';
@@ -42,46 +41,14 @@ function workerJobId(clientId: string, jobId: string): string {
   return createHash('sha256').update(`${clientId}\0${jobId}`).digest('hex').slice(0, 32);
 }
 
-/** The worker's poll result as the contract's event (arrays copied out of the worker's read-only types). */
+/** The worker's poll result (checked against the contract's schema by the host) as the page's event. */
 export function toProgressEvent(jobId: string, poll: PropagationPollResult): PropagationProgress {
-  const { outcome, updates, ...rest } = poll;
-  return {
-    jobId,
-    ...rest,
-    updates: [...updates],
-    ...(outcome
-      ? {
-          outcome: {
-            ...withoutGate(outcome),
-            propagated: [...outcome.propagated],
-            written: [...outcome.written],
-            suspects: outcome.suspects.map((s) => ({ ...s })),
-            ...(outcome.options ? { options: { ...outcome.options } } : {}),
-            ...(outcome.gate ? { gate: outcome.gate.map(copyDecision) } : {}),
-          },
-        }
-      : {}),
-  };
+  return { jobId, ...poll };
 }
 
 type In<M extends keyof PropagationMethods> = z.output<PropagationMethods[M]['input']>;
 type Out<M extends keyof PropagationMethods> = z.input<PropagationMethods[M]['output']>;
 export type PropagationHandlers = { [M in keyof PropagationMethods]: (input: In<M>) => Promise<Out<M>> };
-
-/** A mutable copy for the contract's (mutable) output type. */
-function copyDecision(d: GateDecision): z.input<typeof gateDecisionSchema> {
-  const { scores, endScores, ...rest } = d;
-  return {
-    ...rest,
-    ...(scores ? { scores: { ...scores, heldOut: [...scores.heldOut] } } : {}),
-    ...(endScores ? { endScores: [endScores[0], endScores[1]] } : {}),
-  };
-}
-
-function withoutGate<T extends { gate?: unknown }>(outcome: T): Omit<T, 'gate'> {
-  const { gate: _gate, ...rest } = outcome;
-  return rest;
-}
 
 export function createPropagationHandlers(deps: PropagationServiceDeps): PropagationHandlers {
   /** Which volumes the worker has already received, so they are sent once. */

@@ -1,7 +1,8 @@
 /**
  * `iseg bench`: figures, not assertions, for the click engine on 384×384 slices: model load time,
- * forward pass alone, click latency in-process (pre/post-processing + forward) and end-to-end
- * through a real inference worker process, the classical segmenter's latency, and peak memory.
+ * forward pass alone, the classical segmenter's latency, peak memory, and for both engines the
+ * click end to end in-process against through a real inference worker process, in the same run
+ * (alternating click by click).
  * The clicks are the RITM protocol's on a synthetic slice, so the zoom-in crops vary as in use.
  */
 import { writeFile } from 'node:fs/promises';
@@ -10,19 +11,21 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseExecutionProviderPreference, type ExecutionProviderPreference } from '../../common/click/execution-provider';
 import { simulateClicks } from '../../common/click/protocol';
-import type { Click, ClickSegmenter } from '../../common/click/types';
-import type { ClickWorkerOpName, ClickWorkerOps } from '../../common/click/worker-ops';
+import { threshold } from '../../common/click/prepare';
+import { segmentPrompt } from '../../common/click/prompt-segmenter';
+import { CLASSICAL_SEGMENTER_ID, type Click, type ClickSegmenter } from '../../common/click/types';
 import { GrowCutSegmenter } from '../../common/segmenters/growcut';
+import { ClickEngine } from '../../node/click-engine';
 import { InferenceHost } from '../../node/inference-host';
 import { builtAppWorker } from '../../node/models/click-worker-entry';
-import { discoverModels, findModelsRoot, isVerified, verifyModel } from '../../node/models/discovery';
+import { findModelsRoot } from '../../node/models/discovery';
 import type { OnnxClickSegmenter } from '../../node/models/onnx-click-segmenter';
 import { openClickSegmenter } from '../../node/models/open-segmenter';
 import { nodeWorkerLauncher } from '../../node/worker-process';
 import { parseOrReport, UsageError } from '../command';
 import { cpuTimedSegmenter } from '../cpu-timed-segmenter';
 
-export const summary = 'Click engine figures: model load, forward and end-to-end click latency (p50/p95) through the worker, classical latency, memory.';
+export const summary = 'Click engine figures: model load, forward, classical latency, memory, and click end to end in-process vs through the worker (p50/p95) for both engines.';
 
 export const usage = `usage: iseg bench [--model ID|default] [--ep auto|cpu|cuda|dml|coreml] [--threads N]
          [--clicks N] [--size 384] [--models DIR] [--no-worker] [--json FILE]`;
@@ -147,80 +150,109 @@ async function protocolClicks(
   return { clicks: lists, latencies, cpuMs };
 }
 
-async function benchWorker(modelDir: string | undefined, options: BenchOptions, slice: Float32Array, lists: Click[][]): Promise<Record<string, unknown>> {
+/** Starts the app's inference worker (dist/electron/inference-worker.js) behind an InferenceHost. */
+async function startWorker(): Promise<{ host: InferenceHost; startMs: number }> {
   const here = dirname(fileURLToPath(import.meta.url));
-  const starts = [process.cwd(), here];
-  const entry = builtAppWorker(starts);
+  const entry = builtAppWorker([process.cwd(), here]);
   if (entry === undefined) throw new Error('dist/electron/inference-worker.js was not found: run `npm run build` first.');
-  const entryKind = 'app worker (dist/electron/inference-worker.js)';
   const t0 = performance.now();
-  const start = async (file: string): Promise<{ host: InferenceHost; ok: boolean }> => {
-    const host = new InferenceHost(nodeWorkerLauncher(file), { log: () => undefined });
-    host.start();
-    await host.whenReady();
-    const ok = await host
-      .request('click.status', {})
-      .then(() => true)
-      .catch(() => false);
-    return { host, ok };
-  };
-  const started = await start(entry);
-  if (!started.ok) {
-    started.host.stop();
+  const host = new InferenceHost(nodeWorkerLauncher(entry), { log: () => undefined });
+  host.start();
+  await host.whenReady();
+  const ok = await host
+    .request('click.status', {})
+    .then(() => true)
+    .catch(() => false);
+  if (!ok) {
+    host.stop();
     throw new Error(`${entry} does not answer the click operations.`);
   }
-  const host = started.host;
-  const startMs = performance.now() - t0;
-  const request = <K extends ClickWorkerOpName>(op: K, payload: ClickWorkerOps[K]['payload']): Promise<ClickWorkerOps[K]['result']> =>
-    host.request(op, payload);
-  try {
-    let modelId = 'classical-growcut';
-    let load: ClickWorkerOps['click.load']['result'] | undefined;
-    if (modelDir) {
-      const t1 = performance.now();
-      load = await request('click.load', { modelDir, ep: options.ep, ...(options.threads !== undefined ? { threads: options.threads } : {}) });
-      modelId = load.modelId;
-      load = { ...load, loadMs: Math.round((performance.now() - t1) * 10) / 10 };
-    }
-    const size = options.size;
-    const roundTrip: number[] = [];
-    const inWorker: number[] = [];
-    const forward: number[] = [];
-    // As the app does: the previous mask goes as uint8 and the mask comes back as uint8.
-    let previous: Uint8Array | undefined;
-    for (const clicks of lists) {
+  return { host, startMs: performance.now() - t0 };
+}
+
+export interface EndToEnd {
+  /** The same prompts through segmentPrompt in this process… */
+  inProcessMs: Percentiles;
+  /** …through the click engine and the worker as the app sends them (slice cache, mask runs)… */
+  workerMs: Percentiles;
+  /** …and as one click.predict with every buffer in full each time (the protocol before the cache). */
+  workerFullBuffersMs: Percentiles;
+  /** workerMs.p50 / inProcessMs.p50. */
+  ratio: number;
+}
+
+/** Segments `clicks` with `previous` (the last answer) as the previous mask; returns the mask. */
+type ClickRunner = (clicks: Click[], previous: Uint8Array | undefined) => Promise<Uint8Array>;
+
+/**
+ * Replays `lists` (each click list with the previous answer as its previous mask, as the app
+ * sends them) in this process and through the worker, alternating click by click so all paths see
+ * the same load on the machine.
+ */
+export async function compareEndToEnd(runners: { inProcess: ClickRunner; worker: ClickRunner; workerFullBuffers: ClickRunner }, lists: readonly Click[][]): Promise<EndToEnd> {
+  const names = ['inProcess', 'worker', 'workerFullBuffers'] as const;
+  const times = { inProcess: [] as number[], worker: [] as number[], workerFullBuffers: [] as number[] };
+  const previous: Record<(typeof names)[number], Uint8Array | undefined> = { inProcess: undefined, worker: undefined, workerFullBuffers: undefined };
+  for (const clicks of lists) {
+    for (const name of names) {
       const t = performance.now();
-      const reply = await request('click.predict', {
-        modelId,
-        slice: slice.slice().buffer,
-        width: size,
-        height: size,
-        clicks,
-        ...(previous && clicks.length > 1 ? { previousMask: previous.slice().buffer, previousMaskType: 'uint8' as const } : {}),
-        intensityRange: [250, 1200],
-        pixelSpacing: [0.4, 0.4],
-        output: 'mask',
-      });
-      roundTrip.push(performance.now() - t);
-      inWorker.push(reply.predictMs);
-      forward.push(reply.forwardMs);
-      previous = new Uint8Array(reply.probabilities);
+      const mask = await runners[name](clicks, clicks.length === 1 ? undefined : previous[name]);
+      times[name].push(performance.now() - t);
+      previous[name] = mask;
     }
-    const status = await request('click.status', {});
-    return {
-      entry: entryKind,
-      workerStartMs: Math.round(startMs),
-      modelLoadInWorkerMs: load?.loadMs,
-      ep: load?.ep,
-      endToEndMs: percentiles(roundTrip),
-      inWorkerPredictMs: percentiles(inWorker),
-      forwardMs: modelDir ? percentiles(forward) : undefined,
-      workerRssMb: Math.round(status.rssMb),
-      workerPeakRssMb: Math.round(status.peakRssMb),
-    };
-  } finally {
-    host.stop();
   }
+  const inProcessMs = percentiles(times.inProcess);
+  const workerMs = percentiles(times.worker);
+  return {
+    inProcessMs,
+    workerMs,
+    workerFullBuffersMs: percentiles(times.workerFullBuffers),
+    ratio: Math.round((workerMs.p50 / Math.max(1e-9, inProcessMs.p50)) * 100) / 100,
+  };
+}
+
+/** The three ways to answer a click on `slice` with `segmenter` (in process) or `modelId` (in the worker). */
+function clickRunners(segmenter: ClickSegmenter, engine: ClickEngine, host: InferenceHost, modelId: string, slice: Float32Array, size: number) {
+  const intensityRange: [number, number] = [250, 1200];
+  const pixelSpacing: [number, number] = [0.4, 0.4];
+  const inProcess: ClickRunner = async (clicks, previous) =>
+    threshold(await segmentPrompt(segmenter, slice, size, size, { clicks }, previous, { intensityRange, pixelSpacing }), segmenter.threshold);
+  const worker: ClickRunner = async (clicks, previous) => {
+    const answer = await engine.segment({
+      slice,
+      width: size,
+      height: size,
+      prompt: { clicks },
+      ...(previous ? { previousMask: previous.buffer as ArrayBuffer } : {}),
+      intensityRange,
+      pixelSpacing,
+      sliceKey: 'bench-slice',
+      model: modelId,
+    });
+    if (answer.ranIn !== 'worker' || answer.modelId !== modelId) throw new Error(`The click engine answered with ${answer.modelId} in ${answer.ranIn}, not ${modelId} in the worker.`);
+    return answer.mask;
+  };
+  const workerFullBuffers: ClickRunner = async (clicks, previous) => {
+    const reply = await host.request('click.predict', {
+      modelId,
+      slice: slice.buffer as ArrayBuffer,
+      width: size,
+      height: size,
+      clicks,
+      ...(previous ? { previousMask: previous.buffer as ArrayBuffer, previousMaskType: 'uint8' as const } : {}),
+      intensityRange,
+      pixelSpacing,
+      output: 'mask',
+    });
+    return new Uint8Array(reply.probabilities);
+  };
+  return { inProcess, worker, workerFullBuffers };
+}
+
+function printEndToEnd(name: string, e: EndToEnd): void {
+  console.log(
+    `click end to end, ${name}: in-process p50 ${e.inProcessMs.p50} ms (p95 ${e.inProcessMs.p95}), through the worker p50 ${e.workerMs.p50} ms (p95 ${e.workerMs.p95}) ×${e.ratio}; full buffers each click p50 ${e.workerFullBuffersMs.p50} ms`,
+  );
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -245,8 +277,8 @@ export async function run(args: string[]): Promise<number> {
     );
 
     // ONNX model, in-process (the CLI's code path).
-    let modelDir: string | undefined;
     let lists = classicalRun.clicks;
+    let inProcessModel: OnnxClickSegmenter | undefined;
     if (options.model !== 'classical' && root) {
       const t0 = performance.now();
       const model = (await openClickSegmenter(options.model, root, {
@@ -254,9 +286,6 @@ export async function run(args: string[]): Promise<number> {
         ...(options.threads !== undefined ? { threads: options.threads } : {}),
       })) as OnnxClickSegmenter;
       const openMs = performance.now() - t0;
-      const found = (await discoverModels(root, { includeFixtures: true })).find((m) => m.id === model.id);
-      const verified = found ? await verifyModel(found) : undefined;
-      modelDir = verified && isVerified(verified) ? verified.dir : undefined;
       const forward: number[] = [];
       const forwardCpu: number[] = [];
       const timed: ClickSegmenter = {
@@ -288,17 +317,37 @@ export async function run(args: string[]): Promise<number> {
       console.log(
         `${model.id} on ${model.ep}: open ${Math.round(openMs)} ms (session ${Math.round(model.loadMs)} ms); forward p50 ${percentiles(forward).p50} ms, p95 ${percentiles(forward).p95} ms; click in-process p50 ${percentiles(modelRun.latencies).p50} ms, p95 ${percentiles(modelRun.latencies).p95} ms`,
       );
-      await model.dispose();
+      inProcessModel = model;
     } else if (options.model !== 'classical') {
       result.model = { error: 'No native-models folder was found.' };
     }
 
     if (options.worker) {
-      const worker = await benchWorker(modelDir, options, slice, lists);
-      result.worker = worker;
-      const e2e = worker.endToEndMs as Percentiles;
-      console.log(`through the worker (${String(worker.entry)}): click p50 ${e2e.p50} ms, p95 ${e2e.p95} ms; worker RSS ${String(worker.workerRssMb)} MB (peak ${String(worker.workerPeakRssMb)} MB)`);
+      const { host, startMs } = await startWorker();
+      try {
+        const worker: Record<string, unknown> = { entry: 'app worker (dist/electron/inference-worker.js)', workerStartMs: Math.round(startMs) };
+        const endToEnd: Record<string, EndToEnd> = {};
+        // The app's click engine on this worker: it loads the model the way the app does.
+        const engine = new ClickEngine({ worker: host, modelsRoot: root, clickModel: inProcessModel?.id ?? 'classical', ep: options.ep, log: () => undefined });
+        endToEnd.classical = await compareEndToEnd(clickRunners(classical, engine, host, CLASSICAL_SEGMENTER_ID, slice, options.size), classicalRun.clicks);
+        printEndToEnd(CLASSICAL_SEGMENTER_ID, endToEnd.classical);
+        if (inProcessModel) {
+          const t1 = performance.now();
+          const loaded = await engine.select({});
+          if (loaded.kind !== 'onnx') throw new Error(`The worker could not load ${inProcessModel.id}: ${loaded.messages.join(' ')}`);
+          Object.assign(worker, { modelLoadInWorkerMs: Math.round(performance.now() - t1), ep: loaded.ep });
+          endToEnd.model = await compareEndToEnd(clickRunners(inProcessModel, engine, host, inProcessModel.id, slice, options.size), lists);
+          printEndToEnd(inProcessModel.id, endToEnd.model);
+        }
+        const status = await host.request('click.status', {});
+        Object.assign(worker, { endToEnd, workerRssMb: Math.round(status.rssMb), workerPeakRssMb: Math.round(status.peakRssMb) });
+        result.worker = worker;
+        console.log(`worker RSS ${String(worker.workerRssMb)} MB (peak ${String(worker.workerPeakRssMb)} MB)`);
+      } finally {
+        host.stop();
+      }
     }
+    await inProcessModel?.dispose();
     result.cliPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     console.log(`CLI peak RSS ${String(result.cliPeakRssMb)} MB; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')} on ${cpus().length} CPUs`);
     if (options.json) await writeFile(options.json, `${JSON.stringify(result, null, 2)}\n`);

@@ -85,6 +85,12 @@ export function promptClicks(prompt: Prompt): EngineClicks {
  * a prompt small enough to answer in bounded time. Throws ClickInputError with one sentence.
  */
 export function checkPrompt(prompt: Prompt, width: number, height: number): void {
+  prompt.clicks.forEach((click, n) => {
+    const { x, y } = clickPixel(click);
+    if (!(x >= 0 && y >= 0 && x < width && y < height)) {
+      throw new ClickInputError(`Click ${n + 1} at (${click.x}, ${click.y}) is outside the ${width}×${height} slice; click inside the image.`);
+    }
+  });
   const box = prompt.box;
   if (box !== undefined) {
     const values = [box.x0, box.y0, box.x1, box.y1];

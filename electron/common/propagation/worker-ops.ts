@@ -1,71 +1,67 @@
 /**
- * The inference worker's propagation operations. Merge into `WorkerOps` (inference-protocol.ts)
- * with `interface WorkerOps extends PropagationWorkerOps { … }`; the handlers are made by
- * `createPropagationWorkerHandlers()` in electron/inference/propagation/handlers.ts.
+ * The inference worker's propagation operations: one options schema and one result schema per
+ * operation, parsed by the worker before its handler (electron/inference/propagation/handlers.ts)
+ * runs and by the host when the result comes back. The TypeScript types are derived from them; the
+ * poll result is the contract's `propagationPollOutputSchema`, so the shape exists once.
  *
  * A propagation is a job: `start` returns at once, `poll` returns the slices finalised since the
- * last poll (waiting up to `waitMs` for at least one), `cancel` stops it between two slices. The
- * worker's request/reply channel thus streams slices without any event type. Voxels travel as
- * ArrayBuffers, never as JSON numbers.
+ * last poll (waiting up to `waitMs` for at least one), `cancel` stops it between two slices.
+ * Voxels travel as ArrayBuffers, never as JSON numbers.
  */
-import type { ComponentType, VolumeGeometry } from '../volume';
-import type { GateDecision } from './auto-propagator';
-import type { PropagateOptions, PropagationMethod } from './options';
-import type { SuspectSlice } from './suspect';
+import { z } from 'zod';
+import type { ReadonlyDeep } from '../readonly-deep';
+import { volumeGeometrySchema } from '../contract';
+import { propagationPollOutputSchema } from '../contract-propagation';
+import { COMPONENT_TYPES } from '../volume';
+import { PROPAGATION_METHODS, propagateOptionsSchema } from './options';
 
-export interface PropagationStartPayload {
-  readonly jobId: string;
-  readonly method: PropagationMethod;
-  /** Folder of the propagation model (memory method). */
-  readonly modelDir?: string;
-  readonly ep?: string;
-  readonly threads?: number;
-  /**
-   * Identifies the image for the worker's key cache (e.g. volume id + version). When the worker
-   * still holds this image, `image.voxels` may be omitted.
-   */
-  readonly imageKey: string;
-  readonly image: { readonly geometry: VolumeGeometry; readonly componentType: ComponentType; readonly voxels?: ArrayBuffer };
-  readonly seeds: { readonly componentType: 'uint8' | 'uint16'; readonly voxels: ArrayBuffer };
-  readonly options: PropagateOptions;
-}
+const arrayBuffer = z.instanceof(ArrayBuffer);
+const labelType = z.enum(['uint8', 'uint16']);
+const jobId = z.string().min(1).max(64);
 
-export interface WireSliceUpdate {
-  readonly slice: number;
-  readonly label: number;
-  readonly componentType: 'uint8' | 'uint16';
-  readonly labels: ArrayBuffer;
-}
+export const propagationStartOptionsSchema = z
+  .object({
+    jobId,
+    method: z.enum(PROPAGATION_METHODS),
+    /** Folder of the propagation model (memory method). */
+    modelDir: z.string().min(1).optional(),
+    ep: z.string().min(1).optional(),
+    threads: z.number().int().positive().optional(),
+    /**
+     * Identifies the image for the worker's key cache (e.g. volume id + version). When the worker
+     * still holds this image, `image.voxels` may be omitted.
+     */
+    imageKey: z.string().min(1),
+    image: z.object({ geometry: volumeGeometrySchema, componentType: z.enum(COMPONENT_TYPES), voxels: arrayBuffer.optional() }).strict(),
+    seeds: z.object({ componentType: labelType, voxels: arrayBuffer }).strict(),
+    options: propagateOptionsSchema,
+  })
+  .strict();
 
-export type PropagationJobState = 'running' | 'done' | 'failed' | 'cancelled';
+export const propagationStartResultSchema = z.object({ jobId, needsImage: z.boolean() });
 
-export interface PropagationPollResult {
-  readonly state: PropagationJobState;
-  readonly updates: readonly WireSliceUpdate[];
-  readonly done: number;
-  readonly total: number;
-  readonly error?: string;
-  /** Present once, with state "done". */
-  readonly outcome?: {
-    readonly componentType: 'uint8' | 'uint16';
-    readonly labels: ArrayBuffer;
-    readonly propagated: readonly number[];
-    readonly written: readonly number[];
-    readonly computedSlices: number;
-    readonly elapsedMs: number;
-    readonly suspects: readonly SuspectSlice[];
-    /** What ran, for provenance: the method, the options as the worker parsed them… */
-    readonly method?: PropagationMethod;
-    readonly options?: PropagateOptions;
-    /** What the gate chose per object, with its held-out Dice (method 'auto'). */
-    readonly gate?: readonly GateDecision[];
-    /** …and the propagation model (memory method): manifest id and key-encoder sha256. */
-    readonly model?: { readonly id: string; readonly sha256: string };
+export const propagationPollOptionsSchema = z.object({ jobId, waitMs: z.number().int().min(0).max(10_000).optional() }).strict();
+export const propagationPollResultSchema = propagationPollOutputSchema;
+
+export const propagationCancelOptionsSchema = z.object({ jobId }).strict();
+export const propagationCancelResultSchema = z.object({ cancelled: z.boolean() });
+
+/** The propagation operations, for the worker's dispatch and the host's result check. */
+export const propagationWorkerOperations = {
+  'propagation.start': { options: propagationStartOptionsSchema, result: propagationStartResultSchema },
+  'propagation.poll': { options: propagationPollOptionsSchema, result: propagationPollResultSchema },
+  'propagation.cancel': { options: propagationCancelOptionsSchema, result: propagationCancelResultSchema },
+} as const;
+
+/** Start options as the worker's handler sees them (parsed: the axis is an IndexAxis). */
+export type PropagationStartPayload = z.output<typeof propagationStartOptionsSchema>;
+export type PropagationPollResult = z.output<typeof propagationPollResultSchema>;
+export type WireSliceUpdate = PropagationPollResult['updates'][number];
+export type PropagationJobState = PropagationPollResult['state'];
+
+export type PropagationWorkerOps = {
+  [K in keyof typeof propagationWorkerOperations]: {
+    payload: ReadonlyDeep<z.input<(typeof propagationWorkerOperations)[K]['options']>>;
+    result: z.output<(typeof propagationWorkerOperations)[K]['result']>;
   };
-}
-
-export interface PropagationWorkerOps {
-  'propagation.start': { payload: PropagationStartPayload; result: { jobId: string; needsImage: boolean } };
-  'propagation.poll': { payload: { jobId: string; waitMs?: number }; result: PropagationPollResult };
-  'propagation.cancel': { payload: { jobId: string }; result: { cancelled: boolean } };
-}
+};

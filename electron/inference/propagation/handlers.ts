@@ -1,24 +1,25 @@
 /**
  * The worker side of propagation: jobs that run a `Propagator` (memory networks on ONNX Runtime,
- * or interpolation) and hand their slices out through `poll`. Wire with
- *   handlers = { ...createWorkerHandlers(), ...createPropagationWorkerHandlers() }
- * once `WorkerOps` extends `PropagationWorkerOps`.
+ * or interpolation) and hand their slices out through `poll`. The dispatch (../handlers.ts) has
+ * parsed each operation's options with its schema (common/propagation/worker-ops.ts) already.
  *
  * The last few images are kept by `imageKey`, and the memory engine's key cache is keyed by the
  * image object, so a re-propagation on the same image encodes no key again.
  */
 import { ServiceError } from '../../common/errors';
-import { AutoPropagator } from '../../common/propagation/auto-propagator';
+import { AutoPropagator, type GateDecision } from '../../common/propagation/auto-propagator';
 import { MemoryPropagator } from '../../common/propagation/memory-engine';
-import { parsePropagateOptions } from '../../common/propagation/options';
 import type { Propagator, SliceUpdate } from '../../common/propagation/propagator';
 import type { PropagationPollResult, PropagationStartPayload, PropagationWorkerOps, WireSliceUpdate } from '../../common/propagation/worker-ops';
+
+type WireGateDecision = NonNullable<NonNullable<PropagationPollResult['outcome']>['gate']>[number];
+import type { WorkerOptions } from '../../common/inference-protocol';
 import { typedArrayFor, voxelCount, type Volume } from '../../common/volume';
 import { InterpolationPropagator } from '../../node/propagation/interpolation';
 import { OnnxPropagationNetworks } from '../../node/propagation/onnx-networks';
 
 export type PropagationWorkerHandlers = {
-  [K in keyof PropagationWorkerOps]: (payload: PropagationWorkerOps[K]['payload']) => Promise<PropagationWorkerOps[K]['result']>;
+  [K in keyof PropagationWorkerOps]: (options: WorkerOptions<K>) => Promise<PropagationWorkerOps[K]['result']>;
 };
 
 interface Job {
@@ -38,6 +39,16 @@ const JOBS_KEPT = 16;
 function toWire(u: SliceUpdate): WireSliceUpdate {
   const labels = u.labels.buffer.slice(u.labels.byteOffset, u.labels.byteOffset + u.labels.byteLength) as ArrayBuffer;
   return { slice: u.slice, label: u.label, componentType: u.labels instanceof Uint16Array ? 'uint16' : 'uint8', labels };
+}
+
+/** A gate decision as the poll result carries it (plain arrays, as its schema gives them). */
+function wireDecision(d: GateDecision): WireGateDecision {
+  const { scores, endScores, ...rest } = d;
+  return {
+    ...rest,
+    ...(scores ? { scores: { ...scores, heldOut: [...scores.heldOut] } } : {}),
+    ...(endScores ? { endScores: [endScores[0], endScores[1]] } : {}),
+  };
 }
 
 export function createPropagationWorkerHandlers(): PropagationWorkerHandlers {
@@ -81,7 +92,8 @@ export function createPropagationWorkerHandlers(): PropagationWorkerHandlers {
     const seedsArray = typedArrayFor(payload.seeds.componentType, payload.seeds.voxels);
     if (seedsArray.length !== image.voxels.length) throw new ServiceError('geometry-mismatch', 'The seeds do not match the image size.');
     const seeds: Volume = { geometry: image.geometry, componentType: payload.seeds.componentType, voxels: seedsArray };
-    const options = parsePropagateOptions(payload.options);
+    // Parsed once, by the dispatch's schema.
+    const options = payload.options;
     const outcome = await propagator.propagate(
       image,
       seeds,
@@ -100,15 +112,15 @@ export function createPropagationWorkerHandlers(): PropagationWorkerHandlers {
     job.outcome = {
       componentType: v instanceof Uint16Array ? 'uint16' : 'uint8',
       labels: v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer,
-      propagated: outcome.propagated,
-      written: outcome.written,
+      propagated: [...outcome.propagated],
+      written: [...outcome.written],
       computedSlices: outcome.computedSlices,
       elapsedMs: outcome.elapsedMs,
-      suspects: outcome.suspects,
+      suspects: [...outcome.suspects],
       // Provenance for the label sidecar: what actually ran, as the worker understood it.
       method: outcome.method,
       options,
-      ...(outcome.gate ? { gate: outcome.gate.map((d) => ({ ...d })) } : {}),
+      ...(outcome.gate ? { gate: outcome.gate.map(wireDecision) } : {}),
       ...(engine ? { model: { id: engine.networks.id, sha256: engine.networks.sha256 } } : {}),
     };
   };

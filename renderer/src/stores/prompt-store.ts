@@ -48,6 +48,8 @@ export interface ClickAnswer {
   readonly modelSha256: string | undefined;
   readonly ep: string | undefined;
   readonly fallbackReason: string | undefined;
+  /** Where the segmenter ran: the inference worker, or the main process while the worker was down. */
+  readonly ranIn?: 'worker' | 'main' | undefined;
   /** Time the engine reported, and the round trip the page saw (ms). */
   readonly engineMs: number;
   readonly roundTripMs: number;
@@ -163,7 +165,8 @@ export class PromptStore {
         clicks: clicks.map((c) => ({ x: c.x, y: c.y, positive: c.positive })),
         ...(box === undefined ? {} : { box: { ...box } }),
         ...(scribbles.length === 0 ? {} : { scribbles: scribbles.map((s) => ({ positive: s.positive, points: s.points.map((p) => ({ x: p.x, y: p.y })) })) }),
-        ...(previous === undefined ? {} : { previousMask: previous.mask.slice().buffer }),
+        // The transport copies it (structured clone, or the WebSocket frame): no copy here.
+        ...(previous === undefined ? {} : { previousMask: wholeBuffer(previous.mask) }),
       });
       const roundTripMs = performance.now() - started;
       runInAction(() => {
@@ -182,6 +185,7 @@ export class PromptStore {
           modelSha256: answer.modelSha256,
           ep: answer.ep,
           fallbackReason: answer.fallbackReason,
+          ranIn: answer.ranIn,
           engineMs: answer.elapsedMs,
           roundTripMs,
         };
@@ -217,4 +221,9 @@ export class PromptStore {
     this.committedClicks = 0;
     this.committedModels = [];
   }
+}
+
+/** `mask`'s bytes as an ArrayBuffer: its own buffer when the view covers it all, else a copy. */
+function wholeBuffer(mask: Uint8Array): ArrayBuffer {
+  return mask.byteOffset === 0 && mask.byteLength === mask.buffer.byteLength ? (mask.buffer as ArrayBuffer) : mask.slice().buffer;
 }

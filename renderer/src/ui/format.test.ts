@@ -25,6 +25,8 @@ describe('format', () => {
     const fellBack = { modelId: 'classical-growcut', kind: 'classical' as const, ep: undefined, fallbackReason: 'The inference worker is unavailable.' };
     expect(formatEngine(engine, fellBack)).toMatchObject({ text: 'Click: classical (model unavailable)', title: 'The inference worker is unavailable.' });
     expect(formatEngine(engine, { ...fellBack, fallbackReason: undefined }).text).toBe('Click: classical');
+    expect(formatEngine(engine, { ...fellBack, ranIn: 'main' }).text).toBe('Click: classical (model unavailable; in the main process)');
+    expect(formatEngine(engine, { ...fellBack, fallbackReason: undefined, ranIn: 'worker' }).text).toBe('Click: classical');
     expect(formatLatency(45.4, 30.6)).toBe('last click 45 ms (engine 31 ms)');
   });
 });

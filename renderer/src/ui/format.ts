@@ -34,13 +34,15 @@ export function formatInference(status: WorkerStatus | undefined): string {
 /** The click engine for the status bar: the model that answered last, else the selected one. */
 export function formatEngine(
   engine: ClickEngineStatus | undefined,
-  last: { modelId: string; kind: 'onnx' | 'classical'; ep: string | undefined; fallbackReason: string | undefined } | undefined,
+  last: { modelId: string; kind: 'onnx' | 'classical'; ep: string | undefined; fallbackReason: string | undefined; ranIn?: 'worker' | 'main' | undefined } | undefined,
 ): { text: string; title: string; model: string; kind: string } {
   if (last !== undefined) {
     const classical = last.kind === 'classical';
+    // A click the model could not answer, or that the main process answered because the worker
+    // was down, says so on the bar, not only in the tooltip.
+    const notes = [...(last.fallbackReason !== undefined ? ['model unavailable'] : []), ...(last.ranIn === 'main' ? ['in the main process'] : [])];
     return {
-      // A click the model could not answer says so on the bar, not only in the tooltip.
-      text: classical ? `Click: classical${last.fallbackReason !== undefined ? ' (model unavailable)' : ''}` : `Click: ${last.modelId} (${last.ep ?? engine?.label ?? '?'})`,
+      text: classical ? `Click: classical${notes.length > 0 ? ` (${notes.join('; ')})` : ''}` : `Click: ${last.modelId} (${last.ep ?? engine?.label ?? '?'})`,
       title: last.fallbackReason ?? (engine?.messages.join(' ') ?? ''),
       model: last.modelId,
       kind: last.kind,
