@@ -150,6 +150,8 @@ const coreMethods = {
       folder: z.string(),
       parent: z.string().optional(),
       entries: z.array(fileEntrySchema),
+      /** The folder holds DICOM images: opening it opens its series. */
+      dicom: z.boolean().optional(),
       roots: z.array(z.string()),
       /** Serve mode's output folder, where exports and sessions are written (new files only). */
       output: z.string().optional(),

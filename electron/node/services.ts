@@ -15,7 +15,7 @@ import { loadLabelMapFor } from './io/load-label-map';
 import { writeLabelMap } from './io/write-label-map';
 import { labelSidecarPath } from '../common/label-sidecar';
 import type { FileAccessPolicy } from './file-access';
-import { listFolder } from './file-listing';
+import { listUnderRoots } from './file-listing';
 import type { InferenceHost } from './inference-host';
 import { createClickServiceHandlers } from './click-service';
 import { createPropagationHandlers } from './propagation-service';
@@ -160,22 +160,7 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
         })),
       };
     },
-    'files.list': async ({ folder }) => {
-      const roots = context.files.roots;
-      const target = folder ?? roots[0];
-      if (target === undefined) return { folder: '', entries: [], roots: [...roots] };
-      const allowed = await context.files.check(target);
-      const listing = await listFolder(allowed);
-      const parentAllowed = listing.parent !== undefined && (await context.files.check(listing.parent).then(() => true, () => false));
-      const output = context.files.output;
-      return {
-        folder: allowed,
-        ...(parentAllowed ? { parent: listing.parent } : {}),
-        entries: listing.entries,
-        roots: [...roots],
-        ...(output !== undefined ? { output } : {}),
-      };
-    },
+    'files.list': ({ folder }) => listUnderRoots(context.files, folder),
     'labels.load': async ({ volumeId, path }) => {
       const image = openVolume(volumeId);
       const allowed = await context.files.check(path);
