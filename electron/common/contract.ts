@@ -140,7 +140,7 @@ const coreMethods = {
   },
   /** Native file dialog (desktop only); the chosen path is granted to the page. */
   'dialog.chooseImage': {
-    input: z.object({ folder: z.boolean().default(false) }).strict(),
+    input: z.object({ folder: z.boolean().default(false), /** The folder the dialog starts in (the last one used). */ startIn: pathSchema.optional() }).strict(),
     output: z.object({ path: z.string().optional() }),
   },
   /** Folders and images under the roots this session may open (serve mode's file browser). */

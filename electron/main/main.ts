@@ -59,10 +59,13 @@ function initialImageArgument(argv: readonly string[]): string | undefined {
   return candidates.find((a) => existsSync(a));
 }
 
-async function chooseImage(folder: boolean): Promise<string | undefined> {
+async function chooseImage(folder: boolean, startIn?: string): Promise<string | undefined> {
+  // The page only suggests where the dialog starts; the user still chooses what is opened.
+  const start = startIn !== undefined ? { defaultPath: startIn } : {};
   const options: Electron.OpenDialogOptions = folder
-    ? { title: 'Open DICOM folder', properties: ['openDirectory'] }
+    ? { title: 'Open DICOM folder', properties: ['openDirectory'], ...start }
     : {
+        ...start,
         title: 'Open image',
         properties: ['openFile'],
         // Dialog filters match the last suffix only ('gz' for '.nii.gz').

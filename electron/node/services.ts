@@ -52,7 +52,7 @@ export interface ServiceContext {
   readImage: (path: string, seriesUid?: string) => Promise<LoadedVolume>;
   files: FileAccessPolicy;
   /** A native open dialog, where there is one (the desktop app); returns the chosen path. */
-  chooseImage?: (folder: boolean) => Promise<string | undefined>;
+  chooseImage?: (folder: boolean, startIn?: string) => Promise<string | undefined>;
   /** native-models/ (undefined: clicks use the classical segmenter). */
   modelsRoot?: string;
   /** A native save dialog, where there is one; returns the chosen path. */
@@ -141,9 +141,9 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
       const from = seriesUid === undefined ? { path: allowed } : { path: allowed, seriesUid };
       return toVolumeMessage(registry.add(loaded.volume, loaded.name, 'file', from));
     },
-    'dialog.chooseImage': async ({ folder }) => {
+    'dialog.chooseImage': async ({ folder, startIn }) => {
       if (!context.chooseImage) throw new ServiceError('not-allowed', 'There is no file dialog in serve mode; use the file browser.');
-      const chosen = await context.chooseImage(folder);
+      const chosen = await context.chooseImage(folder, startIn);
       return chosen === undefined ? {} : { path: await context.files.grant(chosen) };
     },
     'files.listSeries': async ({ path }) => {

@@ -25,7 +25,7 @@ export class FilePanel {
     const open = el('button', { type: 'button', 'data-testid': 'open-file', title: 'Open an image (NIfTI, NRRD, MHA, DICOM folder)' }, ['Open image…']);
     open.addEventListener('click', () => {
       void (async () => {
-        const path = await chooseReadPath(root, 'Open an image');
+        const path = await chooseReadPath(root, 'Open an image', { dicomFolders: true });
         if (path !== undefined) await openImage(root, path);
       })().catch(onError);
     });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CallError } from '../../../electron/common/contract';
 import { RootStore } from '../stores/root-store';
 import { FakeClient, syntheticVolume } from '../testing/fake-client';
-import { isSeriesChoiceNeeded, openImage, openRecent, parentFolder, seriesLabel } from './open-image';
+import { isSeriesChoiceNeeded, openImage, openRecent, seriesLabel } from './open-image';
 
 describe('opening a DICOM folder with several series', () => {
   it('recognises the service asking for a series, and nothing else', () => {
@@ -51,13 +51,5 @@ describe('recent files when opening', () => {
     root.recent.add({ path: '/data/x.nii' });
     await expect(openRecent(root, { path: '/data/x.nii' })).rejects.toThrow('x is damaged.');
     expect(root.recent.entries).toEqual([{ path: '/data/x.nii' }]);
-  });
-
-  it('finds the folder of a path', () => {
-    expect(parentFolder('/data/knee/a.nii.gz')).toBe('/data/knee');
-    expect(parentFolder('/data/dicom/')).toBe('/data');
-    expect(parentFolder('/a.nii')).toBe('/');
-    expect(parentFolder('C:\\data\\a.nii')).toBe('C:\\data');
-    expect(parentFolder('a.nii')).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@ import { CallError, type DicomSeries } from '../../../electron/common/contract';
 import { recentName, type RecentEntry } from '../stores/recent-files';
 import type { RootStore } from '../stores/root-store';
 import { el } from './dom';
+import { parentFolder } from './folder-paths';
 import { confirmDiscard } from './unsaved-guard';
 
 export function isSeriesChoiceNeeded(error: unknown): boolean {
@@ -45,12 +46,6 @@ export function pickSeries(series: readonly DicomSeries[]): Promise<string | und
     });
     document.body.append(dialog);
   });
-}
-
-/** "/data/knee/scan.nii.gz" → "/data/knee"; undefined for a path with no folder part. */
-export function parentFolder(path: string): string | undefined {
-  const cut = path.replace(/[\\/]+$/, '').search(/[\\/][^\\/]*$/);
-  return cut > 0 ? path.slice(0, cut) : cut === 0 ? path.slice(0, 1) : undefined;
 }
 
 /**
