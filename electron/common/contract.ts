@@ -157,6 +157,11 @@ const coreMethods = {
       output: z.string().optional(),
     }),
   },
+  /** Serve mode: a file dropped on the page (its bytes; the browser gives no path) copied as a new file under the output folder. */
+  'files.saveDropped': {
+    input: z.object({ name: z.string().min(1).max(255), bytes: arrayBufferSchema }).strict(),
+    output: z.object({ path: z.string() }),
+  },
   /** A label map (ground truth or earlier work) for an open image; its geometry must match. */
   'labels.load': {
     input: z.object({ volumeId: volumeIdSchema, path: pathSchema }).strict(),
@@ -260,6 +265,12 @@ export interface ServiceClient {
 export interface PreloadBridge {
   invoke(method: MethodName, input: unknown): Promise<CallResult>;
   onEvent(listener: (name: EventName, payload: unknown) => void): () => void;
+  /**
+   * A file dropped on the window (a DOM File), granted for reading by the path Electron knows for
+   * it; answers `{ path }`. Only files the user dropped or picked have a path, so the page cannot
+   * grant itself anything else.
+   */
+  grantDroppedFile?(file: unknown): Promise<CallResult>;
 }
 
 export type CallResult =

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { appPaths } from '../node/app-root';
 import { createAppServices } from '../node/app-services';
 import { VOLUME_FORMATS } from '../node/io/formats';
-import { registerIpcHandlers, sendEvent } from './ipc';
+import { registerDropGrant, registerIpcHandlers, sendEvent } from './ipc';
 import { menuTemplate, type MenuSpec } from './menu-template';
 import { APP_ENTRY_URL, APP_SCHEME, CONTENT_SECURITY_POLICY, appUrlToFile, hardenedWebPreferences } from './security';
 import { utilityWorkerLauncher } from './utility-launcher';
@@ -108,7 +108,7 @@ async function start(): Promise<void> {
   });
 
   const initialPath = initialImageArgument(process.argv);
-  const { handlers, inference } = await createAppServices({
+  const { handlers, inference, files } = await createAppServices({
     transport: 'electron',
     paths,
     launcher: utilityWorkerLauncher(paths.workerEntry),
@@ -120,6 +120,7 @@ async function start(): Promise<void> {
     ...(initialPath !== undefined ? { initialPath } : {}),
   });
   registerIpcHandlers(handlers, log);
+  registerDropGrant(files);
   inference.onStatus((status) => {
     if (mainWindow) sendEvent(mainWindow.webContents, 'inference.status', status);
   });

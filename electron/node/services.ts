@@ -16,6 +16,7 @@ import { writeLabelMap } from './io/write-label-map';
 import { labelSidecarPath } from '../common/label-sidecar';
 import type { FileAccessPolicy } from './file-access';
 import { listUnderRoots } from './file-listing';
+import { saveDroppedFile } from './dropped-file';
 import type { InferenceHost } from './inference-host';
 import { createClickServiceHandlers } from './click-service';
 import { createPropagationHandlers } from './propagation-service';
@@ -161,6 +162,7 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
       };
     },
     'files.list': ({ folder }) => listUnderRoots(context.files, folder),
+    'files.saveDropped': async ({ name, bytes }) => ({ path: await saveDroppedFile(context.files.output, name, bytes) }),
     'labels.load': async ({ volumeId, path }) => {
       const image = openVolume(volumeId);
       const allowed = await context.files.check(path);
