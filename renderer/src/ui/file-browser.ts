@@ -4,7 +4,7 @@
  * pick, and a path field. A typed folder is browsed, not opened, unless it holds a DICOM series
  * and the caller opens DICOM folders.
  */
-import type { FileEntry, MethodOutput, ServiceClient } from '../../../electron/common/contract';
+import { CallError, type FileEntry, type MethodOutput, type ServiceClient } from '../../../electron/common/contract';
 import { el, setText } from './dom';
 import { parentFolder, rootChoices, rootOf, type RootChoice } from './folder-paths';
 
@@ -130,8 +130,13 @@ export function browseFiles(client: ServiceClient, options: BrowseOptions): Prom
       let answer: Listing | undefined;
       try {
         answer = await fetchListing(value);
-      } catch {
-        // Not a folder this session can list: a file, or a path the service will explain.
+      } catch (err) {
+        // Outside every served folder: say so here, and let the user type another path.
+        if (err instanceof CallError && err.code === 'not-allowed') {
+          setText(error, err.message);
+          return;
+        }
+        // Not a folder: a file to open, or a new file's name to write.
         finish(value);
         return;
       }
