@@ -81,7 +81,7 @@ export class AppShell {
       },
     });
     this.stopSettings = rememberWorkspaceSettings(root.ui, root.tools, browserStorage());
-    this.stopDrops = installFileDrop(root, (error) => {
+    this.stopDrops = installFileDrop(root, this.element, (error) => {
       root.app.setNotice(`Could not open the drop: ${errorMessage(error)}`);
     });
     // After a failed start, a volume opened from the toolbar brings the views back.

@@ -44,13 +44,13 @@ async function pathOf(root: RootStore, items: DroppedItem<File>[]): Promise<stri
   return path;
 }
 
-/** Listens for drops on the window; returns the function that stops. */
-export function installFileDrop(root: RootStore, onError: (error: unknown) => void): () => void {
+/** Listens for drops on the window, showing the drop target in `container`; returns the function that stops. */
+export function installFileDrop(root: RootStore, container: HTMLElement, onError: (error: unknown) => void): () => void {
   const html = document.documentElement;
   const overlay = el('div', { class: 'drop-overlay', 'data-testid': 'drop-overlay', 'aria-hidden': 'true' }, [
     el('div', { class: 'drop-overlay-text' }),
   ]);
-  document.body.append(overlay);
+  container.append(overlay);
   let depth = 0;
   const setActive = (active: boolean): void => {
     html.dataset.dropTarget = active ? 'active' : 'idle';
