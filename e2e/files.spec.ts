@@ -25,7 +25,10 @@ let browser: Browser | undefined;
 let server: Server | undefined;
 
 test.beforeEach(({ appMode }) => {
-  test.skip(appMode !== 'serve', 'Serve mode starts its own server with two roots; the desktop app uses native dialogs.');
+  test.skip(
+    appMode !== 'serve',
+    'Serve mode starts its own server with two roots; the desktop app uses native dialogs.',
+  );
   // Two server starts and two page loads on a shared two-core machine.
   test.setTimeout(240_000);
   base = realpathSync(mkdtempSync(join(tmpdir(), 'iseg-files-')));
@@ -40,9 +43,25 @@ test.afterEach(async () => {
   base = '';
 });
 
-async function startServer(roots: readonly string[], output: string, state: string, port = 0): Promise<Server> {
-  const env = { ...(process.env as Record<string, string>), ISEG_STATE_DIR: state, ISEG_DATA_DIR: join(base, 'data'), ISEG_SAMPLE: 'knee-simulated' };
-  const extraArgs = [...roots.flatMap((root) => ['--root', root]), '--output', output, '--port', String(port)];
+async function startServer(
+  roots: readonly string[],
+  output: string,
+  state: string,
+  port = 0,
+): Promise<Server> {
+  const env = {
+    ...(process.env as Record<string, string>),
+    ISEG_STATE_DIR: state,
+    ISEG_DATA_DIR: join(base, 'data'),
+    ISEG_SAMPLE: 'knee-simulated',
+  };
+  const extraArgs = [
+    ...roots.flatMap((root) => ['--root', root]),
+    '--output',
+    output,
+    '--port',
+    String(port),
+  ];
   return startServe({ extraArgs, env });
 }
 
@@ -142,7 +161,9 @@ test('files: roots and typed folders in the browser, a dropped image, recent fil
   await expect(dialog).toHaveAttribute('data-folder', others);
   // A typed path above the roots stays in the dialog, refused.
   await typePath(page, join(others, '..'));
-  await expect(page.getByTestId('file-browser-error')).toContainText('outside the folders this session may open');
+  await expect(page.getByTestId('file-browser-error')).toContainText(
+    'outside the folders this session may open',
+  );
   await expect(dialog).toHaveAttribute('data-folder', others);
   await saveScreenshot(page, testInfo, 'files-browser-roots', '[data-testid=file-browser] .modal-box');
 
@@ -165,9 +186,13 @@ test('files: roots and typed folders in the browser, a dropped image, recent fil
   await dropFile(page, 'dropped-knee.nii.gz', readFileSync(sample));
   await expect(page.getByTestId('status-volume')).toContainText('dropped-knee.nii.gz');
   await idle(page);
-  expect(readFileSync(join(output, 'dropped', 'dropped-knee.nii.gz')).equals(readFileSync(sample))).toBe(true);
+  expect(readFileSync(join(output, 'dropped', 'dropped-knee.nii.gz')).equals(readFileSync(sample))).toBe(
+    true,
+  );
   await dropFile(page, 'notes.txt', Buffer.from('not an image'));
-  await expect(page.getByTestId('status-notice')).toContainText('notes.txt is not an image iSeg reads from a drop');
+  await expect(page.getByTestId('status-notice')).toContainText(
+    'notes.txt is not an image iSeg reads from a drop',
+  );
   await expect(page.getByTestId('status-volume')).toContainText('dropped-knee.nii.gz');
   // The drop target, as a user dragging a file over the window sees it.
   const hover = await page.evaluateHandle(dataTransferScript('scan.nii.gz', Buffer.from('x')));

@@ -270,7 +270,7 @@ export interface PreloadBridge {
    * it; answers `{ path }`. Only files the user dropped or picked have a path, so the page cannot
    * grant itself anything else.
    */
-  grantDroppedFile?(file: unknown): Promise<CallResult>;
+  readonly grantDroppedFile?: (file: unknown) => Promise<CallResult>;
 }
 
 export type CallResult =

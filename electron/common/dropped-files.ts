@@ -13,12 +13,23 @@ export const DROP_GRANT_CHANNEL = 'iseg:grant-dropped-file';
 export const MAX_DROPPED_FILE_BYTES = MAX_FRAME_BYTES - (1 << 20);
 
 /** Formats whose voxels live in the one file (a .mhd or .nhdr header needs its data file beside it). */
-export const SINGLE_FILE_SUFFIXES = ['.nii.gz', '.nii', '.seg.nrrd', '.nrrd', '.mha', '.gipl.gz', '.gipl', '.mgz', '.mgh'] as const;
+export const SINGLE_FILE_SUFFIXES = [
+  '.nii.gz',
+  '.nii',
+  '.seg.nrrd',
+  '.nrrd',
+  '.mha',
+  '.gipl.gz',
+  '.gipl',
+  '.mgz',
+  '.mgh',
+] as const;
 
 /** The one sentence saying why `name` (of `bytes` bytes) cannot be opened from a drop in serve mode, or undefined when it can. */
 export function droppedFileProblem(name: string, bytes: number): string | undefined {
   const lower = name.toLowerCase();
-  if (name === '' || /[\\/\0]/.test(name) || name.startsWith('.')) return `"${name}" is not a file name iSeg can use; rename the file and drop it again.`;
+  if (name === '' || /[\\/\0]/.test(name) || name.startsWith('.'))
+    return `"${name}" is not a file name iSeg can use; rename the file and drop it again.`;
   if (lower.endsWith('.mhd') || lower.endsWith('.nhdr'))
     return `${name} is a header whose voxels are in another file, which a drop does not send; open it with Open image… from a served folder.`;
   if (!SINGLE_FILE_SUFFIXES.some((suffix) => lower.endsWith(suffix)))

@@ -25,12 +25,20 @@ describe('a file dropped on the page in serve mode', () => {
   it('refuses, in one sentence each, what a drop cannot open', async () => {
     expect(droppedFileProblem('knee.nii.gz', 10)).toBeUndefined();
     expect(droppedFileProblem('brain.mgz', 10)).toBeUndefined();
-    expect(droppedFileProblem('scan.mhd', 10)).toMatch(/^scan\.mhd is a header whose voxels are in another file/);
+    expect(droppedFileProblem('scan.mhd', 10)).toMatch(
+      /^scan\.mhd is a header whose voxels are in another file/,
+    );
     expect(droppedFileProblem('notes.txt', 10)).toMatch(/^notes\.txt is not an image iSeg reads from a drop/);
     expect(droppedFileProblem('../evil.nii', 10)).toMatch(/is not a file name/);
     expect(droppedFileProblem('.hidden.nii', 10)).toMatch(/is not a file name/);
-    expect(droppedFileProblem('big.nii', MAX_DROPPED_FILE_BYTES + 1)).toMatch(/^big\.nii is \d+ MiB; a drop in the browser carries at most \d+ MiB/);
-    await expect(saveDroppedFile(mkdtempSync(join(tmpdir(), 'iseg-drop-')), '../../x.nii', new ArrayBuffer(1))).rejects.toMatchObject({ code: 'bad-request' });
-    await expect(saveDroppedFile(undefined, 'x.nii', new ArrayBuffer(1))).rejects.toMatchObject({ code: 'not-allowed' });
+    expect(droppedFileProblem('big.nii', MAX_DROPPED_FILE_BYTES + 1)).toMatch(
+      /^big\.nii is \d+ MiB; a drop in the browser carries at most \d+ MiB/,
+    );
+    await expect(
+      saveDroppedFile(mkdtempSync(join(tmpdir(), 'iseg-drop-')), '../../x.nii', new ArrayBuffer(1)),
+    ).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(saveDroppedFile(undefined, 'x.nii', new ArrayBuffer(1))).rejects.toMatchObject({
+      code: 'not-allowed',
+    });
   });
 });

@@ -18,8 +18,13 @@ export function numberedName(name: string, n: number): string {
 }
 
 /** Writes the dropped bytes under `outputFolder`/dropped and returns the new file's path. */
-export async function saveDroppedFile(outputFolder: string | undefined, name: string, bytes: ArrayBuffer): Promise<string> {
-  if (outputFolder === undefined) throw new ServiceError('not-allowed', 'Dropped files are opened by their path in the desktop app.');
+export async function saveDroppedFile(
+  outputFolder: string | undefined,
+  name: string,
+  bytes: ArrayBuffer,
+): Promise<string> {
+  if (outputFolder === undefined)
+    throw new ServiceError('not-allowed', 'Dropped files are opened by their path in the desktop app.');
   const problem = droppedFileProblem(name, bytes.byteLength);
   if (problem !== undefined) throw new ServiceError('bad-request', problem);
   const folder = join(outputFolder, 'dropped');
@@ -33,5 +38,8 @@ export async function saveDroppedFile(outputFolder: string | undefined, name: st
       if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
     }
   }
-  throw new ServiceError('not-allowed', `The folder ${folder} already holds ${MAX_NAME_TRIES} files named like ${name}; clear it and drop again.`);
+  throw new ServiceError(
+    'not-allowed',
+    `The folder ${folder} already holds ${MAX_NAME_TRIES} files named like ${name}; clear it and drop again.`,
+  );
 }

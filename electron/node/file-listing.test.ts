@@ -7,7 +7,13 @@ import { listFolder, listUnderRoots } from './file-listing';
 import { writeSyntheticSeries } from './io/test-support/synthetic-dicom';
 
 /** Two roots side by side, a secret file beside them, and an output folder. */
-async function servedTree(): Promise<{ base: string; knees: string; spines: string; output: string; policy: FileAccessPolicy }> {
+async function servedTree(): Promise<{
+  base: string;
+  knees: string;
+  spines: string;
+  output: string;
+  policy: FileAccessPolicy;
+}> {
   const base = realpathSync(mkdtempSync(join(tmpdir(), 'iseg-listing-')));
   const knees = join(base, 'knees');
   const spines = join(base, 'spines');
@@ -46,7 +52,14 @@ describe('listing folders under the served roots', () => {
   it('refuses paths that climb out of a root, however they are spelled', async () => {
     const { base, knees, policy } = await servedTree();
     symlinkSync(base, join(knees, 'escape'));
-    for (const attempt of [join(knees, '..'), `${knees}/left/../../`, '/', '/etc', join(knees, 'escape'), `${knees}\0`]) {
+    for (const attempt of [
+      join(knees, '..'),
+      `${knees}/left/../../`,
+      '/',
+      '/etc',
+      join(knees, 'escape'),
+      `${knees}\0`,
+    ]) {
       await expect(listUnderRoots(policy, attempt), attempt).rejects.toMatchObject({ code: 'not-allowed' });
     }
   });

@@ -34,14 +34,16 @@ export class RememberedGrants {
   remember(path: string): Promise<void> {
     this.paths = [path, ...this.paths.filter((other) => other !== path)].slice(0, MAX_REMEMBERED_GRANTS);
     const snapshot = JSON.stringify(this.paths);
-    this.writing = this.writing.then(async () => {
-      await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
-      const temporary = `${this.file}.tmp`;
-      await writeFile(temporary, snapshot, { mode: 0o600 });
-      await rename(temporary, this.file);
-    }).catch(() => {
-      // A read-only profile only costs the recent files their grant after a restart.
-    });
+    this.writing = this.writing
+      .then(async () => {
+        await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
+        const temporary = `${this.file}.tmp`;
+        await writeFile(temporary, snapshot, { mode: 0o600 });
+        await rename(temporary, this.file);
+      })
+      .catch(() => {
+        // A read-only profile only costs the recent files their grant after a restart.
+      });
     return this.writing;
   }
 }

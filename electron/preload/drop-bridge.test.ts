@@ -12,7 +12,10 @@ describe('the preload half of a drop', () => {
         return Promise.resolve({ ok: true, output: { path: '/home/me/knee.nii.gz' } });
       },
     });
-    expect(await grant({ name: 'knee.nii.gz' })).toEqual({ ok: true, output: { path: '/home/me/knee.nii.gz' } });
+    expect(await grant({ name: 'knee.nii.gz' })).toEqual({
+      ok: true,
+      output: { path: '/home/me/knee.nii.gz' },
+    });
     expect(sent).toEqual([[DROP_GRANT_CHANNEL, '/home/me/knee.nii.gz']]);
   });
 
@@ -30,7 +33,10 @@ describe('the preload half of a drop', () => {
       invoke,
     });
     for (const answer of [await noPath({}), await notAFile('x')]) {
-      expect(answer).toEqual({ ok: false, error: { code: 'bad-request', message: 'That drop has no file on this computer behind it.' } });
+      expect(answer).toEqual({
+        ok: false,
+        error: { code: 'bad-request', message: 'That drop has no file on this computer behind it.' },
+      });
     }
     expect(sent).toEqual([]);
   });

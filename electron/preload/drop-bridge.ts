@@ -20,7 +20,11 @@ export function droppedFileGranter(deps: DropBridgeDeps): (file: unknown) => Pro
     } catch {
       // Not a File at all.
     }
-    if (path === '') return { ok: false, error: { code: 'bad-request', message: 'That drop has no file on this computer behind it.' } };
+    if (path === '')
+      return {
+        ok: false,
+        error: { code: 'bad-request', message: 'That drop has no file on this computer behind it.' },
+      };
     return (await deps.invoke(DROP_GRANT_CHANNEL, path)) as CallResult;
   };
 }

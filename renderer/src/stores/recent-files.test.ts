@@ -50,7 +50,10 @@ describe('recent files', () => {
     first.add({ path: '/data/series', seriesUid: '1.2.3' });
     first.setLastFolder('/data');
     const second = new RecentFilesStore(storage);
-    expect(second.entries).toEqual([{ path: '/data/series', seriesUid: '1.2.3' }, { path: '/data/knee.nii.gz' }]);
+    expect(second.entries).toEqual([
+      { path: '/data/series', seriesUid: '1.2.3' },
+      { path: '/data/knee.nii.gz' },
+    ]);
     expect(second.lastFolder).toBe('/data');
     second.remove({ path: '/data/series', seriesUid: '1.2.3' });
     expect(new RecentFilesStore(storage).entries).toEqual([{ path: '/data/knee.nii.gz' }]);
@@ -59,7 +62,13 @@ describe('recent files', () => {
   it('reads junk in storage as nothing, and drops only the bad entries of a list', () => {
     expect(readRecentFiles(mapStorage({ [RECENT_FILES_KEY]: 'not json' }))).toEqual([]);
     expect(readRecentFiles(mapStorage({ [RECENT_FILES_KEY]: '{"path":"/a"}' }))).toEqual([]);
-    const mixed = JSON.stringify([{ path: '/a.nii' }, { path: 7 }, { path: '' }, { path: '/b.nii', extra: 1 }, { path: '/a.nii' }]);
+    const mixed = JSON.stringify([
+      { path: '/a.nii' },
+      { path: 7 },
+      { path: '' },
+      { path: '/b.nii', extra: 1 },
+      { path: '/a.nii' },
+    ]);
     expect(readRecentFiles(mapStorage({ [RECENT_FILES_KEY]: mixed }))).toEqual([{ path: '/a.nii' }]);
     expect(new RecentFilesStore(mapStorage({ [LAST_FOLDER_KEY]: '42' })).lastFolder).toBeUndefined();
   });

@@ -28,6 +28,9 @@ describe('planning a drop', () => {
       const message = plan.kind === 'refuse' ? plan.message : '';
       expect(message.match(/[.!?](\s|$)/g)?.length ?? 0, message).toBe(1);
     }
-    expect(refusals[2]).toEqual({ kind: 'refuse', message: 'Drop one image or one DICOM folder at a time (that drop held 2).' });
+    expect(refusals[2]).toEqual({
+      kind: 'refuse',
+      message: 'Drop one image or one DICOM folder at a time (that drop held 2).',
+    });
   });
 });

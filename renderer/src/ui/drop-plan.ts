@@ -23,8 +23,13 @@ export const FOLDER_DROP_IN_BROWSER =
 
 export function planDrop<F>(items: readonly DroppedItem<F>[], pathsKnown: boolean): DropPlan<F> {
   const first = items[0];
-  if (first === undefined) return { kind: 'refuse', message: 'That drop holds no file; drop an image file or a DICOM folder.' };
-  if (items.length > 1) return { kind: 'refuse', message: `Drop one image or one DICOM folder at a time (that drop held ${items.length}).` };
+  if (first === undefined)
+    return { kind: 'refuse', message: 'That drop holds no file; drop an image file or a DICOM folder.' };
+  if (items.length > 1)
+    return {
+      kind: 'refuse',
+      message: `Drop one image or one DICOM folder at a time (that drop held ${items.length}).`,
+    };
   if (pathsKnown) return { kind: 'open-by-path', item: first };
   if (first.isFolder) return { kind: 'refuse', message: FOLDER_DROP_IN_BROWSER };
   const problem = droppedFileProblem(first.name, first.size);

@@ -4,7 +4,12 @@
  * pick, and a path field. A typed folder is browsed, not opened, unless it holds a DICOM series
  * and the caller opens DICOM folders.
  */
-import { CallError, type FileEntry, type MethodOutput, type ServiceClient } from '../../../electron/common/contract';
+import {
+  CallError,
+  type FileEntry,
+  type MethodOutput,
+  type ServiceClient,
+} from '../../../electron/common/contract';
 import { el, setText } from './dom';
 import { parentFolder, rootChoices, rootOf, type RootChoice } from './folder-paths';
 
@@ -40,25 +45,42 @@ export function browseFiles(client: ServiceClient, options: BrowseOptions): Prom
       spellcheck: 'false',
     });
     path.value = options.initialPath ?? '';
-    const rootPicker = el('select', { 'data-testid': 'file-browser-root', 'aria-label': 'Served folder', title: 'The folders this server may open' });
-    const up = el('button', { type: 'button', 'data-testid': 'file-browser-up', title: 'Parent folder' }, ['↑ Up']);
+    const rootPicker = el('select', {
+      'data-testid': 'file-browser-root',
+      'aria-label': 'Served folder',
+      title: 'The folders this server may open',
+    });
+    const up = el('button', { type: 'button', 'data-testid': 'file-browser-up', title: 'Parent folder' }, [
+      '↑ Up',
+    ]);
     const openFolder = el(
       'button',
-      { type: 'button', 'data-testid': 'file-browser-open-folder', title: 'Open the DICOM series in this folder', hidden: '' },
+      {
+        type: 'button',
+        'data-testid': 'file-browser-open-folder',
+        title: 'Open the DICOM series in this folder',
+        hidden: '',
+      },
       ['Open this DICOM folder'],
     );
-    const ok = el('button', { type: 'button', class: 'primary', 'data-testid': 'file-browser-ok' }, [options.action]);
-    const cancel = el('button', { type: 'button', 'data-testid': 'file-browser-cancel' }, ['Cancel']);
-    const dialog = el('div', { class: 'modal', role: 'dialog', 'aria-modal': 'true', 'data-testid': 'file-browser' }, [
-      el('div', { class: 'modal-box' }, [
-        el('h2', {}, [options.title]),
-        el('div', { class: 'file-nav' }, [rootPicker, up, folderText]),
-        list,
-        error,
-        path,
-        el('div', { class: 'modal-actions' }, [openFolder, cancel, ok]),
-      ]),
+    const ok = el('button', { type: 'button', class: 'primary', 'data-testid': 'file-browser-ok' }, [
+      options.action,
     ]);
+    const cancel = el('button', { type: 'button', 'data-testid': 'file-browser-cancel' }, ['Cancel']);
+    const dialog = el(
+      'div',
+      { class: 'modal', role: 'dialog', 'aria-modal': 'true', 'data-testid': 'file-browser' },
+      [
+        el('div', { class: 'modal-box' }, [
+          el('h2', {}, [options.title]),
+          el('div', { class: 'file-nav' }, [rootPicker, up, folderText]),
+          list,
+          error,
+          path,
+          el('div', { class: 'modal-actions' }, [openFolder, cancel, ok]),
+        ]),
+      ],
+    );
     let current: Listing | undefined;
     let choices: RootChoice[] = [];
     let loading = 0;
@@ -102,14 +124,17 @@ export function browseFiles(client: ServiceClient, options: BrowseOptions): Prom
       dialog.dataset.folder = answer.folder;
       setText(error, '');
       choices = rootChoices(answer.roots, answer.output);
-      rootPicker.replaceChildren(...choices.map((choice) => el('option', { value: choice.path }, [choice.label])));
+      rootPicker.replaceChildren(
+        ...choices.map((choice) => el('option', { value: choice.path }, [choice.label])),
+      );
       rootPicker.value = rootOf(answer.folder, choices)?.path ?? '';
       rootPicker.disabled = choices.length < 2;
       const dicomHere = options.dicomFolders === true && answer.dicom === true;
       openFolder.hidden = !dicomHere;
       dialog.dataset.dicom = String(answer.dicom === true);
       list.replaceChildren(...answer.entries.map((entry) => row(entry)));
-      if (answer.entries.length === 0 && !dicomHere) setText(error, path.value === '' ? 'No images here.' : '');
+      if (answer.entries.length === 0 && !dicomHere)
+        setText(error, path.value === '' ? 'No images here.' : '');
       if (answer.folder !== '') options.onFolder?.(answer.folder);
     };
     const show = async (folder: string | undefined, fallBackToRoot = false): Promise<void> => {

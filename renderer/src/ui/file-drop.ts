@@ -40,12 +40,18 @@ async function pathOf(root: RootStore, items: DroppedItem<File>[]): Promise<stri
     return (answer.output as { path: string }).path;
   }
   const bytes = await plan.item.file.arrayBuffer();
-  const { path } = await root.app.track(() => root.client.call('files.saveDropped', { name: plan.item.name, bytes }));
+  const { path } = await root.app.track(() =>
+    root.client.call('files.saveDropped', { name: plan.item.name, bytes }),
+  );
   return path;
 }
 
 /** Listens for drops on the window, showing the drop target in `container`; returns the function that stops. */
-export function installFileDrop(root: RootStore, container: HTMLElement, onError: (error: unknown) => void): () => void {
+export function installFileDrop(
+  root: RootStore,
+  container: HTMLElement,
+  onError: (error: unknown) => void,
+): () => void {
   const html = document.documentElement;
   const overlay = el('div', { class: 'drop-overlay', 'data-testid': 'drop-overlay', 'aria-hidden': 'true' }, [
     el('div', { class: 'drop-overlay-text' }),

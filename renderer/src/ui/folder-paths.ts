@@ -9,7 +9,9 @@ export function parentFolder(path: string): string | undefined {
 /** Whether `path` is `folder` or lies under it (compared by whole path parts). */
 export function isUnder(path: string, folder: string): boolean {
   if (path === folder) return true;
-  const prefix = /[\\/]$/.test(folder) ? folder : `${folder}${folder.includes('\\') && !folder.includes('/') ? '\\' : '/'}`;
+  const prefix = /[\\/]$/.test(folder)
+    ? folder
+    : `${folder}${folder.includes('\\') && !folder.includes('/') ? '\\' : '/'}`;
   return path.startsWith(prefix);
 }
 
@@ -21,13 +23,16 @@ export interface RootChoice {
 /** The folders the root picker offers: every served root, then the output folder unless a root holds it. */
 export function rootChoices(roots: readonly string[], output: string | undefined): RootChoice[] {
   const choices = roots.map((path) => ({ path, label: path }));
-  if (output !== undefined && !roots.some((root) => isUnder(output, root))) choices.push({ path: output, label: `${output} (exports)` });
+  if (output !== undefined && !roots.some((root) => isUnder(output, root)))
+    choices.push({ path: output, label: `${output} (exports)` });
   return choices;
 }
 
 /** The choice holding `folder` (the innermost one where roots nest); undefined when none does. */
 export function rootOf(folder: string, choices: readonly RootChoice[]): RootChoice | undefined {
   let best: RootChoice | undefined;
-  for (const choice of choices) if (isUnder(folder, choice.path) && (best === undefined || choice.path.length > best.path.length)) best = choice;
+  for (const choice of choices)
+    if (isUnder(folder, choice.path) && (best === undefined || choice.path.length > best.path.length))
+      best = choice;
   return best;
 }
