@@ -140,7 +140,7 @@ const coreMethods = {
   },
   /** Native file dialog (desktop only); the chosen path is granted to the page. */
   'dialog.chooseImage': {
-    input: z.object({ folder: z.boolean().default(false) }).strict(),
+    input: z.object({ folder: z.boolean().default(false), /** The folder the dialog starts in (the last one used). */ startIn: pathSchema.optional() }).strict(),
     output: z.object({ path: z.string().optional() }),
   },
   /** Folders and images under the roots this session may open (serve mode's file browser). */
@@ -150,10 +150,17 @@ const coreMethods = {
       folder: z.string(),
       parent: z.string().optional(),
       entries: z.array(fileEntrySchema),
+      /** The folder holds DICOM images: opening it opens its series. */
+      dicom: z.boolean().optional(),
       roots: z.array(z.string()),
       /** Serve mode's output folder, where exports and sessions are written (new files only). */
       output: z.string().optional(),
     }),
+  },
+  /** Serve mode: a file dropped on the page (its bytes; the browser gives no path) copied as a new file under the output folder. */
+  'files.saveDropped': {
+    input: z.object({ name: z.string().min(1).max(255), bytes: arrayBufferSchema }).strict(),
+    output: z.object({ path: z.string() }),
   },
   /** A label map (ground truth or earlier work) for an open image; its geometry must match. */
   'labels.load': {
@@ -259,6 +266,12 @@ export interface ServiceClient {
 export interface PreloadBridge {
   invoke(method: MethodName, input: unknown): Promise<CallResult>;
   onEvent(listener: (name: EventName, payload: unknown) => void): () => void;
+  /**
+   * A file dropped on the window (a DOM File), granted for reading by the path Electron knows for
+   * it; answers `{ path }`. Only files the user dropped or picked have a path, so the page cannot
+   * grant itself anything else.
+   */
+  readonly grantDroppedFile?: (file: unknown) => Promise<CallResult>;
 }
 
 export type CallResult =

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { appPaths } from '../node/app-root';
 import { createAppServices } from '../node/app-services';
 import { VOLUME_FORMATS } from '../node/io/formats';
-import { registerIpcHandlers, sendEvent } from './ipc';
+import { registerDropGrant, registerIpcHandlers, sendEvent } from './ipc';
 import { menuTemplate, type MenuSpec } from './menu-template';
 import { APP_ENTRY_URL, APP_SCHEME, CONTENT_SECURITY_POLICY, appUrlToFile, hardenedWebPreferences } from './security';
 import { utilityWorkerLauncher } from './utility-launcher';
@@ -59,10 +59,13 @@ function initialImageArgument(argv: readonly string[]): string | undefined {
   return candidates.find((a) => existsSync(a));
 }
 
-async function chooseImage(folder: boolean): Promise<string | undefined> {
+async function chooseImage(folder: boolean, startIn?: string): Promise<string | undefined> {
+  // The page only suggests where the dialog starts; the user still chooses what is opened.
+  const start = startIn !== undefined ? { defaultPath: startIn } : {};
   const options: Electron.OpenDialogOptions = folder
-    ? { title: 'Open DICOM folder', properties: ['openDirectory'] }
+    ? { title: 'Open DICOM folder', properties: ['openDirectory'], ...start }
     : {
+        ...start,
         title: 'Open image',
         properties: ['openFile'],
         // Dialog filters match the last suffix only ('gz' for '.nii.gz').
@@ -105,7 +108,7 @@ async function start(): Promise<void> {
   });
 
   const initialPath = initialImageArgument(process.argv);
-  const { handlers, events, inference } = await createAppServices({
+  const { handlers, events, inference, files } = await createAppServices({
     transport: 'electron',
     paths,
     launcher: utilityWorkerLauncher(paths.workerEntry),
@@ -117,6 +120,7 @@ async function start(): Promise<void> {
     ...(initialPath !== undefined ? { initialPath } : {}),
   });
   registerIpcHandlers(handlers, log);
+  registerDropGrant(files);
   inference.onStatus((status) => {
     if (mainWindow) sendEvent(mainWindow.webContents, 'inference.status', status);
   });

@@ -14,6 +14,7 @@ import { sampleLoader } from './sample';
 import { createServiceHandlers, type LoadedVolume } from './services';
 import type { WorkerLauncher } from './worker-process';
 import { JournalStore } from './journal/journal-store';
+import { RememberedGrants } from './remembered-grants';
 
 export interface AppServicesOptions {
   transport: AppInfo['transport'];
@@ -25,7 +26,7 @@ export interface AppServicesOptions {
   roots?: readonly string[];
   /** Where the page may write new files (serve mode; the desktop app writes only where a save dialog chose). */
   outputFolder?: string;
-  chooseImage?: (folder: boolean) => Promise<string | undefined>;
+  chooseImage?: (folder: boolean, startIn?: string) => Promise<string | undefined>;
   chooseSavePath?: (suggestedName: string) => Promise<string | undefined>;
   log?: (message: string) => void;
   /** The per-user data folder (journal/ holds the autosave journal); undefined: no autosave. */
@@ -45,6 +46,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const files = new FileAccessPolicy();
   for (const root of options.roots ?? []) await files.addRoot(root);
   if (options.outputFolder !== undefined) await files.setOutputFolder(options.outputFolder);
+  // The desktop app's recent files reopen across restarts only if their dialog grants do.
+  if (options.transport === 'electron' && options.dataFolder !== undefined) {
+    const remembered = new RememberedGrants(join(options.dataFolder, 'recent-grants.json'));
+    for (const path of await remembered.load()) files.grantRemembered(path);
+    files.onGrant = (real) => void remembered.remember(real);
+  }
   const initialPath = options.initialPath;
   if (initialPath !== undefined) {
     const granted = await files.grant(initialPath);

@@ -48,6 +48,8 @@ export class FileAccessPolicy {
   private readonly readKeys = new Set<string>();
   private readonly rootList: string[] = [];
   private outputFolder: string | undefined;
+  /** Told of every path the user chose (to remember it across restarts, in the desktop app). */
+  onGrant: ((real: string) => void) | undefined;
 
   get roots(): readonly string[] {
     return this.rootList;
@@ -72,7 +74,16 @@ export class FileAccessPolicy {
   async grant(path: string): Promise<string> {
     const real = await realpath(resolve(path));
     this.readGrants.add(real);
+    this.onGrant?.(real);
     return real;
+  }
+
+  /**
+   * Grants again a path the user chose in an earlier run. It may be gone by now: it is granted as
+   * it was, so opening it says it no longer exists rather than that it is not allowed.
+   */
+  grantRemembered(real: string): void {
+    this.readGrants.add(resolve(real));
   }
 
   /** Whether the user chose this exact path to open (dialog or command line), rather than a root allowing it. */

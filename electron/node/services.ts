@@ -15,7 +15,8 @@ import { loadLabelMapFor } from './io/load-label-map';
 import { writeLabelMap } from './io/write-label-map';
 import { labelSidecarPath } from '../common/label-sidecar';
 import type { FileAccessPolicy } from './file-access';
-import { listFolder } from './file-listing';
+import { listUnderRoots } from './file-listing';
+import { saveDroppedFile } from './dropped-file';
 import type { InferenceHost } from './inference-host';
 import { createClickServiceHandlers } from './click-service';
 import type { ClientEvents } from './client-events';
@@ -54,7 +55,7 @@ export interface ServiceContext {
   readImage: (path: string, seriesUid?: string) => Promise<LoadedVolume>;
   files: FileAccessPolicy;
   /** A native open dialog, where there is one (the desktop app); returns the chosen path. */
-  chooseImage?: (folder: boolean) => Promise<string | undefined>;
+  chooseImage?: (folder: boolean, startIn?: string) => Promise<string | undefined>;
   /** native-models/ (undefined: clicks use the classical segmenter). */
   modelsRoot?: string;
   /** A native save dialog, where there is one; returns the chosen path. */
@@ -147,9 +148,9 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
       const from = seriesUid === undefined ? { path: allowed } : { path: allowed, seriesUid };
       return toVolumeMessage(registry.add(loaded.volume, loaded.name, 'file', from));
     },
-    'dialog.chooseImage': async ({ folder }) => {
+    'dialog.chooseImage': async ({ folder, startIn }) => {
       if (!context.chooseImage) throw new ServiceError('not-allowed', 'There is no file dialog in serve mode; use the file browser.');
-      const chosen = await context.chooseImage(folder);
+      const chosen = await context.chooseImage(folder, startIn);
       return chosen === undefined ? {} : { path: await context.files.grant(chosen) };
     },
     'files.listSeries': async ({ path }) => {
@@ -166,22 +167,8 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
         })),
       };
     },
-    'files.list': async ({ folder }) => {
-      const roots = context.files.roots;
-      const target = folder ?? roots[0];
-      if (target === undefined) return { folder: '', entries: [], roots: [...roots] };
-      const allowed = await context.files.check(target);
-      const listing = await listFolder(allowed);
-      const parentAllowed = listing.parent !== undefined && (await context.files.check(listing.parent).then(() => true, () => false));
-      const output = context.files.output;
-      return {
-        folder: allowed,
-        ...(parentAllowed ? { parent: listing.parent } : {}),
-        entries: listing.entries,
-        roots: [...roots],
-        ...(output !== undefined ? { output } : {}),
-      };
-    },
+    'files.list': ({ folder }) => listUnderRoots(context.files, folder),
+    'files.saveDropped': async ({ name, bytes }) => ({ path: await saveDroppedFile(context.files.output, name, bytes) }),
     'labels.load': async ({ volumeId, path }) => {
       const image = openVolume(volumeId);
       const allowed = await context.files.check(path);

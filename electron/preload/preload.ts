@@ -1,9 +1,10 @@
 /**
- * The only bridge between the sandboxed page and the main process. It exposes two functions,
+ * The only bridge between the sandboxed page and the main process. It exposes three functions,
  * refuses any method not in the contract, and never hands the page `ipcRenderer` itself.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { CHANNEL_PREFIX, EVENT_CHANNEL, isMethodName, type CallResult, type PreloadBridge } from '../common/contract';
+import { droppedFileGranter } from './drop-bridge';
 
 const bridge: PreloadBridge = {
   invoke: (method, input) => {
@@ -21,6 +22,10 @@ const bridge: PreloadBridge = {
       ipcRenderer.removeListener(EVENT_CHANNEL, wrapped);
     };
   },
+  grantDroppedFile: droppedFileGranter({
+    pathForFile: (file) => webUtils.getPathForFile(file as Parameters<typeof webUtils.getPathForFile>[0]),
+    invoke: (channel, path) => ipcRenderer.invoke(channel, path),
+  }),
 };
 
 contextBridge.exposeInMainWorld('isegBridge', bridge);

@@ -17,6 +17,7 @@ import { ToolsPanel } from '../ui/tools-panel';
 import { ViewLayout } from '../views/view-layout';
 import { browserStorage } from '../stores/stored-settings';
 import { rememberWorkspaceSettings } from '../stores/workspace-settings';
+import { installFileDrop } from '../ui/file-drop';
 import { errorMessage, errorPanel } from './error-panel';
 
 export class AppShell {
@@ -29,6 +30,7 @@ export class AppShell {
   private readonly panels: { dispose(): void }[];
   private readonly stopShortcuts: () => void;
   private readonly stopSettings: () => void;
+  private readonly stopDrops: () => void;
   private showingError = false;
 
   constructor(private readonly root: RootStore) {
@@ -79,6 +81,9 @@ export class AppShell {
       },
     });
     this.stopSettings = rememberWorkspaceSettings(root.ui, root.tools, browserStorage());
+    this.stopDrops = installFileDrop(root, this.element, (error) => {
+      root.app.setNotice(`Could not open the drop: ${errorMessage(error)}`);
+    });
     // After a failed start, a volume opened from the toolbar brings the views back.
     this.stopRecovery = reaction(
       () => root.volume.version,
@@ -109,6 +114,7 @@ export class AppShell {
     this.stopRecovery();
     this.stopShortcuts();
     this.stopSettings();
+    this.stopDrops();
     for (const panel of this.panels) panel.dispose();
     this.toolbar.dispose();
     this.statusBar.dispose();

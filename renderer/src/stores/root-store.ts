@@ -22,6 +22,7 @@ import { ToolStore } from './tool-store';
 import { UiStore } from './ui-store';
 import { VolumeStore } from './volume-store';
 import { PropagationStore } from './propagation-store';
+import { RecentFilesStore } from './recent-files';
 
 /** A brush or eraser stroke in progress; its dabs are recorded in one history group. */
 interface Stroke {
@@ -54,6 +55,8 @@ export class RootStore {
   readonly engineSettings: EngineSettingsStore;
   readonly review = new ReviewStore();
   readonly tools = new ToolStore();
+  /** The images opened lately and the last folder, kept in the page's storage. */
+  readonly recent = new RecentFilesStore(browserStorage());
   private stroke: Stroke | undefined;
 
   constructor(readonly client: ServiceClient) {

@@ -40,17 +40,26 @@ function isElectron(root: RootStore): boolean {
   return root.app.info?.transport === 'electron';
 }
 
-/** An image (or label map) to read. */
-export async function chooseReadPath(root: RootStore, title: string): Promise<string | undefined> {
+/** An image (or label map) to read; `dicomFolders` lets a folder holding a DICOM series be chosen. */
+export async function chooseReadPath(root: RootStore, title: string, options: { dicomFolders?: boolean } = {}): Promise<string | undefined> {
+  const lastFolder = root.recent.lastFolder;
   if (isElectron(root)) {
     try {
-      const { path } = await root.client.call('dialog.chooseImage', { folder: false });
+      const { path } = await root.client.call('dialog.chooseImage', { folder: false, ...(lastFolder !== undefined ? { startIn: lastFolder } : {}) });
       return path;
     } catch {
       // No dialog after all: fall back to the browser.
     }
   }
-  return browseFiles(root.client, { title, action: 'Open' });
+  return browseFiles(root.client, {
+    title,
+    action: 'Open',
+    ...(lastFolder !== undefined ? { lastFolder } : {}),
+    onFolder: (folder) => {
+      root.recent.setLastFolder(folder);
+    },
+    ...(options.dicomFolders === true ? { dicomFolders: true } : {}),
+  });
 }
 
 /** The folder serve mode writes to (undefined when unknown). */

@@ -5,7 +5,9 @@
 import type { RootStore } from '../stores/root-store';
 import { chooseReadPath, EXPORT_FORMATS, exportName, withFormat, type ExportFormat } from './choose-path';
 import { el } from './dom';
-import { openImage } from './open-image';
+import { autorun } from 'mobx';
+import { openImage, openRecent } from './open-image';
+import { recentName, type RecentEntry } from '../stores/recent-files';
 import { confirmDiscard } from './unsaved-guard';
 import { chooseSaveTarget, fillDefaultPath, showWriteState, type WriteState } from './save-target';
 import { SESSION_SUFFIX } from '../../../electron/common/session-file';
@@ -19,10 +21,11 @@ export class FilePanel {
   private readonly status: HTMLElement;
 
   constructor(private readonly root: RootStore, onError: (error: unknown) => void) {
+    const recent = this.recentPicker(root, onError);
     const open = el('button', { type: 'button', 'data-testid': 'open-file', title: 'Open an image (NIfTI, NRRD, MHA, DICOM folder)' }, ['Open image…']);
     open.addEventListener('click', () => {
       void (async () => {
-        const path = await chooseReadPath(root, 'Open an image');
+        const path = await chooseReadPath(root, 'Open an image', { dicomFolders: true });
         if (path !== undefined) await openImage(root, path);
       })().catch(onError);
     });
@@ -61,12 +64,40 @@ export class FilePanel {
     this.element = el('section', { class: 'panel-section', 'data-testid': 'file-panel' }, [
       el('h3', {}, ['Files']),
       el('div', { class: 'button-row' }, [open, loadLabels]),
+      el('div', { class: 'field' }, [recent]),
       el('div', { class: 'button-row' }, [openSession, saveSession]),
       el('div', { class: 'field' }, [this.path]),
       el('div', { class: 'button-row' }, [this.format, exportButton]),
       this.status,
     ]);
     this.stops.push(fillDefaultPath(root, this.path, (name) => exportName(name, this.format.value as ExportFormat)));
+  }
+
+  /** A list of the recently opened images; choosing one reopens it. */
+  private recentPicker(root: RootStore, onError: (error: unknown) => void): HTMLSelectElement {
+    const picker = el('select', { 'data-testid': 'recent-files', 'aria-label': 'Recent files', class: 'recent-files' });
+    let shown: readonly RecentEntry[] = [];
+    this.stops.push(
+      autorun(() => {
+        shown = root.recent.entries;
+        const placeholder = el('option', { value: '' }, [shown.length === 0 ? 'No recent files' : 'Recent files…']);
+        const options = shown.map((entry, index) =>
+          el('option', { value: String(index), title: entry.path, 'data-path': entry.path }, [
+            entry.seriesUid === undefined ? recentName(entry) : `${recentName(entry)} (one series)`,
+          ]),
+        );
+        picker.replaceChildren(placeholder, ...options);
+        picker.value = '';
+        picker.disabled = shown.length === 0;
+        picker.dataset.count = String(shown.length);
+      }),
+    );
+    picker.addEventListener('change', () => {
+      const entry = picker.value === '' ? undefined : shown[Number(picker.value)];
+      picker.value = '';
+      if (entry !== undefined) openRecent(root, entry).catch(onError);
+    });
+    return picker;
   }
 
   /** Chooses the path (save dialog in Electron, the text field otherwise) and writes the labels. */

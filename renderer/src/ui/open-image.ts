@@ -3,8 +3,10 @@
  * volume: the service says so, and the user picks a series from a short list.
  */
 import { CallError, type DicomSeries } from '../../../electron/common/contract';
+import { recentName, type RecentEntry } from '../stores/recent-files';
 import type { RootStore } from '../stores/root-store';
 import { el } from './dom';
+import { parentFolder } from './folder-paths';
 import { confirmDiscard } from './unsaved-guard';
 
 export function isSeriesChoiceNeeded(error: unknown): boolean {
@@ -46,15 +48,40 @@ export function pickSeries(series: readonly DicomSeries[]): Promise<string | und
   });
 }
 
-/** Opens the image (asking first when it would replace unsaved labels). */
-export async function openImage(root: RootStore, path: string): Promise<void> {
-  if (!(await confirmDiscard(root, 'Opening another image'))) return;
+/**
+ * Opens the image (asking first when it would replace unsaved labels) and remembers it among the
+ * recent files, with its folder as the last folder. Resolves false when the user cancelled.
+ */
+export async function openImage(root: RootStore, path: string, seriesUid?: string): Promise<boolean> {
+  if (!(await confirmDiscard(root, 'Opening another image'))) return false;
+  let opened: RecentEntry;
   try {
-    await root.openFile(path);
+    await root.openFile(path, seriesUid);
+    opened = seriesUid === undefined ? { path } : { path, seriesUid };
   } catch (error) {
     if (!isSeriesChoiceNeeded(error)) throw error;
     const { series } = await root.client.call('files.listSeries', { path });
     const uid = await pickSeries(series);
-    if (uid !== undefined) await root.openFile(path, uid);
+    if (uid === undefined) return false;
+    await root.openFile(path, uid);
+    opened = { path, seriesUid: uid };
+  }
+  root.recent.add(opened);
+  const folder = parentFolder(path);
+  if (folder !== undefined) root.recent.setLastFolder(folder);
+  return true;
+}
+
+/**
+ * Reopens a recent entry. One that is no longer there (moved or deleted) is dropped from the list,
+ * and the error says so in one sentence.
+ */
+export async function openRecent(root: RootStore, entry: RecentEntry): Promise<boolean> {
+  try {
+    return await openImage(root, entry.path, entry.seriesUid);
+  } catch (error) {
+    if (!(error instanceof CallError && error.code === 'not-found')) throw error;
+    root.recent.remove(entry);
+    throw new Error(`${recentName(entry)} is no longer at ${entry.path}, so it was removed from the recent files.`);
   }
 }
