@@ -32,6 +32,7 @@ import torch
 from scipy import ndimage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from isegdata.pseudo import pseudo_object_volume  # noqa: E402
 from isegdata.samplers import ClickSampler, app_validation_slices, validation_slices  # noqa: E402
 from isegdata.pack import training_volumes  # noqa: E402
 from isegdata.sources import MEAN, STD  # noqa: E402
@@ -287,6 +288,9 @@ def main(argv=None):
     ap.add_argument("--click-workers", type=int, default=0,
                     help="processes computing the iterative training clicks (0: in the trainer)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--pseudo-real-knee", type=float, default=0.0, metavar="WEIGHT",
+                    help="add the unlabelled real knee (resources/sample) with watershed pseudo-objects "
+                         "(isegdata/pseudo.py) at this sampling weight; 0: off (experimental)")
     ap.add_argument("--synth", type=float, default=0.0,
                     help="share of samples with a SynthSeg-style image generated from the labels (isegdata/synth.py), 0..1")
     ap.add_argument("--full-view-prob", type=float, default=0.3,
@@ -298,6 +302,8 @@ def main(argv=None):
     ap.add_argument("--app-val-slices", type=int, default=12,
                     help="whole held-out slices for the app-protocol monitor (0: off)")
     a = ap.parse_args(argv)
+    if a.pseudo_real_knee < 0:
+        ap.error(f"--pseudo-real-knee is a sampling weight and must be >= 0, got {a.pseudo_real_knee}")
     if not 0.0 <= a.synth <= 1.0:
         ap.error(f"--synth is a share of the samples and must lie in 0..1, got {a.synth}")
     launch(a.workers, _train, a)
@@ -316,6 +322,8 @@ def _train(replicas, a):
     if (a.loader_workers or a.click_workers) and replicas.world > 1:
         raise SystemExit("--loader-workers / --click-workers serve one trainer process; use them without --workers")
     vols = training_volumes(a.data_pack, include_sim=not a.no_sim)
+    if a.pseudo_real_knee > 0:
+        vols.append(pseudo_object_volume(weight=a.pseudo_real_knee))
     size = VARIANTS[a.variant].input_size[0]
     input_size = tuple(VARIANTS[a.variant].input_size)
     stream = BatchStream(vols, batch, size, replicas.seed(a.seed + 1), a.full_view_prob, a.multi_prob, a.max_points,
@@ -368,7 +376,7 @@ def _train(replicas, a):
                "app_validation_slices": [n for *_, n in app_val], "sources": [v.name for v in vols],
                "device": str(device), "threads": a.threads, "workers": replicas.world,
                "loader_workers": a.loader_workers, "click_workers": a.click_workers, "data_pack": a.data_pack,
-               "init_weights": a.init_weights, "synth": a.synth}
+               "init_weights": a.init_weights, "synth": a.synth, "pseudo_real_knee": a.pseudo_real_knee}
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     log(f"done: {json.dumps(summary)}", summary=summary)
 
