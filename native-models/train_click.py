@@ -289,7 +289,7 @@ def main(argv=None):
                     help="processes computing the iterative training clicks (0: in the trainer)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--pseudo-real-knee", type=float, default=0.0, metavar="WEIGHT",
-                    help="add the unlabelled real knee (resources/sample) with watershed pseudo-objects "
+                    help="add the unlabelled real knee (resources/sample) with edge-bounded pseudo-objects "
                          "(isegdata/pseudo.py) at this sampling weight; 0: off (experimental)")
     ap.add_argument("--synth", type=float, default=0.0,
                     help="share of samples with a SynthSeg-style image generated from the labels (isegdata/synth.py), 0..1")

@@ -23,7 +23,7 @@ REAL_KNEE = Path(__file__).resolve().parents[2] / "resources" / "sample" / "knee
 REAL_KNEE_LICENCE = "GPL-3.0 (pyKNEEr demo DESS; licence text beside the file)"
 
 
-def watershed_regions(image01: np.ndarray, spacing, flat_quantile=0.2, smooth_mm=1.5, air=0.15,
+def edge_bounded_regions(image01: np.ndarray, spacing, flat_quantile=0.2, smooth_mm=1.5, air=0.15,
                       min_voxels=60) -> np.ndarray:
     """Label volume (int32, 0 = background) of edge-bounded regions of a [0, 1] image.
 
@@ -54,9 +54,9 @@ def watershed_regions(image01: np.ndarray, spacing, flat_quantile=0.2, smooth_mm
 
 def pseudo_object_volume(path=REAL_KNEE, name="pseudo-real-knee", weight=0.5, licence=REAL_KNEE_LICENCE,
                          flat_quantile=0.2) -> Volume:
-    """An unlabelled real image with watershed regions as its label map, as a training Volume."""
+    """An unlabelled real image with edge-bounded regions as its label map, as a training Volume."""
     assert_training_path(str(path))
     image, spacing = read_volume(str(path))
     image01 = percentile_normalise(image)
-    return Volume(name, image01, watershed_regions(image01, spacing, flat_quantile=flat_quantile), tuple(spacing), weight,
-                  "MR (real, unlabelled: watershed pseudo-objects)", licence)
+    return Volume(name, image01, edge_bounded_regions(image01, spacing, flat_quantile=flat_quantile), tuple(spacing), weight,
+                  "MR (real, unlabelled: edge-bounded pseudo-objects)", licence)

@@ -1,10 +1,10 @@
-"""Watershed pseudo-objects from unlabelled images (isegdata/pseudo.py)."""
+"""Edge-bounded pseudo-objects from unlabelled images (isegdata/pseudo.py)."""
 import unittest
 
 import numpy as np
 
 from _common import NATIVE  # noqa: F401  (puts native-models/ on sys.path)
-from isegdata.pseudo import REAL_KNEE, pseudo_object_volume, watershed_regions
+from isegdata.pseudo import REAL_KNEE, pseudo_object_volume, edge_bounded_regions
 
 
 def two_tissues():
@@ -15,10 +15,10 @@ def two_tissues():
     return img + np.random.default_rng(0).normal(0, 0.01, img.shape).astype(np.float32)
 
 
-class Watershed(unittest.TestCase):
+class EdgeBoundedRegions(unittest.TestCase):
     def test_regions_end_at_edges_and_skip_air(self):
         img = two_tissues()
-        regions = watershed_regions(img, (1.0, 1.0, 1.0), smooth_mm=1.0, min_voxels=10)
+        regions = edge_bounded_regions(img, (1.0, 1.0, 1.0), smooth_mm=1.0, min_voxels=10)
         air = img < 0.1
         self.assertLess(float((regions[air] > 0).mean()), 0.2)  # air stays background (bar the smoothed border)
         self.assertFalse(regions[:2].any())  # far from the tissue, none at all
