@@ -2,12 +2,14 @@
 
   /usr/bin/python3 native-models/recover_weights.py click [--onnx F] [--out W.pt] [--fp16-out W16.pt]
   /usr/bin/python3 native-models/recover_weights.py prop  [--onnx-dir D] [--out W.pt] [--fp16-out W16.pt]
+  /usr/bin/python3 native-models/recover_weights.py slim  --checkpoint runs/<run>/last.pt --fp16-out W16.pt
 
 Writes weights-only checkpoints ({"model": state_dict, "step", "seconds", "recovered_from"}) that
 `train_click.py --init-weights`, `train_prop.py --init-weights` and `export_models.py --checkpoint`
 read; step and minutes come from the manifest's training summary. Then checks parity: the
 recovered torch model against onnxruntime-node on random inputs (printed; the unit test
 tests/test_recover.py requires < 1e-4). How each parameter is found: isegnet/recover.py.
+`slim` writes a training checkpoint's weights alone in float16 (what checkpoints/ keeps).
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from isegnet.click_model import build_click_model  # noqa: E402
 from isegnet.export import ort_run  # noqa: E402
 from isegnet.propagation import build_prop_model  # noqa: E402
 from isegnet.recover import load_recovered  # noqa: E402
-from isegnet.train_utils import save_checkpoint  # noqa: E402
+from isegnet.train_utils import save_checkpoint, slim_checkpoint  # noqa: E402
 
 PROP_PARTS = (("key_encoder.onnx", "key_encoder."), ("value_encoder.onnx", "value_encoder."), ("decoder.onnx", "decoder."))
 
@@ -93,7 +95,8 @@ def save(model, out, manifest_path, source, fp16=False):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("which", choices=["click", "prop"])
+    ap.add_argument("which", choices=["click", "prop", "slim"])
+    ap.add_argument("--checkpoint", default=None, help="slim: the training checkpoint to slim")
     ap.add_argument("--onnx", default=str(HERE / "isegformer-swin32-cpu" / "model.onnx"), help="click model graph")
     ap.add_argument("--onnx-dir", default=str(HERE / "stcn-lite-cpu"), help="folder of the three propagation graphs")
     ap.add_argument("--variant", default="cpu")
@@ -101,6 +104,12 @@ def main(argv=None):
     ap.add_argument("--fp16-out", default=None, help="also write a float16 copy here (small enough to commit)")
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
+    if a.which == "slim":
+        if not (a.checkpoint and a.fp16_out):
+            ap.error("slim needs --checkpoint and --fp16-out")
+        slim_checkpoint(a.checkpoint, a.fp16_out)
+        print(f"wrote {a.fp16_out} ({Path(a.fp16_out).stat().st_size / 1e6:.1f} MB)")
+        return
     if a.which == "click":
         model, report = recover_click(a.onnx, a.variant)
         print("recovered:", json.dumps(report))

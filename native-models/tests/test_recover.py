@@ -11,7 +11,7 @@ if HAVE_TORCH:
     import torch
     from isegnet.click_model import build_click_model
     from isegnet.recover import RecoveryError, _ungather_bias, module_path
-    from isegnet.train_utils import init_weights
+    from isegnet.train_utils import init_weights, slim_checkpoint
     from recover_weights import click_parity, prop_parity, recover_click, recover_prop, save
 
 CLICK_ONNX = NATIVE / "isegformer-swin32-cpu" / "model.onnx"
@@ -76,6 +76,22 @@ class ShippedModelsRecovered(unittest.TestCase):
         fresh = build_click_model("cpu").eval()
         init_weights(fresh, COMMITTED, "cpu", lambda line: None)
         self.assertLess(click_parity(fresh, CLICK_ONNX, seed=3, trials=1), 0.05)
+
+    def test_slim_checkpoint_keeps_weights_and_step_in_float16(self):
+        model = build_click_model("tiny")
+        with tempfile.TemporaryDirectory(dir=NATIVE / "runs") as d:
+            full, slim = Path(d) / "last.pt", Path(d) / "w16.pt"
+            opt = torch.optim.AdamW(model.parameters())
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": 7, "seconds": 60.0}, full)
+            slim_checkpoint(full, slim)
+            ck = torch.load(slim)
+            self.assertNotIn("opt", ck)
+            self.assertEqual(ck["step"], 7)
+            self.assertTrue(all(v.dtype == torch.float16 for v in ck["model"].values() if v.is_floating_point()))
+            fresh = build_click_model("tiny")
+            init_weights(fresh, slim, "cpu", lambda line: None)
+            for (k, a), b in zip(model.state_dict().items(), fresh.state_dict().values()):
+                self.assertTrue(torch.allclose(a.float(), b.float(), atol=1e-3), k)
 
     def test_not_a_checkpoint_is_refused(self):
         with tempfile.TemporaryDirectory(dir=NATIVE / "runs") as d:
