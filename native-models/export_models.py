@@ -24,7 +24,7 @@ from isegnet.app_protocol import EXPANSION, min_crop_size  # noqa: E402
 from isegnet.click_model import APP_SETTINGS, VARIANTS, build_click_model, count_params  # noqa: E402
 from isegnet.export import OPSET, bench, export_onnx, file_entry, fix_batch, parity  # noqa: E402
 from isegnet.flops import count_macs  # noqa: E402
-from isegnet.train_utils import torch_load  # noqa: E402
+from isegnet.train_utils import load_weights, torch_load  # noqa: E402
 from isegnet.manifest import (CLICK_ENCODING, NORMALIZATION, licence, training_data, write_manifest,  # noqa: E402
                               write_model_card, fmt_int)
 from isegnet.propagation import PROP_VARIANTS, build_prop_model  # noqa: E402
@@ -46,7 +46,7 @@ def _load(model, checkpoint):
     if not checkpoint:
         return None
     ck = torch_load(checkpoint)
-    model.load_state_dict(ck["model"])
+    load_weights(model, ck, checkpoint)
     summary = Path(checkpoint).parent / "summary.json"
     train = json.loads(summary.read_text()) if summary.exists() else {"steps": ck.get("step"),
                                                                        "minutes": ck.get("seconds", 0) / 60}

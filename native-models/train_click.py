@@ -32,6 +32,7 @@ import torch
 from scipy import ndimage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from isegdata.pseudo import pseudo_object_volume  # noqa: E402
 from isegdata.samplers import ClickSampler, app_validation_slices, validation_slices  # noqa: E402
 from isegdata.pack import training_volumes  # noqa: E402
 from isegdata.sources import MEAN, STD  # noqa: E402
@@ -164,15 +165,17 @@ class BatchStream(torch.utils.data.IterableDataset):
     """Endless training batches (draw_batch). Under a DataLoader with num_workers=K each worker
     process draws its own batches with its own seed; the volumes reach the workers by fork."""
 
-    def __init__(self, volumes, batch, size, seed, full_view_prob, multi_prob, max_points):
+    def __init__(self, volumes, batch, size, seed, full_view_prob, multi_prob, max_points, synth_prob=0.0):
         super().__init__()
         self.volumes, self.batch, self.size, self.seed = volumes, batch, size, seed
         self.full_view_prob, self.multi_prob, self.max_points = full_view_prob, multi_prob, max_points
+        self.synth_prob = synth_prob
 
     def __iter__(self):
         info = torch.utils.data.get_worker_info()
         seed = self.seed + 7919 * (info.id if info is not None else 0)
-        sampler = ClickSampler(self.volumes, size=self.size, seed=seed, full_view_prob=self.full_view_prob)
+        sampler = ClickSampler(self.volumes, size=self.size, seed=seed, full_view_prob=self.full_view_prob,
+                               synth_prob=self.synth_prob)
         rng = np.random.default_rng(seed + 1)
         while True:
             yield draw_batch(sampler, self.batch, rng, self.multi_prob, self.max_points)
@@ -285,6 +288,11 @@ def main(argv=None):
     ap.add_argument("--click-workers", type=int, default=0,
                     help="processes computing the iterative training clicks (0: in the trainer)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--pseudo-real-knee", type=float, default=0.0, metavar="WEIGHT",
+                    help="add the unlabelled real knee (resources/sample) with edge-bounded pseudo-objects "
+                         "(isegdata/pseudo.py) at this sampling weight; 0: off (experimental)")
+    ap.add_argument("--synth", type=float, default=0.0,
+                    help="share of samples with a SynthSeg-style image generated from the labels (isegdata/synth.py), 0..1")
     ap.add_argument("--full-view-prob", type=float, default=0.3,
                     help="share of samples drawn as the app's first-click view (whole slice, 1-2 clicks)")
     ap.add_argument("--multi-prob", type=float, default=0.4,
@@ -294,6 +302,10 @@ def main(argv=None):
     ap.add_argument("--app-val-slices", type=int, default=12,
                     help="whole held-out slices for the app-protocol monitor (0: off)")
     a = ap.parse_args(argv)
+    if a.pseudo_real_knee < 0:
+        ap.error(f"--pseudo-real-knee is a sampling weight and must be >= 0, got {a.pseudo_real_knee}")
+    if not 0.0 <= a.synth <= 1.0:
+        ap.error(f"--synth is a share of the samples and must lie in 0..1, got {a.synth}")
     launch(a.workers, _train, a)
 
 
@@ -310,9 +322,12 @@ def _train(replicas, a):
     if (a.loader_workers or a.click_workers) and replicas.world > 1:
         raise SystemExit("--loader-workers / --click-workers serve one trainer process; use them without --workers")
     vols = training_volumes(a.data_pack, include_sim=not a.no_sim)
+    if a.pseudo_real_knee > 0:
+        vols.append(pseudo_object_volume(weight=a.pseudo_real_knee))
     size = VARIANTS[a.variant].input_size[0]
     input_size = tuple(VARIANTS[a.variant].input_size)
-    stream = BatchStream(vols, batch, size, replicas.seed(a.seed + 1), a.full_view_prob, a.multi_prob, a.max_points)
+    stream = BatchStream(vols, batch, size, replicas.seed(a.seed + 1), a.full_view_prob, a.multi_prob, a.max_points,
+                         a.synth)
     # Both kinds of helper process fork before this process touches CUDA.
     batches = batch_loader(stream, a.loader_workers)
     pool = multiprocessing.get_context("fork").Pool(a.click_workers) if a.click_workers > 0 else None
@@ -328,7 +343,7 @@ def _train(replicas, a):
     log(f"click model {a.variant}: {count_params(model):,} params; sources: {[v.name for v in vols]}; "
         f"{len(val)} validation slices, {len(app_val)} app-protocol ones; "
         f"budget {a.minutes} min on {device}, {replicas.world} worker(s) x{a.threads} threads, batch {batch} each; "
-        f"{a.loader_workers} loader and {a.click_workers} click processes")
+        f"{a.loader_workers} loader and {a.click_workers} click processes; synthetic share {a.synth}")
 
     def one_step():
         return train_step(model, opt, next(batches), rng, device, a.max_iter_clicks, replicas, pool)
@@ -361,7 +376,7 @@ def _train(replicas, a):
                "app_validation_slices": [n for *_, n in app_val], "sources": [v.name for v in vols],
                "device": str(device), "threads": a.threads, "workers": replicas.world,
                "loader_workers": a.loader_workers, "click_workers": a.click_workers, "data_pack": a.data_pack,
-               "init_weights": a.init_weights}
+               "init_weights": a.init_weights, "synth": a.synth, "pseudo_real_knee": a.pseudo_real_knee}
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     log(f"done: {json.dumps(summary)}", summary=summary)
 

@@ -20,6 +20,7 @@ from isegnet.app_protocol import crop_resize, full_slice_roi
 
 from .augment import intensity, sample_grid, warp
 from .objects import pick_object
+from .synth import pick_training_object, synth_appearance, synth_source
 
 VAL_SLAB = (0.45, 0.55)
 
@@ -88,13 +89,19 @@ def full_view(image, labels, obj, spacing, size):
 
 
 class ClickSampler:
-    """full_view_prob: share of samples drawn as the app's first-click view (see module doc)."""
+    """full_view_prob: share of samples drawn as the app's first-click view (see module doc).
+    synth_prob: share of samples whose image is generated from the label slice (isegdata.synth,
+    SynthSeg-style: random per-label intensities, parts, thin structures oversampled); the rest
+    are the real image with the usual augmentation."""
 
-    def __init__(self, volumes, size=224, seed=0, full_view_prob=0.3):
+    def __init__(self, volumes, size=224, seed=0, full_view_prob=0.3, synth_prob=0.0):
+        if not 0.0 <= synth_prob <= 1.0:
+            raise ValueError(f"synth_prob must lie in [0, 1], got {synth_prob}.")
         self.ix = SliceIndex(volumes)
         self.vols = volumes
         self.size = size
         self.full_view_prob = full_view_prob
+        self.synth_prob = synth_prob
         self.rng = np.random.default_rng(seed)
 
     def draw(self) -> ClickSample:
@@ -107,13 +114,20 @@ class ClickSampler:
                 continue
             k = int(rng.choice(cand))
             lab = _slice(v.labels, ax, k)
-            obj = pick_object(lab, rng)
+            synthetic = self.synth_prob > 0 and bool(rng.random() < self.synth_prob)  # no extra draw: old streams unchanged
+            if synthetic:
+                obj, gen_labels = pick_training_object(lab, rng)
+            else:
+                obj = pick_object(lab, rng)
             if obj is None:
                 continue
             sp = tuple(s for a, s in enumerate(v.spacing) if a != ax)
+            source = _slice(v.image, ax, k)
+            if synthetic:
+                source = synth_source(gen_labels, rng, real_image=source, spacing=sp)
             full = bool(rng.random() < self.full_view_prob)
             if full:
-                img, mask, others = full_view(_slice(v.image, ax, k), lab, obj, sp, out)
+                img, mask, others = full_view(source, lab, obj, sp, out)
                 if rng.random() < 0.5:  # slices reach the app in every orientation
                     img, mask, others = img.T, mask.T, others.T
                 flips = tuple(a for a in (0, 1) if rng.random() < 0.5)
@@ -125,10 +139,11 @@ class ClickSampler:
                 grid = sample_grid(rng, (out, out), c, sp, mm)
                 mask = warp(obj.astype(np.float32), grid, 1) > 0.5
                 others = warp(((lab != 0) & ~obj).astype(np.float32), grid, 1) > 0.5
-                img = warp(_slice(v.image, ax, k), grid, 1)
+                img = warp(source, grid, 1)
             if mask.sum() < 20:
                 continue
-            img = intensity(np.ascontiguousarray(img), rng)
+            img = np.ascontiguousarray(img)
+            img = synth_appearance(img, rng) if synthetic else intensity(img, rng)
             return ClickSample(img, np.ascontiguousarray(mask), np.ascontiguousarray(others & ~mask), full)
         raise RuntimeError("could not draw a click sample (no labelled slices?)")
 

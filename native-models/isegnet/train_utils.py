@@ -92,11 +92,33 @@ def resume(out, model, opt, device, log):
     return ck["step"], ck["seconds"]
 
 
+def load_weights(model, ck, path="checkpoint"):
+    """Loads ck["model"] into `model` (strict), casting each tensor to the parameter's dtype: the
+    committed weights-only checkpoints are float16 to stay small; training runs in float32."""
+    if not isinstance(ck, dict) or not isinstance(ck.get("model"), dict):
+        raise ValueError(f"{path} is not a checkpoint with model weights (no 'model' state dict in it).")
+    own = model.state_dict()
+    state = {k: (v.to(own[k].dtype) if k in own and v.is_floating_point() else v) for k, v in ck["model"].items()}
+    model.load_state_dict(state)
+
+
+def slim_checkpoint(src, dst, fp16=True):
+    """Writes src's weights without the optimiser state, float16 by default (a sixth of last.pt's
+    size: small enough to commit), keeping step, seconds and the run's config."""
+    ck = load_checkpoint(src)
+    if not isinstance(ck, dict) or not isinstance(ck.get("model"), dict):
+        raise ValueError(f"{src} is not a checkpoint with model weights (no 'model' state dict in it).")
+    model = {k: (v.half() if fp16 and v.is_floating_point() else v) for k, v in ck["model"].items()}
+    extra = {k: v for k, v in ck.items() if k not in ("model", "opt")}
+    save_checkpoint(dst, model=model, **extra, dtype="float16" if fp16 else "float32")
+
+
 def init_weights(model, path, device, log):
-    """Loads only the model weights of a checkpoint (last.pt or a weights file); the optimiser
-    starts fresh. Returns (step, seconds trained so far) as recorded in the file, 0 if absent."""
+    """Loads only the model weights of a checkpoint (last.pt, a weights file, or a float16
+    weights file); the optimiser starts fresh. Returns (step, seconds trained so far) as recorded in
+    the file, 0 if absent."""
     ck = load_checkpoint(path, device)
-    model.load_state_dict(ck["model"])
+    load_weights(model, ck, path)
     step, seconds = int(ck.get("step", 0)), float(ck.get("seconds", 0.0))
     log(f"weights from {path} (step {step}, {seconds / 60:.1f} min trained); fresh optimiser")
     return step, seconds
