@@ -11,14 +11,12 @@
  * corrected here to the series' own SOP class, and the list of the series' images it leaves out
  * is added (see completeImageReferences).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { writeRtStructNode } from '@itk-wasm/dicom';
 import { sliceContours } from '../../common/contours/marching-squares';
 import { ServiceError } from '../../common/errors';
-import type { LabelEntry } from '../../common/label-sidecar';
 import {
   indexToWorld,
   voxelCount,
@@ -27,7 +25,8 @@ import {
   type VoxelArray,
 } from '../../common/volume';
 import { NEED_MORE_BYTES, parseDicomStrings } from './dicom-header';
-import { segmentNumbering, type SegmentNumbering } from './dicom-seg';
+import { segmentNumbering, type LabelsOnSeries, type SegmentNumbering } from './dicom-seg';
+import { writeFileAtomically } from '../atomic-write';
 import { quietItk } from './quiet-itk';
 
 const FIRST_READ_BYTES = 64 * 1024;
@@ -70,16 +69,7 @@ export interface ReferencedSeries {
   readonly slices: readonly ReferencedSlice[];
 }
 
-export interface RtStructToWrite {
-  /** One label value per voxel of `geometry` (the series' geometry), i fastest. */
-  readonly voxels: VoxelArray;
-  readonly geometry: VolumeGeometry;
-  readonly labels: readonly LabelEntry[];
-  /** The series' files, in any order (slices are matched by position). */
-  readonly referenceFiles: readonly string[];
-  /** Written as each ROI's description prefix and the structure set's series description. */
-  readonly description?: string;
-}
+export type RtStructToWrite = LabelsOnSeries;
 
 export interface WrittenRoi extends SegmentNumbering {
   readonly contours: number;
@@ -377,7 +367,6 @@ export async function writeRtStruct(path: string, rt: RtStructToWrite): Promise<
     color: rt.labels.find((l) => l.value === s.value)?.color ?? DEFAULT_COLOR,
   }));
   const work = await mkdtemp(join(tmpdir(), 'iseg-rtstruct-'));
-  const partial = join(dirname(absolute), `.${name}.${randomBytes(4).toString('hex')}.partial`);
   try {
     const cxt = join(work, 'contours.cxt');
     const written = join(work, 'rtstruct.dcm');
@@ -402,10 +391,8 @@ export async function writeRtStruct(path: string, rt: RtStructToWrite): Promise<
         'internal',
         `Could not write the RTSTRUCT ${name}: the writer's output could not be given the series' image class.`,
       );
-    await writeFile(partial, fixed);
-    await rename(partial, absolute);
+    await writeFileAtomically(absolute, fixed);
   } catch (error) {
-    await rm(partial, { force: true });
     if (error instanceof ServiceError) throw error;
     throw new ServiceError(
       'internal',

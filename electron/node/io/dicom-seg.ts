@@ -9,8 +9,8 @@
  * label values of iSeg's tracking ids, or else the segment numbers, as values.
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { open, stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { readSegmentationNode, writeSegmentationNode } from '@itk-wasm/dicom';
 import { Image, ImageType, type JsonCompatible } from 'itk-wasm';
 import { z } from 'zod';
@@ -23,6 +23,7 @@ import { NEED_MORE_BYTES, parseDicomHeader, type DicomSliceHeader } from './dico
 import { copyOntoGrid, placeOnGrid } from './dicom-seg-grid';
 import { dicomSeriesFiles, dicomSeriesUidOf } from './dicom-series';
 import { quietItk } from './quiet-itk';
+import { replaceFileWith } from '../atomic-write';
 
 /** dcmqi's label images are signed 16-bit: segment numbers above this cannot be written. */
 const MAX_SEGMENTS = 32767;
@@ -34,17 +35,20 @@ const TRACKING_PREFIX = 'iSeg label value ';
 /** Shown for segments whose SEG carries no recommended colour. */
 const DEFAULT_COLOR: readonly [number, number, number] = [128, 174, 128];
 
-export interface DicomSegToWrite {
+/** A label map on a DICOM series, as the SEG and RTSTRUCT writers take it. */
+export interface LabelsOnSeries {
   /** One label value per voxel of `geometry` (the series' geometry), i fastest. */
   readonly voxels: VoxelArray;
   readonly geometry: VolumeGeometry;
   /** Names and colours of the values; a value without an entry is written as "Segment <value>". */
   readonly labels: readonly LabelEntry[];
-  /** The series' files, in any order (the writer matches frames by position). */
+  /** The series' files, in any order (frames and slices are matched by position). */
   readonly referenceFiles: readonly string[];
-  /** Written as the SEG's series description. */
+  /** Written as the series description (a SEG's; an RTSTRUCT's ROI descriptions begin with it). */
   readonly description?: string;
 }
+
+export type DicomSegToWrite = LabelsOnSeries;
 
 export interface SegmentNumbering {
   /** DICOM segment number (1…N). */
@@ -148,18 +152,17 @@ export async function writeDicomSeg(path: string, seg: DicomSegToWrite): Promise
   }
   if (seg.referenceFiles.length === 0) throw new ServiceError('bad-request', `Cannot save ${name}: a DICOM SEG needs the files of the series it was drawn on.`);
   const numbering = segmentNumbering(seg.voxels, seg.labels, name);
-  const partial = join(dirname(absolute), `.${name}.${randomBytes(4).toString('hex')}.partial`);
   try {
-    await quietItk(() =>
-      writeSegmentationNode(segmentImage(seg, numbering), segMetaInfo(seg, numbering), partial, {
-        refDicomSeries: [...seg.referenceFiles],
-        skipEmptySlices: true,
-        useLabelidAsSegmentnumber: true,
-      }),
-    );
-    await rename(partial, absolute);
+    await replaceFileWith(absolute, async (partial) => {
+      await quietItk(() =>
+        writeSegmentationNode(segmentImage(seg, numbering), segMetaInfo(seg, numbering), partial, {
+          refDicomSeries: [...seg.referenceFiles],
+          skipEmptySlices: true,
+          useLabelidAsSegmentnumber: true,
+        }),
+      );
+    });
   } catch (error) {
-    await rm(partial, { force: true });
     if (error instanceof ServiceError) throw error;
     throw new ServiceError(
       'internal',
