@@ -4,9 +4,10 @@
  * would otherwise refuse them as outside what this session may open. Only paths the policy
  * granted are written here (never a path the page merely names), newest first, capped.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomically } from './atomic-write';
 
 /** Above the page's ten recent files: label maps and sessions chosen in dialogs are granted too. */
 export const MAX_REMEMBERED_GRANTS = 50;
@@ -37,9 +38,7 @@ export class RememberedGrants {
     this.writing = this.writing
       .then(async () => {
         await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
-        const temporary = `${this.file}.tmp`;
-        await writeFile(temporary, snapshot, { mode: 0o600 });
-        await rename(temporary, this.file);
+        await writeFileAtomically(this.file, snapshot, { mode: 0o600 });
       })
       .catch(() => {
         // A read-only profile only costs the recent files their grant after a restart.

@@ -3,8 +3,6 @@
  * tools, NRRD for 3D Slicer) as uint8 or uint16, plus `<file>.json` saying what each value
  * means and how the labels were made.
  */
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { ServiceError } from '../../common/errors';
 import {
@@ -19,6 +17,7 @@ import {
 import { narrowLabelVoxels } from '../../common/label-values';
 import type { VolumeGeometry, VoxelArray } from '../../common/volume';
 import { writeVolume } from './write-volume';
+import { writeFileAtomically } from '../atomic-write';
 
 const LABEL_MAP_EXTENSIONS = ['.nii.gz', '.nii', '.seg.nrrd', '.nrrd'] as const;
 
@@ -53,17 +52,12 @@ function slicerSegmentMetadata(labels: readonly LabelEntry[]): Map<string, strin
   return metadata;
 }
 
-async function writeFileAtomically(path: string, text: string): Promise<void> {
-  const partial = `${path}.${randomBytes(4).toString('hex')}.partial`;
+/** The sidecar, whole or not at all, with one sentence when the disk refuses it. */
+async function writeSidecar(path: string, text: string): Promise<void> {
   try {
-    await writeFile(partial, text);
-    await rename(partial, path);
+    await writeFileAtomically(path, text);
   } catch {
-    await rm(partial, { force: true });
-    throw new ServiceError(
-      'internal',
-      `Could not write ${basename(path)}: the disk may be full or the folder read-only.`,
-    );
+    throw new ServiceError('internal', `Could not write ${basename(path)}: the disk may be full or the folder read-only.`);
   }
 }
 
@@ -98,6 +92,6 @@ export async function writeLabelMap(path: string, labelMap: LabelMapToWrite): Pr
     absolute,
     isNrrd ? { metadata: slicerSegmentMetadata(sidecar.labels) } : {},
   );
-  await writeFileAtomically(sidecarPath, `${JSON.stringify(sidecar, null, 2)}\n`);
+  await writeSidecar(sidecarPath, `${JSON.stringify(sidecar, null, 2)}\n`);
   return { path: absolute, sidecarPath, componentType: narrowed.componentType };
 }
