@@ -109,7 +109,7 @@ describe('auto propagation: the per-object gate', () => {
     const [decision] = outcome.gate ?? [];
     expect(decision?.between).toBe('interpolation');
     expect(decision?.scores).toEqual({ heldOut: [15], memory: expect.closeTo(0.4, 5) as number, interpolation: 1 });
-    expect(decision     expect(decision?.endScores).toBeUndefined();    expect(decision?.endScores).toBeUndefined(); 'endScores' in decision).toBe(false);
+    expect(decision !== undefined && 'endScores' in decision).toBe(false);
     expect(decision?.before).toBe('none');
     expect(decision?.after).toBe('none');
     expect(interpolation.calls).toBe(2); // the held-out slice, then the run between 8 and 22
