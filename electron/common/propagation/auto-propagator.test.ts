@@ -74,30 +74,6 @@ class NearestSliceInterpolation implements Propagator {
   }
 }
 
-/** A stand-in method that writes, on every slice it may write, a box of 32 columns and `rows(z)` rows from (16, 16). */
-class BoxStandIn implements Propagator {
-  constructor(
-    readonly method: 'memory' | 'interpolation',
-    private readonly rows: (z: number) => number,
-  ) {}
-
-  propagate(image: Volume, seeds: Volume, options: PropagateOptions): Promise<PropagationOutcome> {
-    const locked = new Set(options.locked ?? []);
-    const labels = labelsToPropagate(seeds, options.labels, locked);
-    const layout = sliceLayout(seeds.geometry.size, options.axis);
-    const tasks = planSegments(seeds, layout, labels, options);
-    const assembler = new LabelAssembler(seeds, options.axis, locked, false, totalWrites(tasks), undefined);
-    for (const task of tasks) {
-      for (const slice of task.plan.written) {
-        const mask = new Uint8Array(assembler.pixels);
-        for (let y = 16; y < 16 + this.rows(slice); y++) for (let x = 16; x < 48; x++) mask[x + W * y] = 255;
-        assembler.commit(task.label, slice, mask);
-      }
-    }
-    return Promise.resolve({ labels: assembler.labelsVolume(), method: this.method, propagated: labels, written: assembler.written, computedSlices: 0, elapsedMs: 0, suspects: [] });
-  }
-}
-
 const inBox = (x: number, y: number, x0: number, x1: number, y0: number, y1: number): boolean => x >= x0 && x < x1 && y >= y0 && y < y1;
 
 function auto(): { propagator: AutoPropagator; interpolation: NearestSliceInterpolation } {
@@ -123,7 +99,7 @@ describe('auto propagation: the per-object gate', () => {
     expect(decision?.after).toBe('memory');
   });
 
-  it('chooses interpolation for a constant object the image mostly hides', async () => {
+  it('chooses interpolation for a constant object the image half hides, and adds nothing past the given slices', async () => {
     // The object is the same box on slices 5–25; the image shows only one of its four blocks, so
     // memory predicts a quarter of it (held-out Dice 0.4) and copying is exact.
     const label = (x: number, y: number, z: number): number => (z >= 5 && z <= 25 && inBox(x, y, 16, 48, 16, 48) ? 1 : 0);
@@ -134,38 +110,28 @@ describe('auto propagation: the per-object gate', () => {
     expect(decision?.between).toBe('interpolation');
     expect(decision?.scores).toEqual({ heldOut: [15], memory: expect.closeTo(0.4, 5) as number, interpolation: 1 });
     expect(decision !== undefined && 'endScores' in decision).toBe(false);
-    expect(decision?.before).toBe('memory');
-    expect(decision?.after).toBe('memory');
+    expect(decision?.before).toBe('none');
+    expect(decision?.after).toBe('none');
     expect(interpolation.calls).toBe(2); // the held-out slice, then the run between 8 and 22
     const areas = sliceAreas(outcome.labels.voxels, sliceLayout(image.geometry.size, 2), 1);
-    for (let z = 8; z <= 22; z++) expect(areas[z], `slice ${z}`).toBe(32 * 32);
+    for (let z = 0; z < D; z++) expect(areas[z], `slice ${z}`).toBe(z >= 8 && z <= 22 ? 32 * 32 : 0);
   });
 
-  it('when interpolation wins, lets memory extend past the ends only while the object shrinks', async () => {
-    // A constant 32 × 32 box on slices 5–25, given on 8, 15 and 22. The stand-in memory halves it on
-    // the held-out slice (so interpolation wins) and past the ends draws the areas below: below
-    // slice 8 it shrinks for three slices and then grows back (overshoot), above 22 it grows at once.
+  it('adds nothing past the ends when interpolation wins, even where memory would reach them (auto is then interpolation exactly)', async () => {
+    // Half of the box is visible: memory's held-out Dice is 2/3, copying is exact; memory alone
+    // would extend the visible half to slices 5–7 and 23–25, which used to overshoot on real scans.
     const label = (x: number, y: number, z: number): number => (z >= 5 && z <= 25 && inBox(x, y, 16, 48, 16, 48) ? 1 : 0);
-    const { image, truth } = scene(() => false, label);
-    const rows = (z: number): number => (z === 15 ? 16 : z >= 5 && z <= 7 ? 24 : z < 5 ? 32 : z > 22 ? 40 : 32);
-    const memory = new BoxStandIn('memory', rows);
-    const propagator = new AutoPropagator(memory, new NearestSliceInterpolation());
-    const outcome = await propagator.propagate(image, seedsFrom(truth, [8, 15, 22]), { axis: 2 });
-    expect(outcome.gate?.[0]).toMatchObject({ between: 'interpolation', before: 'memory', after: 'memory' });
-    const areas = sliceAreas(outcome.labels.voxels, sliceLayout(image.geometry.size, 2), 1);
-    for (let z = 0; z < D; z++) expect(areas[z], `slice ${z}`).toBe(z >= 8 && z <= 22 ? 32 * 32 : z >= 5 && z <= 7 ? 24 * 32 : 0);
-  });
-
-  it('when memory wins, runs memory alone, past the ends included', async () => {
-    const label = (x: number, y: number, z: number): number => (z >= 5 && z <= 25 && inBox(x, y, 16, 48, 16, 48) ? 1 : 0);
-    const { image, truth } = scene(() => false, label);
-    // Exact on the held-out slice (interpolation's copy is exact too, but memory's shape changes are its own).
-    const rows = (z: number): number => (z >= 5 && z <= 25 ? 32 : 40);
-    const alone = await new BoxStandIn('memory', rows).propagate(image, seedsFrom(truth, [8, 15, 22]), { axis: 2 });
-    const propagator = new AutoPropagator(new BoxStandIn('memory', rows), new BoxStandIn('interpolation', () => 8));
-    const outcome = await propagator.propagate(image, seedsFrom(truth, [8, 15, 22]), { axis: 2 });
-    expect(outcome.gate?.[0]?.between).toBe('memory');
+    const { image, truth } = scene((x, y, z) => z >= 5 && z <= 25 && inBox(x, y, 16, 32, 16, 48), label);
+    const { propagator, interpolation } = auto();
+    const seeds = seedsFrom(truth, [8, 15, 22]);
+    const outcome = await propagator.propagate(image, seeds, { axis: 2 });
+    expect(outcome.gate?.[0]).toMatchObject({ between: 'interpolation', before: 'none', after: 'none' });
+    const alone = await interpolation.propagate(image, seeds, { axis: 2 });
     expect(Array.from(outcome.labels.voxels)).toEqual(Array.from(alone.labels.voxels));
+    const areas = sliceAreas(outcome.labels.voxels, sliceLayout(image.geometry.size, 2), 1);
+    expect(areas[12]).toBe(32 * 32);
+    expect(areas[6]).toBe(0);
+    expect(areas[24]).toBe(0);
   });
 
   it('gives interpolation the run when memory wins the held-out slice by less than the margin', async () => {
@@ -179,13 +145,13 @@ describe('auto propagation: the per-object gate', () => {
     expect(decision?.scores?.memory).toBe(1);
     expect(decision?.scores?.interpolation).toBeCloseTo(30 / 31, 5);
     expect(1 - 30 / 31).toBeLessThan(MEMORY_MARGIN);
-    expect(decision?.between).toBe('interpolation');
+    expect(decision).toMatchObject({ between: 'interpolation', before: 'none', after: 'none' });
   });
 
   it('lets memory run only when it beats interpolation by at least the margin', () => {
-    expect(gateChoice({ memory: 0.8 + MEMORY_MARGIN, interpolation: 0.8 })).toMatchObject({ between: 'memory' });
-    expect(gateChoice({ memory: 0.8 + MEMORY_MARGIN / 2, interpolation: 0.8 })).toMatchObject({ between: 'interpolation' });
-    expect(gateChoice({ memory: 0.7, interpolation: 0.7 })).toMatchObject({ between: 'interpolation' });
+    expect(gateChoice({ memory: 0.8 + MEMORY_MARGIN, interpolation: 0.8 })).toEqual({ between: 'memory', before: 'memory', after: 'memory' });
+    expect(gateChoice({ memory: 0.8 + MEMORY_MARGIN / 2, interpolation: 0.8 })).toEqual({ between: 'interpolation', before: 'none', after: 'none' });
+    expect(gateChoice({ memory: 0.7, interpolation: 0.7 })).toEqual({ between: 'interpolation', before: 'none', after: 'none' });
   });
 
   it('uses memory alone from one given slice, with no gate scores', async () => {

@@ -24,7 +24,6 @@ import type { AnnotatedSlice, SliceRange } from './plan';
 import type { PropagateOptions } from './options';
 import type { CancelSignal, PropagationOutcome, PropagationTimings, Propagator, SliceListener } from './propagator';
 import { planSegments, totalWrites, type SegmentTask } from './segments';
-import { keptWhileShrinking } from './shrinking-ends';
 import { readSlice, sliceLayout, writeSlice, type SliceLayout } from '../slice';
 import type { Volume } from '../volume';
 
@@ -34,9 +33,6 @@ import type { Volume } from '../volume';
  * side), a noisy estimate that favoured memory where interpolation did better on the others.
  */
 export const MEMORY_MARGIN = 0.05;
-
-/** When interpolation won, memory's extension past an end stops where the area grows by more than this. */
-export const BEYOND_GROWTH = 0;
 
 export type GatedMethod = 'memory' | 'interpolation';
 
@@ -184,35 +180,17 @@ export class AutoPropagator implements Propagator {
     const inner = clip([first + 1, last - 1], options.range);
     if (inner) await run(decision.between === 'memory' ? this.memory : this.interpolation, inner);
     const before = clip([0, first - 1], options.range);
+    if (before && decision.before === 'memory') await run(this.memory, before);
     const after = clip([last + 1, count - 1], options.range);
-    if (decision.between === 'memory') {
-      if (before && decision.before === 'memory') await run(this.memory, before);
-      if (after && decision.after === 'memory') await run(this.memory, after);
-      return;
-    }
-    // Interpolation won: memory extends past the ends only while the object shrinks (shrinking-ends.ts).
-    const extendWhileShrinking = async (range: SliceRange, outward: 1 | -1): Promise<void> => {
-      const { outcome } = await sub(this.memory, seeds, { ...base, range: [range[0], range[1]] });
-      const order = Array.from({ length: range[1] - range[0] + 1 }, (_, i) => (outward > 0 ? range[0] + i : range[1] - i));
-      const masks = order.map((slice) => maskOf(outcome.labels, layout, slice, task.label));
-      const endArea = areaOf(maskOf(seeds, layout, (order[0] as number) - outward, task.label));
-      const kept = keptWhileShrinking(endArea, masks.map(areaOf), BEYOND_GROWTH);
-      for (let i = 0; i < kept; i++) commit(order[i] as number, masks[i] as Uint8Array);
-    };
-    if (before && decision.before === 'memory') await extendWhileShrinking(before, -1);
-    if (after && decision.after === 'memory') await extendWhileShrinking(after, 1);
+    if (after && decision.after === 'memory') await run(this.memory, after);
   }
 }
 
-/** The gate's rule on the held-out scores: which method runs between the outermost given slices. */
+/** The gate's rule on the held-out scores: memory everywhere, or interpolation between and nothing beyond. */
 export function gateChoice(scores: Pick<GateScores, 'memory' | 'interpolation'>): Pick<GateDecision, 'between' | 'before' | 'after'> {
-  return { between: scores.memory >= scores.interpolation + MEMORY_MARGIN ? 'memory' : 'interpolation', before: 'memory', after: 'memory' };
-}
-
-function areaOf(mask: Uint8Array): number {
-  let area = 0;
-  for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) area++;
-  return area;
+  return scores.memory >= scores.interpolation + MEMORY_MARGIN
+    ? { between: 'memory', before: 'memory', after: 'memory' }
+    : { between: 'interpolation', before: 'none', after: 'none' };
 }
 
 /** Options that predict only the held-out slice of one label from its other annotated slices. */
