@@ -35,6 +35,7 @@ export const gateDecisionSchema = z.object({
   before: z.enum(['memory', 'none']),
   after: z.enum(['memory', 'none']),
   scores: z.object({ heldOut: z.array(slice), memory: unitScore, interpolation: unitScore }).optional(),
+  /** Recorded before issue 18's margin rule (memory's Dice on the end slices); kept so older sidecars still parse. */
   endScores: z.tuple([unitScore, unitScore]).optional(),
 });
 

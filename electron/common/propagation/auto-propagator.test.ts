@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Volume } from '../volume';
 import { LabelAssembler, labelsToPropagate } from './assembler';
-import { AutoPropagator, BEYOND_MIN_DICE } from './auto-propagator';
+import { AutoPropagator, MEMORY_MARGIN, gateChoice } from './auto-propagator';
 import { FakePropagationNetworks } from './fake-networks';
 import { MemoryPropagator } from './memory-engine';
 import type { PropagateOptions } from './options';
@@ -99,9 +99,9 @@ describe('auto propagation: the per-object gate', () => {
     expect(decision?.after).toBe('memory');
   });
 
-  it('chooses interpolation for a constant object the image half hides, and adds nothing past ends memory cannot reach', async () => {
+  it('chooses interpolation for a constant object the image half hides, and adds nothing past the given slices', async () => {
     // The object is the same box on slices 5–25; the image shows only one of its four blocks, so
-    // memory predicts a quarter of it (held-out Dice 0.4 < BEYOND_MIN_DICE) and copying is exact.
+    // memory predicts a quarter of it (held-out Dice 0.4) and copying is exact.
     const label = (x: number, y: number, z: number): number => (z >= 5 && z <= 25 && inBox(x, y, 16, 48, 16, 48) ? 1 : 0);
     const { image, truth } = scene((x, y) => inBox(x, y, 16, 32, 16, 32), label);
     const { propagator, interpolation } = auto();
@@ -109,7 +109,7 @@ describe('auto propagation: the per-object gate', () => {
     const [decision] = outcome.gate ?? [];
     expect(decision?.between).toBe('interpolation');
     expect(decision?.scores).toEqual({ heldOut: [15], memory: expect.closeTo(0.4, 5) as number, interpolation: 1 });
-    expect(decision?.endScores?.[0]).toBeLessThan(BEYOND_MIN_DICE);
+    expect(decision !== undefined && 'endScores' in decision).toBe(false);
     expect(decision?.before).toBe('none');
     expect(decision?.after).toBe('none');
     expect(interpolation.calls).toBe(2); // the held-out slice, then the run between 8 and 22
@@ -117,19 +117,41 @@ describe('auto propagation: the per-object gate', () => {
     for (let z = 0; z < D; z++) expect(areas[z], `slice ${z}`).toBe(z >= 8 && z <= 22 ? 32 * 32 : 0);
   });
 
-  it('still lets memory extend past the ends when interpolation wins between but memory reaches the ends', async () => {
-    // Half of the box is visible: memory's held-out Dice is 2/3 (≥ BEYOND_MIN_DICE), copying is exact.
+  it('adds nothing past the ends when interpolation wins, even where memory would reach them (auto is then interpolation exactly)', async () => {
+    // Half of the box is visible: memory's held-out Dice is 2/3, copying is exact; memory alone
+    // would extend the visible half to slices 5–7 and 23–25, which used to overshoot on real scans.
     const label = (x: number, y: number, z: number): number => (z >= 5 && z <= 25 && inBox(x, y, 16, 48, 16, 48) ? 1 : 0);
     const { image, truth } = scene((x, y, z) => z >= 5 && z <= 25 && inBox(x, y, 16, 32, 16, 48), label);
-    const outcome = await auto().propagator.propagate(image, seedsFrom(truth, [8, 15, 22]), { axis: 2 });
-    const [decision] = outcome.gate ?? [];
-    expect(decision?.between).toBe('interpolation');
-    expect(decision?.before).toBe('memory');
-    expect(decision?.after).toBe('memory');
+    const { propagator, interpolation } = auto();
+    const seeds = seedsFrom(truth, [8, 15, 22]);
+    const outcome = await propagator.propagate(image, seeds, { axis: 2 });
+    expect(outcome.gate?.[0]).toMatchObject({ between: 'interpolation', before: 'none', after: 'none' });
+    const alone = await interpolation.propagate(image, seeds, { axis: 2 });
+    expect(Array.from(outcome.labels.voxels)).toEqual(Array.from(alone.labels.voxels));
     const areas = sliceAreas(outcome.labels.voxels, sliceLayout(image.geometry.size, 2), 1);
-    expect(areas[12]).toBe(32 * 32); // interpolated
-    expect(areas[6]).toBe(16 * 32); // memory's visible half beyond the first given slice
-    expect(areas[27]).toBe(0); // and it stopped past the object's end
+    expect(areas[12]).toBe(32 * 32);
+    expect(areas[6]).toBe(0);
+    expect(areas[24]).toBe(0);
+  });
+
+  it('gives interpolation the run when memory wins the held-out slice by less than the margin', async () => {
+    // A full-frame object (16 blocks) that lacks one block on slice 15 only; the image shows it
+    // exactly, so memory predicts the held-out slice exactly (Dice 1) and copying a neighbour
+    // scores 30/31 ≈ 0.968: memory is better, but by less than MEMORY_MARGIN.
+    const label = (x: number, y: number, z: number): number => (z >= 5 && z <= 25 && !(z === 15 && inBox(x, y, 0, 16, 0, 16)) ? 1 : 0);
+    const { image, truth } = scene((x, y, z) => label(x, y, z) === 1, label);
+    const outcome = await auto().propagator.propagate(image, seedsFrom(truth, [8, 15, 22]), { axis: 2 });
+    const decision = outcome.gate?.[0];
+    expect(decision?.scores?.memory).toBe(1);
+    expect(decision?.scores?.interpolation).toBeCloseTo(30 / 31, 5);
+    expect(1 - 30 / 31).toBeLessThan(MEMORY_MARGIN);
+    expect(decision).toMatchObject({ between: 'interpolation', before: 'none', after: 'none' });
+  });
+
+  it('lets memory run only when it beats interpolation by at least the margin', () => {
+    expect(gateChoice({ memory: 0.8 + MEMORY_MARGIN, interpolation: 0.8 })).toEqual({ between: 'memory', before: 'memory', after: 'memory' });
+    expect(gateChoice({ memory: 0.8 + MEMORY_MARGIN / 2, interpolation: 0.8 })).toEqual({ between: 'interpolation', before: 'none', after: 'none' });
+    expect(gateChoice({ memory: 0.7, interpolation: 0.7 })).toEqual({ between: 'interpolation', before: 'none', after: 'none' });
   });
 
   it('uses memory alone from one given slice, with no gate scores', async () => {

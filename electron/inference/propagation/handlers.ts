@@ -43,11 +43,10 @@ function toWire(u: SliceUpdate): WireSliceUpdate {
 
 /** A gate decision as the poll result carries it (plain arrays, as its schema gives them). */
 function wireDecision(d: GateDecision): WireGateDecision {
-  const { scores, endScores, ...rest } = d;
+  const { scores, ...rest } = d;
   return {
     ...rest,
     ...(scores ? { scores: { ...scores, heldOut: [...scores.heldOut] } } : {}),
-    ...(endScores ? { endScores: [endScores[0], endScores[1]] } : {}),
   };
 }
 
