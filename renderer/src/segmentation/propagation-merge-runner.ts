@@ -5,7 +5,12 @@
  * transferred, not copied; the page's labels are copied once per request, as the page keeps them.
  */
 import type { LabelArray, PackedLabelDiff } from '../../../electron/common/label-diff';
-import { answerMergeMessage, type FillRequest, type MergeMessage, type MergeReply } from './propagation-merge';
+import {
+  answerMergeMessage,
+  type FillRequest,
+  type MergeMessage,
+  type MergeReply,
+} from './propagation-merge';
 
 export interface MergeAnswer {
   readonly diff: PackedLabelDiff;
@@ -28,25 +33,32 @@ export class PropagationMergeRunner {
    * `request.result` is handed over: it is detached, or overwritten, on return.
    */
   fill(request: FillRequest): Promise<MergeAnswer> {
-    return this.ask((id) => ({ type: 'fill', id, request }), (id) => {
-      const current = request.current.slice();
-      const message: MergeMessage = { type: 'fill', id, request: { ...request, current } };
-      return [message, transferable(current.buffer, request.result.buffer)];
-    });
+    return this.ask(
+      (id) => ({ type: 'fill', id, request }),
+      (id) => {
+        const current = request.current.slice();
+        const message: MergeMessage = { type: 'fill', id, request: { ...request, current } };
+        return [message, transferable(current.buffer, request.result.buffer)];
+      },
+    );
   }
 
   /** The diff from `before` to `after`; `before` is handed over (detached on return), `after` copied. */
   diff(before: LabelArray, after: LabelArray): Promise<MergeAnswer> {
-    return this.ask((id) => ({ type: 'diff', id, before, after }), (id) => {
-      const copy = after.slice();
-      return [{ type: 'diff', id, before, after: copy }, transferable(before.buffer, copy.buffer)];
-    });
+    return this.ask(
+      (id) => ({ type: 'diff', id, before, after }),
+      (id) => {
+        const copy = after.slice();
+        return [{ type: 'diff', id, before, after: copy }, transferable(before.buffer, copy.buffer)];
+      },
+    );
   }
 
   dispose(): void {
     this.worker?.terminate();
     this.worker = undefined;
-    for (const { reject } of this.waiting.values()) reject(new Error('The propagation merge worker was stopped.'));
+    for (const { reject } of this.waiting.values())
+      reject(new Error('The propagation merge worker was stopped.'));
     this.waiting.clear();
   }
 
@@ -55,10 +67,14 @@ export class PropagationMergeRunner {
    * `onPage(id)` here. A worker that dies fails its requests (their buffers went with it); later
    * requests are answered on the page.
    */
-  private ask(onPage: (id: number) => MergeMessage, forWorker: (id: number) => [MergeMessage, ArrayBuffer[]]): Promise<MergeAnswer> {
+  private ask(
+    onPage: (id: number) => MergeMessage,
+    forWorker: (id: number) => [MergeMessage, ArrayBuffer[]],
+  ): Promise<MergeAnswer> {
     const id = this.nextId++;
     const worker = this.startWorker();
-    if (worker === undefined) return Promise.resolve().then(() => settle(answerMergeMessage(onPage(id)), false));
+    if (worker === undefined)
+      return Promise.resolve().then(() => settle(answerMergeMessage(onPage(id)), false));
     const [message, transfer] = forWorker(id);
     return new Promise<MergeAnswer>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });

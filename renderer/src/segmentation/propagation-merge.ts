@@ -28,8 +28,10 @@ export interface FillRequest {
 export function fillDiff(request: FillRequest): PackedLabelDiff {
   const { size, axis, current, result, slices } = request;
   const [width, height, depth] = size;
-  if (current.length !== width * height * depth) throw new Error(`The labels have ${current.length} voxels; the image has ${width * height * depth}.`);
-  if (result.length !== current.length) throw new Error(`The propagation result has ${result.length} voxels; the labels have ${current.length}.`);
+  if (current.length !== width * height * depth)
+    throw new Error(`The labels have ${current.length} voxels; the image has ${width * height * depth}.`);
+  if (result.length !== current.length)
+    throw new Error(`The propagation result has ${result.length} voxels; the labels have ${current.length}.`);
   const fill = new Uint8Array(size[axis]);
   for (const slice of slices) if (slice >= 0 && slice < fill.length) fill[slice] = 1;
   const locked = new Set(request.locked);
@@ -54,11 +56,13 @@ export type MergeMessage =
   | { readonly type: 'fill'; readonly id: number; readonly request: FillRequest }
   | { readonly type: 'diff'; readonly id: number; readonly before: LabelArray; readonly after: LabelArray };
 
-export type MergeReply = { readonly id: number; readonly diff: PackedLabelDiff } | { readonly id: number; readonly error: string };
+export type MergeReply =
+  { readonly id: number; readonly diff: PackedLabelDiff } | { readonly id: number; readonly error: string };
 
 export function answerMergeMessage(message: MergeMessage): MergeReply {
   try {
-    const diff = message.type === 'fill' ? fillDiff(message.request) : packReplace(message.before, message.after);
+    const diff =
+      message.type === 'fill' ? fillDiff(message.request) : packReplace(message.before, message.after);
     return { id: message.id, diff };
   } catch (error) {
     return { id: message.id, error: error instanceof Error ? error.message : String(error) };
