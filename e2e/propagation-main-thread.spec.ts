@@ -12,6 +12,8 @@ interface Timings {
   readonly tasks: { start: number; duration: number }[];
   readonly started: number;
   readonly done: number;
+  /** The progress line as it changed (ms since the click, text). */
+  readonly progress: string[];
 }
 
 test('the end of a propagation holds up the page for no long task of its own', async ({ app }) => {
@@ -26,7 +28,15 @@ test('the end of a propagation holds up the page for no long task of its own', a
   await page.getByTestId('tool-brush').click();
 
   const coronal = page.getByTestId('view-coronal');
-  const first = Number(await coronal.getAttribute('data-slice'));
+  const centre = await point(page, 'coronal', 0.5, 0.2);
+  await page.mouse.move(centre.x, centre.y);
+  // From 20 slices below the middle one to 20 above it (any image with 41 coronal slices).
+  const middle = Number(await coronal.getAttribute('data-slice'));
+  for (let n = 0; n < 20; n++) await page.keyboard.press('ArrowDown');
+  const sliceNow = async (): Promise<number> => Number(await coronal.getAttribute('data-slice'));
+  // Which way a key moves depends on the image's orientation.
+  await expect.poll(async () => Math.abs((await sliceNow()) - middle)).toBe(20);
+  const first = await sliceNow();
   const stroke: [number, number][] = [
     [0.3, 0.5],
     [0.7, 0.5],
@@ -34,16 +44,15 @@ test('the end of a propagation holds up the page for no long task of its own', a
     [0.3, 0.7],
   ];
   await dragView(page, 'coronal', stroke);
-  const centre = await point(page, 'coronal', 0.5, 0.2);
   await page.mouse.move(centre.x, centre.y);
   for (let n = 0; n < 40; n++) await page.keyboard.press('ArrowUp');
-  await expect(coronal).toHaveAttribute('data-slice', String(first + 40));
+  await expect.poll(sliceNow).toBe(2 * middle - first);
   await dragView(page, 'coronal', stroke);
   const painted = await voxels(page, 3);
   await page.getByTestId('propagate-axis').selectOption('coronal');
 
   await page.evaluate(() => {
-    const record = { tasks: [] as { start: number; duration: number }[], started: performance.now(), done: 0 };
+    const record = { tasks: [] as { start: number; duration: number }[], started: performance.now(), done: 0, progress: [] as string[] };
     (window as unknown as { mergeTimings: typeof record }).mergeTimings = record;
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) record.tasks.push({ start: entry.startTime, duration: entry.duration });
@@ -51,8 +60,11 @@ test('the end of a propagation holds up the page for no long task of its own', a
     const progress = document.querySelector('[data-testid="propagate-progress"]');
     if (progress === null) throw new Error('no propagation progress element');
     new MutationObserver(() => {
-      if (progress.getAttribute('data-state') === 'done' && record.done === 0) record.done = performance.now();
-    }).observe(progress, { attributes: true, attributeFilter: ['data-state'] });
+      const now = performance.now();
+      if (progress.getAttribute('data-state') === 'done' && record.done === 0) record.done = now;
+      const line = `${progress.getAttribute('data-state') ?? ''} ${progress.getAttribute('data-done') ?? ''}/${progress.getAttribute('data-total') ?? ''}`;
+      if (record.progress.at(-1)?.endsWith(line) !== true) record.progress.push(`${(now - record.started).toFixed(0)} ${line}`);
+    }).observe(progress, { attributes: true, attributeFilter: ['data-state', 'data-done', 'data-total'] });
   });
   await page.getByTestId('fill-between').click();
   await expect(page.getByTestId('propagate-progress')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
@@ -63,7 +75,8 @@ test('the end of a propagation holds up the page for no long task of its own', a
   console.log(
     `propagation main thread: run ${(timings.done - timings.started).toFixed(0)} ms, ${timings.tasks.length} long tasks, ` +
       `longest ${longest.toFixed(0)} ms, longest in the last second before done ${atEnd.toFixed(0)} ms; ` +
-      `tasks ${timings.tasks.map((t) => `${(t.start - timings.started).toFixed(0)}+${t.duration.toFixed(0)}`).join(' ')}`,
+      `tasks ${timings.tasks.map((t) => `${(t.start - timings.started).toFixed(0)}+${t.duration.toFixed(0)}`).join(' ')}; ` +
+      `progress ${timings.progress.join(' | ')}`,
   );
   expect(await voxels(page, 3)).toBeGreaterThan(painted * 10);
   expect(workers.some((url) => url.endsWith('/propagation-merge-worker.js'))).toBe(true);
