@@ -51,9 +51,10 @@ test('the end of a propagation holds up the page for no long task of its own', a
   const painted = await voxels(page, 3);
   await page.getByTestId('propagate-axis').selectOption('coronal');
 
-  await page.evaluate(() => {
-    const record = { tasks: [] as { start: number; duration: number }[], started: performance.now(), done: 0, progress: [] as string[] };
-    (window as unknown as { mergeTimings: typeof record }).mergeTimings = record;
+  // A script string: the spec is compiled without the DOM's types.
+  await page.evaluate(`(() => {
+    const record = { tasks: [], started: performance.now(), done: 0, progress: [] };
+    window.mergeTimings = record;
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) record.tasks.push({ start: entry.startTime, duration: entry.duration });
     }).observe({ type: 'longtask' });
@@ -62,14 +63,14 @@ test('the end of a propagation holds up the page for no long task of its own', a
     new MutationObserver(() => {
       const now = performance.now();
       if (progress.getAttribute('data-state') === 'done' && record.done === 0) record.done = now;
-      const line = `${progress.getAttribute('data-state') ?? ''} ${progress.getAttribute('data-done') ?? ''}/${progress.getAttribute('data-total') ?? ''}`;
-      if (record.progress.at(-1)?.endsWith(line) !== true) record.progress.push(`${(now - record.started).toFixed(0)} ${line}`);
+      const line = (progress.getAttribute('data-state') ?? '') + ' ' + progress.getAttribute('data-done') + '/' + progress.getAttribute('data-total');
+      if (!(record.progress.at(-1) ?? '').endsWith(line)) record.progress.push((now - record.started).toFixed(0) + ' ' + line);
     }).observe(progress, { attributes: true, attributeFilter: ['data-state', 'data-done', 'data-total'] });
-  });
+  })()`);
   await page.getByTestId('fill-between').click();
   await expect(page.getByTestId('propagate-progress')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
   await idle(page);
-  const timings = await page.evaluate(() => (window as unknown as { mergeTimings: Timings }).mergeTimings);
+  const timings = JSON.parse(String(await page.evaluate('JSON.stringify(window.mergeTimings)'))) as Timings;
   const longest = Math.max(0, ...timings.tasks.map((t) => t.duration));
   const atEnd = Math.max(0, ...timings.tasks.filter((t) => t.start + t.duration > timings.done - 1000 && t.start < timings.done).map((t) => t.duration));
   console.log(

@@ -180,7 +180,8 @@ export class PropagationStore {
       const jobs: Outcome[] = [];
       for (const [n, plan] of plans.entries()) {
         const prefix = plans.length > 1 ? `Segment ${n + 1} of ${plans.length}: ` : '';
-        const outcome = await this.runJob(meta.id, method, axis, plan, prefix);
+        // The first job's seeds are the labels as they were: `before` itself, read and not copied again.
+        const outcome = await this.runJob(meta.id, method, axis, plan, prefix, n === 0 ? before : undefined);
         if (outcome === undefined) {
           await this.takeBack(before);
           return;
@@ -204,6 +205,7 @@ export class PropagationStore {
     axis: 0 | 1 | 2,
     plan: RunnablePlan,
     prefix: string,
+    unchangedLabels: LabelArray | undefined,
   ): Promise<Outcome | undefined> {
     const labels = this.segmentation.labels;
     if (labels === undefined) throw new Error('The image was closed.');
@@ -221,12 +223,12 @@ export class PropagationStore {
     const last = this.progressOf(jobId, axis, prefix, streamed);
     this.jobId = jobId;
     // A copy: the page's labels change under the job as its slices arrive.
-    const seeds = labels.slice();
+    const seeds = unchangedLabels?.buffer instanceof ArrayBuffer ? unchangedLabels : labels.slice();
     try {
       await this.client.call('propagation.start', {
         jobId,
         volumeId,
-        seeds: seeds.buffer,
+        seeds: seeds.buffer as ArrayBuffer,
         seedsType: seeds instanceof Uint16Array ? 'uint16' : 'uint8',
         method,
         options,
