@@ -1,8 +1,9 @@
 /**
  * Undo cost of one propagation step on the OAI-ZIB knee label map (384×384×160, four labels):
  * seeds are 5 annotated axial slices of all 4 labels, the propagation's output is the whole map.
- * Prints the bytes the history step costs and the merge and diff milliseconds, as the page runs
- * them (SegmentationStore.writeModel, then the diff the propagation store records).
+ * Prints the bytes the history step costs and the merge and diff milliseconds: a whole-volume
+ * merge (SegmentationStore.writeModel, as the page did before streamed slices) and the diff the
+ * propagation store records (now computed in the propagation-merge Web Worker).
  *   npx vite-node scripts/bench-undo.ts [--runs N]
  */
 import { join } from 'node:path';

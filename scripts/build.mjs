@@ -52,10 +52,11 @@ await Promise.all([
   }),
   build({
     absWorkingDir: root,
-    // The review, statistics and 3D-surface workers are their own bundles: the page starts each with new URL('./<name>.js', import.meta.url).
+    // The review, statistics, propagation-merge and 3D-surface workers are their own bundles: the page starts each with new URL('./<name>.js', import.meta.url).
     entryPoints: {
       app: 'renderer/src/main.ts',
       'review-worker': 'renderer/src/review/review-worker.ts',
+      'propagation-merge-worker': 'renderer/src/segmentation/propagation-merge-worker.ts',
       'statistics-worker': 'renderer/src/stats/statistics-worker.ts',
       'view3d-worker': 'renderer/src/views/view3d-worker.ts',
     },

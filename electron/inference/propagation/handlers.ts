@@ -110,7 +110,8 @@ export function createPropagationWorkerHandlers(): PropagationWorkerHandlers {
     const engine = propagator instanceof MemoryPropagator ? propagator : propagator instanceof AutoPropagator && propagator.memory instanceof MemoryPropagator ? propagator.memory : undefined;
     job.outcome = {
       componentType: v instanceof Uint16Array ? 'uint16' : 'uint8',
-      labels: v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer,
+      // The propagator's own output (nothing writes it after the run): sent as it is, not copied.
+      labels: wholeBuffer(v) ?? (v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer),
       propagated: [...outcome.propagated],
       written: [...outcome.written],
       computedSlices: outcome.computedSlices,
@@ -185,4 +186,10 @@ export function createPropagationWorkerHandlers(): PropagationWorkerHandlers {
       return Promise.resolve({ cancelled: true });
     },
   };
+}
+
+/** The array's buffer when the array spans all of it (an ArrayBuffer, not shared memory). */
+function wholeBuffer(array: ArrayBufferView): ArrayBuffer | undefined {
+  const buffer = array.buffer;
+  return buffer instanceof ArrayBuffer && array.byteOffset === 0 && array.byteLength === buffer.byteLength ? buffer : undefined;
 }

@@ -60,10 +60,14 @@ interface Workspace {
   loadable: Uint8Array;
   /** The gate decisions the outcome reports (as the worker does for 'auto'). */
   gate: NonNullable<Progress['outcome']>['gate'];
+  /** Decided slices whose updates are not pushed (only the outcome holds them). */
+  unstreamed: readonly number[];
+  /** Changes the outcome's label map before it is pushed. */
+  alterOutcome: (labels: Uint8Array) => void;
 }
 
 async function workspace(): Promise<Workspace> {
-  const fake: Omit<Workspace, 'root'> = { starts: [], beforeEvent: () => undefined, stopWith: undefined, suspects: [], loadable: new Uint8Array(PIXELS * SLICES), gate: undefined };
+  const fake: Omit<Workspace, 'root'> = { starts: [], beforeEvent: () => undefined, stopWith: undefined, suspects: [], loadable: new Uint8Array(PIXELS * SLICES), gate: undefined, unstreamed: [], alterOutcome: () => undefined };
   const client = new FakeClient({
     'volume.openInitial': () => Promise.resolve(syntheticVolume({ size: [WIDTH, HEIGHT, SLICES] })),
     'segmentation.clickToMask': (input) => {
@@ -75,7 +79,9 @@ async function workspace(): Promise<Workspace> {
       Promise.resolve({ name: 'loaded', labelMap: { componentType: 'uint8', voxels: fake.loadable.slice().buffer } }),
     'propagation.start': (input) => {
       fake.starts.push(input);
-      const job = propagate(input);
+      const propagated = propagate(input);
+      const job = { ...propagated, updates: propagated.updates.filter((u) => !fake.unstreamed.includes(u.slice)) };
+      fake.alterOutcome(job.labels);
       const half = Math.ceil(job.updates.length / 2);
       const total = job.updates.length;
       // The service pushes the job's progress after start has answered: half the slices, then the end.
@@ -205,6 +211,42 @@ describe('propagation from user slices', () => {
     expect(ws.root.segmentation.count(1)).toBe(9 * SLICES);
     expect(ws.root.segmentation.count(3)).toBe(SLICES);
     expect(ws.root.history.labels).toHaveLength(steps + 1);
+    ws.root.undo();
+    expect(labelsCopy(ws.root)).toEqual(before);
+  });
+
+  it('joins a group the caller opened: a click and the propagation it starts undo as one step', async () => {
+    const ws = await workspace();
+    await clickSlice(ws.root, 2);
+    const before = labelsCopy(ws.root);
+    const steps = ws.root.history.labels.length;
+    ws.root.history.beginGroup('Click and propagate');
+    await clickSlice(ws.root, 9);
+    await ws.root.propagation.run('memory', 'axial');
+    ws.root.history.endGroup();
+    const after = labelsCopy(ws.root);
+    expect(ws.root.segmentation.count(1)).toBe(9 * SLICES);
+    expect(ws.root.history.labels).toHaveLength(steps + 1);
+    ws.root.undo();
+    expect(labelsCopy(ws.root)).toEqual(before);
+    ws.root.redo();
+    expect(labelsCopy(ws.root)).toEqual(after);
+  });
+
+  it('merges from the outcome only the decided slices the stream did not bring', async () => {
+    const ws = await workspace();
+    await clickSlice(ws.root, 2);
+    ws.unstreamed = [5, 6];
+    // On a streamed slice the outcome says otherwise: what was streamed (and shown) stands.
+    ws.alterOutcome = (labels) => labels.fill(1, 10 * PIXELS, 10 * PIXELS + 4);
+    const before = labelsCopy(ws.root);
+    await ws.root.propagation.run('memory', 'axial');
+    expect(ws.root.propagation.state).toBe('done');
+    const after = labelsCopy(ws.root);
+    // Every decided slice holds the seed's mask (9 pixels), the unstreamed ones included.
+    expect(ws.root.segmentation.count(1)).toBe(9 * SLICES);
+    expect(Array.from(after.subarray(5 * PIXELS, 7 * PIXELS)).filter((v) => v === 1)).toHaveLength(18);
+    expect(Array.from(after.subarray(10 * PIXELS, 10 * PIXELS + 4))).toEqual([0, 0, 0, 0]);
     ws.root.undo();
     expect(labelsCopy(ws.root)).toEqual(before);
   });

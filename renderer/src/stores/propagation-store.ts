@@ -14,7 +14,8 @@ import { gateDecisionsAsJson, type GateDecision } from '../../../electron/common
 import type { PropagationMethod } from '../../../electron/common/propagation/options';
 import { indexAxisForView, type ViewAxis } from '../../../electron/common/volume';
 import { checkResultSize, propagationWrites } from '../segmentation/propagation-result';
-import { replaceDiff, type LabelArray } from '../segmentation/paint';
+import type { LabelArray } from '../segmentation/paint';
+import { PropagationMergeRunner } from '../segmentation/propagation-merge-runner';
 import { planRepropagation, plansToRun, type SegmentPlan } from '../segmentation/repropagation-plan';
 import { slicePixelToIndex } from '../../../electron/common/slice';
 import { correctionsOf, notePropagated } from '../segmentation/user-slices';
@@ -109,6 +110,8 @@ export class PropagationStore {
     private readonly volume: VolumeStore,
     private readonly segmentation: SegmentationStore,
     private readonly history: HistoryStore,
+    /** Where the run's final merge and undo diff are computed (a Web Worker when one starts). */
+    private readonly merger: PropagationMergeRunner = new PropagationMergeRunner(),
   ) {
     makeObservable<PropagationStore, 'update'>(this, {
       state: observable,
@@ -177,16 +180,17 @@ export class PropagationStore {
       const jobs: Outcome[] = [];
       for (const [n, plan] of plans.entries()) {
         const prefix = plans.length > 1 ? `Segment ${n + 1} of ${plans.length}: ` : '';
-        const outcome = await this.runJob(meta.id, method, axis, plan, prefix);
+        // The first job's seeds are the labels as they were: `before` itself, read and not copied again.
+        const outcome = await this.runJob(meta.id, method, axis, plan, prefix, n === 0 ? before : undefined);
         if (outcome === undefined) {
-          this.takeBack(before);
+          await this.takeBack(before);
           return;
         }
         jobs.push(outcome);
       }
-      this.commit(method, view, axis, plans, jobs, before);
+      await this.commit(method, view, axis, plans, jobs, before);
     } catch (error) {
-      this.takeBack(before);
+      await this.takeBack(before).catch(() => undefined);
       this.update({ state: 'failed', message: error instanceof Error ? error.message : String(error) });
     } finally {
       this.jobId = undefined;
@@ -201,6 +205,7 @@ export class PropagationStore {
     axis: 0 | 1 | 2,
     plan: RunnablePlan,
     prefix: string,
+    unchangedLabels: LabelArray | undefined,
   ): Promise<Outcome | undefined> {
     const labels = this.segmentation.labels;
     if (labels === undefined) throw new Error('The image was closed.');
@@ -212,16 +217,18 @@ export class PropagationStore {
       ...(plan.kind === 'range' ? { range: [plan.range.first, plan.range.last] as [number, number] } : {}),
     };
     const jobId = newJobId();
+    // The slices the stream brought (already in the labels); the final merge fills only the rest.
+    const streamed = new Set<number>();
     // Subscribed before the start, so no event of this job can be missed.
-    const last = this.progressOf(jobId, axis, prefix);
+    const last = this.progressOf(jobId, axis, prefix, streamed);
     this.jobId = jobId;
     // A copy: the page's labels change under the job as its slices arrive.
-    const seeds = labels.slice();
+    const seeds = unchangedLabels?.buffer instanceof ArrayBuffer ? unchangedLabels : labels.slice();
     try {
       await this.client.call('propagation.start', {
         jobId,
         volumeId,
-        seeds: seeds.buffer,
+        seeds: seeds.buffer as ArrayBuffer,
         seedsType: seeds instanceof Uint16Array ? 'uint16' : 'uint8',
         method,
         options,
@@ -240,14 +247,28 @@ export class PropagationStore {
       return undefined;
     }
     const outcome = { ...end.outcome, options: end.outcome.options ?? options };
-    runInAction(() => {
-      const current = this.segmentation.labels;
-      if (current === undefined) throw new Error('The image was closed.');
-      const result = outcome.componentType === 'uint16' ? new Uint16Array(outcome.labels) : new Uint8Array(outcome.labels);
-      checkResultSize(current, result);
-      this.segmentation.writeModel(propagationWrites(current, result, this.segmentation.lockedValues), { kind: 'all' });
-    });
+    await this.mergeUnstreamed(outcome, axis, streamed);
     return outcome;
+  }
+
+  /**
+   * Writes the decided slices the stream did not bring (usually none) from the job's label map,
+   * computed off the page's thread; the labels stay as they are until the answer comes (no edit is
+   * accepted while a run is in flight).
+   */
+  private async mergeUnstreamed(outcome: Outcome, axis: 0 | 1 | 2, streamed: ReadonlySet<number>): Promise<void> {
+    const seg = this.segmentation;
+    const current = seg.labels;
+    const size = seg.geometry?.size;
+    if (current === undefined || size === undefined) throw new Error('The image was closed.');
+    const slices = outcome.written.filter((slice) => !streamed.has(slice));
+    if (slices.length === 0) return;
+    const result = outcome.componentType === 'uint16' ? new Uint16Array(outcome.labels) : new Uint8Array(outcome.labels);
+    checkResultSize(current, result);
+    if (result.constructor !== current.constructor) throw new Error(`The propagation result is ${outcome.componentType}; the labels are not.`);
+    const { diff } = await this.merger.fill({ size, axis, current, result, locked: [...seg.lockedValues], slices });
+    if (seg.labels !== current) throw new Error('The image was closed.');
+    runInAction(() => seg.applyDiff(diff, 'forward'));
   }
 
   /**
@@ -255,13 +276,21 @@ export class PropagationStore {
    * resolves with the job's last event, or with a failure when the connection is lost (the job's
    * events would go to a connection that no longer exists).
    */
-  private progressOf(jobId: string, axis: 0 | 1 | 2, prefix: string): { ended: Promise<Progress>; stop: () => void } {
+  private progressOf(
+    jobId: string,
+    axis: 0 | 1 | 2,
+    prefix: string,
+    streamed: Set<number>,
+  ): { ended: Promise<Progress>; stop: () => void } {
     let stop = (): void => undefined;
     const ended = new Promise<Progress>((resolve) => {
       const unsubscribe = this.client.on('propagation.progress', (event) => {
         if (event.jobId !== jobId) return;
         runInAction(() => {
-          for (const update of event.updates) this.showSlice(axis, update);
+          for (const update of event.updates) {
+            this.showSlice(axis, update);
+            streamed.add(update.slice);
+          }
         });
         if (event.state === 'running') {
           this.update({ done: event.done, total: event.total, message: `${prefix}${event.done} / ${event.total} slices` });
@@ -298,22 +327,30 @@ export class PropagationStore {
     seg.writeModel(propagationWrites(labels, values, seg.lockedValues, slicePixelToIndex(size, ref)), { kind: 'slice', ref });
   }
 
-  /** The finished run: one undo step, its corrections settled, its provenance kept. */
-  private commit(
+  /**
+   * The finished run: one undo step (its diff computed off the page's thread; `before` is handed
+   * over), its corrections settled, its provenance kept.
+   */
+  private async commit(
     method: PropagationMethod,
     view: ViewAxis,
     axis: 0 | 1 | 2,
     plans: readonly RunnablePlan[],
     jobs: readonly Outcome[],
     before: LabelArray,
-  ): void {
+  ): Promise<void> {
+    const current = this.segmentation.labels;
+    if (current === undefined || current.length !== before.length) throw new Error('The image was closed.');
+    const { diff } = await this.merger.diff(before, current);
+    if (this.segmentation.labels !== current) throw new Error('The image was closed.');
     runInAction(() => {
       const seg = this.segmentation;
       seg.setUserSlices(notePropagated(seg.userSlices, plans.map((p) => p.label), axis, method));
       const ranges = plans.flatMap((p) => (p.kind === 'range' ? [`${p.range.first + 1}–${p.range.last + 1}`] : []));
       const what = HISTORY_NAMES[method];
-      const current = seg.labels;
-      if (current !== undefined) this.history.record(ranges.length > 0 ? `${what}, slices ${ranges.join(', ')}` : what, replaceDiff(before, current));
+      // Every segment's job in one step: one undo restores the labels as they were before the run.
+      const name = ranges.length > 0 ? `${what}, slices ${ranges.join(', ')}` : what;
+      this.history.group(name, () => this.history.record(name, diff));
       this.appliedRuns = [
         ...this.appliedRuns,
         ...jobs.map((outcome) => ({
@@ -337,13 +374,13 @@ export class PropagationStore {
     });
   }
 
-  /** Takes back what a stopped run wrote, so it changes nothing. */
-  private takeBack(before: LabelArray): void {
-    runInAction(() => {
-      const current = this.segmentation.labels;
-      // Another image opened meanwhile has labels of its own, which this run never touched.
-      if (current !== undefined && current.length === before.length) this.segmentation.applyDiff(replaceDiff(before, current), 'backward');
-    });
+  /** Takes back what a stopped run wrote, so it changes nothing (`before` is handed over). */
+  private async takeBack(before: LabelArray): Promise<void> {
+    const current = this.segmentation.labels;
+    // Another image opened meanwhile has labels of its own, which this run never touched.
+    if (current === undefined || current.length !== before.length) return;
+    const { diff } = await this.merger.diff(before, current);
+    if (this.segmentation.labels === current) runInAction(() => this.segmentation.applyDiff(diff, 'backward'));
   }
 
   async cancel(): Promise<void> {
