@@ -1,6 +1,6 @@
 /**
- * DICOM SEG and RTSTRUCT export, shaped like `methods` in contract.ts, to be merged into it. (A SEG is read back
- * through `labels.load`, which recognises it by content.) Handlers: createDicomSegHandlers() in
+ * The DICOM export methods (DICOM SEG and RTSTRUCT), part of `methods` in contract.ts. A SEG is read
+ * back through `labels.load`, which recognises it by content. Handlers: createDicomSegHandlers() in
  * electron/node/dicom-seg-service.ts.
  */
 import { z } from 'zod';
