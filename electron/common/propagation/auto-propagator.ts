@@ -19,11 +19,11 @@
  * Composition only: both methods come in through the `Propagator` interface, so this runs wherever
  * they do (the worker, the CLI) and imports no runtime-specific code.
  */
-import { LabelAssembler, checkInputs, labelsToPropagate, throwIfCancelled } from './assembler';
+import { LabelAssembler, throwIfCancelled } from './assembler';
 import type { AnnotatedSlice, SliceRange } from './plan';
 import type { PropagateOptions } from './options';
 import type { CancelSignal, PropagationOutcome, PropagationTimings, Propagator, SliceListener } from './propagator';
-import { planSegments, totalWrites, type SegmentTask } from './segments';
+import { planRequest, totalWrites, type SegmentTask } from './segments';
 import { readSlice, sliceLayout, writeSlice, type SliceLayout } from '../slice';
 import type { Volume } from '../volume';
 
@@ -82,12 +82,7 @@ export class AutoPropagator implements Propagator {
 
   async propagate(image: Volume, seeds: Volume, options: PropagateOptions, onSlice?: SliceListener, signal?: CancelSignal): Promise<PropagationOutcome> {
     const started = Date.now();
-    checkInputs(image, seeds);
-    throwIfCancelled(signal);
-    const locked = new Set(options.locked ?? []);
-    const labels = labelsToPropagate(seeds, options.labels, locked);
-    const layout = sliceLayout(seeds.geometry.size, options.axis);
-    const tasks = planSegments(seeds, layout, labels, options);
+    const { locked, labels, layout, tasks } = planRequest(image, seeds, options, signal);
     const assembler = new LabelAssembler(seeds, options.axis, locked, options.overwriteOthers ?? false, totalWrites(tasks), onSlice);
     const decisions: GateDecision[] = [];
     const counters = { computed: 0, timings: undefined as PropagationTimings | undefined };

@@ -13,7 +13,7 @@
  * past `maxMemoryFrames`. The plan (common/propagation/plan.ts) says
  * which runs go where, which gaps are fused and where a run may stop at the object's end.
  */
-import { LabelAssembler, checkInputs, labelsToPropagate, throwIfCancelled } from './assembler';
+import { LabelAssembler, throwIfCancelled } from './assembler';
 import { binaryDice } from './metrics';
 import { normalizeSlice, padTo, percentileWindow, type IntensityWindow } from './normalize';
 import type { PropagateOptions } from './options';
@@ -21,7 +21,7 @@ import { fusionWeights, runSlices, type FusedGap, type PropagationRun } from './
 import type { CancelSignal, PropagationOutcome, Propagator, SliceListener } from './propagator';
 import { ReadoutMemory } from './readout';
 import { uncertaintyOf, type SegmentEvidence } from './suspect';
-import { planSegments, totalWrites } from './segments';
+import { planRequest, totalWrites } from './segments';
 import { DEFAULT_STOP_RULE, ObjectEndWatch, readingOf, type StopRuleSettings } from './stop-rule';
 import { readSlice, sliceLayout, type IndexAxis, type SliceLayout } from '../slice';
 import type { Volume, VoxelArray } from '../volume';
@@ -121,13 +121,9 @@ export class MemoryPropagator implements Propagator {
 
   async propagate(image: Volume, seeds: Volume, options: PropagateOptions, onSlice?: SliceListener, signal?: CancelSignal): Promise<PropagationOutcome> {
     const started = this.now();
-    checkInputs(image, seeds);
-    throwIfCancelled(signal);
+    const { locked, labels, tasks } = planRequest(image, seeds, options, signal);
     this.lastStats = { keyEncodes: 0, valueEncodes: 0, decodes: 0, readoutMs: 0, networkMs: 0 };
-    const locked = new Set(options.locked ?? []);
-    const labels = labelsToPropagate(seeds, options.labels, locked);
     const ctx = this.context(image, options.axis, signal);
-    const tasks = planSegments(seeds, ctx.layout, labels, options);
     const assembler = new LabelAssembler(seeds, options.axis, locked, options.overwriteOthers ?? false, totalWrites(tasks), onSlice, this.networks.threshold);
     // stopFraction 0 turns the rule off (runs stop only where the object vanishes), as it always did.
     const stopRule: StopRuleSettings =

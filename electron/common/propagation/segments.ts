@@ -2,7 +2,9 @@
 import type { Volume } from '../volume';
 import type { PropagateOptions } from './options';
 import { planSegment, type AnnotatedSlice, type SegmentPlan } from './plan';
-import type { SliceLayout } from '../slice';
+import { sliceLayout, type SliceLayout } from '../slice';
+import { checkInputs, labelsToPropagate, throwIfCancelled } from './assembler';
+import type { CancelSignal } from './propagator';
 import { sliceAreas } from './slices';
 
 export interface SegmentTask {
@@ -23,4 +25,22 @@ export function planSegments(seeds: Volume, layout: SliceLayout, labels: readonl
 /** Every slice the tasks write, counted once per label (the progress total). */
 export function totalWrites(tasks: readonly SegmentTask[]): number {
   return tasks.reduce((n, t) => n + t.plan.written.length, 0);
+}
+
+/** How every propagator starts a request: the labels to propagate (never a locked one), their slices and tasks. */
+export interface RequestPlan {
+  readonly locked: ReadonlySet<number>;
+  readonly labels: readonly number[];
+  readonly layout: SliceLayout;
+  readonly tasks: SegmentTask[];
+}
+
+/** Checks the inputs (one clear sentence each) and plans one task per label to propagate. */
+export function planRequest(image: Volume, seeds: Volume, options: PropagateOptions, signal?: CancelSignal): RequestPlan {
+  checkInputs(image, seeds);
+  throwIfCancelled(signal);
+  const locked = new Set(options.locked ?? []);
+  const labels = labelsToPropagate(seeds, options.labels, locked);
+  const layout = sliceLayout(seeds.geometry.size, options.axis);
+  return { locked, labels, layout, tasks: planSegments(seeds, layout, labels, options) };
 }

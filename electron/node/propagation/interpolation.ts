@@ -8,11 +8,11 @@
  */
 import { morphologicalContourInterpolationNode } from '@itk-wasm/morphological-contour-interpolation';
 import { ServiceError } from '../../common/errors';
-import { LabelAssembler, checkInputs, labelsToPropagate, throwIfCancelled } from '../../common/propagation/assembler';
+import { LabelAssembler, throwIfCancelled } from '../../common/propagation/assembler';
 import type { PropagateOptions } from '../../common/propagation/options';
 import type { CancelSignal, PropagationOutcome, Propagator, SliceListener } from '../../common/propagation/propagator';
-import { planSegments, totalWrites } from '../../common/propagation/segments';
-import { readSlice, sliceLayout } from '../../common/slice';
+import { planRequest, totalWrites } from '../../common/propagation/segments';
+import { readSlice } from '../../common/slice';
 import type { Volume } from '../../common/volume';
 import { itkImageFromVolume } from '../io/itk-image';
 import { quietItk } from '../io/quiet-itk';
@@ -22,12 +22,7 @@ export class InterpolationPropagator implements Propagator {
 
   async propagate(image: Volume, seeds: Volume, options: PropagateOptions, onSlice?: SliceListener, signal?: CancelSignal): Promise<PropagationOutcome> {
     const started = performance.now();
-    checkInputs(image, seeds);
-    throwIfCancelled(signal);
-    const locked = new Set(options.locked ?? []);
-    const labels = labelsToPropagate(seeds, options.labels, locked);
-    const layout = sliceLayout(seeds.geometry.size, options.axis);
-    const tasks = planSegments(seeds, layout, labels, options);
+    const { locked, labels, layout, tasks } = planRequest(image, seeds, options, signal);
     // Interpolate every label first (the slow part), then stream the merged slices.
     const results = new Map<number, Uint8Array>();
     let computed = 0;
