@@ -5,6 +5,7 @@
  * transferred, not copied; the page's labels are copied once per request, as the page keeps them.
  */
 import type { LabelArray, PackedLabelDiff } from '../../../electron/common/label-diff';
+import { RequestWorker } from '../workers/request-worker';
 import {
   answerMergeMessage,
   type FillRequest,
@@ -18,15 +19,12 @@ export interface MergeAnswer {
   readonly offThread: boolean;
 }
 
-type Waiting = { resolve: (answer: MergeAnswer) => void; reject: (error: Error) => void };
-
 export class PropagationMergeRunner {
-  private worker: Worker | undefined;
-  private workerFailed = false;
-  private nextId = 0;
-  private readonly waiting = new Map<number, Waiting>();
+  private readonly worker: RequestWorker<MergeReply>;
 
-  constructor(private readonly workerUrl: URL | undefined = defaultWorkerUrl()) {}
+  constructor(workerUrl: URL | undefined = defaultWorkerUrl()) {
+    this.worker = new RequestWorker<MergeReply>('propagation merge', workerUrl);
+  }
 
   /**
    * The diff a job's result adds on the slices the stream did not bring (see `fillDiff`).
@@ -55,11 +53,7 @@ export class PropagationMergeRunner {
   }
 
   dispose(): void {
-    this.worker?.terminate();
-    this.worker = undefined;
-    for (const { reject } of this.waiting.values())
-      reject(new Error('The propagation merge worker was stopped.'));
-    this.waiting.clear();
+    this.worker.dispose();
   }
 
   /**
@@ -67,50 +61,12 @@ export class PropagationMergeRunner {
    * `onPage(id)` here. A worker that dies fails its requests (their buffers went with it); later
    * requests are answered on the page.
    */
-  private ask(
-    onPage: (id: number) => MergeMessage,
-    forWorker: (id: number) => [MergeMessage, ArrayBuffer[]],
-  ): Promise<MergeAnswer> {
-    const id = this.nextId++;
-    const worker = this.startWorker();
-    if (worker === undefined)
-      return Promise.resolve().then(() => settle(answerMergeMessage(onPage(id)), false));
+  private async ask(onPage: (id: number) => MergeMessage, forWorker: (id: number) => [MergeMessage, ArrayBuffer[]]): Promise<MergeAnswer> {
+    const id = this.worker.newId();
+    const worker = this.worker.started();
+    if (worker === undefined) return Promise.resolve().then(() => settle(answerMergeMessage(onPage(id)), false));
     const [message, transfer] = forWorker(id);
-    return new Promise<MergeAnswer>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage(message, transfer);
-    });
-  }
-
-  private startWorker(): Worker | undefined {
-    if (this.worker !== undefined || this.workerFailed) return this.worker;
-    if (typeof Worker === 'undefined' || this.workerUrl === undefined) {
-      this.workerFailed = true;
-      return undefined;
-    }
-    try {
-      const worker = new Worker(this.workerUrl, { type: 'module', name: 'propagation-merge' });
-      worker.onmessage = (event: MessageEvent<MergeReply>) => {
-        const reply = event.data;
-        const waiting = this.waiting.get(reply.id);
-        this.waiting.delete(reply.id);
-        if ('error' in reply) waiting?.reject(new Error(reply.error));
-        else waiting?.resolve({ diff: reply.diff, offThread: true });
-      };
-      worker.onerror = (event) => {
-        event.preventDefault();
-        this.workerFailed = true;
-        this.worker?.terminate();
-        this.worker = undefined;
-        const inFlight = [...this.waiting.values()];
-        this.waiting.clear();
-        for (const { reject } of inFlight) reject(new Error('The propagation merge worker stopped.'));
-      };
-      this.worker = worker;
-    } catch {
-      this.workerFailed = true;
-    }
-    return this.worker;
+    return settle(await this.worker.request(worker, id, message, transfer), true);
   }
 }
 

@@ -5,6 +5,7 @@
  * keeps editing its own.
  */
 import type { SegmentStatistics } from './segment-statistics';
+import { RequestWorker, WorkerUnavailable } from '../workers/request-worker';
 import { answerStatisticsMessage, type StatisticsImage, type StatisticsMessage, type StatisticsReply, type StatisticsWorkerState } from './statistics-protocol';
 
 export interface StatisticsAnswer {
@@ -14,80 +15,43 @@ export interface StatisticsAnswer {
   readonly offThread: boolean;
 }
 
-type Waiting = { resolve: (answer: StatisticsAnswer) => void; reject: (error: Error) => void };
-
 export class StatisticsRunner {
-  private worker: Worker | undefined;
-  private workerFailed = false;
+  private readonly worker: RequestWorker<StatisticsReply>;
   private readonly local: StatisticsWorkerState = { image: undefined };
   private imageSent: StatisticsImage | undefined;
-  private nextId = 0;
-  private readonly waiting = new Map<number, Waiting>();
 
-  constructor(private readonly workerUrl: URL | undefined = defaultWorkerUrl()) {}
+  constructor(workerUrl: URL | undefined = defaultWorkerUrl()) {
+    this.worker = new RequestWorker<StatisticsReply>('statistics', workerUrl);
+  }
 
-  compute(image: StatisticsImage, labels: Uint8Array | Uint16Array): Promise<StatisticsAnswer> {
-    const worker = this.startWorker();
-    const id = this.nextId++;
+  async compute(image: StatisticsImage, labels: Uint8Array | Uint16Array): Promise<StatisticsAnswer> {
+    const worker = this.worker.started();
+    const id = this.worker.newId();
     if (worker === undefined) return Promise.resolve().then(() => this.answerHere(image, labels, id));
     if (this.imageSent !== image) {
       // A copy, handed over: the page's own voxels stay where they are.
       const intensities = image.intensities.slice();
-      worker.postMessage({ type: 'image', image: { ...image, intensities } } satisfies StatisticsMessage, [intensities.buffer]);
+      this.worker.post(worker, { type: 'image', image: { ...image, intensities } } satisfies StatisticsMessage, [intensities.buffer]);
       this.imageSent = image;
     }
     const copy = labels.slice();
-    return new Promise<StatisticsAnswer>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ type: 'compute', id, imageKey: image.key, labels: copy } satisfies StatisticsMessage, [copy.buffer]);
-    }).catch((error: unknown) => {
+    try {
+      const reply = await this.worker.request(worker, id, { type: 'compute', id, imageKey: image.key, labels: copy } satisfies StatisticsMessage, [copy.buffer]);
+      return settle(reply, true);
+    } catch (error) {
       // The worker died: answer on the page from now on.
-      if (this.workerFailed) return this.answerHere(image, labels, id);
+      if (error instanceof WorkerUnavailable) return this.answerHere(image, labels, id);
       throw error;
-    });
+    }
   }
 
   dispose(): void {
-    this.worker?.terminate();
-    this.worker = undefined;
-    for (const { reject } of this.waiting.values()) reject(new Error('The statistics worker was stopped.'));
-    this.waiting.clear();
+    this.worker.dispose();
   }
 
   private answerHere(image: StatisticsImage, labels: Uint8Array | Uint16Array, id: number): StatisticsAnswer {
     if (this.local.image !== image) answerStatisticsMessage(this.local, { type: 'image', image });
     return settle(answerStatisticsMessage(this.local, { type: 'compute', id, imageKey: image.key, labels }), false);
-  }
-
-  private startWorker(): Worker | undefined {
-    if (this.worker !== undefined || this.workerFailed) return this.worker;
-    if (typeof Worker === 'undefined' || this.workerUrl === undefined) {
-      this.workerFailed = true;
-      return undefined;
-    }
-    try {
-      const worker = new Worker(this.workerUrl, { type: 'module', name: 'statistics' });
-      worker.onmessage = (event: MessageEvent<StatisticsReply>) => {
-        const reply = event.data;
-        const waiting = this.waiting.get(reply.id);
-        this.waiting.delete(reply.id);
-        if ('error' in reply) waiting?.reject(new Error(reply.error));
-        else waiting?.resolve({ result: reply.result, ms: reply.ms, offThread: true });
-      };
-      worker.onerror = (event) => {
-        event.preventDefault();
-        this.workerFailed = true;
-        this.worker?.terminate();
-        this.worker = undefined;
-        const inFlight = [...this.waiting.values()];
-        this.waiting.clear();
-        for (const { reject } of inFlight) reject(new Error('The statistics worker stopped.'));
-      };
-      this.worker = worker;
-    } catch {
-      this.workerFailed = true;
-    }
-    return this.worker;
   }
 }
 
