@@ -8,18 +8,8 @@ import {
   recentName,
   withRecent,
 } from './recent-files';
-import type { KeyValueStorage } from './stored-settings';
+import { MemoryStorage } from '../testing/fake-client';
 
-function mapStorage(initial: Record<string, string> = {}): KeyValueStorage & { data: Map<string, string> } {
-  const data = new Map(Object.entries(initial));
-  return {
-    data,
-    getItem: (key) => data.get(key) ?? null,
-    setItem: (key, value) => {
-      data.set(key, value);
-    },
-  };
-}
 
 describe('recent files', () => {
   it('puts the newest first and moves a duplicate to the top instead of repeating it', () => {
@@ -44,7 +34,7 @@ describe('recent files', () => {
   });
 
   it('survives a restart through storage, with the last folder', () => {
-    const storage = mapStorage();
+    const storage = new MemoryStorage();
     const first = new RecentFilesStore(storage);
     first.add({ path: '/data/knee.nii.gz' });
     first.add({ path: '/data/series', seriesUid: '1.2.3' });
@@ -60,8 +50,8 @@ describe('recent files', () => {
   });
 
   it('reads junk in storage as nothing, and drops only the bad entries of a list', () => {
-    expect(readRecentFiles(mapStorage({ [RECENT_FILES_KEY]: 'not json' }))).toEqual([]);
-    expect(readRecentFiles(mapStorage({ [RECENT_FILES_KEY]: '{"path":"/a"}' }))).toEqual([]);
+    expect(readRecentFiles(new MemoryStorage({ [RECENT_FILES_KEY]: 'not json' }))).toEqual([]);
+    expect(readRecentFiles(new MemoryStorage({ [RECENT_FILES_KEY]: '{"path":"/a"}' }))).toEqual([]);
     const mixed = JSON.stringify([
       { path: '/a.nii' },
       { path: 7 },
@@ -69,8 +59,8 @@ describe('recent files', () => {
       { path: '/b.nii', extra: 1 },
       { path: '/a.nii' },
     ]);
-    expect(readRecentFiles(mapStorage({ [RECENT_FILES_KEY]: mixed }))).toEqual([{ path: '/a.nii' }]);
-    expect(new RecentFilesStore(mapStorage({ [LAST_FOLDER_KEY]: '42' })).lastFolder).toBeUndefined();
+    expect(readRecentFiles(new MemoryStorage({ [RECENT_FILES_KEY]: mixed }))).toEqual([{ path: '/a.nii' }]);
+    expect(new RecentFilesStore(new MemoryStorage({ [LAST_FOLDER_KEY]: '42' })).lastFolder).toBeUndefined();
   });
 
   it('names an entry by its last path part', () => {

@@ -1,31 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { KeyValueStorage } from './stored-settings';
 import { ToolStore } from './tool-store';
 import { UiStore } from './ui-store';
 import { VolumeStore } from './volume-store';
 import { readWorkspaceSettings, rememberWorkspaceSettings, WORKSPACE_SETTINGS_KEY } from './workspace-settings';
+import { MemoryStorage } from '../testing/fake-client';
 
-function memoryStorage(initial: Record<string, string> = {}): KeyValueStorage & { data: Map<string, string> } {
-  const data = new Map(Object.entries(initial));
-  return {
-    data,
-    getItem: (key) => data.get(key) ?? null,
-    setItem: (key, value) => {
-      data.set(key, value);
-    },
-  };
-}
 
 describe('workspace settings', () => {
   it('saves layout and label opacity on change and applies them at the next start', () => {
-    const storage = memoryStorage();
+    const storage = new MemoryStorage();
     const first = { ui: new UiStore(new VolumeStore()), tools: new ToolStore() };
     const stop = rememberWorkspaceSettings(first.ui, first.tools, storage);
     first.ui.setLayout('three-3d');
     first.tools.setOpacity(0.8);
     stop();
     first.ui.setLayout('axial'); // after stopping, nothing more is saved
-    expect(JSON.parse(storage.data.get(WORKSPACE_SETTINGS_KEY) ?? '{}')).toEqual({ layout: 'three-3d', opacity: 0.8 });
+    expect(JSON.parse(storage.items.get(WORKSPACE_SETTINGS_KEY) ?? '{}')).toEqual({ layout: 'three-3d', opacity: 0.8 });
 
     const next = { ui: new UiStore(new VolumeStore()), tools: new ToolStore() };
     rememberWorkspaceSettings(next.ui, next.tools, storage);
@@ -34,9 +24,9 @@ describe('workspace settings', () => {
   });
 
   it('ignores junk and unknown layouts, and works without storage', () => {
-    expect(readWorkspaceSettings(memoryStorage({ [WORKSPACE_SETTINGS_KEY]: '{not json' }))).toEqual({});
-    expect(readWorkspaceSettings(memoryStorage({ [WORKSPACE_SETTINGS_KEY]: '{"layout":"five-up","opacity":0.3}' }))).toEqual({});
-    expect(readWorkspaceSettings(memoryStorage({ [WORKSPACE_SETTINGS_KEY]: '{"opacity":0.3}' }))).toEqual({ opacity: 0.3 });
+    expect(readWorkspaceSettings(new MemoryStorage({ [WORKSPACE_SETTINGS_KEY]: '{not json' }))).toEqual({});
+    expect(readWorkspaceSettings(new MemoryStorage({ [WORKSPACE_SETTINGS_KEY]: '{"layout":"five-up","opacity":0.3}' }))).toEqual({});
+    expect(readWorkspaceSettings(new MemoryStorage({ [WORKSPACE_SETTINGS_KEY]: '{"opacity":0.3}' }))).toEqual({ opacity: 0.3 });
     const ui = new UiStore(new VolumeStore());
     const stop = rememberWorkspaceSettings(ui, new ToolStore(), undefined);
     ui.setLayout('3d');

@@ -92,7 +92,11 @@ export function engineStatus(overrides: Partial<ClickEngineStatus> = {}): ClickE
 
 /** A Map-backed stand-in for localStorage (the unit tests run in Node, which has none). */
 export class MemoryStorage {
-  readonly items = new Map<string, string>();
+  readonly items: Map<string, string>;
+
+  constructor(initial: Record<string, string> = {}) {
+    this.items = new Map(Object.entries(initial));
+  }
 
   getItem(key: string): string | null {
     return this.items.get(key) ?? null;
