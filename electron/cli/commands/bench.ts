@@ -22,7 +22,7 @@ import { findModelsRoot } from '../../node/models/discovery';
 import type { OnnxClickSegmenter } from '../../node/models/onnx-click-segmenter';
 import { openClickSegmenter } from '../../node/models/open-segmenter';
 import { nodeWorkerLauncher } from '../../node/worker-process';
-import { parseOrReport, UsageError } from '../command';
+import { integerOption, parseCommandLine, parseOrReport, UsageError } from '../command';
 import { cpuTimedSegmenter } from '../cpu-timed-segmenter';
 
 export const summary = 'Click engine figures: model load, forward, classical latency, memory, and click end to end in-process vs through the worker (p50/p95) for both engines.';
@@ -42,37 +42,34 @@ interface BenchOptions {
 }
 
 function parseArgs(args: readonly string[]): BenchOptions {
-  const o: BenchOptions = { model: 'default', ep: parseExecutionProviderPreference(process.env.ISEG_EP) ?? 'auto', clicks: 60, size: 384, worker: true };
-  for (let n = 0; n < args.length; n++) {
-    const flag = args[n] ?? '';
-    const value = (): string => {
-      const v = args[++n];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value.`);
-      return v;
-    };
-    const int = (): number => {
-      const v = Number(value());
-      if (!Number.isInteger(v) || v < 1) throw new UsageError(`${flag} needs a positive integer.`);
-      return v;
-    };
-    switch (flag) {
-      case '--model': o.model = value(); break;
-      case '--ep': {
-        const ep = parseExecutionProviderPreference(value());
-        if (!ep) throw new UsageError('--ep is auto, cpu, cuda, dml or coreml.');
-        o.ep = ep;
-        break;
-      }
-      case '--threads': o.threads = int(); break;
-      case '--clicks': o.clicks = int(); break;
-      case '--size': o.size = int(); break;
-      case '--models': o.modelsDir = value(); break;
-      case '--no-worker': o.worker = false; break;
-      case '--json': o.json = value(); break;
-      default: throw new UsageError(`Unknown option ${flag}.`);
-    }
-  }
-  return o;
+  const { values, positionals } = parseCommandLine('bench', args, {
+    model: { type: 'string' },
+    ep: { type: 'string' },
+    threads: { type: 'string' },
+    clicks: { type: 'string' },
+    size: { type: 'string' },
+    models: { type: 'string' },
+    'no-worker': { type: 'boolean' },
+    json: { type: 'string' },
+  });
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0] ?? ''}".`);
+  const ep = parseExecutionProviderPreference(values.ep ?? process.env.ISEG_EP ?? 'auto');
+  if (!ep) throw new UsageError('--ep is auto, cpu, cuda, dml or coreml.');
+  const positive = (name: string, text: string | undefined, fallback: number): number => {
+    const n = integerOption('bench', name, text, fallback);
+    if (n < 1) throw new UsageError(`--${name} needs a positive integer.`);
+    return n;
+  };
+  return {
+    model: values.model ?? 'default',
+    ep,
+    ...(values.threads === undefined ? {} : { threads: positive('threads', values.threads, 1) }),
+    clicks: positive('clicks', values.clicks, 60),
+    size: positive('size', values.size, 384),
+    ...(values.models === undefined ? {} : { modelsDir: values.models }),
+    worker: values['no-worker'] !== true,
+    ...(values.json === undefined ? {} : { json: values.json }),
+  };
 }
 
 export interface Percentiles {

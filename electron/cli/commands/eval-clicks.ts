@@ -21,7 +21,7 @@ import { readVolume } from '../../node/io/read-volume';
 import { findModelsRoot } from '../../node/models/discovery';
 import { openClickSegmenter } from '../../node/models/open-segmenter';
 import type { OnnxClickSegmenter } from '../../node/models/onnx-click-segmenter';
-import { parseOrReport, UsageError } from '../command';
+import { parseCommandLine, parseOrReport, UsageError } from '../command';
 import { cpuTimedSegmenter } from '../cpu-timed-segmenter';
 
 export const summary = 'Number of clicks to reach 80/85/90% IoU (RITM protocol) on labelled slices, for a model or the classical segmenter.';
@@ -60,57 +60,63 @@ export interface EvalClicksOptions {
   box: boolean;
 }
 
-function positiveInt(flag: string, value: string | undefined, allowZero = false): number {
+/** A whole number ≥ 1 (≥ 0 with `allowZero`) from a flag's text, or one sentence saying so. */
+function positiveInt(flag: string, value: string, allowZero = false): number {
   const n = Number(value);
-  if (value === undefined || !Number.isInteger(n) || n < (allowZero ? 0 : 1)) throw new UsageError(`${flag} needs a ${allowZero ? 'non-negative' : 'positive'} integer.`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < (allowZero ? 0 : 1)) throw new UsageError(`${flag} needs a ${allowZero ? 'non-negative' : 'positive'} integer.`);
   return n;
 }
 
+const VIEW_AXES: readonly ViewAxis[] = ['axial', 'coronal', 'sagittal'];
+
 export function parseEvalClicksArgs(args: readonly string[]): EvalClicksOptions {
-  const labelValues: number[] = [];
-  const o: Partial<EvalClicksOptions> = { axis: 'axial', samples: 20, maxClicks: MAX_CLICKS, minArea: 20, model: 'default', ep: parseExecutionProviderPreference(process.env.ISEG_EP) ?? 'auto', quiet: false, guarantee: true, box: false };
-  for (let n = 0; n < args.length; n++) {
-    const flag = args[n] ?? '';
-    const value = (): string => {
-      const v = args[++n];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value.`);
-      return v;
-    };
-    switch (flag) {
-      case '--image': o.image = value(); break;
-      case '--labels': o.labels = value(); break;
-      case '--label': labelValues.push(positiveInt(flag, value())); break;
-      case '--axis': {
-        const v = value();
-        if (v !== 'axial' && v !== 'coronal' && v !== 'sagittal') throw new UsageError('--axis is axial, coronal or sagittal.');
-        o.axis = v;
-        break;
-      }
-      case '--slices': o.slices = value().split(',').map((s) => positiveInt('--slices', s.trim(), true)); break;
-      case '--every': o.every = positiveInt(flag, value()); break;
-      case '--samples': o.samples = positiveInt(flag, value()); break;
-      case '--max-clicks': o.maxClicks = positiveInt(flag, value()); break;
-      case '--min-area': o.minArea = positiveInt(flag, value()); break;
-      case '--model': o.model = value(); break;
-      case '--ep': {
-        const v = value();
-        if (!parseExecutionProviderPreference(v)) throw new UsageError('--ep is auto, cpu, cuda, dml or coreml.');
-        o.ep = v;
-        break;
-      }
-      case '--models': o.modelsDir = value(); break;
-      case '--threads': o.threads = positiveInt(flag, value()); break;
-      case '--json': o.json = value(); break;
-      case '--quiet': o.quiet = true; break;
-      case '--no-guarantee': o.guarantee = false; break;
-      case '--box': o.box = true; break;
-      default: throw new UsageError(`Unknown option ${flag}.`);
-    }
-  }
-  if (!o.image || !o.labels) throw new UsageError('--image and --labels are required.');
+  const { values, positionals } = parseCommandLine('eval-clicks', args, {
+    image: { type: 'string' },
+    labels: { type: 'string' },
+    label: { type: 'string', multiple: true },
+    axis: { type: 'string' },
+    slices: { type: 'string' },
+    every: { type: 'string' },
+    samples: { type: 'string' },
+    'max-clicks': { type: 'string' },
+    'min-area': { type: 'string' },
+    model: { type: 'string' },
+    ep: { type: 'string' },
+    models: { type: 'string' },
+    threads: { type: 'string' },
+    json: { type: 'string' },
+    quiet: { type: 'boolean' },
+    'no-guarantee': { type: 'boolean' },
+    box: { type: 'boolean' },
+  });
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0] ?? ''}".`);
+  if (!values.image || !values.labels) throw new UsageError('--image and --labels are required.');
+  const labelValues = (values.label ?? []).map((v) => positiveInt('--label', v));
   if (labelValues.length === 0) throw new UsageError('At least one --label is required.');
-  if (o.slices && o.every) throw new UsageError('Give --slices or --every, not both.');
-  return { ...(o as EvalClicksOptions), labelValues };
+  const axis = values.axis ?? 'axial';
+  if (!(VIEW_AXES as readonly string[]).includes(axis)) throw new UsageError('--axis is axial, coronal or sagittal.');
+  const ep = values.ep ?? process.env.ISEG_EP ?? 'auto';
+  if (!parseExecutionProviderPreference(ep)) throw new UsageError('--ep is auto, cpu, cuda, dml or coreml.');
+  if (values.slices !== undefined && values.every !== undefined) throw new UsageError('Give --slices or --every, not both.');
+  return {
+    image: values.image,
+    labels: values.labels,
+    labelValues,
+    axis: axis as ViewAxis,
+    ...(values.slices === undefined ? {} : { slices: values.slices.split(',').map((s) => positiveInt('--slices', s.trim(), true)) }),
+    ...(values.every === undefined ? {} : { every: positiveInt('--every', values.every) }),
+    samples: values.samples === undefined ? 20 : positiveInt('--samples', values.samples),
+    maxClicks: values['max-clicks'] === undefined ? MAX_CLICKS : positiveInt('--max-clicks', values['max-clicks']),
+    minArea: values['min-area'] === undefined ? 20 : positiveInt('--min-area', values['min-area']),
+    model: values.model ?? 'default',
+    ep,
+    ...(values.models === undefined ? {} : { modelsDir: values.models }),
+    ...(values.threads === undefined ? {} : { threads: positiveInt('--threads', values.threads) }),
+    ...(values.json === undefined ? {} : { json: values.json }),
+    quiet: values.quiet === true,
+    guarantee: values['no-guarantee'] !== true,
+    box: values.box === true,
+  };
 }
 
 /** The slices evaluated for one label: explicit, every Nth, or N evenly spread (all with the label). */
