@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import { ServiceError } from '../../common/errors';
 import { writeRtStruct } from '../../node/io/dicom-rtstruct';
-import { readDicomSeg, seriesReferenceFiles, writeDicomSeg } from '../../node/io/dicom-seg';
+import { readDicomSeg, seriesReferenceFiles, writeDicomSeg, type LabelsOnSeries } from '../../node/io/dicom-seg';
 import { loadLabelMapFor } from '../../node/io/load-label-map';
 import { readVolume } from '../../node/io/read-volume';
 import { writeLabelMap } from '../../node/io/write-label-map';
@@ -20,19 +20,20 @@ function seconds(since: number): string {
   return ((performance.now() - since) / 1000).toFixed(2);
 }
 
+/** The label file on the chosen series' grid, with the series' files, as the SEG and RTSTRUCT writers take it. */
+async function labelsOnSeries(input: string, series: SeriesChoice, description: string): Promise<LabelsOnSeries> {
+  const image = await readVolume(series.reference, { seriesUid: series.seriesUid });
+  const referenceFiles = await seriesReferenceFiles(series.reference, series.seriesUid);
+  const loaded = await loadLabelMapFor(input, image.geometry);
+  return { voxels: loaded.labels.voxels, geometry: image.geometry, labels: loaded.sidecar?.labels ?? [], referenceFiles, description };
+}
+
 /** `iseg convert LABELS OUT.dcm --reference SERIES`: one line saying what was written. */
 export async function labelsToDicomSeg(input: string, target: string, series: SeriesChoice): Promise<string> {
   const started = performance.now();
-  const image = await readVolume(series.reference, { seriesUid: series.seriesUid });
-  const files = await seriesReferenceFiles(series.reference, series.seriesUid);
-  const loaded = await loadLabelMapFor(input, image.geometry);
-  const written = await writeDicomSeg(target, {
-    voxels: loaded.labels.voxels,
-    geometry: image.geometry,
-    labels: loaded.sidecar?.labels ?? [],
-    referenceFiles: files,
-    description: `Segmentation of ${basename(series.reference)}`,
-  });
+  const labels = await labelsOnSeries(input, series, `Segmentation of ${basename(series.reference)}`);
+  const files = labels.referenceFiles;
+  const written = await writeDicomSeg(target, labels);
   const renumbered = written.segments.some((s) => s.number !== s.value);
   const list = written.segments.map((s) =>
     renumbered ? `${s.number} "${s.name}" (label ${s.value})` : `${s.number} "${s.name}"`,
@@ -43,16 +44,9 @@ export async function labelsToDicomSeg(input: string, target: string, series: Se
 /** `iseg convert LABELS OUT.dcm --reference SERIES --rtstruct`: one line saying what was written. */
 export async function labelsToRtStruct(input: string, target: string, series: SeriesChoice): Promise<string> {
   const started = performance.now();
-  const image = await readVolume(series.reference, { seriesUid: series.seriesUid });
-  const files = await seriesReferenceFiles(series.reference, series.seriesUid);
-  const loaded = await loadLabelMapFor(input, image.geometry);
-  const written = await writeRtStruct(target, {
-    voxels: loaded.labels.voxels,
-    geometry: image.geometry,
-    labels: loaded.sidecar?.labels ?? [],
-    referenceFiles: files,
-    description: `Structures of ${basename(series.reference)}`,
-  });
+  const labels = await labelsOnSeries(input, series, `Structures of ${basename(series.reference)}`);
+  const files = labels.referenceFiles;
+  const written = await writeRtStruct(target, labels);
   const list = written.rois.map(
     (r) => `${r.number} "${r.name}" (${r.contours} contour${r.contours === 1 ? '' : 's'})`,
   );
