@@ -165,17 +165,19 @@ class BatchStream(torch.utils.data.IterableDataset):
     """Endless training batches (draw_batch). Under a DataLoader with num_workers=K each worker
     process draws its own batches with its own seed; the volumes reach the workers by fork."""
 
-    def __init__(self, volumes, batch, size, seed, full_view_prob, multi_prob, max_points, synth_prob=0.0):
+    def __init__(self, volumes, batch, size, seed, full_view_prob, multi_prob, max_points, synth_prob=0.0,
+                 acquisition_noise_prob=0.0):
         super().__init__()
         self.volumes, self.batch, self.size, self.seed = volumes, batch, size, seed
         self.full_view_prob, self.multi_prob, self.max_points = full_view_prob, multi_prob, max_points
         self.synth_prob = synth_prob
+        self.acquisition_noise_prob = acquisition_noise_prob
 
     def __iter__(self):
         info = torch.utils.data.get_worker_info()
         seed = self.seed + 7919 * (info.id if info is not None else 0)
         sampler = ClickSampler(self.volumes, size=self.size, seed=seed, full_view_prob=self.full_view_prob,
-                               synth_prob=self.synth_prob)
+                               synth_prob=self.synth_prob, acquisition_noise_prob=self.acquisition_noise_prob)
         rng = np.random.default_rng(seed + 1)
         while True:
             yield draw_batch(sampler, self.batch, rng, self.multi_prob, self.max_points)
@@ -293,6 +295,8 @@ def main(argv=None):
                          "(isegdata/pseudo.py) at this sampling weight; 0: off (experimental)")
     ap.add_argument("--synth", type=float, default=0.0,
                     help="share of samples with a SynthSeg-style image generated from the labels (isegdata/synth.py), 0..1")
+    ap.add_argument("--acquisition-noise", type=float, default=0.0,
+                    help="share of samples with noise on the slice's own grid before resampling (synth.acquisition_noise), 0..1")
     ap.add_argument("--full-view-prob", type=float, default=0.3,
                     help="share of samples drawn as the app's first-click view (whole slice, 1-2 clicks)")
     ap.add_argument("--multi-prob", type=float, default=0.4,
@@ -306,6 +310,8 @@ def main(argv=None):
         ap.error(f"--pseudo-real-knee is a sampling weight and must be >= 0, got {a.pseudo_real_knee}")
     if not 0.0 <= a.synth <= 1.0:
         ap.error(f"--synth is a share of the samples and must lie in 0..1, got {a.synth}")
+    if not 0.0 <= a.acquisition_noise <= 1.0:
+        ap.error(f"--acquisition-noise is a share of the samples and must lie in 0..1, got {a.acquisition_noise}")
     launch(a.workers, _train, a)
 
 
@@ -327,7 +333,7 @@ def _train(replicas, a):
     size = VARIANTS[a.variant].input_size[0]
     input_size = tuple(VARIANTS[a.variant].input_size)
     stream = BatchStream(vols, batch, size, replicas.seed(a.seed + 1), a.full_view_prob, a.multi_prob, a.max_points,
-                         a.synth)
+                         a.synth, a.acquisition_noise)
     # Both kinds of helper process fork before this process touches CUDA.
     batches = batch_loader(stream, a.loader_workers)
     pool = multiprocessing.get_context("fork").Pool(a.click_workers) if a.click_workers > 0 else None
@@ -376,7 +382,7 @@ def _train(replicas, a):
                "app_validation_slices": [n for *_, n in app_val], "sources": [v.name for v in vols],
                "device": str(device), "threads": a.threads, "workers": replicas.world,
                "loader_workers": a.loader_workers, "click_workers": a.click_workers, "data_pack": a.data_pack,
-               "init_weights": a.init_weights, "synth": a.synth, "pseudo_real_knee": a.pseudo_real_knee}
+               "init_weights": a.init_weights, "synth": a.synth, "acquisition_noise": a.acquisition_noise, "pseudo_real_knee": a.pseudo_real_knee}
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     log(f"done: {json.dumps(summary)}", summary=summary)
 

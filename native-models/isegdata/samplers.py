@@ -20,7 +20,7 @@ from isegnet.app_protocol import crop_resize, full_slice_roi
 
 from .augment import intensity, sample_grid, warp
 from .objects import pick_object
-from .synth import pick_training_object, synth_appearance, synth_source
+from .synth import acquisition_noise, pick_training_object, synth_appearance, synth_source
 
 VAL_SLAB = (0.45, 0.55)
 
@@ -92,9 +92,10 @@ class ClickSampler:
     """full_view_prob: share of samples drawn as the app's first-click view (see module doc).
     synth_prob: share of samples whose image is generated from the label slice (isegdata.synth,
     SynthSeg-style: random per-label intensities, parts, thin structures oversampled); the rest
-    are the real image with the usual augmentation."""
+    are the real image with the usual augmentation. acquisition_noise_prob: share of samples that get
+    noise on the slice's own grid before resampling (synth.acquisition_noise)."""
 
-    def __init__(self, volumes, size=224, seed=0, full_view_prob=0.3, synth_prob=0.0):
+    def __init__(self, volumes, size=224, seed=0, full_view_prob=0.3, synth_prob=0.0, acquisition_noise_prob=0.0):
         if not 0.0 <= synth_prob <= 1.0:
             raise ValueError(f"synth_prob must lie in [0, 1], got {synth_prob}.")
         self.ix = SliceIndex(volumes)
@@ -102,6 +103,7 @@ class ClickSampler:
         self.size = size
         self.full_view_prob = full_view_prob
         self.synth_prob = synth_prob
+        self.acquisition_noise_prob = acquisition_noise_prob
         self.rng = np.random.default_rng(seed)
 
     def draw(self) -> ClickSample:
@@ -125,6 +127,8 @@ class ClickSampler:
             source = _slice(v.image, ax, k)
             if synthetic:
                 source = synth_source(gen_labels, rng, real_image=source, spacing=sp)
+            if self.acquisition_noise_prob > 0:
+                source = acquisition_noise(source, rng, self.acquisition_noise_prob)
             full = bool(rng.random() < self.full_view_prob)
             if full:
                 img, mask, others = full_view(source, lab, obj, sp, out)

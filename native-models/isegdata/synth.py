@@ -150,6 +150,24 @@ def synth_source(labels: np.ndarray, rng: np.random.Generator, real_image: np.nd
     return 1.0 - img if rng.random() < 0.25 else img
 
 
+def acquisition_noise(img: np.ndarray, rng: np.random.Generator, prob: float = 0.5, max_sd: float = 0.12) -> np.ndarray:
+    """Noise on the slice's own pixel grid, before any resampling (issue 18). Noise lives on the
+    acquisition grid: the app resamples a slice to the model's input, which turns a small noisy
+    slice's grains into blobs a few input pixels wide (the embedded 128-pixel sample: the model took
+    them for structure) and averages a large slice's noise away. Noise added after the geometry
+    (synth_appearance, augment.intensity) is always white at the input grid and never shows that.
+    Rician (MR magnitude) or Gaussian, sd up to `max_sd` of the [0, 1] range; re-clipped."""
+    if rng.random() >= prob:
+        return img
+    x = img.astype(np.float32)
+    sd = rng.uniform(0.01, max_sd)
+    if rng.random() < 0.5:
+        x = np.hypot(x + rng.normal(0, sd, x.shape), rng.normal(0, sd, x.shape)).astype(np.float32)
+    else:
+        x = x + rng.normal(0, sd, x.shape).astype(np.float32)
+    return np.clip(x, 0.0, 1.0).astype(np.float32)
+
+
 def synth_appearance(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """After geometry: bias field, blur, noise, gamma; percentile-normalised to [0, 1]."""
     x = np.maximum(img.astype(np.float32), 0.0)  # synth_source gives [0, 1]; the padding is 0

@@ -2,13 +2,14 @@
 import unittest
 
 import numpy as np
+from scipy import ndimage
 
 import _common  # noqa: F401  (puts native-models/ on sys.path)
 
 from isegdata.objects import object_weights, pick_object
 from isegdata.samplers import ClickSampler
 from isegdata.sources import Volume
-from isegdata.synth import (bias_field, gmm_image, pick_training_object, split_labels_into_parts, synth_appearance,
+from isegdata.synth import (acquisition_noise, bias_field, gmm_image, pick_training_object, split_labels_into_parts, synth_appearance,
                             synth_source, thick_slices, voronoi_parts)
 
 
@@ -79,6 +80,21 @@ class Appearance(unittest.TestCase):
             self.assertTrue(0.0 <= img.min() and img.max() <= 1.0)
             orders.add(bool(img[lab == 1].mean() > img[lab == 0].mean()))
         self.assertEqual(orders, {True, False})
+
+    def test_acquisition_noise_is_correlated_once_a_small_slice_is_upsampled(self):
+        flat = np.full((64, 64), 0.5, np.float32)
+        self.assertIs(acquisition_noise(flat, np.random.default_rng(0), prob=0.0), flat)
+        noisy = acquisition_noise(flat, np.random.default_rng(1), prob=1.0, max_sd=0.1)
+        self.assertTrue(0.0 <= noisy.min() and noisy.max() <= 1.0)
+        self.assertGreater(float(noisy.std()), 0.005)
+        up = ndimage.zoom(noisy, 1.75, order=1) - 0.5  # what the app's crop-resize does to a 128-px slice at 224
+
+        def neighbour_correlation(x):
+            x = x - x.mean()
+            return float((x[:, 1:] * x[:, :-1]).mean() / (x * x).mean())
+
+        self.assertGreater(neighbour_correlation(up), 0.4)
+        self.assertLess(abs(neighbour_correlation(noisy - 0.5)), 0.1)
 
     def test_synth_source_keeps_the_label_grid(self):
         lab = disc_labels(80)
