@@ -4,6 +4,7 @@
  * manifest does not match is reported as invalid and never loaded.
  */
 import { z } from 'zod';
+import { denoiseSchema } from './denoise';
 
 const dim = z.union([z.number().int().nonnegative(), z.string()]);
 
@@ -63,6 +64,7 @@ export const modelManifestSchema = z.object({
   readout: z.record(z.string(), z.unknown()).optional(),
   threshold: z.number().min(0).max(1).default(0.49),
   zoomIn: zoomInSchema.optional(),
+  denoise: denoiseSchema.optional(),
   licence: z.object({ weights: z.string(), data: z.string() }).partial().loose().optional(),
   trainingData: z.array(z.unknown()).optional(),
   metrics: z.record(z.string(), z.unknown()).optional(),

@@ -4,6 +4,7 @@
  *   slice + clicks + previous mask → (zoom-in crop) → image [3, H, W] and click maps [3, H, W]
  *   model output [H, W] → sigmoid → back onto the slice through the same crop.
  */
+import { denoisedUnitSlice, type DenoiseRule } from './denoise';
 import { diskMaps } from './disks';
 import type { ModelManifest } from './manifest';
 import { robustRange, toThreeChannels } from './normalize';
@@ -23,6 +24,8 @@ export interface ClickModelSpec {
   readonly threshold: number;
   readonly withPreviousMask: boolean;
   readonly zoomIn: ZoomInOptions;
+  /** Input smoothing of noisy slices (denoise.ts); absent: the slice as it is. */
+  readonly denoise?: DenoiseRule;
 }
 
 export function specFromManifest(manifest: ModelManifest, zoomIn?: Partial<ZoomInOptions>): ClickModelSpec {
@@ -38,6 +41,7 @@ export function specFromManifest(manifest: ModelManifest, zoomIn?: Partial<ZoomI
     withPreviousMask: manifest.clickEncoding?.channels.includes('previousMask') ?? true,
     // RITM's defaults, then what the model was tuned with, then the caller's override.
     zoomIn: { ...defaultZoomIn(manifest.inputSize, threshold), ...manifest.zoomIn, ...zoomIn },
+    ...(manifest.denoise ? { denoise: manifest.denoise } : {}),
   };
 }
 
@@ -48,6 +52,22 @@ export interface PreparedInput {
   readonly clicks: Float32Array;
   readonly roi: Roi;
   readonly intensityRange: readonly [number, number];
+  /** The smoothing applied to the slice (slice pixels; 0: none). */
+  readonly smoothingSigma: number;
+}
+
+/**
+ * The denoised [0, 1] slice per slice array and range: the worker keeps a slice's array across the
+ * clicks on it, so its noise is estimated and smoothed once, not on every click.
+ */
+const denoisedSlices = new WeakMap<Float32Array, { low: number; high: number; rule: DenoiseRule; unit: Float32Array; sigma: number }>();
+
+function denoised(slice: Float32Array, width: number, height: number, range: readonly [number, number], rule: DenoiseRule): { unit: Float32Array; sigma: number } {
+  const hit = denoisedSlices.get(slice);
+  if (hit && hit.low === range[0] && hit.high === range[1] && hit.rule === rule) return hit;
+  const { unit, sigma } = denoisedUnitSlice(slice, width, height, range, rule);
+  denoisedSlices.set(slice, { low: range[0], high: range[1], rule, unit, sigma });
+  return { unit, sigma };
 }
 
 export function prepareClickInput(
@@ -67,7 +87,10 @@ export function prepareClickInput(
   const range = options.intensityRange ?? robustRange(slice, spec.percentiles[0], spec.percentiles[1]);
   const [low, high] = range;
 
-  const unit = cropResize(slice, width, height, roi, gridW, gridH, { kind: 'unit', low, high });
+  const smoothed = spec.denoise ? denoised(slice, width, height, range, spec.denoise) : undefined;
+  const unit = smoothed && smoothed.sigma > 0
+    ? cropResize(smoothed.unit, width, height, roi, gridW, gridH, { kind: 'unit', low: 0, high: 1 })
+    : cropResize(slice, width, height, roi, gridW, gridH, { kind: 'unit', low, high });
   const image = toThreeChannels(unit, spec.mean, spec.std);
 
   const clickMaps = new Float32Array(3 * plane);
@@ -80,7 +103,7 @@ export function prepareClickInput(
     const binary = previousMask instanceof Uint8Array;
     cropResize(previousMask, width, height, roi, gridW, gridH, { kind: binary ? 'binary' : 'identity' }, clickMaps.subarray(2 * plane));
   }
-  return { image, clicks: clickMaps, roi, intensityRange: [low, high] };
+  return { image, clicks: clickMaps, roi, intensityRange: [low, high], smoothingSigma: smoothed?.sigma ?? 0 };
 }
 
 export function sigmoidInPlace(values: Float32Array): Float32Array {

@@ -1,0 +1,103 @@
+// Issue 18: the click engines on the real knee MRI (sagittal DESS, no reference labels). The
+// screenshots are for a reader's eyes (how good the masks are cannot be asserted without labels);
+// the assertions check what holds without a reference: each object gets a mask after its 3 clicks,
+// smaller than a quarter of the slice, and Enter commits exactly the preview.
+import type { Page } from '@playwright/test';
+import { test, expect, saveScreenshot } from './fixtures';
+import { clickView, idle, point, previewVoxels, ready, segmentRow, SLOW_START, voxels } from './workspace-helpers';
+
+/** Voxel (i, j) of the sagittal slice shown → fractions of the view, from the status bar's pointer read-out. */
+async function sagittalMapping(page: Page): Promise<(i: number, j: number) => { fx: number; fy: number }> {
+  const pointer = page.getByTestId('status-pointer');
+  const read = async (fx: number, fy: number): Promise<[number, number, number]> => {
+    const p = await point(page, 'sagittal', fx, fy);
+    await page.mouse.move(p.x, p.y);
+    await expect(pointer).toContainText('[');
+    const m = /\[(-?\d+), (-?\d+), (-?\d+)\]/.exec((await pointer.textContent()) ?? '');
+    if (!m) throw new Error('the pointer read-out shows no voxel');
+    return [Number(m[1]), Number(m[2]), Number(m[3])];
+  };
+  const [i0, j0, k0] = await read(0.3, 0.3);
+  const [i1, j1] = await read(0.7, 0.7);
+  expect(k0).toBe(SLICE);
+  return (i, j) => ({ fx: 0.3 + ((i - i0) * 0.4) / (i1 - i0), fy: 0.3 + ((j - j0) * 0.4) / (j1 - j0) });
+}
+
+test.use({ firstRunSample: 'knee-mri' });
+
+// Voxel (i, j) positions on sagittal slice k = 55 of the 256×256×80 sample, through the medial
+// condyle, read off the image (i runs anterior → posterior, j superior → inferior): the femur's dark
+// marrow above the joint line, the tibia's below, the femoral cartilage the bright band, 2–4 voxels
+// thick, on the femur's lower edge (checked against the voxel values of the file).
+const SLICE = 55; // shown as "56 / 80"
+const OBJECTS = [
+  { name: 'femur', value: 1, clicks: [[128, 114], [100, 100], [140, 110]] },
+  { name: 'femoral-cartilage', value: 2, clicks: [[128, 159], [102, 156], [153, 161]] },
+  { name: 'tibia', value: 3, clicks: [[128, 186], [117, 199], [156, 181]] },
+] as const;
+const SLICE_PIXELS = 512 * 512;
+
+const MODEL = 'isegformer-swin32-cpu';
+
+/** Clicks each object on the slice and commits it; returns the committed pixels per object. */
+async function segmentObjects(
+  page: Page,
+  at: (i: number, j: number) => { fx: number; fy: number },
+  engine: string,
+  testInfo: Parameters<typeof saveScreenshot>[1],
+): Promise<Record<string, number>> {
+  const areas: Record<string, number> = {};
+  for (const object of OBJECTS) {
+    await segmentRow(page, object.value).getByTestId('segment-select').check();
+    await expect(segmentRow(page, object.value)).toHaveAttribute('data-active', 'true');
+    for (const [i, j] of object.clicks) {
+      const { fx, fy } = at(i, j);
+      await clickView(page, 'sagittal', fx, fy);
+    }
+    await expect(page.getByTestId('prompt-status')).toHaveAttribute('data-clicks', String(object.clicks.length));
+    const preview = await previewVoxels(page);
+    expect(preview, `${engine}, ${object.name}: a mask after ${object.clicks.length} clicks`).toBeGreaterThan(0);
+    expect(preview, `${engine}, ${object.name}: not the whole slice`).toBeLessThan(0.25 * SLICE_PIXELS);
+    await saveScreenshot(page, testInfo, `real-knee-${engine}-${object.name}`, '[data-testid="view-sagittal"]');
+    await page.keyboard.press('Enter');
+    await idle(page);
+    areas[object.name] = await voxels(page, object.value);
+    expect(areas[object.name], `${engine}, ${object.name}: the committed mask is the preview`).toBe(preview);
+  }
+  await saveScreenshot(page, testInfo, `real-knee-${engine}-three-objects`, '[data-testid="view-sagittal"]');
+  return areas;
+}
+
+test('femur, tibia and femoral cartilage on the real knee after 3 clicks each, default engine and click model', async ({ app }, testInfo) => {
+  test.setTimeout(300_000);
+  const { page } = app;
+  await ready(page, SLOW_START);
+  await page.getByTestId('layout').selectOption('sagittal');
+  await ready(page);
+  const box = await page.getByTestId('view-sagittal').boundingBox();
+  if (!box) throw new Error('the sagittal view is not on screen');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.keyboard.press('PageDown');
+  await page.keyboard.press('PageDown');
+  await ready(page);
+  const at = await sagittalMapping(page);
+  await page.getByTestId('segment-preset-knee').click();
+  await page.getByTestId('tool-click').click();
+
+  // The default engine (what a new user gets).
+  await expect(page.getByTestId('engine-model')).toHaveValue('classical');
+  const classical = await segmentObjects(page, at, 'default', testInfo);
+  testInfo.annotations.push({ type: 'default engine: committed pixels', description: JSON.stringify(classical) });
+
+  // The same clicks with the trained click model, from empty segments.
+  for (let n = 0; n < OBJECTS.length; n++) await page.getByTestId('undo').click();
+  await idle(page);
+  for (const object of OBJECTS) expect(await voxels(page, object.value)).toBe(0);
+  await page.getByTestId('engine-model').selectOption(MODEL);
+  await expect(page.getByTestId('engine-settings')).toHaveAttribute('data-state', 'ready');
+  await idle(page);
+  const model = await segmentObjects(page, at, 'model', testInfo);
+  await expect(page.getByTestId('status-engine')).toHaveAttribute('data-model', MODEL);
+  testInfo.annotations.push({ type: 'click model: committed pixels', description: JSON.stringify(model) });
+  console.log(`real knee, slice ${SLICE}: default ${JSON.stringify(classical)} / model ${JSON.stringify(model)}`);
+});
