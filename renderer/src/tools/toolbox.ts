@@ -11,7 +11,7 @@ import { createEraserTool } from './eraser-tool';
 import { NavigateTool, type NavigationTarget } from './navigate-tool';
 import { PromptInput, type PromptStores } from './prompt-input';
 import { ScribbleTool } from './scribble-tool';
-import type { SliceTool } from './slice-tool';
+import type { SliceTool, ToolPointer } from './slice-tool';
 import { WindowTool, type IntensitySource, type WindowLevelTarget } from './window-tool';
 
 /** What the tools read and write, as the root store's members. */
@@ -55,6 +55,19 @@ export class Toolbox {
   get pressOrder(): readonly SliceTool[] {
     const active = this.byTool[this.stores.tools.tool];
     return active === this.navigate ? [active, this.window] : [active, this.window, this.navigate];
+  }
+
+  /**
+   * Offers a press to the tools in order; returns the one that handled it (`done`) or started a
+   * drag (`drag`), or undefined when none took it or the taker ignores it.
+   */
+  press(pointer: ToolPointer): { readonly tool: SliceTool; readonly answer: 'done' | 'drag' } | undefined {
+    for (const tool of this.pressOrder) {
+      const answer = tool.press(pointer);
+      if (answer === 'pass') continue;
+      return answer === 'ignore' ? undefined : { tool, answer };
+    }
+    return undefined;
   }
 
   /** A brush or eraser stroke is in progress (undo and redo wait for it). */

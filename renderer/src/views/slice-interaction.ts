@@ -120,18 +120,13 @@ export class SliceInteraction {
 
   private onPointerDown(e: PointerEvent): void {
     if (!this.root.volume.loaded) return;
-    const pointer = this.pointer(e);
-    for (const tool of this.root.toolbox.pressOrder) {
-      const answer = tool.press(pointer);
-      if (answer === 'pass') continue;
-      if (answer === 'ignore') return;
-      e.preventDefault();
-      this.root.ui.setActiveView(this.view);
-      if (answer === 'drag') {
-        this.dragging = tool;
-        this.element.setPointerCapture(e.pointerId);
-      }
-      return;
+    const taken = this.root.toolbox.press(this.pointer(e));
+    if (taken === undefined) return;
+    e.preventDefault();
+    this.root.ui.setActiveView(this.view);
+    if (taken.answer === 'drag') {
+      this.dragging = taken.tool;
+      this.element.setPointerCapture(e.pointerId);
     }
   }
 
