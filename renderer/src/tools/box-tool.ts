@@ -4,9 +4,8 @@
  * starts outside the image, or with Shift, does nothing.
  */
 import { sliceGeometry } from '../../../electron/common/slice';
-import type { VolumeGeometry } from '../../../electron/common/volume';
 import type { PromptInput } from './prompt-input';
-import { clampToSlice, type PressAnswer, type PromptShape, type SlicePoint, type SliceTool, type ToolPointer } from './slice-tool';
+import { clampToSlice, type GeometrySource, type PressAnswer, type PromptShape, type SlicePoint, type SliceTool, type ToolPointer } from './slice-tool';
 
 /** A box narrower than this (slice pixels) is taken for a slip of the hand, not a prompt. */
 const MIN_BOX_PIXELS = 3;
@@ -22,7 +21,7 @@ export class BoxTool implements SliceTool {
   private drag: BoxDrag | undefined;
 
   constructor(
-    private readonly volume: { readonly geometry: VolumeGeometry | undefined },
+    private readonly volume: GeometrySource,
     private readonly input: Pick<PromptInput, 'send'>,
   ) {}
 

@@ -4,9 +4,8 @@
  * that starts outside it does nothing.
  */
 import { sliceGeometry, type SliceRef } from '../../../electron/common/slice';
-import type { VolumeGeometry } from '../../../electron/common/volume';
 import type { PromptInput } from './prompt-input';
-import { clampToSlice, type PressAnswer, type PromptShape, type SliceTool, type ToolPointer } from './slice-tool';
+import { clampToSlice, type GeometrySource, type PressAnswer, type PromptShape, type SliceTool, type ToolPointer } from './slice-tool';
 
 /** Pointer moves closer than this to the last kept point (slice pixels) add nothing to the stroke. */
 const MIN_STEP = 1;
@@ -25,7 +24,7 @@ export class ScribbleTool implements SliceTool {
   private scribble: Scribble | undefined;
 
   constructor(
-    private readonly volume: { readonly geometry: VolumeGeometry | undefined },
+    private readonly volume: GeometrySource,
     private readonly input: Pick<PromptInput, 'send'>,
   ) {}
 

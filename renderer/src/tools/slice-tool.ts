@@ -5,7 +5,7 @@
  * gestures every tool shares (window, navigate); the first that takes it gets the drag.
  */
 import type { SliceRef } from '../../../electron/common/slice';
-import type { ViewAxis } from '../../../electron/common/volume';
+import type { ViewAxis, VolumeGeometry } from '../../../electron/common/volume';
 import type { ViewCamera, Viewport } from '../geometry/camera';
 
 /** Where a pointer falls on the view's current slice. */
@@ -16,6 +16,11 @@ export interface SlicePoint {
   readonly y: number;
   /** Within the slice's pixels. */
   readonly inside: boolean;
+}
+
+/** The open image's geometry (VolumeStore), for tools that keep points on the slice. */
+export interface GeometrySource {
+  readonly geometry: VolumeGeometry | undefined;
 }
 
 /** The shape a prompt tool draws while dragging (renderer/src/tools/rubber-band.ts), in CSS pixels. */

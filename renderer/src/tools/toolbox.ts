@@ -11,13 +11,13 @@ import { createEraserTool } from './eraser-tool';
 import { NavigateTool, type NavigationTarget } from './navigate-tool';
 import { PromptInput, type PromptStores } from './prompt-input';
 import { ScribbleTool } from './scribble-tool';
-import type { SliceTool, ToolPointer } from './slice-tool';
+import type { GeometrySource, SliceTool, ToolPointer } from './slice-tool';
 import { WindowTool, type IntensitySource, type WindowLevelTarget } from './window-tool';
 
 /** What the tools read and write, as the root store's members. */
 export interface ToolboxStores extends PromptStores, Omit<BrushStores, 'settings'> {
   readonly ui: NavigationTarget & WindowLevelTarget;
-  readonly volume: PromptStores['volume'] & IntensitySource & ConstructorParameters<typeof BoxTool>[0];
+  readonly volume: PromptStores['volume'] & IntensitySource & GeometrySource;
   readonly tools: BrushStores['settings'] & { readonly tool: Tool };
 }
 
@@ -33,7 +33,7 @@ export class Toolbox {
 
   constructor(private readonly stores: ToolboxStores) {
     const input = new PromptInput(stores);
-    const brushStores = { ...stores, settings: stores.tools };
+    const brushStores: BrushStores = { segmentation: stores.segmentation, history: stores.history, propagation: stores.propagation, settings: stores.tools };
     this.navigate = new NavigateTool(stores.ui);
     this.window = new WindowTool(stores.ui, stores.volume);
     this.click = new ClickTool(input, this.window);
