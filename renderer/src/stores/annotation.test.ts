@@ -51,8 +51,8 @@ describe('annotation workflows', () => {
     const { root, sent } = await workspace();
     root.segmentation.applyKneePreset();
     const ref = { axis: 2 as const, slice: 1 };
-    await root.addClick(ref, { x: 3, y: 3, positive: true });
-    await root.addClick(ref, { x: 0, y: 0, positive: false });
+    await root.toolbox.click.add(ref, { x: 3, y: 3, positive: true });
+    await root.toolbox.click.add(ref, { x: 0, y: 0, positive: false });
     expect(sent).toHaveLength(2);
     expect((sent[1] as { clicks: unknown[]; previousMask?: ArrayBuffer }).clicks).toHaveLength(2);
     expect((sent[1] as { previousMask?: ArrayBuffer }).previousMask?.byteLength).toBe(48);
@@ -75,24 +75,24 @@ describe('annotation workflows', () => {
     const ref = { axis: 2 as const, slice: 0 };
     // Femoral cartilage (2) gets a square, then is locked.
     root.segmentation.setActive(2);
-    await root.addClick(ref, { x: 3, y: 3, positive: true });
+    await root.toolbox.click.add(ref, { x: 3, y: 3, positive: true });
     root.commitPreview();
     root.segmentation.updateSegment(2, { locked: true });
     // A femur click mask and a brush stroke over the same place leave it as it is.
     root.segmentation.setActive(1);
-    await root.addClick(ref, { x: 4, y: 3, positive: true });
+    await root.toolbox.click.add(ref, { x: 4, y: 3, positive: true });
     root.commitPreview();
     expect(root.segmentation.count(2)).toBe(9);
     expect(root.segmentation.count(1)).toBe(3);
-    root.beginStroke(false);
-    root.strokePixels(ref, [3 * 8 + 3, 0]);
-    root.endStroke();
+    root.toolbox.brush.beginStroke();
+    root.toolbox.brush.paintPixels(ref, [3 * 8 + 3, 0]);
+    root.toolbox.brush.endStroke();
     expect(root.segmentation.valueAt([3, 3, 0])).toBe(2);
     expect(root.segmentation.valueAt([0, 0, 0])).toBe(1);
     root.segmentation.setActive(2);
-    root.beginStroke(true);
-    root.strokePixels(ref, [3 * 8 + 3]);
-    root.endStroke();
+    root.toolbox.eraser.beginStroke();
+    root.toolbox.eraser.paintPixels(ref, [3 * 8 + 3]);
+    root.toolbox.eraser.endStroke();
     expect(root.segmentation.count(2)).toBe(9);
   });
 
@@ -100,14 +100,14 @@ describe('annotation workflows', () => {
     const { root } = await workspace();
     root.segmentation.applyKneePreset();
     const ref = { axis: 2 as const, slice: 2 };
-    root.beginStroke(false);
-    root.strokePixels(ref, [0, 1]);
-    root.strokePixels(ref, [1, 2, 3]);
-    root.endStroke();
+    root.toolbox.brush.beginStroke();
+    root.toolbox.brush.paintPixels(ref, [0, 1]);
+    root.toolbox.brush.paintPixels(ref, [1, 2, 3]);
+    root.toolbox.brush.endStroke();
     expect(root.segmentation.count(1)).toBe(4);
-    root.beginStroke(true);
-    root.strokePixels(ref, [0]);
-    root.endStroke();
+    root.toolbox.eraser.beginStroke();
+    root.toolbox.eraser.paintPixels(ref, [0]);
+    root.toolbox.eraser.endStroke();
     expect(root.history.labels).toEqual(['Brush Femur', 'Erase Femur']);
     root.undo();
     expect(root.segmentation.count(1)).toBe(4);
@@ -115,9 +115,9 @@ describe('annotation workflows', () => {
     expect(root.segmentation.count(1)).toBe(0);
     expect(root.history.canRedo).toBe(true);
     // A new action clears redo.
-    root.beginStroke(false);
-    root.strokePixels(ref, [5]);
-    root.endStroke();
+    root.toolbox.brush.beginStroke();
+    root.toolbox.brush.paintPixels(ref, [5]);
+    root.toolbox.brush.endStroke();
     expect(root.history.canRedo).toBe(false);
   });
 
@@ -125,9 +125,9 @@ describe('annotation workflows', () => {
     const { root } = await workspace();
     root.segmentation.applyKneePreset();
     root.segmentation.setActive(3);
-    root.beginStroke(false);
-    root.strokePixels({ axis: 2, slice: 0 }, [0, 1, 2]);
-    root.endStroke();
+    root.toolbox.brush.beginStroke();
+    root.toolbox.brush.paintPixels({ axis: 2, slice: 0 }, [0, 1, 2]);
+    root.toolbox.brush.endStroke();
     root.deleteSegment(3);
     expect(root.segmentation.segment(3)).toBeUndefined();
     expect(root.segmentation.count(3)).toBe(0);
@@ -140,8 +140,8 @@ describe('annotation workflows', () => {
 
   it('a click on another slice starts a new prompt; Esc cancels', async () => {
     const { root } = await workspace();
-    await root.addClick({ axis: 2, slice: 0 }, { x: 3, y: 3, positive: true });
-    await root.addClick({ axis: 2, slice: 1 }, { x: 3, y: 3, positive: true });
+    await root.toolbox.click.add({ axis: 2, slice: 0 }, { x: 3, y: 3, positive: true });
+    await root.toolbox.click.add({ axis: 2, slice: 1 }, { x: 3, y: 3, positive: true });
     expect(root.prompts.clicks).toHaveLength(1);
     root.prompts.cancel();
     expect(root.prompts.preview).toBeUndefined();
@@ -154,7 +154,7 @@ describe('finishing a prompt', () => {
     const { root } = await workspace();
     root.segmentation.applyKneePreset();
     const ref = { axis: 2 as const, slice: 0 };
-    const pending = root.addClick(ref, { x: 3, y: 3, positive: true });
+    const pending = root.toolbox.click.add(ref, { x: 3, y: 3, positive: true });
     // Enter pressed before the answer arrived: the mask still goes in.
     const finished = root.finishPrompt();
     await pending;

@@ -34,9 +34,9 @@ describe('label maps in and out', () => {
     const root = new RootStore(client);
     await root.openInitial();
     root.segmentation.applyKneePreset();
-    root.beginStroke(false);
-    root.strokePixels({ axis: 2, slice: 0 }, [0, 1, 2, 3, 4]);
-    root.endStroke();
+    root.toolbox.brush.beginStroke();
+    root.toolbox.brush.paintPixels({ axis: 2, slice: 0 }, [0, 1, 2, 3, 4]);
+    root.toolbox.brush.endStroke();
     await root.loadReference('/data/truth.nii.gz');
     const femur = root.review.volumeMetrics.find((m) => m.value === 1);
     expect(femur?.dice).toBeCloseTo((2 * 5) / 15);

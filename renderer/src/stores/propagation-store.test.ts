@@ -126,15 +126,15 @@ async function workspace(): Promise<Workspace> {
 }
 
 async function clickSlice(root: RootStore, slice: number): Promise<void> {
-  await root.addClick({ ...ALONG, slice }, { x: 2, y: 2, positive: true });
+  await root.toolbox.click.add({ ...ALONG, slice }, { x: 2, y: 2, positive: true });
   expect(root.commitPreview()).toBe(true);
 }
 
 /** A brush dab on one pixel of a slice (a correction). */
 function brush(root: RootStore, slice: number, pixel: number): void {
-  root.beginStroke(false);
-  root.strokePixels({ ...ALONG, slice }, [pixel]);
-  root.endStroke();
+  root.toolbox.brush.beginStroke();
+  root.toolbox.brush.paintPixels({ ...ALONG, slice }, [pixel]);
+  root.toolbox.brush.endStroke();
 }
 
 function labelsCopy(root: RootStore): Uint8Array {
@@ -311,10 +311,10 @@ describe('slices while propagating', () => {
   it('refuses brush strokes and click commits while it writes', async () => {
     const ws = await workspace();
     await clickSlice(ws.root, 2);
-    await ws.root.addClick({ ...ALONG, slice: 9 }, { x: 2, y: 2, positive: true });
+    await ws.root.toolbox.click.add({ ...ALONG, slice: 9 }, { x: 2, y: 2, positive: true });
     const refused: boolean[] = [];
     ws.beforeEvent = () => {
-      refused.push(!ws.root.beginStroke(false), !ws.root.commitPreview());
+      refused.push(!ws.root.toolbox.brush.beginStroke(), !ws.root.commitPreview());
     };
     await ws.root.propagation.run('memory', 'axial');
     expect(refused.length).toBeGreaterThan(0);

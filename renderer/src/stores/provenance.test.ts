@@ -102,7 +102,7 @@ async function workspace(): Promise<{
 }
 
 async function clickAndCommit(root: RootStore, slice: number): Promise<void> {
-  await root.addClick({ axis: 2, slice }, { x: 2, y: 2, positive: true });
+  await root.toolbox.click.add({ axis: 2, slice }, { x: 2, y: 2, positive: true });
   expect(root.commitPreview()).toBe(true);
 }
 
@@ -137,7 +137,7 @@ describe('click-mask provenance', () => {
 
   it('ignores a preview that was cancelled, and an ONNX answer without a digest', async () => {
     const { root, exports, setClickAnswer } = await workspace();
-    await root.addClick({ axis: 2, slice: 0 }, { x: 2, y: 2, positive: true });
+    await root.toolbox.click.add({ axis: 2, slice: 0 }, { x: 2, y: 2, positive: true });
     root.prompts.cancel();
     setClickAnswer({ modelId: 'old-worker-model', kind: 'onnx', modelSha256: undefined });
     await clickAndCommit(root, 1);

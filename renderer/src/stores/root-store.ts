@@ -1,7 +1,8 @@
 /**
  * The root of the state tree. Domain stores (the volume, the segmentation, click prompts, the undo
- * history, the review against a reference) and UI stores hang off it; the transport client is
- * injected, so tests pass a fake one. Workflows that touch several stores live here.
+ * history, the review against a reference), UI stores and the slice-view tools (tools/toolbox.ts,
+ * which hold their own gesture and stroke state) hang off it; the transport client is injected, so
+ * tests pass a fake one. Workflows that touch several stores (open, commit, undo, files) live here.
  */
 import { SESSION_SUFFIX } from '../../../electron/common/session-file';
 import { runInAction } from 'mobx';
@@ -11,11 +12,11 @@ import { histogram, robustWindowLevel } from '../imaging/window-level';
 import { volumeFromMessage } from '../imaging/volume-message';
 import { maskIndices, replaceDiff, type LabelArray } from '../segmentation/paint';
 import { labelPayload } from '../segmentation/label-payload';
-import { slicePixelToIndex, type SliceRef } from '../../../electron/common/slice';
+import { slicePixelToIndex } from '../../../electron/common/slice';
 import { AppStore } from './app-store';
 import { browserStorage, EngineSettingsStore } from './engine-settings-store';
 import { HistoryStore } from './history-store';
-import { PromptStore, type Click, type PromptPart } from './prompt-store';
+import { PromptStore } from './prompt-store';
 import { ReviewStore, valuesIn } from './review-store';
 import { SegmentationStore } from './segmentation-store';
 import { ToolStore } from './tool-store';
@@ -23,13 +24,7 @@ import { UiStore } from './ui-store';
 import { VolumeStore } from './volume-store';
 import { PropagationStore } from './propagation-store';
 import { RecentFilesStore } from './recent-files';
-
-/** A brush or eraser stroke in progress; its dabs are recorded in one history group. */
-interface Stroke {
-  readonly erase: boolean;
-  readonly value: number;
-  readonly name: string;
-}
+import { Toolbox } from '../tools/toolbox';
 
 /** Each model once (by id and digest), in first-use order; copies, so the call owns its payload. */
 function distinctModels(models: readonly ModelDigest[]): ModelDigest[] {
@@ -57,13 +52,24 @@ export class RootStore {
   readonly tools = new ToolStore();
   /** The images opened lately and the last folder, kept in the page's storage. */
   readonly recent = new RecentFilesStore(browserStorage());
-  private stroke: Stroke | undefined;
+  /** The slice-view tools, one object each (SliceInteraction hands them the pointer). */
+  readonly toolbox: Toolbox;
 
   constructor(readonly client: ServiceClient) {
     this.history = new HistoryStore(this.segmentation);
     this.prompts = new PromptStore(client);
     this.propagation = new PropagationStore(client, this.app, this.volume, this.segmentation, this.history);
     this.engineSettings = new EngineSettingsStore(client, this.app, this.prompts, browserStorage());
+    this.toolbox = new Toolbox({
+      app: this.app,
+      volume: this.volume,
+      ui: this.ui,
+      tools: this.tools,
+      prompts: this.prompts,
+      segmentation: this.segmentation,
+      history: this.history,
+      propagation: this.propagation,
+    });
   }
 
   /** Listens to the events main pushes; returns the function that stops listening. */
@@ -113,7 +119,7 @@ export class RootStore {
         this.prompts.cancel();
         this.prompts.resetCounts();
         this.propagation.resetProvenance();
-        this.stroke = undefined;
+        this.toolbox.reset();
         this.segmentation.reset(loaded.geometry);
         this.history.clear();
         this.review.clear();
@@ -131,16 +137,6 @@ export class RootStore {
 
   // ── segments ──────────────────────────────────────────────────────────────────────────────
 
-  /** The active segment's value, adding a first segment when the table is empty. */
-  private ensureActive(): number | undefined {
-    const seg = this.segmentation;
-    if (seg.active === undefined) {
-      if (seg.segments.length > 0) seg.setActive(seg.segments[0]?.value);
-      else seg.addSegment();
-    }
-    return seg.activeValue;
-  }
-
   /** Deletes a segment and clears its voxels: one undoable step. */
   deleteSegment(value: number): void {
     runInAction(() => {
@@ -155,22 +151,6 @@ export class RootStore {
 
   // ── click prompts ───────────────────────────────────────────────────────────────────────────
 
-  async addClick(ref: SliceRef, click: Click): Promise<void> {
-    return this.addPrompt(ref, { click });
-  }
-
-  /** Adds a click, a box or a scribble to the prompt on `ref` (the box and scribble tools). */
-  async addPrompt(ref: SliceRef, part: PromptPart): Promise<void> {
-    const id = this.volume.meta?.id;
-    if (id === undefined) return;
-    try {
-      await this.app.track(() => this.prompts.add(id, ref, part));
-    } catch (error) {
-      const what = 'click' in part ? 'Click' : 'box' in part ? 'Box' : 'Scribble';
-      this.app.setNotice(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-
   /** Finish (Enter): waits for the answer to the last click, then commits its preview. */
   async finishPrompt(): Promise<boolean> {
     await this.app.track(() => this.prompts.whenSettled());
@@ -184,7 +164,7 @@ export class RootStore {
       const g = this.segmentation.geometry;
       // A running propagation owns the labels until its one step is recorded (or taken back).
       if (preview === undefined || g === undefined || this.propagation.running) return false;
-      const value = this.ensureActive();
+      const value = this.segmentation.ensureActive();
       if (value === undefined) return false;
       const indices = maskIndices(preview.mask, slicePixelToIndex(g.size, preview));
       const diff = this.segmentation.write(indices, value, { kind: 'slice', ref: preview });
@@ -195,61 +175,18 @@ export class RootStore {
     });
   }
 
-  // ── brush and eraser ────────────────────────────────────────────────────────────────────────
-
-  beginStroke(erase: boolean): boolean {
-    if (this.propagation.running) return false;
-    return runInAction(() => {
-      const value = erase ? this.segmentation.activeValue ?? 0 : this.ensureActive();
-      if (value === undefined) return false;
-      const name = `${erase ? 'Erase' : 'Brush'} ${this.segmentation.segment(value)?.name ?? 'labels'}`;
-      this.stroke = { erase, value, name };
-      this.history.beginGroup(name);
-      return true;
-    });
-  }
-
-  /** Paints (or erases) slice pixels of `ref` as part of the current stroke. */
-  strokePixels(ref: SliceRef, pixels: readonly number[]): void {
-    const stroke = this.stroke;
-    const g = this.segmentation.geometry;
-    if (stroke === undefined || g === undefined) return;
-    const indexOf = slicePixelToIndex(g.size, ref);
-    const indices = pixels.map(indexOf);
-    runInAction(() => {
-      const locked = this.segmentation.lockedValues;
-      // The eraser clears the active segment only (so it cannot wipe a neighbour by accident);
-      // with no active segment it clears any unlocked label.
-      const options = stroke.erase
-        ? { locked, ...(stroke.value === 0 ? {} : { onlyOver: new Set([stroke.value]) }) }
-        : { locked };
-      const diff = this.segmentation.write(indices, stroke.erase ? 0 : stroke.value, { kind: 'slice', ref }, options);
-      this.history.record(stroke.name, diff);
-    });
-  }
-
-  /** Ends the stroke: the whole stroke is one undo step. */
-  endStroke(): void {
-    const stroke = this.stroke;
-    this.stroke = undefined;
-    if (stroke === undefined) return;
-    runInAction(() => {
-      this.history.endGroup();
-    });
-  }
-
   // ── undo ────────────────────────────────────────────────────────────────────────────────────
 
   undo(): void {
-    // While a propagation writes its slices, its one undo step is not recorded yet.
-    if (this.stroke !== undefined || this.propagation.running) return;
+    // While a stroke or a propagation writes, its one undo step is not recorded yet.
+    if (this.toolbox.stroking || this.propagation.running) return;
     runInAction(() => {
       this.history.undo();
     });
   }
 
   redo(): void {
-    if (this.stroke !== undefined || this.propagation.running) return;
+    if (this.toolbox.stroking || this.propagation.running) return;
     runInAction(() => {
       this.history.redo();
     });

@@ -60,6 +60,7 @@ export class SegmentationStore {
       reset: action,
       replaceLabels: action,
       addSegment: action,
+      ensureActive: action,
       applyKneePreset: action,
       setActive: action,
       updateSegment: action,
@@ -144,6 +145,15 @@ export class SegmentationStore {
     this.segments = [...this.segments, segment].sort((a, b) => a.value - b.value);
     this.activeValue = value;
     return segment;
+  }
+
+  /** The active segment's value, adding a first segment when the table is empty (what a brush or a commit paints). */
+  ensureActive(): number | undefined {
+    if (this.active === undefined) {
+      if (this.segments.length > 0) this.setActive(this.segments[0]?.value);
+      else this.addSegment();
+    }
+    return this.activeValue;
   }
 
   /** Femur, femoral cartilage, tibia, tibial cartilage (values 1–4); existing rows keep their state. */

@@ -1,47 +1,65 @@
 /**
  * The scribble tool: a drag draws a positive stroke (Shift+drag a negative one) on the object; the
- * engine takes it as clicks along the stroke. A stroke that leaves the image follows its edge.
+ * engine takes it as clicks along the stroke. A stroke that leaves the image follows its edge; one
+ * that starts outside it does nothing.
  */
-import { sliceGeometry } from '../../../electron/common/slice';
-import type { RootStore } from '../stores/root-store';
-import { clampToSlice, type DragPoint, type DragTool } from './drag-tool';
-import type { RubberBand } from './rubber-band';
+import { sliceGeometry, type SliceRef } from '../../../electron/common/slice';
+import type { PromptInput } from './prompt-input';
+import { clampToSlice, type GeometrySource, type PressAnswer, type PromptShape, type SliceTool, type ToolPointer } from './slice-tool';
 
 /** Pointer moves closer than this to the last kept point (slice pixels) add nothing to the stroke. */
 const MIN_STEP = 1;
 
-export class ScribbleTool implements DragTool {
-  private stroke: { ref: DragPoint['ref']; positive: boolean; points: { x: number; y: number }[]; css: { x: number; y: number }[] } | undefined;
+interface Scribble {
+  readonly ref: SliceRef;
+  readonly positive: boolean;
+  readonly shape: PromptShape;
+  /** Slice pixels, sent to the engine. */
+  readonly points: { x: number; y: number }[];
+  /** The same points in CSS pixels, drawn. */
+  readonly css: { x: number; y: number }[];
+}
+
+export class ScribbleTool implements SliceTool {
+  private scribble: Scribble | undefined;
+
   constructor(
-    private readonly root: RootStore,
-    private readonly band: RubberBand,
+    private readonly volume: GeometrySource,
+    private readonly input: Pick<PromptInput, 'send'>,
   ) {}
 
-  begin(point: DragPoint, negative: boolean): boolean {
-    this.stroke = { ref: point.ref, positive: !negative, points: [], css: [] };
-    this.move(point);
-    return true;
+  press(p: ToolPointer): PressAnswer {
+    if (p.button !== 0) return 'pass';
+    if (p.point === undefined || !p.point.inside) return 'ignore';
+    this.scribble = { ref: p.point.ref, positive: !p.shiftKey, shape: p.pane.shape, points: [], css: [] };
+    this.move(p);
+    return 'drag';
   }
 
-  move(point: DragPoint): void {
-    const stroke = this.stroke;
-    const g = this.root.volume.geometry;
-    if (stroke === undefined || g === undefined) return;
-    const { width, height } = sliceGeometry(g.size, g.spacing, stroke.ref.axis);
-    const at = clampToSlice(point.x, point.y, width, height);
-    const last = stroke.points[stroke.points.length - 1];
+  move(p: ToolPointer): void {
+    const scribble = this.scribble;
+    const g = this.volume.geometry;
+    if (scribble === undefined || p.point === undefined || g === undefined) return;
+    const { width, height } = sliceGeometry(g.size, g.spacing, scribble.ref.axis);
+    const at = clampToSlice(p.point.x, p.point.y, width, height);
+    const last = scribble.points[scribble.points.length - 1];
     if (last !== undefined && Math.hypot(at.x - last.x, at.y - last.y) < MIN_STEP) return;
-    stroke.points.push(at);
-    stroke.css.push({ x: point.cssX, y: point.cssY });
-    this.band.stroke(stroke.css, stroke.positive);
+    scribble.points.push(at);
+    scribble.css.push({ x: p.cssX, y: p.cssY });
+    scribble.shape.stroke(scribble.css, scribble.positive);
   }
 
-  end(point: DragPoint | undefined): void {
-    const stroke = this.stroke;
-    if (stroke !== undefined && point !== undefined) this.move(point);
-    this.stroke = undefined;
-    this.band.clear();
-    if (stroke === undefined || point === undefined || stroke.points.length === 0) return;
-    void this.root.addPrompt(stroke.ref, { scribble: { points: stroke.points, positive: stroke.positive } });
+  release(p: ToolPointer): void {
+    const scribble = this.scribble;
+    if (scribble === undefined) return;
+    if (p.point !== undefined) this.move(p);
+    this.cancel();
+    if (p.point === undefined || scribble.points.length === 0) return;
+    void this.input.send(scribble.ref, { scribble: { points: scribble.points, positive: scribble.positive } });
+  }
+
+  cancel(): void {
+    this.scribble?.shape.clear();
+    this.scribble = undefined;
   }
 }

@@ -18,7 +18,7 @@ export interface HelpSection {
   readonly rows: readonly HelpRow[];
 }
 
-/** Gestures every tool shares in a slice view (slice-interaction.ts). */
+/** Gestures every tool shares in a slice view (tools/window-tool.ts, tools/navigate-tool.ts). */
 const COMMON_GESTURES: readonly HelpRow[] = [
   { keys: 'Wheel', does: 'Scroll through slices' },
   { keys: 'Ctrl+Wheel', does: 'Zoom about the pointer' },
