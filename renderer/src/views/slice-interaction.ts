@@ -12,6 +12,7 @@ import { worldToIndex, type ViewAxis } from '../../../electron/common/volume';
 import { displayToWorld, type ViewCamera, type Viewport } from '../geometry/camera';
 import type { RootStore } from '../stores/root-store';
 import { RubberBand } from '../tools/rubber-band';
+import { releaseKeyboardFocus } from './focus';
 import type { SlicePane, SlicePoint, SliceTool, ToolPointer } from '../tools/slice-tool';
 
 export interface ViewGeometrySource {
@@ -123,6 +124,7 @@ export class SliceInteraction {
     const taken = this.root.toolbox.press(this.pointer(e));
     if (taken === undefined) return;
     e.preventDefault();
+    releaseKeyboardFocus(this.element.ownerDocument.activeElement as HTMLElement | null);
     this.root.ui.setActiveView(this.view);
     if (taken.answer === 'drag') {
       this.dragging = taken.tool;
