@@ -32,11 +32,18 @@ test('the click engine switches to a model and back, and the choice survives a r
   const model = page.getByTestId('engine-model');
   const ep = page.getByTestId('engine-ep');
 
-  // Classical is the app's default; the trained model is offered, propagation models are not.
-  await expect(model).toHaveValue('classical');
-  await expect(engine).toHaveText('Click: classical');
-  await expect(model.locator(`option[value="${MODEL}"]`)).toBeEnabled();
+  // The trained click model is the app's default; propagation models are not offered.
+  await expect(engine).toHaveAttribute('data-kind', 'onnx');
+  await expect(model).toHaveValue(MODEL);
+  await expect(model.locator('option[value="classical"]')).toBeEnabled();
   await expect(model.locator('option[value="stcn-lite-cpu"]')).toHaveCount(0);
+  await clickOnce(page);
+  await expect(engine).toHaveAttribute('data-model', MODEL);
+
+  // Classical answers clicks once chosen.
+  await model.selectOption('classical');
+  await settled(page);
+  await expect(engine).toHaveText('Click: classical');
   await clickOnce(page);
   await expect(engine).toHaveAttribute('data-kind', 'classical');
 

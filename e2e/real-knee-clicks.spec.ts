@@ -71,7 +71,7 @@ async function segmentObjects(
   return areas;
 }
 
-test('femur, tibia and femoral cartilage on the real knee after 3 clicks each, default engine and click model', async ({ app }, testInfo) => {
+test('femur, tibia and femoral cartilage on the real knee after 3 clicks each, default engine (the click model) and classical', async ({ app }, testInfo) => {
   test.setTimeout(300_000);
   const { page } = app;
   await ready(page, SLOW_START);
@@ -87,20 +87,22 @@ test('femur, tibia and femoral cartilage on the real knee after 3 clicks each, d
   await page.getByTestId('segment-preset-knee').click();
   await page.getByTestId('tool-click').click();
 
-  // The default engine (what a new user gets).
-  await expect(page.getByTestId('engine-model')).toHaveValue('classical');
-  const classical = await segmentObjects(page, at, 'default', testInfo);
-  testInfo.annotations.push({ type: 'default engine: committed pixels', description: JSON.stringify(classical) });
+  // The default engine (what a new user gets): the trained click model.
+  await expect(page.getByTestId('engine-settings')).toHaveAttribute('data-state', 'ready');
+  await expect(page.getByTestId('engine-model')).toHaveValue(MODEL);
+  const model = await segmentObjects(page, at, 'default', testInfo);
+  await expect(page.getByTestId('status-engine')).toHaveAttribute('data-model', MODEL);
+  testInfo.annotations.push({ type: 'default engine (click model): committed pixels', description: JSON.stringify(model) });
 
-  // The same clicks with the trained click model, from empty segments.
+  // The same clicks with the classical segmenter (GrowCut), from empty segments.
   for (let n = 0; n < OBJECTS.length; n++) await page.getByTestId('undo').click();
   await idle(page);
   for (const object of OBJECTS) expect(await voxels(page, object.value)).toBe(0);
-  await page.getByTestId('engine-model').selectOption(MODEL);
+  await page.getByTestId('engine-model').selectOption('classical');
   await expect(page.getByTestId('engine-settings')).toHaveAttribute('data-state', 'ready');
   await idle(page);
-  const model = await segmentObjects(page, at, 'model', testInfo);
-  await expect(page.getByTestId('status-engine')).toHaveAttribute('data-model', MODEL);
-  testInfo.annotations.push({ type: 'click model: committed pixels', description: JSON.stringify(model) });
-  console.log(`real knee, slice ${SLICE}: default ${JSON.stringify(classical)} / model ${JSON.stringify(model)}`);
+  const classical = await segmentObjects(page, at, 'classical', testInfo);
+  await expect(page.getByTestId('status-engine')).toHaveAttribute('data-kind', 'classical');
+  testInfo.annotations.push({ type: 'classical engine: committed pixels', description: JSON.stringify(classical) });
+  console.log(`real knee, slice ${SLICE}: default (model) ${JSON.stringify(model)} / classical ${JSON.stringify(classical)}`);
 });
