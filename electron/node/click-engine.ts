@@ -21,9 +21,10 @@ import { decodeMaskRuns } from '../common/click/mask-runs';
 import { GrowCutSegmenter } from '../common/segmenters/growcut';
 import { discoverModels, isVerified, verifyModel, type DiscoveredModel } from './models/discovery';
 
-/** The inference worker as the click engine needs it (`InferenceHost` fits). */
+/** The inference worker as the click engine needs it (`InferenceHost` and `InferencePool` fit). */
 export interface ClickWorkerLike {
-  request(op: string, payload: unknown): Promise<unknown>;
+  /** `routeKey` names the session a click belongs to, so a pool sends it where its cache is. */
+  request(op: string, payload: unknown, routeKey?: string): Promise<unknown>;
 }
 
 export interface ClickEngineOptions {
@@ -53,6 +54,8 @@ export interface SliceRequest {
    * answer again.
    */
   sliceKey?: string;
+  /** The session (client and image) the click belongs to: a pool of workers keeps it on one worker. */
+  sessionKey?: string;
   intensityRange: [number, number];
   pixelSpacing: readonly [number, number];
   /** A model id or "classical"; default: the engine's current model. */
@@ -226,9 +229,9 @@ export class ClickEngine {
     };
   }
 
-  private request<K extends ClickWorkerOpName>(op: K, payload: ClickWorkerOps[K]['payload']): Promise<ClickWorkerOps[K]['result']> {
+  private request<K extends ClickWorkerOpName>(op: K, payload: ClickWorkerOps[K]['payload'], routeKey?: string): Promise<ClickWorkerOps[K]['result']> {
     // The host has checked the reply against the operation's result schema (inference-host.ts).
-    return this.worker.request(op, payload) as Promise<ClickWorkerOps[K]['result']>;
+    return (routeKey === undefined ? this.worker.request(op, payload) : this.worker.request(op, payload, routeKey)) as Promise<ClickWorkerOps[K]['result']>;
   }
 
   /**
@@ -261,7 +264,7 @@ export class ClickEngine {
         intensityRange: request.intensityRange,
         pixelSpacing: request.pixelSpacing,
         output: 'mask-runs',
-      });
+      }, request.sessionKey);
     let result: ClickWorkerOps['click.predict']['result'];
     try {
       result = await send(false);

@@ -26,6 +26,8 @@ export interface ClickServiceContext {
   ep?: ExecutionProviderPreference;
   /** The segmenter for clicks while the worker is down (default GrowCut). */
   fallbackSegmenter?: ClickSegmenter;
+  /** The client whose call is running (ClientScope.current fits); default: one client. */
+  currentClient?: () => string;
   log?: (message: string) => void;
 }
 
@@ -46,10 +48,15 @@ export function createClickServiceHandlers(context: ClickServiceContext): ClickS
   const ranges = new WeakMap<Volume, [number, number]>();
   /** A key per open volume for the worker's slice cache: ids may be reused, volumes are not. */
   const volumeKeys = new WeakMap<Volume, string>();
-  const sliceKeyOf = (volume: Volume, axis: number, slice: number): string => {
+  /**
+   * A click session: one client on one image. A pool of workers keeps a session on one worker, and
+   * the session's slice keys are its own, so what the engine remembers as sent to a worker is true
+   * of the worker that gets the next click (clients sharing the bundled sample may be on two).
+   */
+  const sessionKeyOf = (volume: Volume): string => {
     let key = volumeKeys.get(volume);
     if (key === undefined) volumeKeys.set(volume, (key = randomUUID()));
-    return `${key}:${axis}:${slice}`;
+    return `${key}@${context.currentClient?.() ?? 'local'}`;
   };
   const rangeOf = (volume: Volume): [number, number] => {
     let range = ranges.get(volume);
@@ -80,13 +87,15 @@ export function createClickServiceHandlers(context: ClickServiceContext): ClickS
         if (error instanceof ClickInputError) throw new ServiceError('bad-request', error.message);
         throw error;
       }
+      const sessionKey = sessionKeyOf(volume);
       const answer = await engine.segment({
         slice: data,
         width,
         height,
         prompt,
         ...(input.previousMask ? { previousMask: input.previousMask } : {}),
-        sliceKey: sliceKeyOf(volume, input.axis, input.slice),
+        sliceKey: `${sessionKey}:${input.axis}:${input.slice}`,
+        sessionKey,
         intensityRange: rangeOf(volume),
         pixelSpacing: geometry.pixelSpacing,
         ...(input.model === undefined ? {} : { model: input.model }),
