@@ -47,6 +47,24 @@ function workerMemory(servePid: number | undefined): string {
   }
 }
 
+/** CPU seconds used so far (user + system) by serve (`main`) and each inference worker, from /proc. */
+function cpuSeconds(servePid: number | undefined): Map<string, number> {
+  const used = new Map<string, number>();
+  try {
+    const ticks = (pid: string): number => {
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    };
+    used.set('main', ticks(String(servePid)));
+    const children = readFileSync(`/proc/${servePid}/task/${servePid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    for (const pid of children) used.set(`worker ${pid}`, ticks(pid));
+  } catch {
+    // Not Linux, or a process gone: the line says nothing of CPU.
+  }
+  return used;
+}
+
 function startServe(appRoot: string): Promise<{ url: string; stop: () => void; pid: number | undefined }> {
   const state = mkdtempSync(join(tmpdir(), 'iseg-load-state-'));
   const data = mkdtempSync(join(tmpdir(), 'iseg-load-data-'));
@@ -140,8 +158,11 @@ try {
   };
   await Promise.all(clients.map((c, n) => c.call('segmentation.clickToMask', clickInput(n, 0))));
   const latencies: number[] = [];
+  /** Who answered (kind, and where it ran): a fallback to the classical segmenter shows here. */
+  const answeredBy = new Map<string, number>();
   let errors = 0;
   let firstError = '';
+  const cpuBefore = cpuSeconds(serve.pid);
   const end = performance.now() + WINDOW_MS;
   await Promise.all(
     clients.map(async (client, n) => {
@@ -149,6 +170,11 @@ try {
         const started = performance.now();
         const reply = await client.call('segmentation.clickToMask', clickInput(n, k));
         latencies.push(performance.now() - started);
+        if (reply.ok) {
+          const { kind, ranIn } = reply.output as { kind?: string; ranIn?: string };
+          const who = `${kind ?? '?'} in ${ranIn ?? '?'}`;
+          answeredBy.set(who, (answeredBy.get(who) ?? 0) + 1);
+        }
         if (!reply.ok) {
           errors++;
           firstError ||= reply.error.message;
@@ -157,12 +183,16 @@ try {
     }),
   );
   const memory = workerMemory(serve.pid);
+  const cpuAfter = cpuSeconds(serve.pid);
   for (const c of clients) c.close();
   const sorted = [...latencies].sort((a, b) => a - b);
   console.log(
     `${CLIENTS} clients, ${values.seconds} s, engine ${values.model}, app ${values.app}: ${latencies.length} clicks (${(latencies.length / (WINDOW_MS / 1000)).toFixed(1)}/s), ` +
-      `p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, max ${(sorted.at(-1) ?? 0).toFixed(0)} ms, errors ${errors}${firstError ? ` (${firstError})` : ''}`,
+      `p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, max ${(sorted.at(-1) ?? 0).toFixed(0)} ms, errors ${errors}${firstError ? ` (${firstError})` : ''}; ` +
+      `answered by ${[...answeredBy].map(([who, n]) => `${who} ${n}`).join(', ')}`,
   );
+  const cpuPerClick = [...cpuAfter].map(([who, after]) => `${who} ${(((after - (cpuBefore.get(who) ?? 0)) * 1000) / Math.max(1, latencies.length)).toFixed(1)}`);
+  if (cpuPerClick.length > 0) console.log(`CPU ms per click: ${cpuPerClick.join(', ')}`);
   console.log(`inference workers${values.workers === undefined ? '' : ` (asked for ${values.workers})`}: ${memory}`);
 } finally {
   serve.stop();
