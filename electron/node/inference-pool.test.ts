@@ -1,9 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClickEngine } from './click-engine';
 import { encodeMaskRuns } from '../common/click/mask-runs';
 import { NOT_CACHED_IN_WORKER } from '../common/click/worker-ops';
 import { InferencePool, inferenceWorkerCount, threadsPerWorker } from './inference-pool';
-import type { WorkerLauncher, WorkerProcess } from './worker-process';
+import { nodeWorkerLauncher, type WorkerLauncher, type WorkerProcess } from './worker-process';
+import { buildWorkerForTests } from './testing/build-worker';
+import type { WorkerStatus } from '../common/contract';
 
 interface Received {
   id: number;
@@ -286,5 +288,52 @@ describe('ClickEngine over an InferencePool', () => {
     expect(answer.ranIn).toBe('main');
     expect(answer.fallbackReason).toMatch(/^The inference worker is unavailable: .*It ran in the main process\.$/);
     expect(engine.status().classicalRunsIn).toBe('main');
+  });
+});
+
+describe('InferencePool with real worker processes', () => {
+  let workerEntry = '';
+  beforeAll(async () => {
+    workerEntry = await buildWorkerForTests();
+  });
+
+  const whenAllReady = (pool: InferencePool): Promise<void> =>
+    new Promise((resolve) => {
+      const check = (): boolean => pool.workerStatuses.every((s: WorkerStatus) => s.state === 'ready');
+      if (check()) return resolve();
+      const off = pool.onStatus(() => {
+        if (check()) {
+          off();
+          resolve();
+        }
+      });
+    });
+
+  it('answers a session whose worker was killed from the other process, and restarts the killed one', async () => {
+    const pool = new InferencePool(nodeWorkerLauncher(workerEntry), { size: 2, host: { restartDelayMs: 50 }, log: () => undefined });
+    pools.push(pool);
+    pool.start();
+    await whenAllReady(pool);
+    const pids = pool.workerStatuses.map((s) => s.pid);
+    expect(new Set(pids).size).toBe(2);
+    const click = (key: string) => pool.request('click.predict', { ...predict(`${key}:0:1`), modelId: 'classical', output: 'mask-runs' }, key);
+    await click('a');
+    await click('b');
+    expect([pool.workerOf('a'), pool.workerOf('b')]).toEqual([0, 1]);
+    process.kill(pids[1] ?? 0, 'SIGKILL');
+    await new Promise<void>((resolve) => {
+      const off = pool.onStatus(() => {
+        if (pool.workerStatuses[1]?.state !== 'ready') {
+          off();
+          resolve();
+        }
+      });
+    });
+    expect(pool.status.state).toBe('ready');
+    expect((await click('b')).modelId).toBe('classical-growcut');
+    expect(pool.workerOf('b')).toBe(0);
+    await whenAllReady(pool);
+    expect(pool.workerStatuses[1]?.pid).not.toBe(pids[1]);
+    expect(pool.status.restarts).toBe(1);
   });
 });
