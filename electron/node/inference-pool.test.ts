@@ -17,6 +17,8 @@ interface Received {
 class FakeWorker {
   readonly received: Received[] = [];
   autoAnswer = true;
+  /** Operations left unanswered even with autoAnswer (a propagation job's long wait). */
+  readonly held = new Set<string>();
   private readonly slices = new Set<string>();
   private onMessage: (message: unknown) => void = () => undefined;
   private onExit: (code: number | null, signal: string | null) => void = () => undefined;
@@ -29,7 +31,7 @@ class FakeWorker {
       postMessage: (message) => {
         const request = message as Received;
         this.received.push(request);
-        if (this.autoAnswer) queueMicrotask(() => this.answer(request));
+        if (this.autoAnswer && !this.held.has(request.op)) queueMicrotask(() => this.answer(request));
       },
       onMessage: (l) => {
         this.onMessage = l;
@@ -91,6 +93,8 @@ function resultFor({ op, payload }: Received): unknown {
         forwardMs: 1,
       };
     }
+    case 'propagation.poll':
+      return { state: 'done', updates: [], done: 1, total: 1 };
     case 'ping':
       return { echo: payload.echo, sentAt: payload.sentAt };
     default:
@@ -205,6 +209,23 @@ describe('InferencePool routing', () => {
     for (const w of workers) expect(w.received.filter((r) => r.op === 'click.load').map((r) => r.payload.threads)).toEqual([3, 1]);
     expect(await pool.request('click.unload', { modelId: 'm' })).toEqual({ unloaded: true });
     for (const w of workers) expect(w.ops().filter((op) => op === 'click.unload')).toHaveLength(1);
+  });
+
+  it('moves a session off the first worker while a propagation job runs there, if another worker runs none', async () => {
+    const { pool, workers } = startPool(2);
+    await pool.request('click.predict', predict('a:0:1'), 'a');
+    expect(pool.workerOf('a')).toBe(0);
+    nth(workers, 0).held.add('propagation.poll');
+    const job = pool.request('propagation.poll', { jobId: 'j', waitMs: 10_000 });
+    await settle();
+    await pool.request('click.predict', predict('a:0:1'), 'a');
+    expect(pool.workerOf('a')).toBe(1);
+    // A new session avoids it too, though it is now the less loaded by sessions.
+    await pool.request('click.predict', predict('b:0:1'), 'b');
+    expect(pool.workerOf('b')).toBe(1);
+    nth(workers, 0).held.clear();
+    nth(workers, 0).answerAll();
+    await job;
   });
 
   it('runs every other operation (ping, propagation) on the first worker', async () => {

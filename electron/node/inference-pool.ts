@@ -7,8 +7,9 @@
  * fewest requests in flight. Model loads and unloads go to every worker, and a worker that comes
  * back from a crash gets the loaded models again before it takes new sessions; its old sessions
  * move to the others. Propagation and every other operation run on the first worker (its jobs and
- * images stay in one place). With every worker down, requests fail as with one worker, and the
- * click engine answers in the main process and says so.
+ * images stay in one place), and clicks go elsewhere while a job runs there. With every worker
+ * down, requests fail as with one worker, and the click engine answers in the main process and
+ * says so.
  */
 import { availableParallelism } from 'node:os';
 import type { WorkerStatus } from '../common/contract';
@@ -66,6 +67,8 @@ interface Member {
   readonly index: number;
   readonly host: InferenceHost;
   inFlight: number;
+  /** Propagation requests in flight: a running job keeps one waiting (propagation.poll). */
+  propagating: number;
   /** Takes new sessions: ready, with the loaded models given back after a restart. */
   routable: boolean;
   /** It has been ready before: the next 'ready' is a restart, which lost the models. */
@@ -94,7 +97,7 @@ export class InferencePool implements InferenceService {
     this.log = options.log ?? ((m) => console.error(m));
     const hostOptions = { ...options.host, ...(options.log ? { log: options.log } : {}) };
     this.members = Array.from({ length: options.size }, (_, index) => {
-      const member: Member = { index, host: new InferenceHost(launch, hostOptions), inFlight: 0, routable: false, wasReady: false, starts: 0 };
+      const member: Member = { index, host: new InferenceHost(launch, hostOptions), inFlight: 0, propagating: 0, routable: false, wasReady: false, starts: 0 };
       member.host.onStatus((status) => this.onMemberStatus(member, status));
       return member;
     });
@@ -154,19 +157,27 @@ export class InferencePool implements InferenceService {
   }
 
   private async send<K extends WorkerOpName>(member: Member, op: K, payload: WorkerOps[K]['payload']): Promise<WorkerOps[K]['result']> {
+    const propagation = op.startsWith('propagation.');
     member.inFlight++;
+    if (propagation) member.propagating++;
     try {
       return await member.host.request(op, payload);
     } finally {
       member.inFlight--;
+      if (propagation) member.propagating--;
     }
   }
 
-  /** The session's worker while it can take work; else the least busy that can, which then keeps it. */
+  /**
+   * The session's worker while it can take work; else the least busy that can, which then keeps it.
+   * A session also moves off a worker running a propagation job when another worker has none: a
+   * click would wait behind the job's slices, and moving costs only sending the slice again.
+   */
   private memberForSession(routeKey: string | undefined): Member {
     if (routeKey !== undefined) {
       const held = this.sessions.get(routeKey);
-      if (held?.routable) {
+      const stuckBehindPropagation = held !== undefined && held.propagating > 0 && this.members.some((m) => m.routable && m.propagating === 0);
+      if (held?.routable && !stuckBehindPropagation) {
         this.sessions.delete(routeKey);
         this.sessions.set(routeKey, held);
         return held;
@@ -185,7 +196,9 @@ export class InferencePool implements InferenceService {
   }
 
   private leastLoaded(): Member {
-    const candidates = this.members.filter((m) => m.routable);
+    const routable = this.members.filter((m) => m.routable);
+    const free = routable.filter((m) => m.propagating === 0);
+    const candidates = free.length > 0 ? free : routable;
     // None can take work: the first worker's host waits for a restart due soon, or refuses at
     // once, and the click engine falls back to the main process.
     if (candidates.length === 0) return this.primary();
