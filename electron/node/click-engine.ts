@@ -127,7 +127,10 @@ export class ClickEngine {
   private retryOnNextClick = false;
   /** Where the last classical click ran, so the switch to and from main is logged once. */
   private classicalRanIn: 'worker' | 'main' = 'worker';
-  /** Slice keys sent to the worker, with the last mask it answered there (and that answer's id). */
+  /**
+   * Slice keys sent to the worker, with the last mask it answered there (and that answer's id); by
+   * session and slice key, since sessions on one image share slice keys but may sit on two workers.
+   */
   private readonly workerSlices = new Map<string, { mask: Uint8Array; answerId?: number }>();
 
   constructor(options: ClickEngineOptions) {
@@ -242,7 +245,8 @@ export class ClickEngine {
   private async predict(request: SliceRequest, modelId: string): Promise<{ modelId: string; mask: Uint8Array }> {
     const { prompt, sliceKey } = request;
     const pixels = request.width * request.height;
-    const held = sliceKey === undefined ? undefined : this.workerSlices.get(sliceKey);
+    const heldKey = sliceKey === undefined ? undefined : request.sessionKey === undefined ? sliceKey : `${request.sessionKey}|${sliceKey}`;
+    const held = heldKey === undefined ? undefined : this.workerSlices.get(heldKey);
     const previousAnswerId =
       held?.answerId !== undefined && request.previousMask !== undefined && sameBytes(held.mask, new Uint8Array(request.previousMask)) ? held.answerId : undefined;
     const send = (everything: boolean): Promise<ClickWorkerOps['click.predict']['result']> =>
@@ -279,14 +283,14 @@ export class ClickEngine {
     } catch (error) {
       throw new ServiceError('internal', `The inference worker returned a bad mask: ${messageOf(error)}`);
     }
-    if (sliceKey !== undefined) this.rememberAnswer(sliceKey, mask, result.answerId);
+    if (heldKey !== undefined) this.rememberAnswer(heldKey, mask, result.answerId);
     return { modelId: result.modelId, mask };
   }
 
-  /** What the worker holds for `sliceKey`, as far as this engine knows (least recently used first). */
-  private rememberAnswer(sliceKey: string, mask: Uint8Array, answerId: number | undefined): void {
-    this.workerSlices.delete(sliceKey);
-    this.workerSlices.set(sliceKey, { mask, ...(answerId === undefined ? {} : { answerId }) });
+  /** What the worker holds for `heldKey`, as far as this engine knows (least recently used first). */
+  private rememberAnswer(heldKey: string, mask: Uint8Array, answerId: number | undefined): void {
+    this.workerSlices.delete(heldKey);
+    this.workerSlices.set(heldKey, { mask, ...(answerId === undefined ? {} : { answerId }) });
     for (const key of this.workerSlices.keys()) {
       if (this.workerSlices.size <= SLICES_REMEMBERED) break;
       this.workerSlices.delete(key);

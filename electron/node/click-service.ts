@@ -48,15 +48,10 @@ export function createClickServiceHandlers(context: ClickServiceContext): ClickS
   const ranges = new WeakMap<Volume, [number, number]>();
   /** A key per open volume for the worker's slice cache: ids may be reused, volumes are not. */
   const volumeKeys = new WeakMap<Volume, string>();
-  /**
-   * A click session: one client on one image. A pool of workers keeps a session on one worker, and
-   * the session's slice keys are its own, so what the engine remembers as sent to a worker is true
-   * of the worker that gets the next click (clients sharing the bundled sample may be on two).
-   */
-  const sessionKeyOf = (volume: Volume): string => {
+  const volumeKeyOf = (volume: Volume): string => {
     let key = volumeKeys.get(volume);
     if (key === undefined) volumeKeys.set(volume, (key = randomUUID()));
-    return `${key}@${context.currentClient?.() ?? 'local'}`;
+    return key;
   };
   const rangeOf = (volume: Volume): [number, number] => {
     let range = ranges.get(volume);
@@ -87,14 +82,17 @@ export function createClickServiceHandlers(context: ClickServiceContext): ClickS
         if (error instanceof ClickInputError) throw new ServiceError('bad-request', error.message);
         throw error;
       }
-      const sessionKey = sessionKeyOf(volume);
+      const volumeKey = volumeKeyOf(volume);
+      // A click session, one client on one image: a pool of workers keeps it on one worker. Slice
+      // keys stay the image's, so clients sharing an image (the sample) share a worker's slice.
+      const sessionKey = `${volumeKey}@${context.currentClient?.() ?? 'local'}`;
       const answer = await engine.segment({
         slice: data,
         width,
         height,
         prompt,
         ...(input.previousMask ? { previousMask: input.previousMask } : {}),
-        sliceKey: `${sessionKey}:${input.axis}:${input.slice}`,
+        sliceKey: `${volumeKey}:${input.axis}:${input.slice}`,
         sessionKey,
         intensityRange: rangeOf(volume),
         pixelSpacing: geometry.pixelSpacing,

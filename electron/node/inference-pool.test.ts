@@ -301,6 +301,17 @@ describe('ClickEngine over an InferencePool', () => {
     expect(workers[1]?.received.slice(1).map((r) => r.payload.slice !== undefined)).toEqual([false, true]);
   });
 
+  it('sends the slice to each worker a session on the same image comes to, once', async () => {
+    const { pool, workers } = startPool(2);
+    const engine = new ClickEngine({ worker: pool, modelsRoot: undefined, clickModel: 'classical', log: () => undefined });
+    for (const session of ['a', 'b', 'a', 'b']) await engine.segment({ ...slice, sliceKey: 'image:0:1', sessionKey: session });
+    // One slice to each worker, no refusal and retry: what the engine remembers is per session.
+    expect(workers.map((w) => w.received.map((r) => r.payload.slice !== undefined))).toEqual([
+      [true, false],
+      [true, false],
+    ]);
+  });
+
   it('falls back to the main process, and says so, only when every worker is down', async () => {
     const { pool, workers } = startPool(2, { coolDownMs: 60_000 });
     const engine = new ClickEngine({ worker: pool, modelsRoot: undefined, clickModel: 'classical', log: () => undefined });
