@@ -12,9 +12,9 @@ import { CHROMIUM_ARGS, chromiumPath, startServe } from '../scripts/serve-chromi
 
 export type AppMode = 'serve' | 'electron';
 
-/** The app's environment for a journey: its first-run sample (ISEG_SAMPLE) chosen. */
-function journeyEnv(firstRunSample: string): Record<string, string> {
-  return { ...(process.env as Record<string, string>), ISEG_SAMPLE: firstRunSample };
+/** The app's environment for a journey: its first-run sample (ISEG_SAMPLE) and, if given, its number of inference workers chosen. */
+function journeyEnv(firstRunSample: string, inferenceWorkers: string | undefined): Record<string, string> {
+  return { ...(process.env as Record<string, string>), ISEG_SAMPLE: firstRunSample, ...(inferenceWorkers === undefined ? {} : { ISEG_INFERENCE_WORKERS: inferenceWorkers }) };
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,11 +43,13 @@ export interface AppFixture {
   serverPid?: number;
 }
 
-export const test = base.extend<{ app: AppFixture; firstRunSample: string }, { appMode: AppMode }>({
+export const test = base.extend<{ app: AppFixture; firstRunSample: string; inferenceWorkers: string | undefined }, { appMode: AppMode }>({
   appMode: ['serve', { option: true, scope: 'worker' }],
   /** The journeys start on the labelled, simulated sample: their clicks and Dice figures are made on it. */
   firstRunSample: ['knee-simulated', { option: true }],
-  app: async ({ appMode, firstRunSample }, use, testInfo) => {
+  /** ISEG_INFERENCE_WORKERS for the app (undefined: the app's default, one per core less one). */
+  inferenceWorkers: [undefined, { option: true }],
+  app: async ({ appMode, firstRunSample, inferenceWorkers }, use, testInfo) => {
     if (appMode === 'electron') {
       const binary = installedElectronBinary();
       if (!binary && !reportedElectronSkip) {
@@ -55,7 +57,7 @@ export const test = base.extend<{ app: AppFixture; firstRunSample: string }, { a
         console.log('electron project: skipped — no Electron binary is installed here (offline); serve-chromium runs the same journeys.');
       }
       testInfo.skip(!binary, 'Electron binary not installed here (offline); the serve-chromium project runs the same journey.');
-      const electronApp = await _electron.launch({ executablePath: binary, args: ['--no-sandbox', root], cwd: root, env: journeyEnv(firstRunSample) });
+      const electronApp = await _electron.launch({ executablePath: binary, args: ['--no-sandbox', root], cwd: root, env: journeyEnv(firstRunSample, inferenceWorkers) });
       const page = await electronApp.firstWindow();
       await use({ page, mode: 'electron' });
       await electronApp.close();
@@ -65,7 +67,7 @@ export const test = base.extend<{ app: AppFixture; firstRunSample: string }, { a
     const exports = join(artifactsDir, 'exports');
     rmSync(exports, { recursive: true, force: true });
     mkdirSync(exports, { recursive: true });
-    const { url, child } = await startServe({ extraArgs: ['--root', root, '--output', exports], env: journeyEnv(firstRunSample) });
+    const { url, child } = await startServe({ extraArgs: ['--root', root, '--output', exports], env: journeyEnv(firstRunSample, inferenceWorkers) });
     const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS] });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));

@@ -5,6 +5,10 @@ import { clickView, idle, ready } from './workspace-helpers';
 /** The trained click model in native-models/ (loads on the CPU). */
 const MODEL = 'isegformer-swin32-cpu';
 
+// One worker: the journey follows that worker's restarts and cool-down (a pool's status stays
+// ready while any worker is; electron/node/inference-pool.test.ts covers the pool).
+test.use({ inferenceWorkers: '1' });
+
 async function workerPid(page: Page): Promise<number> {
   const status = page.getByTestId('inference-status');
   await expect(status).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });

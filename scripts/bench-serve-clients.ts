@@ -2,13 +2,15 @@
  * N serve-mode clients clicking at once for S seconds (issue #19: p95 under 20 clients): each client
  * opens the labelled sample on its own socket and sends clicks back to back (a random point near
  * the middle of a mid slice, alternating axes); prints click latency p50/p95/max, clicks per second
- * and errors per engine. Prints figures; asserts nothing.
+ * and errors per engine, and each inference worker's resident memory (now and peak; Linux /proc).
+ * Prints figures; asserts nothing.
  *
  *   node scripts/build.mjs --quiet && npx vite-node scripts/bench-serve-clients.ts -- [--clients 20] [--seconds 30]
  *        [--model classical|isegformer-swin32-cpu] [--app DIR (a built checkout whose serve to run; default this one)]
+ *        [--workers N (sets ISEG_INFERENCE_WORKERS for serve; a checkout without the pool ignores it)]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,19 +24,60 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '30' },
     model: { type: 'string', default: 'classical' },
     app: { type: 'string', default: resolve(__dirname, '..') },
+    workers: { type: 'string' },
   },
 });
 const CLIENTS = Number(values.clients);
 const WINDOW_MS = Number(values.seconds) * 1000;
 type Response = Extract<WireMessage, { kind: 'response' }>;
 
-function startServe(appRoot: string): Promise<{ url: string; stop: () => void }> {
+/** The inference workers (serve's child processes) with their resident and peak resident MiB, from /proc. */
+function workerMemory(servePid: number | undefined): string {
+  try {
+    const children = readFileSync(`/proc/${servePid}/task/${servePid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    const kib = (status: string, field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return children
+      .map((pid) => {
+        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+        return `pid ${pid} RSS ${(kib(status, 'VmRSS') / 1024).toFixed(0)} MiB (peak ${(kib(status, 'VmHWM') / 1024).toFixed(0)} MiB)`;
+      })
+      .join('; ');
+  } catch (error) {
+    return `unknown (${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
+/** CPU seconds used so far (user + system) by serve (`main`) and each inference worker, from /proc. */
+function cpuSeconds(servePid: number | undefined): Map<string, number> {
+  const used = new Map<string, number>();
+  try {
+    const ticks = (pid: string): number => {
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    };
+    used.set('main', ticks(String(servePid)));
+    const children = readFileSync(`/proc/${servePid}/task/${servePid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    for (const pid of children) used.set(`worker ${pid}`, ticks(pid));
+  } catch {
+    // Not Linux, or a process gone: the line says nothing of CPU.
+  }
+  return used;
+}
+
+function startServe(appRoot: string): Promise<{ url: string; stop: () => void; pid: number | undefined }> {
   const state = mkdtempSync(join(tmpdir(), 'iseg-load-state-'));
   const data = mkdtempSync(join(tmpdir(), 'iseg-load-data-'));
   const child = spawn(process.execPath, [join(appRoot, 'dist/electron/serve.js'), '--port', '0'], {
     cwd: appRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ISEG_STATE_DIR: state, ISEG_DATA_DIR: data, ISEG_SAMPLE: 'knee-simulated' },
+    env: {
+      ...process.env,
+      ISEG_STATE_DIR: state,
+      ISEG_DATA_DIR: data,
+      ISEG_SAMPLE: 'knee-simulated',
+      ...(values.workers === undefined ? {} : { ISEG_INFERENCE_WORKERS: values.workers }),
+    },
   });
   return new Promise((resolveUrl, reject) => {
     let output = '';
@@ -44,6 +87,7 @@ function startServe(appRoot: string): Promise<{ url: string; stop: () => void }>
       if (match?.[1])
         resolveUrl({
           url: match[1],
+          pid: child.pid,
           stop: () => {
             child.kill();
             rmSync(state, { recursive: true, force: true });
@@ -114,8 +158,11 @@ try {
   };
   await Promise.all(clients.map((c, n) => c.call('segmentation.clickToMask', clickInput(n, 0))));
   const latencies: number[] = [];
+  /** Who answered (kind, and where it ran): a fallback to the classical segmenter shows here. */
+  const answeredBy = new Map<string, number>();
   let errors = 0;
   let firstError = '';
+  const cpuBefore = cpuSeconds(serve.pid);
   const end = performance.now() + WINDOW_MS;
   await Promise.all(
     clients.map(async (client, n) => {
@@ -123,6 +170,11 @@ try {
         const started = performance.now();
         const reply = await client.call('segmentation.clickToMask', clickInput(n, k));
         latencies.push(performance.now() - started);
+        if (reply.ok) {
+          const { kind, ranIn } = reply.output as { kind?: string; ranIn?: string };
+          const who = `${kind ?? '?'} in ${ranIn ?? '?'}`;
+          answeredBy.set(who, (answeredBy.get(who) ?? 0) + 1);
+        }
         if (!reply.ok) {
           errors++;
           firstError ||= reply.error.message;
@@ -130,12 +182,18 @@ try {
       }
     }),
   );
+  const memory = workerMemory(serve.pid);
+  const cpuAfter = cpuSeconds(serve.pid);
   for (const c of clients) c.close();
   const sorted = [...latencies].sort((a, b) => a - b);
   console.log(
     `${CLIENTS} clients, ${values.seconds} s, engine ${values.model}, app ${values.app}: ${latencies.length} clicks (${(latencies.length / (WINDOW_MS / 1000)).toFixed(1)}/s), ` +
-      `p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, max ${(sorted.at(-1) ?? 0).toFixed(0)} ms, errors ${errors}${firstError ? ` (${firstError})` : ''}`,
+      `p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, max ${(sorted.at(-1) ?? 0).toFixed(0)} ms, errors ${errors}${firstError ? ` (${firstError})` : ''}; ` +
+      `answered by ${[...answeredBy].map(([who, n]) => `${who} ${n}`).join(', ')}`,
   );
+  const cpuPerClick = [...cpuAfter].map(([who, after]) => `${who} ${(((after - (cpuBefore.get(who) ?? 0)) * 1000) / Math.max(1, latencies.length)).toFixed(1)}`);
+  if (cpuPerClick.length > 0) console.log(`CPU ms per click: ${cpuPerClick.join(', ')}`);
+  console.log(`inference workers${values.workers === undefined ? '' : ` (asked for ${values.workers})`}: ${memory}`);
 } finally {
   serve.stop();
 }

@@ -28,7 +28,8 @@ const WINDOW_MS = Number(values.seconds) * 1000;
 type Response = Extract<WireMessage, { kind: 'response' }>;
 
 const root = mkdtempSync(join(tmpdir(), 'iseg-kill-'));
-const { url, child } = await startServe({ extraArgs: ['--root', root] });
+// One inference worker: the figures are about that worker's restarts (a pool stays up while any is).
+const { url, child } = await startServe({ extraArgs: ['--root', root, '--inference-workers', '1'] });
 const page = new URL(url);
 const ws = new WebSocket(`ws://${page.host}/rpc?token=${encodeURIComponent(page.searchParams.get('token') ?? '')}`);
 await new Promise<void>((resolve, reject) => {

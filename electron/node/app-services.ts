@@ -8,7 +8,7 @@ import type { ServiceHandlers } from '../common/dispatch';
 import type { AppPaths } from './app-root';
 import { ClientEvents } from './client-events';
 import { FileAccessPolicy } from './file-access';
-import { InferenceHost } from './inference-host';
+import { InferencePool, inferenceWorkerCount, threadsPerWorker, WORKERS_ENV, type InferenceService } from './inference-pool';
 import { ThreadedVolumeReader } from './io/volume-reader';
 import { sampleLoader } from './sample';
 import { createServiceHandlers, type LoadedVolume } from './services';
@@ -31,6 +31,8 @@ export interface AppServicesOptions {
   log?: (message: string) => void;
   /** The per-user data folder (journal/ holds the autosave journal); undefined: no autosave. */
   dataFolder?: string;
+  /** How many inference workers (serve's --inference-workers); default $ISEG_INFERENCE_WORKERS, else cores − 1, 1 to 4. */
+  inferenceWorkers?: string;
 }
 
 export interface AppServices {
@@ -38,7 +40,7 @@ export interface AppServices {
   /** Events for one client (propagation progress): main forwards them to its window, serve mode to that socket. */
   events: ClientEvents;
   journal?: JournalStore;
-  inference: InferenceHost;
+  inference: InferenceService;
   files: FileAccessPolicy;
 }
 
@@ -66,8 +68,19 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     volume: await reader.read(path, { seriesUid, forViewer: true }),
     name: basename(path),
   });
-  const inference = new InferenceHost(options.launcher, options.log ? { log: options.log } : {});
+  const say = options.log ?? ((m: string) => console.log(m));
+  let workers: number;
+  try {
+    workers = inferenceWorkerCount(options.inferenceWorkers ?? process.env[WORKERS_ENV]);
+  } catch (error) {
+    // Serve mode checks its flag before; a bad environment variable must not stop the desktop app.
+    workers = inferenceWorkerCount(undefined);
+    say(`${error instanceof Error ? error.message : String(error)} Using ${workers}.`);
+  }
+  const clickThreads = threadsPerWorker(workers);
+  const inference = new InferencePool(options.launcher, { size: workers, clickThreads, ...(options.log ? { log: options.log } : {}) });
   inference.start();
+  say(`Inference: ${workers} worker${workers === 1 ? '' : 's'}, ${clickThreads} ONNX thread${clickThreads === 1 ? '' : 's'} each for click models.`);
   const journal = options.dataFolder === undefined ? undefined : new JournalStore(join(options.dataFolder, 'journal'), options.log ? { log: options.log } : {});
   const events = new ClientEvents();
   const handlers = createServiceHandlers({

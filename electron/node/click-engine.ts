@@ -21,9 +21,10 @@ import { decodeMaskRuns } from '../common/click/mask-runs';
 import { GrowCutSegmenter } from '../common/segmenters/growcut';
 import { discoverModels, isVerified, verifyModel, type DiscoveredModel } from './models/discovery';
 
-/** The inference worker as the click engine needs it (`InferenceHost` fits). */
+/** The inference worker as the click engine needs it (`InferenceHost` and `InferencePool` fit). */
 export interface ClickWorkerLike {
-  request(op: string, payload: unknown): Promise<unknown>;
+  /** `routeKey` names the session a click belongs to, so a pool sends it where its cache is. */
+  request(op: string, payload: unknown, routeKey?: string): Promise<unknown>;
 }
 
 export interface ClickEngineOptions {
@@ -53,6 +54,8 @@ export interface SliceRequest {
    * answer again.
    */
   sliceKey?: string;
+  /** The session (client and image) the click belongs to: a pool of workers keeps it on one worker. */
+  sessionKey?: string;
   intensityRange: [number, number];
   pixelSpacing: readonly [number, number];
   /** A model id or "classical"; default: the engine's current model. */
@@ -124,7 +127,10 @@ export class ClickEngine {
   private retryOnNextClick = false;
   /** Where the last classical click ran, so the switch to and from main is logged once. */
   private classicalRanIn: 'worker' | 'main' = 'worker';
-  /** Slice keys sent to the worker, with the last mask it answered there (and that answer's id). */
+  /**
+   * Slice keys sent to the worker, with the last mask it answered there (and that answer's id); by
+   * session and slice key, since sessions on one image share slice keys but may sit on two workers.
+   */
   private readonly workerSlices = new Map<string, { mask: Uint8Array; answerId?: number }>();
 
   constructor(options: ClickEngineOptions) {
@@ -226,9 +232,9 @@ export class ClickEngine {
     };
   }
 
-  private request<K extends ClickWorkerOpName>(op: K, payload: ClickWorkerOps[K]['payload']): Promise<ClickWorkerOps[K]['result']> {
+  private request<K extends ClickWorkerOpName>(op: K, payload: ClickWorkerOps[K]['payload'], routeKey?: string): Promise<ClickWorkerOps[K]['result']> {
     // The host has checked the reply against the operation's result schema (inference-host.ts).
-    return this.worker.request(op, payload) as Promise<ClickWorkerOps[K]['result']>;
+    return (routeKey === undefined ? this.worker.request(op, payload) : this.worker.request(op, payload, routeKey)) as Promise<ClickWorkerOps[K]['result']>;
   }
 
   /**
@@ -239,7 +245,8 @@ export class ClickEngine {
   private async predict(request: SliceRequest, modelId: string): Promise<{ modelId: string; mask: Uint8Array }> {
     const { prompt, sliceKey } = request;
     const pixels = request.width * request.height;
-    const held = sliceKey === undefined ? undefined : this.workerSlices.get(sliceKey);
+    const heldKey = sliceKey === undefined ? undefined : request.sessionKey === undefined ? sliceKey : `${request.sessionKey}|${sliceKey}`;
+    const held = heldKey === undefined ? undefined : this.workerSlices.get(heldKey);
     const previousAnswerId =
       held?.answerId !== undefined && request.previousMask !== undefined && sameBytes(held.mask, new Uint8Array(request.previousMask)) ? held.answerId : undefined;
     const send = (everything: boolean): Promise<ClickWorkerOps['click.predict']['result']> =>
@@ -261,7 +268,7 @@ export class ClickEngine {
         intensityRange: request.intensityRange,
         pixelSpacing: request.pixelSpacing,
         output: 'mask-runs',
-      });
+      }, request.sessionKey);
     let result: ClickWorkerOps['click.predict']['result'];
     try {
       result = await send(false);
@@ -276,14 +283,14 @@ export class ClickEngine {
     } catch (error) {
       throw new ServiceError('internal', `The inference worker returned a bad mask: ${messageOf(error)}`);
     }
-    if (sliceKey !== undefined) this.rememberAnswer(sliceKey, mask, result.answerId);
+    if (heldKey !== undefined) this.rememberAnswer(heldKey, mask, result.answerId);
     return { modelId: result.modelId, mask };
   }
 
-  /** What the worker holds for `sliceKey`, as far as this engine knows (least recently used first). */
-  private rememberAnswer(sliceKey: string, mask: Uint8Array, answerId: number | undefined): void {
-    this.workerSlices.delete(sliceKey);
-    this.workerSlices.set(sliceKey, { mask, ...(answerId === undefined ? {} : { answerId }) });
+  /** What the worker holds for `heldKey`, as far as this engine knows (least recently used first). */
+  private rememberAnswer(heldKey: string, mask: Uint8Array, answerId: number | undefined): void {
+    this.workerSlices.delete(heldKey);
+    this.workerSlices.set(heldKey, { mask, ...(answerId === undefined ? {} : { answerId }) });
     for (const key of this.workerSlices.keys()) {
       if (this.workerSlices.size <= SLICES_REMEMBERED) break;
       this.workerSlices.delete(key);

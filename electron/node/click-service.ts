@@ -26,6 +26,8 @@ export interface ClickServiceContext {
   ep?: ExecutionProviderPreference;
   /** The segmenter for clicks while the worker is down (default GrowCut). */
   fallbackSegmenter?: ClickSegmenter;
+  /** The client whose call is running (ClientScope.current fits); default: one client. */
+  currentClient?: () => string;
   log?: (message: string) => void;
 }
 
@@ -46,10 +48,10 @@ export function createClickServiceHandlers(context: ClickServiceContext): ClickS
   const ranges = new WeakMap<Volume, [number, number]>();
   /** A key per open volume for the worker's slice cache: ids may be reused, volumes are not. */
   const volumeKeys = new WeakMap<Volume, string>();
-  const sliceKeyOf = (volume: Volume, axis: number, slice: number): string => {
+  const volumeKeyOf = (volume: Volume): string => {
     let key = volumeKeys.get(volume);
     if (key === undefined) volumeKeys.set(volume, (key = randomUUID()));
-    return `${key}:${axis}:${slice}`;
+    return key;
   };
   const rangeOf = (volume: Volume): [number, number] => {
     let range = ranges.get(volume);
@@ -80,13 +82,18 @@ export function createClickServiceHandlers(context: ClickServiceContext): ClickS
         if (error instanceof ClickInputError) throw new ServiceError('bad-request', error.message);
         throw error;
       }
+      const volumeKey = volumeKeyOf(volume);
+      // A click session, one client on one image: a pool of workers keeps it on one worker. Slice
+      // keys stay the image's, so clients sharing an image (the sample) share a worker's slice.
+      const sessionKey = `${volumeKey}@${context.currentClient?.() ?? 'local'}`;
       const answer = await engine.segment({
         slice: data,
         width,
         height,
         prompt,
         ...(input.previousMask ? { previousMask: input.previousMask } : {}),
-        sliceKey: sliceKeyOf(volume, input.axis, input.slice),
+        sliceKey: `${volumeKey}:${input.axis}:${input.slice}`,
+        sessionKey,
         intensityRange: rangeOf(volume),
         pixelSpacing: geometry.pixelSpacing,
         ...(input.model === undefined ? {} : { model: input.model }),

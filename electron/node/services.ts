@@ -17,7 +17,7 @@ import { labelSidecarPath } from '../common/label-sidecar';
 import type { FileAccessPolicy } from './file-access';
 import { listUnderRoots } from './file-listing';
 import { saveDroppedFile } from './dropped-file';
-import type { InferenceHost } from './inference-host';
+import type { InferenceService } from './inference-pool';
 import { createClickServiceHandlers } from './click-service';
 import type { ClientEvents } from './client-events';
 import { clientScope } from './client-scope';
@@ -47,7 +47,7 @@ export interface LoadedVolume {
 export interface ServiceContext {
   transport: AppInfo['transport'];
   version: string;
-  inference: InferenceHost;
+  inference: InferenceService;
   /** A bundled sample; without an id, the first-run sample. */
   loadSample: (sample?: SampleId) => Promise<LoadedVolume>;
   /** What the app was started with (a file from the command line), or undefined for the sample. */
@@ -96,6 +96,7 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
     getVolume: (id) => registry.get(id)?.volume,
     modelsRoot: context.modelsRoot,
     clickModel: process.env.ISEG_CLICK_MODEL ?? DEFAULT_CLICK_MODEL,
+    currentClient: () => clientScope.current(),
   });
 
   const propagation = createPropagationHandlers({

@@ -1,6 +1,6 @@
 /**
  * `npm run serve`: the same services as the desktop app, for a browser on this machine.
- *   node dist/electron/serve.js [image or DICOM folder] [--port N] [--root DIR ...] [--output DIR]
+ *   node dist/electron/serve.js [image or DICOM folder] [--port N] [--root DIR ...] [--output DIR] [--inference-workers N]
  * The URL printed carries a random per-run token; nothing listens beyond 127.0.0.1.
  */
 import { existsSync } from 'node:fs';
@@ -8,17 +8,21 @@ import { parseArgs } from 'node:util';
 import { appPaths } from '../node/app-root';
 import { createAppServices } from '../node/app-services';
 import { nodeWorkerLauncher } from '../node/worker-process';
+import { inferenceWorkerCount, WORKERS_ENV } from '../node/inference-pool';
 import { serveFolders, type ServeFolders } from './serve-folders';
 import { startServeServer } from './server';
 import { userDataFolder } from '../node/journal/data-folder';
 import { saveToken, tokenFor } from './serve-token';
 
-const USAGE = `Usage: npm run serve -- [image or DICOM folder] [--port N] [--root DIR ...] [--output DIR]
+const USAGE = `Usage: npm run serve -- [image or DICOM folder] [--port N] [--root DIR ...] [--output DIR] [--inference-workers N]
 Serves iSeg Studio to a browser on this machine (127.0.0.1 only).
   --port N       port to listen on (default: any free port)
   --root DIR     a folder whose images the browser may open (repeatable; default: the data folder,
                  ~/iseg-data or $ISEG_DATA_DIR, never the current folder)
-  --output DIR   where exports and sessions are written, as new files only (default: the data folder's exports/)`;
+  --output DIR   where exports and sessions are written, as new files only (default: the data folder's exports/)
+  --inference-workers N
+                 processes running click models side by side, 1 to 16 (default: $ISEG_INFERENCE_WORKERS,
+                 else one per core less one, at most 4); each click session stays on one`;
 
 function fail(message: string): never {
   console.error(`iseg serve: ${message}`);
@@ -32,6 +36,7 @@ try {
       port: { type: 'string', default: '0' },
       root: { type: 'string', multiple: true },
       output: { type: 'string' },
+      'inference-workers': { type: 'string' },
       help: { type: 'boolean' },
     },
     allowPositionals: true,
@@ -48,6 +53,12 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a 
 if (parsed.positionals.length > 1) fail(`give at most one image, not ${parsed.positionals.length}.\n${USAGE}`);
 const initialPath = parsed.positionals[0];
 if (initialPath !== undefined && !existsSync(initialPath)) fail(`${initialPath}: there is no such file or folder.`);
+const inferenceWorkers = parsed.values['inference-workers'] ?? process.env[WORKERS_ENV];
+try {
+  inferenceWorkerCount(inferenceWorkers);
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+}
 for (const root of parsed.values.root ?? []) if (!existsSync(root)) fail(`--root ${root}: there is no such folder.`);
 let folders: ServeFolders;
 try {
@@ -67,6 +78,7 @@ const { handlers, events, inference, journal } = await createAppServices({
   outputFolder: folders.output,
   dataFolder,
   ...(initialPath !== undefined ? { initialPath } : {}),
+  ...(inferenceWorkers !== undefined ? { inferenceWorkers } : {}),
 });
 // Restarted on the same port, the server keeps its token, so open pages reconnect.
 const token = await tokenFor(dataFolder, port);

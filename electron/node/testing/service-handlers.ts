@@ -2,13 +2,13 @@
 import { join } from 'node:path';
 import type { ServiceHandlers } from '../../common/dispatch';
 import type { FileAccessPolicy } from '../file-access';
-import type { InferenceHost } from '../inference-host';
+import type { InferenceService } from '../inference-pool';
 import { readVolume } from '../io/read-volume';
 import { sampleLoader } from '../sample';
 import { createServiceHandlers } from '../services';
 import type { ClientEvents } from '../client-events';
 
-export function serviceHandlersForTests(inference: InferenceHost, files: FileAccessPolicy, folder: string, events?: ClientEvents): ServiceHandlers {
+export function serviceHandlersForTests(inference: InferenceService, files: FileAccessPolicy, folder: string, events?: ClientEvents): ServiceHandlers {
   return createServiceHandlers({
     ...(events ? { events } : {}),
     transport: 'serve',
