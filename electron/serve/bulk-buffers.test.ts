@@ -1,0 +1,24 @@
+import { describe, expect, it, vi } from 'vitest';
+import { BulkBuffers } from './bulk-buffers';
+
+describe('bulk buffers', () => {
+  it('holds large buffers only, hands each over once, and lets an unclaimed one go', () => {
+    vi.useFakeTimers();
+    try {
+      const bulk = new BulkBuffers(4, 1000);
+      expect(bulk.detach(new Uint8Array(3))).toBeUndefined();
+      const bytes = new Uint8Array([1, 2, 3, 4]);
+      const id = bulk.detach(bytes) ?? '';
+      expect(id).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+      expect(bulk.take(id)).toBe(bytes);
+      expect(bulk.take(id)).toBeUndefined();
+      const unclaimed = bulk.detach(new Uint8Array(8)) ?? '';
+      expect(bulk.size).toBe(1);
+      vi.advanceTimersByTime(1001);
+      expect(bulk.size).toBe(0);
+      expect(bulk.take(unclaimed)).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
