@@ -240,4 +240,6 @@ export type WireMessage =
   | { kind: 'request'; id: number; method: string; input: unknown }
   | { kind: 'response'; id: number; ok: true; output: unknown }
   | { kind: 'response'; id: number; ok: false; error: { code: string; message: string } }
-  | { kind: 'event'; name: string; payload: unknown };
+  | { kind: 'event'; name: string; payload: unknown }
+  /** A large message sent apart: the receiver fetches its frame (serve mode: over HTTP). */
+  | { kind: 'elsewhere'; id: string; bytes: number };

@@ -11,7 +11,7 @@ export const BULK_MIN_BYTES = 1 << 20;
 const UNCLAIMED_MS = 120_000;
 
 export class BulkBuffers {
-  private readonly held = new Map<string, { bytes: Uint8Array; timer: ReturnType<typeof setTimeout> }>();
+  private readonly held = new Map<string, { parts: readonly Uint8Array[]; timer: ReturnType<typeof setTimeout> }>();
 
   constructor(
     private readonly minBytes = BULK_MIN_BYTES,
@@ -19,22 +19,31 @@ export class BulkBuffers {
   ) {}
 
   /** For encodeFrameParts: an id for a large buffer (now held), undefined for a small one. */
-  readonly detach = (bytes: Uint8Array): string | undefined => {
-    if (bytes.byteLength < this.minBytes) return undefined;
-    const id = randomBytes(18).toString('base64url');
-    const timer = setTimeout(() => this.held.delete(id), this.unclaimedMs);
-    timer.unref();
-    this.held.set(id, { bytes, timer });
-    return id;
-  };
+  readonly detach = (bytes: Uint8Array): string | undefined => (bytes.byteLength < this.minBytes ? undefined : this.hold([bytes]));
 
-  /** The buffer under `id`, handed over once. */
-  take(id: string): Uint8Array | undefined {
+  /**
+   * For a whole frame of many small buffers (a propagation event's slices): its parts, held under
+   * the id returned when they add up to a large buffer, else undefined (send the frame itself).
+   */
+  holdFrame(parts: readonly Uint8Array[]): string | undefined {
+    return parts.reduce((n, p) => n + p.byteLength, 0) < this.minBytes ? undefined : this.hold(parts);
+  }
+
+  /** The bytes under `id` (as the parts they were held in), handed over once. */
+  take(id: string): readonly Uint8Array[] | undefined {
     const entry = this.held.get(id);
     if (entry === undefined) return undefined;
     clearTimeout(entry.timer);
     this.held.delete(id);
-    return entry.bytes;
+    return entry.parts;
+  }
+
+  private hold(parts: readonly Uint8Array[]): string {
+    const id = randomBytes(18).toString('base64url');
+    const timer = setTimeout(() => this.held.delete(id), this.unclaimedMs);
+    timer.unref();
+    this.held.set(id, { parts, timer });
+    return id;
   }
 
   get size(): number {

@@ -177,6 +177,28 @@ describe('serve mode', () => {
     }
   });
 
+  it('sends a large reply apart whole, and the socket carries only where to fetch it', async () => {
+    // Every frame is "large" here: a propagation event's hundreds of small slices are the real case.
+    const bulkServer = await startServeServer({ handlers, staticDir, log: () => undefined, bulkMinBytes: 1 });
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${bulkServer.port}/rpc?token=${bulkServer.token}&bulk=http`);
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      const frame = new Promise<ArrayBuffer>((resolve) =>
+        ws.once('message', (data: Buffer) => resolve(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer)),
+      );
+      ws.send(Buffer.from(encodeFrame({ kind: 'request', id: 2, method: 'files.list', input: {} })));
+      const pointer = decodeFrame(await frame) as WireMessage;
+      expect(pointer).toMatchObject({ kind: 'elsewhere' });
+      const { id, bytes } = pointer as Extract<WireMessage, { kind: 'elsewhere' }>;
+      const whole = await (await fetch(`http://127.0.0.1:${bulkServer.port}/bulk/${id}?token=${bulkServer.token}`)).arrayBuffer();
+      expect(whole.byteLength).toBe(bytes);
+      expect(decodeFrame(whole)).toMatchObject({ kind: 'response', id: 2, ok: true, output: { entries: expect.any(Array) as unknown } });
+      ws.close();
+    } finally {
+      await bulkServer.close();
+    }
+  });
+
   it('lists the series of a DICOM folder and opens the one picked', async () => {
     const folder = join(staticDir, 'two-series');
     mkdirSync(folder);

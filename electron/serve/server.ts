@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { dispatch, type ServiceHandlers } from '../common/dispatch';
 import type { EventName, EventPayload } from '../common/contract';
-import { decodeFrame, encodeFrameParts, MAX_FRAME_BYTES, WireFormatError, type WireMessage } from '../common/wire';
+import { decodeFrame, encodeFrameParts, frameLength, MAX_FRAME_BYTES, WireFormatError, type WireMessage } from '../common/wire';
 import { clientScope, type ClientScope } from '../node/client-scope';
 import { contentTypeOf, resolveStaticPath } from '../node/static-files';
 import { BulkBuffers } from './bulk-buffers';
@@ -119,13 +119,14 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
       response.writeHead(401, SECURITY_HEADERS).end();
       return;
     }
-    const bytes = bulk.take(url.pathname.slice('/bulk/'.length));
-    if (bytes === undefined) {
+    const parts = bulk.take(url.pathname.slice('/bulk/'.length));
+    if (parts === undefined) {
       response.writeHead(404, SECURITY_HEADERS).end('This buffer was fetched already or has expired.');
       return;
     }
-    response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.byteLength });
-    response.end(request.method === 'HEAD' ? undefined : bytes);
+    response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'application/octet-stream', 'Content-Length': frameLength(parts) });
+    if (request.method !== 'HEAD') for (const part of parts) response.write(part);
+    response.end();
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? MAX_FRAME_BYTES });
@@ -143,7 +144,7 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      if (url?.searchParams.get('bulk') === 'http') bulkSockets.add(ws);
+      if (url.searchParams.get('bulk') === 'http') bulkSockets.add(ws);
       wss.emit('connection', ws, request);
     });
   });
@@ -153,6 +154,9 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
     let parts: Uint8Array[];
     try {
       parts = encodeFrameParts(message, bulkSockets.has(ws) ? bulk.detach : undefined);
+      // Many small buffers that add up (a propagation event's slices): the whole frame over HTTP.
+      const apart = bulkSockets.has(ws) ? bulk.holdFrame(parts) : undefined;
+      if (apart !== undefined) parts = encodeFrameParts({ kind: 'elsewhere', id: apart, bytes: frameLength(parts) } satisfies WireMessage);
     } catch (error) {
       log(`Could not encode a reply: ${error instanceof Error ? error.message : String(error)}`);
       if (message.kind !== 'response') return;

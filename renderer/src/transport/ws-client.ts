@@ -174,6 +174,11 @@ export class WebSocketClient implements ServiceClient, ConnectionAware {
     let message: WireMessage;
     try {
       message = (await decodeFrameFetching(frame, (id) => fetchBulk(this.url, id))) as WireMessage;
+      if (message.kind === 'elsewhere') {
+        const whole = await fetchBulk(this.url, message.id);
+        if (whole.byteLength !== message.bytes) throw new Error(`A reply sent apart has ${whole.byteLength} bytes; it should have ${message.bytes}.`);
+        message = (await decodeFrameFetching(whole, (id) => fetchBulk(this.url, id))) as WireMessage;
+      }
     } catch {
       // A reply we cannot read would leave its caller waiting for ever; fail everything in flight.
       this.failPending(new CallError('bad-response', 'A reply from iSeg Studio could not be read.'));
