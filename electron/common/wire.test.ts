@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame, encodeFrameParts, frameLength, frameTooBig, MAX_FRAME_BYTES, WireFormatError } from './wire';
+import { decodeFrame, decodeFrameFetching, encodeFrame, encodeFrameParts, frameLength, frameTooBig, MAX_FRAME_BYTES, WireFormatError } from './wire';
 
 describe('wire frames', () => {
   it('round-trips JSON with binary buffers as bytes, not numbers', () => {
@@ -95,5 +95,40 @@ describe('frameTooBig', () => {
   it('says how big a frame over the limit is, and passes one at the limit', () => {
     expect(frameTooBig(MAX_FRAME_BYTES)).toBeUndefined();
     expect(frameTooBig(250 * 2 ** 20)).toBe('This request is 250 MiB; serve mode accepts at most 160 MiB in one request.');
+  });
+
+  it('sends chosen buffers apart and fetches them back uncopied', async () => {
+    const voxels = new Float32Array([1.5, -2, 3]);
+    const small = new Uint8Array([9]);
+    const held = new Map<string, Uint8Array>();
+    const parts = encodeFrameParts({ voxels, small }, (bytes) => {
+      if (bytes.byteLength < 8) return undefined;
+      held.set('voxels-0001', bytes);
+      return 'voxels-0001';
+    });
+    // Only the small buffer (padded to 8) travels in the frame.
+    expect(parts.slice(1).reduce((n, p) => n + p.byteLength, 0)).toBe(8);
+    const joined = new Uint8Array(frameLength(parts));
+    parts.reduce((offset, p) => (joined.set(p, offset), offset + p.byteLength), 0);
+    expect(() => decodeFrame(joined.buffer)).toThrow(WireFormatError);
+    const served = new Map<string, ArrayBuffer>();
+    const decoded = (await decodeFrameFetching(joined.buffer, (id, bytes) => {
+      const source = held.get(id);
+      if (source === undefined) return Promise.reject(new Error('unknown id'));
+      const buffer = source.slice().buffer;
+      served.set(id, buffer);
+      expect(bytes).toBe(12);
+      return Promise.resolve(buffer);
+    })) as { voxels: ArrayBuffer; small: ArrayBuffer };
+    expect(decoded.voxels).toBe(served.get('voxels-0001'));
+    expect(Array.from(new Float32Array(decoded.voxels))).toEqual([1.5, -2, 3]);
+    expect(Array.from(new Uint8Array(decoded.small))).toEqual([9]);
+  });
+
+  it('refuses a buffer sent apart whose length or id is not what the frame said', async () => {
+    const frame = encodeFrame({ a: { $ext: 'abcdefgh', bytes: 4 } });
+    await expect(decodeFrameFetching(frame, () => Promise.resolve(new ArrayBuffer(5)))).rejects.toThrow(/5 bytes; its frame said 4/);
+    const badId = encodeFrame({ a: { $ext: '../etc', bytes: 4 } });
+    await expect(decodeFrameFetching(badId, () => Promise.resolve(new ArrayBuffer(4)))).rejects.toThrow(WireFormatError);
   });
 });

@@ -58,6 +58,31 @@ function isBinaryRef(value: unknown): value is BinaryRef {
   );
 }
 
+/**
+ * A buffer sent apart from its frame (serve mode sends large ones over HTTP: Chromium takes seconds
+ * to receive and then free a WebSocket message of 90 MB, a fetch of the same bytes a fraction).
+ */
+interface ExternalRef {
+  $ext: string;
+  bytes: number;
+}
+
+const EXTERNAL_ID = /^[A-Za-z0-9_-]{8,64}$/;
+/** Largest buffer a frame may name for fetching apart (2 GiB: beyond it, no ArrayBuffer in every browser). */
+const MAX_EXTERNAL_BYTES = 2 ** 31;
+
+function isExternalRef(value: unknown): value is ExternalRef {
+  if (typeof value !== 'object' || value === null || Object.keys(value).length !== 2) return false;
+  const { $ext, bytes } = value as Partial<ExternalRef>;
+  return typeof $ext === 'string' && typeof bytes === 'number';
+}
+
+/** Fetches a buffer a frame names by id, to be exactly `bytes` long. */
+export type ExternalFetch = (id: string, bytes: number) => Promise<ArrayBuffer>;
+
+/** Chooses which buffers to send apart: an id for those, undefined for those kept in the frame. */
+export type ExternalDetach = (bytes: Uint8Array) => string | undefined;
+
 function align8(n: number): number {
   return (n + 7) & ~7;
 }
@@ -67,17 +92,17 @@ function align8(n: number): number {
  * view of the caller's memory (never copied) followed by its padding. Serve mode sends the parts as
  * fragments of one WebSocket message, so voxels go from the volume to the socket without a copy.
  */
-export function encodeFrameParts(value: unknown): Uint8Array[] {
+export function encodeFrameParts(value: unknown, detach?: ExternalDetach): Uint8Array[] {
   const buffers: Uint8Array[] = [];
+  const inline = (bytes: Uint8Array): BinaryRef | ExternalRef => {
+    const id = detach?.(bytes);
+    if (id !== undefined) return { $ext: id, bytes: bytes.byteLength };
+    buffers.push(bytes);
+    return { $bin: buffers.length - 1 };
+  };
   const header = JSON.stringify(value, (_key, v: unknown) => {
-    if (v instanceof ArrayBuffer) {
-      buffers.push(new Uint8Array(v));
-      return { $bin: buffers.length - 1 };
-    }
-    if (ArrayBuffer.isView(v)) {
-      buffers.push(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
-      return { $bin: buffers.length - 1 };
-    }
+    if (v instanceof ArrayBuffer) return inline(new Uint8Array(v));
+    if (ArrayBuffer.isView(v)) return inline(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
     return v;
   });
   if (buffers.length > MAX_BUFFERS) throw new WireFormatError(`a message may carry at most ${MAX_BUFFERS} buffers`);
@@ -116,8 +141,47 @@ export function encodeFrame(value: unknown): ArrayBuffer {
   return out.buffer;
 }
 
-/** Decodes a frame; every buffer comes back as its own ArrayBuffer (copied, so it can be transferred). */
+/**
+ * Decodes a frame; every buffer comes back as its own ArrayBuffer (copied, so it can be
+ * transferred). A frame that names buffers sent apart needs decodeFrameFetching.
+ */
 export function decodeFrame(frame: ArrayBuffer): unknown {
+  const { header, buffers } = readFrame(frame);
+  return revive(header, buffers, new Map());
+}
+
+/**
+ * Decodes a frame whose header may name buffers sent apart, fetching each (all at once) before the
+ * message is rebuilt; a fetched buffer is used as it comes, never copied.
+ */
+export async function decodeFrameFetching(frame: ArrayBuffer, fetchExternal: ExternalFetch): Promise<unknown> {
+  const { header, buffers } = readFrame(frame);
+  const refs = new Map<string, number>();
+  collectExternal(header, refs);
+  const fetched = await Promise.all(
+    [...refs].map(async ([id, bytes]): Promise<[string, ArrayBuffer]> => {
+      const buffer = await fetchExternal(id, bytes);
+      if (buffer.byteLength !== bytes) throw new WireFormatError(`a buffer sent apart has ${buffer.byteLength} bytes; its frame said ${bytes}`);
+      return [id, buffer];
+    }),
+  );
+  return revive(header, buffers, new Map(fetched));
+}
+
+function collectExternal(value: unknown, into: Map<string, number>): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (isExternalRef(value)) {
+    if (!EXTERNAL_ID.test(value.$ext) || !Number.isSafeInteger(value.bytes) || value.bytes < 0 || value.bytes > MAX_EXTERNAL_BYTES) {
+      throw new WireFormatError('frame names a buffer sent apart with a bad id or length');
+    }
+    if (into.has(value.$ext)) throw new WireFormatError('frame names a buffer sent apart twice');
+    into.set(value.$ext, value.bytes);
+    return;
+  }
+  for (const v of Array.isArray(value) ? value : Object.values(value)) collectExternal(v, into);
+}
+
+function readFrame(frame: ArrayBuffer): { header: unknown; buffers: ArrayBuffer[] } {
   const view = new DataView(frame);
   if (frame.byteLength < 12 || view.getUint32(0, true) !== MAGIC) throw new WireFormatError('not an iSeg frame');
   const headerLength = view.getUint32(4, true);
@@ -147,21 +211,26 @@ export function decodeFrame(frame: ArrayBuffer): unknown {
   const tooBig = payloadLimitProblem(header);
   if (tooBig !== undefined) throw new WireFormatError(tooBig, requestIdOf(header));
   const buffers = spans.map(([start, end]) => frame.slice(start, end));
-  return revive(header, buffers);
+  return { header, buffers };
 }
 
-function revive(value: unknown, buffers: readonly ArrayBuffer[]): unknown {
-  if (Array.isArray(value)) return value.map((v) => revive(v, buffers));
+function revive(value: unknown, buffers: readonly ArrayBuffer[], external: ReadonlyMap<string, ArrayBuffer>): unknown {
+  if (Array.isArray(value)) return value.map((v) => revive(v, buffers, external));
   if (typeof value !== 'object' || value === null) return value;
   if (isBinaryRef(value)) {
     const buffer = buffers[value.$bin];
     if (buffer === undefined) throw new WireFormatError('frame refers to a missing buffer');
     return buffer;
   }
+  if (isExternalRef(value)) {
+    const buffer = external.get(value.$ext);
+    if (buffer === undefined) throw new WireFormatError('frame refers to a buffer sent apart that was not fetched');
+    return buffer;
+  }
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     if (key === '__proto__') continue;
-    out[key] = revive(v, buffers);
+    out[key] = revive(v, buffers, external);
   }
   return out;
 }
@@ -171,4 +240,6 @@ export type WireMessage =
   | { kind: 'request'; id: number; method: string; input: unknown }
   | { kind: 'response'; id: number; ok: true; output: unknown }
   | { kind: 'response'; id: number; ok: false; error: { code: string; message: string } }
-  | { kind: 'event'; name: string; payload: unknown };
+  | { kind: 'event'; name: string; payload: unknown }
+  /** A large message sent apart: the receiver fetches its frame (serve mode: over HTTP). */
+  | { kind: 'elsewhere'; id: string; bytes: number };

@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { get as httpGet } from 'node:http';
 import { binaryFrameHeader, rawUpgrade } from '../node/testing/raw-websocket';
 import type { WorkerStatus } from '../common/contract';
-import { decodeFrame, encodeFrame, MAX_FRAME_BYTES, type WireMessage } from '../common/wire';
+import { decodeFrame, decodeFrameFetching, encodeFrame, MAX_FRAME_BYTES, type WireMessage } from '../common/wire';
 import { InferenceHost } from '../node/inference-host';
 import { FileAccessPolicy } from '../node/file-access';
 import { writeVolume } from '../node/io/write-volume';
@@ -20,6 +20,7 @@ import { ClientEvents } from '../node/client-events';
 import { startServeServer, tokenMatches, type ServeHandle } from './server';
 
 let server: ServeHandle;
+let handlers: ReturnType<typeof serviceHandlersForTests>;
 let staticDir = '';
 let inference: InferenceHost;
 
@@ -33,7 +34,7 @@ beforeAll(async () => {
   await files.addRoot(staticDir);
   await files.setOutputFolder(staticDir);
   const events = new ClientEvents();
-  const handlers = serviceHandlersForTests(inference, files, staticDir, events);
+  handlers = serviceHandlersForTests(inference, files, staticDir, events);
   server = await startServeServer({ handlers, staticDir, log: () => undefined });
   inference.onStatus((status) => {
     server.broadcast('inference.status', status);
@@ -144,6 +145,58 @@ describe('serve mode', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'unreadable' } });
     if (!refused.ok) expect(refused.error.message).toContain('broken.nii.gz');
     client.ws.close();
+  });
+
+  it('sends large reply buffers over HTTP to a page that asks, once each, with the token', async () => {
+    const bulkServer = await startServeServer({ handlers, staticDir, log: () => undefined, bulkMinBytes: 1024 });
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${bulkServer.port}/rpc?token=${bulkServer.token}&bulk=http`);
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      const frame = new Promise<ArrayBuffer>((resolve) =>
+        ws.once('message', (data: Buffer) => resolve(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer)),
+      );
+      ws.send(Buffer.from(encodeFrame({ kind: 'request', id: 1, method: 'volume.openFile', input: { path: join(staticDir, 'phantom.nii.gz') } })));
+      const received = await frame;
+      expect(() => decodeFrame(received)).toThrow(/sent apart/);
+      const base = `http://127.0.0.1:${bulkServer.port}/bulk/`;
+      const ids: string[] = [];
+      const message = (await decodeFrameFetching(received, async (id) => {
+        ids.push(id);
+        expect((await fetch(`${base}${id}`)).status).toBe(401);
+        const response = await fetch(`${base}${id}?token=${bulkServer.token}`);
+        expect(response.headers.get('content-type')).toBe('application/octet-stream');
+        return response.arrayBuffer();
+      })) as Extract<WireMessage, { kind: 'response'; ok: true }>;
+      const voxels = (message.output as { voxels: ArrayBuffer }).voxels;
+      expect(ids).toHaveLength(1);
+      expect(voxels.byteLength).toBeGreaterThanOrEqual(16 * 12 * 8);
+      expect((await fetch(`${base}${ids[0] ?? ''}?token=${bulkServer.token}`)).status).toBe(404);
+      ws.close();
+    } finally {
+      await bulkServer.close();
+    }
+  });
+
+  it('sends a large reply apart whole, and the socket carries only where to fetch it', async () => {
+    // Every frame is "large" here: a propagation event's hundreds of small slices are the real case.
+    const bulkServer = await startServeServer({ handlers, staticDir, log: () => undefined, bulkMinBytes: 1 });
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${bulkServer.port}/rpc?token=${bulkServer.token}&bulk=http`);
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      const frame = new Promise<ArrayBuffer>((resolve) =>
+        ws.once('message', (data: Buffer) => resolve(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer)),
+      );
+      ws.send(Buffer.from(encodeFrame({ kind: 'request', id: 2, method: 'files.list', input: {} })));
+      const pointer = decodeFrame(await frame) as WireMessage;
+      expect(pointer).toMatchObject({ kind: 'elsewhere' });
+      const { id, bytes } = pointer as Extract<WireMessage, { kind: 'elsewhere' }>;
+      const whole = await (await fetch(`http://127.0.0.1:${bulkServer.port}/bulk/${id}?token=${bulkServer.token}`)).arrayBuffer();
+      expect(whole.byteLength).toBe(bytes);
+      expect(decodeFrame(whole)).toMatchObject({ kind: 'response', id: 2, ok: true, output: { entries: expect.any(Array) as unknown } });
+      ws.close();
+    } finally {
+      await bulkServer.close();
+    }
   });
 
   it('lists the series of a DICOM folder and opens the one picked', async () => {

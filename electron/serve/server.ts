@@ -3,16 +3,17 @@
  * Every socket must present the per-run token (compared in constant time) and come from our own
  * origin; every frame is decoded defensively and every input validated by `dispatch`.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { dispatch, type ServiceHandlers } from '../common/dispatch';
 import type { EventName, EventPayload } from '../common/contract';
-import { decodeFrame, encodeFrameParts, MAX_FRAME_BYTES, WireFormatError, type WireMessage } from '../common/wire';
+import { decodeFrame, encodeFrameParts, frameLength, MAX_FRAME_BYTES, WireFormatError, type WireMessage } from '../common/wire';
 import { clientScope, type ClientScope } from '../node/client-scope';
 import { contentTypeOf, resolveStaticPath } from '../node/static-files';
+import { BulkBuffers } from './bulk-buffers';
 
 export interface ServeOptions {
   handlers: ServiceHandlers;
@@ -24,6 +25,8 @@ export interface ServeOptions {
   maxFrameBytes?: number;
   /** Where each call learns its client, and what a closed connection held is let go. */
   scope?: ClientScope;
+  /** Reply buffers from this size go over HTTP to pages that ask (default BULK_MIN_BYTES, 1 MiB). */
+  bulkMinBytes?: number;
 }
 
 export interface ServeHandle {
@@ -91,6 +94,10 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
       response.writeHead(405, SECURITY_HEADERS).end();
       return;
     }
+    if (request.url?.startsWith('/bulk/') === true) {
+      serveBulk(request, response);
+      return;
+    }
     const path = resolveStaticPath(options.staticDir, request.url ?? '/');
     const type = path ? contentTypeOf(path) : undefined;
     if (!path || !type) {
@@ -102,6 +109,25 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
       () => response.writeHead(404, SECURITY_HEADERS).end('Not found'),
     );
   });
+
+  // Large reply buffers for pages that asked for them over HTTP (`bulk=http` on the socket's URL).
+  const bulk = new BulkBuffers(options.bulkMinBytes);
+  const bulkSockets = new WeakSet<WebSocket>();
+  const serveBulk = (request: IncomingMessage, response: ServerResponse): void => {
+    const url = URL.canParse(request.url ?? '/', 'http://127.0.0.1') ? new URL(request.url ?? '/', 'http://127.0.0.1') : undefined;
+    if (url === undefined || !tokenMatches(token, url.searchParams.get('token'))) {
+      response.writeHead(401, SECURITY_HEADERS).end();
+      return;
+    }
+    const parts = bulk.take(url.pathname.slice('/bulk/'.length));
+    if (parts === undefined) {
+      response.writeHead(404, SECURITY_HEADERS).end('This buffer was fetched already or has expired.');
+      return;
+    }
+    response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'application/octet-stream', 'Content-Length': frameLength(parts) });
+    if (request.method !== 'HEAD') for (const part of parts) response.write(part);
+    response.end();
+  };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? MAX_FRAME_BYTES });
   let origin = '';
@@ -118,6 +144,7 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
+      if (url.searchParams.get('bulk') === 'http') bulkSockets.add(ws);
       wss.emit('connection', ws, request);
     });
   });
@@ -126,7 +153,10 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
     if (ws.readyState !== ws.OPEN) return;
     let parts: Uint8Array[];
     try {
-      parts = encodeFrameParts(message);
+      parts = encodeFrameParts(message, bulkSockets.has(ws) ? bulk.detach : undefined);
+      // Many small buffers that add up (a propagation event's slices): the whole frame over HTTP.
+      const apart = bulkSockets.has(ws) ? bulk.holdFrame(parts) : undefined;
+      if (apart !== undefined) parts = encodeFrameParts({ kind: 'elsewhere', id: apart, bytes: frameLength(parts) } satisfies WireMessage);
     } catch (error) {
       log(`Could not encode a reply: ${error instanceof Error ? error.message : String(error)}`);
       if (message.kind !== 'response') return;
@@ -221,6 +251,7 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
     },
     close: async () => {
       for (const ws of sockets) ws.terminate();
+      bulk.clear();
       wss.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },

@@ -1,11 +1,11 @@
 /**
  * Runs segment statistics in a Web Worker, so a 384×384×160 volume does not hold up the page after
  * each edit; where no worker starts (tests in Node, a CSP without workers) it answers on the page.
- * The image is handed to the worker once per volume; each request copies the labels, so the page
- * keeps editing its own.
+ * The image is copied to the worker once per volume, in parts; each request copies the labels, so
+ * the page keeps editing its own.
  */
 import type { SegmentStatistics } from './segment-statistics';
-import { RequestWorker, WorkerUnavailable } from '../workers/request-worker';
+import { RequestWorker, WorkerUnavailable, type WorkerLike } from '../workers/request-worker';
 import { answerStatisticsMessage, type StatisticsImage, type StatisticsMessage, type StatisticsReply, type StatisticsWorkerState } from './statistics-protocol';
 
 export interface StatisticsAnswer {
@@ -18,23 +18,28 @@ export interface StatisticsAnswer {
 export class StatisticsRunner {
   private readonly worker: RequestWorker<StatisticsReply>;
   private readonly local: StatisticsWorkerState = { image: undefined };
-  private imageSent: StatisticsImage | undefined;
+  /** The image the worker holds or is being sent, and when the sending is over. */
+  private imageSent: { readonly image: StatisticsImage; readonly done: Promise<void> } | undefined;
 
-  constructor(workerUrl: URL | undefined = defaultWorkerUrl()) {
-    this.worker = new RequestWorker<StatisticsReply>('statistics', workerUrl);
+  /** `partVoxels`: how many voxels each part of the image carries to the worker (tests make it small). */
+  constructor(
+    workerUrl: URL | undefined = defaultWorkerUrl(),
+    private readonly partVoxels = 1 << 20,
+    createWorker?: (url: URL, name: string) => WorkerLike,
+  ) {
+    this.worker = new RequestWorker<StatisticsReply>('statistics', workerUrl, createWorker);
   }
 
   async compute(image: StatisticsImage, labels: Uint8Array | Uint16Array): Promise<StatisticsAnswer> {
     const worker = this.worker.started();
     const id = this.worker.newId();
     if (worker === undefined) return Promise.resolve().then(() => this.answerHere(image, labels, id));
-    if (this.imageSent !== image) {
-      // A copy, handed over: the page's own voxels stay where they are.
-      const intensities = image.intensities.slice();
-      this.worker.post(worker, { type: 'image', image: { ...image, intensities } } satisfies StatisticsMessage, [intensities.buffer]);
-      this.imageSent = image;
-    }
-    const copy = labels.slice();
+    if (this.imageSent?.image !== image) this.imageSent = { image, done: this.sendImage(worker, image) };
+    await this.imageSent.done;
+    // A copy, so the page keeps editing its own; made in parts like the image (one 23 MB copy was
+    // a task of 0.3–0.6 s on the loaded test machine, once per edit while slices stream in). Labels
+    // edited meanwhile make a mixed copy: the model sees the newer version and computes again.
+    const copy = await copyInParts(labels, this.partVoxels);
     try {
       const reply = await this.worker.request(worker, id, { type: 'compute', id, imageKey: image.key, labels: copy } satisfies StatisticsMessage, [copy.buffer]);
       return settle(reply, true);
@@ -49,10 +54,42 @@ export class StatisticsRunner {
     this.worker.dispose();
   }
 
+  /**
+   * Copies the image to the worker a part at a time, yielding to the page between parts: one copy
+   * of a 384×384×160 float32 image is a task of 0.5–5 s on a loaded machine (fresh pages are slow
+   * to fault in), which would freeze the page just after it has drawn a newly opened image.
+   */
+  private async sendImage(worker: WorkerLike, image: StatisticsImage): Promise<void> {
+    const total = image.intensities.length;
+    for (let offset = 0; offset < total; offset += this.partVoxels) {
+      const values = image.intensities.slice(offset, Math.min(total, offset + this.partVoxels));
+      const part = { type: 'image-part', key: image.key, size: image.size, spacing: image.spacing, total, offset, values } satisfies StatisticsMessage;
+      this.worker.post(worker, part, [values.buffer]);
+      if (offset + this.partVoxels >= total) return;
+      await nextTask();
+      if (this.imageSent?.image !== image) return; // a newer image is on its way instead
+    }
+  }
+
   private answerHere(image: StatisticsImage, labels: Uint8Array | Uint16Array, id: number): StatisticsAnswer {
     if (this.local.image !== image) answerStatisticsMessage(this.local, { type: 'image', image });
     return settle(answerStatisticsMessage(this.local, { type: 'compute', id, imageKey: image.key, labels }), false);
   }
+}
+
+/** A copy of `source` made `partLength` elements per task. */
+async function copyInParts(source: Uint8Array | Uint16Array, partLength: number): Promise<Uint8Array | Uint16Array> {
+  const copy = source instanceof Uint16Array ? new Uint16Array(source.length) : new Uint8Array(source.length);
+  for (let offset = 0; offset < source.length; offset += partLength) {
+    if (offset > 0) await nextTask();
+    copy.set(source.subarray(offset, Math.min(source.length, offset + partLength)), offset);
+  }
+  return copy;
+}
+
+/** Resolves in a later task, so the page can draw and take input in between. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function settle(reply: StatisticsReply | undefined, offThread: boolean): StatisticsAnswer {

@@ -19,6 +19,7 @@ import { PropagationMergeRunner } from '../segmentation/propagation-merge-runner
 import { planRepropagation, plansToRun, type SegmentPlan } from '../segmentation/repropagation-plan';
 import { slicePixelToIndex } from '../../../electron/common/slice';
 import { correctionsOf, notePropagated } from '../segmentation/user-slices';
+import { SliceStream } from './slice-stream';
 import { isConnectionAware } from '../transport/connection';
 import type { AppStore } from './app-store';
 import type { HistoryStore } from './history-store';
@@ -283,26 +284,34 @@ export class PropagationStore {
     streamed: Set<number>,
   ): { ended: Promise<Progress>; stop: () => void } {
     let stop = (): void => undefined;
+    // Slices are written a few per task (see slice-stream.ts), one MobX action per task.
+    const stream = new SliceStream<Progress['updates'][number]>(
+      (update) => {
+        this.showSlice(axis, update);
+        streamed.add(update.slice);
+      },
+      { batch: (work) => runInAction(work) },
+    );
     const ended = new Promise<Progress>((resolve) => {
       const unsubscribe = this.client.on('propagation.progress', (event) => {
         if (event.jobId !== jobId) return;
-        runInAction(() => {
-          for (const update of event.updates) {
-            this.showSlice(axis, update);
-            streamed.add(update.slice);
-          }
-        });
+        stream.push(event.updates);
         if (event.state === 'running') {
           this.update({ done: event.done, total: event.total, message: `${prefix}${event.done} / ${event.total} slices` });
           return;
         }
         stop();
-        resolve(event);
+        // The job's end counts once every slice it streamed is written.
+        stream.drained().then(
+          () => resolve(event),
+          (error: unknown) => resolve({ ...event, state: 'failed', error: error instanceof Error ? error.message : String(error) }),
+        );
       });
       const unwatch = isConnectionAware(this.client)
         ? this.client.onConnectionChange((state) => {
             if (state !== 'lost') return;
             stop();
+            stream.clear();
             resolve({ jobId, state: 'failed', updates: [], done: 0, total: 0, error: 'The connection was lost during the propagation; nothing was changed.' });
           })
         : () => undefined;
@@ -311,7 +320,13 @@ export class PropagationStore {
         unwatch();
       };
     });
-    return { ended, stop: () => stop() };
+    return {
+      ended,
+      stop: () => {
+        stop();
+        stream.clear();
+      },
+    };
   }
 
   /** Writes one streamed slice into the labels (a preview until the run is committed). */

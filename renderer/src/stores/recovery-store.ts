@@ -15,11 +15,12 @@ import {
   type PendingDocument,
 } from '../../../electron/common/contract-journal';
 import { packDiff, unpackDiff } from '../../../electron/common/label-diff';
-import type { LabelArray, PackedLabelDiff } from '../segmentation/paint';
+import type { PackedLabelDiff } from '../segmentation/paint';
 import type { Segment } from '../segmentation/segments';
 import { isConnectionAware } from '../transport/connection';
 import { stepCost, type LabelStep } from './history-store';
 import type { RootStore } from './root-store';
+import type { SegmentationStore } from './segmentation-store';
 
 export type AutosaveState = 'idle' | 'saving' | 'offline' | 'off' | 'failed';
 
@@ -50,8 +51,10 @@ function journalDiff(diff: PackedLabelDiff): JournalStep['diff'] {
   return { indices: sparse.indices.buffer as ArrayBuffer, before: sparse.before.buffer as ArrayBuffer, after: sparse.after.buffer as ArrayBuffer };
 }
 
-function labelsPayload(labels: LabelArray | undefined): { componentType: 'uint8' | 'uint16'; voxels: ArrayBuffer } | undefined {
-  if (labels === undefined || labels.every((v) => v === 0)) return undefined;
+/** The labels for the journal's start, or undefined while all are 0 (known from the counts: a scan of a fresh map faults in all its pages, 0.2–0.5 s after each open). */
+function labelsPayload(seg: SegmentationStore): { componentType: 'uint8' | 'uint16'; voxels: ArrayBuffer } | undefined {
+  const labels = seg.labels;
+  if (labels === undefined || seg.count(0) === labels.length) return undefined;
   return { componentType: labels instanceof Uint16Array ? 'uint16' : 'uint8', voxels: copyBuffer(labels) };
 }
 
@@ -168,7 +171,7 @@ export class RecoveryStore {
 
   private beginDocument(): void {
     const seg = this.root.segmentation;
-    const labels = labelsPayload(seg.labels);
+    const labels = labelsPayload(seg);
     this.document = {
       id: crypto.randomUUID(),
       begin: { ...(labels ? { labels } : {}), segments: toJournalSegments(seg.segments), ...(seg.activeValue === undefined ? {} : { active: seg.activeValue }) },
@@ -230,7 +233,7 @@ export class RecoveryStore {
   /** The journal cannot follow: begin it again from the labels as they are now. */
   private rebegin(doc: JournalDocument): void {
     const seg = this.root.segmentation;
-    const labels = labelsPayload(seg.labels);
+    const labels = labelsPayload(seg);
     doc.begin = { ...(labels ? { labels } : {}), segments: toJournalSegments(seg.segments), ...(seg.activeValue === undefined ? {} : { active: seg.activeValue }) };
     doc.queue = [];
     doc.nextSeq = 1;

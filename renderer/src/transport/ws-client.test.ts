@@ -5,7 +5,7 @@ import { CallError } from '../../../electron/common/contract';
 import { decodeFrame, encodeFrame, type WireMessage } from '../../../electron/common/wire';
 import type { ConnectionState } from './connection';
 import { reconnectDelayMs } from './connection';
-import { WebSocketClient } from './ws-client';
+import { bulkAddress, WebSocketClient } from './ws-client';
 
 (globalThis as { WebSocket?: unknown }).WebSocket ??= NodeWebSocket;
 
@@ -84,5 +84,11 @@ describe('WebSocketClient', () => {
 
   it('waits longer between attempts, up to a few seconds', () => {
     expect([0, 1, 2, 3, 4, 10].map(reconnectDelayMs)).toEqual([250, 500, 1000, 2000, 4000, 4000]);
+  });
+});
+
+describe('bulk data address', () => {
+  it('is the socket address over HTTP, with its token and without the bulk flag', () => {
+    expect(bulkAddress('ws://127.0.0.1:5000/rpc?token=a%2Bb&bulk=http', 'Xy_9-abcdef')).toBe('http://127.0.0.1:5000/bulk/Xy_9-abcdef?token=a%2Bb');
   });
 });

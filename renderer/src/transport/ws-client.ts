@@ -13,7 +13,7 @@ import {
   type MethodOutput,
   type ServiceClient,
 } from '../../../electron/common/contract';
-import { decodeFrame, encodeFrame, frameTooBig, type WireMessage } from '../../../electron/common/wire';
+import { decodeFrameFetching, encodeFrame, frameTooBig, type WireMessage } from '../../../electron/common/wire';
 import { reconnectDelayMs, type ConnectionAware, type ConnectionState } from './connection';
 import { EventHub } from './event-hub';
 
@@ -25,9 +25,34 @@ interface Pending {
 
 const LOST = 'The connection to iSeg Studio was lost; the labels are kept in this page while it reconnects.';
 
+/**
+ * The socket's address asks the server to send large buffers apart, for `fetchBulk` to get over
+ * HTTP (see electron/serve/bulk-buffers.ts for why).
+ */
+function withBulkOverHttp(url: string): string {
+  const address = new URL(url);
+  address.searchParams.set('bulk', 'http');
+  return address.toString();
+}
+
+/** The HTTP address of a buffer sent apart: same host and token as the socket. */
+export function bulkAddress(socketUrl: string, id: string): string {
+  const address = new URL(socketUrl);
+  address.protocol = address.protocol === 'wss:' ? 'https:' : 'http:';
+  address.pathname = `/bulk/${encodeURIComponent(id)}`;
+  address.searchParams.delete('bulk');
+  return address.toString();
+}
+
+async function fetchBulk(socketUrl: string, id: string): Promise<ArrayBuffer> {
+  const response = await fetch(bulkAddress(socketUrl, id), { cache: 'no-store' });
+  if (!response.ok) throw new Error(`iSeg Studio answered ${response.status} for a reply's data.`);
+  return response.arrayBuffer();
+}
+
 function openSocket(url: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
+    const socket = new WebSocket(withBulkOverHttp(url));
     socket.binaryType = 'arraybuffer';
     socket.addEventListener('open', () => {
       resolve(socket);
@@ -45,6 +70,8 @@ export class WebSocketClient implements ServiceClient, ConnectionAware {
   private readonly connectionListeners = new Set<(state: ConnectionState) => void>();
   connection: ConnectionState = 'open';
   private closed = false;
+  /** Frames are handled one after another, in arrival order, even when one waits for its bulk data. */
+  private receiving: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly url: string,
@@ -100,7 +127,9 @@ export class WebSocketClient implements ServiceClient, ConnectionAware {
 
   private attach(socket: WebSocket): void {
     socket.addEventListener('message', (event: MessageEvent<unknown>) => {
-      if (event.data instanceof ArrayBuffer) this.receive(event.data);
+      const frame = event.data;
+      if (!(frame instanceof ArrayBuffer)) return;
+      this.receiving = this.receiving.then(() => this.receive(frame));
     });
     socket.addEventListener('close', () => {
       if (socket !== this.socket) return;
@@ -141,10 +170,15 @@ export class WebSocketClient implements ServiceClient, ConnectionAware {
     for (const p of pending) p.reject(error);
   }
 
-  private receive(frame: ArrayBuffer): void {
+  private async receive(frame: ArrayBuffer): Promise<void> {
     let message: WireMessage;
     try {
-      message = decodeFrame(frame) as WireMessage;
+      message = (await decodeFrameFetching(frame, (id) => fetchBulk(this.url, id))) as WireMessage;
+      if (message.kind === 'elsewhere') {
+        const whole = await fetchBulk(this.url, message.id);
+        if (whole.byteLength !== message.bytes) throw new Error(`A reply sent apart has ${whole.byteLength} bytes; it should have ${message.bytes}.`);
+        message = (await decodeFrameFetching(whole, (id) => fetchBulk(this.url, id))) as WireMessage;
+      }
     } catch {
       // A reply we cannot read would leave its caller waiting for ever; fail everything in flight.
       this.failPending(new CallError('bad-response', 'A reply from iSeg Studio could not be read.'));
