@@ -67,19 +67,24 @@ export function gaussianSmooth(image: ArrayLike<number>, width: number, height: 
     total += w;
   }
   for (let k = 0; k < kernel.length; k++) kernel[k] = (kernel[k] ?? 0) / total;
+  // Mirrored source index for every padded position, per axis: the loops below do no modulo.
+  const mirrored = (n: number): Int32Array => Int32Array.from({ length: n + 2 * radius }, (_, i) => mirror(i - radius, n));
+  const mirX = mirrored(width);
+  const mirY = mirrored(height);
+  const taps = kernel.length;
   const temp = new Float32Array(out.length);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
       let acc = 0;
-      for (let k = -radius; k <= radius; k++) acc += (kernel[k + radius] ?? 0) * (out[row + mirror(x + k, width)] ?? 0);
+      for (let k = 0; k < taps; k++) acc += (kernel[k] as number) * (out[row + (mirX[x + k] as number)] as number);
       temp[row + x] = acc;
     }
   }
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       let acc = 0;
-      for (let k = -radius; k <= radius; k++) acc += (kernel[k + radius] ?? 0) * (temp[mirror(y + k, height) * width + x] ?? 0);
+      for (let k = 0; k < taps; k++) acc += (kernel[k] as number) * (temp[(mirY[y + k] as number) * width + x] as number);
       out[y * width + x] = acc;
     }
   }
