@@ -11,7 +11,8 @@ import { identityDigest, type ModelFile, type ModelManifest } from '../../common
 import { ServiceError } from '../../common/errors';
 import type { KeyFeatures, NetworkGeometry, ProbabilityKernel, PropagationNetworks } from '../../common/propagation/networks';
 import { readModelFolder, verifyModel, isVerified, discoverModels } from '../models/discovery';
-import { createOrtSession, envPreference, float32Output, loadOrt } from '../models/ort-session';
+import { createOrtSession, envPreference, loadOrt } from '../models/ort-session';
+import { outputOf } from './ort-output';
 import { createOrtKernels } from './ort-kernels';
 import type { ReadoutKernel } from '../../common/propagation/readout';
 
@@ -136,7 +137,7 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
 
   async encodeKey(image: Float32Array, size: NetworkGeometry): Promise<KeyFeatures> {
     const out = await this.key.session.run({ [this.key.input]: this.tensor(image, [1, this.imageChannels, size.height, size.width]) });
-    const [key, f16, f8, f4] = this.key.outputs.map((name) => float32Output(out, name, 'The propagation model'));
+    const [key, f16, f8, f4] = this.key.outputs.map((name) => outputOf(out, name, 'The propagation model'));
     return { key: key as Float32Array, f16: f16 as Float32Array, f8: f8 as Float32Array, f4: f4 as Float32Array };
   }
 
@@ -151,7 +152,7 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
       [iOther]: this.tensor(otherMask, [1, 1, H, W]),
       [iF16]: this.tensor(f16, [1, f16.length / (h * w), h, w]),
     });
-    return float32Output(out, this.value.output, 'The propagation model');
+    return outputOf(out, this.value.output, 'The propagation model');
   }
 
   async decode(readout: Float32Array, features: KeyFeatures, size: NetworkGeometry): Promise<Float32Array> {
@@ -168,7 +169,7 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
       [i8]: this.tensor(features.f8, shape(features.f8, this.stride / 2)),
       [i4]: this.tensor(features.f4, shape(features.f4, this.stride / 4)),
     });
-    return float32Output(out, this.decoder.output, 'The propagation model');
+    return outputOf(out, this.decoder.output, 'The propagation model');
   }
 
   async dispose(): Promise<void> {

@@ -2,13 +2,13 @@
  * Small ONNX graphs for the propagation engine's per-slice arithmetic, encoded here as ONNX
  * protobuf bytes (no file ships for them), run on ONNX Runtime's CPU provider.
  *
- * The whole STCN read-out:
+ * The whole STCN read-out, per tile of queries against that tile's memory window (readout.ts):
  *
- *   scores  = MatMul(query [P, Ck], keys [Ck, N]) − norms [N]     (inputs pre-scaled, see readout.ts)
- *   top, at = TopK(scores, k)                                    [P, k] each
+ *   scores  = MatMul(query [T, Q, Ck], keys [T, Ck, M]) − norms [T, 1, M]   (inputs pre-scaled)
+ *   top, at = TopK(scores, k)                                    [T, Q, k] each
  *   weights = Softmax(top)                                        over k
- *   picked  = Gather(values [N, Cv], at)                          [P, k, Cv]
- *   out     = Einsum("pk,pkc->pc", weights, picked)               [P, Cv]
+ *   picked  = Gather(values [T·M, Cv], at + offsets [T, 1, 1])    [T, Q, k, Cv]
+ *   out     = Einsum("tqk,tqkc->tqc", weights, picked)            [T, Q, Cv]
  *
  * MLAS vectorises the product and TopK selects in C++, which the JavaScript loop (the reference,
  * `ReadoutMemory.read`) cannot match: about 4× less time per slice on two cores.
@@ -19,7 +19,8 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { ProbabilityKernel } from '../../common/propagation/networks';
 import type { ReadoutKernel } from '../../common/propagation/readout';
-import { float32Output, loadOrt } from '../models/ort-session';
+import { loadOrt } from '../models/ort-session';
+import { outputOf } from './ort-output';
 
 /** Minimal protobuf writer: varints and length-delimited fields, enough for a ModelProto. */
 function varint(value: number): number[] {
@@ -83,15 +84,17 @@ export function readoutModelBytes(): Uint8Array {
     ...bytes(1, node('Sub', ['dots', 'norms'], ['scores'])),
     ...bytes(1, node('TopK', ['scores', 'k'], ['top', 'at'])),
     ...bytes(1, node('Softmax', ['top'], ['weights'])),
-    ...bytes(1, node('Gather', ['values', 'at'], ['picked'])),
-    ...bytes(1, node('Einsum', ['weights', 'picked'], ['readout'], { equation: 'pk,pkc->pc' })),
+    ...bytes(1, node('Add', ['at', 'offsets'], ['rows'])),
+    ...bytes(1, node('Gather', ['values', 'rows'], ['picked'])),
+    ...bytes(1, node('Einsum', ['weights', 'picked'], ['readout'], { equation: 'tqk,tqkc->tqc' })),
     ...text(2, 'stcn-readout'),
-    ...bytes(11, tensorInfo('query', FLOAT, ['P', 'C'])),
-    ...bytes(11, tensorInfo('keys', FLOAT, ['C', 'N'])),
-    ...bytes(11, tensorInfo('norms', FLOAT, ['N'])),
-    ...bytes(11, tensorInfo('values', FLOAT, ['N', 'V'])),
+    ...bytes(11, tensorInfo('query', FLOAT, ['T', 'Q', 'C'])),
+    ...bytes(11, tensorInfo('keys', FLOAT, ['T', 'C', 'M'])),
+    ...bytes(11, tensorInfo('norms', FLOAT, ['T', 'one', 'M'])),
+    ...bytes(11, tensorInfo('values', FLOAT, ['TM', 'V'])),
+    ...bytes(11, tensorInfo('offsets', INT64, ['T', 'one', 'one'])),
     ...bytes(11, tensorInfo('k', INT64, ['one'])),
-    ...bytes(12, tensorInfo('readout', FLOAT, ['P', 'V'])),
+    ...bytes(12, tensorInfo('readout', FLOAT, ['T', 'Q', 'V'])),
   ]);
 }
 
@@ -131,15 +134,17 @@ export async function createOrtKernels(threads?: number): Promise<OrtKernels> {
     new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [values.length]);
   return {
     readout: async (query, memory, dims, k) => {
-      const { keyDim, valueDim, positions } = dims;
+      const { keyDim, valueDim } = dims;
+      const { tiles, queriesPerTile, columns } = memory;
       const out = await readoutSession.run({
-        query: new ort.Tensor('float32', query, [positions, keyDim]),
-        keys: new ort.Tensor('float32', memory.keys, [keyDim, memory.total]),
-        norms: new ort.Tensor('float32', memory.norms, [memory.total]),
-        values: new ort.Tensor('float32', memory.values, [memory.total, valueDim]),
+        query: new ort.Tensor('float32', query, [tiles, queriesPerTile, keyDim]),
+        keys: new ort.Tensor('float32', memory.keys, [tiles, keyDim, columns]),
+        norms: new ort.Tensor('float32', memory.norms, [tiles, 1, columns]),
+        values: new ort.Tensor('float32', memory.values, [tiles * columns, valueDim]),
+        offsets: new ort.Tensor('int64', memory.offsets, [tiles, 1, 1]),
         k: int64(k),
       });
-      return float32Output(out, 'readout', 'The read-out graph');
+      return outputOf(out, 'readout', 'The read-out graph');
     },
     probabilities: async (logits, size, width, height) => {
       const out = await probabilitySession.run({
@@ -148,7 +153,7 @@ export async function createOrtKernels(threads?: number): Promise<OrtKernels> {
         ends: int64(height, width),
         axes: int64(0, 1),
       });
-      return float32Output(out, 'probability', 'The crop-sigmoid graph');
+      return outputOf(out, 'probability', 'The crop-sigmoid graph');
     },
     release: async () => {
       await Promise.all([readoutSession.release(), probabilitySession.release()]);

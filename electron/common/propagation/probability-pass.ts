@@ -1,0 +1,70 @@
+/**
+ * One pass over a decoded slice's probabilities for everything the engine derives from them: the
+ * stop rule's reading (stop-rule.ts readingOf), the suspect flags' uncertainty (suspect.ts
+ * uncertaintyOf) and, where two runs meet in a gap, their fusion and disagreement
+ * (1 − metrics.ts binaryDice). Separate loops cost a pass each over 147k pixels at 384².
+ */
+import type { SliceReading } from './stop-rule';
+
+export interface ProbabilitySummary {
+  readonly reading: SliceReading;
+  /** Pixels with 0.1 < p < 0.9 per pixel at or above the threshold (at least `minArea`), capped at 1. */
+  readonly uncertainty: number;
+}
+
+const UNSURE_LOW = 0.1;
+const UNSURE_HIGH = 0.9;
+
+function summaryOf(area: number, sum: number, unsure: number, minArea: number): ProbabilitySummary {
+  return { reading: { area, confidence: area === 0 ? 0 : sum / area }, uncertainty: Math.min(1, unsure / Math.max(area, minArea)) };
+}
+
+export function summarise(probability: Float32Array, threshold: number, minArea = 20): ProbabilitySummary {
+  let area = 0;
+  let sum = 0;
+  let unsure = 0;
+  for (let i = 0; i < probability.length; i++) {
+    const p = probability[i] as number;
+    if (p >= threshold) {
+      area++;
+      sum += p;
+    }
+    if (p > UNSURE_LOW && p < UNSURE_HIGH) unsure++;
+  }
+  return summaryOf(area, sum, unsure, minArea);
+}
+
+export interface FusedSlice extends ProbabilitySummary {
+  readonly probability: Float32Array;
+  /** 1 − Dice of the two runs' masks (p > threshold), 0 where both are empty. */
+  readonly disagreement: number;
+}
+
+/** wa·forward + wb·backward into `out` (a new array by default), with its summary and the runs' disagreement. */
+export function fuseRuns(forward: Float32Array, backward: Float32Array, wa: number, wb: number, threshold: number, out = new Float32Array(forward.length), minArea = 20): FusedSlice {
+  if (forward.length !== backward.length || out.length !== forward.length) throw new Error(`fuseRuns: ${forward.length}, ${backward.length} and ${out.length} pixels do not match`);
+  let inForward = 0;
+  let inBackward = 0;
+  let inBoth = 0;
+  let area = 0;
+  let sum = 0;
+  let unsure = 0;
+  for (let i = 0; i < forward.length; i++) {
+    const f = forward[i] as number;
+    const b = backward[i] as number;
+    const x = f > threshold;
+    const y = b > threshold;
+    if (x) inForward++;
+    if (y) inBackward++;
+    if (x && y) inBoth++;
+    const p = Math.fround(wa * f + wb * b);
+    out[i] = p;
+    if (p >= threshold) {
+      area++;
+      sum += p;
+    }
+    if (p > UNSURE_LOW && p < UNSURE_HIGH) unsure++;
+  }
+  const dice = inForward + inBackward === 0 ? 1 : (2 * inBoth) / (inForward + inBackward);
+  return { probability: out, disagreement: 1 - dice, ...summaryOf(area, sum, unsure, minArea) };
+}
