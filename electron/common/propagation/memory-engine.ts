@@ -181,7 +181,7 @@ export class MemoryPropagator implements Propagator {
         commit(slice, decided ?? empty, decided ? summarise(decided, this.networks.threshold) : undefined);
       }
     }
-    this.lastEvidence = assembler.evidence(labels);
+    this.lastEvidence = assembler.evidence(labels, new Map(tasks.map((t) => [t.label, t.seedAreas])));
     return {
       labels: assembler.labelsVolume(),
       method: this.method,

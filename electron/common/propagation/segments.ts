@@ -11,6 +11,8 @@ export interface SegmentTask {
   readonly label: number;
   readonly annotated: readonly AnnotatedSlice[];
   readonly plan: SegmentPlan;
+  /** The label's area on each slice of the seeds (counted for the plan; the suspect evidence reuses it). */
+  readonly seedAreas: Float64Array;
 }
 
 export function planSegments(seeds: Volume, layout: SliceLayout, labels: readonly number[], options: PropagateOptions): SegmentTask[] {
@@ -18,7 +20,7 @@ export function planSegments(seeds: Volume, layout: SliceLayout, labels: readonl
     const areas = sliceAreas(seeds.voxels, layout, label);
     const slices = options.annotatedSlices ? [...new Set(options.annotatedSlices)] : [...areas.keys()].filter((s) => (areas[s] ?? 0) > 0);
     const annotated = slices.filter((s) => s < layout.count).map((slice) => ({ slice, area: areas[slice] ?? 0 }));
-    return { label, annotated, plan: planSegment(annotated, layout.count, options.range) };
+    return { label, annotated, plan: planSegment(annotated, layout.count, options.range), seedAreas: areas };
   });
 }
 

@@ -12,7 +12,12 @@ export function sliceAreas(voxels: VoxelArray, layout: SliceLayout, label: numbe
   // Walk the buffer once in memory order and attribute each voxel to its slice.
   const total = voxels.length;
   if (layout.axis === 2) {
-    for (let i = 0; i < total; i++) if (voxels[i] === label) areas[Math.floor(i / ss)] = (areas[Math.floor(i / ss)] ?? 0) + 1;
+    // Each slice is one contiguous run of ss voxels.
+    for (let s = 0; s < layout.count; s++) {
+      let n = 0;
+      for (let i = s * ss, end = Math.min(total, (s + 1) * ss); i < end; i++) if (voxels[i] === label) n++;
+      areas[s] = n;
+    }
   } else {
     const plane = layout.axis === 1 ? layout.width * layout.count : layout.count;
     for (let i = 0; i < total; i++) {
