@@ -18,7 +18,10 @@ import { integerOption, parseCommandLine, UsageError, type CliOutput, type Comma
 import { writeJsonFile } from '../write-json';
 import { DEFAULT_READOUT_WINDOW } from '../../common/propagation/memory-engine';
 import { parseReadoutWindow } from './readout-window-option';
+import type { ReadoutWindow } from '../../common/propagation/readout';
 import { parseView } from './propagate';
+
+const describeWindow = (window: ReadoutWindow | null): string => (window ? `${window.tile},${window.radius}` : 'full');
 
 const USAGE = `Usage: iseg bench-propagation --image <image> --labels <label map> --label K
          [--axis axial|coronal|sagittal] [--given N] [--model ID] [--readout onnx|typescript]
@@ -29,7 +32,7 @@ sagittal) with the memory method: once cold (every key encoded), then --runs tim
 cached (keys reused, as after a correction), reporting the median cached run. The
 stop-at-the-object's-end rule is off so that every slice is decoded. Also times one read-out
 (TypeScript reference and ONNX Runtime) for the volume's slice size with 5 memory frames.
---readout-window sets the read-out's window (default ${DEFAULT_READOUT_WINDOW.tile},${DEFAULT_READOUT_WINDOW.radius}; full: every memory position).
+--readout-window sets the read-out's window (default ${describeWindow(DEFAULT_READOUT_WINDOW)}; full: every memory position).
 Figures only: nothing is asserted.`;
 
 const fixed = (value: number, digits = 1): string => value.toFixed(digits);
@@ -96,7 +99,7 @@ export const benchPropagationCommand: Command = {
       readoutWindow: chosenWindow,
       runs,
     });
-    const windowText = chosenWindow ? `window ${chosenWindow.tile},${chosenWindow.radius}` : 'no window';
+    const windowText = `window ${describeWindow(chosenWindow)}`;
     const t = run.cachedTimings;
     const figures = {
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAverage: loadavg()[0] ?? 0 },

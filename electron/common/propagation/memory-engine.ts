@@ -58,11 +58,9 @@ export interface MemoryEngineOptions {
 }
 
 /**
- * Tiles of 4 × 4 feature cells that see 6 cells (96 pixels) around them: ±4 cells was the
- * smallest window that kept not-given Dice within 0.2 points of the full read-out on the
- * training-source SPL knee (README, "Throughput").
+ * Placeholder; chosen below from the training-source sweep.
  */
-export const DEFAULT_READOUT_WINDOW: ReadoutWindow = { tile: 4, radius: 6 };
+export const DEFAULT_READOUT_WINDOW: ReadoutWindow | null = null;
 
 interface AxisCache {
   readonly features: Map<number, KeyFeatures>;
@@ -117,7 +115,7 @@ export class MemoryPropagator implements Propagator {
     this.rememberGapEnds = options.rememberGapEnds ?? true;
     this.now = options.now ?? Date.now;
     this.stopRule = options.stopRule ?? DEFAULT_STOP_RULE;
-    this.readoutWindow = options.readoutWindow === null ? undefined : (options.readoutWindow ?? DEFAULT_READOUT_WINDOW);
+    this.readoutWindow = (options.readoutWindow === undefined ? DEFAULT_READOUT_WINDOW : options.readoutWindow) ?? undefined;
   }
 
   /** Drops the cached keys of a volume (after its voxels changed). */
@@ -148,16 +146,22 @@ export class MemoryPropagator implements Propagator {
       const committed = new Set<number>();
       const forward = new Map<number, Float32Array>();
       const written = new Set(task.plan.written);
-      const commit = (slice: number, p: Float32Array, summary: ProbabilitySummary | undefined): void => {
+      const commit = (slice: number, quantised: Uint8Array, summary: ProbabilitySummary | undefined): void => {
         if (!written.has(slice) || committed.has(slice)) return;
         committed.add(slice);
         if (summary) assembler.noteUncertainty(task.label, slice, summary.uncertainty);
-        assembler.commit(task.label, slice, p);
+        assembler.commit(task.label, slice, quantised);
+      };
+      /** The slice's summary and 0–255 probabilities, from runOnce where it made them, else in one pass now. */
+      const summarised = (p: Float32Array, done: Summarised | undefined): Summarised => {
+        if (done) return done;
+        const quantised = new Uint8Array(p.length);
+        return { summary: summarise(p, this.networks.threshold, quantised), quantised };
       };
       for (const run of task.plan.runs) {
         const gap = task.plan.fused.find((g) => isInGap(g, run));
         const farEnd = gap && this.rememberGapEnds ? (run.direction === 1 ? gap.b : gap.a) : undefined;
-        computed += await this.runOnce(ctx, assembler, seeds, task.label, run, stopRule, farEnd, (slice, p, summary) => {
+        computed += await this.runOnce(ctx, assembler, seeds, task.label, run, stopRule, farEnd, (slice, p, done) => {
           if (gap && run.direction === 1) {
             forward.set(slice, p);
             return;
@@ -168,17 +172,23 @@ export class MemoryPropagator implements Propagator {
             const fused = fuseRuns(f, p, wa, wb, this.networks.threshold);
             assembler.noteDisagreement(task.label, slice, fused.disagreement);
             forward.delete(slice);
-            commit(slice, fused.probability, fused);
+            commit(slice, fused.quantised, fused);
           } else {
-            commit(slice, p, summary);
+            const { summary, quantised } = summarised(p, done);
+            commit(slice, quantised, summary);
           }
         });
       }
       // Whatever no run reached (beyond an object's end, between empty annotations) is background.
-      const empty = new Float32Array(assembler.pixels);
+      const empty = new Uint8Array(assembler.pixels);
       for (const slice of task.plan.written) {
         const decided = forward.get(slice);
-        commit(slice, decided ?? empty, decided ? summarise(decided, this.networks.threshold) : undefined);
+        if (decided) {
+          const { summary, quantised } = summarised(decided, undefined);
+          commit(slice, quantised, summary);
+        } else {
+          commit(slice, empty, undefined);
+        }
       }
     }
     this.lastEvidence = assembler.evidence(labels, new Map(tasks.map((t) => [t.label, t.seedAreas])));
@@ -203,7 +213,7 @@ export class MemoryPropagator implements Propagator {
     run: PropagationRun,
     stopRule: StopRuleSettings,
     farEnd: number | undefined,
-    emit: (slice: number, probability: Float32Array, summary: ProbabilitySummary | undefined) => void,
+    emit: (slice: number, probability: Float32Array, done: Summarised | undefined) => void,
   ): Promise<number> {
     const { layout } = ctx;
     const pixels = layout.width * layout.height;
@@ -245,14 +255,20 @@ export class MemoryPropagator implements Propagator {
       throwIfCancelled(ctx.signal);
       const toProbability = this.networks.probabilityKernel;
       const probability = toProbability ? await toProbability(logits, ctx.size, layout.width, layout.height) : cropSigmoid(logits, ctx.size, layout.width, layout.height);
-      const summary = summarise(probability, this.networks.threshold);
-      if (run.stopAtObjectEnd && watch.reachedEnd(summary.reading)) {
-        // The object ended: this slice and the rest of the run stay background (one shared, never written, zero map).
-        const background = new Float32Array(pixels);
-        for (const rest of runSlices({ ...run, origin: slice - run.direction })) emit(rest, background, undefined);
-        break;
+      // Only a run that may stop needs the summary now; otherwise emit makes it if it commits the slice.
+      let done: Summarised | undefined;
+      if (run.stopAtObjectEnd) {
+        const quantised = new Uint8Array(pixels);
+        done = { summary: summarise(probability, this.networks.threshold, quantised), quantised };
+        if (watch.reachedEnd(done.summary.reading)) {
+          // The object ended: this slice and the rest of the run stay background (shared zero maps, never written).
+          const background = new Float32Array(pixels);
+          const nothing: Summarised = { summary: summarise(background.subarray(0, 0), this.networks.threshold), quantised: new Uint8Array(pixels) };
+          for (const rest of runSlices({ ...run, origin: slice - run.direction })) emit(rest, background, nothing);
+          break;
+        }
       }
-      emit(slice, probability, summary);
+      emit(slice, probability, done);
       step++;
       // With maxMemoryFrames 1 only the annotations are remembered.
       if (step % this.memoryEvery === 0 && slice !== run.end && memoryLimit > anchors.length) {
@@ -342,6 +358,12 @@ export class MemoryPropagator implements Propagator {
     const i = this.lru.indexOf(cache);
     if (i >= 0) this.lru.splice(i, 1);
   }
+}
+
+/** A decoded slice's one-pass summary and its probabilities as 0–255. */
+interface Summarised {
+  readonly summary: ProbabilitySummary;
+  readonly quantised: Uint8Array;
 }
 
 function isInGap(gap: FusedGap, run: PropagationRun): boolean {

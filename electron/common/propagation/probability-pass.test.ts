@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { quantise } from './assembler';
 import { binaryDice } from './metrics';
 import { fuseRuns, summarise } from './probability-pass';
 import { readingOf } from './stop-rule';
@@ -15,7 +16,10 @@ describe('one pass over a slice of probabilities', () => {
     for (const [n, threshold] of [[1000, 0.5], [50, 0.49], [7, 0.9]] as const) {
       // Mostly confident pixels with some unsure ones, as a decoder gives.
       const p = Float32Array.from({ length: n }, () => (rand() < 0.3 ? rand() : rand() < 0.5 ? 0.02 : 0.97));
-      const summary = summarise(p, threshold);
+      const q = new Uint8Array(n);
+      const summary = summarise(p, threshold, q);
+      expect([...q]).toEqual([...quantise(p)]);
+      expect(summarise(p, threshold)).toEqual(summary);
       const reading = readingOf(p, threshold);
       expect(summary.reading.area).toBe(reading.area);
       expect(summary.reading.confidence).toBeCloseTo(reading.confidence, 10);
@@ -29,10 +33,12 @@ describe('one pass over a slice of probabilities', () => {
     const forward = Float32Array.from({ length: 500 }, rand);
     const backward = Float32Array.from({ length: 500 }, rand);
     const fused = fuseRuns(forward, backward, 0.25, 0.75, 0.5);
-    for (let i = 0; i < 500; i++) expect(fused.probability[i]).toBeCloseTo(0.25 * (forward[i] as number) + 0.75 * (backward[i] as number), 6);
+    const expected = Float32Array.from(forward, (f, i) => 0.25 * f + 0.75 * (backward[i] as number));
+    expect([...fused.quantised]).toEqual([...quantise(expected)]);
     expect(fused.disagreement).toBeCloseTo(1 - binaryDice(forward, backward, 0.5), 10);
-    expect(fused.reading).toEqual(readingOf(fused.probability, 0.5));
-    expect(fused.uncertainty).toBeCloseTo(uncertaintyOf(fused.probability, 0.5), 10);
+    expect(fused.reading.area).toBe(readingOf(expected, 0.5).area);
+    expect(fused.reading.confidence).toBeCloseTo(readingOf(expected, 0.5).confidence, 6);
+    expect(fused.uncertainty).toBeCloseTo(uncertaintyOf(expected, 0.5), 10);
     // Two empty runs agree.
     expect(fuseRuns(new Float32Array(4), new Float32Array(4), 0.5, 0.5, 0.5).disagreement).toBe(0);
     expect(() => fuseRuns(new Float32Array(4), new Float32Array(3), 0.5, 0.5, 0.5)).toThrow(/do not match/);
