@@ -247,14 +247,12 @@ export class MemoryPropagator implements Propagator {
       const kernel = this.networks.readoutKernel;
       const read = kernel ? await memory.readWith(kernel, features.key, this.networks.topK) : memory.read(features.key, this.networks.topK);
       const t1 = this.now();
-      const logits = await this.networks.decode(read, features, ctx.size);
+      const probability = await this.decodeProbabilities(read, features, ctx);
       this.lastStats.networkMs += this.now() - t1;
       this.lastStats.readoutMs += t1 - t0;
       this.lastStats.decodes++;
       decoded++;
       throwIfCancelled(ctx.signal);
-      const toProbability = this.networks.probabilityKernel;
-      const probability = toProbability ? await toProbability(logits, ctx.size, layout.width, layout.height) : cropSigmoid(logits, ctx.size, layout.width, layout.height);
       // Only a run that may stop needs the summary now; otherwise emit makes it if it commits the slice.
       let done: Summarised | undefined;
       if (run.stopAtObjectEnd) {
@@ -281,6 +279,15 @@ export class MemoryPropagator implements Propagator {
       }
     }
     return decoded;
+  }
+
+  /** The decoder's probabilities on the slice: in one network call where the networks offer it. */
+  private async decodeProbabilities(read: Float32Array, features: KeyFeatures, ctx: SliceContext): Promise<Float32Array> {
+    const { width, height } = ctx.layout;
+    if (this.networks.decodeProbabilities) return this.networks.decodeProbabilities(read, features, ctx.size, width, height);
+    const logits = await this.networks.decode(read, features, ctx.size);
+    const toProbability = this.networks.probabilityKernel;
+    return toProbability ? toProbability(logits, ctx.size, width, height) : cropSigmoid(logits, ctx.size, width, height);
   }
 
   private async remember(ctx: SliceContext, memory: ReadoutMemory, slice: number, mask: Float32Array, others: Float32Array): Promise<void> {

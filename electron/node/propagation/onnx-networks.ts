@@ -13,10 +13,14 @@ import type { KeyFeatures, NetworkGeometry, ProbabilityKernel, PropagationNetwor
 import { readModelFolder, verifyModel, isVerified, discoverModels } from '../models/discovery';
 import { createOrtSession, envPreference, loadOrt } from '../models/ort-session';
 import { outputOf } from './ort-output';
-import { createOrtKernels } from './ort-kernels';
+import { readFile } from 'node:fs/promises';
+import { createOrtKernels, withSigmoidOutput } from './ort-kernels';
 import type { ReadoutKernel } from '../../common/propagation/readout';
 
 export const PROPAGATION_ROLES = ['keyEncoder', 'valueEncoder', 'decoder'] as const;
+
+/** The decoder's added output (withSigmoidOutput): sigmoid of its logits. */
+const DECODER_PROBABILITY = 'iseg_probability';
 
 export interface PropagationReadoutSpec {
   readonly topK: number;
@@ -65,7 +69,7 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
     readonly normalization: PropagationNetworks['normalization'],
     private readonly key: { session: InferenceSession; input: string; outputs: string[] },
     private readonly value: { session: InferenceSession; inputs: string[]; output: string },
-    private readonly decoder: { session: InferenceSession; inputs: string[]; output: string },
+    private readonly decoder: { session: InferenceSession; inputs: string[]; output: string; probability: string },
     private readonly ort: typeof import('onnxruntime-node'),
   ) {}
 
@@ -103,10 +107,13 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
     }
     const spec = readoutSpecOf(manifest);
     const preference = parseExecutionProviderPreference(options.ep ?? envPreference()) ?? 'auto';
+    const decoderOutput = names(files.decoder as ModelFile, ['logits'], 'outputs')[0] ?? 'logits';
     const open = async (role: (typeof PROPAGATION_ROLES)[number]) => {
       const path = model.files[role];
       if (!path) throw new ServiceError('unreadable', `Model "${manifest.id}" has no ${role} file.`);
-      return createOrtSession(path, preference, options.threads === undefined ? {} : { threads: options.threads });
+      // The decoder also gives probabilities (withSigmoidOutput): read from the file verified above.
+      const source = role === 'decoder' ? withSigmoidOutput(new Uint8Array(await readFile(path)), decoderOutput, DECODER_PROBABILITY) : path;
+      return createOrtSession(source, preference, options.threads === undefined ? {} : { threads: options.threads });
     };
     const [k, v, d] = await Promise.all([open('keyEncoder'), open('valueEncoder'), open('decoder')]);
     const kf = files.keyEncoder as ModelFile;
@@ -122,7 +129,7 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
       { low: n.low, high: n.high, mean: n.mean, std: n.std },
       { session: k.session, input: names(kf, ['image'], 'inputs')[0] ?? 'image', outputs: names(kf, ['key', 'f16', 'f8', 'f4'], 'outputs') },
       { session: v.session, inputs: names(vf, ['image', 'mask', 'otherMask', 'f16'], 'inputs'), output: names(vf, ['value'], 'outputs')[0] ?? 'value' },
-      { session: d.session, inputs: names(df, ['readout', 'f16', 'f8', 'f4'], 'inputs'), output: names(df, ['logits'], 'outputs')[0] ?? 'logits' },
+      { session: d.session, inputs: names(df, ['readout', 'f16', 'f8', 'f4'], 'inputs'), output: decoderOutput, probability: DECODER_PROBABILITY },
       await loadOrt(),
     );
     if (options.readout !== 'typescript') {
@@ -156,6 +163,18 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
   }
 
   async decode(readout: Float32Array, features: KeyFeatures, size: NetworkGeometry): Promise<Float32Array> {
+    return this.runDecoder(readout, features, size, this.decoder.output);
+  }
+
+  async decodeProbabilities(readout: Float32Array, features: KeyFeatures, size: NetworkGeometry, width: number, height: number): Promise<Float32Array> {
+    const padded = await this.runDecoder(readout, features, size, this.decoder.probability);
+    if (width === size.width && height === size.height) return padded;
+    const out = new Float32Array(width * height);
+    for (let y = 0; y < height; y++) out.set(padded.subarray(y * size.width, y * size.width + width), y * width);
+    return out;
+  }
+
+  private async runDecoder(readout: Float32Array, features: KeyFeatures, size: NetworkGeometry, output: string): Promise<Float32Array> {
     const { height: H, width: W } = size;
     const at = (s: number): [number, number] => [H / s, W / s];
     const shape = (a: Float32Array, s: number): number[] => {
@@ -168,8 +187,8 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
       [i16]: this.tensor(features.f16, shape(features.f16, this.stride)),
       [i8]: this.tensor(features.f8, shape(features.f8, this.stride / 2)),
       [i4]: this.tensor(features.f4, shape(features.f4, this.stride / 4)),
-    });
-    return outputOf(out, this.decoder.output, 'The propagation model');
+    }, [output]);
+    return outputOf(out, output, 'The propagation model');
   }
 
   async dispose(): Promise<void> {

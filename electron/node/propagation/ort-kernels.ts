@@ -98,6 +98,25 @@ export function readoutModelBytes(): Uint8Array {
   ]);
 }
 
+/**
+ * `model` with one more node and graph output: Sigmoid(`logits`) as `probability`. Appended as a
+ * second GraphProto field, which a protobuf parser merges into the first (repeated nodes and
+ * outputs concatenate), so the model's own bytes are not re-encoded. The decoder then gives
+ * probabilities in the same run: one ONNX Runtime call per decode instead of two.
+ */
+export function withSigmoidOutput(model: Uint8Array, logits: string, probability: string): Uint8Array {
+  const extension = Uint8Array.from(
+    bytes(7, [
+      ...bytes(1, [...text(1, logits), ...text(2, probability), ...text(3, `iseg_${probability}`), ...text(4, 'Sigmoid')]),
+      ...bytes(12, tensorInfo(probability, FLOAT, ['batch', 'channels', 'H', 'W'])),
+    ]),
+  );
+  const out = new Uint8Array(model.length + extension.length);
+  out.set(model);
+  out.set(extension, model.length);
+  return out;
+}
+
 export function probabilitiesModelBytes(): Uint8Array {
   return modelBytes([
     ...bytes(1, node('Slice', ['logits', 'starts', 'ends', 'axes'], ['cropped'])),
