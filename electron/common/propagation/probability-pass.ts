@@ -62,11 +62,12 @@ export function fuseRuns(forward: Float32Array, backward: Float32Array, wa: numb
   for (let i = 0; i < forward.length; i++) {
     const f = forward[i] as number;
     const b = backward[i] as number;
-    const x = f > threshold;
-    const y = b > threshold;
-    if (x) inForward++;
-    if (y) inBackward++;
-    if (x && y) inBoth++;
+    // Counted without branches: masks switch often along an object's border.
+    const x = f > threshold ? 1 : 0;
+    const y = b > threshold ? 1 : 0;
+    inForward += x;
+    inBackward += y;
+    inBoth += x & y;
     const p = Math.fround(wa * f + wb * b);
     out[i] = quantised(p);
     if (p >= threshold) {
