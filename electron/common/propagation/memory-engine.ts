@@ -147,6 +147,7 @@ export class MemoryPropagator implements Propagator {
     for (const task of tasks) {
       const committed = new Set<number>();
       const forward = new Map<number, Float32Array>();
+      const anchorValues = new Map<number, Float32Array>();
       const written = new Set(task.plan.written);
       const commit = (slice: number, quantised: Uint8Array, summary: ProbabilitySummary | undefined): void => {
         if (!written.has(slice) || committed.has(slice)) return;
@@ -163,7 +164,7 @@ export class MemoryPropagator implements Propagator {
       for (const run of task.plan.runs) {
         const gap = task.plan.fused.find((g) => isInGap(g, run));
         const farEnd = gap && this.rememberGapEnds ? (run.direction === 1 ? gap.b : gap.a) : undefined;
-        computed += await this.runOnce(ctx, assembler, seeds, task.label, run, stopRule, farEnd, (slice, p, done) => {
+        computed += await this.runOnce(ctx, assembler, seeds, task.label, run, stopRule, farEnd, anchorValues, (slice, p, done) => {
           if (gap && run.direction === 1) {
             forward.set(slice, p);
             return;
@@ -215,6 +216,7 @@ export class MemoryPropagator implements Propagator {
     run: PropagationRun,
     stopRule: StopRuleSettings,
     farEnd: number | undefined,
+    anchorValues: Map<number, Float32Array>,
     emit: (slice: number, probability: Float32Array, done: Summarised | undefined) => void,
   ): Promise<number> {
     const { layout } = ctx;
@@ -228,6 +230,12 @@ export class MemoryPropagator implements Propagator {
     );
     const memoryLimit = this.maxMemoryFrames + anchors.length - 1;
     for (const anchor of anchors) {
+      // An annotation's value is the same in every run of the label (seeds, not predictions): encoded once.
+      const known = anchorValues.get(anchor);
+      if (known) {
+        memory.add((await this.keysFor(ctx, anchor)).key, known);
+        continue;
+      }
       const seedSlice = readSlice(seeds.voxels, layout, anchor, new Float32Array(pixels));
       const seedMask = new Float32Array(pixels);
       const seedOthers = new Float32Array(pixels);
@@ -236,7 +244,7 @@ export class MemoryPropagator implements Propagator {
         if (v === label) seedMask[i] = 1;
         else if (v !== 0) seedOthers[i] = 1;
       }
-      await this.remember(ctx, memory, anchor, seedMask, seedOthers);
+      anchorValues.set(anchor, await this.remember(ctx, memory, anchor, seedMask, seedOthers));
     }
     let decoded = 0;
     let step = 0;
@@ -292,7 +300,8 @@ export class MemoryPropagator implements Propagator {
     return toProbability ? toProbability(logits, ctx.size, width, height) : cropSigmoid(logits, ctx.size, width, height);
   }
 
-  private async remember(ctx: SliceContext, memory: ReadoutMemory, slice: number, mask: Float32Array, others: Float32Array): Promise<void> {
+  /** Value-encodes the slice into the memory; returns the value (the memory keeps a copy). */
+  private async remember(ctx: SliceContext, memory: ReadoutMemory, slice: number, mask: Float32Array, others: Float32Array): Promise<Float32Array> {
     const features = await this.keysFor(ctx, slice);
     const { width, height } = ctx.layout;
     const t0 = this.now();
@@ -300,6 +309,7 @@ export class MemoryPropagator implements Propagator {
     this.lastStats.networkMs += this.now() - t0;
     this.lastStats.valueEncodes++;
     memory.add(features.key, value);
+    return value;
   }
 
   private imageTensor(ctx: SliceContext, slice: number): Float32Array {
