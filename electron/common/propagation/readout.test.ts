@@ -92,7 +92,7 @@ describe('memory read-out', () => {
             const row = t * m.queriesPerTile + q;
             const scores = Array.from({ length: m.columns }, (_, n) => {
               let s = 0;
-              for (let c = 0; c < dims.keyDim; c++) s += (query[row * dims.keyDim + c] ?? 0) * (m.keys[(t * dims.keyDim + c) * m.columns + n] ?? 0);
+              for (let c = 0; c < dims.keyDim; c++) s += (query[row * dims.keyDim + c] ?? 0) * (m.keys[(t * m.columns + n) * dims.keyDim + c] ?? 0);
               return { n, s: s - (m.norms[t * m.columns + n] ?? 0) };
             });
             const top = scores.sort((a, b) => b.s - a.s).slice(0, k);
@@ -164,6 +164,31 @@ describe('memory read-out', () => {
     for (let i = 0; i < full.length; i++) expect(read[i]).toBeCloseTo(full[i] ?? NaN, 5);
     expect(() => new ReadoutMemory({ keyDim: 1, valueDim: 1, positions: 6 }, { grid: { height: 2, width: 2 } })).toThrow(/grid/);
     expect(() => new ReadoutMemory({ keyDim: 1, valueDim: 1, positions: 4 }, { grid: { height: 2, width: 2 }, window: { tile: 0, radius: 1 } })).toThrow(/window/);
+  });
+
+  it('after removals and additions reads exactly the frames it holds', () => {
+    const rand = random(21);
+    const [ck, cv, P, k] = [6, 4, 10, 7];
+    const frames = Array.from({ length: 5 }, () => ({ key: Float32Array.from({ length: ck * P }, () => 2 * rand()), value: Float32Array.from({ length: cv * P }, rand) }));
+    const memory = new ReadoutMemory({ keyDim: ck, valueDim: cv, positions: P }, { capacity: 4 });
+    for (const f of frames.slice(0, 4)) memory.add(f.key, f.value);
+    memory.remove(1); // frames 0, 2, 3
+    memory.remove(0); // frames 2, 3
+    memory.add((frames[4] as (typeof frames)[number]).key, (frames[4] as (typeof frames)[number]).value); // frames 2, 3, 4
+    const held = [2, 3, 4].map((i) => frames[i] as (typeof frames)[number]);
+    const N = held.length * P;
+    const mk = new Float32Array(ck * N);
+    const mv = new Float32Array(cv * N);
+    held.forEach((f, t) => {
+      for (let c = 0; c < ck; c++) mk.set(f.key.subarray(c * P, (c + 1) * P), c * N + t * P);
+      for (let c = 0; c < cv; c++) mv.set(f.value.subarray(c * P, (c + 1) * P), c * N + t * P);
+    });
+    const qk = Float32Array.from({ length: ck * P }, () => 2 * rand());
+    const expected = naiveReadout(qk, mk, mv, ck, cv, P, k);
+    const read = memory.read(qk, k);
+    for (let i = 0; i < expected.length; i++) expect(read[i]).toBeCloseTo(expected[i] ?? NaN, 5);
+    expect(memory.frameCount).toBe(3);
+    expect(memory.tensors().columns).toBe(3 * P);
   });
 
   it('removes frames by insertion order and rejects wrong shapes', () => {

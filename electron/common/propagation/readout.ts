@@ -14,7 +14,9 @@
  * Tensors come channel-major from the networks (key Ck × P, value Cv × P, P = h·w positions at
  * stride 16). The memory keeps them tiled for the kernel: the query grid is cut into tiles, each
  * tile has one window, and each frame occupies one slot of columns in every tile's window, so
- * adding a frame writes one slot and removing one empties it — nothing is re-concatenated.
+ * adding a frame writes one slot and removing one moves at most the last slot into its place —
+ * nothing is re-concatenated. The frames fill the first slots, so that without a window (one tile)
+ * a kernel is given just those.
  */
 
 export interface ReadoutDims {
@@ -85,11 +87,11 @@ export function readoutTiling(grid: ReadoutGrid, window?: ReadoutWindow): Readou
 
 /**
  * The memory as a kernel takes it: per tile, `columns` = slots × W memory positions (a slot per
- * frame, empty slots scored out by a huge norm). The arrays are the memory's own and change when a
- * frame is added or removed: a kernel reads them only until its promise settles.
+ * frame, empty slots scored out by a huge norm). The arrays are the memory's own (or views of them)
+ * and change when a frame is added or removed: a kernel reads them only until its promise settles.
  */
 export interface MemoryTensors {
-  /** tiles × Ck × columns. */
+  /** tiles × columns × Ck, position-major. */
   readonly keys: Float32Array;
   /** tiles × columns: |k|² / √Ck, or EMPTY_NORM where a slot holds no frame. */
   readonly norms: Float32Array;
@@ -185,7 +187,7 @@ export class ReadoutMemory {
   private norms: Float32Array;
   private values: Float32Array;
   private offsets: BigInt64Array;
-  /** Slot of each frame, in insertion order. */
+  /** Slot of each frame, in insertion order; the frames hold slots 0 … frameCount − 1. */
   private readonly order: number[] = [];
   /** Reused per read: the tiled query and the channel-major result. */
   private readonly query: Float32Array;
@@ -228,9 +230,7 @@ export class ReadoutMemory {
     checkLength('key frame', key, ck * P);
     checkLength('value frame', value, cv * P);
     if (this.order.length === this.slots) this.grow(this.slots * 2);
-    const used = new Set(this.order);
-    let slot = 0;
-    while (used.has(slot)) slot++;
+    const slot = this.order.length;
     const { tiles, windowPositions: W, windowAt } = this.tiling;
     const columns = this.slots * W;
     const scale = 1 / Math.sqrt(ck);
@@ -244,28 +244,29 @@ export class ReadoutMemory {
     }
     for (let t = 0; t < tiles; t++) {
       const at = t * W;
-      const column0 = slot * W;
-      for (let c = 0; c < ck; c++) {
-        const row = (t * ck + c) * columns + column0;
-        const source = c * P;
-        for (let w = 0; w < W; w++) this.keys[row + w] = key[source + (windowAt[at + w] as number)] as number;
-      }
-      const normRow = t * columns + column0;
+      const row0 = t * columns + slot * W;
       for (let w = 0; w < W; w++) {
         const p = windowAt[at + w] as number;
-        this.norms[normRow + w] = (norms[p] as number) * scale;
-        const base = (normRow + w) * cv;
-        for (let c = 0; c < cv; c++) this.values[base + c] = value[c * P + p] as number;
+        this.norms[row0 + w] = (norms[p] as number) * scale;
+        const keyBase = (row0 + w) * ck;
+        for (let c = 0; c < ck; c++) this.keys[keyBase + c] = key[c * P + p] as number;
+        const valueBase = (row0 + w) * cv;
+        for (let c = 0; c < cv; c++) this.values[valueBase + c] = value[c * P + p] as number;
       }
     }
     this.order.push(slot);
   }
 
-  /** Removes the frame at `index` in insertion order (0 = oldest). */
+  /** Removes the frame at `index` in insertion order (0 = oldest); the last slot moves into its place. */
   remove(index: number): void {
     if (index < 0 || index >= this.order.length) throw new Error(`readout: no memory frame ${index}`);
-    const [slot] = this.order.splice(index, 1);
-    this.emptySlot(slot as number);
+    const [slot] = this.order.splice(index, 1) as [number];
+    const last = this.order.length;
+    if (slot !== last) {
+      this.moveSlot(last, slot);
+      this.order[this.order.indexOf(last)] = slot;
+    }
+    this.emptySlot(last);
   }
 
   clear(): void {
@@ -273,10 +274,15 @@ export class ReadoutMemory {
     this.order.length = 0;
   }
 
-  /** The bank as a `ReadoutKernel` takes it (the memory's own arrays, not copies). */
+  /** The bank as a `ReadoutKernel` takes it (the memory's own arrays, not copies); with one tile, only the filled slots. */
   tensors(): MemoryTensors {
-    const { tiles, queriesPerTile, windowPositions } = this.tiling;
-    return { keys: this.keys, norms: this.norms, values: this.values, offsets: this.offsets, tiles, queriesPerTile, columns: this.slots * windowPositions };
+    const { tiles, queriesPerTile, windowPositions: W } = this.tiling;
+    const { keyDim: ck, valueDim: cv } = this.dims;
+    if (tiles === 1) {
+      const columns = Math.max(1, this.order.length) * W;
+      return { keys: this.keys.subarray(0, columns * ck), norms: this.norms.subarray(0, columns), values: this.values.subarray(0, columns * cv), offsets: this.offsets, tiles, queriesPerTile, columns };
+    }
+    return { keys: this.keys, norms: this.norms, values: this.values, offsets: this.offsets, tiles, queriesPerTile, columns: this.slots * W };
   }
 
   /**
@@ -315,12 +321,13 @@ export class ReadoutMemory {
     for (let t = 0; t < tiles; t++) {
       for (let i = 0; i < Q; i++) {
         const p = queryAt[t * Q + i] as number;
-        scores.fill(0);
-        // Channel by channel so that each key row is read contiguously.
-        for (let c = 0; c < ck; c++) {
-          const q = queryKey[c * P + p] as number;
-          const row = (t * ck + c) * columns;
-          for (const [from, to] of slotColumns) for (let n = from; n < to; n++) scores[n] = (scores[n] as number) + q * (this.keys[row + n] as number);
+        for (const [from, to] of slotColumns) {
+          for (let n = from; n < to; n++) {
+            const base = (t * columns + n) * ck;
+            let dot = 0;
+            for (let c = 0; c < ck; c++) dot += (queryKey[c * P + p] as number) * (this.keys[base + c] as number);
+            scores[n] = dot;
+          }
         }
         selector.reset();
         for (const [from, to] of slotColumns) for (let n = from; n < to; n++) selector.offer(2 * (scores[n] as number) / Math.sqrt(ck) - (this.norms[t * columns + n] as number), n);
@@ -366,6 +373,19 @@ export class ReadoutMemory {
     return this.order.map((slot) => [slot * W, (slot + 1) * W]);
   }
 
+  private moveSlot(from: number, to: number): void {
+    const { keyDim: ck, valueDim: cv } = this.dims;
+    const { tiles, windowPositions: W } = this.tiling;
+    const columns = this.slots * W;
+    for (let t = 0; t < tiles; t++) {
+      const source = t * columns + from * W;
+      const target = t * columns + to * W;
+      this.keys.copyWithin(target * ck, source * ck, (source + W) * ck);
+      this.norms.copyWithin(target, source, source + W);
+      this.values.copyWithin(target * cv, source * cv, (source + W) * cv);
+    }
+  }
+
   private emptySlot(slot: number): void {
     const { tiles, windowPositions: W } = this.tiling;
     const columns = this.slots * W;
@@ -389,7 +409,7 @@ export class ReadoutMemory {
     const after = slots * W;
     const [keys, norms, values, offsets] = this.allocate(slots);
     for (let t = 0; t < tiles; t++) {
-      for (let c = 0; c < ck; c++) keys.set(this.keys.subarray((t * ck + c) * before, (t * ck + c + 1) * before), (t * ck + c) * after);
+      keys.set(this.keys.subarray(t * before * ck, (t + 1) * before * ck), t * after * ck);
       norms.set(this.norms.subarray(t * before, (t + 1) * before), t * after);
       values.set(this.values.subarray(t * before * cv, (t + 1) * before * cv), t * after * cv);
     }

@@ -4,7 +4,7 @@
  *
  * The whole STCN read-out, per tile of queries against that tile's memory window (readout.ts):
  *
- *   scores  = MatMul(query [T, Q, Ck], keys [T, Ck, M]) − norms [T, 1, M]   (inputs pre-scaled)
+ *   scores  = MatMul(query [T, Q, Ck], Transpose(keys [T, M, Ck])) − norms [T, 1, M]   (inputs pre-scaled)
  *   top, at = TopK(scores, k)                                    [T, Q, k] each
  *   weights = Softmax(top)                                        over k
  *   picked  = Gather(values [T·M, Cv], at + offsets [T, 1, 1])    [T, Q, k, Cv]
@@ -46,6 +46,7 @@ const FLOAT = 1;
 const OPSET = 13;
 const INT64 = 7;
 const ATTRIBUTE_STRING = 3;
+const ATTRIBUTE_INTS = 7;
 
 /** ValueInfoProto of a tensor with symbolic dims. */
 function tensorInfo(name: string, elementType: number, dims: readonly string[]): number[] {
@@ -54,16 +55,18 @@ function tensorInfo(name: string, elementType: number, dims: readonly string[]):
   return [...text(1, name), ...bytes(2, bytes(1, tensorType))]; // name, type { tensor_type }
 }
 
-/** NodeProto; `strings` are string attributes (the only kind this graph needs). */
+/** NodeProto with string attributes and integer-list attributes (the kinds these graphs need). */
 function node(
   op: string,
   inputs: readonly string[],
   outputs: readonly string[],
   strings: Record<string, string> = {},
+  integers: Record<string, readonly number[]> = {},
 ): number[] {
-  const attributes = Object.entries(strings).flatMap(([name, value]) =>
-    bytes(5, [...text(1, name), ...text(4, value), ...int(20, ATTRIBUTE_STRING)]),
-  );
+  const attributes = [
+    ...Object.entries(strings).flatMap(([name, value]) => bytes(5, [...text(1, name), ...text(4, value), ...int(20, ATTRIBUTE_STRING)])),
+    ...Object.entries(integers).flatMap(([name, values]) => bytes(5, [...text(1, name), ...values.flatMap((v) => int(8, v)), ...int(20, ATTRIBUTE_INTS)])),
+  ];
   return [
     ...inputs.flatMap((i) => text(1, i)),
     ...outputs.flatMap((o) => text(2, o)),
@@ -80,7 +83,8 @@ function modelBytes(graph: readonly number[]): Uint8Array {
 
 export function readoutModelBytes(): Uint8Array {
   return modelBytes([
-    ...bytes(1, node('MatMul', ['query', 'keys'], ['dots'])),
+    ...bytes(1, node('Transpose', ['keys'], ['keysByChannel'], {}, { perm: [0, 2, 1] })),
+    ...bytes(1, node('MatMul', ['query', 'keysByChannel'], ['dots'])),
     ...bytes(1, node('Sub', ['dots', 'norms'], ['scores'])),
     ...bytes(1, node('TopK', ['scores', 'k'], ['top', 'at'])),
     ...bytes(1, node('Softmax', ['top'], ['weights'])),
@@ -89,7 +93,7 @@ export function readoutModelBytes(): Uint8Array {
     ...bytes(1, node('Einsum', ['weights', 'picked'], ['readout'], { equation: 'tqk,tqkc->tqc' })),
     ...text(2, 'stcn-readout'),
     ...bytes(11, tensorInfo('query', FLOAT, ['T', 'Q', 'C'])),
-    ...bytes(11, tensorInfo('keys', FLOAT, ['T', 'C', 'M'])),
+    ...bytes(11, tensorInfo('keys', FLOAT, ['T', 'M', 'C'])),
     ...bytes(11, tensorInfo('norms', FLOAT, ['T', 'one', 'M'])),
     ...bytes(11, tensorInfo('values', FLOAT, ['TM', 'V'])),
     ...bytes(11, tensorInfo('offsets', INT64, ['T', 'one', 'one'])),
@@ -157,7 +161,7 @@ export async function createOrtKernels(threads?: number): Promise<OrtKernels> {
       const { tiles, queriesPerTile, columns } = memory;
       const out = await readoutSession.run({
         query: new ort.Tensor('float32', query, [tiles, queriesPerTile, keyDim]),
-        keys: new ort.Tensor('float32', memory.keys, [tiles, keyDim, columns]),
+        keys: new ort.Tensor('float32', memory.keys, [tiles, columns, keyDim]),
         norms: new ort.Tensor('float32', memory.norms, [tiles, 1, columns]),
         values: new ort.Tensor('float32', memory.values, [tiles * columns, valueDim]),
         offsets: new ort.Tensor('int64', memory.offsets, [tiles, 1, 1]),
