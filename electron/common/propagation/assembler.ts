@@ -8,7 +8,7 @@ import type { Volume } from '../volume';
 import { mergeSegments, type SegmentProbability } from './merge';
 import type { CancelSignal, SliceListener } from './propagator';
 import { readSlice, sliceLayout, writeSlice, type IndexAxis, type SliceLayout } from '../slice';
-import { labelsPresent, sliceAreas } from './slices';
+import { areasOfSlices, labelsPresent } from './slices';
 import { areaDrops, areasAndShapeChanges, endProximity, rankSuspectSlices, type SegmentEvidence, type SuspectSlice } from './suspect';
 
 export class LabelAssembler {
@@ -83,19 +83,17 @@ export class LabelAssembler {
     return { geometry: this.seeds.geometry, componentType: this.output instanceof Uint16Array ? 'uint16' : 'uint8', voxels: this.output };
   }
 
-  /**
-   * What the suspect flags are made of, per label, for the slices this propagation wrote.
-   * `seedAreas`: the seeds' per-slice areas of each label where the caller has them (the plan
-   * counted them), which saves a pass over the volume per label.
-   */
-  evidence(labels: readonly number[], seedAreas?: ReadonlyMap<number, Float64Array>): SegmentEvidence[] {
+  /** What the suspect flags are made of, per label, for the slices this propagation wrote. */
+  evidence(labels: readonly number[]): SegmentEvidence[] {
     return labels.map((label) => {
       const uncertainty = this.uncertainty.get(label);
       const written = this.writtenPerLabel.get(label) ?? new Set<number>();
       const { areas, shapeChange } = areasAndShapeChanges(this.output, this.layout, label);
-      // The user's slices: those of the seeds holding the label that this propagation left alone.
-      const seeded = seedAreas?.get(label) ?? sliceAreas(this.seeds.voxels, this.layout, label);
-      const annotated = [...seeded.keys()].filter((s) => (seeded[s] ?? 0) > 0 && !written.has(s));
+      // The user's slices: those of the seeds holding the label that this propagation left alone
+      // (only the slices it did not write are counted: usually a few, not the volume).
+      const untouched = Array.from({ length: this.layout.count }, (_, s) => s).filter((s) => !written.has(s));
+      const seeded = areasOfSlices(this.seeds.voxels, this.layout, label, untouched);
+      const annotated = untouched.filter((s) => (seeded[s] ?? 0) > 0);
       return {
         label,
         areas,

@@ -194,7 +194,7 @@ export class MemoryPropagator implements Propagator {
         }
       }
     }
-    this.lastEvidence = assembler.evidence(labels, new Map(tasks.map((t) => [t.label, t.seedAreas])));
+    this.lastEvidence = assembler.evidence(labels);
     return {
       labels: assembler.labelsVolume(),
       method: this.method,

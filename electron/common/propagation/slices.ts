@@ -5,6 +5,23 @@
 import type { SliceLayout } from '../slice';
 import type { VoxelArray } from '../volume';
 
+/** Voxels equal to `label` in the listed slices only (others 0): a pass over those slices, not the volume. */
+export function areasOfSlices(voxels: VoxelArray, layout: SliceLayout, label: number, slices: Iterable<number>): Float64Array {
+  const areas = new Float64Array(layout.count);
+  const { width, height, strides } = layout;
+  const [ss, sx, sy] = strides;
+  for (const s of slices) {
+    if (!Number.isInteger(s) || s < 0 || s >= layout.count) continue;
+    let n = 0;
+    for (let y = 0; y < height; y++) {
+      let index = s * ss + y * sy;
+      for (let x = 0; x < width; x++, index += sx) if (voxels[index] === label) n++;
+    }
+    areas[s] = n;
+  }
+  return areas;
+}
+
 /** Voxels equal to `label` in each slice along the axis. */
 export function sliceAreas(voxels: VoxelArray, layout: SliceLayout, label: number): Float64Array {
   const areas = new Float64Array(layout.count);
