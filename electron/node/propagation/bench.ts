@@ -44,7 +44,6 @@ export async function benchReadoutOrt(layout: ReadoutBenchLayout, keyDim: number
   const positions = layout.grid.height * layout.grid.width;
   try {
     const memory = benchMemory(keyDim, valueDim, frames, layout, Math.random);
-    for (let t = 0; t < frames; t++) memory.add(Float32Array.from({ length: keyDim * positions }, Math.random), Float32Array.from({ length: valueDim * positions }, Math.random));
     const query = Float32Array.from({ length: keyDim * positions }, Math.random);
     for (let i = 0; i < 2; i++) await memory.readWith(kernel, query);
     const t0 = performance.now();
