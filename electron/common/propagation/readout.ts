@@ -314,6 +314,8 @@ export class ReadoutMemory {
     const columns = this.slots * this.tiling.windowPositions;
     const result = new Float32Array(cv * P);
     const scores = new Float64Array(columns);
+    // The query's channels side by side, so that each dot product reads two contiguous rows.
+    const query = new Float64Array(ck);
     const selector = new TopK(k);
     const weights = new Float64Array(k);
     const acc = new Float64Array(cv);
@@ -321,11 +323,12 @@ export class ReadoutMemory {
     for (let t = 0; t < tiles; t++) {
       for (let i = 0; i < Q; i++) {
         const p = queryAt[t * Q + i] as number;
+        for (let c = 0; c < ck; c++) query[c] = queryKey[c * P + p] as number;
         for (const [from, to] of slotColumns) {
           for (let n = from; n < to; n++) {
             const base = (t * columns + n) * ck;
             let dot = 0;
-            for (let c = 0; c < ck; c++) dot += (queryKey[c * P + p] as number) * (this.keys[base + c] as number);
+            for (let c = 0; c < ck; c++) dot += (query[c] as number) * (this.keys[base + c] as number);
             scores[n] = dot;
           }
         }
