@@ -19,6 +19,23 @@ describe('slices along an axis', () => {
     expect(() => readSlice(voxels, j, 4, new Uint16Array(15))).toThrow(/outside/);
   });
 
+  it('copies typed rows in place and plain arrays pixel by pixel, with the same result and conversions', () => {
+    const floats = Float32Array.from({ length: 60 }, (_, n) => n + 0.25);
+    for (const axis of [0, 1, 2] as const) {
+      const layout = sliceLayout(size, axis);
+      for (let s = 0; s < layout.count; s++) {
+        const typed = readSlice(floats, layout, s, new Uint8Array(layout.width * layout.height));
+        const plain = readSlice([...floats], layout, s, new Uint8Array(layout.width * layout.height));
+        expect([...typed]).toEqual([...plain]);
+        const viaTyped = new Uint16Array(60);
+        const viaPlain = new Uint16Array(60);
+        writeSlice(viaTyped, layout, s, Float32Array.from(plain, (v) => v + 0.5));
+        writeSlice(viaPlain, layout, s, Array.from(plain, (v) => v + 0.5));
+        expect([...viaTyped]).toEqual([...viaPlain]);
+      }
+    }
+  });
+
   it('maps slice pixels to voxel indices and back, for every axis', () => {
     for (const axis of [0, 1, 2] as const) {
       const layout = sliceLayout(size, axis);

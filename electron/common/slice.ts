@@ -79,6 +79,11 @@ export function readSlice<T extends WritableArray>(voxels: ArrayLike<number>, la
   const { width, height, strides } = layout;
   checkSlice(layout, s, out.length);
   const [ss, sx, sy] = strides;
+  if (sx === 1 && isTyped(voxels)) {
+    // Rows lie contiguous in memory: one typed-array copy per row (it converts as assignment does).
+    for (let y = 0; y < height; y++) out.set(voxels.subarray(s * ss + y * sy, s * ss + y * sy + width), y * width);
+    return out;
+  }
   let o = 0;
   for (let y = 0; y < height; y++) {
     let index = s * ss + y * sy;
@@ -92,11 +97,19 @@ export function writeSlice(voxels: WritableArray, layout: SliceLayout, s: number
   const { width, height, strides } = layout;
   checkSlice(layout, s, values.length);
   const [ss, sx, sy] = strides;
+  if (sx === 1 && isTyped(values)) {
+    for (let y = 0; y < height; y++) voxels.set(values.subarray(y * width, (y + 1) * width), s * ss + y * sy);
+    return;
+  }
   let o = 0;
   for (let y = 0; y < height; y++) {
     let index = s * ss + y * sy;
     for (let x = 0; x < width; x++, index += sx) voxels[index] = values[o++] as number;
   }
+}
+
+function isTyped(values: ArrayLike<number>): values is WritableArray {
+  return ArrayBuffer.isView(values) && !(values instanceof DataView) && !(values instanceof BigInt64Array) && !(values instanceof BigUint64Array);
 }
 
 function checkSlice(layout: SliceLayout, s: number, length: number): void {

@@ -16,16 +16,23 @@ import { benchPropagation, benchReadout, benchReadoutOrt } from '../../node/prop
 import { propagationModelDir, readoutSpecOf } from '../../node/propagation/onnx-networks';
 import { integerOption, parseCommandLine, UsageError, type CliOutput, type Command } from '../command';
 import { writeJsonFile } from '../write-json';
+import { DEFAULT_READOUT_WINDOW } from '../../common/propagation/memory-engine';
+import { parseReadoutWindow } from './readout-window-option';
+import type { ReadoutWindow } from '../../common/propagation/readout';
 import { parseView } from './propagate';
+
+const describeWindow = (window: ReadoutWindow | null): string => (window ? `${window.tile},${window.radius}` : 'full');
 
 const USAGE = `Usage: iseg bench-propagation --image <image> --labels <label map> --label K
          [--axis axial|coronal|sagittal] [--given N] [--model ID] [--readout onnx|typescript]
-         [--threads N] [--models DIR] [--json FILE]
+         [--readout-window T,R|full] [--runs N] [--threads N] [--models DIR] [--json FILE]
 
 Propagates label K from N (default 5) evenly spaced ground-truth slices along the axis (default
-sagittal) with the memory method, twice: cold (every key encoded) and cached (keys reused, as after
-a correction). The stop-at-the-object's-end rule is off so that every slice is decoded. Also times
-one read-out (TypeScript reference and ONNX Runtime) for the volume's slice size with 5 memory frames.
+sagittal) with the memory method: once cold (every key encoded), then --runs times (default 1)
+cached (keys reused, as after a correction), reporting the median cached run. The
+stop-at-the-object's-end rule is off so that every slice is decoded. Also times one read-out
+(TypeScript reference and ONNX Runtime) for the volume's slice size with 5 memory frames.
+--readout-window sets the read-out's window (default ${describeWindow(DEFAULT_READOUT_WINDOW)}; full: every memory position).
 Figures only: nothing is asserted.`;
 
 const fixed = (value: number, digits = 1): string => value.toFixed(digits);
@@ -43,6 +50,8 @@ export const benchPropagationCommand: Command = {
       given: { type: 'string' },
       model: { type: 'string' },
       readout: { type: 'string' },
+      'readout-window': { type: 'string' },
+      runs: { type: 'string' },
       threads: { type: 'string' },
       models: { type: 'string' },
       json: { type: 'string' },
@@ -62,6 +71,9 @@ export const benchPropagationCommand: Command = {
     const readout = values.readout ?? 'onnx';
     if (readout !== 'onnx' && readout !== 'typescript') throw new UsageError(`iseg bench-propagation: --readout is onnx or typescript, not "${readout}"`);
     const view = parseView('bench-propagation', values.axis ?? 'sagittal');
+    const readoutWindow = parseReadoutWindow('bench-propagation', values['readout-window']);
+    const runs = integerOption('bench-propagation', 'runs', values.runs, 1);
+    if (runs < 1) throw new UsageError('iseg bench-propagation: --runs must be at least 1');
 
     const image = await readVolume(values.image);
     const { labels: truth } = await loadLabelMapFor(values.labels, image.geometry);
@@ -76,13 +88,18 @@ export const benchPropagationCommand: Command = {
     const { keyDim, valueDim, stride } = readoutSpecOf(folder.manifest);
     const layout = sliceLayout(image.geometry.size, axis);
     // The networks see the slice padded to a multiple of the stride.
-    const positions = Math.ceil(layout.width / stride) * Math.ceil(layout.height / stride);
-    const readTs = benchReadout(positions, keyDim, valueDim, 5);
-    const readOrt = await benchReadoutOrt(positions, keyDim, valueDim, 5, threads ?? 1);
+    const grid = { height: Math.ceil(layout.height / stride), width: Math.ceil(layout.width / stride) };
+    const positions = grid.height * grid.width;
+    const chosenWindow = readoutWindow === undefined ? DEFAULT_READOUT_WINDOW : readoutWindow;
+    const readTs = benchReadout({ grid, window: chosenWindow }, keyDim, valueDim, 5);
+    const readOrt = await benchReadoutOrt({ grid, window: chosenWindow }, keyDim, valueDim, 5, threads ?? 1);
     const run = await benchPropagation(image, truth, label, axis, given, modelDir, {
       ...(threads === undefined ? {} : { threads }),
       readout,
+      readoutWindow: chosenWindow,
+      runs,
     });
+    const windowText = `window ${describeWindow(chosenWindow)}`;
     const t = run.cachedTimings;
     const figures = {
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAverage: loadavg()[0] ?? 0 },
@@ -90,7 +107,7 @@ export const benchPropagationCommand: Command = {
       slice: [layout.width, layout.height],
       axis: view,
       givenSlices: run.slices,
-      readout: { positions, keyDim, valueDim, frames: 5, typescriptMs: readTs.msPerRead, onnxMs: readOrt.msPerRead },
+      readout: { positions, visiblePositions: readOrt.visible, window: chosenWindow, keyDim, valueDim, frames: 5, typescriptMs: readTs.msPerRead, onnxMs: readOrt.msPerRead },
       propagation: {
         readout,
         decodedSlices: run.decodedSlices,
@@ -99,6 +116,7 @@ export const benchPropagationCommand: Command = {
         writtenSlices: run.writtenSlices,
         coldSlicesPerSecond: (1000 * run.writtenSlices) / run.coldMs,
         cachedSlicesPerSecond: run.cachedSlicesPerSecond,
+        cachedRuns: run.cachedRuns,
         cachedTimings: t,
       },
     };
@@ -108,10 +126,11 @@ export const benchPropagationCommand: Command = {
       [
         `machine     ${figures.machine.cpus} × ${figures.machine.cpuModel}, load average ${fixed(figures.machine.loadAverage)}`,
         `slices      ${layout.width}×${layout.height} (${view}), ${run.slices.length} given: ${run.slices.join(', ')}`,
-        `read-out    ${positions} positions × 5 frames: TypeScript ${fixed(readTs.msPerRead)} ms, ONNX Runtime ${fixed(readOrt.msPerRead)} ms`,
+        `read-out    ${positions} positions × 5 frames, ${windowText} (${readOrt.visible} seen per query): TypeScript ${fixed(readTs.msPerRead)} ms, ONNX Runtime ${fixed(readOrt.msPerRead)} ms`,
         `propagation ${run.writtenSlices} slices written (${run.decodedSlices} decodes: slices between given ones are decoded from both sides)`,
         `            cold ${fixed(run.coldMs / run.writtenSlices)} ms/slice (${fixed(figures.propagation.coldSlicesPerSecond)} slices/s); ` +
-          `keys cached ${fixed(run.cachedMs / run.writtenSlices)} ms/slice (${fixed(run.cachedSlicesPerSecond)} slices/s; target ≥ 20)`,
+          `keys cached ${fixed(run.cachedMs / run.writtenSlices)} ms/slice (${fixed(run.cachedSlicesPerSecond)} slices/s; target ≥ 20)` +
+          (runs > 1 ? `, median of ${runs} runs: ${run.cachedRuns.map((r) => fixed(r)).join(', ')} slices/s` : ''),
         t
           ? `cached run  read-out ${fixed(t.readoutMs)} ms, networks ${fixed(t.networkMs)} ms, the rest ${fixed(restMs)} ms; ` +
             `${t.keyEncodes} key, ${t.valueEncodes} value encodes, ${t.decodes} decodes; per decode ${fixed(t.readoutMs / t.decodes)} + ${fixed(t.networkMs / t.decodes)} + ${fixed(restMs / t.decodes)} ms`

@@ -24,6 +24,7 @@ import type { PropagationMethod } from '../../common/propagation/options';
 import type { Propagator } from '../../common/propagation/propagator';
 import type { StopRuleSettings } from '../../common/propagation/stop-rule';
 import { parseCommandLine, UsageError, type CliOutput, type Command } from '../command';
+import { parseReadoutWindow } from './readout-window-option';
 import { writeJsonFile } from '../write-json';
 import { parseMethod, parseView, runCommand } from './propagate';
 
@@ -31,7 +32,7 @@ export const summary = "evaluate propagation with the paper's given-slice protoc
 
 const USAGE = `Usage: iseg eval-propagation --image <image> --labels <label map> --label K
          [--axis axial|coronal|sagittal] [--given 1,3,5,10] [--seed gt|clicks]
-         [--method auto,memory,interpolation] [--stop-rule F,G,D] [--model ID] [--click-model ID|classical|default]
+         [--method auto,memory,interpolation] [--stop-rule F,G,D] [--readout-window T,R|full] [--model ID] [--click-model ID|classical|default]
          [--ep auto|cpu|cuda] [--threads N] [--models DIR] [--json FILE] [--quiet]
 
 For each count n in --given, n slices evenly spaced within label K's extent along the axis are
@@ -41,7 +42,8 @@ whole volume (the paper's scoring, which counts the given slices), with ms per c
 --method takes one method or a comma-separated list (default auto,memory,interpolation: the app's
 default beside the two it gates between), and ends with one not-given DSC table of them all.
 --stop-rule sets the memory stop rule (fraction, growth, confidence drop; stop-rule.ts), for
-choosing it on training-source volumes.`;
+choosing it on training-source volumes; --readout-window the memory read-out's window (query tiles
+of T × T feature cells that see R cells around them; full: every position), for choosing it.`;
 
 function parseMethods(text: string | undefined): PropagationMethod[] {
   const methods = [...new Set((text ?? 'auto,memory,interpolation').split(',').map((t) => parseMethod('eval-propagation', t.trim())))];
@@ -101,6 +103,7 @@ export const evalPropagationCommand: Command = {
       seed: { type: 'string' },
       method: { type: 'string' },
       'stop-rule': { type: 'string' },
+      'readout-window': { type: 'string' },
       model: { type: 'string' },
       'click-model': { type: 'string' },
       ep: { type: 'string' },
@@ -124,6 +127,7 @@ export const evalPropagationCommand: Command = {
     const seed: SeedMode = seedText;
     const methods = parseMethods(values.method);
     const stopRule = parseStopRule(values['stop-rule']);
+    const readoutWindow = parseReadoutWindow('eval-propagation', values['readout-window']);
     const view = parseView('eval-propagation', values.axis);
     const threads = values.threads === undefined ? undefined : Number(values.threads);
     if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError('iseg eval-propagation: --threads is a positive integer');
@@ -142,6 +146,7 @@ export const evalPropagationCommand: Command = {
       ...(values.ep === undefined ? {} : { ep: values.ep }),
       ...(threads === undefined ? {} : { threads }),
       ...(stopRule === undefined ? {} : { stopRule }),
+      ...(readoutWindow === undefined ? {} : { readoutWindow }),
     });
     const propagatorFor = (method: PropagationMethod): Propagator => {
       const p = opened.propagator;
@@ -223,6 +228,7 @@ export const evalPropagationCommand: Command = {
           extent: first?.extent,
           ...(opened.model ? { model: opened.model.id, ep: opened.model.ep } : {}),
           ...(stopRule ? { stopRule } : {}),
+          ...(readoutWindow === undefined ? {} : { readoutWindow: readoutWindow ?? 'full' }),
           ...(segmenter ? { clickModel: segmenter.id, meanClicksPerSeed: clickCounts.reduce((a, b) => a + b, 0) / Math.max(1, clickCounts.length) } : {}),
           given: first ? report(first) : {},
           methods: Object.fromEntries(evaluations.map((e): [string, Record<string, unknown>] => [e.method, report(e)])),

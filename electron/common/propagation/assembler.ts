@@ -8,8 +8,8 @@ import type { Volume } from '../volume';
 import { mergeSegments, type SegmentProbability } from './merge';
 import type { CancelSignal, SliceListener } from './propagator';
 import { readSlice, sliceLayout, writeSlice, type IndexAxis, type SliceLayout } from '../slice';
-import { labelsPresent, sliceAreas } from './slices';
-import { areaDrops, endProximity, rankSuspectSlices, shapeChanges, type SegmentEvidence, type SuspectSlice } from './suspect';
+import { areasOfSlices, labelsPresent } from './slices';
+import { areaDrops, areasAndShapeChanges, endProximity, rankSuspectSlices, type SegmentEvidence, type SuspectSlice } from './suspect';
 
 export class LabelAssembler {
   readonly layout: SliceLayout;
@@ -19,6 +19,8 @@ export class LabelAssembler {
   private readonly uncertainty = new Map<number, Map<number, number>>();
   private readonly writtenPerLabel = new Map<number, Set<number>>();
   private readonly writtenSlices = new Set<number>();
+  /** The seeds' slice under each commit, reused (mergeSegments returns a new slice). */
+  private readonly base: Uint8Array | Uint16Array;
   private done = 0;
 
   constructor(
@@ -32,6 +34,7 @@ export class LabelAssembler {
   ) {
     this.layout = sliceLayout(seeds.geometry.size, axis);
     this.output = outputCopy(seeds);
+    this.base = this.output instanceof Uint16Array ? new Uint16Array(this.pixels) : new Uint8Array(this.pixels);
   }
 
   get pixels(): number {
@@ -51,7 +54,7 @@ export class LabelAssembler {
       const p = slices.get(slice);
       if (p) segments.push({ label: l, probability: p });
     }
-    const base = readSlice(this.seeds.voxels, this.layout, slice, this.output instanceof Uint16Array ? new Uint16Array(this.pixels) : new Uint8Array(this.pixels));
+    const base = readSlice(this.seeds.voxels, this.layout, slice, this.base);
     const merged = mergeSegments(base, segments, { locked: this.locked, overwriteOthers: this.overwriteOthers, threshold: this.threshold });
     writeSlice(this.output, this.layout, slice, merged);
     this.done++;
@@ -85,17 +88,19 @@ export class LabelAssembler {
     return labels.map((label) => {
       const uncertainty = this.uncertainty.get(label);
       const written = this.writtenPerLabel.get(label) ?? new Set<number>();
-      const areas = sliceAreas(this.output, this.layout, label);
-      // The user's slices: those of the seeds holding the label that this propagation left alone.
-      const seedAreas = sliceAreas(this.seeds.voxels, this.layout, label);
-      const annotated = [...seedAreas.keys()].filter((s) => (seedAreas[s] ?? 0) > 0 && !written.has(s));
+      const { areas, shapeChange } = areasAndShapeChanges(this.output, this.layout, label);
+      // The user's slices: those of the seeds holding the label that this propagation left alone
+      // (only the slices it did not write are counted: usually a few, not the volume).
+      const untouched = Array.from({ length: this.layout.count }, (_, s) => s).filter((s) => !written.has(s));
+      const seeded = areasOfSlices(this.seeds.voxels, this.layout, label, untouched);
+      const annotated = untouched.filter((s) => (seeded[s] ?? 0) > 0);
       return {
         label,
         areas,
         objectEnd: endProximity(areas, annotated),
         areaDrop: areaDrops(areas, annotated),
         disagreement: this.disagreement.get(label) ?? new Map<number, number>(),
-        shapeChange: shapeChanges(this.output, this.layout, label),
+        shapeChange,
         ...(uncertainty ? { uncertainty } : {}),
         written,
       };
@@ -126,7 +131,8 @@ export function quantise(probability: Float32Array): Uint8Array {
   const out = new Uint8Array(probability.length);
   for (let i = 0; i < probability.length; i++) {
     const p = probability[i] as number;
-    out[i] = p <= 0 ? 0 : p >= 1 ? 255 : Math.round(p * 255);
+    // (p·255 + 0.5) | 0 is Math.round for 0 < p < 1, without the call.
+    out[i] = p <= 0 ? 0 : p >= 1 ? 255 : (p * 255 + 0.5) | 0;
   }
   return out;
 }

@@ -14,15 +14,15 @@
  * which runs go where, which gaps are fused and where a run may stop at the object's end.
  */
 import { LabelAssembler, throwIfCancelled } from './assembler';
-import { binaryDice } from './metrics';
 import { normalizeSlice, padTo, percentileWindow, type IntensityWindow } from './normalize';
 import type { PropagateOptions } from './options';
 import { fusionWeights, runSlices, type FusedGap, type PropagationRun } from './plan';
 import type { CancelSignal, PropagationOutcome, Propagator, SliceListener } from './propagator';
-import { ReadoutMemory } from './readout';
-import { uncertaintyOf, type SegmentEvidence } from './suspect';
+import { fuseRuns, summarise, type ProbabilitySummary } from './probability-pass';
+import { ReadoutMemory, type ReadoutWindow } from './readout';
+import type { SegmentEvidence } from './suspect';
 import { planRequest, totalWrites } from './segments';
-import { DEFAULT_STOP_RULE, ObjectEndWatch, readingOf, type StopRuleSettings } from './stop-rule';
+import { DEFAULT_STOP_RULE, ObjectEndWatch, type StopRuleSettings } from './stop-rule';
 import { readSlice, sliceLayout, type IndexAxis, type SliceLayout } from '../slice';
 import type { Volume, VoxelArray } from '../volume';
 import type { KeyFeatures, NetworkGeometry, PropagationNetworks } from './networks';
@@ -49,7 +49,20 @@ export interface MemoryEngineOptions {
   readonly now?: () => number;
   /** Where runs beyond the annotated range stop (default DEFAULT_STOP_RULE; a request's stopFraction overrides the fraction). */
   readonly stopRule?: StopRuleSettings;
+  /**
+   * Local read-out: each query sees the memory only within this window (readout.ts), so the
+   * read-out grows with the slice area, not its square; null reads every position (STCN).
+   * Default DEFAULT_READOUT_WINDOW.
+   */
+  readonly readoutWindow?: ReadoutWindow | null;
 }
+
+/**
+ * No window by default: every query sees every memory position, as STCN. On the training-source
+ * SPL knee (simulated image, femoral cartilage, axial 512², 3/5/10 given slices) windows moved
+ * not-given Dice too far: 8,4 by +5.6/−3.5/−2.1 points, 8,2 by +0.3/−4.0/−2.5 (README, "Throughput").
+ */
+export const DEFAULT_READOUT_WINDOW: ReadoutWindow | null = null;
 
 interface AxisCache {
   readonly features: Map<number, KeyFeatures>;
@@ -88,6 +101,7 @@ export class MemoryPropagator implements Propagator {
   private readonly rememberGapEnds: boolean;
   private readonly now: () => number;
   private readonly stopRule: StopRuleSettings;
+  private readonly readoutWindow: ReadoutWindow | undefined;
   /** Network evaluations of the last request, for measurements. */
   lastStats = { keyEncodes: 0, valueEncodes: 0, decodes: 0, readoutMs: 0, networkMs: 0 };
   /** The suspect-flag evidence of the last request, per label, for measurements (eval-suspects). */
@@ -103,6 +117,7 @@ export class MemoryPropagator implements Propagator {
     this.rememberGapEnds = options.rememberGapEnds ?? true;
     this.now = options.now ?? Date.now;
     this.stopRule = options.stopRule ?? DEFAULT_STOP_RULE;
+    this.readoutWindow = (options.readoutWindow === undefined ? DEFAULT_READOUT_WINDOW : options.readoutWindow) ?? undefined;
   }
 
   /** Drops the cached keys of a volume (after its voxels changed). */
@@ -132,17 +147,24 @@ export class MemoryPropagator implements Propagator {
     for (const task of tasks) {
       const committed = new Set<number>();
       const forward = new Map<number, Float32Array>();
+      const anchorValues = new Map<number, Float32Array>();
       const written = new Set(task.plan.written);
-      const commit = (slice: number, p: Float32Array, decided = true): void => {
+      const commit = (slice: number, quantised: Uint8Array, summary: ProbabilitySummary | undefined): void => {
         if (!written.has(slice) || committed.has(slice)) return;
         committed.add(slice);
-        if (decided) assembler.noteUncertainty(task.label, slice, uncertaintyOf(p, this.networks.threshold));
-        assembler.commit(task.label, slice, p);
+        if (summary) assembler.noteUncertainty(task.label, slice, summary.uncertainty);
+        assembler.commit(task.label, slice, quantised);
+      };
+      /** The slice's summary and 0–255 probabilities, from runOnce where it made them, else in one pass now. */
+      const summarised = (p: Float32Array, done: Summarised | undefined): Summarised => {
+        if (done) return done;
+        const quantised = new Uint8Array(p.length);
+        return { summary: summarise(p, this.networks.threshold, quantised), quantised };
       };
       for (const run of task.plan.runs) {
         const gap = task.plan.fused.find((g) => isInGap(g, run));
         const farEnd = gap && this.rememberGapEnds ? (run.direction === 1 ? gap.b : gap.a) : undefined;
-        computed += await this.runOnce(ctx, assembler, seeds, task.label, run, stopRule, farEnd, (slice, p) => {
+        computed += await this.runOnce(ctx, assembler, seeds, task.label, run, stopRule, farEnd, anchorValues, (slice, p, done) => {
           if (gap && run.direction === 1) {
             forward.set(slice, p);
             return;
@@ -150,21 +172,26 @@ export class MemoryPropagator implements Propagator {
           const f = gap ? forward.get(slice) : undefined;
           if (gap && f) {
             const [wa, wb] = fusionWeights(slice, gap.a, gap.b);
-            assembler.noteDisagreement(task.label, slice, 1 - binaryDice(f, p, this.networks.threshold));
-            const fused = new Float32Array(p.length);
-            for (let i = 0; i < p.length; i++) fused[i] = wa * (f[i] as number) + wb * (p[i] as number);
+            const fused = fuseRuns(f, p, wa, wb, this.networks.threshold);
+            assembler.noteDisagreement(task.label, slice, fused.disagreement);
             forward.delete(slice);
-            commit(slice, fused);
+            commit(slice, fused.quantised, fused);
           } else {
-            commit(slice, p);
+            const { summary, quantised } = summarised(p, done);
+            commit(slice, quantised, summary);
           }
         });
       }
       // Whatever no run reached (beyond an object's end, between empty annotations) is background.
-      const empty = new Float32Array(assembler.pixels);
+      const empty = new Uint8Array(assembler.pixels);
       for (const slice of task.plan.written) {
         const decided = forward.get(slice);
-        commit(slice, decided ?? empty, decided !== undefined);
+        if (decided) {
+          const { summary, quantised } = summarised(decided, undefined);
+          commit(slice, quantised, summary);
+        } else {
+          commit(slice, empty, undefined);
+        }
       }
     }
     this.lastEvidence = assembler.evidence(labels);
@@ -189,14 +216,26 @@ export class MemoryPropagator implements Propagator {
     run: PropagationRun,
     stopRule: StopRuleSettings,
     farEnd: number | undefined,
-    emit: (slice: number, probability: Float32Array) => void,
+    anchorValues: Map<number, Float32Array>,
+    emit: (slice: number, probability: Float32Array, done: Summarised | undefined) => void,
   ): Promise<number> {
     const { layout } = ctx;
     const pixels = layout.width * layout.height;
-    const memory = new ReadoutMemory({ keyDim: this.networks.keyDim, valueDim: this.networks.valueDim, positions: (ctx.size.height / this.networks.stride) * (ctx.size.width / this.networks.stride) });
     // Annotations stay in the memory for the whole run; predictions past them rotate out.
     const anchors = farEnd === undefined ? [run.origin] : [run.origin, farEnd];
+    const grid = { height: ctx.size.height / this.networks.stride, width: ctx.size.width / this.networks.stride };
+    const memory = new ReadoutMemory(
+      { keyDim: this.networks.keyDim, valueDim: this.networks.valueDim, positions: grid.height * grid.width },
+      { grid, capacity: anchors.length + this.maxMemoryFrames - 1, ...(this.readoutWindow ? { window: this.readoutWindow } : {}) },
+    );
+    const memoryLimit = this.maxMemoryFrames + anchors.length - 1;
     for (const anchor of anchors) {
+      // An annotation's value is the same in every run of the label (seeds, not predictions): encoded once.
+      const known = anchorValues.get(anchor);
+      if (known) {
+        memory.add((await this.keysFor(ctx, anchor)).key, known);
+        continue;
+      }
       const seedSlice = readSlice(seeds.voxels, layout, anchor, new Float32Array(pixels));
       const seedMask = new Float32Array(pixels);
       const seedOthers = new Float32Array(pixels);
@@ -205,7 +244,7 @@ export class MemoryPropagator implements Propagator {
         if (v === label) seedMask[i] = 1;
         else if (v !== 0) seedOthers[i] = 1;
       }
-      await this.remember(ctx, memory, anchor, seedMask, seedOthers);
+      anchorValues.set(anchor, await this.remember(ctx, memory, anchor, seedMask, seedOthers));
     }
     let decoded = 0;
     let step = 0;
@@ -218,33 +257,51 @@ export class MemoryPropagator implements Propagator {
       const kernel = this.networks.readoutKernel;
       const read = kernel ? await memory.readWith(kernel, features.key, this.networks.topK) : memory.read(features.key, this.networks.topK);
       const t1 = this.now();
-      const logits = await this.networks.decode(read, features, ctx.size);
+      const probability = await this.decodeProbabilities(read, features, ctx);
       this.lastStats.networkMs += this.now() - t1;
       this.lastStats.readoutMs += t1 - t0;
       this.lastStats.decodes++;
       decoded++;
       throwIfCancelled(ctx.signal);
-      const toProbability = this.networks.probabilityKernel;
-      const probability = toProbability ? await toProbability(logits, ctx.size, layout.width, layout.height) : cropSigmoid(logits, ctx.size, layout.width, layout.height);
-      if (run.stopAtObjectEnd && watch.reachedEnd(readingOf(probability, this.networks.threshold))) {
-        // The object ended: this slice and the rest of the run stay background.
-        for (const rest of runSlices({ ...run, origin: slice - run.direction })) emit(rest, new Float32Array(pixels));
-        break;
+      // Only a run that may stop needs the summary now; otherwise emit makes it if it commits the slice.
+      let done: Summarised | undefined;
+      if (run.stopAtObjectEnd) {
+        const quantised = new Uint8Array(pixels);
+        done = { summary: summarise(probability, this.networks.threshold, quantised), quantised };
+        if (watch.reachedEnd(done.summary.reading)) {
+          // The object ended: this slice and the rest of the run stay background (shared zero maps, never written).
+          const background = new Float32Array(pixels);
+          const nothing: Summarised = { summary: summarise(background.subarray(0, 0), this.networks.threshold), quantised: new Uint8Array(pixels) };
+          for (const rest of runSlices({ ...run, origin: slice - run.direction })) emit(rest, background, nothing);
+          break;
+        }
       }
-      emit(slice, probability);
+      emit(slice, probability, done);
       step++;
-      if (step % this.memoryEvery === 0 && slice !== run.end) {
+      // With maxMemoryFrames 1 only the annotations are remembered.
+      if (step % this.memoryEvery === 0 && slice !== run.end && memoryLimit > anchors.length) {
         const current = assembler.currentSlice(slice);
         const others = new Float32Array(pixels);
         for (let i = 0; i < pixels; i++) if (current[i] !== 0 && current[i] !== label) others[i] = 1;
+        // The oldest prediction leaves first, so the bank never holds more than its capacity.
+        while (memory.frameCount >= memoryLimit) memory.remove(anchors.length);
         await this.remember(ctx, memory, slice, probability, others);
-        while (memory.frameCount > this.maxMemoryFrames + anchors.length - 1) memory.remove(anchors.length);
       }
     }
     return decoded;
   }
 
-  private async remember(ctx: SliceContext, memory: ReadoutMemory, slice: number, mask: Float32Array, others: Float32Array): Promise<void> {
+  /** The decoder's probabilities on the slice: in one network call where the networks offer it. */
+  private async decodeProbabilities(read: Float32Array, features: KeyFeatures, ctx: SliceContext): Promise<Float32Array> {
+    const { width, height } = ctx.layout;
+    if (this.networks.decodeProbabilities) return this.networks.decodeProbabilities(read, features, ctx.size, width, height);
+    const logits = await this.networks.decode(read, features, ctx.size);
+    const toProbability = this.networks.probabilityKernel;
+    return toProbability ? toProbability(logits, ctx.size, width, height) : cropSigmoid(logits, ctx.size, width, height);
+  }
+
+  /** Value-encodes the slice into the memory; returns the value (the memory keeps a copy). */
+  private async remember(ctx: SliceContext, memory: ReadoutMemory, slice: number, mask: Float32Array, others: Float32Array): Promise<Float32Array> {
     const features = await this.keysFor(ctx, slice);
     const { width, height } = ctx.layout;
     const t0 = this.now();
@@ -252,6 +309,7 @@ export class MemoryPropagator implements Propagator {
     this.lastStats.networkMs += this.now() - t0;
     this.lastStats.valueEncodes++;
     memory.add(features.key, value);
+    return value;
   }
 
   private imageTensor(ctx: SliceContext, slice: number): Float32Array {
@@ -319,6 +377,12 @@ export class MemoryPropagator implements Propagator {
     const i = this.lru.indexOf(cache);
     if (i >= 0) this.lru.splice(i, 1);
   }
+}
+
+/** A decoded slice's one-pass summary and its probabilities as 0–255. */
+interface Summarised {
+  readonly summary: ProbabilitySummary;
+  readonly quantised: Uint8Array;
 }
 
 function isInGap(gap: FusedGap, run: PropagationRun): boolean {

@@ -29,4 +29,20 @@ describe('merging propagated segments', () => {
     expect(() => mergeSegments(Uint8Array.of(0), [{ label: 3, probability: Float32Array.of(1) }], { locked: new Set([3]) })).toThrow(/locked/);
     expect(() => mergeSegments(Uint8Array.of(0), [{ label: 256, probability: Float32Array.of(1) }])).toThrow(/fit/);
   });
+
+  it('gives one segment the same result as the general rule (checked with a silent second segment)', () => {
+    let seed = 17;
+    const rand = (): number => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    const labels = [0, 0, 0, 1, 2, 5];
+    for (const options of [{}, { overwriteOthers: true }, { locked: new Set([5]) }, { threshold: 0.3, recomputed: new Set([1, 2]) }]) {
+      const base = Uint8Array.from({ length: 400 }, () => labels[Math.floor(rand() * labels.length)] ?? 0);
+      const probability = Uint8Array.from({ length: 400 }, () => Math.floor(rand() * 256));
+      const one = mergeSegments(base, [{ label: 1, probability }], options);
+      // Label 9 is absent from the base and never reaches the threshold: it changes nothing.
+      const silent = { label: 9, probability: new Uint8Array(400) };
+      const recomputed = 'recomputed' in options ? options.recomputed : new Set([1]);
+      const general = mergeSegments(base, [{ label: 1, probability }, silent], { ...options, recomputed });
+      expect([...one]).toEqual([...general]);
+    }
+  });
 });

@@ -39,6 +39,22 @@ export function mergeSegments<T extends LabelSlice>(base: T, segments: readonly 
   const thresholds = segments.map((s) => (s.probability instanceof Uint8Array ? Math.ceil(threshold * 255) : threshold));
   const units = segments.map((s) => (s.probability instanceof Uint8Array ? 1 / 255 : 1));
   const out = base.slice() as T;
+  const only = segments.length === 1 ? segments[0] : undefined;
+  if (only) {
+    // One segment (a propagation's usual commit): the same rule without the loop over segments.
+    const raw = only.probability;
+    const at = thresholds[0] as number;
+    const label = only.label;
+    const anyLocked = locked.size > 0;
+    for (let p = 0; p < base.length; p++) {
+      const current = base[p] as number;
+      if (current !== 0 && anyLocked && locked.has(current)) continue;
+      if ((raw[p] as number) < at) {
+        if (current !== 0 && recomputed.has(current)) out[p] = 0;
+      } else if (current === 0 || overwriteOthers || recomputed.has(current)) out[p] = label;
+    }
+    return out;
+  }
   for (let p = 0; p < base.length; p++) {
     const current = base[p] as number;
     if (current !== 0 && locked.has(current)) continue;

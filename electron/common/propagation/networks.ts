@@ -53,6 +53,11 @@ export interface PropagationNetworks {
   readonly readoutKernel?: ReadoutKernel;
   /** Optional accelerated sigmoid of `decode`'s logits cropped to the slice; a TypeScript loop otherwise. */
   readonly probabilityKernel?: ProbabilityKernel;
+  /**
+   * Optional: `decode` and the sigmoid in one call, cropped to the slice's width × height (a new
+   * array). The engine prefers it: one network call per decode.
+   */
+  decodeProbabilities?(readout: Float32Array, features: KeyFeatures, size: NetworkGeometry, width: number, height: number): Promise<Float32Array>;
   /** Model id and digest for provenance. */
   readonly id: string;
   readonly sha256: string;

@@ -85,16 +85,25 @@ export function normalizeSlice(
     const pad = -(means[c] as number) * (scales[c] as number);
     if (paddedWidth !== width || paddedHeight !== height) out.fill(pad, c * plane, (c + 1) * plane);
   }
-  const m0 = means[0] as number;
-  const s0 = scales[0] as number;
+  // The windowed 0–1 value goes to channel 0's plane first; each channel is then one tight loop
+  // over it, channel 0 last since it is overwritten in place.
+  const low = window.low;
+  const inverseSpan = 1 / span;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     const at = y * paddedWidth;
     for (let x = 0; x < width; x++) {
-      let v = ((slice[row + x] as number) - window.low) / span;
-      v = v < 0 ? 0 : v > 1 ? 1 : v;
-      out[at + x] = (v - m0) * s0;
-      for (let c = 1; c < channels; c++) out[c * plane + at + x] = (v - (means[c] as number)) * (scales[c] as number);
+      const v = ((slice[row + x] as number) - low) * inverseSpan;
+      out[at + x] = v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+  }
+  for (let c = channels - 1; c >= 0; c--) {
+    const mean = means[c] as number;
+    const scale = scales[c] as number;
+    const to = c * plane;
+    for (let y = 0; y < height; y++) {
+      const at = y * paddedWidth;
+      for (let x = at; x < at + width; x++) out[to + x] = ((out[x] as number) - mean) * scale;
     }
   }
   return out;

@@ -79,31 +79,116 @@ describe('memory read-out', () => {
   it('gives the same read-out through a kernel that follows the MemoryTensors contract', async () => {
     const rand = random(11);
     const [ck, cv, P] = [16, 6, 21];
-    const memory = new ReadoutMemory({ keyDim: ck, valueDim: cv, positions: P });
-    for (let t = 0; t < 3; t++) memory.add(Float32Array.from({ length: ck * P }, rand), Float32Array.from({ length: cv * P }, rand));
-    memory.remove(1);
-    const qk = Float32Array.from({ length: ck * P }, rand);
-    // The contract spelled out naively: scores = query·keys − norms, top-k, softmax, weighted values.
-    const kernel: ReadoutKernel = (query, m, dims, k) => {
-      const out = new Float32Array(dims.positions * dims.valueDim);
-      for (let q = 0; q < dims.positions; q++) {
-        const scores = Array.from({ length: m.total }, (_, n) => {
-          let s = 0;
-          for (let c = 0; c < dims.keyDim; c++) s += (query[q * dims.keyDim + c] ?? 0) * (m.keys[c * m.total + n] ?? 0);
-          return { n, s: s - (m.norms[n] ?? 0) };
+    for (const options of [{}, { grid: { height: 3, width: 7 }, window: { tile: 2, radius: 1 } }]) {
+      const memory = new ReadoutMemory({ keyDim: ck, valueDim: cv, positions: P }, { ...options, capacity: 2 });
+      for (let t = 0; t < 3; t++) memory.add(Float32Array.from({ length: ck * P }, rand), Float32Array.from({ length: cv * P }, rand));
+      memory.remove(1);
+      const qk = Float32Array.from({ length: ck * P }, rand);
+      // The contract spelled out naively, per tile: scores = query·keys − norms, top-k, softmax, weighted values.
+      const kernel: ReadoutKernel = (query, m, dims, k) => {
+        const out = new Float32Array(m.tiles * m.queriesPerTile * dims.valueDim);
+        for (let t = 0; t < m.tiles; t++) {
+          for (let q = 0; q < m.queriesPerTile; q++) {
+            const row = t * m.queriesPerTile + q;
+            const scores = Array.from({ length: m.columns }, (_, n) => {
+              let s = 0;
+              for (let c = 0; c < dims.keyDim; c++) s += (query[row * dims.keyDim + c] ?? 0) * (m.keys[(t * m.columns + n) * dims.keyDim + c] ?? 0);
+              return { n, s: s - (m.norms[t * m.columns + n] ?? 0) };
+            });
+            const top = scores.sort((a, b) => b.s - a.s).slice(0, k);
+            const weights = top.map((e) => Math.exp(e.s - (top[0]?.s ?? 0)));
+            const sum = weights.reduce((a, b) => a + b, 0);
+            top.forEach((e, i) => {
+              const at = Number(m.offsets[t]) + e.n;
+              for (let c = 0; c < dims.valueDim; c++) out[row * dims.valueDim + c] = (out[row * dims.valueDim + c] ?? 0) + ((weights[i] ?? 0) / sum) * (m.values[at * dims.valueDim + c] ?? 0);
+            });
+          }
+        }
+        return Promise.resolve(out);
+      };
+      const viaKernel = await memory.readWith(kernel, qk, 20);
+      const direct = memory.read(qk, 20);
+      for (let i = 0; i < direct.length; i++) expect(viaKernel[i]).toBeCloseTo(direct[i] ?? NaN, 5);
+    }
+  });
+
+  it('with a window, reads each query against the memory positions near its tile only', () => {
+    const rand = random(13);
+    const [ck, cv, h, w, T, k] = [8, 3, 7, 9, 3, 6];
+    const P = h * w;
+    const window = { tile: 2, radius: 1 };
+    const memory = new ReadoutMemory({ keyDim: ck, valueDim: cv, positions: P }, { grid: { height: h, width: w }, window, capacity: 1 });
+    const mk = new Float32Array(ck * T * P);
+    const mv = new Float32Array(cv * T * P);
+    for (let t = 0; t < T; t++) {
+      const key = Float32Array.from({ length: ck * P }, () => 2 * rand());
+      const value = Float32Array.from({ length: cv * P }, rand);
+      memory.add(key, value); // grows past its capacity of 1
+      for (let c = 0; c < ck; c++) mk.set(key.subarray(c * P, (c + 1) * P), c * T * P + t * P);
+      for (let c = 0; c < cv; c++) mv.set(value.subarray(c * P, (c + 1) * P), c * T * P + t * P);
+    }
+    const qk = Float32Array.from({ length: ck * P }, () => 2 * rand());
+    const windowed = memory.read(qk, k);
+    // Every query's window, from the rule: its tile of 2 × 2 cells (the last one shifted inside the
+    // grid) widened by 1 cell each way and shifted inside the grid; compare with the naive formula
+    // over just those positions.
+    const tileStart = (i: number, size: number): number => Math.min(Math.floor(i / 2) * 2, size - 2);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const y0 = Math.max(0, Math.min(tileStart(y, h) - 1, h - 4));
+        const x0 = Math.max(0, Math.min(tileStart(x, w) - 1, w - 4));
+        const seen: number[] = [];
+        for (let t = 0; t < T; t++) for (let yy = y0; yy < y0 + 4; yy++) for (let xx = x0; xx < x0 + 4; xx++) seen.push(t * P + yy * w + xx);
+        const subKeys = new Float32Array(ck * seen.length);
+        const subValues = new Float32Array(cv * seen.length);
+        seen.forEach((n, j) => {
+          for (let c = 0; c < ck; c++) subKeys[c * seen.length + j] = mk[c * T * P + n] ?? NaN;
+          for (let c = 0; c < cv; c++) subValues[c * seen.length + j] = mv[c * T * P + n] ?? NaN;
         });
-        const top = scores.sort((a, b) => b.s - a.s).slice(0, k);
-        const weights = top.map((t) => Math.exp(t.s - (top[0]?.s ?? 0)));
-        const sum = weights.reduce((a, b) => a + b, 0);
-        top.forEach((t, i) => {
-          for (let c = 0; c < dims.valueDim; c++) out[q * dims.valueDim + c] = (out[q * dims.valueDim + c] ?? 0) + ((weights[i] ?? 0) / sum) * (m.values[t.n * dims.valueDim + c] ?? 0);
-        });
+        const query = Float32Array.from({ length: ck }, (_, c) => qk[c * P + y * w + x] ?? NaN);
+        const expected = naiveReadout(query, subKeys, subValues, ck, cv, 1, k);
+        for (let c = 0; c < cv; c++) expect(windowed[c * P + y * w + x], `(${x}, ${y}) channel ${c}`).toBeCloseTo(expected[c] ?? NaN, 5);
       }
-      return Promise.resolve(out);
-    };
-    const viaKernel = await memory.readWith(kernel, qk, 20);
-    const direct = memory.read(qk, 20);
-    for (let i = 0; i < direct.length; i++) expect(viaKernel[i]).toBeCloseTo(direct[i] ?? NaN, 5);
+    }
+    // A window as large as the grid is the full read-out.
+    const whole = new ReadoutMemory({ keyDim: ck, valueDim: cv, positions: P }, { grid: { height: h, width: w }, window: { tile: 3, radius: 9 } });
+    for (let t = 0; t < T; t++) {
+      const key = new Float32Array(ck * P);
+      const value = new Float32Array(cv * P);
+      for (let c = 0; c < ck; c++) key.set(mk.subarray(c * T * P + t * P, c * T * P + (t + 1) * P), c * P);
+      for (let c = 0; c < cv; c++) value.set(mv.subarray(c * T * P + t * P, c * T * P + (t + 1) * P), c * P);
+      whole.add(key, value);
+    }
+    const full = naiveReadout(qk, mk, mv, ck, cv, P, k);
+    const read = whole.read(qk, k);
+    for (let i = 0; i < full.length; i++) expect(read[i]).toBeCloseTo(full[i] ?? NaN, 5);
+    expect(() => new ReadoutMemory({ keyDim: 1, valueDim: 1, positions: 6 }, { grid: { height: 2, width: 2 } })).toThrow(/grid/);
+    expect(() => new ReadoutMemory({ keyDim: 1, valueDim: 1, positions: 4 }, { grid: { height: 2, width: 2 }, window: { tile: 0, radius: 1 } })).toThrow(/window/);
+  });
+
+  it('after removals and additions reads exactly the frames it holds', () => {
+    const rand = random(21);
+    const [ck, cv, P, k] = [6, 4, 10, 7];
+    const frames = Array.from({ length: 5 }, () => ({ key: Float32Array.from({ length: ck * P }, () => 2 * rand()), value: Float32Array.from({ length: cv * P }, rand) }));
+    const memory = new ReadoutMemory({ keyDim: ck, valueDim: cv, positions: P }, { capacity: 4 });
+    for (const f of frames.slice(0, 4)) memory.add(f.key, f.value);
+    memory.remove(1); // frames 0, 2, 3
+    memory.remove(0); // frames 2, 3
+    memory.add((frames[4] as (typeof frames)[number]).key, (frames[4] as (typeof frames)[number]).value); // frames 2, 3, 4
+    const held = [2, 3, 4].map((i) => frames[i] as (typeof frames)[number]);
+    const N = held.length * P;
+    const mk = new Float32Array(ck * N);
+    const mv = new Float32Array(cv * N);
+    held.forEach((f, t) => {
+      for (let c = 0; c < ck; c++) mk.set(f.key.subarray(c * P, (c + 1) * P), c * N + t * P);
+      for (let c = 0; c < cv; c++) mv.set(f.value.subarray(c * P, (c + 1) * P), c * N + t * P);
+    });
+    const qk = Float32Array.from({ length: ck * P }, () => 2 * rand());
+    const expected = naiveReadout(qk, mk, mv, ck, cv, P, k);
+    const read = memory.read(qk, k);
+    for (let i = 0; i < expected.length; i++) expect(read[i]).toBeCloseTo(expected[i] ?? NaN, 5);
+    expect(memory.frameCount).toBe(3);
+    expect(memory.tensors().columns).toBe(3 * P);
   });
 
   it('removes frames by insertion order and rejects wrong shapes', () => {

@@ -2,14 +2,21 @@
  * STCN memory read-out, the same formula as `readout()` in native-models/isegnet/propagation.py:
  *
  *   s[n, q] = (2·⟨mk_n, qk_q⟩ − |mk_n|²) / √Ck     (−|qk_q|² dropped: the same for every n)
- *   keep the top-k largest s[·, q] over all memory positions n (all of them when N < k),
- *   w = softmax over the kept entries (max subtracted),
+ *   keep the top-k largest s[·, q] over the memory positions n a query may see (all of them when
+ *   fewer than k), w = softmax over the kept entries (max subtracted),
  *   out[:, q] = Σ_kept w[n, q] · mv[:, n]
  *
- * Tensors are channel-major as the networks produce them: a key frame is Ck × P, a value frame
- * Cv × P (P = h·w positions at stride 16). The memory stores them position-major (P × Ck) so that
- * the affinity is a blocked dot-product loop, and the top-k is a partial selection that keeps k
- * candidates per query without sorting or storing the N scores.
+ * Which memory positions a query sees: every position of every frame (STCN), or, with a
+ * `ReadoutWindow`, only those within `radius` feature cells of the query's tile, in every frame
+ * (a local read-out, as in kernel-guided / windowed memory read-outs). With a window the cost per
+ * query is fixed, so the read-out grows with the slice area instead of its square.
+ *
+ * Tensors come channel-major from the networks (key Ck × P, value Cv × P, P = h·w positions at
+ * stride 16). The memory keeps them tiled for the kernel: the query grid is cut into tiles, each
+ * tile has one window, and each frame occupies one slot of columns in every tile's window, so
+ * adding a frame writes one slot and removing one moves at most the last slot into its place —
+ * nothing is re-concatenated. The frames fill the first slots, so that without a window (one tile)
+ * a kernel is given just those.
  */
 
 export interface ReadoutDims {
@@ -21,49 +28,103 @@ export interface ReadoutDims {
   readonly positions: number;
 }
 
+/** The feature grid of a frame (height × width = positions). */
+export interface ReadoutGrid {
+  readonly height: number;
+  readonly width: number;
+}
+
+/** A local read-out: query tiles of `tile` × `tile` cells see memory within `radius` cells of the tile. */
+export interface ReadoutWindow {
+  readonly tile: number;
+  readonly radius: number;
+}
+
 export const DEFAULT_TOP_K = 20;
 
-/** The memory as one accelerated read-out takes it, frames concatenated along N = T·P. */
-export interface MemoryTensors {
-  /** Ck × N, channel-major. */
-  readonly keys: Float32Array;
-  /** |k_n|² / √Ck per memory position. */
-  readonly norms: Float32Array;
-  /** N × Cv, position-major. */
-  readonly values: Float32Array;
-  readonly total: number;
+/** How query positions are grouped into tiles and which memory positions each tile sees. */
+export interface ReadoutTiling {
+  readonly tiles: number;
+  /** Query positions per tile (Q); edge tiles overlap their neighbours so that all have Q. */
+  readonly queriesPerTile: number;
+  /** Memory positions per frame in each tile's window (W). */
+  readonly windowPositions: number;
+  /** tiles × Q grid positions of the queries. */
+  readonly queryAt: Int32Array;
+  /** tiles × W grid positions of the window. */
+  readonly windowAt: Int32Array;
+}
+
+/** Tiles of the grid; without a window one tile holds every position and sees every position. */
+export function readoutTiling(grid: ReadoutGrid, window?: ReadoutWindow): ReadoutTiling {
+  const { height, width } = grid;
+  const tileH = window ? Math.min(window.tile, height) : height;
+  const tileW = window ? Math.min(window.tile, width) : width;
+  const radius = window?.radius ?? 0;
+  const windowH = window ? Math.min(tileH + 2 * radius, height) : height;
+  const windowW = window ? Math.min(tileW + 2 * radius, width) : width;
+  const rows = Math.ceil(height / tileH);
+  const cols = Math.ceil(width / tileW);
+  const tiles = rows * cols;
+  const queryAt = new Int32Array(tiles * tileH * tileW);
+  const windowAt = new Int32Array(tiles * windowH * windowW);
+  let q = 0;
+  let w = 0;
+  for (let ty = 0; ty < rows; ty++) {
+    for (let tx = 0; tx < cols; tx++) {
+      // The last tile of a row or column is shifted back inside the grid (it overlaps the one before).
+      const y0 = Math.min(ty * tileH, height - tileH);
+      const x0 = Math.min(tx * tileW, width - tileW);
+      for (let y = 0; y < tileH; y++) for (let x = 0; x < tileW; x++) queryAt[q++] = (y0 + y) * width + x0 + x;
+      // The window is centred on the tile where it can be and shifted inside the grid at the borders.
+      const wy = Math.max(0, Math.min(y0 - radius, height - windowH));
+      const wx = Math.max(0, Math.min(x0 - radius, width - windowW));
+      for (let y = 0; y < windowH; y++) for (let x = 0; x < windowW; x++) windowAt[w++] = (wy + y) * width + wx + x;
+    }
+  }
+  return { tiles, queriesPerTile: tileH * tileW, windowPositions: windowH * windowW, queryAt, windowAt };
 }
 
 /**
+ * The memory as a kernel takes it: per tile, `columns` = slots × W memory positions (a slot per
+ * frame, empty slots scored out by a huge norm). The arrays are the memory's own (or views of them)
+ * and change when a frame is added or removed: a kernel reads them only until its promise settles.
+ */
+export interface MemoryTensors {
+  /** tiles × columns × Ck, position-major. */
+  readonly keys: Float32Array;
+  /** tiles × columns: |k|² / √Ck, or EMPTY_NORM where a slot holds no frame. */
+  readonly norms: Float32Array;
+  /** (tiles × columns) × Cv, position-major. */
+  readonly values: Float32Array;
+  /** Per tile t, t × columns: where its rows start in `values`. */
+  readonly offsets: BigInt64Array;
+  readonly tiles: number;
+  readonly queriesPerTile: number;
+  readonly columns: number;
+}
+
+/** The norm of an empty slot: its scores are about −1e30, so a top-k of at most the real positions never keeps them. */
+export const EMPTY_NORM = 1e30;
+
+/**
  * An accelerated read-out (ONNX Runtime in electron/node/propagation/ort-kernels.ts): the query
- * comes position-major (P × Ck) and pre-scaled by 2/√Ck, so that scores = query·keys − norms is
- * the formula above; it returns P × Cv. `k` is already at most N. `read` stays the reference.
+ * comes tiled (tiles × Q × Ck) and pre-scaled by 2/√Ck, so that scores = query·keys − norms per
+ * tile is the formula above; it returns tiles × Q × Cv. `k` is at most the positions a query sees.
+ * `ReadoutMemory.read` stays the reference.
  */
 export type ReadoutKernel = (query: Float32Array, memory: MemoryTensors, dims: ReadoutDims, k: number) => Promise<Float32Array>;
 
-interface MemoryFrame {
-  /** P × Ck, position-major. */
-  readonly keys: Float32Array;
-  /** |k_n|² per position. */
-  readonly norms: Float32Array;
-  /** P × Cv, position-major. */
-  readonly values: Float32Array;
-  /** The key as given, Ck × P. */
-  readonly channelMajor: Float32Array;
+export interface ReadoutMemoryOptions {
+  /** Default: one row of `positions` (fine without a window). */
+  readonly grid?: ReadoutGrid;
+  readonly window?: ReadoutWindow;
+  /** Frames held before the bank grows (default 4). */
+  readonly capacity?: number;
 }
 
-function checkLength(what: string, array: Float32Array, expected: number): void {
+function checkLength(what: string, array: ArrayLike<number>, expected: number): void {
   if (array.length !== expected) throw new Error(`readout: ${what} has ${array.length} numbers, expected ${expected}`);
-}
-
-/** Channel-major C × P → position-major P × C. */
-function transpose(source: Float32Array, channels: number, positions: number): Float32Array {
-  const out = new Float32Array(channels * positions);
-  for (let c = 0; c < channels; c++) {
-    const row = c * positions;
-    for (let p = 0; p < positions; p++) out[p * channels + c] = source[row + p] as number;
-  }
-  return out;
 }
 
 /** Top-k of a stream of scores: k slots, the weakest one tracked so most candidates cost one compare. */
@@ -85,23 +146,17 @@ class TopK {
     this.minSlot = 0;
   }
 
-  /** Call only when the heap is not full, or when score > min. */
-  push(score: number, index: number): void {
-    const values = this.values;
+  offer(score: number, index: number): void {
     if (this.count < this.k) {
-      values[this.count] = score;
+      this.values[this.count] = score;
       this.indices[this.count] = index;
       this.count++;
       if (this.count === this.k) this.findMin();
-      return;
+    } else if (score > this.min) {
+      this.values[this.minSlot] = score;
+      this.indices[this.minSlot] = index;
+      this.findMin();
     }
-    values[this.minSlot] = score;
-    this.indices[this.minSlot] = index;
-    this.findMin();
-  }
-
-  get full(): boolean {
-    return this.count === this.k;
   }
 
   private findMin(): void {
@@ -122,224 +177,252 @@ class TopK {
 
 /**
  * A memory bank of key/value frames for one object. Frames are added as the networks return them
- * (channel-major) and removed by insertion order; `read` is the STCN read-out for one query frame.
+ * (channel-major) and removed by insertion order; `read` is the read-out for one query frame in
+ * TypeScript, `readWith` the same through a kernel.
  */
 export class ReadoutMemory {
-  private readonly frames: MemoryFrame[] = [];
-  /** The frames concatenated for a kernel, built when first asked for after a change. */
-  private concatenated: MemoryTensors | undefined;
+  readonly tiling: ReadoutTiling;
+  private slots: number;
+  private keys: Float32Array;
+  private norms: Float32Array;
+  private values: Float32Array;
+  private offsets: BigInt64Array;
+  /** Slot of each frame, in insertion order; the frames hold slots 0 … frameCount − 1. */
+  private readonly order: number[] = [];
+  /** Reused per read: the tiled query and the channel-major result. */
+  private readonly query: Float32Array;
+  private readonly result: Float32Array;
+  private readonly positionNorms: Float32Array;
 
-  constructor(readonly dims: ReadoutDims) {
+  constructor(
+    readonly dims: ReadoutDims,
+    options: ReadoutMemoryOptions = {},
+  ) {
     for (const [name, v] of Object.entries(dims)) {
       if (!Number.isInteger(v) || (v as number) < 1) throw new Error(`readout: ${name} must be a positive integer, got ${String(v)}`);
     }
+    const grid = options.grid ?? { height: 1, width: dims.positions };
+    if (grid.height * grid.width !== dims.positions) throw new Error(`readout: a ${grid.height} × ${grid.width} grid does not hold ${dims.positions} positions`);
+    const window = options.window;
+    if (window && !(Number.isInteger(window.tile) && window.tile >= 1 && Number.isInteger(window.radius) && window.radius >= 0)) {
+      throw new Error(`readout: the window needs a tile ≥ 1 and a radius ≥ 0 in whole cells, got ${window.tile} and ${window.radius}`);
+    }
+    this.tiling = readoutTiling(grid, window);
+    this.slots = Math.max(1, Math.floor(options.capacity ?? 4));
+    [this.keys, this.norms, this.values, this.offsets] = this.allocate(this.slots);
+    this.query = new Float32Array(this.tiling.tiles * this.tiling.queriesPerTile * dims.keyDim);
+    this.result = new Float32Array(dims.valueDim * dims.positions);
+    this.positionNorms = new Float32Array(dims.positions);
   }
 
   get frameCount(): number {
-    return this.frames.length;
+    return this.order.length;
   }
 
-  /** Adds one frame: key Ck × P and value Cv × P, channel-major. */
+  /** Memory positions one query sees with the frames held now. */
+  get visiblePositions(): number {
+    return this.order.length * this.tiling.windowPositions;
+  }
+
+  /** Adds one frame: key Ck × P and value Cv × P, channel-major (copied; the arrays may be reused). */
   add(key: Float32Array, value: Float32Array): void {
-    const { keyDim, valueDim, positions } = this.dims;
-    checkLength('key frame', key, keyDim * positions);
-    checkLength('value frame', value, valueDim * positions);
-    const keys = transpose(key, keyDim, positions);
-    const norms = new Float32Array(positions);
-    for (let p = 0; p < positions; p++) {
-      let s = 0;
-      const base = p * keyDim;
-      for (let c = 0; c < keyDim; c++) {
-        const v = keys[base + c] as number;
-        s += v * v;
+    const { keyDim: ck, valueDim: cv, positions: P } = this.dims;
+    checkLength('key frame', key, ck * P);
+    checkLength('value frame', value, cv * P);
+    if (this.order.length === this.slots) this.grow(this.slots * 2);
+    const slot = this.order.length;
+    const { tiles, windowPositions: W, windowAt } = this.tiling;
+    const columns = this.slots * W;
+    const scale = 1 / Math.sqrt(ck);
+    const norms = this.positionNorms.fill(0);
+    for (let c = 0; c < ck; c++) {
+      const row = c * P;
+      for (let p = 0; p < P; p++) {
+        const v = key[row + p] as number;
+        norms[p] = (norms[p] as number) + v * v;
       }
-      norms[p] = s;
     }
-    this.frames.push({ keys, norms, values: transpose(value, valueDim, positions), channelMajor: key.slice() });
-    this.concatenated = undefined;
+    for (let t = 0; t < tiles; t++) {
+      const at = t * W;
+      const row0 = t * columns + slot * W;
+      for (let w = 0; w < W; w++) {
+        const p = windowAt[at + w] as number;
+        this.norms[row0 + w] = (norms[p] as number) * scale;
+        const keyBase = (row0 + w) * ck;
+        for (let c = 0; c < ck; c++) this.keys[keyBase + c] = key[c * P + p] as number;
+        const valueBase = (row0 + w) * cv;
+        for (let c = 0; c < cv; c++) this.values[valueBase + c] = value[c * P + p] as number;
+      }
+    }
+    this.order.push(slot);
   }
 
-  /** Removes the frame at `index` in insertion order (0 = oldest). */
+  /** Removes the frame at `index` in insertion order (0 = oldest); the last slot moves into its place. */
   remove(index: number): void {
-    if (index < 0 || index >= this.frames.length) throw new Error(`readout: no memory frame ${index}`);
-    this.frames.splice(index, 1);
-    this.concatenated = undefined;
+    if (index < 0 || index >= this.order.length) throw new Error(`readout: no memory frame ${index}`);
+    const [slot] = this.order.splice(index, 1) as [number];
+    const last = this.order.length;
+    if (slot !== last) {
+      this.moveSlot(last, slot);
+      this.order[this.order.indexOf(last)] = slot;
+    }
+    this.emptySlot(last);
   }
 
   clear(): void {
-    this.frames.length = 0;
-    this.concatenated = undefined;
+    for (const slot of this.order) this.emptySlot(slot);
+    this.order.length = 0;
   }
 
-  /** All frames concatenated along N, as a `ReadoutKernel` takes them. */
+  /** The bank as a `ReadoutKernel` takes it (the memory's own arrays, not copies); with one tile, only the filled slots. */
   tensors(): MemoryTensors {
-    if (this.concatenated) return this.concatenated;
-    const { keyDim: ck, valueDim: cv, positions: P } = this.dims;
-    const total = this.frames.length * P;
-    const keys = new Float32Array(ck * total);
-    const norms = new Float32Array(total);
-    const values = new Float32Array(total * cv);
-    const scale = 1 / Math.sqrt(ck);
-    this.frames.forEach((frame, t) => {
-      for (let c = 0; c < ck; c++) keys.set(frame.channelMajor.subarray(c * P, (c + 1) * P), c * total + t * P);
-      for (let p = 0; p < P; p++) norms[t * P + p] = (frame.norms[p] as number) * scale;
-      values.set(frame.values, t * P * cv);
-    });
-    this.concatenated = { keys, norms, values, total };
-    return this.concatenated;
+    const { tiles, queriesPerTile, windowPositions: W } = this.tiling;
+    const { keyDim: ck, valueDim: cv } = this.dims;
+    if (tiles === 1) {
+      const columns = Math.max(1, this.order.length) * W;
+      return { keys: this.keys.subarray(0, columns * ck), norms: this.norms.subarray(0, columns), values: this.values.subarray(0, columns * cv), offsets: this.offsets, tiles, queriesPerTile, columns };
+    }
+    return { keys: this.keys, norms: this.norms, values: this.values, offsets: this.offsets, tiles, queriesPerTile, columns: this.slots * W };
   }
 
-  /** The same read-out computed by `kernel` (e.g. ONNX Runtime); Cv × P, channel-major. */
+  /**
+   * The read-out computed by `kernel` (e.g. ONNX Runtime); Cv × P, channel-major, in a buffer the
+   * memory reuses: valid until the next read.
+   */
   async readWith(kernel: ReadoutKernel, queryKey: Float32Array, topK: number = DEFAULT_TOP_K): Promise<Float32Array> {
-    const { keyDim: ck, valueDim: cv, positions: P } = this.dims;
-    checkLength('query key', queryKey, ck * P);
-    if (this.frames.length === 0) throw new Error('readout: the memory is empty');
-    if (!Number.isInteger(topK) || topK < 1) throw new Error(`readout: top-k must be a positive integer, got ${topK}`);
-    const memory = this.tensors();
-    const query = transpose(queryKey, ck, P);
+    const k = this.checkRead(queryKey, topK);
+    const { keyDim: ck } = this.dims;
+    const { queryAt } = this.tiling;
+    const query = this.query;
+    const P = this.dims.positions;
     const scale = 2 / Math.sqrt(ck);
-    for (let i = 0; i < query.length; i++) query[i] = (query[i] as number) * scale;
-    const positionMajor = await kernel(query, memory, this.dims, Math.min(topK, memory.total));
-    checkLength('kernel read-out', positionMajor, P * cv);
-    return transpose(positionMajor, P, cv);
+    for (let i = 0; i < queryAt.length; i++) {
+      const p = queryAt[i] as number;
+      const base = i * ck;
+      for (let c = 0; c < ck; c++) query[base + c] = (queryKey[c * P + p] as number) * scale;
+    }
+    const tiled = await kernel(query, this.tensors(), this.dims, k);
+    checkLength('kernel read-out', tiled, queryAt.length * this.dims.valueDim);
+    return this.untile(tiled);
   }
 
-  /** Read-out for one query key frame (Ck × P, channel-major) → Cv × P, channel-major. */
-  read(queryKey: Float32Array, topK: number = DEFAULT_TOP_K, out?: Float32Array): Float32Array {
+  /** Read-out for one query key frame (Ck × P, channel-major) → Cv × P, channel-major (a new array). */
+  read(queryKey: Float32Array, topK: number = DEFAULT_TOP_K): Float32Array {
+    const k = this.checkRead(queryKey, topK);
     const { keyDim: ck, valueDim: cv, positions: P } = this.dims;
-    checkLength('query key', queryKey, ck * P);
-    if (this.frames.length === 0) throw new Error('readout: the memory is empty');
-    if (!Number.isInteger(topK) || topK < 1) throw new Error(`readout: top-k must be a positive integer, got ${topK}`);
-    const result = out ?? new Float32Array(cv * P);
-    checkLength('output', result, cv * P);
-    const total = this.frames.length * P;
-    const k = Math.min(topK, total);
-    const query = transpose(queryKey, ck, P);
-    // Scores are kept as 2·q·k − |k|²; the 1/√Ck scale is applied in the softmax.
-    const scale = 1 / Math.sqrt(ck);
-    const selectors = [new TopK(k), new TopK(k), new TopK(k), new TopK(k)];
-    const acc = new Float64Array(cv);
+    const { tiles, queriesPerTile: Q, queryAt } = this.tiling;
+    const columns = this.slots * this.tiling.windowPositions;
+    const result = new Float32Array(cv * P);
+    const scores = new Float64Array(columns);
+    // The query's channels side by side, so that each dot product reads two contiguous rows.
+    const query = new Float64Array(ck);
+    const selector = new TopK(k);
     const weights = new Float64Array(k);
-
-    for (let q0 = 0; q0 < P; q0 += 4) {
-      const rows = Math.min(4, P - q0);
-      for (const s of selectors) s.reset();
-      this.scoreBlock(query, q0, rows, selectors);
-      for (let r = 0; r < rows; r++) {
-        const sel = selectors[r] as TopK;
-        this.gather(sel, scale, weights, acc);
-        const q = q0 + r;
-        for (let c = 0; c < cv; c++) result[c * P + q] = acc[c] as number;
+    const acc = new Float64Array(cv);
+    const slotColumns = this.usedColumns();
+    for (let t = 0; t < tiles; t++) {
+      for (let i = 0; i < Q; i++) {
+        const p = queryAt[t * Q + i] as number;
+        for (let c = 0; c < ck; c++) query[c] = queryKey[c * P + p] as number;
+        for (const [from, to] of slotColumns) {
+          for (let n = from; n < to; n++) {
+            const base = (t * columns + n) * ck;
+            let dot = 0;
+            for (let c = 0; c < ck; c++) dot += (query[c] as number) * (this.keys[base + c] as number);
+            scores[n] = dot;
+          }
+        }
+        selector.reset();
+        for (const [from, to] of slotColumns) for (let n = from; n < to; n++) selector.offer(2 * (scores[n] as number) / Math.sqrt(ck) - (this.norms[t * columns + n] as number), n);
+        let max = -Infinity;
+        for (let j = 0; j < selector.count; j++) max = Math.max(max, selector.values[j] as number);
+        let sum = 0;
+        for (let j = 0; j < selector.count; j++) sum += weights[j] = Math.exp((selector.values[j] as number) - max);
+        acc.fill(0);
+        for (let j = 0; j < selector.count; j++) {
+          const base = (t * columns + (selector.indices[j] as number)) * cv;
+          const w = (weights[j] as number) / sum;
+          for (let c = 0; c < cv; c++) acc[c] = (acc[c] as number) + w * (this.values[base + c] as number);
+        }
+        for (let c = 0; c < cv; c++) result[c * P + p] = acc[c] as number;
       }
     }
     return result;
   }
 
-  /**
-   * Scores for query rows q0..q0+rows−1 against every memory position, fed to the selectors:
-   * 4 queries × 4 memory positions per inner loop, so each load feeds four multiply-adds.
-   */
-  private scoreBlock(query: Float32Array, q0: number, rows: number, selectors: TopK[]): void {
-    const ck = this.dims.keyDim;
-    const P = this.dims.positions;
-    const s0 = selectors[0] as TopK;
-    const s1 = selectors[1] as TopK;
-    const s2 = selectors[2] as TopK;
-    const s3 = selectors[3] as TopK;
-    // Rows beyond `rows` repeat the last real row; their selectors are ignored.
-    const last = q0 + rows - 1;
-    const b0 = q0 * ck;
-    const b1 = Math.min(q0 + 1, last) * ck;
-    const b2 = Math.min(q0 + 2, last) * ck;
-    const b3 = Math.min(q0 + 3, last) * ck;
-    const scores = new Float64Array(16);
-    for (let f = 0; f < this.frames.length; f++) {
-      const frame = this.frames[f] as MemoryFrame;
-      const keys = frame.keys;
-      const norms = frame.norms;
-      const offset = f * P;
-      for (let n = 0; n < P; n += 4) {
-        const cols = Math.min(4, P - n);
-        const lastN = n + cols - 1;
-        const k0 = n * ck;
-        const k1 = Math.min(n + 1, lastN) * ck;
-        const k2 = Math.min(n + 2, lastN) * ck;
-        const k3 = Math.min(n + 3, lastN) * ck;
-        let a00 = 0, a01 = 0, a02 = 0, a03 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0; // prettier-ignore
-        let a20 = 0, a21 = 0, a22 = 0, a23 = 0, a30 = 0, a31 = 0, a32 = 0, a33 = 0; // prettier-ignore
-        for (let c = 0; c < ck; c++) {
-          const x0 = query[b0 + c] as number;
-          const x1 = query[b1 + c] as number;
-          const x2 = query[b2 + c] as number;
-          const x3 = query[b3 + c] as number;
-          const y0 = keys[k0 + c] as number;
-          const y1 = keys[k1 + c] as number;
-          const y2 = keys[k2 + c] as number;
-          const y3 = keys[k3 + c] as number;
-          a00 += x0 * y0;
-          a01 += x0 * y1;
-          a02 += x0 * y2;
-          a03 += x0 * y3;
-          a10 += x1 * y0;
-          a11 += x1 * y1;
-          a12 += x1 * y2;
-          a13 += x1 * y3;
-          a20 += x2 * y0;
-          a21 += x2 * y1;
-          a22 += x2 * y2;
-          a23 += x2 * y3;
-          a30 += x3 * y0;
-          a31 += x3 * y1;
-          a32 += x3 * y2;
-          a33 += x3 * y3;
-        }
-        scores[0] = a00; scores[1] = a01; scores[2] = a02; scores[3] = a03; // prettier-ignore
-        scores[4] = a10; scores[5] = a11; scores[6] = a12; scores[7] = a13; // prettier-ignore
-        scores[8] = a20; scores[9] = a21; scores[10] = a22; scores[11] = a23; // prettier-ignore
-        scores[12] = a30; scores[13] = a31; scores[14] = a32; scores[15] = a33; // prettier-ignore
-        for (let j = 0; j < cols; j++) {
-          const norm = norms[n + j] as number;
-          const index = offset + n + j;
-          const v0 = 2 * (scores[j] as number) - norm;
-          if (!s0.full || v0 > s0.min) s0.push(v0, index);
-          const v1 = 2 * (scores[4 + j] as number) - norm;
-          if (!s1.full || v1 > s1.min) s1.push(v1, index);
-          const v2 = 2 * (scores[8 + j] as number) - norm;
-          if (!s2.full || v2 > s2.min) s2.push(v2, index);
-          const v3 = 2 * (scores[12 + j] as number) - norm;
-          if (!s3.full || v3 > s3.min) s3.push(v3, index);
-        }
-      }
+  private checkRead(queryKey: Float32Array, topK: number): number {
+    checkLength('query key', queryKey, this.dims.keyDim * this.dims.positions);
+    if (this.order.length === 0) throw new Error('readout: the memory is empty');
+    if (!Number.isInteger(topK) || topK < 1) throw new Error(`readout: top-k must be a positive integer, got ${topK}`);
+    return Math.min(topK, this.visiblePositions);
+  }
+
+  /** tiles × Q × Cv → Cv × P into the reused result (overlapping edge tiles write the same value twice). */
+  private untile(tiled: Float32Array): Float32Array {
+    const { valueDim: cv, positions: P } = this.dims;
+    const { queryAt } = this.tiling;
+    const result = this.result;
+    for (let i = 0; i < queryAt.length; i++) {
+      const p = queryAt[i] as number;
+      const base = i * cv;
+      for (let c = 0; c < cv; c++) result[c * P + p] = tiled[base + c] as number;
+    }
+    return result;
+  }
+
+  /** [from, to) column ranges of the slots that hold a frame. */
+  private usedColumns(): [number, number][] {
+    const W = this.tiling.windowPositions;
+    return this.order.map((slot) => [slot * W, (slot + 1) * W]);
+  }
+
+  private moveSlot(from: number, to: number): void {
+    const { keyDim: ck, valueDim: cv } = this.dims;
+    const { tiles, windowPositions: W } = this.tiling;
+    const columns = this.slots * W;
+    for (let t = 0; t < tiles; t++) {
+      const source = t * columns + from * W;
+      const target = t * columns + to * W;
+      this.keys.copyWithin(target * ck, source * ck, (source + W) * ck);
+      this.norms.copyWithin(target, source, source + W);
+      this.values.copyWithin(target * cv, source * cv, (source + W) * cv);
     }
   }
 
-  /** Softmax over the selected scores and the weighted sum of their values, into `acc`. */
-  private gather(sel: TopK, scale: number, weights: Float64Array, acc: Float64Array): void {
-    const cv = this.dims.valueDim;
-    const P = this.dims.positions;
-    let max = -Infinity;
-    for (let i = 0; i < sel.count; i++) max = Math.max(max, sel.values[i] as number);
-    let sum = 0;
-    for (let i = 0; i < sel.count; i++) {
-      const w = Math.exp(((sel.values[i] as number) - max) * scale);
-      weights[i] = w;
-      sum += w;
+  private emptySlot(slot: number): void {
+    const { tiles, windowPositions: W } = this.tiling;
+    const columns = this.slots * W;
+    for (let t = 0; t < tiles; t++) this.norms.fill(EMPTY_NORM, t * columns + slot * W, t * columns + (slot + 1) * W);
+  }
+
+  private allocate(slots: number): [Float32Array, Float32Array, Float32Array, BigInt64Array] {
+    const { keyDim: ck, valueDim: cv } = this.dims;
+    const { tiles, windowPositions: W } = this.tiling;
+    const columns = slots * W;
+    const offsets = new BigInt64Array(tiles);
+    for (let t = 0; t < tiles; t++) offsets[t] = BigInt(t * columns);
+    return [new Float32Array(tiles * ck * columns), new Float32Array(tiles * columns).fill(EMPTY_NORM), new Float32Array(tiles * columns * cv), offsets];
+  }
+
+  /** More slots: each tile's rows are copied to the front of their longer rows. */
+  private grow(slots: number): void {
+    const { keyDim: ck, valueDim: cv } = this.dims;
+    const { tiles, windowPositions: W } = this.tiling;
+    const before = this.slots * W;
+    const after = slots * W;
+    const [keys, norms, values, offsets] = this.allocate(slots);
+    for (let t = 0; t < tiles; t++) {
+      keys.set(this.keys.subarray(t * before * ck, (t + 1) * before * ck), t * after * ck);
+      norms.set(this.norms.subarray(t * before, (t + 1) * before), t * after);
+      values.set(this.values.subarray(t * before * cv, (t + 1) * before * cv), t * after * cv);
     }
-    acc.fill(0);
-    for (let i = 0; i < sel.count; i++) {
-      const index = sel.indices[i] as number;
-      const frame = this.frames[Math.floor(index / P)] as MemoryFrame;
-      const base = (index % P) * cv;
-      const w = (weights[i] as number) / sum;
-      const values = frame.values;
-      for (let c = 0; c < cv; c++) acc[c] = (acc[c] as number) + w * (values[base + c] as number);
-    }
+    [this.keys, this.norms, this.values, this.offsets, this.slots] = [keys, norms, values, offsets, slots];
   }
 }
 
 /**
  * Functional form over channel-major tensors, as in the Python reference: qk Ck × P, mk Ck × N,
- * mv Cv × N with N = T·P (frames concatenated along N).
+ * mv Cv × N with N = T·P (frames concatenated along N); every query sees every position.
  */
 export function readout(
   queryKey: Float32Array,
@@ -352,8 +435,8 @@ export function readout(
   const total = memoryKeys.length / ck;
   if (!Number.isInteger(total) || total % P !== 0 || total === 0) throw new Error('readout: memory keys are not Ck × (T·P)');
   checkLength('memory values', memoryValues, cv * total);
-  const memory = new ReadoutMemory(dims);
   const frames = total / P;
+  const memory = new ReadoutMemory(dims, { capacity: frames });
   for (let t = 0; t < frames; t++) {
     const key = new Float32Array(ck * P);
     const value = new Float32Array(cv * P);

@@ -5,7 +5,7 @@ import { planSegment, type AnnotatedSlice, type SegmentPlan } from './plan';
 import { sliceLayout, type SliceLayout } from '../slice';
 import { checkInputs, labelsToPropagate, throwIfCancelled } from './assembler';
 import type { CancelSignal } from './propagator';
-import { sliceAreas } from './slices';
+import { areasOfSlices, sliceAreas } from './slices';
 
 export interface SegmentTask {
   readonly label: number;
@@ -15,7 +15,8 @@ export interface SegmentTask {
 
 export function planSegments(seeds: Volume, layout: SliceLayout, labels: readonly number[], options: PropagateOptions): SegmentTask[] {
   return labels.map((label) => {
-    const areas = sliceAreas(seeds.voxels, layout, label);
+    // With the annotated slices named, only their areas are needed (not a pass over the volume).
+    const areas = options.annotatedSlices ? areasOfSlices(seeds.voxels, layout, label, options.annotatedSlices) : sliceAreas(seeds.voxels, layout, label);
     const slices = options.annotatedSlices ? [...new Set(options.annotatedSlices)] : [...areas.keys()].filter((s) => (areas[s] ?? 0) > 0);
     const annotated = slices.filter((s) => s < layout.count).map((slice) => ({ slice, area: areas[slice] ?? 0 }));
     return { label, annotated, plan: planSegment(annotated, layout.count, options.range) };

@@ -5,6 +5,23 @@
 import type { SliceLayout } from '../slice';
 import type { VoxelArray } from '../volume';
 
+/** Voxels equal to `label` in the listed slices only (others 0): a pass over those slices, not the volume. */
+export function areasOfSlices(voxels: VoxelArray, layout: SliceLayout, label: number, slices: Iterable<number>): Float64Array {
+  const areas = new Float64Array(layout.count);
+  const { width, height, strides } = layout;
+  const [ss, sx, sy] = strides;
+  for (const s of slices) {
+    if (!Number.isInteger(s) || s < 0 || s >= layout.count) continue;
+    let n = 0;
+    for (let y = 0; y < height; y++) {
+      let index = s * ss + y * sy;
+      for (let x = 0; x < width; x++, index += sx) if (voxels[index] === label) n++;
+    }
+    areas[s] = n;
+  }
+  return areas;
+}
+
 /** Voxels equal to `label` in each slice along the axis. */
 export function sliceAreas(voxels: VoxelArray, layout: SliceLayout, label: number): Float64Array {
   const areas = new Float64Array(layout.count);
@@ -12,7 +29,12 @@ export function sliceAreas(voxels: VoxelArray, layout: SliceLayout, label: numbe
   // Walk the buffer once in memory order and attribute each voxel to its slice.
   const total = voxels.length;
   if (layout.axis === 2) {
-    for (let i = 0; i < total; i++) if (voxels[i] === label) areas[Math.floor(i / ss)] = (areas[Math.floor(i / ss)] ?? 0) + 1;
+    // Each slice is one contiguous run of ss voxels.
+    for (let s = 0; s < layout.count; s++) {
+      let n = 0;
+      for (let i = s * ss, end = Math.min(total, (s + 1) * ss); i < end; i++) if (voxels[i] === label) n++;
+      areas[s] = n;
+    }
   } else {
     const plane = layout.axis === 1 ? layout.width * layout.count : layout.count;
     for (let i = 0; i < total; i++) {

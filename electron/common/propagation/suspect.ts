@@ -89,27 +89,45 @@ export function areaJumps(areas: ArrayLike<number>, minArea = 20): Float64Array 
 
 /** 1 − Dice of label `label` between each slice and the one before (0 when either has under `minArea` voxels of it). */
 export function shapeChanges(voxels: VoxelArray, layout: SliceLayout, label: number, minArea = 20): Float64Array {
-  const out = new Float64Array(layout.count);
+  return areasAndShapeChanges(voxels, layout, label, minArea).shapeChange;
+}
+
+/**
+ * The label's area on every slice and its shape change from the slice before, in one pass over
+ * the volume (both are evidence; two passes cost ~2 × 24 M voxels on the 384² knee).
+ */
+export function areasAndShapeChanges(voxels: VoxelArray, layout: SliceLayout, label: number, minArea = 20): { areas: Float64Array; shapeChange: Float64Array } {
+  const areas = new Float64Array(layout.count);
+  const shapeChange = new Float64Array(layout.count);
   const pixels = layout.width * layout.height;
-  const values = new Float64Array(pixels);
-  let previous = new Uint8Array(pixels);
-  let current = new Uint8Array(pixels);
+  const [ss, sx, sy] = layout.strides;
+  // Slices that lie contiguous in memory are read in place; others are copied, in the voxels' own type.
+  const contiguous = sx === 1 && sy === layout.width;
+  let previous = contiguous ? voxels.subarray(0, 0) : sameType(voxels, pixels);
+  let current = contiguous ? previous : sameType(voxels, pixels);
   let previousArea = 0;
   for (let s = 0; s < layout.count; s++) {
-    readSlice(voxels, layout, s, values);
+    if (contiguous) current = voxels.subarray(s * ss, s * ss + pixels);
+    else readSlice(voxels, layout, s, current);
     let area = 0;
     let both = 0;
+    const hasPrevious = s > 0;
     for (let i = 0; i < pixels; i++) {
-      const inside = values[i] === label ? 1 : 0;
-      current[i] = inside;
-      area += inside;
-      both += inside & (previous[i] as number);
+      if (current[i] !== label) continue;
+      area++;
+      if (hasPrevious && previous[i] === label) both++;
     }
-    if (s > 0 && area >= minArea && previousArea >= minArea) out[s] = 1 - (2 * both) / (area + previousArea);
+    areas[s] = area;
+    if (hasPrevious && area >= minArea && previousArea >= minArea) shapeChange[s] = 1 - (2 * both) / (area + previousArea);
     [previous, current] = [current, previous];
     previousArea = area;
   }
-  return out;
+  return { areas, shapeChange };
+}
+
+function sameType(voxels: VoxelArray, length: number): VoxelArray {
+  const Type = voxels.constructor as new (length: number) => VoxelArray;
+  return new Type(length);
 }
 
 /**

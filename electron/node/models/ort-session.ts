@@ -80,7 +80,8 @@ function zeros(ort: Ort, shape: readonly number[]): Tensor {
 }
 
 export async function createOrtSession(
-  modelPath: string,
+  /** A file, or the model's bytes. */
+  modelPath: string | Uint8Array,
   preference: ExecutionProviderPreference,
   options: OrtSessionOptions = {},
 ): Promise<OrtSessionHandle> {
@@ -91,7 +92,7 @@ export async function createOrtSession(
   let warmupMs = 0;
   const { value, ep, attempts } = await createWithFallback(plan, async (provider) => {
     const t0 = performance.now();
-    const session = await ort.InferenceSession.create(modelPath, {
+    const sessionOptions: InferenceSession.SessionOptions = {
       executionProviders: [provider],
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
@@ -100,7 +101,8 @@ export async function createOrtSession(
       // No spin-waiting between ops: on a busy or 2-core machine spinning threads burn the CPU the
       // other thread (and the app) needs; the manifests' latencies are measured the same way.
       extra: { session: { intra_op: { allow_spinning: '0' } } },
-    });
+    };
+    const session = typeof modelPath === 'string' ? await ort.InferenceSession.create(modelPath, sessionOptions) : await ort.InferenceSession.create(modelPath, sessionOptions);
     loadMs = performance.now() - t0;
     if (options.warmup) {
       try {

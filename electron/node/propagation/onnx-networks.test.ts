@@ -23,6 +23,14 @@ describe.skipIf(!existsSync(`${fixture}/manifest.json`))('ONNX propagation netwo
     expect(outcome.labels.voxels.length).toBe(seeds.length);
     expect(updates.sort((a, b) => a - b)).toEqual([0, 1, 2, 4, 5, 6, 7]);
     expect(engine.lastStats.keyEncodes).toBe(8);
+    // The decoder's added sigmoid output is the sigmoid of its logits, cropped to the slice.
+    const padded = { width: 48, height: 64 };
+    const features = await networks.encodeKey(Float32Array.from({ length: 3 * 48 * 64 }, (_, i) => Math.sin(i)), padded);
+    const read = Float32Array.from({ length: features.f16.length }, (_, i) => Math.cos(i));
+    const logits = (await networks.decode(read, features, padded)).slice();
+    const probability = await networks.decodeProbabilities(read, features, padded, 40, 50);
+    expect(probability.length).toBe(40 * 50);
+    for (const [x, y] of [[0, 0], [39, 0], [17, 23], [39, 49]] as const) expect(probability[y * 40 + x]).toBeCloseTo(1 / (1 + Math.exp(-(logits[y * 48 + x] ?? NaN))), 5);
     await networks.dispose();
   });
 

@@ -11,11 +11,16 @@ import { identityDigest, type ModelFile, type ModelManifest } from '../../common
 import { ServiceError } from '../../common/errors';
 import type { KeyFeatures, NetworkGeometry, ProbabilityKernel, PropagationNetworks } from '../../common/propagation/networks';
 import { readModelFolder, verifyModel, isVerified, discoverModels } from '../models/discovery';
-import { createOrtSession, envPreference, float32Output, loadOrt } from '../models/ort-session';
-import { createOrtKernels } from './ort-kernels';
+import { createOrtSession, envPreference, loadOrt } from '../models/ort-session';
+import { outputOf } from './ort-output';
+import { readFile } from 'node:fs/promises';
+import { createOrtKernels, withSigmoidOutput } from './ort-kernels';
 import type { ReadoutKernel } from '../../common/propagation/readout';
 
 export const PROPAGATION_ROLES = ['keyEncoder', 'valueEncoder', 'decoder'] as const;
+
+/** The decoder's added output (withSigmoidOutput): sigmoid of its logits. */
+const DECODER_PROBABILITY = 'iseg_probability';
 
 export interface PropagationReadoutSpec {
   readonly topK: number;
@@ -64,7 +69,7 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
     readonly normalization: PropagationNetworks['normalization'],
     private readonly key: { session: InferenceSession; input: string; outputs: string[] },
     private readonly value: { session: InferenceSession; inputs: string[]; output: string },
-    private readonly decoder: { session: InferenceSession; inputs: string[]; output: string },
+    private readonly decoder: { session: InferenceSession; inputs: string[]; output: string; probability: string },
     private readonly ort: typeof import('onnxruntime-node'),
   ) {}
 
@@ -102,10 +107,13 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
     }
     const spec = readoutSpecOf(manifest);
     const preference = parseExecutionProviderPreference(options.ep ?? envPreference()) ?? 'auto';
+    const decoderOutput = names(files.decoder as ModelFile, ['logits'], 'outputs')[0] ?? 'logits';
     const open = async (role: (typeof PROPAGATION_ROLES)[number]) => {
       const path = model.files[role];
       if (!path) throw new ServiceError('unreadable', `Model "${manifest.id}" has no ${role} file.`);
-      return createOrtSession(path, preference, options.threads === undefined ? {} : { threads: options.threads });
+      // The decoder also gives probabilities (withSigmoidOutput): read from the file verified above.
+      const source = role === 'decoder' ? withSigmoidOutput(new Uint8Array(await readFile(path)), decoderOutput, DECODER_PROBABILITY) : path;
+      return createOrtSession(source, preference, options.threads === undefined ? {} : { threads: options.threads });
     };
     const [k, v, d] = await Promise.all([open('keyEncoder'), open('valueEncoder'), open('decoder')]);
     const kf = files.keyEncoder as ModelFile;
@@ -121,7 +129,7 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
       { low: n.low, high: n.high, mean: n.mean, std: n.std },
       { session: k.session, input: names(kf, ['image'], 'inputs')[0] ?? 'image', outputs: names(kf, ['key', 'f16', 'f8', 'f4'], 'outputs') },
       { session: v.session, inputs: names(vf, ['image', 'mask', 'otherMask', 'f16'], 'inputs'), output: names(vf, ['value'], 'outputs')[0] ?? 'value' },
-      { session: d.session, inputs: names(df, ['readout', 'f16', 'f8', 'f4'], 'inputs'), output: names(df, ['logits'], 'outputs')[0] ?? 'logits' },
+      { session: d.session, inputs: names(df, ['readout', 'f16', 'f8', 'f4'], 'inputs'), output: decoderOutput, probability: DECODER_PROBABILITY },
       await loadOrt(),
     );
     if (options.readout !== 'typescript') {
@@ -136,7 +144,7 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
 
   async encodeKey(image: Float32Array, size: NetworkGeometry): Promise<KeyFeatures> {
     const out = await this.key.session.run({ [this.key.input]: this.tensor(image, [1, this.imageChannels, size.height, size.width]) });
-    const [key, f16, f8, f4] = this.key.outputs.map((name) => float32Output(out, name, 'The propagation model'));
+    const [key, f16, f8, f4] = this.key.outputs.map((name) => outputOf(out, name, 'The propagation model'));
     return { key: key as Float32Array, f16: f16 as Float32Array, f8: f8 as Float32Array, f4: f4 as Float32Array };
   }
 
@@ -151,10 +159,22 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
       [iOther]: this.tensor(otherMask, [1, 1, H, W]),
       [iF16]: this.tensor(f16, [1, f16.length / (h * w), h, w]),
     });
-    return float32Output(out, this.value.output, 'The propagation model');
+    return outputOf(out, this.value.output, 'The propagation model');
   }
 
   async decode(readout: Float32Array, features: KeyFeatures, size: NetworkGeometry): Promise<Float32Array> {
+    return this.runDecoder(readout, features, size, this.decoder.output);
+  }
+
+  async decodeProbabilities(readout: Float32Array, features: KeyFeatures, size: NetworkGeometry, width: number, height: number): Promise<Float32Array> {
+    const padded = await this.runDecoder(readout, features, size, this.decoder.probability);
+    if (width === size.width && height === size.height) return padded;
+    const out = new Float32Array(width * height);
+    for (let y = 0; y < height; y++) out.set(padded.subarray(y * size.width, y * size.width + width), y * width);
+    return out;
+  }
+
+  private async runDecoder(readout: Float32Array, features: KeyFeatures, size: NetworkGeometry, output: string): Promise<Float32Array> {
     const { height: H, width: W } = size;
     const at = (s: number): [number, number] => [H / s, W / s];
     const shape = (a: Float32Array, s: number): number[] => {
@@ -167,8 +187,8 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
       [i16]: this.tensor(features.f16, shape(features.f16, this.stride)),
       [i8]: this.tensor(features.f8, shape(features.f8, this.stride / 2)),
       [i4]: this.tensor(features.f4, shape(features.f4, this.stride / 4)),
-    });
-    return float32Output(out, this.decoder.output, 'The propagation model');
+    }, [output]);
+    return outputOf(out, output, 'The propagation model');
   }
 
   async dispose(): Promise<void> {

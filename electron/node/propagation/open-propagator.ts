@@ -6,6 +6,7 @@ import { AutoPropagator } from '../../common/propagation/auto-propagator';
 import { MemoryPropagator } from '../../common/propagation/memory-engine';
 import type { PropagationMethod } from '../../common/propagation/options';
 import type { Propagator } from '../../common/propagation/propagator';
+import type { ReadoutWindow } from '../../common/propagation/readout';
 import type { StopRuleSettings } from '../../common/propagation/stop-rule';
 import { findModelsRoot } from '../models/discovery';
 import { InterpolationPropagator } from './interpolation';
@@ -20,6 +21,8 @@ export interface OpenPropagatorOptions {
   readonly threads?: number;
   /** Where memory runs stop beyond the annotated range (default DEFAULT_STOP_RULE). */
   readonly stopRule?: StopRuleSettings;
+  /** The memory read-out's window (default DEFAULT_READOUT_WINDOW; null: every position). */
+  readonly readoutWindow?: ReadoutWindow | null;
 }
 
 export interface OpenedPropagator {
@@ -36,7 +39,7 @@ export async function openPropagator(method: PropagationMethod, options: OpenPro
   if (!root) throw new ServiceError('not-found', 'No native-models folder was found (set ISEG_MODELS_DIR or pass --models).');
   const dir = await propagationModelDir(root, options.model);
   const networks = await OnnxPropagationNetworks.load(dir, { ...(options.ep === undefined ? {} : { ep: options.ep }), ...(options.threads === undefined ? {} : { threads: options.threads }) });
-  const memory = new MemoryPropagator(networks, { now: () => performance.now(), ...(options.stopRule ? { stopRule: options.stopRule } : {}) });
+  const memory = new MemoryPropagator(networks, { now: () => performance.now(), ...(options.stopRule ? { stopRule: options.stopRule } : {}), ...(options.readoutWindow === undefined ? {} : { readoutWindow: options.readoutWindow }) });
   return {
     propagator: method === 'auto' ? new AutoPropagator(memory, new InterpolationPropagator()) : memory,
     model: { id: networks.id, ep: networks.ep, digests: networks.digests },

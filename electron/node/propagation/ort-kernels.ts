@@ -2,13 +2,13 @@
  * Small ONNX graphs for the propagation engine's per-slice arithmetic, encoded here as ONNX
  * protobuf bytes (no file ships for them), run on ONNX Runtime's CPU provider.
  *
- * The whole STCN read-out:
+ * The whole STCN read-out, per tile of queries against that tile's memory window (readout.ts):
  *
- *   scores  = MatMul(query [P, Ck], keys [Ck, N]) − norms [N]     (inputs pre-scaled, see readout.ts)
- *   top, at = TopK(scores, k)                                    [P, k] each
+ *   scores  = MatMul(query [T, Q, Ck], Transpose(keys [T, M, Ck])) − norms [T, 1, M]   (inputs pre-scaled)
+ *   top, at = TopK(scores, k)                                    [T, Q, k] each
  *   weights = Softmax(top)                                        over k
- *   picked  = Gather(values [N, Cv], at)                          [P, k, Cv]
- *   out     = Einsum("pk,pkc->pc", weights, picked)               [P, Cv]
+ *   picked  = Gather(values [T·M, Cv], at + offsets [T, 1, 1])    [T, Q, k, Cv]
+ *   out     = Einsum("tqk,tqkc->tqc", weights, picked)            [T, Q, Cv]
  *
  * MLAS vectorises the product and TopK selects in C++, which the JavaScript loop (the reference,
  * `ReadoutMemory.read`) cannot match: about 4× less time per slice on two cores.
@@ -19,7 +19,8 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { ProbabilityKernel } from '../../common/propagation/networks';
 import type { ReadoutKernel } from '../../common/propagation/readout';
-import { float32Output, loadOrt } from '../models/ort-session';
+import { loadOrt } from '../models/ort-session';
+import { outputOf } from './ort-output';
 
 /** Minimal protobuf writer: varints and length-delimited fields, enough for a ModelProto. */
 function varint(value: number): number[] {
@@ -45,6 +46,7 @@ const FLOAT = 1;
 const OPSET = 13;
 const INT64 = 7;
 const ATTRIBUTE_STRING = 3;
+const ATTRIBUTE_INTS = 7;
 
 /** ValueInfoProto of a tensor with symbolic dims. */
 function tensorInfo(name: string, elementType: number, dims: readonly string[]): number[] {
@@ -53,16 +55,18 @@ function tensorInfo(name: string, elementType: number, dims: readonly string[]):
   return [...text(1, name), ...bytes(2, bytes(1, tensorType))]; // name, type { tensor_type }
 }
 
-/** NodeProto; `strings` are string attributes (the only kind this graph needs). */
+/** NodeProto with string attributes and integer-list attributes (the kinds these graphs need). */
 function node(
   op: string,
   inputs: readonly string[],
   outputs: readonly string[],
   strings: Record<string, string> = {},
+  integers: Record<string, readonly number[]> = {},
 ): number[] {
-  const attributes = Object.entries(strings).flatMap(([name, value]) =>
-    bytes(5, [...text(1, name), ...text(4, value), ...int(20, ATTRIBUTE_STRING)]),
-  );
+  const attributes = [
+    ...Object.entries(strings).flatMap(([name, value]) => bytes(5, [...text(1, name), ...text(4, value), ...int(20, ATTRIBUTE_STRING)])),
+    ...Object.entries(integers).flatMap(([name, values]) => bytes(5, [...text(1, name), ...values.flatMap((v) => int(8, v)), ...int(20, ATTRIBUTE_INTS)])),
+  ];
   return [
     ...inputs.flatMap((i) => text(1, i)),
     ...outputs.flatMap((o) => text(2, o)),
@@ -79,20 +83,42 @@ function modelBytes(graph: readonly number[]): Uint8Array {
 
 export function readoutModelBytes(): Uint8Array {
   return modelBytes([
-    ...bytes(1, node('MatMul', ['query', 'keys'], ['dots'])),
+    ...bytes(1, node('Transpose', ['keys'], ['keysByChannel'], {}, { perm: [0, 2, 1] })),
+    ...bytes(1, node('MatMul', ['query', 'keysByChannel'], ['dots'])),
     ...bytes(1, node('Sub', ['dots', 'norms'], ['scores'])),
     ...bytes(1, node('TopK', ['scores', 'k'], ['top', 'at'])),
     ...bytes(1, node('Softmax', ['top'], ['weights'])),
-    ...bytes(1, node('Gather', ['values', 'at'], ['picked'])),
-    ...bytes(1, node('Einsum', ['weights', 'picked'], ['readout'], { equation: 'pk,pkc->pc' })),
+    ...bytes(1, node('Add', ['at', 'offsets'], ['rows'])),
+    ...bytes(1, node('Gather', ['values', 'rows'], ['picked'])),
+    ...bytes(1, node('Einsum', ['weights', 'picked'], ['readout'], { equation: 'tqk,tqkc->tqc' })),
     ...text(2, 'stcn-readout'),
-    ...bytes(11, tensorInfo('query', FLOAT, ['P', 'C'])),
-    ...bytes(11, tensorInfo('keys', FLOAT, ['C', 'N'])),
-    ...bytes(11, tensorInfo('norms', FLOAT, ['N'])),
-    ...bytes(11, tensorInfo('values', FLOAT, ['N', 'V'])),
+    ...bytes(11, tensorInfo('query', FLOAT, ['T', 'Q', 'C'])),
+    ...bytes(11, tensorInfo('keys', FLOAT, ['T', 'M', 'C'])),
+    ...bytes(11, tensorInfo('norms', FLOAT, ['T', 'one', 'M'])),
+    ...bytes(11, tensorInfo('values', FLOAT, ['TM', 'V'])),
+    ...bytes(11, tensorInfo('offsets', INT64, ['T', 'one', 'one'])),
     ...bytes(11, tensorInfo('k', INT64, ['one'])),
-    ...bytes(12, tensorInfo('readout', FLOAT, ['P', 'V'])),
+    ...bytes(12, tensorInfo('readout', FLOAT, ['T', 'Q', 'V'])),
   ]);
+}
+
+/**
+ * `model` with one more node and graph output: Sigmoid(`logits`) as `probability`. Appended as a
+ * second GraphProto field, which a protobuf parser merges into the first (repeated nodes and
+ * outputs concatenate), so the model's own bytes are not re-encoded. The decoder then gives
+ * probabilities in the same run: one ONNX Runtime call per decode instead of two.
+ */
+export function withSigmoidOutput(model: Uint8Array, logits: string, probability: string): Uint8Array {
+  const extension = Uint8Array.from(
+    bytes(7, [
+      ...bytes(1, [...text(1, logits), ...text(2, probability), ...text(3, `iseg_${probability}`), ...text(4, 'Sigmoid')]),
+      ...bytes(12, tensorInfo(probability, FLOAT, ['batch', 'channels', 'H', 'W'])),
+    ]),
+  );
+  const out = new Uint8Array(model.length + extension.length);
+  out.set(model);
+  out.set(extension, model.length);
+  return out;
 }
 
 export function probabilitiesModelBytes(): Uint8Array {
@@ -131,15 +157,17 @@ export async function createOrtKernels(threads?: number): Promise<OrtKernels> {
     new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [values.length]);
   return {
     readout: async (query, memory, dims, k) => {
-      const { keyDim, valueDim, positions } = dims;
+      const { keyDim, valueDim } = dims;
+      const { tiles, queriesPerTile, columns } = memory;
       const out = await readoutSession.run({
-        query: new ort.Tensor('float32', query, [positions, keyDim]),
-        keys: new ort.Tensor('float32', memory.keys, [keyDim, memory.total]),
-        norms: new ort.Tensor('float32', memory.norms, [memory.total]),
-        values: new ort.Tensor('float32', memory.values, [memory.total, valueDim]),
+        query: new ort.Tensor('float32', query, [tiles, queriesPerTile, keyDim]),
+        keys: new ort.Tensor('float32', memory.keys, [tiles, columns, keyDim]),
+        norms: new ort.Tensor('float32', memory.norms, [tiles, 1, columns]),
+        values: new ort.Tensor('float32', memory.values, [tiles * columns, valueDim]),
+        offsets: new ort.Tensor('int64', memory.offsets, [tiles, 1, 1]),
         k: int64(k),
       });
-      return float32Output(out, 'readout', 'The read-out graph');
+      return outputOf(out, 'readout', 'The read-out graph');
     },
     probabilities: async (logits, size, width, height) => {
       const out = await probabilitySession.run({
@@ -148,7 +176,7 @@ export async function createOrtKernels(threads?: number): Promise<OrtKernels> {
         ends: int64(height, width),
         axes: int64(0, 1),
       });
-      return float32Output(out, 'probability', 'The crop-sigmoid graph');
+      return outputOf(out, 'probability', 'The crop-sigmoid graph');
     },
     release: async () => {
       await Promise.all([readoutSession.release(), probabilitySession.release()]);

@@ -1,0 +1,14 @@
+/** `--readout-window TILE,RADIUS|full`: the memory read-out's local window (readout.ts), for measuring and choosing it. */
+import type { ReadoutWindow } from '../../common/propagation/readout';
+import { UsageError } from '../command';
+
+/** undefined: the engine's default; null: every query sees every memory position. */
+export function parseReadoutWindow(command: string, text: string | undefined): ReadoutWindow | null | undefined {
+  if (text === undefined) return undefined;
+  if (text.trim() === 'full') return null;
+  const match = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(text);
+  const tile = Number(match?.[1]);
+  const radius = Number(match?.[2]);
+  if (!match || tile < 1) throw new UsageError(`iseg ${command}: --readout-window is TILE,RADIUS in feature cells (e.g. 8,4) or full, not "${text}"`);
+  return { tile, radius };
+}
