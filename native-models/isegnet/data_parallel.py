@@ -75,7 +75,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _entry(rank: int, world: int, port: int, fn, args) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Linux: this replica gets SIGTERM when the launching process dies. Without it, stopping a
+    trainer with kill left its replicas training on and writing the run folder's checkpoint."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return  # not Linux: nothing to arm
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _entry(rank: int, world: int, port: int, fn, args, parent: int | None = None) -> None:
+    if parent is not None:
+        _die_with_parent(parent)
     dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world)
     try:
         fn(Replicas(rank, world), *args)
@@ -93,7 +109,7 @@ def launch(workers: int, fn, *args) -> None:
         fn(SINGLE, *args)
         return
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    torch.multiprocessing.spawn(_entry, args=(workers, _free_port(), fn, args), nprocs=workers, join=True)
+    torch.multiprocessing.spawn(_entry, args=(workers, _free_port(), fn, args, os.getpid()), nprocs=workers, join=True)
 
 
 def add_worker_arguments(parser) -> None:
