@@ -13,29 +13,13 @@ import { sliceLayout } from '../electron/common/slice';
 import type { VoxelArray } from '../electron/common/volume';
 import { readVolume } from '../electron/node/io/read-volume';
 import { expect, saveScreenshot, test } from './fixtures';
-import { clickView, exportFolder, exportTo, idle, point, ready, repoRoot, segmentRow } from './workspace-helpers';
+import { clickView, exportFolder, exportTo, idle, point, ready, repoRoot, segmentRow, voxelToView, type VoxelToView } from './workspace-helpers';
 
 const FEMUR = 1;
 /** Coronal slices are along the sample's j axis. */
 const AXIS = 1;
 const USER_SLICES = [48, 80] as const;
 const sampleLabels = join(repoRoot, 'resources', 'sample', 'knee-sample_labels.nii.gz');
-
-/** Maps a voxel's (i, k) to fractions of the coronal view, from two pointer readouts. */
-async function coronalMapping(page: Page): Promise<(i: number, k: number) => { fx: number; fy: number }> {
-  const pointer = page.getByTestId('status-pointer');
-  const read = async (fx: number, fy: number): Promise<[number, number]> => {
-    const p = await point(page, 'coronal', fx, fy);
-    await page.mouse.move(p.x, p.y);
-    await expect(pointer).toHaveText(/^pointer \[/);
-    const m = /\[(-?\d+), (-?\d+), (-?\d+)\]/.exec((await pointer.textContent()) ?? '');
-    if (m === null) throw new Error('no pointer readout');
-    return [Number(m[1]), Number(m[3])];
-  };
-  const [i0, k0] = await read(0.3, 0.3);
-  const [i1, k1] = await read(0.7, 0.7);
-  return (i, k) => ({ fx: 0.3 + ((i - i0) * 0.4) / (i1 - i0), fy: 0.3 + ((k - k0) * 0.4) / (k1 - k0) });
-}
 
 async function goToSlice(page: Page, slice: number): Promise<void> {
   const view = page.getByTestId('view-coronal');
@@ -57,7 +41,7 @@ function femurCentre(reference: VoxelArray, size: readonly number[], j: number):
   return inside.reduce((best, v) => (d(v) < d(best) ? v : best));
 }
 
-async function clickFemur(page: Page, map: (i: number, k: number) => { fx: number; fy: number }, voxel: [number, number]): Promise<void> {
+async function clickFemur(page: Page, map: VoxelToView, voxel: [number, number]): Promise<void> {
   const { fx, fy } = map(voxel[0], voxel[1]);
   await clickView(page, 'coronal', fx, fy);
   await page.keyboard.press('Enter');
@@ -119,7 +103,7 @@ test('correct the worst slice and re-propagate: only its range changes, Dice ris
   await page.getByTestId('segment-preset-knee').click();
   await segmentRow(page, FEMUR).getByTestId('segment-select').check();
   await page.getByTestId('tool-click').click();
-  const map = await coronalMapping(page);
+  const { at: map } = await voxelToView(page, 'coronal', [0, 2]);
 
   for (const j of USER_SLICES) {
     await goToSlice(page, j);

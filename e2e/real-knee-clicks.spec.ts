@@ -4,24 +4,7 @@
 // smaller than a quarter of the slice, and Enter commits exactly the preview.
 import type { Page } from '@playwright/test';
 import { test, expect, saveScreenshot } from './fixtures';
-import { clickView, idle, point, previewVoxels, ready, segmentRow, SLOW_START, voxels } from './workspace-helpers';
-
-/** Voxel (i, j) of the sagittal slice shown → fractions of the view, from the status bar's pointer read-out. */
-async function sagittalMapping(page: Page): Promise<(i: number, j: number) => { fx: number; fy: number }> {
-  const pointer = page.getByTestId('status-pointer');
-  const read = async (fx: number, fy: number): Promise<[number, number, number]> => {
-    const p = await point(page, 'sagittal', fx, fy);
-    await page.mouse.move(p.x, p.y);
-    await expect(pointer).toContainText('[');
-    const m = /\[(-?\d+), (-?\d+), (-?\d+)\]/.exec((await pointer.textContent()) ?? '');
-    if (!m) throw new Error('the pointer read-out shows no voxel');
-    return [Number(m[1]), Number(m[2]), Number(m[3])];
-  };
-  const [i0, j0, k0] = await read(0.3, 0.3);
-  const [i1, j1] = await read(0.7, 0.7);
-  expect(k0).toBe(SLICE);
-  return (i, j) => ({ fx: 0.3 + ((i - i0) * 0.4) / (i1 - i0), fy: 0.3 + ((j - j0) * 0.4) / (j1 - j0) });
-}
+import { clickView, idle, previewVoxels, ready, segmentRow, SLOW_START, voxels, voxelToView, type VoxelToView } from './workspace-helpers';
 
 test.use({ firstRunSample: 'knee-mri' });
 
@@ -42,7 +25,7 @@ const MODEL = 'isegformer-swin32-cpu';
 /** Clicks each object on the slice and commits it; returns the committed pixels per object. */
 async function segmentObjects(
   page: Page,
-  at: (i: number, j: number) => { fx: number; fy: number },
+  at: VoxelToView,
   engine: string,
   testInfo: Parameters<typeof saveScreenshot>[1],
 ): Promise<Record<string, number>> {
@@ -83,7 +66,8 @@ test('femur, tibia and femoral cartilage on the real knee after 3 clicks each, d
   await page.keyboard.press('PageDown');
   await page.keyboard.press('PageDown');
   await ready(page);
-  const at = await sagittalMapping(page);
+  const { at, index } = await voxelToView(page, 'sagittal', [0, 1]);
+  expect(index[2]).toBe(SLICE);
   await page.getByTestId('segment-preset-knee').click();
   await page.getByTestId('tool-click').click();
 

@@ -44,6 +44,35 @@ export async function clickView(
   await idle(page);
 }
 
+/** A voxel's two in-plane index components → fractions of a view. */
+export type VoxelToView = (a: number, b: number) => { fx: number; fy: number };
+
+/**
+ * Maps the in-plane voxel index components `axes` (0 = i, 1 = j, 2 = k; horizontal, then vertical)
+ * of the slice a view shows to fractions of the view, from two read-outs of the status bar's
+ * pointer voxel. Also returns the first read-out's full index (its third component is the slice).
+ */
+export async function voxelToView(
+  page: Page,
+  view: View,
+  axes: readonly [0 | 1 | 2, 0 | 1 | 2],
+): Promise<{ at: VoxelToView; index: [number, number, number] }> {
+  const pointer = page.getByTestId('status-pointer');
+  const read = async (fx: number, fy: number): Promise<[number, number, number]> => {
+    const p = await point(page, view, fx, fy);
+    await page.mouse.move(p.x, p.y);
+    await expect(pointer).toHaveText(/^pointer \[/);
+    const m = /\[(-?\d+), (-?\d+), (-?\d+)\]/.exec((await pointer.textContent()) ?? '');
+    if (m === null) throw new Error('the pointer read-out shows no voxel');
+    return [Number(m[1]), Number(m[2]), Number(m[3])];
+  };
+  const first = await read(0.3, 0.3);
+  const second = await read(0.7, 0.7);
+  const [h, v] = axes;
+  const [h0, v0, h1, v1] = [first[h], first[v], second[h], second[v]];
+  return { at: (a, b) => ({ fx: 0.3 + ((a - h0) * 0.4) / (h1 - h0), fy: 0.3 + ((b - v0) * 0.4) / (v1 - v0) }), index: first };
+}
+
 /** A left-button drag through the given points (fractions of the view). */
 export async function dragView(page: Page, view: View, points: readonly (readonly [number, number])[]): Promise<void> {
   const first = points[0];
