@@ -10,6 +10,7 @@
  * truncated at 3 sigma with mirrored edges).
  */
 import { z } from 'zod';
+import { unitScale } from './normalize';
 
 export const denoiseSchema = z.strictObject({
   noiseAbove: z.number().min(0).max(1),
@@ -100,12 +101,8 @@ export function denoisedUnitSlice(
   rule: DenoiseRule,
 ): { readonly unit: Float32Array; readonly sigma: number } {
   const [low, high] = range;
-  const scale = high > low ? 1 / (high - low) : 0;
   const unit = new Float32Array(width * height);
-  for (let n = 0; n < unit.length; n++) {
-    const v = ((slice[n] ?? 0) - low) * scale;
-    unit[n] = v < 0 || !Number.isFinite(v) ? 0 : v > 1 ? 1 : v;
-  }
+  for (let n = 0; n < unit.length; n++) unit[n] = unitScale(slice[n] ?? 0, low, high); // as cropResize's 'unit'
   const sigma = smoothingSigma(rule, estimateNoise(unit, width, height));
   return { unit: sigma > 0 ? gaussianSmooth(unit, width, height, sigma) : unit, sigma };
 }
