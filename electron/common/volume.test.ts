@@ -5,6 +5,7 @@ import {
   COMPONENT_TYPES,
   componentTypeOf,
   fromOrientationCode,
+  gridVolume,
   IDENTITY_DIRECTION,
   indexAxisForView,
   indexToWorld,
@@ -110,5 +111,15 @@ describe('geometry checks and voxel types', () => {
       'uint32',
       'int32',
     ]);
+  });
+});
+
+describe('gridVolume', () => {
+  it('puts voxels on the unit grid with their own component type, and refuses a wrong count', () => {
+    const v = gridVolume([2, 3, 4], new Float32Array(24));
+    expect(v.componentType).toBe('float32');
+    expect(v.geometry).toEqual({ size: [2, 3, 4], spacing: [1, 1, 1], origin: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] });
+    expect(gridVolume([2, 3, 4], new Uint8Array(24)).componentType).toBe('uint8');
+    expect(() => gridVolume([2, 3, 4], new Uint8Array(23))).toThrow(/23 voxels do not fill a 2×3×4 grid/);
   });
 });

@@ -105,6 +105,12 @@ export function componentTypeOf(array: VoxelArray): ComponentType {
   return 'float64';
 }
 
+/** A volume of `voxels` on the plain grid: unit spacing, at the origin, identity direction. */
+export function gridVolume(size: Vec3, voxels: VoxelArray): Volume {
+  if (voxels.length !== voxelCount(size)) throw new Error(`${voxels.length} voxels do not fill a ${size.join('×')} grid.`);
+  return { geometry: { size, spacing: [1, 1, 1], origin: [0, 0, 0], direction: IDENTITY_DIRECTION }, componentType: componentTypeOf(voxels), voxels };
+}
+
 export function isIntegerComponentType(type: ComponentType): boolean {
   return type !== 'float32' && type !== 'float64';
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Volume } from '../volume';
+import { gridVolume, type Volume } from '../volume';
 import { LabelAssembler, labelsToPropagate } from './assembler';
 import { AutoPropagator, MEMORY_MARGIN, gateChoice } from './auto-propagator';
 import { FakePropagationNetworks } from './fake-networks';
@@ -15,11 +15,7 @@ const H = 64;
 const D = 30;
 
 function volume(voxels: Uint8Array | Float32Array): Volume {
-  return {
-    geometry: { size: [W, H, D], spacing: [1, 1, 1], origin: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] },
-    componentType: voxels instanceof Uint8Array ? 'uint8' : 'float32',
-    voxels,
-  };
+  return gridVolume([W, H, D], voxels);
 }
 
 /** Image brightness and truth label from two functions of (x, y, z). */

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Volume } from '../volume';
+import { gridVolume, type Volume } from '../volume';
 import { FakePropagationNetworks } from './fake-networks';
 import { MemoryPropagator } from './memory-engine';
 import { ReadoutMemory } from './readout';
@@ -12,11 +12,7 @@ const H = 64;
 const D = 30;
 
 function volume(voxels: Uint8Array | Float32Array): Volume {
-  return {
-    geometry: { size: [W, H, D], spacing: [1, 1, 1], origin: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] },
-    componentType: voxels instanceof Uint8Array ? 'uint8' : 'float32',
-    voxels,
-  };
+  return gridVolume([W, H, D], voxels);
 }
 
 /** Bright where `inside(x, y, z)`; returns the image and the full truth label map. */
@@ -204,7 +200,7 @@ describe('memory propagation engine (fake networks)', () => {
   it('rejects seeds of another size', async () => {
     const engine = new MemoryPropagator(new FakePropagationNetworks());
     const { image } = scene(() => 0);
-    const seeds: Volume = { ...volume(new Uint8Array(8)), geometry: { ...image.geometry, size: [2, 2, 2] } };
+    const seeds: Volume = gridVolume([2, 2, 2], new Uint8Array(8));
     await expect(engine.propagate(image, seeds, { axis: 2 })).rejects.toMatchObject({ code: 'geometry-mismatch' });
   });
 });
