@@ -27,7 +27,8 @@ from isegnet.click_model import count_params  # noqa: E402
 from isegnet.losses import bce_dice  # noqa: E402
 from isegnet.propagation import PROP_VARIANTS, build_prop_model, readout  # noqa: E402
 from isegnet.data_parallel import add_worker_arguments, launch, split_batch  # noqa: E402
-from isegnet.train_utils import Logger, apply_gradients, pick_device, resume, train_for_budget  # noqa: E402
+from isegnet.train_utils import (Logger, apply_gradients, freeze_batchnorm, init_weights, pick_device, resume,  # noqa: E402
+                                 train_for_budget)
 
 TOP_K = 20
 
@@ -60,15 +61,23 @@ def dice(pred, gt):
     return float(2 * (pred & gt).sum() / s) if s else 1.0
 
 
-def validate(net, val, device):
+def validate(net, val, device, past_end=()):
+    """Dice over the monitor's target frames; with `past_end` sequences also `past_end_area`: the
+    area predicted on their empty last frame as a share of the first frame's object (0 is right)."""
     net.eval()
-    scores = []
+    scores, leftover = [], []
     with torch.no_grad():
         for imgs, ms, os_ in val:
             logits = propagate(net, imgs[None], ms[None], os_[None], device)[0, :, 0].cpu().numpy()
             scores += [dice(logits[j] > 0, ms[j + 1]) for j in range(len(logits))]
+        for imgs, ms, os_ in past_end:
+            logits = propagate(net, imgs[None], ms[None], os_[None], device)[0, :, 0].cpu().numpy()
+            leftover.append(float((logits[-1] > 0).sum()) / max(1, int(ms[0].sum())))
     net.train()
-    return {"dice": float(np.mean(scores)), "dice_std": float(np.std(scores)), "frames": len(scores)}
+    result = {"dice": float(np.mean(scores)), "dice_std": float(np.std(scores)), "frames": len(scores)}
+    if leftover:
+        result["past_end_area"] = float(np.mean(leftover))
+    return result
 
 
 def main(argv=None):
@@ -82,6 +91,12 @@ def main(argv=None):
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--out", default=None)
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--init-weights", default=None,
+                    help="start from these weights (e.g. checkpoints/stcn-lite-cpu-recovered.fp16.pt); fresh optimiser")
+    ap.add_argument("--freeze-bn", action="store_true",
+                    help="BatchNorms keep their running statistics (needed with recovered, folded weights)")
+    ap.add_argument("--past-end", type=float, default=0.0,
+                    help="share of sequences whose last frame is past the object's end (empty target)")
     ap.add_argument("--val-every", type=float, default=15.0)
     ap.add_argument("--native-prob", type=float, default=0.5,
                     help="share of views at the slice's native pixel size (the app's scale); the rest fit the object")
@@ -103,15 +118,23 @@ def _train(replicas, a):
     log = Logger(out, enabled=replicas.is_main)
     vols = training_volumes(a.data_pack, include_sim=not a.no_sim)
     sampler = SequenceSampler(vols, size=a.size, frames=a.frames, seed=replicas.seed(a.seed + 1),
-                              native_prob=a.native_prob)
+                              native_prob=a.native_prob, past_end_prob=a.past_end)
     # Held-out monitor: sequences drawn with another seed (random views of training volumes;
     # not independent data, only a sanity signal - real evaluation runs in the app).
     val = [SequenceSampler(vols, size=a.size, frames=a.frames, seed=10_000 + i, native_prob=a.native_prob).sample()
            for i in range(16)] if replicas.is_main else []
+    # The same monitor for sequences that run past the object's end: how much is still predicted there.
+    val_past_end = [SequenceSampler(vols, size=a.size, frames=a.frames, seed=20_000 + i, native_prob=a.native_prob,
+                                    past_end_prob=1.0).sample()
+                    for i in range(8)] if replicas.is_main and a.past_end > 0 else []
 
     net = build_prop_model(a.variant).to(device)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
     step, total_s = resume(out, net, opt, device, log) if a.resume and (out / "last.pt").exists() else (0, 0.0)
+    if a.init_weights and not (a.resume and step):
+        step, total_s = init_weights(net, a.init_weights, device, log)
+    if a.freeze_bn:
+        log(f"{freeze_batchnorm(net)} BatchNorms frozen (running statistics)")
     replicas.broadcast_model(net)
     log(f"propagation {a.variant}: {count_params(net):,} params; sources {[v.name for v in vols]}; "
         f"budget {a.minutes} min on {device}, {replicas.world} worker(s) x{a.threads} threads, batch {batch} each")
@@ -125,15 +148,16 @@ def _train(replicas, a):
         return loss
 
     step, seconds, ema = train_for_budget(
-        model=net, opt=opt, train_step=one_step, validate=lambda: validate(net, val, device), out=out, log=log,
+        model=net, opt=opt, train_step=one_step, validate=lambda: validate(net, val, device, val_past_end), out=out, log=log,
         minutes=a.minutes, base_lr=a.lr, val_every=a.val_every, step=step, seconds=total_s,
         checkpoint_extra={"variant": a.variant, "config": PROP_VARIANTS[a.variant].to_dict()}, replicas=replicas)
     if not replicas.is_main:
         return
-    res = validate(net, val, device)
+    res = validate(net, val, device, val_past_end)
     summary = {"variant": a.variant, "steps": step, "minutes": seconds / 60, "batch": a.batch, "frames": a.frames,
                "size": a.size, "final_loss_ema": ema, "validation": res, "sources": [v.name for v in vols],
-               "device": str(device), "threads": a.threads, "workers": replicas.world, "topK": TOP_K}
+               "device": str(device), "threads": a.threads, "workers": replicas.world, "topK": TOP_K,
+               "init_weights": a.init_weights, "freeze_bn": a.freeze_bn, "past_end": a.past_end}
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     log(f"done: {json.dumps(summary)}", summary=summary)
 

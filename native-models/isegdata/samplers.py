@@ -222,10 +222,14 @@ class SequenceSampler:
     """Neighbouring slices along one axis with one object (and optionally another object as the
     'other objects' mask), all resampled through the same random view."""
 
-    def __init__(self, volumes, size=192, frames=3, seed=0, native_prob=0.5):
+    def __init__(self, volumes, size=192, frames=3, seed=0, native_prob=0.5, past_end_prob=0.0):
         self.ix = SliceIndex(volumes)
         self.vols = volumes
         self.size, self.frames = size, frames
+        # Share of sequences that run past the object's end: the last frame's target is empty, so the
+        # network learns to let an object vanish instead of carrying it on (issue 18: memory ran
+        # 12-17 slices past the ends of brain structures).
+        self.past_end_prob = past_end_prob
         # The app propagates whole slices at their native pixel size, where a large object spans
         # hundreds of pixels; object-fitted views alone show it 2-10x smaller than that.
         self.native_prob = native_prob
@@ -234,7 +238,8 @@ class SequenceSampler:
     def sample(self):
         """(images [T, H, W] in [0, 1], masks [T, H, W] bool, others [T, H, W] bool)."""
         rng, out, t = self.rng, self.size, self.frames
-        for _ in range(200):
+        past_end = t > 1 and rng.random() < self.past_end_prob
+        for _ in range(1000 if past_end else 200):
             vi = int(rng.choice(len(self.vols), p=self.ix.p))
             v, ax = self.vols[vi], int(rng.integers(3))
             cand = self.ix.train[vi][ax]
@@ -247,7 +252,7 @@ class SequenceSampler:
                 continue
             lab = np.stack([_slice(v.labels, ax, k) for k in ks])
             obj = pick_object(lab, rng)
-            if obj is None or obj[0].sum() < 24:
+            if obj is None or obj[0].sum() < 24 or (past_end and obj[-1].any()):
                 continue
             other = None
             if rng.random() < 0.5:

@@ -124,6 +124,19 @@ def init_weights(model, path, device, log):
     return step, seconds
 
 
+def freeze_batchnorm(model):
+    """Keeps every BatchNorm in eval mode (running statistics, not the batch's) through later
+    `model.train()` calls; its affine weight and bias still learn. Needed when the weights come
+    from an exported graph whose BatchNorms were folded into the convolutions (recover.py makes
+    them identity + bias): batch statistics would change the function. Returns how many."""
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    for norm in norms:
+        norm.eval()
+        # Module.train(mode) calls each child's train(); this one stays in eval mode.
+        norm.train = lambda mode=True, norm=norm: norm
+    return len(norms)
+
+
 def save_weights(path, model, **extra):
     """A checkpoint without the optimiser state (a third of last.pt's size): for export,
     --init-weights, and carrying between machines."""

@@ -164,6 +164,21 @@ class Samplers(unittest.TestCase):
         # Object-fitted views of a 64 px crop are far coarser than the native pixels.
         self.assertTrue(any(mm > 1.3 * finest for mm, _ in scales), scales)
 
+    def test_sequences_past_the_object_end(self):
+        from isegdata.samplers import SequenceSampler
+        from isegdata.sources import load_sources
+
+        vols = load_sources(TRAINING_SOURCES[:1])
+        sampler = SequenceSampler(vols, size=64, frames=3, seed=3, past_end_prob=1.0)
+        for _ in range(4):
+            imgs, ms, _ = sampler.sample()
+            self.assertGreaterEqual(ms[0].sum(), 20)  # the object is there on the given frame
+            self.assertFalse(ms[-1].any())  # and gone on the last one
+        # Without the option, sequences whose last frame is empty stay rare.
+        plain = SequenceSampler(vols, size=64, frames=3, seed=3)
+        empty_last = sum(not plain.sample()[1][-1].any() for _ in range(12))
+        self.assertLess(empty_last, 6)
+
 
 if __name__ == "__main__":
     unittest.main()

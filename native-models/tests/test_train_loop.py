@@ -8,7 +8,7 @@ from _common import HAVE_TORCH, needs_torch
 if HAVE_TORCH:
     import torch
 
-    from isegnet.train_utils import Logger, load_checkpoint, resume, train_for_budget
+    from isegnet.train_utils import Logger, freeze_batchnorm, load_checkpoint, resume, train_for_budget
 
 
 def regression_step(model, opt, x, y):
@@ -54,6 +54,28 @@ class TrainLoopTest(unittest.TestCase):
             self.assertGreater(more, steps)
             self.assertGreater(total, ck["seconds"])
             self.assertEqual(load_checkpoint(Path(out) / "last.pt")["step"], more)
+
+
+@needs_torch
+class FreezeBatchNormTest(unittest.TestCase):
+    def test_running_statistics_survive_train_mode_and_affine_still_learns(self):
+        torch.manual_seed(0)
+        model = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1, bias=False), torch.nn.BatchNorm2d(4))
+        model[1].running_mean.fill_(0.0)
+        model[1].running_var.fill_(1.0 - model[1].eps)
+        x = torch.randn(2, 1, 8, 8)
+        with torch.no_grad():
+            model.eval()
+            expected = model(x)
+        self.assertEqual(freeze_batchnorm(model), 1)
+        model.train()
+        self.assertTrue(model.training)
+        self.assertFalse(model[1].training)
+        got = model(x)
+        torch.testing.assert_close(got, expected)  # batch statistics would renormalise every channel
+        torch.testing.assert_close(model[1].running_mean, torch.zeros(4))  # and move the running mean
+        got.square().mean().backward()
+        self.assertIsNotNone(model[1].bias.grad)
 
 
 if __name__ == "__main__":
