@@ -21,11 +21,11 @@ import { parseReadoutWindow } from './readout-window-option';
 import type { ReadoutWindow } from '../../common/propagation/readout';
 import { parseView } from './propagate';
 
-const describeWindow = (window: ReadoutWindow | null): string => (window ? `${window.tile},${window.radius}` : 'full');
+const describeWindow = (window: ReadoutWindow | null): string => (window ? `${window.tile},${window.radius}${window.pool ? `,${window.pool}` : ''}` : 'full');
 
 const USAGE = `Usage: iseg bench-propagation --image <image> --labels <label map> --label K
          [--axis axial|coronal|sagittal] [--given N] [--model ID] [--readout onnx|typescript]
-         [--readout-window T,R|full] [--runs N] [--threads N] [--models DIR] [--json FILE]
+         [--readout-window T,R[,F]|full] [--runs N] [--threads N] [--models DIR] [--json FILE]
 
 Propagates label K from N (default 5) evenly spaced ground-truth slices along the axis (default
 sagittal) with the memory method: once cold (every key encoded), then --runs times (default 1)

@@ -32,7 +32,7 @@ export const summary = "evaluate propagation with the paper's given-slice protoc
 
 const USAGE = `Usage: iseg eval-propagation --image <image> --labels <label map> --label K
          [--axis axial|coronal|sagittal] [--given 1,3,5,10] [--seed gt|clicks]
-         [--method auto,memory,interpolation] [--stop-rule F,G,D] [--readout-window T,R|full] [--model ID] [--click-model ID|classical|default]
+         [--method auto,memory,interpolation] [--stop-rule F,G,D] [--readout-window T,R[,F]|full] [--model ID] [--click-model ID|classical|default]
          [--ep auto|cpu|cuda] [--threads N] [--models DIR] [--json FILE] [--quiet]
 
 For each count n in --given, n slices evenly spaced within label K's extent along the axis are
@@ -43,7 +43,8 @@ whole volume (the paper's scoring, which counts the given slices), with ms per c
 default beside the two it gates between), and ends with one not-given DSC table of them all.
 --stop-rule sets the memory stop rule (fraction, growth, confidence drop; stop-rule.ts), for
 choosing it on training-source volumes; --readout-window the memory read-out's window (query tiles
-of T × T feature cells that see R cells around them; full: every position), for choosing it.`;
+of T × T feature cells that see R cells around them and, with F, every frame as F × F block means;
+full: every position), for choosing it.`;
 
 function parseMethods(text: string | undefined): PropagationMethod[] {
   const methods = [...new Set((text ?? 'auto,memory,interpolation').split(',').map((t) => parseMethod('eval-propagation', t.trim())))];

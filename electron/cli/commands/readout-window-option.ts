@@ -1,4 +1,4 @@
-/** `--readout-window TILE,RADIUS|full`: the memory read-out's local window (readout.ts), for measuring and choosing it. */
+/** `--readout-window TILE,RADIUS[,POOL]|full`: the memory read-out's local window (readout.ts), for measuring and choosing it. */
 import type { ReadoutWindow } from '../../common/propagation/readout';
 import { UsageError } from '../command';
 
@@ -6,9 +6,12 @@ import { UsageError } from '../command';
 export function parseReadoutWindow(command: string, text: string | undefined): ReadoutWindow | null | undefined {
   if (text === undefined) return undefined;
   if (text.trim() === 'full') return null;
-  const match = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(text);
+  const match = /^\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*(\d+)\s*)?$/.exec(text);
   const tile = Number(match?.[1]);
   const radius = Number(match?.[2]);
-  if (!match || tile < 1) throw new UsageError(`iseg ${command}: --readout-window is TILE,RADIUS in feature cells (e.g. 8,4) or full, not "${text}"`);
-  return { tile, radius };
+  const pool = match?.[3] === undefined ? 0 : Number(match[3]);
+  if (!match || tile < 1 || pool === 1) {
+    throw new UsageError(`iseg ${command}: --readout-window is TILE,RADIUS[,POOL] in feature cells (e.g. 8,4 or 8,4,4; POOL ≥ 2 adds the whole frame as POOL × POOL block means) or full, not "${text}"`);
+  }
+  return pool ? { tile, radius, pool } : { tile, radius };
 }

@@ -79,7 +79,7 @@ describe('memory read-out', () => {
   it('gives the same read-out through a kernel that follows the MemoryTensors contract', async () => {
     const rand = random(11);
     const [ck, cv, P] = [16, 6, 21];
-    for (const options of [{}, { grid: { height: 3, width: 7 }, window: { tile: 2, radius: 1 } }]) {
+    for (const options of [{}, { grid: { height: 3, width: 7 }, window: { tile: 2, radius: 1 } }, { grid: { height: 3, width: 7 }, window: { tile: 2, radius: 0, pool: 2 } }]) {
       const memory = new ReadoutMemory({ keyDim: ck, valueDim: cv, positions: P }, { ...options, capacity: 2 });
       for (let t = 0; t < 3; t++) memory.add(Float32Array.from({ length: ck * P }, rand), Float32Array.from({ length: cv * P }, rand));
       memory.remove(1);
@@ -164,6 +164,59 @@ describe('memory read-out', () => {
     for (let i = 0; i < full.length; i++) expect(read[i]).toBeCloseTo(full[i] ?? NaN, 5);
     expect(() => new ReadoutMemory({ keyDim: 1, valueDim: 1, positions: 6 }, { grid: { height: 2, width: 2 } })).toThrow(/grid/);
     expect(() => new ReadoutMemory({ keyDim: 1, valueDim: 1, positions: 4 }, { grid: { height: 2, width: 2 }, window: { tile: 0, radius: 1 } })).toThrow(/window/);
+  });
+
+  it('with pooled blocks, a windowed query also sees every frame as the means of f × f blocks', () => {
+    const rand = random(17);
+    const [ck, cv, h, w, T, k, f] = [6, 2, 5, 7, 2, 5, 2];
+    const P = h * w;
+    const memory = new ReadoutMemory({ keyDim: ck, valueDim: cv, positions: P }, { grid: { height: h, width: w }, window: { tile: 2, radius: 0, pool: f } });
+    const frames: { key: Float32Array; value: Float32Array }[] = [];
+    for (let t = 0; t < T; t++) {
+      const frame = { key: Float32Array.from({ length: ck * P }, () => 2 * rand()), value: Float32Array.from({ length: cv * P }, rand) };
+      frames.push(frame);
+      memory.add(frame.key, frame.value);
+    }
+    // 3 × 4 blocks per frame (the last row and column hold fewer cells), plus a 2 × 2 window.
+    expect(memory.visiblePositions).toBe(T * (4 + 12));
+    const qk = Float32Array.from({ length: ck * P }, () => 2 * rand());
+    const read = memory.read(qk, k);
+    // A cell in two tiles (the last tile of an odd row is shifted back over its neighbour) reads as the later one.
+    const tileStart = (i: number, size: number): number => (i >= size - 2 ? size - 2 : Math.floor(i / 2) * 2);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const keys: number[][] = [];
+        const values: number[][] = [];
+        for (const { key, value } of frames) {
+          const cell = (array: Float32Array, channels: number, p: number): number[] => Array.from({ length: channels }, (_, c) => array[c * P + p] ?? NaN);
+          for (let yy = tileStart(y, h); yy < tileStart(y, h) + 2; yy++) {
+            for (let xx = tileStart(x, w); xx < tileStart(x, w) + 2; xx++) {
+              keys.push(cell(key, ck, yy * w + xx));
+              values.push(cell(value, cv, yy * w + xx));
+            }
+          }
+          for (let by = 0; by < h; by += f) {
+            for (let bx = 0; bx < w; bx += f) {
+              const cells: number[] = [];
+              for (let yy = by; yy < Math.min(by + f, h); yy++) for (let xx = bx; xx < Math.min(bx + f, w); xx++) cells.push(yy * w + xx);
+              const mean = (array: Float32Array, channels: number): number[] =>
+                Array.from({ length: channels }, (_, c) => cells.reduce((sum, p) => sum + (array[c * P + p] ?? NaN), 0) / cells.length);
+              keys.push(mean(key, ck));
+              values.push(mean(value, cv));
+            }
+          }
+        }
+        const N = keys.length;
+        const subKeys = new Float32Array(ck * N);
+        const subValues = new Float32Array(cv * N);
+        keys.forEach((vector, n) => vector.forEach((v, c) => (subKeys[c * N + n] = v)));
+        values.forEach((vector, n) => vector.forEach((v, c) => (subValues[c * N + n] = v)));
+        const query = Float32Array.from({ length: ck }, (_, c) => qk[c * P + y * w + x] ?? NaN);
+        const expected = naiveReadout(query, subKeys, subValues, ck, cv, 1, k);
+        for (let c = 0; c < cv; c++) expect(read[c * P + y * w + x], `(${x}, ${y}) channel ${c}`).toBeCloseTo(expected[c] ?? NaN, 5);
+      }
+    }
+    expect(() => new ReadoutMemory({ keyDim: 1, valueDim: 1, positions: 4 }, { grid: { height: 2, width: 2 }, window: { tile: 1, radius: 0, pool: 1 } })).toThrow(/pooled/);
   });
 
   it('after removals and additions reads exactly the frames it holds', () => {

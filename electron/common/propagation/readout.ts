@@ -9,7 +9,11 @@
  * Which memory positions a query sees: every position of every frame (STCN), or, with a
  * `ReadoutWindow`, only those within `radius` feature cells of the query's tile, in every frame
  * (a local read-out, as in kernel-guided / windowed memory read-outs). With a window the cost per
- * query is fixed, so the read-out grows with the slice area instead of its square.
+ * query is fixed, so the read-out grows with the slice area instead of its square. A window with
+ * `pool` f also sees every frame coarsely: the mean key and value of each f × f block of cells, so
+ * that a query whose best matches lie outside its window (background tissue elsewhere) still finds
+ * them instead of being forced onto the window's object cells; that adds (P / f²) positions per
+ * frame, a sixteenth of the frame at f = 4.
  *
  * Tensors come channel-major from the networks (key Ck × P, value Cv × P, P = h·w positions at
  * stride 16). The memory keeps them tiled for the kernel: the query grid is cut into tiles, each
@@ -34,10 +38,14 @@ export interface ReadoutGrid {
   readonly width: number;
 }
 
-/** A local read-out: query tiles of `tile` × `tile` cells see memory within `radius` cells of the tile. */
+/**
+ * A local read-out: query tiles of `tile` × `tile` cells see memory within `radius` cells of the
+ * tile, and, with `pool` f ≥ 2, the whole frame as means of f × f blocks of cells.
+ */
 export interface ReadoutWindow {
   readonly tile: number;
   readonly radius: number;
+  readonly pool?: number;
 }
 
 export const DEFAULT_TOP_K = 20;
@@ -49,6 +57,14 @@ export interface ReadoutTiling {
   readonly queriesPerTile: number;
   /** Memory positions per frame in each tile's window (W). */
   readonly windowPositions: number;
+  /** Pooled blocks per frame that every tile also sees (G; 0 without pooling). */
+  readonly pooledPositions: number;
+  /** Columns one frame occupies in each tile: W + G. */
+  readonly slotWidth: number;
+  /** Grid position → its pooled block (empty without pooling). */
+  readonly blockOf: Int32Array;
+  /** Cells per pooled block (empty without pooling). */
+  readonly blockSize: Float32Array;
   /** tiles × Q grid positions of the queries. */
   readonly queryAt: Int32Array;
   /** tiles × W grid positions of the window. */
@@ -82,7 +98,23 @@ export function readoutTiling(grid: ReadoutGrid, window?: ReadoutWindow): Readou
       for (let y = 0; y < windowH; y++) for (let x = 0; x < windowW; x++) windowAt[w++] = (wy + y) * width + wx + x;
     }
   }
-  return { tiles, queriesPerTile: tileH * tileW, windowPositions: windowH * windowW, queryAt, windowAt };
+  const pool = window?.pool ?? 0;
+  const blockRows = pool >= 2 ? Math.ceil(height / pool) : 0;
+  const blockCols = pool >= 2 ? Math.ceil(width / pool) : 0;
+  const blockOf = new Int32Array(pool >= 2 ? height * width : 0);
+  const blockSize = new Float32Array(blockRows * blockCols);
+  if (pool >= 2) {
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const block = Math.floor(y / pool) * blockCols + Math.floor(x / pool);
+        blockOf[y * width + x] = block;
+        blockSize[block] = (blockSize[block] as number) + 1;
+      }
+    }
+  }
+  const windowPositions = windowH * windowW;
+  const pooledPositions = blockRows * blockCols;
+  return { tiles, queriesPerTile: tileH * tileW, windowPositions, pooledPositions, slotWidth: windowPositions + pooledPositions, blockOf, blockSize, queryAt, windowAt };
 }
 
 /**
@@ -193,6 +225,10 @@ export class ReadoutMemory {
   private readonly query: Float32Array;
   private readonly result: Float32Array;
   private readonly positionNorms: Float32Array;
+  /** Reused per added frame: its pooled blocks, position-major, and their scaled norms. */
+  private readonly pooledKey: Float32Array;
+  private readonly pooledValue: Float32Array;
+  private readonly pooledNorms: Float32Array;
 
   constructor(
     readonly dims: ReadoutDims,
@@ -207,12 +243,18 @@ export class ReadoutMemory {
     if (window && !(Number.isInteger(window.tile) && window.tile >= 1 && Number.isInteger(window.radius) && window.radius >= 0)) {
       throw new Error(`readout: the window needs a tile ≥ 1 and a radius ≥ 0 in whole cells, got ${window.tile} and ${window.radius}`);
     }
+    if (window?.pool !== undefined && !(Number.isInteger(window.pool) && (window.pool === 0 || window.pool >= 2))) {
+      throw new Error(`readout: the window's pooled blocks need 0 (none) or ≥ 2 cells a side, got ${window.pool}`);
+    }
     this.tiling = readoutTiling(grid, window);
     this.slots = Math.max(1, Math.floor(options.capacity ?? 4));
     [this.keys, this.norms, this.values, this.offsets] = this.allocate(this.slots);
     this.query = new Float32Array(this.tiling.tiles * this.tiling.queriesPerTile * dims.keyDim);
     this.result = new Float32Array(dims.valueDim * dims.positions);
     this.positionNorms = new Float32Array(dims.positions);
+    this.pooledKey = new Float32Array(this.tiling.pooledPositions * dims.keyDim);
+    this.pooledValue = new Float32Array(this.tiling.pooledPositions * dims.valueDim);
+    this.pooledNorms = new Float32Array(this.tiling.pooledPositions);
   }
 
   get frameCount(): number {
@@ -221,7 +263,7 @@ export class ReadoutMemory {
 
   /** Memory positions one query sees with the frames held now. */
   get visiblePositions(): number {
-    return this.order.length * this.tiling.windowPositions;
+    return this.order.length * this.tiling.slotWidth;
   }
 
   /** Adds one frame: key Ck × P and value Cv × P, channel-major (copied; the arrays may be reused). */
@@ -231,8 +273,8 @@ export class ReadoutMemory {
     checkLength('value frame', value, cv * P);
     if (this.order.length === this.slots) this.grow(this.slots * 2);
     const slot = this.order.length;
-    const { tiles, windowPositions: W, windowAt } = this.tiling;
-    const columns = this.slots * W;
+    const { tiles, windowPositions: W, pooledPositions: G, slotWidth: S, windowAt } = this.tiling;
+    const columns = this.slots * S;
     const scale = 1 / Math.sqrt(ck);
     const norms = this.positionNorms.fill(0);
     for (let c = 0; c < ck; c++) {
@@ -242,9 +284,10 @@ export class ReadoutMemory {
         norms[p] = (norms[p] as number) + v * v;
       }
     }
+    if (G > 0) this.poolFrame(key, value);
     for (let t = 0; t < tiles; t++) {
       const at = t * W;
-      const row0 = t * columns + slot * W;
+      const row0 = t * columns + slot * S;
       for (let w = 0; w < W; w++) {
         const p = windowAt[at + w] as number;
         this.norms[row0 + w] = (norms[p] as number) * scale;
@@ -253,8 +296,47 @@ export class ReadoutMemory {
         const valueBase = (row0 + w) * cv;
         for (let c = 0; c < cv; c++) this.values[valueBase + c] = value[c * P + p] as number;
       }
+      if (G > 0) {
+        this.keys.set(this.pooledKey, (row0 + W) * ck);
+        this.values.set(this.pooledValue, (row0 + W) * cv);
+        this.norms.set(this.pooledNorms, row0 + W);
+      }
     }
     this.order.push(slot);
+  }
+
+  /** The frame's f × f block means (keys and values, position-major) and their scaled key norms. */
+  private poolFrame(key: Float32Array, value: Float32Array): void {
+    const { keyDim: ck, valueDim: cv, positions: P } = this.dims;
+    const { pooledPositions: G, blockOf, blockSize } = this.tiling;
+    const pooledKey = this.pooledKey.fill(0);
+    const pooledValue = this.pooledValue.fill(0);
+    for (let c = 0; c < ck; c++) {
+      const row = c * P;
+      for (let p = 0; p < P; p++) {
+        const at = (blockOf[p] as number) * ck + c;
+        pooledKey[at] = (pooledKey[at] as number) + (key[row + p] as number);
+      }
+    }
+    for (let c = 0; c < cv; c++) {
+      const row = c * P;
+      for (let p = 0; p < P; p++) {
+        const at = (blockOf[p] as number) * cv + c;
+        pooledValue[at] = (pooledValue[at] as number) + (value[row + p] as number);
+      }
+    }
+    const scale = 1 / Math.sqrt(ck);
+    for (let g = 0; g < G; g++) {
+      const inverse = 1 / (blockSize[g] as number);
+      let norm = 0;
+      for (let c = 0; c < ck; c++) {
+        const v = (pooledKey[g * ck + c] as number) * inverse;
+        pooledKey[g * ck + c] = v;
+        norm += v * v;
+      }
+      for (let c = 0; c < cv; c++) pooledValue[g * cv + c] = (pooledValue[g * cv + c] as number) * inverse;
+      this.pooledNorms[g] = norm * scale;
+    }
   }
 
   /** Removes the frame at `index` in insertion order (0 = oldest); the last slot moves into its place. */
@@ -276,7 +358,7 @@ export class ReadoutMemory {
 
   /** The bank as a `ReadoutKernel` takes it (the memory's own arrays, not copies); with one tile, only the filled slots. */
   tensors(): MemoryTensors {
-    const { tiles, queriesPerTile, windowPositions: W } = this.tiling;
+    const { tiles, queriesPerTile, slotWidth: W } = this.tiling;
     const { keyDim: ck, valueDim: cv } = this.dims;
     if (tiles === 1) {
       const columns = Math.max(1, this.order.length) * W;
@@ -311,7 +393,7 @@ export class ReadoutMemory {
     const k = this.checkRead(queryKey, topK);
     const { keyDim: ck, valueDim: cv, positions: P } = this.dims;
     const { tiles, queriesPerTile: Q, queryAt } = this.tiling;
-    const columns = this.slots * this.tiling.windowPositions;
+    const columns = this.slots * this.tiling.slotWidth;
     const result = new Float32Array(cv * P);
     const scores = new Float64Array(columns);
     // The query's channels side by side, so that each dot product reads two contiguous rows.
@@ -372,13 +454,13 @@ export class ReadoutMemory {
 
   /** [from, to) column ranges of the slots that hold a frame. */
   private usedColumns(): [number, number][] {
-    const W = this.tiling.windowPositions;
+    const W = this.tiling.slotWidth;
     return this.order.map((slot) => [slot * W, (slot + 1) * W]);
   }
 
   private moveSlot(from: number, to: number): void {
     const { keyDim: ck, valueDim: cv } = this.dims;
-    const { tiles, windowPositions: W } = this.tiling;
+    const { tiles, slotWidth: W } = this.tiling;
     const columns = this.slots * W;
     for (let t = 0; t < tiles; t++) {
       const source = t * columns + from * W;
@@ -390,14 +472,14 @@ export class ReadoutMemory {
   }
 
   private emptySlot(slot: number): void {
-    const { tiles, windowPositions: W } = this.tiling;
+    const { tiles, slotWidth: W } = this.tiling;
     const columns = this.slots * W;
     for (let t = 0; t < tiles; t++) this.norms.fill(EMPTY_NORM, t * columns + slot * W, t * columns + (slot + 1) * W);
   }
 
   private allocate(slots: number): [Float32Array, Float32Array, Float32Array, BigInt64Array] {
     const { keyDim: ck, valueDim: cv } = this.dims;
-    const { tiles, windowPositions: W } = this.tiling;
+    const { tiles, slotWidth: W } = this.tiling;
     const columns = slots * W;
     const offsets = new BigInt64Array(tiles);
     for (let t = 0; t < tiles; t++) offsets[t] = BigInt(t * columns);
@@ -407,7 +489,7 @@ export class ReadoutMemory {
   /** More slots: each tile's rows are copied to the front of their longer rows. */
   private grow(slots: number): void {
     const { keyDim: ck, valueDim: cv } = this.dims;
-    const { tiles, windowPositions: W } = this.tiling;
+    const { tiles, slotWidth: W } = this.tiling;
     const before = this.slots * W;
     const after = slots * W;
     const [keys, norms, values, offsets] = this.allocate(slots);
