@@ -7,6 +7,8 @@ describe('--readout-window', () => {
     expect(parseReadoutWindow('bench-propagation', ' 6 , 0 ')).toEqual({ tile: 6, radius: 0 });
     expect(parseReadoutWindow('bench-propagation', '8,4,4')).toEqual({ tile: 8, radius: 4, pool: 4 });
     expect(() => parseReadoutWindow('bench-propagation', '8,4,1')).toThrow(/POOL/);
+    expect(parseReadoutWindow('bench-propagation', '0,0,2')).toEqual({ tile: 0, radius: 0, pool: 2 });
+    expect(() => parseReadoutWindow('bench-propagation', '0,0')).toThrow(/POOL/);
     expect(parseReadoutWindow('bench-propagation', 'full')).toBeNull();
     expect(parseReadoutWindow('bench-propagation', undefined)).toBeUndefined();
   });

@@ -10,8 +10,8 @@ export function parseReadoutWindow(command: string, text: string | undefined): R
   const tile = Number(match?.[1]);
   const radius = Number(match?.[2]);
   const pool = match?.[3] === undefined ? 0 : Number(match[3]);
-  if (!match || tile < 1 || pool === 1) {
-    throw new UsageError(`iseg ${command}: --readout-window is TILE,RADIUS[,POOL] in feature cells (e.g. 8,4 or 8,4,4; POOL ≥ 2 adds the whole frame as POOL × POOL block means) or full, not "${text}"`);
+  if (!match || (tile < 1 && pool < 2) || pool === 1) {
+    throw new UsageError(`iseg ${command}: --readout-window is TILE,RADIUS[,POOL] in feature cells (e.g. 8,4 or 8,4,4; POOL ≥ 2 adds the whole frame as POOL × POOL block means; 0,0,POOL: the block means only) or full, not "${text}"`);
   }
   return pool ? { tile, radius, pool } : { tile, radius };
 }

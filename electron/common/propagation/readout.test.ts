@@ -217,6 +217,27 @@ describe('memory read-out', () => {
       }
     }
     expect(() => new ReadoutMemory({ keyDim: 1, valueDim: 1, positions: 4 }, { grid: { height: 2, width: 2 }, window: { tile: 1, radius: 0, pool: 1 } })).toThrow(/pooled/);
+    // Tile 0: no local window, only the block means (a reduced key grid).
+    const blocksOnly = new ReadoutMemory({ keyDim: ck, valueDim: cv, positions: P }, { grid: { height: h, width: w }, window: { tile: 0, radius: 0, pool: f } });
+    for (const { key, value } of frames) blocksOnly.add(key, value);
+    expect(blocksOnly.visiblePositions).toBe(T * 12);
+    const pooledKeys = new Float32Array(ck * T * 12);
+    const pooledValues = new Float32Array(cv * T * 12);
+    frames.forEach(({ key, value }, t) => {
+      let n = t * 12;
+      for (let by = 0; by < h; by += f) {
+        for (let bx = 0; bx < w; bx += f, n++) {
+          const cells: number[] = [];
+          for (let yy = by; yy < Math.min(by + f, h); yy++) for (let xx = bx; xx < Math.min(bx + f, w); xx++) cells.push(yy * w + xx);
+          for (let c = 0; c < ck; c++) pooledKeys[c * T * 12 + n] = cells.reduce((sum, p) => sum + (key[c * P + p] ?? NaN), 0) / cells.length;
+          for (let c = 0; c < cv; c++) pooledValues[c * T * 12 + n] = cells.reduce((sum, p) => sum + (value[c * P + p] ?? NaN), 0) / cells.length;
+        }
+      }
+    });
+    const coarse = blocksOnly.read(qk, k);
+    const expectedCoarse = naiveReadout(qk, pooledKeys, pooledValues, ck, cv, P, k);
+    for (let i = 0; i < coarse.length; i++) expect(coarse[i]).toBeCloseTo(expectedCoarse[i] ?? NaN, 5);
+    expect(() => new ReadoutMemory({ keyDim: 1, valueDim: 1, positions: 4 }, { grid: { height: 2, width: 2 }, window: { tile: 0, radius: 0 } })).toThrow(/pool/);
   });
 
   it('after removals and additions reads exactly the frames it holds', () => {

@@ -40,7 +40,8 @@ export interface ReadoutGrid {
 
 /**
  * A local read-out: query tiles of `tile` × `tile` cells see memory within `radius` cells of the
- * tile, and, with `pool` f ≥ 2, the whole frame as means of f × f blocks of cells.
+ * tile, and, with `pool` f ≥ 2, the whole frame as means of f × f blocks of cells. `tile` 0: no
+ * local window, every query sees only the block means (a reduced key grid: P / f² per frame).
  */
 export interface ReadoutWindow {
   readonly tile: number;
@@ -74,11 +75,12 @@ export interface ReadoutTiling {
 /** Tiles of the grid; without a window one tile holds every position and sees every position. */
 export function readoutTiling(grid: ReadoutGrid, window?: ReadoutWindow): ReadoutTiling {
   const { height, width } = grid;
-  const tileH = window ? Math.min(window.tile, height) : height;
-  const tileW = window ? Math.min(window.tile, width) : width;
-  const radius = window?.radius ?? 0;
-  const windowH = window ? Math.min(tileH + 2 * radius, height) : height;
-  const windowW = window ? Math.min(tileW + 2 * radius, width) : width;
+  const local = window !== undefined && window.tile > 0;
+  const tileH = local ? Math.min(window.tile, height) : height;
+  const tileW = local ? Math.min(window.tile, width) : width;
+  const radius = local ? window.radius : 0;
+  const windowH = !window ? height : local ? Math.min(tileH + 2 * radius, height) : 0;
+  const windowW = !window ? width : local ? Math.min(tileW + 2 * radius, width) : 0;
   const rows = Math.ceil(height / tileH);
   const cols = Math.ceil(width / tileW);
   const tiles = rows * cols;
@@ -240,12 +242,13 @@ export class ReadoutMemory {
     const grid = options.grid ?? { height: 1, width: dims.positions };
     if (grid.height * grid.width !== dims.positions) throw new Error(`readout: a ${grid.height} × ${grid.width} grid does not hold ${dims.positions} positions`);
     const window = options.window;
-    if (window && !(Number.isInteger(window.tile) && window.tile >= 1 && Number.isInteger(window.radius) && window.radius >= 0)) {
-      throw new Error(`readout: the window needs a tile ≥ 1 and a radius ≥ 0 in whole cells, got ${window.tile} and ${window.radius}`);
+    if (window && !(Number.isInteger(window.tile) && window.tile >= 0 && Number.isInteger(window.radius) && window.radius >= 0)) {
+      throw new Error(`readout: the window needs a tile ≥ 1 (0: blocks only) and a radius ≥ 0 in whole cells, got ${window.tile} and ${window.radius}`);
     }
     if (window?.pool !== undefined && !(Number.isInteger(window.pool) && (window.pool === 0 || window.pool >= 2))) {
       throw new Error(`readout: the window's pooled blocks need 0 (none) or ≥ 2 cells a side, got ${window.pool}`);
     }
+    if (window && window.tile === 0 && !((window.pool ?? 0) >= 2)) throw new Error('readout: a window of tile 0 sees only pooled blocks, so it needs a pool ≥ 2');
     this.tiling = readoutTiling(grid, window);
     this.slots = Math.max(1, Math.floor(options.capacity ?? 4));
     [this.keys, this.norms, this.values, this.offsets] = this.allocate(this.slots);
