@@ -35,7 +35,7 @@ async function workspace(): Promise<{ root: RootStore; client: FakeClient; sent:
     },
   });
   const root = new RootStore(client);
-  await root.openInitial();
+  await root.openWorkflow.openInitial();
   return { root, client, sent };
 }
 

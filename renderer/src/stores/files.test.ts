@@ -32,7 +32,7 @@ describe('label maps in and out', () => {
       },
     });
     const root = new RootStore(client);
-    await root.openInitial();
+    await root.openWorkflow.openInitial();
     root.segmentation.applyKneePreset();
     root.toolbox.brush.beginStroke();
     root.toolbox.brush.paintPixels({ axis: 2, slice: 0 }, [0, 1, 2, 3, 4]);
@@ -70,7 +70,7 @@ describe('label maps in and out', () => {
         }),
     });
     const root = new RootStore(client);
-    await root.openInitial();
+    await root.openWorkflow.openInitial();
     await root.loadWorkingLabels('/data/work.nrrd');
     expect(root.segmentation.labels).toBeInstanceOf(Uint16Array);
     expect(root.segmentation.count(300)).toBe(1);

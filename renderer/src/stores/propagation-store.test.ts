@@ -118,7 +118,7 @@ async function workspace(): Promise<Workspace> {
     },
   });
   const root = new RootStore(client);
-  await root.openInitial();
+  await root.openWorkflow.openInitial();
   root.segmentation.applyKneePreset();
   root.propagation.setView('axial');
   // The fake reads what the test sets on the returned object.

@@ -90,7 +90,7 @@ async function workspace(): Promise<{
     },
   });
   const root = new RootStore(client);
-  await root.openInitial();
+  await root.openWorkflow.openInitial();
   root.segmentation.applyKneePreset();
   return {
     root,
@@ -195,7 +195,7 @@ describe('propagation provenance', () => {
     await root.propagation.run('memory', 'axial');
     expect(root.propagation.appliedRuns).toHaveLength(1);
 
-    await root.openSample();
+    await root.openWorkflow.openSample();
     expect(root.propagation.appliedRuns).toEqual([]);
     expect(root.prompts.committedModels).toEqual([]);
     const provenance = await exportedProvenance(root, exports);

@@ -29,7 +29,7 @@ describe('a reference label map', () => {
         }),
     });
     const root = new RootStore(client);
-    await root.openInitial();
+    await root.openWorkflow.openInitial();
     root.segmentation.applyKneePreset();
     const before = root.segmentation.segments.map((s) => s.value);
     await root.loadReference('/data/truth.nii.gz');

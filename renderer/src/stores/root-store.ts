@@ -6,10 +6,8 @@
  */
 import { SESSION_SUFFIX } from '../../../electron/common/session-file';
 import { runInAction } from 'mobx';
-import type { SampleId, ServiceClient, VolumeMessage } from '../../../electron/common/contract';
+import type { ServiceClient } from '../../../electron/common/contract';
 import type { ModelDigest } from '../../../electron/common/contract-click';
-import { histogram, robustWindowLevel } from '../imaging/window-level';
-import { volumeFromMessage } from '../imaging/volume-message';
 import { maskIndices, replaceDiff, type LabelArray } from '../segmentation/paint';
 import { labelPayload } from '../segmentation/label-payload';
 import { slicePixelToIndex } from '../../../electron/common/slice';
@@ -25,6 +23,7 @@ import { VolumeStore } from './volume-store';
 import { PropagationStore } from './propagation-store';
 import { RecentFilesStore } from './recent-files';
 import { Toolbox } from '../tools/toolbox';
+import { OpenWorkflow } from '../workflows/open-workflow';
 
 /** Each model once (by id and digest), in first-use order; copies, so the call owns its payload. */
 function distinctModels(models: readonly ModelDigest[]): ModelDigest[] {
@@ -54,6 +53,7 @@ export class RootStore {
   readonly recent = new RecentFilesStore(browserStorage());
   /** The slice-view tools, one object each (SliceInteraction hands them the pointer). */
   readonly toolbox: Toolbox;
+  readonly openWorkflow: OpenWorkflow;
 
   constructor(readonly client: ServiceClient) {
     this.history = new HistoryStore(this.segmentation);
@@ -70,6 +70,7 @@ export class RootStore {
       history: this.history,
       propagation: this.propagation,
     });
+    this.openWorkflow = new OpenWorkflow(this);
   }
 
   /** Listens to the events main pushes; returns the function that stops listening. */
@@ -87,51 +88,6 @@ export class RootStore {
   async loadInfo(): Promise<void> {
     const info = await this.app.track(() => this.client.call('app.getInfo', {}));
     this.app.setInfo(info);
-  }
-
-  /** The volume the app was started with, or the bundled sample. */
-  openInitial(): Promise<void> {
-    return this.open(() => this.client.call('volume.openInitial', {}));
-  }
-
-  /** A bundled sample; without one, the app's first-run sample. */
-  openSample(sample?: SampleId): Promise<void> {
-    return this.open(() => this.client.call('volume.openSample', sample === undefined ? {} : { sample }));
-  }
-
-  /** An image file or DICOM folder; `seriesUid` picks one series of a folder holding several. */
-  openFile(path: string, seriesUid?: string): Promise<void> {
-    return this.open(() => this.client.call('volume.openFile', seriesUid === undefined ? { path } : { path, seriesUid }));
-  }
-
-  /** An image reopened with autosaved work (recovery-store.ts then puts the labels back). */
-  openRestored(message: VolumeMessage): Promise<void> {
-    return this.open(() => Promise.resolve(message));
-  }
-
-  private async open(fetch: () => Promise<VolumeMessage>): Promise<void> {
-    await this.app.track(async () => {
-      const started = performance.now();
-      const loaded = volumeFromMessage(await fetch());
-      const received = performance.now();
-      const auto = robustWindowLevel(histogram(loaded.voxels, loaded.meta.range), loaded.meta.range);
-      runInAction(() => {
-        this.prompts.cancel();
-        this.prompts.resetCounts();
-        this.propagation.resetProvenance();
-        this.toolbox.reset();
-        this.segmentation.reset(loaded.geometry);
-        this.history.clear();
-        this.review.clear();
-        this.volume.setVolume(loaded);
-        this.ui.resetForVolume(loaded.geometry, auto);
-        this.app.setNotice(undefined);
-      });
-      // For `npm run bench:open` and the developer tools' performance panel. Not console.info: with
-      // a debugger attached (Playwright, DevTools) a console line after a large allocation cost 2–7 s.
-      performance.measure('iseg:open:voxels-in-renderer', { start: started, end: received });
-      performance.measure('iseg:open:ready-to-draw', { start: started, end: performance.now() });
-    });
   }
 
   // ── segments ──────────────────────────────────────────────────────────────────────────────
@@ -307,8 +263,8 @@ export class RootStore {
   /** Reopens a saved session: its image, then its labels as the starting point (no undo before it). */
   async openSession(path: string): Promise<void> {
     const session = await this.app.track(() => this.client.call('session.read', { path }));
-    if (session.sample === true) await this.openSample();
-    else await this.openFile(session.imagePath, session.seriesUid);
+    if (session.sample === true) await this.openWorkflow.openSample();
+    else await this.openWorkflow.openFile(session.imagePath, session.seriesUid);
     await this.loadWorkingLabels(session.labelsPath);
     runInAction(() => {
       this.history.clear();
