@@ -71,7 +71,7 @@ describe('label maps in and out', () => {
     });
     const root = new RootStore(client);
     await root.openWorkflow.openInitial();
-    await root.loadWorkingLabels('/data/work.nrrd');
+    await root.labelFiles.loadWorkingLabels('/data/work.nrrd');
     expect(root.segmentation.labels).toBeInstanceOf(Uint16Array);
     expect(root.segmentation.count(300)).toBe(1);
     expect(root.segmentation.segment(300)?.name).toBe('Meniscus');

@@ -377,7 +377,7 @@ describe('seeds that were not clicked', () => {
     // Label 3 on slices 4 and 7 of the loaded map.
     ws.loadable.fill(3, 4 * PIXELS, 4 * PIXELS + 5);
     ws.loadable.fill(3, 7 * PIXELS, 7 * PIXELS + 5);
-    await ws.root.loadWorkingLabels('/data/loaded.nii.gz');
+    await ws.root.labelFiles.loadWorkingLabels('/data/loaded.nii.gz');
     expect(ws.root.propagation.plan('memory')).toEqual([{ label: 3, kind: 'all', seeds: [4, 7] }]);
     ws.root.deleteSegment(3);
     expect(userSlicesOf(ws.root.segmentation.userSlices, 3, 2)).toEqual([]);

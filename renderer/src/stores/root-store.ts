@@ -8,7 +8,7 @@ import { SESSION_SUFFIX } from '../../../electron/common/session-file';
 import { runInAction } from 'mobx';
 import type { ServiceClient } from '../../../electron/common/contract';
 import type { ModelDigest } from '../../../electron/common/contract-click';
-import { maskIndices, replaceDiff, type LabelArray } from '../segmentation/paint';
+import { maskIndices } from '../segmentation/paint';
 import { labelPayload } from '../segmentation/label-payload';
 import { slicePixelToIndex } from '../../../electron/common/slice';
 import { AppStore } from './app-store';
@@ -24,6 +24,7 @@ import { PropagationStore } from './propagation-store';
 import { RecentFilesStore } from './recent-files';
 import { Toolbox } from '../tools/toolbox';
 import { OpenWorkflow } from '../workflows/open-workflow';
+import { fetchLabelMap, LabelFiles } from '../workflows/label-files';
 
 /** Each model once (by id and digest), in first-use order; copies, so the call owns its payload. */
 function distinctModels(models: readonly ModelDigest[]): ModelDigest[] {
@@ -54,6 +55,7 @@ export class RootStore {
   /** The slice-view tools, one object each (SliceInteraction hands them the pointer). */
   readonly toolbox: Toolbox;
   readonly openWorkflow: OpenWorkflow;
+  readonly labelFiles: LabelFiles;
 
   constructor(readonly client: ServiceClient) {
     this.history = new HistoryStore(this.segmentation);
@@ -71,6 +73,7 @@ export class RootStore {
       propagation: this.propagation,
     });
     this.openWorkflow = new OpenWorkflow(this);
+    this.labelFiles = new LabelFiles(this);
   }
 
   /** Listens to the events main pushes; returns the function that stops listening. */
@@ -149,45 +152,10 @@ export class RootStore {
 
   // ── label maps in and out ───────────────────────────────────────────────────────────────────
 
-  private async fetchLabels(path: string): Promise<{ name: string; labels: LabelArray; names: { value: number; name: string; color: [number, number, number] }[] }> {
-    const id = this.volume.meta?.id;
-    const size = this.volume.geometry?.size;
-    if (id === undefined || size === undefined) throw new Error('Open an image before loading labels.');
-    const answer = await this.client.call('labels.load', { volumeId: id, path });
-    const { componentType, voxels } = answer.labelMap;
-    const labels = componentType === 'uint16' ? new Uint16Array(voxels) : new Uint8Array(voxels);
-    if (labels.length !== size[0] * size[1] * size[2])
-      throw new Error(`${answer.name} holds ${labels.length} voxels; the image has ${size[0] * size[1] * size[2]}.`);
-    const names = (answer.sidecar?.labels ?? answer.segments ?? []).map((l) => ({ value: l.value, name: l.name, color: l.color }));
-    return { name: answer.name, labels, names };
-  }
-
-  /** Loads a label map as the working labels: one undoable step. */
-  async loadWorkingLabels(path: string): Promise<void> {
-    await this.app.track(async () => {
-      const { name, labels, names } = await this.fetchLabels(path);
-      runInAction(() => {
-        const seg = this.segmentation;
-        const current = seg.labels;
-        if (current === undefined) return;
-        const before = seg.segments;
-        // Values that do not fit the current buffer widen it (a new buffer, so views re-wrap it).
-        let max = 0;
-        for (let n = 0; n < labels.length; n++) max = Math.max(max, labels[n] ?? 0);
-        const target: LabelArray = max > 255 && current instanceof Uint8Array ? Uint16Array.from(current) : current.slice();
-        const diff = replaceDiff(target, labels);
-        target.set(labels);
-        seg.replaceLabels(target, names);
-        this.history.record(`Load ${name}`, diff, { before, after: seg.segments });
-        this.app.setNotice(undefined);
-      });
-    });
-  }
-
   /** Loads a reference (ground truth) label map for review, and computes the metrics. */
   async loadReference(path: string): Promise<void> {
     await this.app.track(async () => {
-      const { name, labels, names } = await this.fetchLabels(path);
+      const { name, labels, names } = await fetchLabelMap(this, path);
       runInAction(() => {
         // The reference's names stay with it (review.referenceSegments): no empty rows in the table.
         this.review.setReference(name, labels, names);
@@ -265,7 +233,7 @@ export class RootStore {
     const session = await this.app.track(() => this.client.call('session.read', { path }));
     if (session.sample === true) await this.openWorkflow.openSample();
     else await this.openWorkflow.openFile(session.imagePath, session.seriesUid);
-    await this.loadWorkingLabels(session.labelsPath);
+    await this.labelFiles.loadWorkingLabels(session.labelsPath);
     runInAction(() => {
       this.history.clear();
       if (session.activeSegment !== undefined && this.segmentation.segment(session.activeSegment)) {

@@ -33,7 +33,7 @@ export class FilePanel {
     loadLabels.addEventListener('click', () => {
       void (async () => {
         const path = await chooseReadPath(root, 'Load a label map as working labels');
-        if (path !== undefined) await root.loadWorkingLabels(path);
+        if (path !== undefined) await root.labelFiles.loadWorkingLabels(path);
       })().catch(onError);
     });
     const saveSession = el('button', { type: 'button', 'data-testid': 'session-save', title: 'Save the labels and a session file that reopens this image with them' }, ['Save session…']);
