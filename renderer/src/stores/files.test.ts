@@ -37,7 +37,7 @@ describe('label maps in and out', () => {
     root.toolbox.brush.beginStroke();
     root.toolbox.brush.paintPixels({ axis: 2, slice: 0 }, [0, 1, 2, 3, 4]);
     root.toolbox.brush.endStroke();
-    await root.loadReference('/data/truth.nii.gz');
+    await root.reviewWorkflow.loadReference('/data/truth.nii.gz');
     const femur = root.review.volumeMetrics.find((m) => m.value === 1);
     expect(femur?.dice).toBeCloseTo((2 * 5) / 15);
     expect(root.review.ranked[0]).toEqual({ slice: 0, voxels: 5, dice: (2 * 5) / 15 });

@@ -32,7 +32,7 @@ describe('a reference label map', () => {
     await root.openWorkflow.openInitial();
     root.segmentation.applyKneePreset();
     const before = root.segmentation.segments.map((s) => s.value);
-    await root.loadReference('/data/truth.nii.gz');
+    await root.reviewWorkflow.loadReference('/data/truth.nii.gz');
     expect(root.segmentation.segments.map((s) => s.value)).toEqual(before);
     expect(root.review.referenceSegments.map((s) => [s.value, s.name])).toEqual([
       [2, 'Cartilage'],

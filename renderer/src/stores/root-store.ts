@@ -15,7 +15,7 @@ import { AppStore } from './app-store';
 import { browserStorage, EngineSettingsStore } from './engine-settings-store';
 import { HistoryStore } from './history-store';
 import { PromptStore } from './prompt-store';
-import { ReviewStore, valuesIn } from './review-store';
+import { ReviewStore } from './review-store';
 import { SegmentationStore } from './segmentation-store';
 import { ToolStore } from './tool-store';
 import { UiStore } from './ui-store';
@@ -24,7 +24,8 @@ import { PropagationStore } from './propagation-store';
 import { RecentFilesStore } from './recent-files';
 import { Toolbox } from '../tools/toolbox';
 import { OpenWorkflow } from '../workflows/open-workflow';
-import { fetchLabelMap, LabelFiles } from '../workflows/label-files';
+import { LabelFiles } from '../workflows/label-files';
+import { ReviewWorkflow } from '../workflows/review-workflow';
 
 /** Each model once (by id and digest), in first-use order; copies, so the call owns its payload. */
 function distinctModels(models: readonly ModelDigest[]): ModelDigest[] {
@@ -56,6 +57,7 @@ export class RootStore {
   readonly toolbox: Toolbox;
   readonly openWorkflow: OpenWorkflow;
   readonly labelFiles: LabelFiles;
+  readonly reviewWorkflow: ReviewWorkflow;
 
   constructor(readonly client: ServiceClient) {
     this.history = new HistoryStore(this.segmentation);
@@ -74,6 +76,7 @@ export class RootStore {
     });
     this.openWorkflow = new OpenWorkflow(this);
     this.labelFiles = new LabelFiles(this);
+    this.reviewWorkflow = new ReviewWorkflow(this);
   }
 
   /** Listens to the events main pushes; returns the function that stops listening. */
@@ -151,39 +154,6 @@ export class RootStore {
   }
 
   // ── label maps in and out ───────────────────────────────────────────────────────────────────
-
-  /** Loads a reference (ground truth) label map for review, and computes the metrics. */
-  async loadReference(path: string): Promise<void> {
-    await this.app.track(async () => {
-      const { name, labels, names } = await fetchLabelMap(this, path);
-      runInAction(() => {
-        // The reference's names stay with it (review.referenceSegments): no empty rows in the table.
-        this.review.setReference(name, labels, names);
-        this.app.setNotice(undefined);
-      });
-      await this.computeReview();
-    });
-  }
-
-  /**
-   * (Re)computes volume metrics and the slice ranking along the active view's axis, in the review
-   * worker; the document is busy until the answer is in.
-   */
-  async computeReview(): Promise<void> {
-    const working = this.segmentation.labels;
-    const reference = this.review.reference;
-    const g = this.volume.geometry;
-    const frame = this.ui.frames?.[this.ui.activeView];
-    if (working === undefined || reference === undefined || g === undefined || frame === undefined) return;
-    const values = valuesIn(reference, working);
-    for (const s of this.segmentation.segments) if (!values.includes(s.value)) values.push(s.value);
-    values.sort((a, b) => a - b);
-    try {
-      await this.app.track(() => this.review.compute(working, this.segmentation.version, values, g.size, g.spacing, frame.normalAxis));
-    } catch (error) {
-      this.app.setNotice(`Review metrics failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
 
   /** Writes the working labels with the segment table and provenance. */
   async exportLabels(path: string): Promise<string> {
