@@ -42,7 +42,7 @@ describe('label maps in and out', () => {
     expect(femur?.dice).toBeCloseTo((2 * 5) / 15);
     expect(root.review.ranked[0]).toEqual({ slice: 0, voxels: 5, dice: (2 * 5) / 15 });
 
-    await root.exportLabels('/out/knee.labels.nii.gz');
+    await root.exportWorkflow.exportLabels('/out/knee.labels.nii.gz');
     const call = exported[0];
     expect(call?.labels.map((l) => l.name)).toEqual(['Femur', 'Femoral cartilage', 'Tibia', 'Tibial cartilage']);
     expect(call?.labelMap.componentType).toBe('uint8');

@@ -111,7 +111,7 @@ async function exportedProvenance(
   root: RootStore,
   exports: MethodInput<'labels.export'>[],
 ): Promise<MethodInput<'labels.export'>['provenance']> {
-  await root.exportLabels('/tmp/out.nii.gz');
+  await root.exportWorkflow.exportLabels('/tmp/out.nii.gz');
   const sent = exports.at(-1);
   if (sent === undefined) throw new Error('labels.export was not called');
   expect(methods['labels.export'].input.safeParse(sent).success).toBe(true);

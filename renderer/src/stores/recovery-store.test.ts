@@ -117,7 +117,7 @@ describe('RecoveryStore', () => {
     await root.openWorkflow.openInitial();
     paintStep(root, [0, 1], 1);
     expect(root.history.unsaved).toBe(true);
-    await root.exportLabels('/out/labels.nii.gz');
+    await root.exportWorkflow.exportLabels('/out/labels.nii.gz');
     expect(root.history.unsaved).toBe(false);
     await settled(recovery);
     expect(await page().recovery.pending()).toBeUndefined();

@@ -7,9 +7,7 @@
 import { SESSION_SUFFIX } from '../../../electron/common/session-file';
 import { runInAction } from 'mobx';
 import type { ServiceClient } from '../../../electron/common/contract';
-import type { ModelDigest } from '../../../electron/common/contract-click';
 import { maskIndices } from '../segmentation/paint';
-import { labelPayload } from '../segmentation/label-payload';
 import { slicePixelToIndex } from '../../../electron/common/slice';
 import { AppStore } from './app-store';
 import { browserStorage, EngineSettingsStore } from './engine-settings-store';
@@ -26,19 +24,7 @@ import { Toolbox } from '../tools/toolbox';
 import { OpenWorkflow } from '../workflows/open-workflow';
 import { LabelFiles } from '../workflows/label-files';
 import { ReviewWorkflow } from '../workflows/review-workflow';
-
-/** Each model once (by id and digest), in first-use order; copies, so the call owns its payload. */
-function distinctModels(models: readonly ModelDigest[]): ModelDigest[] {
-  const seen = new Set<string>();
-  const distinct: ModelDigest[] = [];
-  for (const model of models) {
-    const key = `${model.id}\n${model.sha256}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    distinct.push({ id: model.id, sha256: model.sha256 });
-  }
-  return distinct;
-}
+import { ExportWorkflow } from '../workflows/export-workflow';
 
 export class RootStore {
   readonly app = new AppStore();
@@ -58,6 +44,7 @@ export class RootStore {
   readonly openWorkflow: OpenWorkflow;
   readonly labelFiles: LabelFiles;
   readonly reviewWorkflow: ReviewWorkflow;
+  readonly exportWorkflow: ExportWorkflow;
 
   constructor(readonly client: ServiceClient) {
     this.history = new HistoryStore(this.segmentation);
@@ -77,6 +64,7 @@ export class RootStore {
     this.openWorkflow = new OpenWorkflow(this);
     this.labelFiles = new LabelFiles(this);
     this.reviewWorkflow = new ReviewWorkflow(this);
+    this.exportWorkflow = new ExportWorkflow(this);
   }
 
   /** Listens to the events main pushes; returns the function that stops listening. */
@@ -155,32 +143,6 @@ export class RootStore {
 
   // ── label maps in and out ───────────────────────────────────────────────────────────────────
 
-  /** Writes the working labels with the segment table and provenance. */
-  async exportLabels(path: string): Promise<string> {
-    const meta = this.volume.meta;
-    const labels = this.segmentation.labels;
-    if (meta === undefined || labels === undefined) throw new Error('Nothing to export: open an image first.');
-    const propagation = this.propagation.provenance;
-    const answer = await this.app.track(() =>
-      this.client.call('labels.export', {
-        volumeId: meta.id,
-        path,
-        ...labelPayload(labels, this.segmentation.segments),
-        // What made these labels since the image was opened: the click models of committed masks,
-        // the propagation models of applied runs (each once), and the propagation settings.
-        provenance: {
-          models: distinctModels([...this.prompts.committedModels, ...this.propagation.appliedRuns.flatMap((run) => (run.model ? [run.model] : []))]),
-          clicks: this.prompts.committedClicks,
-          ...(propagation === undefined ? {} : { propagation }),
-        },
-      }),
-    );
-    runInAction(() => {
-      this.history.markSaved();
-    });
-    return answer.path;
-  }
-
   /**
    * Saves the session: the working labels go to `<name>.labels.nii.gz` beside the session file
    * (with the sidecar naming the segments), and the session file records the image and them.
@@ -190,7 +152,7 @@ export class RootStore {
     if (meta === undefined) throw new Error('Nothing to save: open an image first.');
     const stem = sessionPath.endsWith(SESSION_SUFFIX) ? sessionPath.slice(0, -SESSION_SUFFIX.length) : sessionPath;
     const path = sessionPath.endsWith(SESSION_SUFFIX) ? sessionPath : `${sessionPath}${SESSION_SUFFIX}`;
-    const labelsPath = await this.exportLabels(`${stem}.labels.nii.gz`);
+    const labelsPath = await this.exportWorkflow.exportLabels(`${stem}.labels.nii.gz`);
     const active = this.segmentation.activeValue;
     const written = await this.app.track(() =>
       this.client.call('session.write', { path, volumeId: meta.id, labelsPath, ...(active !== undefined ? { activeSegment: active } : {}) }),

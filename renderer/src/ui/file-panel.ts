@@ -112,7 +112,7 @@ export class FilePanel {
     }
     this.setStatus('busy', 'Exporting…');
     try {
-      const written = await root.exportLabels(path);
+      const written = await root.exportWorkflow.exportLabels(path);
       this.setStatus('done', `Exported ${written}`, written);
     } catch (error) {
       this.setStatus('error', `Export failed: ${errorMessage(error)}`);
