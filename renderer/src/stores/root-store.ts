@@ -4,7 +4,6 @@
  * which hold their own gesture and stroke state) hang off it; the transport client is injected, so
  * tests pass a fake one. Workflows that touch several stores (open, commit, undo, files) live here.
  */
-import { SESSION_SUFFIX } from '../../../electron/common/session-file';
 import { runInAction } from 'mobx';
 import type { ServiceClient } from '../../../electron/common/contract';
 import { maskIndices } from '../segmentation/paint';
@@ -25,6 +24,7 @@ import { OpenWorkflow } from '../workflows/open-workflow';
 import { LabelFiles } from '../workflows/label-files';
 import { ReviewWorkflow } from '../workflows/review-workflow';
 import { ExportWorkflow } from '../workflows/export-workflow';
+import { SessionWorkflow } from '../workflows/session-workflow';
 
 export class RootStore {
   readonly app = new AppStore();
@@ -45,6 +45,7 @@ export class RootStore {
   readonly labelFiles: LabelFiles;
   readonly reviewWorkflow: ReviewWorkflow;
   readonly exportWorkflow: ExportWorkflow;
+  readonly sessionWorkflow: SessionWorkflow;
 
   constructor(readonly client: ServiceClient) {
     this.history = new HistoryStore(this.segmentation);
@@ -65,6 +66,7 @@ export class RootStore {
     this.labelFiles = new LabelFiles(this);
     this.reviewWorkflow = new ReviewWorkflow(this);
     this.exportWorkflow = new ExportWorkflow(this);
+    this.sessionWorkflow = new SessionWorkflow(this);
   }
 
   /** Listens to the events main pushes; returns the function that stops listening. */
@@ -142,35 +144,4 @@ export class RootStore {
   }
 
   // ── label maps in and out ───────────────────────────────────────────────────────────────────
-
-  /**
-   * Saves the session: the working labels go to `<name>.labels.nii.gz` beside the session file
-   * (with the sidecar naming the segments), and the session file records the image and them.
-   */
-  async saveSession(sessionPath: string): Promise<string> {
-    const meta = this.volume.meta;
-    if (meta === undefined) throw new Error('Nothing to save: open an image first.');
-    const stem = sessionPath.endsWith(SESSION_SUFFIX) ? sessionPath.slice(0, -SESSION_SUFFIX.length) : sessionPath;
-    const path = sessionPath.endsWith(SESSION_SUFFIX) ? sessionPath : `${sessionPath}${SESSION_SUFFIX}`;
-    const labelsPath = await this.exportWorkflow.exportLabels(`${stem}.labels.nii.gz`);
-    const active = this.segmentation.activeValue;
-    const written = await this.app.track(() =>
-      this.client.call('session.write', { path, volumeId: meta.id, labelsPath, ...(active !== undefined ? { activeSegment: active } : {}) }),
-    );
-    return written.path;
-  }
-
-  /** Reopens a saved session: its image, then its labels as the starting point (no undo before it). */
-  async openSession(path: string): Promise<void> {
-    const session = await this.app.track(() => this.client.call('session.read', { path }));
-    if (session.sample === true) await this.openWorkflow.openSample();
-    else await this.openWorkflow.openFile(session.imagePath, session.seriesUid);
-    await this.labelFiles.loadWorkingLabels(session.labelsPath);
-    runInAction(() => {
-      this.history.clear();
-      if (session.activeSegment !== undefined && this.segmentation.segment(session.activeSegment)) {
-        this.segmentation.setActive(session.activeSegment);
-      }
-    });
-  }
 }

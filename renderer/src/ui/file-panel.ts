@@ -44,7 +44,7 @@ export class FilePanel {
     openSession.addEventListener('click', () => {
       void (async () => {
         const path = await chooseReadPath(root, 'Open a session (.iseg.json)');
-        if (path !== undefined && (await confirmDiscard(root, 'Opening a session'))) await root.openSession(path);
+        if (path !== undefined && (await confirmDiscard(root, 'Opening a session'))) await root.sessionWorkflow.openSession(path);
       })().catch(onError);
     });
     this.format = el(
@@ -139,7 +139,7 @@ export class FilePanel {
     }
     this.setStatus('busy', 'Saving session…');
     try {
-      const written = await root.saveSession(path);
+      const written = await root.sessionWorkflow.saveSession(path);
       this.setStatus('done', `Saved session ${written}`, written);
     } catch (error) {
       this.setStatus('error', `Saving the session failed: ${errorMessage(error)}`);
