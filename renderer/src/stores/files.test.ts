@@ -77,10 +77,10 @@ describe('label maps in and out', () => {
     expect(root.segmentation.segment(300)?.name).toBe('Meniscus');
     expect(root.segmentation.segment(2)?.name).toBe('Segment 2');
     expect(root.history.labels).toEqual(['Load work.nrrd']);
-    root.undo();
+    root.history.undo();
     expect(root.segmentation.count(300)).toBe(0);
     expect(root.segmentation.segment(300)).toBeUndefined();
-    root.redo();
+    root.history.redo();
     expect(root.segmentation.count(2)).toBe(1);
   });
 });

@@ -103,7 +103,7 @@ async function workspace(): Promise<{
 
 async function clickAndCommit(root: RootStore, slice: number): Promise<void> {
   await root.toolbox.click.add({ axis: 2, slice }, { x: 2, y: 2, positive: true });
-  expect(root.commitPreview()).toBe(true);
+  expect(root.labelEdits.commitPreview()).toBe(true);
 }
 
 /** Exports, checks the call against the contract (as main would), and returns its provenance. */

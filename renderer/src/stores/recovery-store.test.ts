@@ -82,7 +82,7 @@ describe('RecoveryStore', () => {
     paintStep(first.root, [10, 11], 2);
     paintStep(first.root, [2, 3, 4], 2);
     runInAction(() => {
-      first.root.undo();
+      first.root.history.undo();
       first.root.segmentation.updateSegment(1, { name: 'Femur' });
     });
     await settled(first.recovery);
@@ -102,7 +102,7 @@ describe('RecoveryStore', () => {
 
     // The restored page goes on journalling the same document: a redo there survives another restart.
     runInAction(() => {
-      second.root.redo();
+      second.root.history.redo();
     });
     await settled(second.recovery);
     const third = page();

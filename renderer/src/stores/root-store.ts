@@ -1,13 +1,11 @@
 /**
- * The root of the state tree. Domain stores (the volume, the segmentation, click prompts, the undo
- * history, the review against a reference), UI stores and the slice-view tools (tools/toolbox.ts,
- * which hold their own gesture and stroke state) hang off it; the transport client is injected, so
- * tests pass a fake one. Workflows that touch several stores (open, commit, undo, files) live here.
+ * The root of the state tree, composition only. Domain stores (the volume, the segmentation, click
+ * prompts, the undo history, the review against a reference), UI stores, the slice-view tools
+ * (tools/toolbox.ts) and the workflows across stores (workflows/: open, label files, review, export,
+ * sessions, label edits) hang off it; each workflow reads the stores it needs from here. The
+ * transport client is injected, so tests pass a fake one.
  */
-import { runInAction } from 'mobx';
 import type { ServiceClient } from '../../../electron/common/contract';
-import { maskIndices } from '../segmentation/paint';
-import { slicePixelToIndex } from '../../../electron/common/slice';
 import { AppStore } from './app-store';
 import { browserStorage, EngineSettingsStore } from './engine-settings-store';
 import { HistoryStore } from './history-store';
@@ -25,6 +23,7 @@ import { LabelFiles } from '../workflows/label-files';
 import { ReviewWorkflow } from '../workflows/review-workflow';
 import { ExportWorkflow } from '../workflows/export-workflow';
 import { SessionWorkflow } from '../workflows/session-workflow';
+import { LabelEdits } from '../workflows/label-edits';
 
 export class RootStore {
   readonly app = new AppStore();
@@ -46,6 +45,7 @@ export class RootStore {
   readonly reviewWorkflow: ReviewWorkflow;
   readonly exportWorkflow: ExportWorkflow;
   readonly sessionWorkflow: SessionWorkflow;
+  readonly labelEdits: LabelEdits;
 
   constructor(readonly client: ServiceClient) {
     this.history = new HistoryStore(this.segmentation);
@@ -67,6 +67,9 @@ export class RootStore {
     this.reviewWorkflow = new ReviewWorkflow(this);
     this.exportWorkflow = new ExportWorkflow(this);
     this.sessionWorkflow = new SessionWorkflow(this);
+    this.labelEdits = new LabelEdits(this);
+    // While a stroke or a propagation writes, its one undo step is not recorded yet.
+    this.history.holdWhile(() => this.toolbox.stroking || this.propagation.running);
   }
 
   /** Listens to the events main pushes; returns the function that stops listening. */
@@ -85,63 +88,4 @@ export class RootStore {
     const info = await this.app.track(() => this.client.call('app.getInfo', {}));
     this.app.setInfo(info);
   }
-
-  // ── segments ──────────────────────────────────────────────────────────────────────────────
-
-  /** Deletes a segment and clears its voxels: one undoable step. */
-  deleteSegment(value: number): void {
-    runInAction(() => {
-      const seg = this.segmentation;
-      const row = seg.segment(value);
-      if (row === undefined) return;
-      const before = seg.segments;
-      const diff = seg.removeSegment(value);
-      this.history.record(`Delete ${row.name}`, diff, { before, after: seg.segments });
-    });
-  }
-
-  // ── click prompts ───────────────────────────────────────────────────────────────────────────
-
-  /** Finish (Enter): waits for the answer to the last click, then commits its preview. */
-  async finishPrompt(): Promise<boolean> {
-    await this.app.track(() => this.prompts.whenSettled());
-    return this.commitPreview();
-  }
-
-  /** Writes the preview into the active segment (locked segments stay as they are). */
-  commitPreview(): boolean {
-    return runInAction(() => {
-      const preview = this.prompts.preview;
-      const g = this.segmentation.geometry;
-      // A running propagation owns the labels until its one step is recorded (or taken back).
-      if (preview === undefined || g === undefined || this.propagation.running) return false;
-      const value = this.segmentation.ensureActive();
-      if (value === undefined) return false;
-      const indices = maskIndices(preview.mask, slicePixelToIndex(g.size, preview));
-      const diff = this.segmentation.write(indices, value, { kind: 'slice', ref: preview });
-      const name = this.segmentation.segment(value)?.name ?? String(value);
-      this.history.record(`Clicks → ${name} (${this.prompts.summary}, slice ${preview.slice + 1})`, diff);
-      this.prompts.markCommitted();
-      return true;
-    });
-  }
-
-  // ── undo ────────────────────────────────────────────────────────────────────────────────────
-
-  undo(): void {
-    // While a stroke or a propagation writes, its one undo step is not recorded yet.
-    if (this.toolbox.stroking || this.propagation.running) return;
-    runInAction(() => {
-      this.history.undo();
-    });
-  }
-
-  redo(): void {
-    if (this.toolbox.stroking || this.propagation.running) return;
-    runInAction(() => {
-      this.history.redo();
-    });
-  }
-
-  // ── label maps in and out ───────────────────────────────────────────────────────────────────
 }

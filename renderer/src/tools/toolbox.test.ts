@@ -64,13 +64,13 @@ describe('Toolbox', () => {
     brush.paintPixels({ axis: 2, slice: 0 }, [0, 1]);
     brush.paintPixels({ axis: 2, slice: 0 }, [2]);
     expect(root.toolbox.stroking).toBe(true);
-    root.undo();
+    root.history.undo();
     expect(root.segmentation.count(1)).toBe(3);
     brush.endStroke();
     expect(root.toolbox.stroking).toBe(false);
-    root.undo();
+    root.history.undo();
     expect(root.segmentation.count(1)).toBe(0);
-    root.redo();
+    root.history.redo();
     expect(root.segmentation.count(1)).toBe(3);
   });
 
