@@ -78,6 +78,37 @@ describe('RootStore', () => {
   });
 });
 
+describe('RootStore wiring', () => {
+  it('holds undo while a propagation writes (a brush stroke: toolbox.test.ts)', async () => {
+    let end: (() => void) | undefined;
+    const client = new FakeClient({
+      'volume.openInitial': () => Promise.resolve(syntheticVolume()),
+      'propagation.start': (input) => {
+        end = () => {
+          client.emit('propagation.progress', { jobId: input.jobId, state: 'cancelled', updates: [], done: 0, total: 1 });
+        };
+        return Promise.resolve({ jobId: input.jobId });
+      },
+    });
+    const root = new RootStore(client);
+    await root.openWorkflow.openInitial();
+    root.segmentation.applyKneePreset();
+    root.toolbox.brush.beginStroke();
+    root.toolbox.brush.paintPixels({ axis: 2, slice: 1 }, [0, 1, 2]);
+    root.toolbox.brush.endStroke();
+    const run = root.propagation.run('memory', 'axial');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(root.propagation.running).toBe(true);
+    expect(root.history.undo()).toBeUndefined();
+    expect(root.segmentation.count(1)).toBe(3);
+    end?.();
+    await run;
+    expect(root.propagation.running).toBe(false);
+    expect(root.history.undo()).toBe('Brush Femur');
+    expect(root.segmentation.count(1)).toBe(0);
+  });
+});
+
 describe('UiStore', () => {
   it('scrolls forward towards superior, anterior and left whatever the storage order', async () => {
     const { root } = storeWith(syntheticVolume({ size: [5, 6, 7], direction: LIA }));
