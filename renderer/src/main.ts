@@ -47,7 +47,7 @@ async function start(): Promise<void> {
     if (problem !== undefined) root.app.setNotice(`Click engine unavailable: ${problem}`);
   });
   try {
-    await root.openInitial();
+    await root.openWorkflow.openInitial();
     await shell.layout.whenDisplayed();
     root.app.markReady();
   } catch (error) {

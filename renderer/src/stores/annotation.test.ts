@@ -35,7 +35,7 @@ async function workspace(): Promise<{ root: RootStore; client: FakeClient; sent:
     },
   });
   const root = new RootStore(client);
-  await root.openInitial();
+  await root.openWorkflow.openInitial();
   return { root, client, sent };
 }
 
@@ -57,15 +57,15 @@ describe('annotation workflows', () => {
     expect((sent[1] as { clicks: unknown[]; previousMask?: ArrayBuffer }).clicks).toHaveLength(2);
     expect((sent[1] as { previousMask?: ArrayBuffer }).previousMask?.byteLength).toBe(48);
     expect(root.prompts.preview?.voxels).toBe(9);
-    expect(root.commitPreview()).toBe(true);
+    expect(root.labelEdits.commitPreview()).toBe(true);
     expect(root.segmentation.count(1)).toBe(9);
     expect(root.segmentation.valueAt([3, 3, 1])).toBe(1);
     expect(root.prompts.active).toBe(false);
     expect(root.prompts.committedClicks).toBe(2);
     expect(root.history.labels).toHaveLength(1);
-    root.undo();
+    root.history.undo();
     expect(root.segmentation.count(1)).toBe(0);
-    root.redo();
+    root.history.redo();
     expect(root.segmentation.count(1)).toBe(9);
   });
 
@@ -76,12 +76,12 @@ describe('annotation workflows', () => {
     // Femoral cartilage (2) gets a square, then is locked.
     root.segmentation.setActive(2);
     await root.toolbox.click.add(ref, { x: 3, y: 3, positive: true });
-    root.commitPreview();
+    root.labelEdits.commitPreview();
     root.segmentation.updateSegment(2, { locked: true });
     // A femur click mask and a brush stroke over the same place leave it as it is.
     root.segmentation.setActive(1);
     await root.toolbox.click.add(ref, { x: 4, y: 3, positive: true });
-    root.commitPreview();
+    root.labelEdits.commitPreview();
     expect(root.segmentation.count(2)).toBe(9);
     expect(root.segmentation.count(1)).toBe(3);
     root.toolbox.brush.beginStroke();
@@ -109,9 +109,9 @@ describe('annotation workflows', () => {
     root.toolbox.eraser.paintPixels(ref, [0]);
     root.toolbox.eraser.endStroke();
     expect(root.history.labels).toEqual(['Brush Femur', 'Erase Femur']);
-    root.undo();
+    root.history.undo();
     expect(root.segmentation.count(1)).toBe(4);
-    root.undo();
+    root.history.undo();
     expect(root.segmentation.count(1)).toBe(0);
     expect(root.history.canRedo).toBe(true);
     // A new action clears redo.
@@ -128,13 +128,13 @@ describe('annotation workflows', () => {
     root.toolbox.brush.beginStroke();
     root.toolbox.brush.paintPixels({ axis: 2, slice: 0 }, [0, 1, 2]);
     root.toolbox.brush.endStroke();
-    root.deleteSegment(3);
+    root.labelEdits.deleteSegment(3);
     expect(root.segmentation.segment(3)).toBeUndefined();
     expect(root.segmentation.count(3)).toBe(0);
-    root.undo();
+    root.history.undo();
     expect(root.segmentation.segment(3)?.name).toBe('Tibia');
     expect(root.segmentation.count(3)).toBe(3);
-    root.redo();
+    root.history.redo();
     expect(root.segmentation.segment(3)).toBeUndefined();
   });
 
@@ -145,7 +145,7 @@ describe('annotation workflows', () => {
     expect(root.prompts.clicks).toHaveLength(1);
     root.prompts.cancel();
     expect(root.prompts.preview).toBeUndefined();
-    expect(root.commitPreview()).toBe(false);
+    expect(root.labelEdits.commitPreview()).toBe(false);
   });
 });
 
@@ -156,7 +156,7 @@ describe('finishing a prompt', () => {
     const ref = { axis: 2 as const, slice: 0 };
     const pending = root.toolbox.click.add(ref, { x: 3, y: 3, positive: true });
     // Enter pressed before the answer arrived: the mask still goes in.
-    const finished = root.finishPrompt();
+    const finished = root.labelEdits.finishPrompt();
     await pending;
     expect(await finished).toBe(true);
     expect(root.segmentation.count(1)).toBe(9);

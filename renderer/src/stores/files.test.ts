@@ -32,17 +32,17 @@ describe('label maps in and out', () => {
       },
     });
     const root = new RootStore(client);
-    await root.openInitial();
+    await root.openWorkflow.openInitial();
     root.segmentation.applyKneePreset();
     root.toolbox.brush.beginStroke();
     root.toolbox.brush.paintPixels({ axis: 2, slice: 0 }, [0, 1, 2, 3, 4]);
     root.toolbox.brush.endStroke();
-    await root.loadReference('/data/truth.nii.gz');
+    await root.reviewWorkflow.loadReference('/data/truth.nii.gz');
     const femur = root.review.volumeMetrics.find((m) => m.value === 1);
     expect(femur?.dice).toBeCloseTo((2 * 5) / 15);
     expect(root.review.ranked[0]).toEqual({ slice: 0, voxels: 5, dice: (2 * 5) / 15 });
 
-    await root.exportLabels('/out/knee.labels.nii.gz');
+    await root.exportWorkflow.exportLabels('/out/knee.labels.nii.gz');
     const call = exported[0];
     expect(call?.labels.map((l) => l.name)).toEqual(['Femur', 'Femoral cartilage', 'Tibia', 'Tibial cartilage']);
     expect(call?.labelMap.componentType).toBe('uint8');
@@ -70,17 +70,17 @@ describe('label maps in and out', () => {
         }),
     });
     const root = new RootStore(client);
-    await root.openInitial();
-    await root.loadWorkingLabels('/data/work.nrrd');
+    await root.openWorkflow.openInitial();
+    await root.labelFiles.loadWorkingLabels('/data/work.nrrd');
     expect(root.segmentation.labels).toBeInstanceOf(Uint16Array);
     expect(root.segmentation.count(300)).toBe(1);
     expect(root.segmentation.segment(300)?.name).toBe('Meniscus');
     expect(root.segmentation.segment(2)?.name).toBe('Segment 2');
     expect(root.history.labels).toEqual(['Load work.nrrd']);
-    root.undo();
+    root.history.undo();
     expect(root.segmentation.count(300)).toBe(0);
     expect(root.segmentation.segment(300)).toBeUndefined();
-    root.redo();
+    root.history.redo();
     expect(root.segmentation.count(2)).toBe(1);
   });
 });

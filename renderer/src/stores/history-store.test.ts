@@ -69,4 +69,22 @@ describe('HistoryStore', () => {
     expect(changes).toEqual(['record', 'undo']);
     expect(seg.count(1)).toBe(0);
   });
+
+  it('holds undo and redo while a writer says its step is not recorded yet', () => {
+    const { seg, history, changes } = stores();
+    let writing = false;
+    history.holdWhile(() => writing);
+    history.record('Click', seg.write([1, 2], 1, { kind: 'slice', ref: { axis: 2, slice: 0 } }));
+    writing = true;
+    expect(history.undo()).toBeUndefined();
+    expect(seg.count(1)).toBe(2);
+    writing = false;
+    expect(history.undo()).toBe('Click');
+    writing = true;
+    expect(history.redo()).toBeUndefined();
+    expect(seg.count(1)).toBe(0);
+    writing = false;
+    expect(history.redo()).toBe('Click');
+    expect(changes).toEqual(['record', 'undo', 'redo']);
+  });
 });

@@ -66,6 +66,8 @@ export class HistoryStore {
   private readonly listeners = new Set<(change: HistoryChange) => void>();
   /** The user slices as of the last step (recorded, undone or redone): the next step's "before". */
   private settledUserSlices: UserSlices;
+  /** Whether a writer's one step is still unrecorded (a stroke, a propagation): see holdWhile. */
+  private writing: () => boolean = () => false;
 
   constructor(
     private readonly segmentation: SegmentationStore,
@@ -73,12 +75,13 @@ export class HistoryStore {
   ) {
     this.history = new History<LabelStep>(budgetBytes, combineSteps);
     this.settledUserSlices = segmentation.userSlices;
-    makeObservable<HistoryStore, 'history' | 'segmentation' | 'savedAt' | 'listeners' | 'settledUserSlices'>(this, {
+    makeObservable<HistoryStore, 'history' | 'segmentation' | 'savedAt' | 'listeners' | 'settledUserSlices' | 'writing'>(this, {
       history: false,
       segmentation: false,
       savedAt: false,
       listeners: false,
       settledUserSlices: false,
+      writing: false,
       unsaved: computed,
       markSaved: action,
       restore: action,
@@ -204,7 +207,17 @@ export class HistoryStore {
     }
   }
 
+  /**
+   * Undo and redo do nothing while `writing` says a writer's one step is not recorded yet: undoing
+   * under a brush stroke or a running propagation would take back the step before it instead.
+   */
+  holdWhile(writing: () => boolean): void {
+    this.writing = writing;
+  }
+
+  /** Takes back the last step done; returns its label (undefined: nothing to undo, or held). */
   undo(): string | undefined {
+    if (this.writing()) return undefined;
     // An undo ends any group still open, so it undoes the group's step as a whole.
     if (this.history.grouping) this.endGroup(true);
     const step = this.history.undo();
@@ -217,7 +230,9 @@ export class HistoryStore {
     return step.label;
   }
 
+  /** Does again the next step undone; returns its label (undefined: nothing to redo, or held). */
   redo(): string | undefined {
+    if (this.writing()) return undefined;
     if (this.history.grouping) this.endGroup(true);
     const step = this.history.redo();
     if (step === undefined) return undefined;

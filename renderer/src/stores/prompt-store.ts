@@ -1,7 +1,7 @@
 /**
  * Prompts on one slice (clicks, a box, scribbles) and the click engine's live preview. Each new
  * prompt sends the whole prompt so far (and the previous preview) to segmentation.clickToMask;
- * answers to older requests are dropped. Committing is the root store's business (it writes through the segmentation store).
+ * answers to older requests are dropped. Committing is workflows/label-edits.ts's (it writes through the segmentation store).
  */
 import { action, computed, makeObservable, observable, observableRef, runInAction } from 'mobx';
 import type { ServiceClient } from '../../../electron/common/contract';
@@ -207,7 +207,7 @@ export class PromptStore {
     this.preview = undefined;
   }
 
-  /** After the root store wrote the preview into the labels. */
+  /** After the preview was written into the labels (workflows/label-edits.ts). */
   markCommitted(): void {
     this.committedClicks += this.clicks.length;
     // The model travels with the preview it drew, so what is recorded is what was written.

@@ -118,7 +118,7 @@ async function workspace(): Promise<Workspace> {
     },
   });
   const root = new RootStore(client);
-  await root.openInitial();
+  await root.openWorkflow.openInitial();
   root.segmentation.applyKneePreset();
   root.propagation.setView('axial');
   // The fake reads what the test sets on the returned object.
@@ -127,7 +127,7 @@ async function workspace(): Promise<Workspace> {
 
 async function clickSlice(root: RootStore, slice: number): Promise<void> {
   await root.toolbox.click.add({ ...ALONG, slice }, { x: 2, y: 2, positive: true });
-  expect(root.commitPreview()).toBe(true);
+  expect(root.labelEdits.commitPreview()).toBe(true);
 }
 
 /** A brush dab on one pixel of a slice (a correction). */
@@ -187,11 +187,11 @@ describe('propagation from user slices', () => {
     expect(root.history.labels.at(-1)).toBe('Propagate (memory network), slices 4–9');
     expect(root.propagation.plan('memory')[0]?.kind).toBe('up-to-date');
 
-    root.undo();
+    root.history.undo();
     expect(labelsCopy(root)).toEqual(corrected);
     // Undone, the correction waits to be propagated again.
     expect(root.propagation.plan('memory')[0]?.kind).toBe('range');
-    root.redo();
+    root.history.redo();
     expect(labelsCopy(root)).toEqual(repropagated);
     expect(root.propagation.plan('memory')[0]?.kind).toBe('up-to-date');
   });
@@ -211,7 +211,7 @@ describe('propagation from user slices', () => {
     expect(ws.root.segmentation.count(1)).toBe(9 * SLICES);
     expect(ws.root.segmentation.count(3)).toBe(SLICES);
     expect(ws.root.history.labels).toHaveLength(steps + 1);
-    ws.root.undo();
+    ws.root.history.undo();
     expect(labelsCopy(ws.root)).toEqual(before);
   });
 
@@ -227,9 +227,9 @@ describe('propagation from user slices', () => {
     const after = labelsCopy(ws.root);
     expect(ws.root.segmentation.count(1)).toBe(9 * SLICES);
     expect(ws.root.history.labels).toHaveLength(steps + 1);
-    ws.root.undo();
+    ws.root.history.undo();
     expect(labelsCopy(ws.root)).toEqual(before);
-    ws.root.redo();
+    ws.root.history.redo();
     expect(labelsCopy(ws.root)).toEqual(after);
   });
 
@@ -247,7 +247,7 @@ describe('propagation from user slices', () => {
     expect(ws.root.segmentation.count(1)).toBe(9 * SLICES);
     expect(Array.from(after.subarray(5 * PIXELS, 7 * PIXELS)).filter((v) => v === 1)).toHaveLength(18);
     expect(Array.from(after.subarray(10 * PIXELS, 10 * PIXELS + 4))).toEqual([0, 0, 0, 0]);
-    ws.root.undo();
+    ws.root.history.undo();
     expect(labelsCopy(ws.root)).toEqual(before);
   });
 
@@ -266,11 +266,11 @@ describe('propagation from user slices', () => {
     expect(ws.root.propagation.provenance?.runs).toEqual([
       expect.objectContaining({ method: 'auto', gate: [{ label: 1, between: 'interpolation', before: 'memory', after: 'none', scores: { heldOut: [2, 9], memory: 0.61, interpolation: 0.8 } }] }),
     ]);
-    ws.root.undo();
+    ws.root.history.undo();
     expect(labelsCopy(ws.root)).toEqual(before);
     // A later run without a gate clears what the panel shows.
     ws.gate = undefined;
-    ws.root.redo();
+    ws.root.history.redo();
     await ws.root.propagation.run('interpolation', 'axial');
     expect(ws.root.propagation.lastGate).toEqual([]);
   });
@@ -288,7 +288,7 @@ describe('propagation from user slices', () => {
     const ws = await workspace();
     await clickSlice(ws.root, 2);
     await clickSlice(ws.root, 9);
-    ws.root.undo();
+    ws.root.history.undo();
     await ws.root.propagation.run('memory', 'axial');
     expect(ws.starts[0]?.options.annotatedSlices).toEqual([2]);
   });
@@ -314,13 +314,13 @@ describe('slices while propagating', () => {
     await ws.root.toolbox.click.add({ ...ALONG, slice: 9 }, { x: 2, y: 2, positive: true });
     const refused: boolean[] = [];
     ws.beforeEvent = () => {
-      refused.push(!ws.root.toolbox.brush.beginStroke(), !ws.root.commitPreview());
+      refused.push(!ws.root.toolbox.brush.beginStroke(), !ws.root.labelEdits.commitPreview());
     };
     await ws.root.propagation.run('memory', 'axial');
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every(Boolean)).toBe(true);
     // Once it is done, both work again.
-    expect(ws.root.commitPreview()).toBe(true);
+    expect(ws.root.labelEdits.commitPreview()).toBe(true);
   });
 
   it('takes the shown slices back when the run is cancelled or fails', async () => {
@@ -366,7 +366,7 @@ describe('suspect slices', () => {
     brush(ws.root, 5, 0);
     expect(ws.root.propagation.suspects.map((s) => s.slice)).toEqual([7]);
     expect(ws.root.propagation.nextSuspect()?.slice).toBe(7);
-    ws.root.undo();
+    ws.root.history.undo();
     expect(ws.root.propagation.suspects.map((s) => s.slice)).toEqual([5, 7]);
   });
 });
@@ -377,12 +377,12 @@ describe('seeds that were not clicked', () => {
     // Label 3 on slices 4 and 7 of the loaded map.
     ws.loadable.fill(3, 4 * PIXELS, 4 * PIXELS + 5);
     ws.loadable.fill(3, 7 * PIXELS, 7 * PIXELS + 5);
-    await ws.root.loadWorkingLabels('/data/loaded.nii.gz');
+    await ws.root.labelFiles.loadWorkingLabels('/data/loaded.nii.gz');
     expect(ws.root.propagation.plan('memory')).toEqual([{ label: 3, kind: 'all', seeds: [4, 7] }]);
-    ws.root.deleteSegment(3);
+    ws.root.labelEdits.deleteSegment(3);
     expect(userSlicesOf(ws.root.segmentation.userSlices, 3, 2)).toEqual([]);
     // Undoing the delete brings the segment back with its seeds.
-    ws.root.undo();
+    ws.root.history.undo();
     expect(ws.root.propagation.plan('memory')).toEqual([{ label: 3, kind: 'all', seeds: [4, 7] }]);
   });
 });

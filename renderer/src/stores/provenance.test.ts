@@ -90,7 +90,7 @@ async function workspace(): Promise<{
     },
   });
   const root = new RootStore(client);
-  await root.openInitial();
+  await root.openWorkflow.openInitial();
   root.segmentation.applyKneePreset();
   return {
     root,
@@ -103,7 +103,7 @@ async function workspace(): Promise<{
 
 async function clickAndCommit(root: RootStore, slice: number): Promise<void> {
   await root.toolbox.click.add({ axis: 2, slice }, { x: 2, y: 2, positive: true });
-  expect(root.commitPreview()).toBe(true);
+  expect(root.labelEdits.commitPreview()).toBe(true);
 }
 
 /** Exports, checks the call against the contract (as main would), and returns its provenance. */
@@ -111,7 +111,7 @@ async function exportedProvenance(
   root: RootStore,
   exports: MethodInput<'labels.export'>[],
 ): Promise<MethodInput<'labels.export'>['provenance']> {
-  await root.exportLabels('/tmp/out.nii.gz');
+  await root.exportWorkflow.exportLabels('/tmp/out.nii.gz');
   const sent = exports.at(-1);
   if (sent === undefined) throw new Error('labels.export was not called');
   expect(methods['labels.export'].input.safeParse(sent).success).toBe(true);
@@ -195,7 +195,7 @@ describe('propagation provenance', () => {
     await root.propagation.run('memory', 'axial');
     expect(root.propagation.appliedRuns).toHaveLength(1);
 
-    await root.openSample();
+    await root.openWorkflow.openSample();
     expect(root.propagation.appliedRuns).toEqual([]);
     expect(root.prompts.committedModels).toEqual([]);
     const provenance = await exportedProvenance(root, exports);

@@ -74,7 +74,7 @@ async function settled(recovery: RecoveryStore): Promise<void> {
 describe('RecoveryStore', () => {
   it('journals each committed action within a second, and a fresh page restores labels, segments and history position', async () => {
     const first = page();
-    await first.root.openInitial();
+    await first.root.openWorkflow.openInitial();
     paintStep(first.root, [0, 1, 2, 3], 1);
     const committed = performance.now();
     await settled(first.recovery);
@@ -82,14 +82,14 @@ describe('RecoveryStore', () => {
     paintStep(first.root, [10, 11], 2);
     paintStep(first.root, [2, 3, 4], 2);
     runInAction(() => {
-      first.root.undo();
+      first.root.history.undo();
       first.root.segmentation.updateSegment(1, { name: 'Femur' });
     });
     await settled(first.recovery);
     const labels = first.root.segmentation.labels?.slice();
 
     const second = page();
-    await second.root.openInitial();
+    await second.root.openWorkflow.openInitial();
     const pending = await second.recovery.pending();
     expect(pending).toMatchObject({ imageName: 'knee.nii.gz', steps: 3, cursor: 2, labelledVoxels: 6 });
     if (pending === undefined) return;
@@ -102,7 +102,7 @@ describe('RecoveryStore', () => {
 
     // The restored page goes on journalling the same document: a redo there survives another restart.
     runInAction(() => {
-      second.root.redo();
+      second.root.history.redo();
     });
     await settled(second.recovery);
     const third = page();
@@ -114,10 +114,10 @@ describe('RecoveryStore', () => {
     const { root, recovery } = page({
       'labels.export': (input) => Promise.resolve({ path: input.path, sidecarPath: `${input.path}.json`, componentType: 'uint8' }),
     });
-    await root.openInitial();
+    await root.openWorkflow.openInitial();
     paintStep(root, [0, 1], 1);
     expect(root.history.unsaved).toBe(true);
-    await root.exportLabels('/out/labels.nii.gz');
+    await root.exportWorkflow.exportLabels('/out/labels.nii.gz');
     expect(root.history.unsaved).toBe(false);
     await settled(recovery);
     expect(await page().recovery.pending()).toBeUndefined();
@@ -137,7 +137,7 @@ describe('RecoveryStore', () => {
       if (!append) throw new Error('no handler');
       return append(input);
     };
-    await root.openInitial();
+    await root.openWorkflow.openInitial();
     paintStep(root, [5, 6, 7], 3);
     // The store's state first: MobX re-runs the predicate only for observables it read.
     await when(() => recovery.state === 'idle' && appends >= 1, { timeout: 5000 });
@@ -151,7 +151,7 @@ describe('RecoveryStore', () => {
     const { root, recovery } = page({
       'journal.begin': () => Promise.reject(new Error('disk full')),
     });
-    await root.openInitial();
+    await root.openWorkflow.openInitial();
     await when(() => recovery.state === 'failed', { timeout: 5000 });
     expect(root.app.notice).toMatch(/Autosave failed: disk full/);
     paintStep(root, [1], 1);

@@ -153,7 +153,7 @@ export class RecoveryStore {
     const answer = await root.app.track(() => root.client.call('journal.restore', { documentId }));
     this.quiet = true;
     try {
-      await root.openRestored(answer.volume);
+      await root.openWorkflow.openRestored(answer.volume);
       runInAction(() => {
         const { componentType, voxels } = answer.labels;
         root.segmentation.replaceLabels(componentType === 'uint16' ? new Uint16Array(voxels) : new Uint8Array(voxels));

@@ -29,10 +29,10 @@ describe('a reference label map', () => {
         }),
     });
     const root = new RootStore(client);
-    await root.openInitial();
+    await root.openWorkflow.openInitial();
     root.segmentation.applyKneePreset();
     const before = root.segmentation.segments.map((s) => s.value);
-    await root.loadReference('/data/truth.nii.gz');
+    await root.reviewWorkflow.loadReference('/data/truth.nii.gz');
     expect(root.segmentation.segments.map((s) => s.value)).toEqual(before);
     expect(root.review.referenceSegments.map((s) => [s.value, s.name])).toEqual([
       [2, 'Cartilage'],

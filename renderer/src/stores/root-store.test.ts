@@ -34,7 +34,7 @@ describe('RootStore', () => {
       () => root.volume.version,
       (v) => versions.push(v),
     );
-    await root.openInitial();
+    await root.openWorkflow.openInitial();
     expect(root.volume.voxels?.buffer).toBe(volume.voxels);
     expect(versions).toEqual([1]);
     expect(root.ui.cursorIndex).toEqual([3, 2, 1]);
@@ -52,14 +52,14 @@ describe('RootStore', () => {
       () => root.app.busy,
       (b) => seen.push(b),
     );
-    await root.openInitial();
+    await root.openWorkflow.openInitial();
     expect(seen).toEqual([true, false]);
   });
 
   it('reports a malformed volume and stays idle', async () => {
     const bad = syntheticVolume();
     const { root } = storeWith({ ...bad, voxels: new ArrayBuffer(3) });
-    await expect(root.openInitial()).rejects.toThrow(/3 bytes/);
+    await expect(root.openWorkflow.openInitial()).rejects.toThrow(/3 bytes/);
     expect(root.volume.loaded).toBe(false);
     expect(root.app.busy).toBe(false);
   });
@@ -78,10 +78,41 @@ describe('RootStore', () => {
   });
 });
 
+describe('RootStore wiring', () => {
+  it('holds undo while a propagation writes (a brush stroke: toolbox.test.ts)', async () => {
+    let end: (() => void) | undefined;
+    const client = new FakeClient({
+      'volume.openInitial': () => Promise.resolve(syntheticVolume()),
+      'propagation.start': (input) => {
+        end = () => {
+          client.emit('propagation.progress', { jobId: input.jobId, state: 'cancelled', updates: [], done: 0, total: 1 });
+        };
+        return Promise.resolve({ jobId: input.jobId });
+      },
+    });
+    const root = new RootStore(client);
+    await root.openWorkflow.openInitial();
+    root.segmentation.applyKneePreset();
+    root.toolbox.brush.beginStroke();
+    root.toolbox.brush.paintPixels({ axis: 2, slice: 1 }, [0, 1, 2]);
+    root.toolbox.brush.endStroke();
+    const run = root.propagation.run('memory', 'axial');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(root.propagation.running).toBe(true);
+    expect(root.history.undo()).toBeUndefined();
+    expect(root.segmentation.count(1)).toBe(3);
+    end?.();
+    await run;
+    expect(root.propagation.running).toBe(false);
+    expect(root.history.undo()).toBe('Brush Femur');
+    expect(root.segmentation.count(1)).toBe(0);
+  });
+});
+
 describe('UiStore', () => {
   it('scrolls forward towards superior, anterior and left whatever the storage order', async () => {
     const { root } = storeWith(syntheticVolume({ size: [5, 6, 7], direction: LIA }));
-    await root.openInitial();
+    await root.openWorkflow.openInitial();
     const ui = root.ui;
     // LIA: axial slices along j (towards inferior), coronal along k (towards anterior).
     const start = ui.slices;
@@ -96,7 +127,7 @@ describe('UiStore', () => {
 
   it('moves the cursor in the clicked plane and keeps the slice', async () => {
     const { root } = storeWith();
-    await root.openInitial();
+    await root.openWorkflow.openInitial();
     const before = root.ui.slices.axial;
     root.ui.pickAt('axial', [6.2, 0.9, 123]);
     expect(root.ui.slices.axial).toBe(before);
@@ -108,7 +139,7 @@ describe('UiStore', () => {
 
   it('applies presets and custom settings', async () => {
     const { root } = storeWith();
-    await root.openInitial();
+    await root.openWorkflow.openInitial();
     root.ui.applyPreset('full');
     expect(root.ui.windowLevel).toEqual({ window: 357, level: 178.5 });
     root.ui.setWindowLevel({ window: 10, level: 5 });
@@ -119,9 +150,9 @@ describe('UiStore', () => {
 
   it('replaces state when another volume is opened', async () => {
     const { root } = storeWith();
-    await root.openInitial();
+    await root.openWorkflow.openInitial();
     root.ui.setZoomPan('axial', { zoom: 3, panRight: 1, panUp: 2 });
-    await root.openSample();
+    await root.openWorkflow.openSample();
     expect(root.volume.meta?.name).toBe('sample');
     expect(root.ui.cursorIndex).toEqual([1, 1, 1]);
     expect(root.ui.zoomPan.axial.zoom).toBe(1);
@@ -130,7 +161,7 @@ describe('UiStore', () => {
 
   it('resets the view: fitted zoom, centred cursor, automatic window/level', async () => {
     const { root } = storeWith();
-    await root.openInitial();
+    await root.openWorkflow.openInitial();
     const centre = root.ui.cursorIndex;
     root.ui.setZoomPan('coronal', { zoom: 4, panRight: 3, panUp: -1 });
     root.ui.setWindowLevel({ window: 10, level: 5 });

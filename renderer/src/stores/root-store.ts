@@ -1,23 +1,16 @@
 /**
- * The root of the state tree. Domain stores (the volume, the segmentation, click prompts, the undo
- * history, the review against a reference), UI stores and the slice-view tools (tools/toolbox.ts,
- * which hold their own gesture and stroke state) hang off it; the transport client is injected, so
- * tests pass a fake one. Workflows that touch several stores (open, commit, undo, files) live here.
+ * The root of the state tree, composition only. Domain stores (the volume, the segmentation, click
+ * prompts, the undo history, the review against a reference), UI stores, the slice-view tools
+ * (tools/toolbox.ts) and the workflows across stores (workflows/: open, label files, review, export,
+ * sessions, label edits) hang off it; each workflow reads the stores it needs from here. The
+ * transport client is injected, so tests pass a fake one.
  */
-import { SESSION_SUFFIX } from '../../../electron/common/session-file';
-import { runInAction } from 'mobx';
-import type { SampleId, ServiceClient, VolumeMessage } from '../../../electron/common/contract';
-import type { ModelDigest } from '../../../electron/common/contract-click';
-import { histogram, robustWindowLevel } from '../imaging/window-level';
-import { volumeFromMessage } from '../imaging/volume-message';
-import { maskIndices, replaceDiff, type LabelArray } from '../segmentation/paint';
-import { labelPayload } from '../segmentation/label-payload';
-import { slicePixelToIndex } from '../../../electron/common/slice';
+import type { ServiceClient } from '../../../electron/common/contract';
 import { AppStore } from './app-store';
 import { browserStorage, EngineSettingsStore } from './engine-settings-store';
 import { HistoryStore } from './history-store';
 import { PromptStore } from './prompt-store';
-import { ReviewStore, valuesIn } from './review-store';
+import { ReviewStore } from './review-store';
 import { SegmentationStore } from './segmentation-store';
 import { ToolStore } from './tool-store';
 import { UiStore } from './ui-store';
@@ -25,19 +18,12 @@ import { VolumeStore } from './volume-store';
 import { PropagationStore } from './propagation-store';
 import { RecentFilesStore } from './recent-files';
 import { Toolbox } from '../tools/toolbox';
-
-/** Each model once (by id and digest), in first-use order; copies, so the call owns its payload. */
-function distinctModels(models: readonly ModelDigest[]): ModelDigest[] {
-  const seen = new Set<string>();
-  const distinct: ModelDigest[] = [];
-  for (const model of models) {
-    const key = `${model.id}\n${model.sha256}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    distinct.push({ id: model.id, sha256: model.sha256 });
-  }
-  return distinct;
-}
+import { OpenWorkflow } from '../workflows/open-workflow';
+import { LabelFiles } from '../workflows/label-files';
+import { ReviewWorkflow } from '../workflows/review-workflow';
+import { ExportWorkflow } from '../workflows/export-workflow';
+import { SessionWorkflow } from '../workflows/session-workflow';
+import { LabelEdits } from '../workflows/label-edits';
 
 export class RootStore {
   readonly app = new AppStore();
@@ -54,6 +40,12 @@ export class RootStore {
   readonly recent = new RecentFilesStore(browserStorage());
   /** The slice-view tools, one object each (SliceInteraction hands them the pointer). */
   readonly toolbox: Toolbox;
+  readonly openWorkflow: OpenWorkflow;
+  readonly labelFiles: LabelFiles;
+  readonly reviewWorkflow: ReviewWorkflow;
+  readonly exportWorkflow: ExportWorkflow;
+  readonly sessionWorkflow: SessionWorkflow;
+  readonly labelEdits: LabelEdits;
 
   constructor(readonly client: ServiceClient) {
     this.history = new HistoryStore(this.segmentation);
@@ -70,6 +62,14 @@ export class RootStore {
       history: this.history,
       propagation: this.propagation,
     });
+    this.openWorkflow = new OpenWorkflow(this);
+    this.labelFiles = new LabelFiles(this);
+    this.reviewWorkflow = new ReviewWorkflow(this);
+    this.exportWorkflow = new ExportWorkflow(this);
+    this.sessionWorkflow = new SessionWorkflow(this);
+    this.labelEdits = new LabelEdits(this);
+    // While a stroke or a propagation writes, its one undo step is not recorded yet.
+    this.history.holdWhile(() => this.toolbox.stroking || this.propagation.running);
   }
 
   /** Listens to the events main pushes; returns the function that stops listening. */
@@ -87,234 +87,5 @@ export class RootStore {
   async loadInfo(): Promise<void> {
     const info = await this.app.track(() => this.client.call('app.getInfo', {}));
     this.app.setInfo(info);
-  }
-
-  /** The volume the app was started with, or the bundled sample. */
-  openInitial(): Promise<void> {
-    return this.open(() => this.client.call('volume.openInitial', {}));
-  }
-
-  /** A bundled sample; without one, the app's first-run sample. */
-  openSample(sample?: SampleId): Promise<void> {
-    return this.open(() => this.client.call('volume.openSample', sample === undefined ? {} : { sample }));
-  }
-
-  /** An image file or DICOM folder; `seriesUid` picks one series of a folder holding several. */
-  openFile(path: string, seriesUid?: string): Promise<void> {
-    return this.open(() => this.client.call('volume.openFile', seriesUid === undefined ? { path } : { path, seriesUid }));
-  }
-
-  /** An image reopened with autosaved work (recovery-store.ts then puts the labels back). */
-  openRestored(message: VolumeMessage): Promise<void> {
-    return this.open(() => Promise.resolve(message));
-  }
-
-  private async open(fetch: () => Promise<VolumeMessage>): Promise<void> {
-    await this.app.track(async () => {
-      const started = performance.now();
-      const loaded = volumeFromMessage(await fetch());
-      const received = performance.now();
-      const auto = robustWindowLevel(histogram(loaded.voxels, loaded.meta.range), loaded.meta.range);
-      runInAction(() => {
-        this.prompts.cancel();
-        this.prompts.resetCounts();
-        this.propagation.resetProvenance();
-        this.toolbox.reset();
-        this.segmentation.reset(loaded.geometry);
-        this.history.clear();
-        this.review.clear();
-        this.volume.setVolume(loaded);
-        this.ui.resetForVolume(loaded.geometry, auto);
-        this.app.setNotice(undefined);
-      });
-      // For `npm run bench:open` and the developer tools' performance panel. Not console.info: with
-      // a debugger attached (Playwright, DevTools) a console line after a large allocation cost 2–7 s.
-      performance.measure('iseg:open:voxels-in-renderer', { start: started, end: received });
-      performance.measure('iseg:open:ready-to-draw', { start: started, end: performance.now() });
-    });
-  }
-
-  // ── segments ──────────────────────────────────────────────────────────────────────────────
-
-  /** Deletes a segment and clears its voxels: one undoable step. */
-  deleteSegment(value: number): void {
-    runInAction(() => {
-      const seg = this.segmentation;
-      const row = seg.segment(value);
-      if (row === undefined) return;
-      const before = seg.segments;
-      const diff = seg.removeSegment(value);
-      this.history.record(`Delete ${row.name}`, diff, { before, after: seg.segments });
-    });
-  }
-
-  // ── click prompts ───────────────────────────────────────────────────────────────────────────
-
-  /** Finish (Enter): waits for the answer to the last click, then commits its preview. */
-  async finishPrompt(): Promise<boolean> {
-    await this.app.track(() => this.prompts.whenSettled());
-    return this.commitPreview();
-  }
-
-  /** Writes the preview into the active segment (locked segments stay as they are). */
-  commitPreview(): boolean {
-    return runInAction(() => {
-      const preview = this.prompts.preview;
-      const g = this.segmentation.geometry;
-      // A running propagation owns the labels until its one step is recorded (or taken back).
-      if (preview === undefined || g === undefined || this.propagation.running) return false;
-      const value = this.segmentation.ensureActive();
-      if (value === undefined) return false;
-      const indices = maskIndices(preview.mask, slicePixelToIndex(g.size, preview));
-      const diff = this.segmentation.write(indices, value, { kind: 'slice', ref: preview });
-      const name = this.segmentation.segment(value)?.name ?? String(value);
-      this.history.record(`Clicks → ${name} (${this.prompts.summary}, slice ${preview.slice + 1})`, diff);
-      this.prompts.markCommitted();
-      return true;
-    });
-  }
-
-  // ── undo ────────────────────────────────────────────────────────────────────────────────────
-
-  undo(): void {
-    // While a stroke or a propagation writes, its one undo step is not recorded yet.
-    if (this.toolbox.stroking || this.propagation.running) return;
-    runInAction(() => {
-      this.history.undo();
-    });
-  }
-
-  redo(): void {
-    if (this.toolbox.stroking || this.propagation.running) return;
-    runInAction(() => {
-      this.history.redo();
-    });
-  }
-
-  // ── label maps in and out ───────────────────────────────────────────────────────────────────
-
-  private async fetchLabels(path: string): Promise<{ name: string; labels: LabelArray; names: { value: number; name: string; color: [number, number, number] }[] }> {
-    const id = this.volume.meta?.id;
-    const size = this.volume.geometry?.size;
-    if (id === undefined || size === undefined) throw new Error('Open an image before loading labels.');
-    const answer = await this.client.call('labels.load', { volumeId: id, path });
-    const { componentType, voxels } = answer.labelMap;
-    const labels = componentType === 'uint16' ? new Uint16Array(voxels) : new Uint8Array(voxels);
-    if (labels.length !== size[0] * size[1] * size[2])
-      throw new Error(`${answer.name} holds ${labels.length} voxels; the image has ${size[0] * size[1] * size[2]}.`);
-    const names = (answer.sidecar?.labels ?? answer.segments ?? []).map((l) => ({ value: l.value, name: l.name, color: l.color }));
-    return { name: answer.name, labels, names };
-  }
-
-  /** Loads a label map as the working labels: one undoable step. */
-  async loadWorkingLabels(path: string): Promise<void> {
-    await this.app.track(async () => {
-      const { name, labels, names } = await this.fetchLabels(path);
-      runInAction(() => {
-        const seg = this.segmentation;
-        const current = seg.labels;
-        if (current === undefined) return;
-        const before = seg.segments;
-        // Values that do not fit the current buffer widen it (a new buffer, so views re-wrap it).
-        let max = 0;
-        for (let n = 0; n < labels.length; n++) max = Math.max(max, labels[n] ?? 0);
-        const target: LabelArray = max > 255 && current instanceof Uint8Array ? Uint16Array.from(current) : current.slice();
-        const diff = replaceDiff(target, labels);
-        target.set(labels);
-        seg.replaceLabels(target, names);
-        this.history.record(`Load ${name}`, diff, { before, after: seg.segments });
-        this.app.setNotice(undefined);
-      });
-    });
-  }
-
-  /** Loads a reference (ground truth) label map for review, and computes the metrics. */
-  async loadReference(path: string): Promise<void> {
-    await this.app.track(async () => {
-      const { name, labels, names } = await this.fetchLabels(path);
-      runInAction(() => {
-        // The reference's names stay with it (review.referenceSegments): no empty rows in the table.
-        this.review.setReference(name, labels, names);
-        this.app.setNotice(undefined);
-      });
-      await this.computeReview();
-    });
-  }
-
-  /**
-   * (Re)computes volume metrics and the slice ranking along the active view's axis, in the review
-   * worker; the document is busy until the answer is in.
-   */
-  async computeReview(): Promise<void> {
-    const working = this.segmentation.labels;
-    const reference = this.review.reference;
-    const g = this.volume.geometry;
-    const frame = this.ui.frames?.[this.ui.activeView];
-    if (working === undefined || reference === undefined || g === undefined || frame === undefined) return;
-    const values = valuesIn(reference, working);
-    for (const s of this.segmentation.segments) if (!values.includes(s.value)) values.push(s.value);
-    values.sort((a, b) => a - b);
-    try {
-      await this.app.track(() => this.review.compute(working, this.segmentation.version, values, g.size, g.spacing, frame.normalAxis));
-    } catch (error) {
-      this.app.setNotice(`Review metrics failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-
-  /** Writes the working labels with the segment table and provenance. */
-  async exportLabels(path: string): Promise<string> {
-    const meta = this.volume.meta;
-    const labels = this.segmentation.labels;
-    if (meta === undefined || labels === undefined) throw new Error('Nothing to export: open an image first.');
-    const propagation = this.propagation.provenance;
-    const answer = await this.app.track(() =>
-      this.client.call('labels.export', {
-        volumeId: meta.id,
-        path,
-        ...labelPayload(labels, this.segmentation.segments),
-        // What made these labels since the image was opened: the click models of committed masks,
-        // the propagation models of applied runs (each once), and the propagation settings.
-        provenance: {
-          models: distinctModels([...this.prompts.committedModels, ...this.propagation.appliedRuns.flatMap((run) => (run.model ? [run.model] : []))]),
-          clicks: this.prompts.committedClicks,
-          ...(propagation === undefined ? {} : { propagation }),
-        },
-      }),
-    );
-    runInAction(() => {
-      this.history.markSaved();
-    });
-    return answer.path;
-  }
-
-  /**
-   * Saves the session: the working labels go to `<name>.labels.nii.gz` beside the session file
-   * (with the sidecar naming the segments), and the session file records the image and them.
-   */
-  async saveSession(sessionPath: string): Promise<string> {
-    const meta = this.volume.meta;
-    if (meta === undefined) throw new Error('Nothing to save: open an image first.');
-    const stem = sessionPath.endsWith(SESSION_SUFFIX) ? sessionPath.slice(0, -SESSION_SUFFIX.length) : sessionPath;
-    const path = sessionPath.endsWith(SESSION_SUFFIX) ? sessionPath : `${sessionPath}${SESSION_SUFFIX}`;
-    const labelsPath = await this.exportLabels(`${stem}.labels.nii.gz`);
-    const active = this.segmentation.activeValue;
-    const written = await this.app.track(() =>
-      this.client.call('session.write', { path, volumeId: meta.id, labelsPath, ...(active !== undefined ? { activeSegment: active } : {}) }),
-    );
-    return written.path;
-  }
-
-  /** Reopens a saved session: its image, then its labels as the starting point (no undo before it). */
-  async openSession(path: string): Promise<void> {
-    const session = await this.app.track(() => this.client.call('session.read', { path }));
-    if (session.sample === true) await this.openSample();
-    else await this.openFile(session.imagePath, session.seriesUid);
-    await this.loadWorkingLabels(session.labelsPath);
-    runInAction(() => {
-      this.history.clear();
-      if (session.activeSegment !== undefined && this.segmentation.segment(session.activeSegment)) {
-        this.segmentation.setActive(session.activeSegment);
-      }
-    });
   }
 }

@@ -11,7 +11,7 @@ beforeAll(() => {
 
 async function opened(): Promise<RootStore> {
   const root = new RootStore(new FakeClient({ 'volume.openInitial': () => Promise.resolve(syntheticVolume()) }));
-  await root.openInitial();
+  await root.openWorkflow.openInitial();
   return root;
 }
 
@@ -64,13 +64,13 @@ describe('Toolbox', () => {
     brush.paintPixels({ axis: 2, slice: 0 }, [0, 1]);
     brush.paintPixels({ axis: 2, slice: 0 }, [2]);
     expect(root.toolbox.stroking).toBe(true);
-    root.undo();
+    root.history.undo();
     expect(root.segmentation.count(1)).toBe(3);
     brush.endStroke();
     expect(root.toolbox.stroking).toBe(false);
-    root.undo();
+    root.history.undo();
     expect(root.segmentation.count(1)).toBe(0);
-    root.redo();
+    root.history.redo();
     expect(root.segmentation.count(1)).toBe(3);
   });
 
@@ -78,7 +78,7 @@ describe('Toolbox', () => {
     const root = await opened();
     root.toolbox.eraser.beginStroke();
     expect(root.toolbox.stroking).toBe(true);
-    await root.openInitial();
+    await root.openWorkflow.openInitial();
     expect(root.toolbox.stroking).toBe(false);
     root.toolbox.eraser.paintPixels({ axis: 2, slice: 0 }, [0]);
     expect(root.history.labels).toEqual([]);

@@ -33,7 +33,7 @@ export class FilePanel {
     loadLabels.addEventListener('click', () => {
       void (async () => {
         const path = await chooseReadPath(root, 'Load a label map as working labels');
-        if (path !== undefined) await root.loadWorkingLabels(path);
+        if (path !== undefined) await root.labelFiles.loadWorkingLabels(path);
       })().catch(onError);
     });
     const saveSession = el('button', { type: 'button', 'data-testid': 'session-save', title: 'Save the labels and a session file that reopens this image with them' }, ['Save session…']);
@@ -44,7 +44,7 @@ export class FilePanel {
     openSession.addEventListener('click', () => {
       void (async () => {
         const path = await chooseReadPath(root, 'Open a session (.iseg.json)');
-        if (path !== undefined && (await confirmDiscard(root, 'Opening a session'))) await root.openSession(path);
+        if (path !== undefined && (await confirmDiscard(root, 'Opening a session'))) await root.sessionWorkflow.openSession(path);
       })().catch(onError);
     });
     this.format = el(
@@ -112,7 +112,7 @@ export class FilePanel {
     }
     this.setStatus('busy', 'Exporting…');
     try {
-      const written = await root.exportLabels(path);
+      const written = await root.exportWorkflow.exportLabels(path);
       this.setStatus('done', `Exported ${written}`, written);
     } catch (error) {
       this.setStatus('error', `Export failed: ${errorMessage(error)}`);
@@ -139,7 +139,7 @@ export class FilePanel {
     }
     this.setStatus('busy', 'Saving session…');
     try {
-      const written = await root.saveSession(path);
+      const written = await root.sessionWorkflow.saveSession(path);
       this.setStatus('done', `Saved session ${written}`, written);
     } catch (error) {
       this.setStatus('error', `Saving the session failed: ${errorMessage(error)}`);

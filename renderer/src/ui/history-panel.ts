@@ -11,10 +11,10 @@ export class HistoryPanel {
     const undo = el('button', { type: 'button', 'data-testid': 'undo', title: 'Undo (Ctrl+Z)' }, ['↶ Undo']);
     const redo = el('button', { type: 'button', 'data-testid': 'redo', title: 'Redo (Ctrl+Shift+Z / Ctrl+Y)' }, ['↷ Redo']);
     undo.addEventListener('click', () => {
-      root.undo();
+      root.history.undo();
     });
     redo.addEventListener('click', () => {
-      root.redo();
+      root.history.redo();
     });
     const list = el('ol', { class: 'history-list', 'data-testid': 'history-list' });
     const memory = el('span', { class: 'readout', 'data-testid': 'history-bytes' });

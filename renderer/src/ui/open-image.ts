@@ -56,14 +56,14 @@ export async function openImage(root: RootStore, path: string, seriesUid?: strin
   if (!(await confirmDiscard(root, 'Opening another image'))) return false;
   let opened: RecentEntry;
   try {
-    await root.openFile(path, seriesUid);
+    await root.openWorkflow.openFile(path, seriesUid);
     opened = seriesUid === undefined ? { path } : { path, seriesUid };
   } catch (error) {
     if (!isSeriesChoiceNeeded(error)) throw error;
     const { series } = await root.client.call('files.listSeries', { path });
     const uid = await pickSeries(series);
     if (uid === undefined) return false;
-    await root.openFile(path, uid);
+    await root.openWorkflow.openFile(path, uid);
     opened = { path, seriesUid: uid };
   }
   root.recent.add(opened);

@@ -35,7 +35,7 @@ export class ReviewPanel {
     load.addEventListener('click', () => {
       void (async () => {
         const path = await chooseReadPath(root, 'Load a reference label map');
-        if (path !== undefined) await root.loadReference(path);
+        if (path !== undefined) await root.reviewWorkflow.loadReference(path);
       })().catch(onError);
     });
     const clear = el('button', { type: 'button', 'data-testid': 'review-clear' }, ['Close']);
@@ -153,7 +153,7 @@ export class ReviewPanel {
           else clearTimeout(this.timer);
           this.timer = setTimeout(() => {
             this.timer = undefined;
-            void root.computeReview().finally(() => root.app.end());
+            void root.reviewWorkflow.computeReview().finally(() => root.app.end());
           }, RECOMPUTE_DELAY_MS);
         },
       ),

@@ -93,7 +93,7 @@ export class SegmentsPanel {
     });
     const remove = el('button', { type: 'button', class: 'danger', 'data-testid': 'segment-delete', title: 'Delete the segment and clear its voxels (undoable)' }, ['✕']);
     remove.addEventListener('click', () => {
-      this.root.deleteSegment(s.value);
+      this.root.labelEdits.deleteSegment(s.value);
     });
     const count = el('span', { class: 'segment-count', 'data-testid': 'segment-voxels', title: 'Voxels' });
     this.counts.set(s.value, count);

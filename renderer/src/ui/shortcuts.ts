@@ -11,13 +11,13 @@ export interface MenuActions {
 export function run(root: RootStore, command: ShortcutCommand): void {
   switch (command.kind) {
     case 'undo':
-      root.undo();
+      root.history.undo();
       break;
     case 'redo':
-      root.redo();
+      root.history.redo();
       break;
     case 'commit':
-      void root.finishPrompt();
+      void root.labelEdits.finishPrompt();
       break;
     case 'cancel':
       if (root.ui.helpOpen) root.ui.setHelpOpen(false);
@@ -64,10 +64,10 @@ export function installShortcuts(root: RootStore, menu: MenuActions): () => void
   const offMenu = root.client.on('app.menu', ({ command }) => {
     switch (command) {
       case 'undo':
-        root.undo();
+        root.history.undo();
         break;
       case 'redo':
-        root.redo();
+        root.history.redo();
         break;
       case 'open':
         menu.open();

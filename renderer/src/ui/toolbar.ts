@@ -29,7 +29,7 @@ export class Toolbar {
       const button = el('button', { type: 'button', 'data-testid': testId, title }, [text]);
       button.addEventListener('click', () => {
         void confirmDiscard(root, action)
-          .then((go) => (go ? root.openSample(sample) : undefined))
+          .then((go) => (go ? root.openWorkflow.openSample(sample) : undefined))
           .catch(onError);
       });
       return button;

@@ -65,7 +65,7 @@ export class ToolsPanel {
     const finish = el('button', { type: 'button', class: 'primary', 'data-testid': 'prompt-finish', title: 'Commit the preview to the active segment (Enter)' }, ['Finish']);
     const cancel = el('button', { type: 'button', 'data-testid': 'prompt-cancel', title: 'Drop the clicks and the preview (Esc)' }, ['Cancel']);
     finish.addEventListener('click', () => {
-      void root.finishPrompt();
+      void root.labelEdits.finishPrompt();
     });
     cancel.addEventListener('click', () => {
       prompts.cancel();

@@ -1,0 +1,127 @@
+import { configure, runInAction } from 'mobx';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { IDENTITY_DIRECTION, type VolumeGeometry } from '../../../electron/common/volume';
+import { WHOLE_MAP } from '../segmentation/label-change';
+import { AppStore } from '../stores/app-store';
+import { HistoryStore } from '../stores/history-store';
+import type { Preview } from '../stores/prompt-store';
+import { SegmentationStore } from '../stores/segmentation-store';
+import { LabelEdits, type LabelEditStores } from './label-edits';
+
+beforeAll(() => {
+  configure({ enforceActions: 'always' });
+});
+
+const geometry: VolumeGeometry = {
+  size: [4, 3, 2],
+  spacing: [1, 1, 1],
+  origin: [0, 0, 0],
+  direction: IDENTITY_DIRECTION,
+};
+
+/** A 4 × 3 preview on axial slice 1 covering the top-left 2 × 2 pixels. */
+function preview(): Preview {
+  const mask = new Uint8Array(12);
+  for (const p of [0, 1, 4, 5]) mask[p] = 1;
+  return { axis: 2, slice: 1, mask, width: 4, height: 3, voxels: 4, model: undefined };
+}
+
+/** The real label stores with an open 4 × 3 × 2 map; a stand-in prompt holding `shown` and a settable propagation. */
+function workspace(shown: Preview | undefined) {
+  const segmentation = new SegmentationStore();
+  runInAction(() => segmentation.reset(geometry));
+  const prompt = { preview: shown, summary: '2 clicks', committed: 0, settled: Promise.resolve() };
+  const propagation = { running: false };
+  const stores = {
+    app: new AppStore(),
+    segmentation,
+    history: new HistoryStore(segmentation),
+    prompts: {
+      get preview() {
+        return prompt.preview;
+      },
+      summary: prompt.summary,
+      whenSettled: () => prompt.settled,
+      markCommitted: () => {
+        prompt.committed++;
+        prompt.preview = undefined;
+      },
+    },
+    propagation,
+  } satisfies LabelEditStores;
+  return { edits: new LabelEdits(stores), stores, prompt, propagation };
+}
+
+describe('LabelEdits.commitPreview', () => {
+  it('writes the preview on its slice into the active segment as one named step', () => {
+    const { edits, stores, prompt } = workspace(preview());
+    runInAction(() => stores.segmentation.applyKneePreset());
+    runInAction(() => stores.segmentation.setActive(3));
+    expect(edits.commitPreview()).toBe(true);
+    expect(stores.segmentation.count(3)).toBe(4);
+    // Pixel (x, y) of axial slice 1 is voxel x + 4 y + 12.
+    expect([12, 13, 16, 17].map((n) => stores.segmentation.labels?.[n])).toEqual([3, 3, 3, 3]);
+    expect(stores.history.labels).toEqual(['Clicks → Tibia (2 clicks, slice 2)']);
+    expect(prompt.committed).toBe(1);
+  });
+
+  it('adds a first segment when the table is empty', () => {
+    const { edits, stores } = workspace(preview());
+    expect(edits.commitPreview()).toBe(true);
+    expect(stores.segmentation.segments.map((s) => s.name)).toEqual(['Segment 1']);
+    expect(stores.history.labels).toEqual(['Clicks → Segment 1 (2 clicks, slice 2)']);
+  });
+
+  it('commits nothing without a preview or while a propagation writes', () => {
+    expect(workspace(undefined).edits.commitPreview()).toBe(false);
+    const { edits, stores, propagation, prompt } = workspace(preview());
+    propagation.running = true;
+    expect(edits.commitPreview()).toBe(false);
+    expect(stores.segmentation.count(0)).toBe(24);
+    expect(stores.history.labels).toEqual([]);
+    expect(prompt.committed).toBe(0);
+  });
+});
+
+describe('LabelEdits.finishPrompt', () => {
+  it('is busy until the last answer is in, then commits it', async () => {
+    let answer: () => void = () => undefined;
+    const { edits, stores, prompt } = workspace(undefined);
+    prompt.settled = new Promise<void>((resolve) => {
+      answer = () => {
+        prompt.preview = preview();
+        resolve();
+      };
+    });
+    const finished = edits.finishPrompt();
+    expect(stores.app.busy).toBe(true);
+    answer();
+    expect(await finished).toBe(true);
+    expect(stores.app.busy).toBe(false);
+    expect(stores.segmentation.count(1)).toBe(4);
+  });
+});
+
+describe('LabelEdits.deleteSegment', () => {
+  it('clears a segment with its voxels, locked or not, as one step with its row; undo brings both back', () => {
+    const { edits, stores } = workspace(preview());
+    runInAction(() => {
+      stores.segmentation.applyKneePreset();
+      stores.segmentation.write([0, 1, 2], 2, WHOLE_MAP);
+      stores.segmentation.updateSegment(2, { locked: true });
+    });
+    edits.deleteSegment(2);
+    expect(stores.segmentation.segment(2)).toBeUndefined();
+    expect(stores.segmentation.count(2)).toBe(0);
+    expect(stores.history.labels).toEqual(['Delete Femoral cartilage']);
+    runInAction(() => stores.history.undo());
+    expect(stores.segmentation.segment(2)?.locked).toBe(true);
+    expect(stores.segmentation.count(2)).toBe(3);
+  });
+
+  it('records nothing for a value the table lacks', () => {
+    const { edits, stores } = workspace(preview());
+    edits.deleteSegment(7);
+    expect(stores.history.labels).toEqual([]);
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Edits to the labels that commands make (not slice-view gestures, which are the tools'): committing
+ * the click preview into the active segment and deleting a segment, each one undoable step.
+ */
+import { runInAction } from 'mobx';
+import { slicePixelToIndex } from '../../../electron/common/slice';
+import { maskIndices } from '../segmentation/paint';
+import type { AppStore } from '../stores/app-store';
+import type { HistoryStore } from '../stores/history-store';
+import type { PromptStore } from '../stores/prompt-store';
+import type { SegmentationStore } from '../stores/segmentation-store';
+
+/** What the edits read and write (the root store's members). */
+export interface LabelEditStores {
+  readonly app: Pick<AppStore, 'track'>;
+  readonly segmentation: Pick<
+    SegmentationStore,
+    'geometry' | 'segments' | 'segment' | 'ensureActive' | 'write' | 'removeSegment'
+  >;
+  readonly history: Pick<HistoryStore, 'record'>;
+  readonly prompts: Pick<PromptStore, 'preview' | 'summary' | 'whenSettled' | 'markCommitted'>;
+  /** A running propagation owns the labels until its one step is recorded (or taken back). */
+  readonly propagation: { readonly running: boolean };
+}
+
+export class LabelEdits {
+  constructor(private readonly stores: LabelEditStores) {}
+
+  /** Finish (Enter): waits for the answer to the last click, then commits its preview. */
+  async finishPrompt(): Promise<boolean> {
+    await this.stores.app.track(() => this.stores.prompts.whenSettled());
+    return this.commitPreview();
+  }
+
+  /** Writes the preview into the active segment (locked segments stay as they are). */
+  commitPreview(): boolean {
+    const { segmentation, history, prompts, propagation } = this.stores;
+    return runInAction(() => {
+      const preview = prompts.preview;
+      const g = segmentation.geometry;
+      if (preview === undefined || g === undefined || propagation.running) return false;
+      const value = segmentation.ensureActive();
+      if (value === undefined) return false;
+      const indices = maskIndices(preview.mask, slicePixelToIndex(g.size, preview));
+      const diff = segmentation.write(indices, value, { kind: 'slice', ref: preview });
+      const name = segmentation.segment(value)?.name ?? String(value);
+      history.record(`Clicks → ${name} (${prompts.summary}, slice ${preview.slice + 1})`, diff);
+      prompts.markCommitted();
+      return true;
+    });
+  }
+
+  /** Deletes a segment and clears its voxels, even locked ones: one undoable step. */
+  deleteSegment(value: number): void {
+    const { segmentation: seg, history } = this.stores;
+    runInAction(() => {
+      const row = seg.segment(value);
+      if (row === undefined) return;
+      const before = seg.segments;
+      const diff = seg.removeSegment(value);
+      history.record(`Delete ${row.name}`, diff, { before, after: seg.segments });
+    });
+  }
+}
