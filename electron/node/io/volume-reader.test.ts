@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { makeKneePhantom } from '../../common/phantom';
+import { summarizeVoxels } from '../../common/volume-stats';
 import { buildEntryForTests } from '../testing/build-worker';
 import { ThreadedVolumeReader } from './volume-reader';
 import { writeSyntheticSeries } from './test-support/synthetic-dicom';
@@ -40,6 +41,18 @@ describe('ThreadedVolumeReader', () => {
     expect(volume.geometry.size).toEqual([16, 12, 8]);
     expect(volume.componentType).toBe(image.componentType);
     expect([...volume.voxels]).toEqual([...image.voxels]);
+  });
+
+  it('hands back the summary the thread counted, for NIfTI (while inflating) and other formats alike', async () => {
+    const { image } = makeKneePhantom({ size: [16, 12, 8] });
+    for (const name of ['summary.nii.gz', 'summary.nrrd']) {
+      const path = join(folder, name);
+      await writeVolume(image, path);
+      const { volume, summary, phases } = await reader().readSummarized(path);
+      expect(summary).toEqual(summarizeVoxels(image.voxels));
+      expect(summary).toEqual(summarizeVoxels(volume.voxels));
+      expect(phases.roundTripMs).toBeGreaterThanOrEqual(phases.readMs);
+    }
   });
 
   it('hands back a DICOM series\' modality, which the window/level presets follow', async () => {
