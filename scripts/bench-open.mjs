@@ -117,6 +117,7 @@ try {
           .filter((e) => e.name.includes('/bulk/') && e.startTime >= b.clicked)
           .map((e) => [after(e.startTime), after(e.responseStart), after(e.responseEnd)])
           .at(-1),
+        taskSpans: tasks.map(([start, d]) => [Math.round(start - b.clicked), Math.round(d)]),
       };
     });
     const ms = (v) => (v === undefined ? '?' : `${Math.round(v)} ms`);
@@ -127,6 +128,7 @@ try {
     );
     if (figures.bulk) console.log(`  voxels over HTTP: asked ${ms(figures.bulk[0])}, first byte ${ms(figures.bulk[1])}, last byte ${ms(figures.bulk[2])}`);
     for (const line of serverPhases(logFrom)) console.log(`  server: ${line}`);
+    if (process.env.BENCH_TASKS === '1') console.log(`  long tasks [start, ms]: ${JSON.stringify(figures.taskSpans)}`);
   }
 } finally {
   await browser.close();

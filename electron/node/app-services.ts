@@ -63,6 +63,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   }
   // Files are parsed on a worker thread, so one slow or hostile file never stalls other calls.
   const reader = new ThreadedVolumeReader(options.paths.volumeReaderEntry);
+  reader.warm();
   const say = options.log ?? ((m: string) => console.log(m));
   const trace = process.env.ISEG_TRACE === '1';
   const readImage = async (path: string, seriesUid?: string): Promise<LoadedVolume> => {

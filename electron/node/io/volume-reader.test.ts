@@ -55,6 +55,20 @@ describe('ThreadedVolumeReader', () => {
     }
   });
 
+  it('can start its thread before the first read, and reads on that thread', async () => {
+    const { image } = makeKneePhantom({ size: [16, 12, 8] });
+    const path = join(folder, 'warm.nii.gz');
+    await writeVolume(image, path);
+    const threaded = reader();
+    expect(threaded.started).toBe(false);
+    threaded.warm();
+    threaded.warm();
+    expect(threaded.started).toBe(true);
+    expect((await threaded.read(path)).geometry.size).toEqual([16, 12, 8]);
+    await threaded.close();
+    expect(threaded.started).toBe(false);
+  });
+
   it('hands back a DICOM series\' modality, which the window/level presets follow', async () => {
     const series = join(folder, 'ct-series');
     mkdirSync(series);
