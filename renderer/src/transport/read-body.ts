@@ -46,7 +46,7 @@ async function readIntoView(reader: ReadableStreamBYOBReader, bytes: number): Pr
     while (filled < bytes) {
       const { value, done } = await reader.read(new Uint8Array(target, filled, bytes - filled));
       if (value !== undefined) {
-        target = value.buffer as ArrayBuffer;
+        target = value.buffer;
         filled += value.byteLength;
       }
       if (done) throw tooShort(filled, bytes);
