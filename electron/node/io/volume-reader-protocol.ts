@@ -19,6 +19,7 @@ export type ReadRequest = z.infer<typeof readRequestSchema>;
 export interface ReaderThreadPhases {
   readonly readMs: number;
   readonly summaryAfterMs: number;
+  readonly processCpuMs: number;
 }
 
 /** Any number: a file's spacing or origin may be NaN, which the reader's caller reports. */
@@ -42,8 +43,12 @@ export const readReplySchema = z.discriminatedUnion('ok', [
     modality: z.string().max(16).optional(),
     /** The voxels' range and non-finite count, counted on the thread while they were read. */
     summary: z.object({ range: z.tuple([anyNumber, anyNumber]), nonFinite: z.number().int().nonnegative() }),
-    /** Milliseconds on the thread: the whole read, and the summary's pass after it (0 when it was counted while inflating). */
-    phases: z.object({ readMs: z.number(), summaryAfterMs: z.number() }),
+    /**
+     * Milliseconds on the thread: the whole read, and the summary's pass after it (0 when it was
+     * counted while inflating); and the CPU time of the whole process meanwhile (zlib's threads
+     * included), to tell work from waiting for a core.
+     */
+    phases: z.object({ readMs: z.number(), summaryAfterMs: z.number(), processCpuMs: z.number() }),
   }),
   z.object({ id: z.number().int(), ok: z.literal(false), error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }) }),
 ]);

@@ -17,6 +17,7 @@ port.on('message', (message: unknown) => {
   if (!request.success) return;
   const { id, path, seriesUid, maxVoxelBytes, forViewer } = request.data;
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const summarizer = new VoxelSummarizer();
   readVolume(path, { seriesUid, maxVoxelBytes, forViewer }, summarizer).then(
     (volume) => {
@@ -24,7 +25,8 @@ port.on('message', (message: unknown) => {
       const read = performance.now();
       // What the reader did not count while inflating (another format, a byte-swapped file).
       summarizer.addUpTo(voxels, voxels.length);
-      const phases = { readMs: read - started, summaryAfterMs: performance.now() - read };
+      const cpu = process.cpuUsage(cpuStarted);
+      const phases = { readMs: read - started, summaryAfterMs: performance.now() - read, processCpuMs: (cpu.user + cpu.system) / 1000 };
       // Owned buffers (the readers return them) transfer; a view into a larger one is copied first.
       const buffer =
         voxels.byteOffset === 0 && voxels.byteLength === voxels.buffer.byteLength && voxels.buffer instanceof ArrayBuffer

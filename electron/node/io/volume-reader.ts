@@ -142,7 +142,7 @@ export function readerPhasesText(phases: ThreadRead['phases'], voxelBytes: numbe
   const ms = (value: number) => `${Math.round(value)} ms`;
   const handOver = phases.roundTripMs - phases.readMs - phases.summaryAfterMs;
   return (
-    `${(voxelBytes / 2 ** 20).toFixed(0)} MiB read on the reader thread in ${ms(phases.readMs)} (summary counted while inflating` +
+    `${(voxelBytes / 2 ** 20).toFixed(0)} MiB read on the reader thread in ${ms(phases.readMs)}, ${ms(phases.processCpuMs)} of CPU (summary counted while inflating` +
     `${phases.summaryAfterMs > 0.5 ? `, then ${ms(phases.summaryAfterMs)} for what it had not covered` : ''}), ` +
     `handed to the main thread in ${ms(Math.max(0, handOver))}`
   );
