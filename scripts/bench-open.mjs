@@ -3,8 +3,10 @@
  * Open-to-screen benchmark: serve mode + Debian's Chromium with software WebGL, as in the e2e tests.
  * Prints figures, asserts nothing.
  *
- *   npm run bench:open -- [image] [--runs N] [--no-cli]
+ *   npm run bench:open -- [image] [--runs N] [--no-cli] [--app DIR]
  *
+ * --app DIR serves (and reads with the CLI of) another checkout's build instead of this one, e.g. a
+ * build of main for a before/after in the same session: alternate the two commands.
  * First the CLI's read of the same file (`iseg bench-io --load-only`, best of 2), unless --no-cli.
  * Then for each run, on the page's clock from the click on OK: when the voxels were in the
  * renderer and when the stores were ready to draw (the app's performance measures), when all three
@@ -20,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath, startServe } from './serve-chromium.mjs';
 
-const USAGE = 'usage: npm run bench:open -- [image] [--runs N] [--no-cli]';
+const USAGE = 'usage: npm run bench:open -- [image] [--runs N] [--no-cli] [--app DIR]';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
@@ -30,20 +32,22 @@ if (args.includes('--help') || args.includes('-h')) {
 const noCliAt = args.indexOf('--no-cli');
 const withCli = noCliAt < 0;
 if (!withCli) args.splice(noCliAt, 1);
+const appAt = args.indexOf('--app');
+const appRoot = appAt >= 0 ? resolve(args.splice(appAt, 2)[1] ?? '') : root;
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 3;
 const image = resolve(args[0] ?? resolve(root, 'resources/sample/knee-sample.nii.gz'));
-if (!existsSync(image) || !Number.isInteger(runs) || runs < 1 || args.length > 1) {
+if (!existsSync(image) || !existsSync(resolve(appRoot, 'dist/electron/serve.js')) || !Number.isInteger(runs) || runs < 1 || args.length > 1) {
   console.error(USAGE);
   process.exit(2);
 }
 
-/** The CLI's best load time in seconds (ITK-Wasm compile included in the first of the two). */
+/** The CLI's best load time and best CPU time in seconds (ITK-Wasm compile included in the first of the two). */
 function cliReadSeconds() {
-  const out = execFileSync(process.execPath, [resolve(root, 'bin/iseg.js'), 'bench-io', image, '--runs', '2', '--load-only'], { encoding: 'utf8' });
-  const best = /best ([\d.]+) s wall/.exec(out);
+  const out = execFileSync(process.execPath, [resolve(appRoot, 'bin/iseg.js'), 'bench-io', image, '--runs', '2', '--load-only'], { encoding: 'utf8' });
+  const best = /best ([\d.]+) s wall, ([\d.]+) s CPU/.exec(out);
   if (best === null) throw new Error(`iseg bench-io printed no load time:\n${out}`);
-  return Number(best[1]);
+  return [Number(best[1]), Number(best[2])];
 }
 
 let serverLog = '';
@@ -51,16 +55,22 @@ const { url, child: server } = await startServe({
   extraArgs: ['--root', dirname(image)],
   env: { ...process.env, ISEG_TRACE: '1' },
   onOutput: (text) => (serverLog += text),
+  appRoot,
 });
 const handledTimes = () => [...serverLog.matchAll(/volume\.openFile: handled in (\d+) ms/g)].map((m) => Number(m[1]));
+/** The server's trace lines of the open's read and bulk GET (ISEG_TRACE) from `since`, where the build prints them. */
+const serverPhases = (since) => [...serverLog.slice(since).matchAll(/\[trace\] (open phases|bulk GET): (.*)/g)].map((m) => m[2]);
 
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(url);
   await page.waitForSelector('html[data-app-state=ready][data-busy=false]');
-  console.log(`image: ${image}`);
-  if (withCli) console.log(`CLI read (iseg bench-io --load-only, best of 2): ${Math.round(cliReadSeconds() * 1000)} ms`);
+  console.log(`image: ${image}${appRoot === root ? '' : `; app: ${appRoot}`}`);
+  if (withCli) {
+    const [wall, cpu] = cliReadSeconds();
+    console.log(`CLI read (iseg bench-io --load-only, best of 2): ${Math.round(wall * 1000)} ms (best CPU ${Math.round(cpu * 1000)} ms)`);
+  }
   for (let run = 1; run <= runs; run++) {
     await page.getByTestId('open-file').click();
     await page.waitForSelector('[data-testid=file-browser][data-loading=false]');
@@ -69,17 +79,21 @@ try {
     await page.evaluate(() => {
       const w = /** @type {any} */ (window);
       performance.clearMeasures();
+      w.__bench?.observer?.disconnect();
       w.__bench = { clicked: undefined, idle: [], tasks: [] };
       document.querySelector('[data-testid=file-browser-ok]')?.addEventListener('click', () => (w.__bench.clicked = performance.now()), { capture: true, once: true });
-      w.__bench.observer?.disconnect();
       w.__bench.observer = new MutationObserver(() => {
         if (document.documentElement.dataset.busy === 'false') w.__bench.idle.push(performance.now());
       });
       w.__bench.observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-busy'] });
-      new PerformanceObserver((list) => {
+      // One long-task observer for the page: a second would count each task twice from run 2 on.
+      w.__benchTasks?.disconnect();
+      w.__benchTasks = new PerformanceObserver((list) => {
         for (const e of list.getEntries()) w.__bench.tasks.push([e.startTime, e.duration]);
-      }).observe({ type: 'longtask' });
+      });
+      w.__benchTasks.observe({ type: 'longtask' });
     });
+    const logFrom = serverLog.length;
     const started = Date.now();
     await page.getByTestId('file-browser-ok').click();
     await page.waitForSelector('html[data-busy=true]');
@@ -103,6 +117,13 @@ try {
         drawn: after(b.idle.find((t) => t > b.clicked)),
         longest: Math.max(0, ...tasks.map(([, d]) => d)),
         busyMs: tasks.reduce((sum, [, d]) => sum + d, 0),
+        // The bulk GET of the voxels (resource timing): asked for, first byte, last byte.
+        bulk: performance
+          .getEntriesByType('resource')
+          .filter((e) => e.name.includes('/bulk/') && e.startTime >= b.clicked)
+          .map((e) => [after(e.startTime), after(e.responseStart), after(e.responseEnd)])
+          .at(-1),
+        taskSpans: tasks.map(([start, d]) => [Math.round(start - b.clicked), Math.round(d)]),
       };
     });
     const ms = (v) => (v === undefined ? '?' : `${Math.round(v)} ms`);
@@ -111,6 +132,9 @@ try {
         `drawn in three views ${ms(figures.drawn)} (seen by the bench ${seen} ms; software WebGL); ` +
         `longest task ${ms(figures.longest)}, long tasks ${ms(figures.busyMs)} in all`,
     );
+    if (figures.bulk) console.log(`  voxels over HTTP: asked ${ms(figures.bulk[0])}, first byte ${ms(figures.bulk[1])}, last byte ${ms(figures.bulk[2])}`);
+    for (const line of serverPhases(logFrom)) console.log(`  server: ${line}`);
+    if (process.env.BENCH_TASKS === '1') console.log(`  long tasks [start, ms]: ${JSON.stringify(figures.taskSpans)}`);
   }
 } finally {
   await browser.close();

@@ -7,4 +7,5 @@ export declare function startServe(options?: {
   readonly extraArgs?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
   readonly onOutput?: (text: string) => void;
+  readonly appRoot?: string;
 }): Promise<{ url: string; child: ChildProcess }>;

@@ -33,14 +33,14 @@ export function chromiumPath() {
  * Starts dist/electron/serve.js on a free port; resolves with its URL once it prints it. Unless the
  * environment names them, each server gets a fresh state folder (ISEG_STATE_DIR) and data folder
  * (ISEG_DATA_DIR), so no journey (or the user's own folders) sees another run's autosave journal,
- * token or files.
+ * token or files. `appRoot`: another checkout's build to serve (a benchmark's baseline).
  */
-export function startServe({ extraArgs = [], env = process.env, onOutput } = {}) {
+export function startServe({ extraArgs = [], env = process.env, onOutput, appRoot = repositoryRoot } = {}) {
   if (!env.ISEG_STATE_DIR) env = { ...env, ISEG_STATE_DIR: mkdtempSync(join(tmpdir(), 'iseg-state-')) };
   if (!env.ISEG_DATA_DIR) env = { ...env, ISEG_DATA_DIR: mkdtempSync(join(tmpdir(), 'iseg-data-')) };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repositoryRoot, 'dist/electron/serve.js'), '--port', '0', ...extraArgs], {
-      cwd: repositoryRoot,
+    const child = spawn(process.execPath, [join(appRoot, 'dist/electron/serve.js'), '--port', '0', ...extraArgs], {
+      cwd: appRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
       env,
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distinctValueCounts, nonFiniteCount, valueRange } from './volume-stats';
+import { distinctValueCounts, nonFiniteCount, summarizeVoxels, valueRange, VoxelSummarizer } from './volume-stats';
 
 describe('valueRange', () => {
   it('gives min and max, skipping NaN', () => {
@@ -53,5 +53,43 @@ describe('nonFiniteCount', () => {
     const voxels = Float32Array.of(NaN, Infinity, -Infinity);
     expect(valueRange(voxels)).toEqual([NaN, NaN]);
     expect(nonFiniteCount(voxels)).toBe(3);
+  });
+});
+
+describe('VoxelSummarizer', () => {
+  it('summarises a buffer piece by piece exactly as in one pass, for every type family', () => {
+    const buffers = [
+      Float32Array.of(3, NaN, -1, Infinity, 8, -Infinity, 2),
+      Float64Array.of(NaN, 1e300, -5, 0),
+      Int16Array.of(4, -300, 7, 2),
+      Uint8Array.of(9, 0, 255, 3),
+      Int32Array.of(-2e9, 5, 2e9),
+      Uint32Array.of(4e9, 1, 7),
+    ];
+    for (const voxels of buffers) {
+      const pieces = new VoxelSummarizer();
+      for (const to of [1, 1, 3, 2, voxels.length + 5]) pieces.addUpTo(voxels, to);
+      expect(pieces.covered).toBe(voxels.length);
+      expect(pieces.summary).toEqual(summarizeVoxels(voxels));
+    }
+    expect(summarizeVoxels(Float32Array.of(3, NaN, -1, Infinity, 8, -Infinity, 2))).toEqual({ range: [-1, 8], nonFinite: 3 });
+    expect(summarizeVoxels(Uint32Array.of(4e9, 1, 7))).toEqual({ range: [1, 4e9], nonFinite: 0 });
+    expect(summarizeVoxels(Int32Array.of(-2e9, 5, 2e9))).toEqual({ range: [-2e9, 2e9], nonFinite: 0 });
+  });
+
+  it('counts only what it has not counted, up to the end of the buffer', () => {
+    const voxels = Float32Array.of(1, 2, 100);
+    const summarizer = new VoxelSummarizer();
+    summarizer.addUpTo(voxels, 2);
+    expect(summarizer.summary).toEqual({ range: [1, 2], nonFinite: 0 });
+    summarizer.addUpTo(voxels, 1);
+    expect(summarizer.covered).toBe(2);
+    summarizer.addUpTo(voxels, 10);
+    expect(summarizer.summary).toEqual({ range: [1, 100], nonFinite: 0 });
+  });
+
+  it('gives [NaN, NaN] when no voxel is a number', () => {
+    expect(summarizeVoxels(Float64Array.of(NaN, Infinity))).toEqual({ range: [NaN, NaN], nonFinite: 2 });
+    expect(summarizeVoxels(new Uint8Array(0))).toEqual({ range: [NaN, NaN], nonFinite: 0 });
   });
 });

@@ -9,7 +9,7 @@ import type { AppPaths } from './app-root';
 import { ClientEvents } from './client-events';
 import { FileAccessPolicy } from './file-access';
 import { InferencePool, inferenceWorkerCount, threadsPerWorker, WORKERS_ENV, type InferenceService } from './inference-pool';
-import { ThreadedVolumeReader } from './io/volume-reader';
+import { readerPhasesText, ThreadedVolumeReader } from './io/volume-reader';
 import { sampleLoader } from './sample';
 import { createServiceHandlers, type LoadedVolume } from './services';
 import type { WorkerLauncher } from './worker-process';
@@ -63,12 +63,15 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   }
   // Files are parsed on a worker thread, so one slow or hostile file never stalls other calls.
   const reader = new ThreadedVolumeReader(options.paths.volumeReaderEntry);
-  const readImage = async (path: string, seriesUid?: string): Promise<LoadedVolume> => ({
-    // Every image opened here is shown in a page: one it could not hold is refused before it is read.
-    volume: await reader.read(path, { seriesUid, forViewer: true }),
-    name: basename(path),
-  });
+  reader.warm();
   const say = options.log ?? ((m: string) => console.log(m));
+  const trace = process.env.ISEG_TRACE === '1';
+  const readImage = async (path: string, seriesUid?: string): Promise<LoadedVolume> => {
+    // Every image opened here is shown in a page: one it could not hold is refused before it is read.
+    const { volume, summary, phases } = await reader.readSummarized(path, { seriesUid, forViewer: true });
+    if (trace) say(`[trace] open phases: ${readerPhasesText(phases, volume.voxels.byteLength)}`);
+    return { volume, summary, name: basename(path) };
+  };
   let workers: number;
   try {
     workers = inferenceWorkerCount(options.inferenceWorkers ?? process.env[WORKERS_ENV]);

@@ -9,6 +9,7 @@ import { readSessionFile, writeSessionFile } from './session-files';
 import type { AppInfo, SampleId } from '../common/contract';
 import type { ServiceHandlers } from '../common/dispatch';
 import type { Volume } from '../common/volume';
+import type { VoxelSummary } from '../common/volume-stats';
 import { ServiceError } from '../common/errors';
 import { bytesPerVoxel, voxelCount } from '../common/volume';
 import { loadLabelMapFor } from './io/load-label-map';
@@ -42,6 +43,8 @@ export const DEFAULT_CLICK_MODEL = 'default';
 export interface LoadedVolume {
   volume: Volume;
   name: string;
+  /** Its voxels' summary, where the reader counted it while reading (the registry counts it otherwise). */
+  summary?: VoxelSummary;
 }
 
 export interface ServiceContext {
@@ -117,7 +120,7 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
       const allowed = await context.files.check(image.path).catch(() => context.files.grant(image.path));
       const loaded = await context.readImage(allowed, image.seriesUid);
       const from = image.seriesUid === undefined ? { path: allowed } : { path: allowed, seriesUid: image.seriesUid };
-      return registry.add(loaded.volume, loaded.name, 'file', from);
+      return registry.add(loaded.volume, loaded.name, 'file', from, loaded.summary);
     },
   });
 
@@ -141,14 +144,14 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
       if (!context.loadInitial) return toVolumeMessage(await openSample());
       const loaded = await context.loadInitial();
       const from = context.initialPath === undefined ? undefined : { path: context.initialPath };
-      return toVolumeMessage(registry.add(loaded.volume, loaded.name, 'file', from));
+      return toVolumeMessage(registry.add(loaded.volume, loaded.name, 'file', from, loaded.summary));
     },
     'volume.openFile': async ({ path, seriesUid }) => {
       const allowed = await context.files.check(path);
       await context.files.noteRead(allowed);
       const loaded = await context.readImage(allowed, seriesUid);
       const from = seriesUid === undefined ? { path: allowed } : { path: allowed, seriesUid };
-      return toVolumeMessage(registry.add(loaded.volume, loaded.name, 'file', from));
+      return toVolumeMessage(registry.add(loaded.volume, loaded.name, 'file', from, loaded.summary));
     },
     'dialog.chooseImage': async ({ folder, startIn }) => {
       if (!context.chooseImage) throw new ServiceError('not-allowed', 'There is no file dialog in serve mode; use the file browser.');

@@ -21,6 +21,14 @@ describe('VolumeRegistry', () => {
     expect(registry.add(volume(Float32Array.of(1, 2, 3, 4)), 'finite', 'file').meta.nonFiniteVoxels).toBeUndefined();
   });
 
+  it('takes the summary the reader counted instead of another pass over the voxels', () => {
+    const registry = new VolumeRegistry();
+    const counted = registry.add(volume(Float32Array.of(1, 2, 3, 4)), 'read', 'file', undefined, { range: [-5, 9], nonFinite: 1 });
+    expect(counted.meta).toMatchObject({ range: [-5, 9], nonFiniteVoxels: 1 });
+    const none = registry.add(volume(Float32Array.of(1, 2, 3, 4)), 'read', 'file', undefined, { range: [NaN, NaN], nonFinite: 4 });
+    expect(none.meta.range).toEqual([0, 0]);
+  });
+
   it('finds a volume by its opaque id and sends a copy of its voxels', () => {
     const registry = new VolumeRegistry();
     const entry = registry.add(volume(Float32Array.of(1, 2, 3, 4)), 'a.nii', 'file', { path: '/x/a.nii' });

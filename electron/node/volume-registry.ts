@@ -4,7 +4,7 @@ import { totalmem } from 'node:os';
 import { clientScope, type ClientScope } from './client-scope';
 import type { VolumeMessage, VolumeMeta } from '../common/contract';
 import { orientationCode, type Volume, type VoxelArray } from '../common/volume';
-import { nonFiniteCount, valueRange } from '../common/volume-stats';
+import { summarizeVoxels, type VoxelSummary } from '../common/volume-stats';
 
 export interface OpenVolume {
   readonly meta: VolumeMeta;
@@ -15,7 +15,10 @@ export interface OpenVolume {
 
 /** The voxels' [min, max] for the renderer's meta: [0, 0] when no voxel is a number. */
 export function metaRange(voxels: VoxelArray): [number, number] {
-  const [min, max] = valueRange(voxels);
+  return rangeForMeta(summarizeVoxels(voxels));
+}
+
+function rangeForMeta({ range: [min, max] }: VoxelSummary): [number, number] {
   return Number.isNaN(min) ? [0, 0] : [min, max];
 }
 
@@ -78,19 +81,20 @@ export class VolumeRegistry {
     return this.volumes.size;
   }
 
-  add(volume: Volume, name: string, source: VolumeMeta['source'], from?: OpenVolume['source']): OpenVolume {
+  /** `summary`: the voxels' summary, where the reader counted it already (else it is counted here). */
+  add(volume: Volume, name: string, source: VolumeMeta['source'], from?: OpenVolume['source'], summary?: VoxelSummary): OpenVolume {
     const g = volume.geometry;
+    const { range, nonFinite } = summary ?? summarizeVoxels(volume.voxels);
     const meta: VolumeMeta = {
       id: randomUUID(),
       name,
       geometry: { size: [...g.size], spacing: [...g.spacing], origin: [...g.origin], direction: [...g.direction] },
       componentType: volume.componentType,
-      range: metaRange(volume.voxels),
+      range: rangeForMeta({ range, nonFinite }),
       orientation: orientationCode(g.direction),
       source,
       ...(volume.modality === undefined ? {} : { modality: volume.modality.slice(0, 16) }),
     };
-    const nonFinite = nonFiniteCount(volume.voxels);
     if (nonFinite > 0) meta.nonFiniteVoxels = nonFinite;
     const entry: OpenVolume = from ? { meta, volume, source: from } : { meta, volume };
     const held: Held = { entry, bytes: volume.voxels.byteLength, holders: new Set() };

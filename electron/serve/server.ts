@@ -124,9 +124,14 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
       response.writeHead(404, SECURITY_HEADERS).end('This buffer was fetched already or has expired.');
       return;
     }
-    response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'application/octet-stream', 'Content-Length': frameLength(parts) });
+    const bytes = frameLength(parts);
+    response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'application/octet-stream', 'Content-Length': bytes });
     if (request.method !== 'HEAD') for (const part of parts) response.write(part);
     response.end();
+    if (trace) {
+      const started = performance.now();
+      response.once('finish', () => log(`[trace] bulk GET: ${(bytes / 2 ** 20).toFixed(1)} MiB written in ${(performance.now() - started).toFixed(0)} ms`));
+    }
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? MAX_FRAME_BYTES });

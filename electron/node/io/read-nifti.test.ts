@@ -5,6 +5,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { niftiReadImageNode } from '@itk-wasm/image-io';
 import { afterAll, describe, expect, it } from 'vitest';
 import { indexToWorldAffine, type Volume, type VolumeGeometry } from '../../common/volume';
+import { summarizeVoxels, VoxelSummarizer } from '../../common/volume-stats';
 import { readNiftiHeader } from './nifti-header';
 import { niftiLayout, swapBytes } from './nifti-voxels';
 import { readNifti } from './read-nifti';
@@ -72,10 +73,10 @@ function write(name: string, bytes: Uint8Array): string {
 }
 
 /** What readNifti makes of a file (undefined: left to ITK's full read). */
-async function readOwn(path: string, maxContentBytes = 1 << 30): Promise<Volume | undefined> {
+async function readOwn(path: string, maxContentBytes = 1 << 30, summarizer?: VoxelSummarizer): Promise<Volume | undefined> {
   const raw = readFileSync(path);
   const head = raw[0] === 0x1f ? gunzipSync(raw) : raw;
-  return readNifti(path, basename(path), head.subarray(0, 65536), maxContentBytes);
+  return readNifti(path, basename(path), head.subarray(0, 65536), maxContentBytes, summarizer);
 }
 
 async function itkGeometry(path: string): Promise<VolumeGeometry> {
@@ -183,6 +184,23 @@ describe('NIfTI voxels read with one inflate', () => {
         expectSameGeometry(fast.geometry, await itkGeometry(path), path);
         expect(fast.voxels.buffer.byteLength).toBe(fast.voxels.byteLength); // owned, transferable
       }
+    }
+  });
+
+  it('counts the summary while inflating, across chunks, but not of voxels it must still byte-swap', async () => {
+    // 64×64×80 float32 = 1.25 MiB: more than one of the inflater's 1 MiB chunks, split mid-voxel.
+    const dims = [64, 64, 80];
+    const value = (i: number) => (i === 7 ? NaN : i === 300_001 ? -Infinity : Math.sin(i) * 1000 + (i === 327_000 ? 5000 : 0));
+    for (const littleEndian of [true, false]) {
+      const path = write(`summary-${littleEndian ? 'le' : 'be'}.nii.gz`, nifti1({ littleEndian, datatype: 16, bitpix: 32, dims }, (v, i) => v.setFloat32(352 + 4 * i, value(i), littleEndian)));
+      const summarizer = new VoxelSummarizer();
+      const volume = await readOwn(path, 1 << 30, summarizer);
+      if (!volume) throw new Error('readNifti left a plain float32 file to ITK');
+      expect(summarizer.covered).toBe(littleEndian ? volume.voxels.length : 0);
+      summarizer.addUpTo(volume.voxels, volume.voxels.length);
+      expect(summarizer.summary).toEqual(summarizeVoxels(volume.voxels));
+      expect(summarizer.summary.nonFinite).toBe(2);
+      expect(summarizer.summary.range[1]).toBeCloseTo(Math.fround(value(327_000)), 1);
     }
   });
 

@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { ServiceError } from '../../common/errors';
 import { allocateVoxels, bytesPerVoxel, type Vec3, type Volume } from '../../common/volume';
+import type { VoxelSummarizer } from '../../common/volume-stats';
 import { formatBytes } from './declared-size';
 import { isSingleFile, readNiftiHeader } from './nifti-header';
 import { niftiGeometry } from './nifti-geometry';
@@ -26,9 +27,17 @@ const CHUNK_BYTES = 1 << 20;
 /**
  * Inflates the gzip file at `path`, copying content bytes [skip, skip + target.length) into
  * `target` and discarding the rest. Returns how many content bytes the stream held (at most
- * `maxContentBytes`: beyond that it stops, as a decompression bomb).
+ * `maxContentBytes`: beyond that it stops, as a decompression bomb). `onFilled(n)`: target bytes
+ * [0, n) are in place (called after each chunk, while zlib inflates the next one on its own thread).
  */
-export async function inflateInto(path: string, name: string, target: Uint8Array, skip: number, maxContentBytes: number): Promise<number> {
+export async function inflateInto(
+  path: string,
+  name: string,
+  target: Uint8Array,
+  skip: number,
+  maxContentBytes: number,
+  onFilled?: (bytes: number) => void,
+): Promise<number> {
   const end = skip + target.length;
   let position = 0;
   const stopped = { overflowed: false };
@@ -44,7 +53,10 @@ export async function inflateInto(path: string, name: string, target: Uint8Array
         for await (const chunk of chunks) {
           const from = Math.max(skip, position);
           const to = Math.min(end, position + chunk.length);
-          if (to > from) target.set(chunk.subarray(from - position, to - position), from - skip);
+          if (to > from) {
+            target.set(chunk.subarray(from - position, to - position), from - skip);
+            onFilled?.(to - skip);
+          }
           position += chunk.length;
           if (position > maxContentBytes) {
             stopped.overflowed = true;
@@ -85,9 +97,16 @@ async function readInto(path: string, target: Uint8Array, offset: number): Promi
 /**
  * The volume, or undefined when the file needs ITK's full read. `head` is the (inflated) start of
  * the file; `maxContentBytes` bounds how far a gzip stream is inflated. Throws the one-sentence
- * errors of a damaged or truncated file.
+ * errors of a damaged or truncated file. `summarizer` counts the voxels as they are inflated, when
+ * they need no byte swap (the caller counts the rest).
  */
-export async function readNifti(path: string, name: string, head: Uint8Array, maxContentBytes: number): Promise<Volume | undefined> {
+export async function readNifti(
+  path: string,
+  name: string,
+  head: Uint8Array,
+  maxContentBytes: number,
+  summarizer?: VoxelSummarizer,
+): Promise<Volume | undefined> {
   const header = readNiftiHeader(head);
   const layout = niftiLayout(header);
   if (!header || !layout || !isSingleFile(header) || header.rank !== 3) return undefined;
@@ -108,7 +127,11 @@ export async function readNifti(path: string, name: string, head: Uint8Array, ma
       await handle.close();
     }
   }
-  const contentLength = isGzip(raw) ? await inflateInto(path, name, bytes, layout.offset, maxContentBytes) : await readInto(path, bytes, layout.offset);
+  const width = bytesPerVoxel(layout.componentType);
+  const onFilled = summarizer === undefined || needsSwap(layout) ? undefined : (filled: number) => summarizer.addUpTo(voxels, Math.floor(filled / width));
+  const contentLength = isGzip(raw)
+    ? await inflateInto(path, name, bytes, layout.offset, maxContentBytes, onFilled)
+    : await readInto(path, bytes, layout.offset);
   checkContentLength(contentLength, needed, name);
   if (needsSwap(layout)) swapBytes(bytes, bytesPerVoxel(layout.componentType));
   return { geometry, componentType: layout.componentType, voxels };

@@ -15,6 +15,7 @@ import {
 import type { Image } from 'itk-wasm';
 import { ServiceError } from '../../common/errors';
 import type { Volume } from '../../common/volume';
+import type { VoxelSummarizer } from '../../common/volume-stats';
 import { dicomSeriesUidOf, readDicomSeries } from './dicom-series';
 import { supportedExtensionsText, volumeFormatOf, type VolumeFormat, type VolumeFormatId } from './formats';
 import { volumeFromItkImage } from './itk-image';
@@ -51,7 +52,14 @@ async function readWithItk(format: VolumeFormat, path: string, name: string): Pr
 /** Slack over the content a header declares before inflation stops: trailing tags, padding. */
 const INFLATE_SLACK = 1 << 20;
 
-async function readVolumeFile(format: VolumeFormat, path: string, name: string, limit: number, forViewer: boolean): Promise<Volume> {
+async function readVolumeFile(
+  format: VolumeFormat,
+  path: string,
+  name: string,
+  limit: number,
+  forViewer: boolean,
+  summarizer: VoxelSummarizer | undefined,
+): Promise<Volume> {
   // The header is checked before anything is allocated for the voxels.
   const head = await contentHead(path);
   const declared = declaredImage(format.id, head);
@@ -59,7 +67,7 @@ async function readVolumeFile(format: VolumeFormat, path: string, name: string, 
   if (declared) checkDeclaredSize(declared, name, limit);
   const maxContentBytes = (declared?.contentBytes ?? limit) + INFLATE_SLACK;
   if (format.id === 'nifti') {
-    const volume = await readNifti(path, name, head, maxContentBytes);
+    const volume = await readNifti(path, name, head, maxContentBytes, summarizer);
     if (volume) return volume;
   }
   // The probe inflates gzip content off the main thread while ITK parses the file on it.
@@ -90,7 +98,12 @@ export interface ReadVolumeOptions {
   readonly forViewer?: boolean | undefined;
 }
 
-export async function readVolume(path: string, options: ReadVolumeOptions = {}): Promise<Volume> {
+/**
+ * `summarizer`, if given, counts the voxels' range and non-finite count as they land where the
+ * reader can (a NIfTI file's gzip stream, while zlib inflates the next chunk on its own thread), so
+ * that costs no pass of its own; the caller counts what it did not cover (`addUpTo(voxels, length)`).
+ */
+export async function readVolume(path: string, options: ReadVolumeOptions = {}, summarizer?: VoxelSummarizer): Promise<Volume> {
   const absolute = resolve(path);
   const name = basename(absolute);
   const stats = await stat(absolute).catch((error: unknown) => {
@@ -102,7 +115,7 @@ export async function readVolume(path: string, options: ReadVolumeOptions = {}):
   if (!stats.isFile()) throw new ServiceError('unreadable', `Cannot open ${name}: it is not a regular file.`);
   if (stats.size === 0) throw new ServiceError('unreadable', `${name} is empty.`);
   const format = volumeFormatOf(name);
-  if (format) return readVolumeFile(format, absolute, name, options.maxVoxelBytes ?? volumeByteLimit(), options.forViewer === true);
+  if (format) return readVolumeFile(format, absolute, name, options.maxVoxelBytes ?? volumeByteLimit(), options.forViewer === true, summarizer);
   const seriesUid = await dicomSeriesUidOf(absolute);
   if (seriesUid !== undefined) return checkedForViewer(await readDicomSeries(dirname(absolute), seriesUid), name, options);
   throw new ServiceError(

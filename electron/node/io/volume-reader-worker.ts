@@ -5,6 +5,7 @@
  */
 import { parentPort, threadId } from 'node:worker_threads';
 import { ServiceError } from '../../common/errors';
+import { VoxelSummarizer } from '../../common/volume-stats';
 import { readVolume } from './read-volume';
 import { readRequestSchema, type ReadReply } from './volume-reader-protocol';
 
@@ -15,9 +16,17 @@ port.on('message', (message: unknown) => {
   const request = readRequestSchema.safeParse(message);
   if (!request.success) return;
   const { id, path, seriesUid, maxVoxelBytes, forViewer } = request.data;
-  readVolume(path, { seriesUid, maxVoxelBytes, forViewer }).then(
+  const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  const summarizer = new VoxelSummarizer();
+  readVolume(path, { seriesUid, maxVoxelBytes, forViewer }, summarizer).then(
     (volume) => {
       const voxels = volume.voxels;
+      const read = performance.now();
+      // What the reader did not count while inflating (another format, a byte-swapped file).
+      summarizer.addUpTo(voxels, voxels.length);
+      const cpu = process.cpuUsage(cpuStarted);
+      const phases = { readMs: read - started, summaryAfterMs: performance.now() - read, processCpuMs: (cpu.user + cpu.system) / 1000 };
       // Owned buffers (the readers return them) transfer; a view into a larger one is copied first.
       const buffer =
         voxels.byteOffset === 0 && voxels.byteLength === voxels.buffer.byteLength && voxels.buffer instanceof ArrayBuffer
@@ -31,6 +40,8 @@ port.on('message', (message: unknown) => {
         componentType: volume.componentType,
         voxels: buffer,
         ...(volume.modality === undefined ? {} : { modality: volume.modality }),
+        summary: summarizer.summary,
+        phases,
       };
       port.postMessage(reply, [buffer]);
     },

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { makeKneePhantom } from '../../common/phantom';
+import { summarizeVoxels } from '../../common/volume-stats';
 import { buildEntryForTests } from '../testing/build-worker';
-import { ThreadedVolumeReader } from './volume-reader';
+import { readerPhasesText, ThreadedVolumeReader } from './volume-reader';
 import { writeSyntheticSeries } from './test-support/synthetic-dicom';
 import { writeVolume } from './write-volume';
 
@@ -42,6 +43,32 @@ describe('ThreadedVolumeReader', () => {
     expect([...volume.voxels]).toEqual([...image.voxels]);
   });
 
+  it('hands back the summary the thread counted, for NIfTI (while inflating) and other formats alike', async () => {
+    const { image } = makeKneePhantom({ size: [16, 12, 8] });
+    for (const name of ['summary.nii.gz', 'summary.nrrd']) {
+      const path = join(folder, name);
+      await writeVolume(image, path);
+      const { volume, summary, phases } = await reader().readSummarized(path);
+      expect(summary).toEqual(summarizeVoxels(image.voxels));
+      expect(summary).toEqual(summarizeVoxels(volume.voxels));
+      expect(phases.roundTripMs).toBeGreaterThanOrEqual(phases.readMs);
+    }
+  });
+
+  it('can start its thread before the first read, and reads on that thread', async () => {
+    const { image } = makeKneePhantom({ size: [16, 12, 8] });
+    const path = join(folder, 'warm.nii.gz');
+    await writeVolume(image, path);
+    const threaded = reader();
+    expect(threaded.started).toBe(false);
+    threaded.warm();
+    threaded.warm();
+    expect(threaded.started).toBe(true);
+    expect((await threaded.read(path)).geometry.size).toEqual([16, 12, 8]);
+    await threaded.close();
+    expect(threaded.started).toBe(false);
+  });
+
   it('hands back a DICOM series\' modality, which the window/level presets follow', async () => {
     const series = join(folder, 'ct-series');
     mkdirSync(series);
@@ -64,5 +91,17 @@ describe('ThreadedVolumeReader', () => {
     await threaded.close();
     await expect(pending).rejects.toMatchObject({ code: 'unreadable', message: 'again.nii.gz could not be read: the reader stopped unexpectedly.' });
     expect((await threaded.read(path)).geometry.size).toEqual([16, 12, 8]);
+  });
+});
+
+describe('readerPhasesText', () => {
+  it('says where a read\'s time went: the thread, its CPU, a pass after the read, the hand-over', () => {
+    const mib = 2 ** 20;
+    expect(readerPhasesText({ readMs: 100.4, summaryAfterMs: 0.1, processCpuMs: 80, roundTripMs: 130.4 }, 90 * mib)).toBe(
+      '90 MiB read on the reader thread in 100 ms, 80 ms of CPU (summary counted while inflating), handed to the main thread in 30 ms',
+    );
+    expect(readerPhasesText({ readMs: 100, summaryAfterMs: 12, processCpuMs: 90, roundTripMs: 112 }, 4 * mib)).toBe(
+      '4 MiB read on the reader thread in 100 ms, 90 ms of CPU (summary counted while inflating, then 12 ms for what it had not covered), handed to the main thread in 0 ms',
+    );
   });
 });

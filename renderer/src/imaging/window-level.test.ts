@@ -119,3 +119,18 @@ describe('presets and dragging', () => {
     expect(formatWindowLevel({ window: 400, level: 40 })).toBe('W 400  L 40');
   });
 });
+
+describe('histogram of every voxel type', () => {
+  it('counts the same values the same way whatever the array type', () => {
+    const values = [0, 3, 3, 9, 5, 5, 5, 1];
+    const expected = [1, 1, 0, 2, 0, 3, 0, 0, 0, 1];
+    for (const Type of [Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array, Float64Array]) {
+      const h = histogram(Type.from(values), [0, 9], { bins: 10 });
+      expect([...h.counts], Type.name).toEqual(expected);
+      expect(h.total, Type.name).toBe(values.length);
+    }
+    const withNaN = histogram(Float32Array.of(NaN, 1, Infinity, 9), [1, 9], { bins: 2 });
+    expect([...withNaN.counts]).toEqual([1, 1]);
+    expect(withNaN.total).toBe(2);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerLike } from '../workers/request-worker';
 import { answerStatisticsMessage, type StatisticsImage, type StatisticsMessage, type StatisticsWorkerState } from './statistics-protocol';
-import { StatisticsRunner } from './statistics-runner';
+import { hasAnyLabel, StatisticsRunner } from './statistics-runner';
 
 /** A worker that answers with the protocol's own function in a later task, recording what it was sent. */
 function fakeWorker(received: StatisticsMessage[]): WorkerLike {
@@ -48,6 +48,32 @@ describe('statistics runner and protocol', () => {
     ]);
     await runner.compute(image, new Uint8Array([2, 2, 2, 2]));
     expect(received.filter((m) => m.type === 'image-part')).toHaveLength(2);
+  });
+
+  it('answers no rows for unlabelled voxels without sending the image, and sends it with the first label', async () => {
+    const received: StatisticsMessage[] = [];
+    const runner = new StatisticsRunner(new URL('file:///statistics-worker.js'), 3, () => fakeWorker(received));
+    expect((await runner.compute(image, new Uint8Array(4))).result).toEqual([]);
+    expect(received).toEqual([]);
+    const labelled = await runner.compute(image, Uint8Array.of(0, 0, 0, 3));
+    expect(labelled.result.map((s) => [s.value, s.voxels, s.mean])).toEqual([[3, 1, 4]]);
+    expect(received.filter((m) => m.type === 'image-part')).toHaveLength(2);
+  });
+
+  it('finds a label anywhere, whatever the buffer\'s alignment and length', () => {
+    const backing = new Uint8Array(23);
+    expect(hasAnyLabel(backing)).toBe(false);
+    for (const at of [0, 4, 21, 22]) {
+      backing.fill(0);
+      backing[at] = 1;
+      expect(hasAnyLabel(backing)).toBe(true);
+      expect(hasAnyLabel(backing.subarray(1))).toBe(at >= 1);
+      expect(hasAnyLabel(backing.subarray(0, 21))).toBe(at < 21);
+    }
+    const sixteen = new Uint16Array(5);
+    sixteen[4] = 256;
+    expect(hasAnyLabel(sixteen)).toBe(true);
+    expect(hasAnyLabel(sixteen.subarray(1, 4))).toBe(false);
   });
 
   it('drops an image whose parts arrive out of order', () => {

@@ -31,6 +31,11 @@ export class StatisticsRunner {
   }
 
   async compute(image: StatisticsImage, labels: Uint8Array | Uint16Array): Promise<StatisticsAnswer> {
+    // Nothing labelled yet (an image just opened): no rows, and no reason to copy the image to the
+    // worker now. That copy (94 MB for a 384×384×160 float32 knee, 1.2 s of page work) waits for
+    // the first label instead of competing with the image's first draw.
+    const started = performance.now();
+    if (!hasAnyLabel(labels)) return { result: [], ms: performance.now() - started, offThread: false };
     const worker = this.worker.started();
     const id = this.worker.newId();
     if (worker === undefined) return Promise.resolve().then(() => this.answerHere(image, labels, id));
@@ -75,6 +80,19 @@ export class StatisticsRunner {
     if (this.local.image !== image) answerStatisticsMessage(this.local, { type: 'image', image });
     return settle(answerStatisticsMessage(this.local, { type: 'compute', id, imageKey: image.key, labels }), false);
   }
+}
+
+/** Whether any voxel is labelled; four bytes per comparison where the buffer is aligned. */
+export function hasAnyLabel(labels: Uint8Array | Uint16Array): boolean {
+  const { buffer, byteOffset, byteLength } = labels;
+  const words = byteOffset % 4 === 0 ? Math.floor(byteLength / 4) : 0;
+  if (words > 0) {
+    const wide = new Uint32Array(buffer, byteOffset, words);
+    for (let n = 0; n < wide.length; n++) if (wide[n] !== 0) return true;
+  }
+  const tail = new Uint8Array(buffer, byteOffset + words * 4, byteLength - words * 4);
+  for (let n = 0; n < tail.length; n++) if (tail[n] !== 0) return true;
+  return false;
 }
 
 /** A copy of `source` made `partLength` elements per task. */

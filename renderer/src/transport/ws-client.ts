@@ -16,6 +16,7 @@ import {
 import { decodeFrameFetching, encodeFrame, frameTooBig, type WireMessage } from '../../../electron/common/wire';
 import { reconnectDelayMs, type ConnectionAware, type ConnectionState } from './connection';
 import { EventHub } from './event-hub';
+import { readBodyInto } from './read-body';
 
 interface Pending {
   method: MethodName;
@@ -44,10 +45,10 @@ export function bulkAddress(socketUrl: string, id: string): string {
   return address.toString();
 }
 
-async function fetchBulk(socketUrl: string, id: string): Promise<ArrayBuffer> {
+async function fetchBulk(socketUrl: string, id: string, bytes: number): Promise<ArrayBuffer> {
   const response = await fetch(bulkAddress(socketUrl, id), { cache: 'no-store' });
   if (!response.ok) throw new Error(`iSeg Studio answered ${response.status} for a reply's data.`);
-  return response.arrayBuffer();
+  return readBodyInto(response.body, bytes);
 }
 
 function openSocket(url: string): Promise<WebSocket> {
@@ -173,11 +174,10 @@ export class WebSocketClient implements ServiceClient, ConnectionAware {
   private async receive(frame: ArrayBuffer): Promise<void> {
     let message: WireMessage;
     try {
-      message = (await decodeFrameFetching(frame, (id) => fetchBulk(this.url, id))) as WireMessage;
+      message = (await decodeFrameFetching(frame, (id, bytes) => fetchBulk(this.url, id, bytes))) as WireMessage;
       if (message.kind === 'elsewhere') {
-        const whole = await fetchBulk(this.url, message.id);
-        if (whole.byteLength !== message.bytes) throw new Error(`A reply sent apart has ${whole.byteLength} bytes; it should have ${message.bytes}.`);
-        message = (await decodeFrameFetching(whole, (id) => fetchBulk(this.url, id))) as WireMessage;
+        const whole = await fetchBulk(this.url, message.id, message.bytes);
+        message = (await decodeFrameFetching(whole, (id, bytes) => fetchBulk(this.url, id, bytes))) as WireMessage;
       }
     } catch {
       // A reply we cannot read would leave its caller waiting for ever; fail everything in flight.
