@@ -5,6 +5,7 @@ import { propagationProgressSchema } from '../../common/contract-propagation';
 import { toProgressEvent } from '../../node/propagation-service';
 import type { PropagationPollResult, PropagationStartPayload } from '../../common/propagation/worker-ops';
 import { sha256File } from '../../node/models/discovery';
+import { packSeedRuns } from '../../common/propagation/seed-runs';
 import { createPropagationWorkerHandlers, type PropagationWorkerHandlers } from './handlers';
 
 const propagationFixture = fileURLToPath(new URL('../../../native-models/fixtures/prop-tiny', import.meta.url));
@@ -20,13 +21,13 @@ function payload(jobId: string, withImage: boolean): PropagationStartPayload {
     method: 'interpolation',
     imageKey: 'vol-1',
     image: { geometry, componentType: 'float32', ...(withImage ? { voxels: new Float32Array(32 * 32 * 12).buffer } : {}) },
-    seeds: { componentType: 'uint8', voxels: seeds.buffer },
+    seeds: { componentType: 'uint8', runs: packSeedRuns(seeds) },
     options: { axis: 2 },
   };
 }
 
 describe('propagation worker jobs', () => {
-  it('streams slices through polls and ends with the label map; keeps the image by key', async () => {
+  it('streams every decided slice through polls and ends with no label map; keeps the image by key', async () => {
     const h = createPropagationWorkerHandlers();
     expect(await h['propagation.start'](payload('a', false))).toEqual({ jobId: 'a', needsImage: true });
     expect(await h['propagation.start'](payload('a', true))).toEqual({ jobId: 'a', needsImage: false });
@@ -36,7 +37,8 @@ describe('propagation worker jobs', () => {
       slices.push(...r.updates.map((u) => u.slice));
       if (r.state !== 'running') {
         expect(r.state).toBe('done');
-        expect(r.outcome?.labels.byteLength).toBe(32 * 32 * 12);
+        expect(r.outcome?.written).toEqual([0, 1, 3, 4, 5, 6, 7, 8, 10, 11]);
+        expect(r.outcome).not.toHaveProperty('labels');
         break;
       }
     }
@@ -44,6 +46,15 @@ describe('propagation worker jobs', () => {
     // The image stays cached under its key: a second job needs no voxels.
     expect((await h['propagation.start'](payload('b', false))).needsImage).toBe(false);
     await expect(h['propagation.poll']({ jobId: 'nope' })).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('fails a job whose seed runs overrun the volume, saying so', async () => {
+    const h = createPropagationWorkerHandlers();
+    const bad = payload('d', true);
+    await h['propagation.start']({ ...bad, seeds: { componentType: 'uint8', runs: packSeedRuns(new Uint8Array(32 * 32 * 13).fill(1)) } });
+    let r = await h['propagation.poll']({ jobId: 'd', waitMs: 2000 });
+    while (r.state === 'running') r = await h['propagation.poll']({ jobId: 'd', waitMs: 2000 });
+    expect(r).toMatchObject({ state: 'failed', error: expect.stringMatching(/run past the volume's 12288 voxels/) as unknown });
   });
 
   it('cancels a running job and hands out nothing more', async () => {
