@@ -37,6 +37,8 @@ interface Job {
 
 const IMAGES_KEPT = 2;
 const JOBS_KEPT = 16;
+/** Decided slices one poll hands out at most. */
+const SLICES_PER_POLL = 16;
 
 function toWire(u: SliceUpdate): WireSliceUpdate {
   const labels = u.labels.buffer.slice(u.labels.byteOffset, u.labels.byteOffset + u.labels.byteLength) as ArrayBuffer;
@@ -176,17 +178,19 @@ export function createPropagationWorkerHandlers(): PropagationWorkerHandlers {
         });
         job.wake = undefined;
       }
-      const updates = job.updates;
-      job.updates = [];
+      // A method that decides many slices at once (interpolation) hands them out a few per poll,
+      // so no one message carries a volume's worth of slices; the job ends with its last ones.
+      const updates = job.updates.splice(0, SLICES_PER_POLL);
+      const state = job.updates.length > 0 ? 'running' : job.state;
       const result: PropagationPollResult = {
-        state: job.state,
+        state,
         updates,
         done: job.done,
         total: job.total,
         ...(job.error === undefined ? {} : { error: job.error }),
-        ...(job.state === 'done' && job.outcome ? { outcome: job.outcome } : {}),
+        ...(state === 'done' && job.outcome ? { outcome: job.outcome } : {}),
       };
-      if (job.state !== 'running') jobs.delete(jobId);
+      if (state !== 'running') jobs.delete(jobId);
       return result;
     },
     'propagation.cancel': ({ jobId }) => {
