@@ -48,24 +48,6 @@ describe('propagation worker jobs', () => {
     await expect(h['propagation.poll']({ jobId: 'nope' })).rejects.toMatchObject({ code: 'not-found' });
   });
 
-  it('hands out at most a quarter of the label volume per poll, ending with the last ones', async () => {
-    const h = createPropagationWorkerHandlers();
-    const deep = { ...geometry, size: [32, 32, 40] as [number, number, number] };
-    const seeds = new Uint8Array(32 * 32 * 40);
-    for (const z of [0, 39]) for (let y = 8; y < 24; y++) for (let x = 8; x < 24; x++) seeds[x + 32 * (y + 32 * z)] = 1;
-    const base = payload('e', true);
-    await h['propagation.start']({ ...base, imageKey: 'deep', image: { geometry: deep, componentType: 'float32', voxels: new Float32Array(32 * 32 * 40).buffer }, seeds: { componentType: 'uint8', runs: packSeedRuns(seeds) } });
-    const polls: { state: string; slices: number }[] = [];
-    for (;;) {
-      const r = await h['propagation.poll']({ jobId: 'e', waitMs: 2000 });
-      polls.push({ state: r.state, slices: r.updates.length });
-      if (r.state !== 'running') break;
-    }
-    // 40 slices of 1 KiB: 10 per poll.
-    expect(polls.map((p) => p.slices)).toEqual([10, 10, 10, 8]);
-    expect(polls.at(-1)?.state).toBe('done');
-  });
-
   it('fails a job whose seed runs overrun the volume, saying so', async () => {
     const h = createPropagationWorkerHandlers();
     const bad = payload('d', true);
