@@ -52,11 +52,11 @@ function wireDecision(d: GateDecision): WireGateDecision {
   };
 }
 
-export function createPropagationWorkerHandlers(): PropagationWorkerHandlers {
+/** @param interpolation the interpolation method (tests pass one of their own) */
+export function createPropagationWorkerHandlers(interpolation: Propagator = new InterpolationPropagator()): PropagationWorkerHandlers {
   const images = new Map<string, Volume>();
   const jobs = new Map<string, Job>();
   const engines = new Map<string, Promise<MemoryPropagator>>();
-  const interpolation = new InterpolationPropagator();
 
   const engineFor = (payload: PropagationStartPayload): Promise<MemoryPropagator> => {
     if (payload.modelDir === undefined) throw new ServiceError('bad-request', `The ${payload.method} method needs a propagation model.`);
