@@ -22,6 +22,29 @@ test('the end of a propagation holds up the page for no long task of its own', a
   const { page } = app;
   const workers: string[] = [];
   page.on('worker', (worker) => workers.push(worker.url()));
+  // What the run moves between page and server: WebSocket frames both ways, and the large reply
+  // buffers the page fetches apart over HTTP (/bulk/), counted from the click to the end.
+  const transfer = { counting: false, sent: 0, received: 0, bulk: 0 };
+  const frameBytes = (payload: string | Buffer): number => (typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
+  page.on('websocket', (socket) => {
+    socket.on('framesent', ({ payload }) => {
+      if (transfer.counting) transfer.sent += frameBytes(payload);
+    });
+    socket.on('framereceived', ({ payload }) => {
+      if (transfer.counting) transfer.received += frameBytes(payload);
+    });
+  });
+  page.on('response', (response) => {
+    if (!transfer.counting || !new URL(response.url()).pathname.startsWith('/bulk/')) return;
+    // The body's size as the network saw it (reading a body of tens of MB back can fail).
+    void response
+      .request()
+      .sizes()
+      .then(
+        (sizes) => (transfer.bulk += sizes.responseBodySize),
+        () => (transfer.bulk += Number(response.headers()['content-length'] ?? 0)),
+      );
+  });
   await ready(page);
   const image = process.env.ISEG_MERGE_IMAGE;
   if (image !== undefined) await choosePath(page, 'open-file', image);
@@ -69,9 +92,11 @@ test('the end of a propagation holds up the page for no long task of its own', a
       if (!(record.progress.at(-1) ?? '').endsWith(line)) record.progress.push((now - record.started).toFixed(0) + ' ' + line);
     }).observe(progress, { attributes: true, attributeFilter: ['data-state', 'data-done', 'data-total'] });
   })()`);
+  transfer.counting = true;
   await page.getByTestId('fill-between').click();
   await expect(page.getByTestId('propagate-progress')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
   await idle(page);
+  transfer.counting = false;
   const timings = JSON.parse(String(await page.evaluate('JSON.stringify(window.mergeTimings)'))) as Timings;
   const longest = Math.max(0, ...timings.tasks.map((t) => t.duration));
   const atEnd = Math.max(0, ...timings.tasks.filter((t) => t.start + t.duration > timings.done - 1000 && t.start < timings.done).map((t) => t.duration));
@@ -88,6 +113,7 @@ test('the end of a propagation holds up the page for no long task of its own', a
       `tasks ${timings.tasks.map((t) => `${(t.start - timings.started).toFixed(0)}+${t.duration.toFixed(0)}`).join(' ')}; ` +
       `progress ${timings.progress.join(' | ')}`,
   );
+  console.log(`propagation transfer: sent ${transfer.sent} B over the WebSocket, received ${transfer.received} B over it and ${transfer.bulk} B over /bulk/`);
   expect(await voxels(page, 3)).toBeGreaterThan(painted * 10);
   expect(workers.some((url) => url.endsWith('/propagation-merge-worker.js'))).toBe(true);
 });

@@ -9,6 +9,10 @@
  * `propagation.cancel` stops it between two slices. The page writes decided slices into its labels
  * as they arrive and takes them back if the job is cancelled or fails; the finished run is one undo
  * step, so a cancelled job leaves nothing half-written.
+ *
+ * No whole label map travels either way (issue 19): the seeds go as their runs of non-zero voxels
+ * (propagation/seed-runs.ts), and the final event's `updates` carry any decided slice the stream
+ * did not bring, so its outcome holds no label map.
  */
 import { z } from 'zod';
 import { modelDigestSchema } from './contract-click';
@@ -47,8 +51,8 @@ export const propagationStartInputSchema = z
     jobId,
     /** An open volume (its id from volume.open*). */
     volumeId: z.string().min(1).max(64),
-    /** The current label map of that volume, uint8 or uint16 voxels, i fastest. */
-    seeds: arrayBuffer.refine((b) => b.byteLength <= 1 << 30, 'seeds are limited to 1 GiB'),
+    /** The current label map of that volume (uint8 or uint16 voxels, i fastest) packed as runs (propagation/seed-runs.ts). */
+    seedRuns: arrayBuffer.refine((b) => b.byteLength <= 1 << 30, 'seeds are limited to 1 GiB'),
     seedsType: labelType,
     method: z.enum(PROPAGATION_METHODS),
     /** Propagation model id (memory and auto methods); default the first trained one. */
@@ -64,10 +68,9 @@ export const propagationPollOutputSchema = z.object({
   done: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
   error: z.string().optional(),
+  /** How the job ended (state `done`); its decided slices all came in `updates`. */
   outcome: z
     .object({
-      componentType: labelType,
-      labels: arrayBuffer,
       propagated: z.array(z.number().int()),
       written: z.array(slice),
       computedSlices: z.number().int().nonnegative(),

@@ -3,6 +3,7 @@ import {
   applyLabelDiff,
   composeDiffs,
   forEachRun,
+  mergeDisjointDiffs,
   packDiff,
   packedBytes,
   packReplace,
@@ -141,5 +142,35 @@ describe('composeDiffs', () => {
     const first = { indices: Int32Array.from([1, 2]), before: Uint16Array.from([0, 0]), after: Uint16Array.from([5, 5]) };
     const second = { indices: Int32Array.from([2]), before: Uint16Array.from([5]), after: Uint16Array.from([0]) };
     expect([...composeDiffs(first, second).indices]).toEqual([1]);
+  });
+});
+
+describe('mergeDisjointDiffs', () => {
+  it('is the diff of all the parts at once, for parts that interleave (sagittal slices) in both packed forms', () => {
+    // A 5×4×3 volume cut along i: slice i holds voxels i, i+5, i+10, … (the parts interleave).
+    const [width, voxels] = [5, 5 * 4 * 3];
+    const next = random(7);
+    const labels = Uint8Array.from({ length: voxels }, () => Math.floor(next() * 3));
+    const after = labels.slice();
+    const parts = [0, 2, 3].map((i) => {
+      const slice = new Uint8Array(voxels);
+      for (let n = i; n < voxels; n += width) slice[n] = 1;
+      const changed = labels.map((v, n) => (slice[n] === 1 ? (i === 2 ? 4 : (v + 1) % 3) : v));
+      for (let n = i; n < voxels; n += width) after[n] = changed[n] as number;
+      return packReplace(labels, changed);
+    });
+    expect(parts.map((p) => p.form)).toContain('one-value');
+    expect(parts.map((p) => p.form)).toContain('runs');
+    const merged = mergeDisjointDiffs(parts);
+    expect(merged).toEqual(packReplace(labels, after));
+    const undone = after.slice();
+    applyLabelDiff(undone, merged, 'backward');
+    expect(undone).toEqual(labels);
+  });
+
+  it('is empty for no parts, and refuses parts that change one voxel twice', () => {
+    expect(mergeDisjointDiffs([]).voxels).toBe(0);
+    const one = packReplace(new Uint8Array(4), Uint8Array.of(0, 1, 1, 0));
+    expect(() => mergeDisjointDiffs([one, one])).toThrow(/must increase/);
   });
 });

@@ -275,3 +275,100 @@ export function composeDiffs(first: LabelDiff, second: LabelDiff): LabelDiff {
   }
   return { indices: indices.slice(0, count), before: before.slice(0, count), after: after.slice(0, count) };
 }
+
+/** Reads a packed diff's runs one at a time, in increasing index order (see `forEachRun`). */
+class RunReader {
+  private at = 0;
+  private end = 0;
+  private previous = -1;
+  start = -1;
+  length = 0;
+  before = 0;
+  after = 0;
+
+  constructor(private readonly diff: PackedLabelDiff) {}
+
+  /** Moves to the next run; false when there is none. */
+  next(): boolean {
+    const codes = this.diff.codes;
+    if (this.at >= codes.length) return false;
+    if (this.diff.form === 'runs') {
+      this.start = this.end + this.read();
+      this.length = this.read();
+      this.before = this.read();
+      this.after = this.read();
+      this.end = this.start + this.length;
+    } else {
+      this.start = this.previous + 1 + this.read();
+      this.length = 1;
+      this.before = this.read();
+      this.after = this.diff.value;
+      this.previous = this.start;
+    }
+    return true;
+  }
+
+  private read(): number {
+    const codes = this.diff.codes;
+    let value = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = codes[this.at++];
+      if (byte === undefined) throw new Error('A packed label diff ends in the middle of a number.');
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+      shift += 7;
+    }
+  }
+}
+
+/**
+ * One diff doing what all of `diffs` do, when no two of them change the same voxel (e.g. the
+ * diffs of different slices): their runs merged in index order, never unpacked to voxels.
+ */
+export function mergeDisjointDiffs(diffs: readonly PackedLabelDiff[]): PackedLabelDiff {
+  const packer = new DiffPacker();
+  // A min-heap of the readers by their current run's start.
+  const heap: RunReader[] = [];
+  const less = (a: number, b: number): boolean => (heap[a] as RunReader).start < (heap[b] as RunReader).start;
+  const swap = (a: number, b: number): void => {
+    const t = heap[a] as RunReader;
+    heap[a] = heap[b] as RunReader;
+    heap[b] = t;
+  };
+  const up = (n: number): void => {
+    while (n > 0 && less(n, (n - 1) >> 1)) {
+      swap(n, (n - 1) >> 1);
+      n = (n - 1) >> 1;
+    }
+  };
+  const down = (n: number): void => {
+    for (;;) {
+      const left = 2 * n + 1;
+      const smaller = left + 1 < heap.length && less(left + 1, left) ? left + 1 : left;
+      if (smaller >= heap.length || !less(smaller, n)) return;
+      swap(n, smaller);
+      n = smaller;
+    }
+  };
+  for (const diff of diffs) {
+    const reader = new RunReader(diff);
+    if (!reader.next()) continue;
+    heap.push(reader);
+    up(heap.length - 1);
+  }
+  while (heap.length > 0) {
+    const reader = heap[0] as RunReader;
+    for (let n = 0; n < reader.length; n++) packer.add(reader.start + n, reader.before, reader.after);
+    if (reader.next()) {
+      down(0);
+    } else {
+      const last = heap.pop() as RunReader;
+      if (heap.length > 0) {
+        heap[0] = last;
+        down(0);
+      }
+    }
+  }
+  return packer.finish();
+}

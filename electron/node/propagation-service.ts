@@ -83,8 +83,6 @@ export function createPropagationHandlers(deps: PropagationServiceDeps): Propaga
       const entry = deps.volumes.get(input.volumeId);
       if (!entry) throw new ServiceError('not-found', 'That volume is not open.');
       const volume = entry.volume;
-      const expected = volume.voxels.length * (input.seedsType === 'uint16' ? 2 : 1);
-      if (input.seeds.byteLength !== expected) throw new ServiceError('bad-request', 'The seeds do not match the volume size.');
       let modelDir: string | undefined;
       if (input.method !== 'interpolation') {
         if (!deps.modelsRoot) throw new ServiceError('not-found', 'No propagation model is installed; use Fill between slices (interpolation).');
@@ -108,7 +106,8 @@ export function createPropagationHandlers(deps: PropagationServiceDeps): Propaga
             componentType: volume.componentType,
             ...(withVoxels ? { voxels: v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer } : {}),
           },
-          seeds: { componentType: input.seedsType, voxels: input.seeds },
+          // The seeds' runs as they came (the worker unpacks them, and says if they overrun the volume).
+          seeds: { componentType: input.seedsType, runs: input.seedRuns },
           options: input.options,
         });
       };

@@ -11,6 +11,7 @@ import { InferenceHost } from '../node/inference-host';
 import { FileAccessPolicy } from '../node/file-access';
 import { writeVolume } from '../node/io/write-volume';
 import { makeKneePhantom } from '../common/phantom';
+import { packSeedRuns } from '../common/propagation/seed-runs';
 import { writeSyntheticSeries } from '../node/io/test-support/synthetic-dicom';
 import { mkdirSync } from 'node:fs';
 import { nodeWorkerLauncher } from '../node/worker-process';
@@ -308,9 +309,10 @@ describe('serve mode', () => {
     const [nx, ny, nz] = [16, 12, 8];
     const seeds = new Uint8Array(nx * ny * nz);
     for (const k of [1, 6]) for (let j = 3; j < 9; j++) for (let i = 4; i < 12; i++) seeds[i + nx * (j + ny * k)] = 2;
-    const started = await client.call(2, 'propagation.start', { jobId: 'fill1', volumeId, seeds: seeds.buffer, seedsType: 'uint8', method: 'interpolation', options: { axis: 2 } });
+    const started = await client.call(2, 'propagation.start', { jobId: 'fill1', volumeId, seedRuns: packSeedRuns(seeds), seedsType: 'uint8', method: 'interpolation', options: { axis: 2 } });
     expect(started).toMatchObject({ ok: true, output: { jobId: 'fill1' } });
-    type Progress = { jobId: string; state: string; updates: unknown[]; outcome?: { labels: ArrayBuffer }; error?: string };
+    type Update = { slice: number; labels: ArrayBuffer };
+    type Progress = { jobId: string; state: string; updates: Update[]; outcome?: { written: number[] }; error?: string };
     const progress = (): Progress[] => client.events.filter((e) => e.name === 'propagation.progress').map((e) => e.payload as Progress);
     for (let n = 0; n < 200 && !progress().some((p) => p.state !== 'running'); n++) await new Promise((resolve) => setTimeout(resolve, 25));
     const end = progress().find((p) => p.state !== 'running');
@@ -318,10 +320,11 @@ describe('serve mode', () => {
     expect(end?.state).toBe('done');
     expect(progress().every((p) => p.jobId === 'fill1')).toBe(true);
     // The decided slices came as events before or with the end, the 4 between 1 and 6 among them.
-    const decided = new Set(progress().flatMap((p) => p.updates.map((u) => (u as { slice: number }).slice)));
-    for (const k of [2, 3, 4, 5]) expect(decided.has(k), `slice ${k} pushed`).toBe(true);
-    const filled = new Uint8Array(end?.outcome?.labels ?? new ArrayBuffer(0));
-    for (let k = 1; k <= 6; k++) expect(filled[8 + nx * (6 + ny * k)], `slice ${k}`).toBe(2);
+    const decided = new Map(progress().flatMap((p) => p.updates.map((u): [number, Uint8Array] => [u.slice, new Uint8Array(u.labels)])));
+    for (const k of [2, 3, 4, 5]) expect(decided.get(k)?.[8 + nx * 6], `slice ${k} pushed and filled`).toBe(2);
+    // Every slice the outcome names came as an update: the outcome carries no label map.
+    expect([...decided.keys()].sort((a, b) => a - b)).toEqual(end?.outcome?.written);
+    expect(end?.outcome).not.toHaveProperty('labels');
     expect(bystander.events.filter((e) => e.name === 'propagation.progress')).toEqual([]);
     client.ws.close();
     bystander.ws.close();

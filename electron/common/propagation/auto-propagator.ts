@@ -135,7 +135,7 @@ export class AutoPropagator implements Propagator {
     const given = task.annotated.filter((a) => a.area > 0).map((a) => a.slice);
     if (given.length < 2) return { label: task.label, between: 'memory', before: 'memory', after: 'memory' };
     const predict = async (propagator: Propagator, heldOut: number): Promise<number> => {
-      const { outcome } = await sub(propagator, withoutSlice(seeds, layout, task.label, heldOut), heldOutOptions(task, options, heldOut));
+      const { outcome } = await withSliceErased(seeds, layout, task.label, heldOut, () => sub(propagator, seeds, heldOutOptions(task, options, heldOut)));
       return sliceDice(outcome.labels, seeds, layout, heldOut, task.label);
     };
     let scores: GateScores;
@@ -210,13 +210,20 @@ function clip(range: SliceRange, limit: SliceRange | undefined): [number, number
   return lo <= hi ? [lo, hi] : undefined;
 }
 
-/** The seeds with `label` erased from one slice (the held-out slice). */
-function withoutSlice(seeds: Volume, layout: SliceLayout, label: number, slice: number): Volume {
-  const voxels = seeds.voxels.slice() as typeof seeds.voxels;
-  const plane = readSlice(voxels, layout, slice, new Float64Array(layout.width * layout.height));
-  for (let i = 0; i < plane.length; i++) if (plane[i] === label) plane[i] = 0;
-  writeSlice(voxels, layout, slice, plane);
-  return { ...seeds, voxels };
+/**
+ * Runs `trial` on the seeds with `label` erased from one slice (the held-out slice), then puts the
+ * slice back, whether it returns or throws. In place, so a trial costs no copy of the label volume;
+ * nothing else reads the seeds while a trial runs (the gate decides before any slice is committed).
+ */
+async function withSliceErased<T>(seeds: Volume, layout: SliceLayout, label: number, slice: number, trial: () => Promise<T>): Promise<T> {
+  const kept = readSlice(seeds.voxels, layout, slice, new Float64Array(layout.width * layout.height));
+  const plane = kept.map((v) => (v === label ? 0 : v));
+  writeSlice(seeds.voxels, layout, slice, plane);
+  try {
+    return await trial();
+  } finally {
+    writeSlice(seeds.voxels, layout, slice, kept);
+  }
 }
 
 function planeMask(plane: ArrayLike<number>, label: number): Uint8Array {

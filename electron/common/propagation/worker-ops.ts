@@ -33,7 +33,8 @@ export const propagationStartOptionsSchema = z
      */
     imageKey: z.string().min(1),
     image: z.object({ geometry: volumeGeometrySchema, componentType: z.enum(COMPONENT_TYPES), voxels: arrayBuffer.optional() }).strict(),
-    seeds: z.object({ componentType: labelType, voxels: arrayBuffer }).strict(),
+    /** The label map as its runs of non-zero voxels (seed-runs.ts), unpacked here into a volume. */
+    seeds: z.object({ componentType: labelType, runs: arrayBuffer }).strict(),
     options: propagateOptionsSchema,
   })
   .strict();

@@ -5,6 +5,8 @@ import { propagationProgressSchema } from '../../common/contract-propagation';
 import { toProgressEvent } from '../../node/propagation-service';
 import type { PropagationPollResult, PropagationStartPayload } from '../../common/propagation/worker-ops';
 import { sha256File } from '../../node/models/discovery';
+import { packSeedRuns } from '../../common/propagation/seed-runs';
+import type { Propagator } from '../../common/propagation/propagator';
 import { createPropagationWorkerHandlers, type PropagationWorkerHandlers } from './handlers';
 
 const propagationFixture = fileURLToPath(new URL('../../../native-models/fixtures/prop-tiny', import.meta.url));
@@ -20,13 +22,13 @@ function payload(jobId: string, withImage: boolean): PropagationStartPayload {
     method: 'interpolation',
     imageKey: 'vol-1',
     image: { geometry, componentType: 'float32', ...(withImage ? { voxels: new Float32Array(32 * 32 * 12).buffer } : {}) },
-    seeds: { componentType: 'uint8', voxels: seeds.buffer },
+    seeds: { componentType: 'uint8', runs: packSeedRuns(seeds) },
     options: { axis: 2 },
   };
 }
 
 describe('propagation worker jobs', () => {
-  it('streams slices through polls and ends with the label map; keeps the image by key', async () => {
+  it('streams every decided slice through polls and ends with no label map; keeps the image by key', async () => {
     const h = createPropagationWorkerHandlers();
     expect(await h['propagation.start'](payload('a', false))).toEqual({ jobId: 'a', needsImage: true });
     expect(await h['propagation.start'](payload('a', true))).toEqual({ jobId: 'a', needsImage: false });
@@ -36,7 +38,8 @@ describe('propagation worker jobs', () => {
       slices.push(...r.updates.map((u) => u.slice));
       if (r.state !== 'running') {
         expect(r.state).toBe('done');
-        expect(r.outcome?.labels.byteLength).toBe(32 * 32 * 12);
+        expect(r.outcome?.written).toEqual([0, 1, 3, 4, 5, 6, 7, 8, 10, 11]);
+        expect(r.outcome).not.toHaveProperty('labels');
         break;
       }
     }
@@ -44,6 +47,43 @@ describe('propagation worker jobs', () => {
     // The image stays cached under its key: a second job needs no voxels.
     expect((await h['propagation.start'](payload('b', false))).needsImage).toBe(false);
     await expect(h['propagation.poll']({ jobId: 'nope' })).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('puts a decided slice the stream did not bring into the last poll', async () => {
+    // A method that streams slice 3 but also writes slice 5 without saying so.
+    const quiet: Propagator = {
+      method: 'interpolation',
+      propagate: (_image, seeds, _options, onSlice) => {
+        const labels = new Uint8Array(seeds.voxels);
+        labels.fill(4, 3 * 1024, 4 * 1024);
+        labels.fill(6, 5 * 1024, 6 * 1024);
+        onSlice?.({ slice: 3, label: 4, labels: labels.slice(3 * 1024, 4 * 1024), done: 1, total: 2 });
+        return Promise.resolve({ labels: { ...seeds, voxels: labels }, method: 'interpolation', propagated: [4], written: [3, 5], computedSlices: 2, elapsedMs: 1, suspects: [] });
+      },
+    };
+    const h = createPropagationWorkerHandlers(quiet);
+    await h['propagation.start'](payload('q', true));
+    const updates: { slice: number; values: number[] }[] = [];
+    let r = await h['propagation.poll']({ jobId: 'q', waitMs: 2000 });
+    for (;;) {
+      updates.push(...r.updates.map((u) => ({ slice: u.slice, values: [...new Set(new Uint8Array(u.labels))] })));
+      if (r.state !== 'running') break;
+      r = await h['propagation.poll']({ jobId: 'q', waitMs: 2000 });
+    }
+    expect(r.state).toBe('done');
+    expect(updates).toEqual([
+      { slice: 3, values: [4] },
+      { slice: 5, values: [6] },
+    ]);
+  });
+
+  it('fails a job whose seed runs overrun the volume, saying so', async () => {
+    const h = createPropagationWorkerHandlers();
+    const bad = payload('d', true);
+    await h['propagation.start']({ ...bad, seeds: { componentType: 'uint8', runs: packSeedRuns(new Uint8Array(32 * 32 * 13).fill(1)) } });
+    let r = await h['propagation.poll']({ jobId: 'd', waitMs: 2000 });
+    while (r.state === 'running') r = await h['propagation.poll']({ jobId: 'd', waitMs: 2000 });
+    expect(r).toMatchObject({ state: 'failed', error: expect.stringMatching(/run past the volume's 12288 voxels/) as unknown });
   });
 
   it('cancels a running job and hands out nothing more', async () => {

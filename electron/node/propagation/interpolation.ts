@@ -12,8 +12,8 @@ import { LabelAssembler, throwIfCancelled } from '../../common/propagation/assem
 import type { PropagateOptions } from '../../common/propagation/options';
 import type { CancelSignal, PropagationOutcome, Propagator, SliceListener } from '../../common/propagation/propagator';
 import { planRequest, totalWrites } from '../../common/propagation/segments';
-import { readSlice } from '../../common/slice';
-import type { Volume } from '../../common/volume';
+import { readSlice, sliceLayout, type IndexAxis, type SliceLayout } from '../../common/slice';
+import type { Vec3, Volume } from '../../common/volume';
 import { itkImageFromVolume } from '../io/itk-image';
 import { quietItk } from '../io/quiet-itk';
 
@@ -24,22 +24,26 @@ export class InterpolationPropagator implements Propagator {
     const started = performance.now();
     const { locked, labels, layout, tasks } = planRequest(image, seeds, options, signal);
     // Interpolate every label first (the slow part), then stream the merged slices.
-    const results = new Map<number, Uint8Array>();
+    const results = new Map<number, Slab & { readonly filled: Uint8Array }>();
     let computed = 0;
     for (const task of tasks) {
       throwIfCancelled(signal);
       const annotated = task.annotated.map((a) => a.slice);
-      if (task.plan.written.length === 0 || task.annotated.filter((a) => a.area > 0).length < 2) continue;
-      const mask = new Uint8Array(seeds.voxels.length);
-      const onAnnotated = new Uint8Array(layout.count);
-      for (const s of annotated) onAnnotated[s] = 1;
+      const drawn = task.annotated.filter((a) => a.area > 0).map((a) => a.slice);
+      if (task.plan.written.length === 0 || drawn.length < 2) continue;
+      // Only the slab between the outermost slices holding the label: nothing is filled beyond them.
+      const slab = slabOf(seeds.geometry.size, options.axis, Math.min(...drawn), Math.max(...drawn));
+      const mask = new Uint8Array(slab.voxels);
       const [ss, sx, sy] = layout.strides;
+      const [ms, mx, my] = slab.layout.strides;
       for (const s of annotated) {
+        if (s < slab.first || s >= slab.first + slab.layout.count) continue;
         for (let y = 0; y < layout.height; y++) {
-          for (let x = 0, index = s * ss + y * sy; x < layout.width; x++, index += sx) if (seeds.voxels[index] === task.label) mask[index] = 1;
+          for (let x = 0, index = s * ss + y * sy, to = (s - slab.first) * ms + y * my; x < layout.width; x++, index += sx, to += mx) if (seeds.voxels[index] === task.label) mask[to] = 1;
         }
       }
-      results.set(task.label, await interpolate({ geometry: seeds.geometry, componentType: 'uint8', voxels: mask }, options.axis));
+      const filled = await interpolate({ geometry: { ...seeds.geometry, size: slab.size }, componentType: 'uint8', voxels: mask }, options.axis);
+      results.set(task.label, { ...slab, filled });
       computed += task.plan.written.filter((s) => s > (annotated[0] ?? Infinity) && s < (annotated.at(-1) ?? -Infinity)).length;
     }
     throwIfCancelled(signal);
@@ -49,7 +53,8 @@ export class InterpolationPropagator implements Propagator {
       const filled = results.get(task.label);
       for (const slice of task.plan.written) {
         throwIfCancelled(signal);
-        const probability = filled ? readSlice(filled, layout, slice, new Uint8Array(pixels)) : new Uint8Array(pixels);
+        const inSlab = filled !== undefined && slice >= filled.first && slice < filled.first + filled.layout.count;
+        const probability = inSlab ? readSlice(filled.filled, filled.layout, slice - filled.first, new Uint8Array(pixels)) : new Uint8Array(pixels);
         for (let i = 0; i < pixels; i++) probability[i] = probability[i] === 1 ? 255 : 0;
         assembler.commit(task.label, slice, probability);
       }
@@ -64,6 +69,20 @@ export class InterpolationPropagator implements Propagator {
       suspects: assembler.suspects(labels),
     };
   }
+}
+
+/** Slices first … last along an axis of a volume, as a volume of their own. */
+interface Slab {
+  readonly first: number;
+  readonly size: Vec3;
+  readonly layout: SliceLayout;
+  readonly voxels: number;
+}
+
+function slabOf(size: Vec3, axis: IndexAxis, first: number, last: number): Slab {
+  const count = last - first + 1;
+  const slab: Vec3 = [axis === 0 ? count : size[0], axis === 1 ? count : size[1], axis === 2 ? count : size[2]];
+  return { first, size: slab, layout: sliceLayout(slab, axis), voxels: slab[0] * slab[1] * slab[2] };
 }
 
 /** One binary mask volume (1 on its annotated slices) filled between them along `axis`. */

@@ -1,6 +1,6 @@
 /**
- * Web Worker entry (dist/renderer/propagation-merge-worker.js): a propagation's final merge and
- * undo diff off the page's thread (propagation-merge.ts). The diff's codes go back transferred.
+ * Web Worker entry (dist/renderer/propagation-merge-worker.js): a propagation's one undo diff off
+ * the page's thread (propagation-merge.ts). The diff's codes go back transferred.
  */
 import { answerMergeMessage, type MergeMessage } from './propagation-merge';
 

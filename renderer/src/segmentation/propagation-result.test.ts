@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkResultSize, propagationWrites } from './propagation-result';
+import { propagationWrites } from './propagation-result';
 
 describe('propagationWrites', () => {
   it('takes the output except where a locked segment is or would be, grouped by value', () => {
@@ -19,12 +19,5 @@ describe('propagationWrites', () => {
       [4, [1, 5]],
       [0, [3]],
     ]);
-  });
-});
-
-describe('checkResultSize', () => {
-  it('refuses a result of another size', () => {
-    expect(() => checkResultSize(new Uint8Array(4), new Uint8Array(5))).toThrow(/5 voxels/);
-    expect(() => checkResultSize(new Uint8Array(4), new Uint8Array(4))).not.toThrow();
   });
 });

@@ -1,6 +1,6 @@
 /**
- * What a propagation's output (a streamed slice or the finished label map) changes in the working
- * labels, grouped by new value so the store writes it through `paint` like any other edit. The
+ * What a propagation's output (a streamed slice) changes in the working labels, grouped by new
+ * value so the store writes it through `paint` like any other edit. The
  * worker already refuses to write over locked segments; this keeps that promise on the page too,
  * whatever the output says, so a locked segment can never change through propagation.
  */
@@ -27,9 +27,4 @@ export function propagationWrites(
     indices.push(index);
   }
   return writes;
-}
-
-/** Checks that a finished propagation's label map is the size of the labels. */
-export function checkResultSize(current: LabelArray, result: ArrayLike<number>): void {
-  if (result.length !== current.length) throw new Error(`The propagation result has ${result.length} voxels; the labels have ${current.length}.`);
 }

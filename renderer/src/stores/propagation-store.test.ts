@@ -10,6 +10,7 @@ import type { PropagationProgress } from '../../../electron/common/contract-prop
 import { FakeClient, syntheticVolume } from '../testing/fake-client';
 import { userSlicesOf } from '../segmentation/user-slices';
 import { RootStore } from './root-store';
+import { unpackSeedRuns } from '../../../electron/common/propagation/seed-runs';
 
 beforeAll(() => {
   configure({ enforceActions: 'always' });
@@ -27,7 +28,8 @@ type Update = Progress['updates'][number];
 
 /** The fake propagation of one label: nearest seed slice copied into each slice of the range. */
 function propagate(start: Start): { labels: Uint8Array<ArrayBuffer>; updates: Update[]; written: number[] } {
-  const seeds = new Uint8Array(start.seeds);
+  const seeds = new Uint8Array(PIXELS * SLICES);
+  unpackSeedRuns(start.seedRuns, seeds);
   const label = start.options.labels?.[0] ?? 1;
   const annotated = start.options.annotatedSlices ?? [];
   const [first, last] = start.options.range ?? [0, SLICES - 1];
@@ -60,14 +62,10 @@ interface Workspace {
   loadable: Uint8Array;
   /** The gate decisions the outcome reports (as the worker does for 'auto'). */
   gate: NonNullable<Progress['outcome']>['gate'];
-  /** Decided slices whose updates are not pushed (only the outcome holds them). */
-  unstreamed: readonly number[];
-  /** Changes the outcome's label map before it is pushed. */
-  alterOutcome: (labels: Uint8Array) => void;
 }
 
 async function workspace(): Promise<Workspace> {
-  const fake: Omit<Workspace, 'root'> = { starts: [], beforeEvent: () => undefined, stopWith: undefined, suspects: [], loadable: new Uint8Array(PIXELS * SLICES), gate: undefined, unstreamed: [], alterOutcome: () => undefined };
+  const fake: Omit<Workspace, 'root'> = { starts: [], beforeEvent: () => undefined, stopWith: undefined, suspects: [], loadable: new Uint8Array(PIXELS * SLICES), gate: undefined };
   const client = new FakeClient({
     'volume.openInitial': () => Promise.resolve(syntheticVolume({ size: [WIDTH, HEIGHT, SLICES] })),
     'segmentation.clickToMask': (input) => {
@@ -79,9 +77,7 @@ async function workspace(): Promise<Workspace> {
       Promise.resolve({ name: 'loaded', labelMap: { componentType: 'uint8', voxels: fake.loadable.slice().buffer } }),
     'propagation.start': (input) => {
       fake.starts.push(input);
-      const propagated = propagate(input);
-      const job = { ...propagated, updates: propagated.updates.filter((u) => !fake.unstreamed.includes(u.slice)) };
-      fake.alterOutcome(job.labels);
+      const job = propagate(input);
       const half = Math.ceil(job.updates.length / 2);
       const total = job.updates.length;
       // The service pushes the job's progress after start has answered: half the slices, then the end.
@@ -102,8 +98,6 @@ async function workspace(): Promise<Workspace> {
               done: total,
               total,
               outcome: {
-                componentType: 'uint8',
-                labels: job.labels.buffer,
                 propagated: [1],
                 written: job.written,
                 computedSlices: job.written.length,
@@ -233,22 +227,40 @@ describe('propagation from user slices', () => {
     expect(labelsCopy(ws.root)).toEqual(after);
   });
 
-  it('merges from the outcome only the decided slices the stream did not bring', async () => {
+  it('sends the labels as their runs, read when each job starts', async () => {
     const ws = await workspace();
     await clickSlice(ws.root, 2);
-    ws.unstreamed = [5, 6];
-    // On a streamed slice the outcome says otherwise: what was streamed (and shown) stands.
-    ws.alterOutcome = (labels) => labels.fill(1, 10 * PIXELS, 10 * PIXELS + 4);
-    const before = labelsCopy(ws.root);
+    ws.root.segmentation.setActive(3);
+    brush(ws.root, 8, 5 * WIDTH + 7);
     await ws.root.propagation.run('memory', 'axial');
-    expect(ws.root.propagation.state).toBe('done');
-    const after = labelsCopy(ws.root);
-    // Every decided slice holds the seed's mask (9 pixels), the unstreamed ones included.
-    expect(ws.root.segmentation.count(1)).toBe(9 * SLICES);
-    expect(Array.from(after.subarray(5 * PIXELS, 7 * PIXELS)).filter((v) => v === 1)).toHaveLength(18);
-    expect(Array.from(after.subarray(10 * PIXELS, 10 * PIXELS + 4))).toEqual([0, 0, 0, 0]);
-    ws.root.history.undo();
+    const seedsOf = (start: Start | undefined): Uint8Array => {
+      const seeds = new Uint8Array(PIXELS * SLICES);
+      if (start !== undefined) unpackSeedRuns(start.seedRuns, seeds);
+      return seeds;
+    };
+    // The first job's seeds: the clicked mask (one run per row) and the brushed voxel.
+    expect(ws.starts[0]?.seedRuns.byteLength).toBeLessThan(PIXELS * SLICES / 10);
+    expect(seedsOf(ws.starts[0]).filter((v) => v === 1)).toHaveLength(9);
+    // The second job's seeds hold the first job's slices, written meanwhile.
+    expect(seedsOf(ws.starts[1]).filter((v) => v === 1)).toHaveLength(9 * SLICES);
+    expect(seedsOf(ws.starts[1])[8 * PIXELS + 5 * WIDTH + 7]).toBe(3);
+  });
+
+  it('takes back every segment\'s slices when a later segment\'s job is cancelled', async () => {
+    const ws = await workspace();
+    await clickSlice(ws.root, 2);
+    ws.root.segmentation.setActive(3);
+    brush(ws.root, 8, 2 * WIDTH + 2);
+    const before = labelsCopy(ws.root);
+    const steps = ws.root.history.labels.length;
+    // The second job (label 3, over slices the first one wrote) stops after its first slices.
+    ws.beforeEvent = () => {
+      if (ws.starts.length === 2) ws.stopWith = 'cancelled';
+    };
+    await ws.root.propagation.run('memory', 'axial');
+    expect(ws.root.propagation.state).toBe('cancelled');
     expect(labelsCopy(ws.root)).toEqual(before);
+    expect(ws.root.history.labels).toHaveLength(steps);
   });
 
   it('the default (auto) run is one undo step, and keeps what the gate chose for the panel and the sidecar', async () => {

@@ -5,6 +5,10 @@
  * one after another; the slices they decide appear in the views as they arrive (written through
  * the one label writer), and the whole run is ONE undo step. A cancelled or failed run changes
  * nothing: the slices already shown are taken back.
+ *
+ * No copy of the label volume is made here (issue 19): the seeds go as their runs, every decided
+ * slice comes streamed, and what the run wrote is kept per slice as it is written (run-journal.ts),
+ * which is the run's undo step and what takes a stopped run back.
  */
 import { action, computed, makeObservable, observable, observableRef, runInAction } from 'mobx';
 import type { MethodInput, ServiceClient } from '../../../electron/common/contract';
@@ -13,9 +17,11 @@ import type { ModelDigest } from '../../../electron/common/contract-click';
 import { gateDecisionsAsJson, type GateDecision } from '../../../electron/common/propagation/auto-propagator';
 import type { PropagationMethod } from '../../../electron/common/propagation/options';
 import { indexAxisForView, type ViewAxis } from '../../../electron/common/volume';
-import { checkResultSize, propagationWrites } from '../segmentation/propagation-result';
+import { propagationWrites } from '../segmentation/propagation-result';
 import type { LabelArray } from '../segmentation/paint';
 import { PropagationMergeRunner } from '../segmentation/propagation-merge-runner';
+import { RunJournal } from '../segmentation/run-journal';
+import { packSeedRuns } from '../../../electron/common/propagation/seed-runs';
 import { planRepropagation, plansToRun, type SegmentPlan } from '../segmentation/repropagation-plan';
 import { slicePixelToIndex } from '../../../electron/common/slice';
 import { correctionsOf, notePropagated } from '../segmentation/user-slices';
@@ -111,7 +117,7 @@ export class PropagationStore {
     private readonly volume: VolumeStore,
     private readonly segmentation: SegmentationStore,
     private readonly history: HistoryStore,
-    /** Where the run's final merge and undo diff are computed (a Web Worker when one starts). */
+    /** Where the run's undo diff is merged from its slices' (a Web Worker when one starts). */
     private readonly merger: PropagationMergeRunner = new PropagationMergeRunner(),
   ) {
     makeObservable<PropagationStore, 'update'>(this, {
@@ -173,25 +179,23 @@ export class PropagationStore {
     }
     this.update({ state: 'running', done: 0, total: 0, message: 'Starting…', axis, flagged: [] });
     this.app.begin();
-    // The labels before the run: its one undo step is the difference from them (a linear scan;
-    // merging every slice's diff would cost a map entry per changed voxel), and a stopped run
-    // goes back to them.
-    const before = this.segmentation.labels.slice();
+    // What the run writes, slice by slice: its one undo step, and what a stopped run takes back.
+    const journal = new RunJournal();
+    const labels = this.segmentation.labels;
     try {
       const jobs: Outcome[] = [];
       for (const [n, plan] of plans.entries()) {
         const prefix = plans.length > 1 ? `Segment ${n + 1} of ${plans.length}: ` : '';
-        // The first job's seeds are the labels as they were: `before` itself, read and not copied again.
-        const outcome = await this.runJob(meta.id, method, axis, plan, prefix, n === 0 ? before : undefined);
+        const outcome = await this.runJob(meta.id, method, axis, plan, prefix, journal);
         if (outcome === undefined) {
-          await this.takeBack(before);
+          await this.takeBack(journal, labels);
           return;
         }
         jobs.push(outcome);
       }
-      await this.commit(method, view, axis, plans, jobs, before);
+      await this.commit(method, view, axis, plans, jobs, journal, labels);
     } catch (error) {
-      await this.takeBack(before).catch(() => undefined);
+      await this.takeBack(journal, labels).catch(() => undefined);
       this.update({ state: 'failed', message: error instanceof Error ? error.message : String(error) });
     } finally {
       this.jobId = undefined;
@@ -206,7 +210,7 @@ export class PropagationStore {
     axis: 0 | 1 | 2,
     plan: RunnablePlan,
     prefix: string,
-    unchangedLabels: LabelArray | undefined,
+    journal: RunJournal,
   ): Promise<Outcome | undefined> {
     const labels = this.segmentation.labels;
     if (labels === undefined) throw new Error('The image was closed.');
@@ -218,19 +222,17 @@ export class PropagationStore {
       ...(plan.kind === 'range' ? { range: [plan.range.first, plan.range.last] as [number, number] } : {}),
     };
     const jobId = newJobId();
-    // The slices the stream brought (already in the labels); the final merge fills only the rest.
-    const streamed = new Set<number>();
     // Subscribed before the start, so no event of this job can be missed.
-    const last = this.progressOf(jobId, axis, prefix, streamed);
+    const last = this.progressOf(jobId, axis, prefix, journal);
     this.jobId = jobId;
-    // A copy: the page's labels change under the job as its slices arrive.
-    const seeds = unchangedLabels?.buffer instanceof ArrayBuffer ? unchangedLabels : labels.slice();
     try {
       await this.client.call('propagation.start', {
         jobId,
         volumeId,
-        seeds: seeds.buffer as ArrayBuffer,
-        seedsType: seeds instanceof Uint16Array ? 'uint16' : 'uint8',
+        // The labels as they are now, as their runs: packed here, so the page's labels may change
+        // under the job as its slices arrive.
+        seedRuns: packSeedRuns(labels),
+        seedsType: labels instanceof Uint16Array ? 'uint16' : 'uint8',
         method,
         options,
       });
@@ -247,29 +249,7 @@ export class PropagationStore {
       this.update({ state: 'failed', message: end.error ?? 'Propagation failed.' });
       return undefined;
     }
-    const outcome = { ...end.outcome, options: end.outcome.options ?? options };
-    await this.mergeUnstreamed(outcome, axis, streamed);
-    return outcome;
-  }
-
-  /**
-   * Writes the decided slices the stream did not bring (usually none) from the job's label map,
-   * computed off the page's thread; the labels stay as they are until the answer comes (no edit is
-   * accepted while a run is in flight).
-   */
-  private async mergeUnstreamed(outcome: Outcome, axis: 0 | 1 | 2, streamed: ReadonlySet<number>): Promise<void> {
-    const seg = this.segmentation;
-    const current = seg.labels;
-    const size = seg.geometry?.size;
-    if (current === undefined || size === undefined) throw new Error('The image was closed.');
-    const slices = outcome.written.filter((slice) => !streamed.has(slice));
-    if (slices.length === 0) return;
-    const result = outcome.componentType === 'uint16' ? new Uint16Array(outcome.labels) : new Uint8Array(outcome.labels);
-    checkResultSize(current, result);
-    if (result.constructor !== current.constructor) throw new Error(`The propagation result is ${outcome.componentType}; the labels are not.`);
-    const { diff } = await this.merger.fill({ size, axis, current, result, locked: [...seg.lockedValues], slices });
-    if (seg.labels !== current) throw new Error('The image was closed.');
-    runInAction(() => seg.applyDiff(diff, 'forward'));
+    return { ...end.outcome, options: end.outcome.options ?? options };
   }
 
   /**
@@ -281,15 +261,12 @@ export class PropagationStore {
     jobId: string,
     axis: 0 | 1 | 2,
     prefix: string,
-    streamed: Set<number>,
+    journal: RunJournal,
   ): { ended: Promise<Progress>; stop: () => void } {
     let stop = (): void => undefined;
     // Slices are written a few per task (see slice-stream.ts), one MobX action per task.
     const stream = new SliceStream<Progress['updates'][number]>(
-      (update) => {
-        this.showSlice(axis, update);
-        streamed.add(update.slice);
-      },
+      (update) => this.showSlice(axis, update, journal),
       { batch: (work) => runInAction(work) },
     );
     const ended = new Promise<Progress>((resolve) => {
@@ -329,8 +306,8 @@ export class PropagationStore {
     };
   }
 
-  /** Writes one streamed slice into the labels (a preview until the run is committed). */
-  private showSlice(axis: 0 | 1 | 2, update: Progress['updates'][number]): void {
+  /** Writes one streamed slice into the labels (a preview until the run is committed), noting what it changed. */
+  private showSlice(axis: 0 | 1 | 2, update: Progress['updates'][number], journal: RunJournal): void {
     const seg = this.segmentation;
     const size = seg.geometry?.size;
     const labels = seg.labels;
@@ -339,12 +316,12 @@ export class PropagationStore {
     const pixels = axis === 0 ? size[1] * size[2] : axis === 1 ? size[0] * size[2] : size[0] * size[1];
     if (values.length !== pixels) throw new Error(`A propagated slice has ${values.length} pixels; the slices have ${pixels}.`);
     const ref = { axis, slice: update.slice };
-    seg.writeModel(propagationWrites(labels, values, seg.lockedValues, slicePixelToIndex(size, ref)), { kind: 'slice', ref });
+    journal.note(update.slice, seg.writeModel(propagationWrites(labels, values, seg.lockedValues, slicePixelToIndex(size, ref)), { kind: 'slice', ref }));
   }
 
   /**
-   * The finished run: one undo step (its diff computed off the page's thread; `before` is handed
-   * over), its corrections settled, its provenance kept.
+   * The finished run: one undo step (its slices' diffs merged off the page's thread), its
+   * corrections settled, its provenance kept.
    */
   private async commit(
     method: PropagationMethod,
@@ -352,12 +329,12 @@ export class PropagationStore {
     axis: 0 | 1 | 2,
     plans: readonly RunnablePlan[],
     jobs: readonly Outcome[],
-    before: LabelArray,
+    journal: RunJournal,
+    labels: LabelArray,
   ): Promise<void> {
-    const current = this.segmentation.labels;
-    if (current === undefined || current.length !== before.length) throw new Error('The image was closed.');
-    const { diff } = await this.merger.diff(before, current);
-    if (this.segmentation.labels !== current) throw new Error('The image was closed.');
+    if (this.segmentation.labels !== labels) throw new Error('The image was closed.');
+    const { diff } = await this.merger.combine(journal.parts);
+    if (this.segmentation.labels !== labels) throw new Error('The image was closed.');
     runInAction(() => {
       const seg = this.segmentation;
       seg.setUserSlices(notePropagated(seg.userSlices, plans.map((p) => p.label), axis, method));
@@ -389,13 +366,12 @@ export class PropagationStore {
     });
   }
 
-  /** Takes back what a stopped run wrote, so it changes nothing (`before` is handed over). */
-  private async takeBack(before: LabelArray): Promise<void> {
-    const current = this.segmentation.labels;
+  /** Takes back what a stopped run wrote into `labels`, so it changes nothing. */
+  private async takeBack(journal: RunJournal, labels: LabelArray): Promise<void> {
     // Another image opened meanwhile has labels of its own, which this run never touched.
-    if (current === undefined || current.length !== before.length) return;
-    const { diff } = await this.merger.diff(before, current);
-    if (this.segmentation.labels === current) runInAction(() => this.segmentation.applyDiff(diff, 'backward'));
+    if (this.segmentation.labels !== labels || journal.voxels === 0) return;
+    const { diff } = await this.merger.combine(journal.parts);
+    if (this.segmentation.labels === labels) runInAction(() => this.segmentation.applyDiff(diff, 'backward'));
   }
 
   async cancel(): Promise<void> {

@@ -16,7 +16,6 @@ beforeAll(() => {
 const CLICK_MODEL = { id: 'isegformer-swin32-cpu', sha256: 'a'.repeat(64) };
 const OTHER_CLICK_MODEL = { id: 'isegformer-swin32-cpu', sha256: 'b'.repeat(64) };
 const PROPAGATION_MODEL = { id: 'stcn-lite-cpu', sha256: 'c'.repeat(64) };
-const VOXELS = 8 * 6 * 4;
 
 type ClickAnswer = Pick<MethodOutput<'segmentation.clickToMask'>, 'modelId' | 'kind' | 'modelSha256'>;
 type PollOutcome = NonNullable<PropagationProgress['outcome']>;
@@ -38,16 +37,14 @@ async function workspace(): Promise<{
   const exports: MethodInput<'labels.export'>[] = [];
   const propagationEnd = (): Omit<PropagationProgress, 'jobId'> => {
     if (propagationFails) return { state: 'failed', updates: [], done: 0, total: 1, error: 'The model crashed.' };
-    const labels = new Uint8Array(VOXELS);
-    for (let n = 3 * 48; n < 4 * 48; n++) labels[n] = 1;
+    // Slice 3 all label 1, in the final event (as a decided slice the stream had not brought).
+    const slice3 = new Uint8Array(48).fill(1);
     return {
       state: 'done',
-      updates: [],
+      updates: [{ slice: 3, label: 1, componentType: 'uint8', labels: slice3.buffer }],
       done: 1,
       total: 1,
       outcome: {
-        componentType: 'uint8',
-        labels: labels.buffer,
         propagated: [1],
         written: [3],
         computedSlices: 1,

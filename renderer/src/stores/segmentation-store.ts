@@ -213,11 +213,12 @@ export class SegmentationStore {
   /**
    * Writes model output (voxel indices per new value, see propagation-result.ts) through `paint`,
    * never over locked segments; the slices it touches stay model-made, not user-annotated. The
-   * caller records the undo step (a propagation records its whole run as one).
+   * caller records the undo step (a propagation records its whole run as one) from the diffs
+   * returned, one per value written.
    */
-  writeModel(writes: ReadonlyMap<number, ArrayLike<number>>, where: LabelChange): void {
+  writeModel(writes: ReadonlyMap<number, ArrayLike<number>>, where: LabelChange): LabelDiff[] {
     const locked = this.lockedValues;
-    for (const [value, indices] of writes) this.paintCounted(indices, value, where, { locked });
+    return [...writes].map(([value, indices]) => this.paintCounted(indices, value, where, { locked }));
   }
 
   setUserSlices(state: UserSlices): void {
