@@ -4,7 +4,7 @@
  */
 import { clickModelTensorNames, outputIsLogits } from '../../common/click/manifest';
 import type { ExecutionProvider, ExecutionProviderPreference, ProviderAttempt } from '../../common/click/execution-provider';
-import { prepareClickInput, restoreProbabilities, specFromManifest, type ClickModelSpec } from '../../common/click/prepare';
+import { prepareClickInput, restoreProbabilities, specFromManifest, type ClickModelSpec, type PreparedInput } from '../../common/click/prepare';
 import type { ZoomInOptions } from '../../common/click/roi';
 import type { Click, ClickSegmenter, PredictOptions } from '../../common/click/types';
 import type { VerifiedModel } from './discovery';
@@ -77,6 +77,12 @@ export class OnnxClickSegmenter implements ClickSegmenter {
     options?: PredictOptions,
   ): Promise<Float32Array> {
     const prepared = prepareClickInput(this.spec, slice, width, height, clicks, previousMask, options);
+    const output = await this.forward(prepared);
+    return restoreProbabilities(this.spec, output, this.logits, prepared.roi, width, height);
+  }
+
+  /** The forward pass alone: the model's [H, W] output (logits or probabilities, see the manifest) for prepared inputs. */
+  async forward(prepared: PreparedInput): Promise<Float32Array> {
     const ort = await loadOrt();
     const [h, w] = this.spec.inputSize;
     const feeds = {
@@ -91,10 +97,15 @@ export class OnnxClickSegmenter implements ClickSegmenter {
     this.lastForwardCpuMs = (used.user + used.system) / 1000;
     const output = results[this.names.output];
     if (!output || output.type !== 'float32') throw new Error(`Model "${this.id}" did not return a float32 "${this.names.output}".`);
+    // The CPU provider's outputs are arrays of their own: keeping one after dispose() is safe.
     const data = output.data as Float32Array;
-    const probabilities = restoreProbabilities(this.spec, data, this.logits, prepared.roi, width, height);
     for (const tensor of Object.values(results)) tensor.dispose();
-    return probabilities;
+    return data;
+  }
+
+  /** Whether forward() returns logits (else probabilities). */
+  get outputIsLogits(): boolean {
+    return this.logits;
   }
 
   async dispose(): Promise<void> {
