@@ -34,11 +34,7 @@ export const WORKERS_ENV = 'ISEG_INFERENCE_WORKERS';
 
 /**
  * How many workers: `requested` (a flag, else the environment variable) when given, else one per
- * core less one for the main process, at least 1 and at most MAX_INFERENCE_WORKERS, but two on a
- * 2-core machine: the main process takes about a tenth of a click's core time, so keeping a core
- * for it left that core mostly idle, and two single-threaded workers answer more clicks than one
- * worker of two threads (issue #19: ONNX Runtime spends about a fifth more CPU per forward pass on
- * two threads, and a click's JavaScript steps run on one).
+ * core less one for the main process, at least 1 and at most MAX_INFERENCE_WORKERS.
  * Throws one sentence for a value that is not a whole number from 1 to 16.
  */
 export function inferenceWorkerCount(requested: string | undefined, cores: number = availableParallelism()): number {
@@ -49,7 +45,7 @@ export function inferenceWorkerCount(requested: string | undefined, cores: numbe
     }
     return count;
   }
-  return Math.min(MAX_INFERENCE_WORKERS, Math.max(Math.min(2, cores), cores - 1));
+  return Math.min(MAX_INFERENCE_WORKERS, Math.max(1, cores - 1));
 }
 
 /** ONNX Runtime intra-op threads per worker, so that workers × threads never exceeds the cores. */
