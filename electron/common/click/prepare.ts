@@ -98,7 +98,7 @@ export function prepareClickInput(
     const { u, v } = sliceToGrid(Math.round(c.x), Math.round(c.y), roi, gridW, gridH);
     return { x: u, y: v, positive: c.positive };
   });
-  diskMaps(gridClicks, gridW, gridH, spec.radius, clickMaps);
+  diskMaps(gridClicks, gridW, gridH, spec.radius, clickMaps, false); // a new array is all zeros
   if (previousMask && spec.withPreviousMask) {
     const binary = previousMask instanceof Uint8Array;
     cropResize(previousMask, width, height, roi, gridW, gridH, { kind: binary ? 'binary' : 'identity' }, clickMaps.subarray(2 * plane));
@@ -107,8 +107,14 @@ export function prepareClickInput(
 }
 
 export function sigmoidInPlace(values: Float32Array): Float32Array {
-  for (let n = 0; n < values.length; n++) values[n] = 1 / (1 + Math.exp(-(values[n] ?? 0)));
-  return values;
+  return sigmoidInto(values, values);
+}
+
+/** `out[n] = sigmoid(values[n])` in one pass (a copy and then a pass in place read the array twice). */
+function sigmoidInto(values: Float32Array, out: Float32Array): Float32Array {
+  const n = values.length;
+  for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-(values[i] as number)));
+  return out;
 }
 
 /** Model output ([H, W] logits or probabilities) → probabilities on the slice. */
@@ -124,7 +130,7 @@ export function restoreProbabilities(
   if (output.length !== gridW * gridH) {
     throw new Error(`The model returned ${output.length} values; ${gridW}×${gridH} were expected.`);
   }
-  const probabilities = logits ? sigmoidInPlace(Float32Array.from(output)) : output;
+  const probabilities = logits ? sigmoidInto(output, new Float32Array(output.length)) : output;
   return pasteBack(probabilities, gridW, gridH, roi, width, height, 0);
 }
 
