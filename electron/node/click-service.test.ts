@@ -321,7 +321,7 @@ describe('click service', () => {
       const copy = join(models, 'tiny-int8', 'manifest.json');
       const manifest = JSON.parse(readFileSync(copy, 'utf8')) as Record<string, unknown>;
       writeFileSync(copy, JSON.stringify({ ...manifest, id: 'fixture-click-tiny-int8', quantization: { kind: 'dynamic int8', source: { id: 'fixture-click-tiny', version: '1', sha256: fixtureSha256 } } }));
-      const click = { volumeId: 'v1', axis: 0, slice: 20, clicks: [{ x: 15, y: 2, positive: true }] } as const;
+      const click = { volumeId: 'v1', axis: 0 as const, slice: 20, clicks: [{ x: 15, y: 2, positive: true }] };
       const service = createClickServiceHandlers({ worker: inProcessWorker(), getVolume, modelsRoot: models, ep: 'cpu', log: () => undefined });
       expect(await service['segmentation.clickToMask'](click)).toMatchObject({ kind: 'onnx', modelId: 'fixture-click-tiny-int8' });
       writeFileSync(join(models, 'tiny-int8', 'model.onnx'), 'not a model');
