@@ -174,8 +174,8 @@ try {
         const reply = await client.call('segmentation.clickToMask', clickInput(n, k));
         latencies.push(performance.now() - started);
         if (reply.ok) {
-          const { kind, ranIn } = reply.output as { kind?: string; ranIn?: string };
-          const who = `${kind ?? '?'} in ${ranIn ?? '?'}`;
+          const { kind, ranIn, modelId } = reply.output as { kind?: string; ranIn?: string; modelId?: string };
+          const who = `${modelId ?? kind ?? '?'} (${kind ?? '?'}) in ${ranIn ?? '?'}`;
           answeredBy.set(who, (answeredBy.get(who) ?? 0) + 1);
         }
         if (!reply.ok) {
