@@ -20,7 +20,8 @@ const OBJECTS = [
 ] as const;
 const SLICE_PIXELS = 512 * 512;
 
-const MODEL = 'isegformer-swin32-cpu';
+/** What the default engine loads: the click model's int8 copy (issue #19). */
+const MODEL = 'isegformer-swin32-cpu-int8';
 
 /** Clicks each object on the slice and commits it; returns the committed pixels per object. */
 async function segmentObjects(

@@ -2,7 +2,8 @@
  * N serve-mode clients clicking at once for S seconds (issue #19: p95 under 20 clients): each client
  * opens the labelled sample on its own socket and sends clicks back to back (a random point near
  * the middle of a mid slice, alternating axes); prints click latency p50/p95/max, clicks per second
- * and errors per engine, and each inference worker's resident memory (now and peak; Linux /proc).
+ * and errors per engine, CPU milliseconds per click in serve's main process, each inference worker
+ * and this process (the clients), and each worker's resident memory (now and peak; Linux /proc).
  * Prints figures; asserts nothing.
  *
  *   node scripts/build.mjs --quiet && npx vite-node scripts/bench-serve-clients.ts -- [--clients 20] [--seconds 30]
@@ -163,6 +164,8 @@ try {
   let errors = 0;
   let firstError = '';
   const cpuBefore = cpuSeconds(serve.pid);
+  // The clients run here, on the same cores as serve: their share is printed beside serve's.
+  const clientCpuBefore = process.cpuUsage();
   const end = performance.now() + WINDOW_MS;
   await Promise.all(
     clients.map(async (client, n) => {
@@ -171,8 +174,8 @@ try {
         const reply = await client.call('segmentation.clickToMask', clickInput(n, k));
         latencies.push(performance.now() - started);
         if (reply.ok) {
-          const { kind, ranIn } = reply.output as { kind?: string; ranIn?: string };
-          const who = `${kind ?? '?'} in ${ranIn ?? '?'}`;
+          const { kind, ranIn, modelId } = reply.output as { kind?: string; ranIn?: string; modelId?: string };
+          const who = `${modelId ?? kind ?? '?'} (${kind ?? '?'}) in ${ranIn ?? '?'}`;
           answeredBy.set(who, (answeredBy.get(who) ?? 0) + 1);
         }
         if (!reply.ok) {
@@ -184,6 +187,7 @@ try {
   );
   const memory = workerMemory(serve.pid);
   const cpuAfter = cpuSeconds(serve.pid);
+  const clientCpu = process.cpuUsage(clientCpuBefore);
   for (const c of clients) c.close();
   const sorted = [...latencies].sort((a, b) => a - b);
   console.log(
@@ -192,7 +196,8 @@ try {
       `answered by ${[...answeredBy].map(([who, n]) => `${who} ${n}`).join(', ')}`,
   );
   const cpuPerClick = [...cpuAfter].map(([who, after]) => `${who} ${(((after - (cpuBefore.get(who) ?? 0)) * 1000) / Math.max(1, latencies.length)).toFixed(1)}`);
-  if (cpuPerClick.length > 0) console.log(`CPU ms per click: ${cpuPerClick.join(', ')}`);
+  cpuPerClick.push(`bench clients ${((clientCpu.user + clientCpu.system) / 1000 / Math.max(1, latencies.length)).toFixed(1)}`);
+  console.log(`CPU ms per click: ${cpuPerClick.join(', ')}`);
   console.log(`inference workers${values.workers === undefined ? '' : ` (asked for ${values.workers})`}: ${memory}`);
 } finally {
   serve.stop();

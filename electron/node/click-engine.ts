@@ -14,7 +14,7 @@ import { EP_LABELS, parseExecutionProviderPreference, type ExecutionProvider, ty
 import { threshold } from '../common/click/prepare';
 import type { Prompt } from '../common/click/prompt';
 import { segmentPrompt } from '../common/click/prompt-segmenter';
-import { identityDigest } from '../common/click/manifest';
+import { defaultModelOrder, identityDigest } from '../common/click/manifest';
 import { CLASSICAL_SEGMENTER_ID, type ClickSegmenter } from '../common/click/types';
 import { NOT_CACHED_IN_WORKER, type ClickWorkerOpName, type ClickWorkerOps } from '../common/click/worker-ops';
 import { decodeMaskRuns } from '../common/click/mask-runs';
@@ -339,7 +339,7 @@ export class ClickEngine {
       return;
     }
     const models = (await this.discover()).filter((m) => m.manifest?.task !== 'propagation');
-    const candidates = wanted === 'default' ? models : models.filter((m) => m.id === wanted);
+    const candidates = wanted === 'default' ? defaultModelOrder(models) : models.filter((m) => m.id === wanted);
     if (candidates.length === 0) {
       this.messages.push(
         wanted === 'default'

@@ -313,6 +313,25 @@ describe('click service', () => {
     });
   });
 
+  it('starts with a quantised copy before its source by default, and falls back to the source when the copy cannot load', async () => {
+    const models = mkdtempSync(join(tmpdir(), 'iseg-click-int8-'));
+    try {
+      cpSync(fixture, join(models, 'tiny'), { recursive: true });
+      cpSync(fixture, join(models, 'tiny-int8'), { recursive: true });
+      const copy = join(models, 'tiny-int8', 'manifest.json');
+      const manifest = JSON.parse(readFileSync(copy, 'utf8')) as Record<string, unknown>;
+      writeFileSync(copy, JSON.stringify({ ...manifest, id: 'fixture-click-tiny-int8', quantization: { kind: 'dynamic int8', source: { id: 'fixture-click-tiny', version: '1', sha256: fixtureSha256 } } }));
+      const click = { volumeId: 'v1', axis: 0 as const, slice: 20, clicks: [{ x: 15, y: 2, positive: true }] };
+      const service = createClickServiceHandlers({ worker: inProcessWorker(), getVolume, modelsRoot: models, ep: 'cpu', log: () => undefined });
+      expect(await service['segmentation.clickToMask'](click)).toMatchObject({ kind: 'onnx', modelId: 'fixture-click-tiny-int8' });
+      writeFileSync(join(models, 'tiny-int8', 'model.onnx'), 'not a model');
+      const fallback = createClickServiceHandlers({ worker: inProcessWorker(), getVolume, modelsRoot: models, ep: 'cpu', log: () => undefined });
+      expect(await fallback['segmentation.clickToMask'](click)).toMatchObject({ kind: 'onnx', modelId: 'fixture-click-tiny' });
+    } finally {
+      rmSync(models, { recursive: true, force: true });
+    }
+  });
+
   it('rejects a digest that is not 64 lowercase hex digits', () => {
     const output = clickMethods['segmentation.clickToMask'].output;
     const answer = { mask: new ArrayBuffer(4), width: 2, height: 2, axis: 2, slice: 0, modelId: 'm', kind: 'onnx', elapsedMs: 1 };

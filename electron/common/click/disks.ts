@@ -38,9 +38,11 @@ export function diskMaps(
   height: number,
   radius: number,
   out: Float32Array = new Float32Array(2 * width * height),
+  /** Zero both planes first (false: the caller's `out` is zero already, e.g. just allocated). */
+  clear = true,
 ): Float32Array {
   const plane = width * height;
-  out.fill(0, 0, 2 * plane);
+  if (clear) out.fill(0, 0, 2 * plane);
   const positive = out.subarray(0, plane);
   const negative = out.subarray(plane, 2 * plane);
   for (const click of clicks) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clickModelTensorNames, outputIsLogits, parseModelManifest } from './manifest';
+import { clickModelTensorNames, defaultModelOrder, outputIsLogits, parseModelManifest, type ModelManifest } from './manifest';
 
 const file = {
   file: 'model.onnx',
@@ -56,5 +56,32 @@ describe('model manifest', () => {
   it('reads the output activation when the manifest gives it', () => {
     const check = parseModelManifest({ ...manifest, output: { name: 'logits', activation: 'none' } });
     expect(check.ok && outputIsLogits(check.manifest, file)).toBe(false);
+  });
+
+  it('refuses a quantization entry without its source model', () => {
+    const check = parseModelManifest({ ...manifest, quantization: { kind: 'dynamic int8', source: { id: 'x', version: '1' } } });
+    expect(check.ok ? 'ok' : check.problem).toMatch(/quantization\.source\.sha256/);
+  });
+});
+
+describe('defaultModelOrder', () => {
+  const parsed = (id: string, quantizedFrom?: string): { id: string; manifest: ModelManifest } => {
+    const check = parseModelManifest({
+      ...manifest,
+      id,
+      ...(quantizedFrom === undefined ? {} : { quantization: { kind: 'dynamic int8', source: { id: quantizedFrom, version: '1.1.0', sha256: 'b'.repeat(64) } } }),
+    });
+    if (!check.ok) throw new Error(check.problem);
+    return { id, manifest: check.manifest };
+  };
+
+  it('puts a quantised copy just before its source and keeps the rest in id order', () => {
+    const models = [parsed('zeta'), parsed('alpha-int8', 'alpha'), parsed('alpha'), parsed('beta'), parsed('beta-int8', 'beta')];
+    expect(defaultModelOrder(models).map((m) => m.id)).toEqual(['alpha-int8', 'alpha', 'beta-int8', 'beta', 'zeta']);
+  });
+
+  it('leaves a copy whose source is absent, and a model without a manifest, in id order', () => {
+    const models = [parsed('orphan-int8', 'gone'), { id: 'broken' }, parsed('alpha')];
+    expect(defaultModelOrder(models).map((m) => m.id)).toEqual(['alpha', 'broken', 'orphan-int8']);
   });
 });

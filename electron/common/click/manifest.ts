@@ -52,6 +52,18 @@ export const zoomInSchema = z.strictObject({
   minCropSize: z.number().int().min(1).max(8192).optional(),
 });
 
+/**
+ * A quantised copy of another model (native-models/quantize_click.py): which model it was made
+ * from. The default click model is the quantised copy where one sits beside its source and passed
+ * the accuracy check (see defaultModelOrder).
+ */
+export const quantizationSchema = z
+  .object({
+    kind: z.string().min(1),
+    source: z.object({ id: z.string().min(1), version: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits') }).loose(),
+  })
+  .loose();
+
 export const modelManifestSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, ".", "_" and "-"'),
   version: z.string().min(1),
@@ -68,6 +80,7 @@ export const modelManifestSchema = z.object({
   licence: z.object({ weights: z.string(), data: z.string() }).partial().loose().optional(),
   trainingData: z.array(z.unknown()).optional(),
   metrics: z.record(z.string(), z.unknown()).optional(),
+  quantization: quantizationSchema.optional(),
 }).loose();
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
 
@@ -127,4 +140,25 @@ export function outputIsLogits(manifest: ModelManifest, file: ModelFile): boolea
     if (activation === 'none' || activation === 'identity') return false;
   }
   return !/prob/i.test(file.outputs[0]?.name ?? '');
+}
+
+/**
+ * The order in which "default" tries click models: by id, except that a quantised copy goes just
+ * before the model it was made from (it answers the same clicks within noise, for less CPU per
+ * click, issue #19), so the float32 model stays the fallback when the copy cannot load.
+ */
+export function defaultModelOrder<T extends { readonly id: string; readonly manifest?: ModelManifest | undefined }>(models: readonly T[]): T[] {
+  const ids = new Set(models.map((m) => m.id));
+  const sourceOf = (m: T): string | undefined => {
+    const source = m.manifest?.quantization?.source.id;
+    return source !== undefined && source !== m.id && ids.has(source) ? source : undefined;
+  };
+  const sorted = [...models].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const copies = sorted.filter((m) => sourceOf(m) !== undefined);
+  const ordered: T[] = [];
+  for (const m of sorted) {
+    if (sourceOf(m) !== undefined) continue;
+    ordered.push(...copies.filter((c) => sourceOf(c) === m.id), m);
+  }
+  return ordered;
 }

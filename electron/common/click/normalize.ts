@@ -109,8 +109,9 @@ export function toThreeChannels(
   for (let c = 0; c < 3; c++) {
     const m = mean[c] ?? 0;
     const s = std[c] ?? 1;
-    const offset = c * plane;
-    for (let n = 0; n < plane; n++) out[offset + n] = ((unit[n] ?? 0) - m) / s;
+    const channel = out.subarray(c * plane, (c + 1) * plane);
+    // Typed-array reads within bounds: no `??` in the loop, which runs 3 × H × W times a click.
+    for (let n = 0; n < plane; n++) channel[n] = ((unit[n] as number) - m) / s;
   }
   return out;
 }

@@ -29,6 +29,29 @@ describe('click model input', () => {
     expect(p.clicks.subarray(512).every((v) => v === 0)).toBe(true);
   });
 
+  it('writes into reused input buffers exactly what it writes into new arrays, whatever they held', () => {
+    const w = 40;
+    const slice = new Float32Array(w * w).map((_, n) => (n * 7) % 13);
+    const prev = new Uint8Array(w * w);
+    for (let y = 12; y < 20; y++) for (let x = 14; x < 22; x++) prev[y * w + x] = 1;
+    const requests: Array<[Array<{ x: number; y: number; positive: boolean }>, Uint8Array | undefined]> = [
+      [[{ x: 16, y: 15, positive: true }, { x: 30, y: 30, positive: false }], prev],
+      [[{ x: 5, y: 8, positive: true }], undefined],
+    ];
+    const dirty = { image: new Float32Array(3 * 256).fill(7), clicks: new Float32Array(3 * 256).fill(1) };
+    for (const [clicks, previous] of requests) {
+      const fresh = prepareClickInput(spec, slice, w, w, clicks, previous);
+      const reused = prepareClickInput(spec, slice, w, w, clicks, previous, {}, dirty);
+      expect(reused.image).toBe(dirty.image);
+      expect(reused.clicks).toBe(dirty.clicks);
+      expect(Array.from(reused.image)).toEqual(Array.from(fresh.image));
+      expect(Array.from(reused.clicks)).toEqual(Array.from(fresh.clicks));
+    }
+    expect(() => prepareClickInput(spec, slice, w, w, [{ x: 5, y: 8, positive: true }], undefined, {}, { image: new Float32Array(3), clicks: dirty.clicks })).toThrow(
+      'The input buffers must hold 3 × 16 × 16 values each.',
+    );
+  });
+
   it('puts the previous mask in channel 3 and zooms in around it after the first click', () => {
     const w = 64;
     const slice = new Float32Array(w * w).fill(1);

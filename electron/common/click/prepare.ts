@@ -70,6 +70,16 @@ function denoised(slice: Float32Array, width: number, height: number, range: rea
   return { unit, sigma };
 }
 
+/**
+ * Arrays of 3 × H × W values that prepareClickInput may write the model's inputs into instead of
+ * allocating them: a worker answering clicks back to back reuses two, where new ones (1.2 MB a
+ * click at 224²) kept its garbage collector busy (issue #19).
+ */
+export interface InputBuffers {
+  readonly image: Float32Array;
+  readonly clicks: Float32Array;
+}
+
 export function prepareClickInput(
   spec: ClickModelSpec,
   slice: Float32Array,
@@ -78,10 +88,14 @@ export function prepareClickInput(
   clicks: readonly Click[],
   previousMask?: Uint8Array | Float32Array,
   options: PredictOptions = {},
+  buffers?: InputBuffers,
 ): PreparedInput {
   checkSliceInput(slice, width, height, clicks, previousMask);
   const [gridH, gridW] = spec.inputSize;
   const plane = gridW * gridH;
+  if (buffers !== undefined && (buffers.image.length !== 3 * plane || buffers.clicks.length !== 3 * plane)) {
+    throw new Error(`The input buffers must hold 3 × ${gridW} × ${gridH} values each.`);
+  }
   const spacing = options.pixelSpacing ?? [1, 1];
   const roi = zoomInRoi(previousMask, width, height, clicks, spec.zoomIn, spacing, options.box);
   const range = options.intensityRange ?? robustRange(slice, spec.percentiles[0], spec.percentiles[1]);
@@ -91,24 +105,33 @@ export function prepareClickInput(
   const unit = smoothed && smoothed.sigma > 0
     ? cropResize(smoothed.unit, width, height, roi, gridW, gridH, { kind: 'unit', low: 0, high: 1 })
     : cropResize(slice, width, height, roi, gridW, gridH, { kind: 'unit', low, high });
-  const image = toThreeChannels(unit, spec.mean, spec.std);
+  const image = toThreeChannels(unit, spec.mean, spec.std, buffers?.image);
 
-  const clickMaps = new Float32Array(3 * plane);
+  const clickMaps = buffers?.clicks ?? new Float32Array(3 * plane);
   const gridClicks = clicks.map((c) => {
     const { u, v } = sliceToGrid(Math.round(c.x), Math.round(c.y), roi, gridW, gridH);
     return { x: u, y: v, positive: c.positive };
   });
-  diskMaps(gridClicks, gridW, gridH, spec.radius, clickMaps);
+  // A new array is all zeros already; a reused one is cleared here (the disks) and below (the mask plane).
+  diskMaps(gridClicks, gridW, gridH, spec.radius, clickMaps, buffers !== undefined);
   if (previousMask && spec.withPreviousMask) {
     const binary = previousMask instanceof Uint8Array;
     cropResize(previousMask, width, height, roi, gridW, gridH, { kind: binary ? 'binary' : 'identity' }, clickMaps.subarray(2 * plane));
+  } else if (buffers !== undefined) {
+    clickMaps.fill(0, 2 * plane);
   }
   return { image, clicks: clickMaps, roi, intensityRange: [low, high], smoothingSigma: smoothed?.sigma ?? 0 };
 }
 
 export function sigmoidInPlace(values: Float32Array): Float32Array {
-  for (let n = 0; n < values.length; n++) values[n] = 1 / (1 + Math.exp(-(values[n] ?? 0)));
-  return values;
+  return sigmoidInto(values, values);
+}
+
+/** `out[n] = sigmoid(values[n])` in one pass (a copy and then a pass in place read the array twice). */
+function sigmoidInto(values: Float32Array, out: Float32Array): Float32Array {
+  const n = values.length;
+  for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-(values[i] as number)));
+  return out;
 }
 
 /** Model output ([H, W] logits or probabilities) → probabilities on the slice. */
@@ -124,7 +147,7 @@ export function restoreProbabilities(
   if (output.length !== gridW * gridH) {
     throw new Error(`The model returned ${output.length} values; ${gridW}×${gridH} were expected.`);
   }
-  const probabilities = logits ? sigmoidInPlace(Float32Array.from(output)) : output;
+  const probabilities = logits ? sigmoidInto(output, new Float32Array(output.length)) : output;
   return pasteBack(probabilities, gridW, gridH, roi, width, height, 0);
 }
 

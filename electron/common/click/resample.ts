@@ -78,12 +78,13 @@ export function cropResize(
     const bottom = top + pw;
     const o = v * outWidth;
     for (let u = 0; u < outWidth; u++) {
-      const fx = colW[u] ?? 0;
-      const c = cols[u] ?? 0;
-      const a = buffer[top + c] ?? 0;
-      const b = buffer[top + c + 1] ?? 0;
-      const d0 = buffer[bottom + c] ?? 0;
-      const d1 = buffer[bottom + c + 1] ?? 0;
+      // In bounds by construction (the buffer holds the crop and a one-pixel margin).
+      const fx = colW[u] as number;
+      const c = cols[u] as number;
+      const a = buffer[top + c] as number;
+      const b = buffer[top + c + 1] as number;
+      const d0 = buffer[bottom + c] as number;
+      const d1 = buffer[bottom + c + 1] as number;
       out[o + u] = (a * (1 - fx) + b * fx) * (1 - fy) + (d0 * (1 - fx) + d1 * fx) * fy;
     }
   }

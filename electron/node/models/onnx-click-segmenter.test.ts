@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ClickInputError } from '../../common/click/types';
 import { createOrtSession } from './ort-session';
 import { loadClickModelFromDir, ModelUnavailableError, openClickSegmenter } from './open-segmenter';
+import { OnnxClickSegmenter } from './onnx-click-segmenter';
 
 const repoModels = fileURLToPath(new URL('../../../native-models', import.meta.url));
 const fixtureDir = join(repoModels, 'fixtures', 'click-tiny');
@@ -47,5 +48,11 @@ describe('ONNX click segmenter on the CPU (real onnxruntime-node)', () => {
     expect((await openClickSegmenter('classical', undefined)).id).toBe('classical-growcut');
     await expect(openClickSegmenter('no-such-model', repoModels)).rejects.toThrow(ModelUnavailableError);
     await expect(openClickSegmenter('no-such-model', repoModels)).rejects.toThrow(/There is no model "no-such-model"/);
+  });
+
+  it('opens what the app starts with for "default": the shipped model\'s int8 copy', async () => {
+    const model = await openClickSegmenter('default', repoModels, { ep: 'cpu', threads: 1 });
+    expect(model.id).toBe('isegformer-swin32-cpu-int8');
+    if (model instanceof OnnxClickSegmenter) await model.dispose();
   });
 });

@@ -4,11 +4,14 @@
  */
 import { clickModelTensorNames, outputIsLogits } from '../../common/click/manifest';
 import type { ExecutionProvider, ExecutionProviderPreference, ProviderAttempt } from '../../common/click/execution-provider';
-import { prepareClickInput, restoreProbabilities, specFromManifest, type ClickModelSpec } from '../../common/click/prepare';
+import { prepareClickInput, restoreProbabilities, specFromManifest, type ClickModelSpec, type InputBuffers, type PreparedInput } from '../../common/click/prepare';
 import type { ZoomInOptions } from '../../common/click/roi';
 import type { Click, ClickSegmenter, PredictOptions } from '../../common/click/types';
 import type { VerifiedModel } from './discovery';
 import { createOrtSession, loadOrt, type OrtSessionHandle } from './ort-session';
+
+/** Input buffer pairs kept for reuse: two cover a click in flight and the next one being prepared. */
+const MAX_SPARE_BUFFERS = 2;
 
 export interface OnnxLoadOptions {
   readonly ep?: ExecutionProviderPreference;
@@ -24,6 +27,8 @@ export class OnnxClickSegmenter implements ClickSegmenter {
   /** CPU milliseconds of the last forward pass, all threads of this process together. */
   lastForwardCpuMs = 0;
   private readonly names: { image: string; clicks: string; output: string };
+  /** Input arrays of earlier clicks, reused by the next (prepare.ts InputBuffers). */
+  private readonly spareBuffers: InputBuffers[] = [];
   private readonly logits: boolean;
 
   private constructor(
@@ -76,7 +81,21 @@ export class OnnxClickSegmenter implements ClickSegmenter {
     previousMask?: Uint8Array | Float32Array,
     options?: PredictOptions,
   ): Promise<Float32Array> {
-    const prepared = prepareClickInput(this.spec, slice, width, height, clicks, previousMask, options);
+    const [h, w] = this.spec.inputSize;
+    // Clicks overlapping in time (predict is async) each take their own pair.
+    const buffers = this.spareBuffers.pop() ?? { image: new Float32Array(3 * h * w), clicks: new Float32Array(3 * h * w) };
+    try {
+      const prepared = prepareClickInput(this.spec, slice, width, height, clicks, previousMask, options, buffers);
+      const output = await this.forward(prepared);
+      return restoreProbabilities(this.spec, output, this.logits, prepared.roi, width, height);
+    } finally {
+      // session.run has returned: onnxruntime holds no reference to the inputs any more.
+      if (this.spareBuffers.length < MAX_SPARE_BUFFERS) this.spareBuffers.push(buffers);
+    }
+  }
+
+  /** The forward pass alone: the model's [H, W] output (logits or probabilities, see the manifest) for prepared inputs. */
+  async forward(prepared: PreparedInput): Promise<Float32Array> {
     const ort = await loadOrt();
     const [h, w] = this.spec.inputSize;
     const feeds = {
@@ -91,10 +110,15 @@ export class OnnxClickSegmenter implements ClickSegmenter {
     this.lastForwardCpuMs = (used.user + used.system) / 1000;
     const output = results[this.names.output];
     if (!output || output.type !== 'float32') throw new Error(`Model "${this.id}" did not return a float32 "${this.names.output}".`);
+    // The CPU provider's outputs are arrays of their own: keeping one after dispose() is safe.
     const data = output.data as Float32Array;
-    const probabilities = restoreProbabilities(this.spec, data, this.logits, prepared.roi, width, height);
     for (const tensor of Object.values(results)) tensor.dispose();
-    return probabilities;
+    return data;
+  }
+
+  /** Whether forward() returns logits (else probabilities). */
+  get outputIsLogits(): boolean {
+    return this.logits;
   }
 
   async dispose(): Promise<void> {

@@ -4,6 +4,7 @@
  * up under native-models/, verified (sha256) and loaded into ONNX Runtime. Errors are one sentence.
  */
 import { basename } from 'node:path';
+import { defaultModelOrder } from '../../common/click/manifest';
 import { CLASSICAL_SEGMENTER_ID, type ClickSegmenter } from '../../common/click/types';
 import { GrowCutSegmenter } from '../../common/segmenters/growcut';
 import { discoverModels, isVerified, readModelFolder, verifyModel, type DiscoveredModel, type VerifiedModel } from './discovery';
@@ -47,7 +48,7 @@ export async function clickModels(root: string, includeFixtures = false): Promis
 
 /**
  * Opens `id` ("classical", a model id, or "default": the first click model under `root` that
- * verifies, fixtures excluded).
+ * verifies, fixtures excluded, in the app's order: a quantised copy before its source).
  */
 export async function openClickSegmenter(
   id: string,
@@ -59,7 +60,8 @@ export async function openClickSegmenter(
   const models = await discoverModels(root, { includeFixtures: true });
   if (id === 'default') {
     const problems: string[] = [];
-    for (const model of models) {
+    // The app's order (a quantised copy before its source), so the CLI measures what ships.
+    for (const model of defaultModelOrder(models)) {
       if (model.fixture || (model.manifest && model.manifest.task !== 'click-to-mask')) continue;
       const verified = await verifyModel(model);
       if (isVerified(verified)) return loadVerified(verified, options);
