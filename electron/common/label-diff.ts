@@ -5,6 +5,8 @@
  * writes one value, each voxel's gap and old value — whichever is smaller. A propagation over a
  * knee changes millions of voxels but only a few hundred thousand runs.
  */
+import { Leb128Reader, Leb128Writer } from './leb128';
+
 export type LabelArray = Uint8Array | Uint16Array;
 
 /** The voxels one action changed: linear indices (increasing), and their values before and after. */
@@ -48,37 +50,13 @@ export function packedBytes(diff: PackedLabelDiff): number {
   return diff.codes.byteLength + 32;
 }
 
-/** Appends unsigned LEB128 integers to a growing byte buffer. */
-class CodeWriter {
-  private buffer = new Uint8Array(256);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length + 5 > this.buffer.length) {
-      const grown = new Uint8Array(this.buffer.length * 2);
-      grown.set(this.buffer);
-      this.buffer = grown;
-    }
-    let v = value >>> 0;
-    while (v >= 0x80) {
-      this.buffer[this.length++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    this.buffer[this.length++] = v;
-  }
-
-  finish(): Uint8Array {
-    return this.buffer.slice(0, this.length);
-  }
-}
-
 /**
  * Takes changed voxels in increasing index order and codes them both ways at once; the
  * one-value coding is dropped as soon as a second new value appears.
  */
 class DiffPacker {
-  private readonly runs = new CodeWriter();
-  private oneValue: CodeWriter | undefined = new CodeWriter();
+  private readonly runs = new Leb128Writer();
+  private oneValue: Leb128Writer | undefined = new Leb128Writer();
   private value = -1;
   private voxels = 0;
   private first = -1;
@@ -180,22 +158,11 @@ export function forEachRun(
   diff: PackedLabelDiff,
   visit: (start: number, length: number, before: number, after: number) => void,
 ): void {
-  const codes = diff.codes;
-  let at = 0;
-  const read = (): number => {
-    let value = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = codes[at++];
-      if (byte === undefined) throw new Error('A packed label diff ends in the middle of a number.');
-      value += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return value;
-      shift += 7;
-    }
-  };
+  const codes = new Leb128Reader(diff.codes, truncatedDiff);
+  const read = (): number => codes.read();
   if (diff.form === 'runs') {
     let end = 0;
-    while (at < codes.length) {
+    while (!codes.done) {
       const start = end + read();
       const length = read();
       const before = read();
@@ -204,7 +171,7 @@ export function forEachRun(
     }
   } else {
     let previous = -1;
-    while (at < codes.length) {
+    while (!codes.done) {
       const index = previous + 1 + read();
       visit(index, 1, read(), diff.value);
       previous = index;
@@ -278,7 +245,7 @@ export function composeDiffs(first: LabelDiff, second: LabelDiff): LabelDiff {
 
 /** Reads a packed diff's runs one at a time, in increasing index order (see `forEachRun`). */
 class RunReader {
-  private at = 0;
+  private readonly codes: Leb128Reader;
   private end = 0;
   private previous = -1;
   start = -1;
@@ -286,12 +253,13 @@ class RunReader {
   before = 0;
   after = 0;
 
-  constructor(private readonly diff: PackedLabelDiff) {}
+  constructor(private readonly diff: PackedLabelDiff) {
+    this.codes = new Leb128Reader(diff.codes, truncatedDiff);
+  }
 
   /** Moves to the next run; false when there is none. */
   next(): boolean {
-    const codes = this.diff.codes;
-    if (this.at >= codes.length) return false;
+    if (this.codes.done) return false;
     if (this.diff.form === 'runs') {
       this.start = this.end + this.read();
       this.length = this.read();
@@ -309,17 +277,12 @@ class RunReader {
   }
 
   private read(): number {
-    const codes = this.diff.codes;
-    let value = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = codes[this.at++];
-      if (byte === undefined) throw new Error('A packed label diff ends in the middle of a number.');
-      value += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return value;
-      shift += 7;
-    }
+    return this.codes.read();
   }
+}
+
+function truncatedDiff(): Error {
+  return new Error('A packed label diff ends in the middle of a number.');
 }
 
 /**

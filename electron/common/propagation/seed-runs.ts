@@ -6,36 +6,13 @@
  * worker, which reads every slice of it, unpacks it into a volume again.
  */
 import { ServiceError } from '../errors';
+import { Leb128Reader, Leb128Writer } from '../leb128';
 
 export type SeedLabels = Uint8Array | Uint16Array;
 
-/** Appends unsigned LEB128 integers to a growing byte buffer. */
-class CodeBuffer {
-  private bytes = new Uint8Array(1024);
-  private length = 0;
-
-  push(value: number): void {
-    if (this.length + 5 > this.bytes.length) {
-      const grown = new Uint8Array(this.bytes.length * 2);
-      grown.set(this.bytes);
-      this.bytes = grown;
-    }
-    let v = value >>> 0;
-    while (v >= 0x80) {
-      this.bytes[this.length++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    this.bytes[this.length++] = v;
-  }
-
-  finish(): ArrayBuffer {
-    return this.bytes.buffer.slice(0, this.length);
-  }
-}
-
 /** The runs of non-zero voxels of `labels`, packed (see the module's comment). */
 export function packSeedRuns(labels: SeedLabels): ArrayBuffer {
-  const codes = new CodeBuffer();
+  const codes = new Leb128Writer(1024);
   const n = labels.length;
   // Background is skipped 4 bytes at a time where the labels start on a 4-byte boundary.
   const words = labels.byteOffset % 4 === 0 ? new Uint32Array(labels.buffer, labels.byteOffset, Math.floor(labels.byteLength / 4)) : undefined;
@@ -62,7 +39,7 @@ export function packSeedRuns(labels: SeedLabels): ArrayBuffer {
     index += length;
     end = index;
   }
-  return codes.finish();
+  return codes.finish().buffer;
 }
 
 /**
@@ -70,25 +47,13 @@ export function packSeedRuns(labels: SeedLabels): ArrayBuffer {
  * ServiceError 'bad-request' when the runs do not fit it.
  */
 export function unpackSeedRuns(runs: ArrayBuffer, into: SeedLabels): void {
-  const codes = new Uint8Array(runs);
+  const codes = new Leb128Reader(new Uint8Array(runs), () => new ServiceError('bad-request', 'The seeds end in the middle of a number.'));
   const maxValue = into instanceof Uint8Array ? 0xff : 0xffff;
-  let at = 0;
-  const read = (): number => {
-    let value = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = codes[at++];
-      if (byte === undefined) throw new ServiceError('bad-request', 'The seeds end in the middle of a number.');
-      value += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return value;
-      shift += 7;
-    }
-  };
   let end = 0;
-  while (at < codes.length) {
-    const start = end + read();
-    const length = read();
-    const value = read();
+  while (!codes.done) {
+    const start = end + codes.read();
+    const length = codes.read();
+    const value = codes.read();
     if (start + length > into.length) throw new ServiceError('bad-request', `The seeds run past the volume's ${into.length} voxels.`);
     if (value > maxValue) throw new ServiceError('bad-request', `The seeds hold the value ${value}, which is not a ${into instanceof Uint8Array ? 'uint8' : 'uint16'} label.`);
     into.fill(value, start, start + length);
