@@ -35,26 +35,26 @@ const range = robustRange(volume.voxels, 0.5, 99.5, 1 << 20);
 const slices = ([0, 1, 2] as const).map((axis) => extractSlice(volume, axis, Math.floor(volume.geometry.size[axis] / 2)));
 
 const phases = new Map<string, { cpu: number; wall: number }>();
-function timed<T>(name: string, work: () => T): T {
-  const cpu = process.cpuUsage();
-  const t0 = performance.now();
-  const out = work();
+/** Adds the CPU and wall time since (`cpu`, `t0`) to phase `name`. */
+function record(name: string, cpu: NodeJS.CpuUsage, t0: number): void {
   const used = process.cpuUsage(cpu);
   const entry = phases.get(name) ?? { cpu: 0, wall: 0 };
   entry.cpu += (used.user + used.system) / 1000;
   entry.wall += performance.now() - t0;
   phases.set(name, entry);
+}
+function timed<T>(name: string, work: () => T): T {
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  const out = work();
+  record(name, cpu, t0);
   return out;
 }
 async function timedAsync<T>(name: string, work: () => Promise<T>): Promise<T> {
   const cpu = process.cpuUsage();
   const t0 = performance.now();
   const out = await work();
-  const used = process.cpuUsage(cpu);
-  const entry = phases.get(name) ?? { cpu: 0, wall: 0 };
-  entry.cpu += (used.user + used.system) / 1000;
-  entry.wall += performance.now() - t0;
-  phases.set(name, entry);
+  record(name, cpu, t0);
   return out;
 }
 
