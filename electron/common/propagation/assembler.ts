@@ -1,19 +1,26 @@
 /**
  * Collects per-segment probabilities slice by slice and keeps the merged label map up to date, so
  * each method only says "label L on slice s has these probabilities" and streams the result.
- * The output is a copy of the seeds; the seeds are never written.
+ * The merged slices are kept one by one, over the seeds, which are never written: a run holds only
+ * the slices it decided, not a copy of the label volume (issue 19), and the gate's trial runs, which
+ * decide one slice each, cost a slice. `labelsVolume()` builds the whole map only for a caller that
+ * asks (the CLI, evaluations); the inference worker streams the slices instead.
  */
 import { ServiceError } from '../errors';
-import type { Volume } from '../volume';
+import type { Volume, VoxelArray } from '../volume';
 import { mergeSegments, type SegmentProbability } from './merge';
 import type { CancelSignal, SliceListener } from './propagator';
 import { readSlice, sliceLayout, writeSlice, type IndexAxis, type SliceLayout } from '../slice';
 import { areasOfSlices, labelsPresent } from './slices';
-import { areaDrops, areasAndShapeChanges, endProximity, rankSuspectSlices, type SegmentEvidence, type SuspectSlice } from './suspect';
+import { areaDrops, areasAndShapeChangesOfSlices, endProximity, rankSuspectSlices, type SegmentEvidence, type SuspectSlice } from './suspect';
 
 export class LabelAssembler {
   readonly layout: SliceLayout;
-  readonly output: Uint8Array | Uint16Array;
+  /** The merged slices decided so far, in the output's label type. */
+  private readonly merged = new Map<number, Uint8Array | Uint16Array>();
+  /** Whether the output needs 16-bit labels (the seeds hold a value above 255). */
+  private readonly wide: boolean;
+  private volume: Volume | undefined;
   private readonly probabilities = new Map<number, Map<number, Uint8Array>>();
   private readonly disagreement = new Map<number, Map<number, number>>();
   private readonly uncertainty = new Map<number, Map<number, number>>();
@@ -33,8 +40,8 @@ export class LabelAssembler {
     private readonly threshold = 0.5,
   ) {
     this.layout = sliceLayout(seeds.geometry.size, axis);
-    this.output = outputCopy(seeds);
-    this.base = this.output instanceof Uint16Array ? new Uint16Array(this.pixels) : new Uint8Array(this.pixels);
+    this.wide = needsWideLabels(seeds);
+    this.base = this.newSlice();
   }
 
   get pixels(): number {
@@ -56,7 +63,8 @@ export class LabelAssembler {
     }
     const base = readSlice(this.seeds.voxels, this.layout, slice, this.base);
     const merged = mergeSegments(base, segments, { locked: this.locked, overwriteOthers: this.overwriteOthers, threshold: this.threshold });
-    writeSlice(this.output, this.layout, slice, merged);
+    this.merged.set(slice, merged);
+    this.volume = undefined;
     this.done++;
     this.onSlice?.({ slice, label, labels: merged, done: this.done, total: this.total });
   }
@@ -72,15 +80,26 @@ export class LabelAssembler {
 
   /** The current merged labels of one slice (width × height). */
   currentSlice(slice: number): Uint8Array | Uint16Array {
-    return readSlice(this.output, this.layout, slice, this.output instanceof Uint16Array ? new Uint16Array(this.pixels) : new Uint8Array(this.pixels));
+    const merged = this.merged.get(slice);
+    return merged ? merged.slice() : readSlice(this.seeds.voxels, this.layout, slice, this.newSlice());
   }
 
   get written(): number[] {
     return [...this.writtenSlices].sort((a, b) => a - b);
   }
 
+  /** The whole merged label map (the seeds with the decided slices written), built on first call after a change. */
   labelsVolume(): Volume {
-    return { geometry: this.seeds.geometry, componentType: this.output instanceof Uint16Array ? 'uint16' : 'uint8', voxels: this.output };
+    if (this.volume) return this.volume;
+    const source = this.seeds.voxels;
+    const voxels = this.wide ? new Uint16Array(source) : source instanceof Uint8Array ? source.slice() : new Uint8Array(source);
+    for (const [slice, plane] of this.merged) writeSlice(voxels, this.layout, slice, plane);
+    this.volume = { geometry: this.seeds.geometry, componentType: this.wide ? 'uint16' : 'uint8', voxels };
+    return this.volume;
+  }
+
+  private newSlice(): Uint8Array | Uint16Array {
+    return this.wide ? new Uint16Array(this.pixels) : new Uint8Array(this.pixels);
   }
 
   /** What the suspect flags are made of, per label, for the slices this propagation wrote. */
@@ -88,7 +107,8 @@ export class LabelAssembler {
     return labels.map((label) => {
       const uncertainty = this.uncertainty.get(label);
       const written = this.writtenPerLabel.get(label) ?? new Set<number>();
-      const { areas, shapeChange } = areasAndShapeChanges(this.output, this.layout, label);
+      const sliceAt = (slice: number, scratch: VoxelArray): ArrayLike<number> => this.merged.get(slice) ?? readSlice(this.seeds.voxels, this.layout, slice, scratch);
+      const { areas, shapeChange } = areasAndShapeChangesOfSlices(this.layout, label, sliceAt, [this.newSlice(), this.newSlice()]);
       // The user's slices: those of the seeds holding the label that this propagation left alone
       // (only the slices it did not write are counted: usually a few, not the volume).
       const untouched = Array.from({ length: this.layout.count }, (_, s) => s).filter((s) => !written.has(s));
@@ -118,13 +138,12 @@ function perLabel<T>(map: Map<number, T>, label: number, make: () => T): T {
   return value;
 }
 
-/** The seeds copied into the smallest label type that holds them (typed-array copies, not iteration). */
-function outputCopy(seeds: Volume): Uint8Array | Uint16Array {
+/** Whether the output needs 16-bit labels: the smallest label type that holds the seeds. */
+function needsWideLabels(seeds: Volume): boolean {
   const voxels = seeds.voxels;
-  if (voxels instanceof Uint8Array) return voxels.slice();
-  let max = 0;
-  for (let i = 0; i < voxels.length; i++) if ((voxels[i] as number) > max) max = voxels[i] as number;
-  return max > 255 ? new Uint16Array(voxels) : new Uint8Array(voxels);
+  if (voxels instanceof Uint8Array) return false;
+  for (let i = 0; i < voxels.length; i++) if ((voxels[i] as number) > 255) return true;
+  return false;
 }
 
 export function quantise(probability: Float32Array): Uint8Array {

@@ -112,7 +112,10 @@ export class AutoPropagator implements Propagator {
     }
     this.lastDecisions = decisions;
     return {
-      labels: assembler.labelsVolume(),
+      // Built only if read (the CLI, evaluations): the worker streams the decided slices instead.
+      get labels() {
+        return assembler.labelsVolume();
+      },
       method: this.method,
       propagated: labels,
       written: assembler.written,
@@ -135,8 +138,15 @@ export class AutoPropagator implements Propagator {
     const given = task.annotated.filter((a) => a.area > 0).map((a) => a.slice);
     if (given.length < 2) return { label: task.label, between: 'memory', before: 'memory', after: 'memory' };
     const predict = async (propagator: Propagator, heldOut: number): Promise<number> => {
-      const { outcome } = await withSliceErased(seeds, layout, task.label, heldOut, () => sub(propagator, seeds, heldOutOptions(task, options, heldOut)));
-      return sliceDice(outcome.labels, seeds, layout, heldOut, task.label);
+      // The held-out slice as the trial decided it, from its stream (a trial's label map is never
+      // built); a propagator that does not stream is read from its outcome. Not decided: empty.
+      let decided: Uint8Array | undefined;
+      const listener: SliceListener = (u) => {
+        if (u.slice === heldOut) decided = planeMask(u.labels, task.label);
+      };
+      const { outcome } = await withSliceErased(seeds, layout, task.label, heldOut, () => sub(propagator, seeds, heldOutOptions(task, options, heldOut), listener));
+      if (!decided && outcome.written.includes(heldOut)) decided = maskOf(outcome.labels, layout, heldOut, task.label);
+      return diceOf(decided ?? new Uint8Array(layout.width * layout.height), maskOf(seeds, layout, heldOut, task.label));
     };
     let scores: GateScores;
     if (given.length === 2) {
@@ -169,10 +179,14 @@ export class AutoPropagator implements Propagator {
     const base: PropagateOptions = { ...options, labels: [task.label], annotatedSlices: task.annotated.map((a) => a.slice) };
     const run = async (propagator: Propagator, range: SliceRange | undefined): Promise<void> => {
       const inRange = (slice: number): boolean => range === undefined || (slice >= range[0] && slice <= range[1]);
+      const streamed = new Set<number>();
       const { outcome } = await sub(propagator, seeds, range === undefined ? base : { ...base, range: [range[0], range[1]] }, (u) => {
-        if (u.label === task.label && inRange(u.slice)) commit(u.slice, planeMask(u.labels, task.label));
+        if (u.label !== task.label || !inRange(u.slice)) return;
+        streamed.add(u.slice);
+        commit(u.slice, planeMask(u.labels, task.label));
       });
-      for (const slice of outcome.written) if (inRange(slice)) commit(slice, maskOf(outcome.labels, layout, slice, task.label));
+      // Only a slice the run did not stream is read from its label map (which is then built).
+      for (const slice of outcome.written) if (inRange(slice) && !streamed.has(slice)) commit(slice, maskOf(outcome.labels, layout, slice, task.label));
     };
     if (decision.between === 'memory' && decision.before === 'memory' && decision.after === 'memory') {
       await run(this.memory, options.range);
@@ -237,11 +251,6 @@ function maskOf(labels: Volume, layout: SliceLayout, slice: number, label: numbe
   const mask = new Uint8Array(plane.length);
   for (let i = 0; i < plane.length; i++) if (plane[i] === label) mask[i] = 255;
   return mask;
-}
-
-/** Dice of `label` on one slice between a prediction and the seeds (1 when both are empty). */
-function sliceDice(predicted: Volume, seeds: Volume, layout: SliceLayout, slice: number, label: number): number {
-  return diceOf(maskOf(predicted, layout, slice, label), maskOf(seeds, layout, slice, label));
 }
 
 /** Dice between two given slices of the seeds (interpolation's stand-in with 2 given slices). */

@@ -196,7 +196,10 @@ export class MemoryPropagator implements Propagator {
     }
     this.lastEvidence = assembler.evidence(labels);
     return {
-      labels: assembler.labelsVolume(),
+      // Built only if read (the CLI, evaluations): the worker streams the decided slices instead.
+      get labels() {
+        return assembler.labelsVolume();
+      },
       method: this.method,
       propagated: labels,
       written: assembler.written,

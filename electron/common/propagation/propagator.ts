@@ -28,7 +28,7 @@ export interface SliceUpdate {
 export type SliceListener = (update: SliceUpdate) => void;
 
 export interface PropagationOutcome {
-  /** A new label map in the seeds' geometry; the seeds themselves are never modified. */
+  /** A new label map in the seeds' geometry, built when first read; the seeds themselves are never modified. */
   readonly labels: Volume;
   readonly method: PropagationMethod;
   /** Labels that were propagated. */

@@ -97,18 +97,34 @@ export function shapeChanges(voxels: VoxelArray, layout: SliceLayout, label: num
  * the volume (both are evidence; two passes cost ~2 × 24 M voxels on the 384² knee).
  */
 export function areasAndShapeChanges(voxels: VoxelArray, layout: SliceLayout, label: number, minArea = 20): { areas: Float64Array; shapeChange: Float64Array } {
-  const areas = new Float64Array(layout.count);
-  const shapeChange = new Float64Array(layout.count);
   const pixels = layout.width * layout.height;
   const [ss, sx, sy] = layout.strides;
   // Slices that lie contiguous in memory are read in place; others are copied, in the voxels' own type.
   const contiguous = sx === 1 && sy === layout.width;
-  let previous = contiguous ? voxels.subarray(0, 0) : sameType(voxels, pixels);
-  let current = contiguous ? previous : sameType(voxels, pixels);
+  const length = contiguous ? 0 : pixels;
+  const sliceAt = (s: number, scratch: VoxelArray): ArrayLike<number> => (contiguous ? voxels.subarray(s * ss, s * ss + pixels) : readSlice(voxels, layout, s, scratch));
+  return areasAndShapeChangesOfSlices(layout, label, sliceAt, [sameType(voxels, length), sameType(voxels, length)], minArea);
+}
+
+/**
+ * The same from a reader of slices (e.g. decided slices over the seeds, without a volume):
+ * `sliceAt(s, scratch)` returns slice s, either an array of its own that stays unchanged, or one of
+ * the two `scratch` slices (used in turn) filled.
+ */
+export function areasAndShapeChangesOfSlices(
+  layout: SliceLayout,
+  label: number,
+  sliceAt: (slice: number, scratch: VoxelArray) => ArrayLike<number>,
+  scratch: readonly [VoxelArray, VoxelArray],
+  minArea = 20,
+): { areas: Float64Array; shapeChange: Float64Array } {
+  const areas = new Float64Array(layout.count);
+  const shapeChange = new Float64Array(layout.count);
+  const pixels = layout.width * layout.height;
+  let previous: ArrayLike<number> = scratch[1];
   let previousArea = 0;
   for (let s = 0; s < layout.count; s++) {
-    if (contiguous) current = voxels.subarray(s * ss, s * ss + pixels);
-    else readSlice(voxels, layout, s, current);
+    const current = sliceAt(s, scratch[s % 2] as VoxelArray);
     let area = 0;
     let both = 0;
     const hasPrevious = s > 0;
@@ -119,7 +135,7 @@ export function areasAndShapeChanges(voxels: VoxelArray, layout: SliceLayout, la
     }
     areas[s] = area;
     if (hasPrevious && area >= minArea && previousArea >= minArea) shapeChange[s] = 1 - (2 * both) / (area + previousArea);
-    [previous, current] = [current, previous];
+    previous = current;
     previousArea = area;
   }
   return { areas, shapeChange };

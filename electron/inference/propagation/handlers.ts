@@ -110,12 +110,12 @@ export function createPropagationWorkerHandlers(interpolation: Propagator = new 
       },
       job.abort,
     );
-    // A decided slice that was not streamed (no method here skips one) goes with the last poll, so
-    // the outcome never needs the label map.
+    // A decided slice that was not streamed (no method here skips one) goes with the last poll; only
+    // then is the outcome's label map built.
     const layout = sliceLayout(image.geometry.size, options.axis);
-    const v = outcome.labels.voxels;
     for (const slice of outcome.written) {
       if (streamed.has(slice)) continue;
+      const v = outcome.labels.voxels;
       const labels = readSlice(v, layout, slice, v instanceof Uint16Array ? new Uint16Array(layout.width * layout.height) : new Uint8Array(layout.width * layout.height));
       job.updates.push(toWire({ slice, label: outcome.propagated[0] ?? 1, labels, done: job.done, total: job.total }));
     }

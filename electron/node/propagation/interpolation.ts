@@ -60,7 +60,10 @@ export class InterpolationPropagator implements Propagator {
       }
     }
     return {
-      labels: assembler.labelsVolume(),
+      // Built only if read (the CLI, evaluations): the worker streams the decided slices instead.
+      get labels() {
+        return assembler.labelsVolume();
+      },
       method: this.method,
       propagated: labels,
       written: assembler.written,
