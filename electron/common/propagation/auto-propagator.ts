@@ -247,10 +247,7 @@ function planeMask(plane: ArrayLike<number>, label: number): Uint8Array {
 }
 
 function maskOf(labels: Volume, layout: SliceLayout, slice: number, label: number): Uint8Array {
-  const plane = readSlice(labels.voxels, layout, slice, new Float64Array(layout.width * layout.height));
-  const mask = new Uint8Array(plane.length);
-  for (let i = 0; i < plane.length; i++) if (plane[i] === label) mask[i] = 255;
-  return mask;
+  return planeMask(readSlice(labels.voxels, layout, slice, new Float64Array(layout.width * layout.height)), label);
 }
 
 /** Dice between two given slices of the seeds (interpolation's stand-in with 2 given slices). */
