@@ -47,7 +47,7 @@ export const test = base.extend<{ app: AppFixture; firstRunSample: string; infer
   appMode: ['serve', { option: true, scope: 'worker' }],
   /** The journeys start on the labelled, simulated sample: their clicks and Dice figures are made on it. */
   firstRunSample: ['knee-simulated', { option: true }],
-  /** ISEG_INFERENCE_WORKERS for the app (undefined: the app's default, one per core less one). */
+  /** ISEG_INFERENCE_WORKERS for the app (undefined: the app's default, one per core). */
   inferenceWorkers: [undefined, { option: true }],
   app: async ({ appMode, firstRunSample, inferenceWorkers }, use, testInfo) => {
     if (appMode === 'electron') {

@@ -31,7 +31,7 @@ export interface AppServicesOptions {
   log?: (message: string) => void;
   /** The per-user data folder (journal/ holds the autosave journal); undefined: no autosave. */
   dataFolder?: string;
-  /** How many inference workers (serve's --inference-workers); default $ISEG_INFERENCE_WORKERS, else cores − 1, 1 to 4. */
+  /** How many inference workers (serve's --inference-workers); default $ISEG_INFERENCE_WORKERS, else one per core, 1 to 4. */
   inferenceWorkers?: string;
 }
 

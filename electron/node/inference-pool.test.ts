@@ -144,8 +144,8 @@ function nth(workers: readonly FakeWorker[], n: number): FakeWorker {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('inferenceWorkerCount and threadsPerWorker', () => {
-  it('defaults to one worker per core less one, from 1 to 4, and takes a requested count', () => {
-    expect([1, 2, 3, 8, 64].map((cores) => inferenceWorkerCount(undefined, cores))).toEqual([1, 1, 2, 4, 4]);
+  it('defaults to one worker per core, from 1 to 4, and takes a requested count', () => {
+    expect([1, 2, 3, 8, 64].map((cores) => inferenceWorkerCount(undefined, cores))).toEqual([1, 2, 3, 4, 4]);
     expect(inferenceWorkerCount('', 8)).toBe(4);
     expect(inferenceWorkerCount('6', 2)).toBe(6);
   });

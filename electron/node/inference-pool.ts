@@ -34,7 +34,10 @@ export const WORKERS_ENV = 'ISEG_INFERENCE_WORKERS';
 
 /**
  * How many workers: `requested` (a flag, else the environment variable) when given, else one per
- * core less one for the main process, at least 1 and at most MAX_INFERENCE_WORKERS.
+ * core, at most MAX_INFERENCE_WORKERS. Not one less for the main process: it spends ~1.5 ms of CPU
+ * a click, and an ONNX session of two intra-op threads costs ~3× the CPU of one (21 vs 6.5 ms a
+ * click on 2 cores, its threads spin and wait on each other), so single-threaded workers on every
+ * core answer twice the clicks (README, "20 clients").
  * Throws one sentence for a value that is not a whole number from 1 to 16.
  */
 export function inferenceWorkerCount(requested: string | undefined, cores: number = availableParallelism()): number {
@@ -45,7 +48,7 @@ export function inferenceWorkerCount(requested: string | undefined, cores: numbe
     }
     return count;
   }
-  return Math.min(MAX_INFERENCE_WORKERS, Math.max(1, cores - 1));
+  return Math.min(MAX_INFERENCE_WORKERS, Math.max(1, cores));
 }
 
 /** ONNX Runtime intra-op threads per worker, so that workers × threads never exceeds the cores. */

@@ -22,7 +22,7 @@ Serves iSeg Studio to a browser on this machine (127.0.0.1 only).
   --output DIR   where exports and sessions are written, as new files only (default: the data folder's exports/)
   --inference-workers N
                  processes running click models side by side, 1 to 16 (default: $ISEG_INFERENCE_WORKERS,
-                 else one per core less one, at most 4); each click session stays on one`;
+                 else one per core, at most 4); each click session stays on one`;
 
 function fail(message: string): never {
   console.error(`iseg serve: ${message}`);
