@@ -235,13 +235,18 @@ def export_prop_graphs(mods, dims, out_dir, model_id, do_bench=True, seed=0, siz
     return paths, diffs, lat, macs, params, (b, h, w)
 
 
-def readout_spec(key_dim, value_dim):
-    return {"kind": "l2-topk", "topK": TOP_K, "keyDim": key_dim, "valueDim": value_dim, "stride": 16,
+def readout_spec(key_dim, value_dim, window=None):
+    """The manifest's read-out; `window` ({tile, radius, pool}) when the weights were trained with
+    the app's local read-out (train_prop.py --readout-window), so the app reads out the same way."""
+    spec = {"kind": "l2-topk", "topK": TOP_K, "keyDim": key_dim, "valueDim": value_dim, "stride": 16,
             "formula": "s[n,q] = (2*dot(mk[:,n], qk[:,q]) - |mk[:,n]|^2) / sqrt(keyDim); keep the topK "
                        "largest s[.,q] over memory positions n (all if fewer); w = softmax(kept); "
                        "readout[:,q] = sum_kept w * mv[:,n]",
             "memoryLayout": "keys [keyDim, N] and values [valueDim, N], N = frames*h*w, each frame "
                             "flattened row-major (y*w + x), frames concatenated in insertion order"}
+    if window:
+        spec["window"] = {"tile": window["tile"], "radius": window["radius"], "pool": window.get("pool", 0)}
+    return spec
 
 
 def export_prop(variant, checkpoint, out_dir, model_id, version="1.0.0", do_bench=True, seed=0, size=384):
@@ -255,7 +260,7 @@ def export_prop(variant, checkpoint, out_dir, model_id, version="1.0.0", do_benc
             "f4": cfg.key_widths[1]}
     paths, diffs, lat, macs, params, (b, h, w) = export_prop_graphs(mods, dims, out_dir, model_id, do_bench, seed, size)
     sources = (train or {}).get("sources", [])
-    spec = readout_spec(cfg.key_dim, cfg.value_dim)
+    spec = readout_spec(cfg.key_dim, cfg.value_dim, (train or {}).get("readout_window"))
     manifest = {
         "id": model_id, "version": version, "task": "propagation",
         "files": {role: file_entry(p, out_dir) for role, p in paths.items()},

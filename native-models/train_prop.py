@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import asdict
 import sys
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from isegdata.pack import training_volumes  # noqa: E402
 from isegdata.sources import to_model_input  # noqa: E402
 from isegnet.click_model import count_params  # noqa: E402
 from isegnet.losses import bce_dice  # noqa: E402
-from isegnet.propagation import PROP_VARIANTS, build_prop_model, readout  # noqa: E402
+from isegnet.propagation import PROP_VARIANTS, ReadoutWindow, build_prop_model, readout_windowed  # noqa: E402
 from isegnet.data_parallel import add_worker_arguments, launch, split_batch  # noqa: E402
 from isegnet.train_utils import (Logger, apply_gradients, freeze_batchnorm, init_weights, pick_device, resume,  # noqa: E402
                                  train_for_budget)
@@ -33,8 +34,9 @@ from isegnet.train_utils import (Logger, apply_gradients, freeze_batchnorm, init
 TOP_K = 20
 
 
-def propagate(net, images, masks, others, device, top_k=TOP_K):
-    """images [B,T,H,W] in [0,1], masks/others [B,T,H,W] -> logits for frames 1..T-1 [B,T-1,1,H,W]."""
+def propagate(net, images, masks, others, device, top_k=TOP_K, window=None):
+    """images [B,T,H,W] in [0,1], masks/others [B,T,H,W] -> logits for frames 1..T-1 [B,T-1,1,H,W].
+    window: the app's local read-out (ReadoutWindow) or None for every memory position."""
     b, t, h, w = images.shape
     x = torch.from_numpy(to_model_input(images)).to(device).flatten(0, 1)
     key, f16, f8, f4 = net.key_encoder(x)
@@ -47,7 +49,7 @@ def propagate(net, images, masks, others, device, top_k=TOP_K):
     mem_v = [net.value_encoder(x[:, 0], m[:, 0], o[:, 0], f16[:, 0]).flatten(2)]
     outs = []
     for i in range(1, t):
-        r = readout(key[:, i], torch.cat(mem_k, 2), torch.cat(mem_v, 2), top_k)
+        r = readout_windowed(key[:, i], torch.cat(mem_k, 2), torch.cat(mem_v, 2), window, top_k)
         logits = net.decoder(r, f16[:, i], f8[:, i], f4[:, i])
         outs.append(logits)
         if i < t - 1:
@@ -61,17 +63,17 @@ def dice(pred, gt):
     return float(2 * (pred & gt).sum() / s) if s else 1.0
 
 
-def validate(net, val, device, past_end=()):
+def validate(net, val, device, past_end=(), window=None):
     """Dice over the monitor's target frames; with `past_end` sequences also `past_end_area`: the
     area predicted on their empty last frame as a share of the first frame's object (0 is right)."""
     net.eval()
     scores, leftover = [], []
     with torch.no_grad():
         for imgs, ms, os_ in val:
-            logits = propagate(net, imgs[None], ms[None], os_[None], device)[0, :, 0].cpu().numpy()
+            logits = propagate(net, imgs[None], ms[None], os_[None], device, window=window)[0, :, 0].cpu().numpy()
             scores += [dice(logits[j] > 0, ms[j + 1]) for j in range(len(logits))]
         for imgs, ms, os_ in past_end:
-            logits = propagate(net, imgs[None], ms[None], os_[None], device)[0, :, 0].cpu().numpy()
+            logits = propagate(net, imgs[None], ms[None], os_[None], device, window=window)[0, :, 0].cpu().numpy()
             leftover.append(float((logits[-1] > 0).sum()) / max(1, int(ms[0].sum())))
     net.train()
     result = {"dice": float(np.mean(scores)), "dice_std": float(np.std(scores)), "frames": len(scores)}
@@ -97,6 +99,8 @@ def main(argv=None):
                     help="BatchNorms keep their running statistics (needed with recovered, folded weights)")
     ap.add_argument("--past-end", type=float, default=0.0,
                     help="share of sequences whose last frame is past the object's end (empty target)")
+    ap.add_argument("--readout-window", default=None, type=ReadoutWindow.parse,
+                    help="train with the app's local read-out T,R[,F] (electron/common/propagation/readout.ts); default: full")
     ap.add_argument("--val-every", type=float, default=15.0)
     ap.add_argument("--native-prob", type=float, default=0.5,
                     help="share of views at the slice's native pixel size (the app's scale); the rest fit the object")
@@ -136,28 +140,29 @@ def _train(replicas, a):
     if a.freeze_bn:
         log(f"{freeze_batchnorm(net)} BatchNorms frozen (running statistics)")
     replicas.broadcast_model(net)
-    log(f"propagation {a.variant}: {count_params(net):,} params; sources {[v.name for v in vols]}; "
+    log(f"propagation {a.variant}: {count_params(net):,} params; read-out window {a.readout_window}; sources {[v.name for v in vols]}; "
         f"budget {a.minutes} min on {device}, {replicas.world} worker(s) x{a.threads} threads, batch {batch} each")
 
     def one_step():
         imgs, ms, os_ = sampler.batch(batch)
-        logits = propagate(net, imgs, ms, os_, device)
+        logits = propagate(net, imgs, ms, os_, device, window=a.readout_window)
         target = torch.from_numpy(ms[:, 1:, None].astype(np.float32)).to(device)
         loss = bce_dice(logits.flatten(0, 1), target.flatten(0, 1))
         apply_gradients(net, opt, loss, 2.0, replicas)
         return loss
 
     step, seconds, ema = train_for_budget(
-        model=net, opt=opt, train_step=one_step, validate=lambda: validate(net, val, device, val_past_end), out=out, log=log,
+        model=net, opt=opt, train_step=one_step, validate=lambda: validate(net, val, device, val_past_end, a.readout_window), out=out, log=log,
         minutes=a.minutes, base_lr=a.lr, val_every=a.val_every, step=step, seconds=total_s,
         checkpoint_extra={"variant": a.variant, "config": PROP_VARIANTS[a.variant].to_dict()}, replicas=replicas)
     if not replicas.is_main:
         return
-    res = validate(net, val, device, val_past_end)
+    res = validate(net, val, device, val_past_end, a.readout_window)
     summary = {"variant": a.variant, "steps": step, "minutes": seconds / 60, "batch": a.batch, "frames": a.frames,
                "size": a.size, "final_loss_ema": ema, "validation": res, "sources": [v.name for v in vols],
                "device": str(device), "threads": a.threads, "workers": replicas.world, "topK": TOP_K,
-               "init_weights": a.init_weights, "freeze_bn": a.freeze_bn, "past_end": a.past_end}
+               "init_weights": a.init_weights, "freeze_bn": a.freeze_bn, "past_end": a.past_end,
+               "readout_window": None if a.readout_window is None else asdict(a.readout_window)}
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     log(f"done: {json.dumps(summary)}", summary=summary)
 

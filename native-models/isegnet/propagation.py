@@ -127,11 +127,12 @@ class Decoder(nn.Module):
         return F.interpolate(x, scale_factor=4.0, mode="bilinear", align_corners=False)
 
 
-def readout(qk, mk, mv, top_k: int = 20):
+def readout(qk, mk, mv, top_k: int = 20, mask=None):
     """Memory read-out, the exact formula the TypeScript engine implements.
 
     qk: query key [B, Ck, h, w]; mk: memory keys [B, Ck, N]; mv: memory values [B, Cv, N]
-    (N = frames * h * w, memory frames concatenated along N in insertion order).
+    (N = frames * h * w, memory frames concatenated along N in insertion order); mask: an
+    additive [N, h*w] score mask (see readout_windowed).
       s[n, q] = (2 * <mk_n, qk_q> - |mk_n|^2) / sqrt(Ck)    (-|qk_q|^2 omitted: same for all n)
       keep the top_k largest s[., q] over n (all N if N < top_k),
       w = softmax over the kept entries (max-subtracted),
@@ -141,11 +142,97 @@ def readout(qk, mk, mv, top_k: int = 20):
     b, ck, h, w = qk.shape
     q = qk.flatten(2)
     aff = (2 * mk.transpose(1, 2) @ q - mk.pow(2).sum(1).unsqueeze(2)) / math.sqrt(ck)  # [B, N, hw]
+    if mask is not None:  # [N, hw], 0 where a query sees the position, -1e30 where not
+        aff = aff + mask
     k = min(top_k, aff.shape[1])
     vals, idx = aff.topk(k, dim=1)
     wts = torch.softmax(vals, dim=1)
     sparse = torch.zeros_like(aff).scatter(1, idx, wts)
     return (mv @ sparse).view(b, mv.shape[1], h, w)
+
+
+@dataclass(frozen=True)
+class ReadoutWindow:
+    """A local read-out, as `readoutTiling` in electron/common/propagation/readout.ts builds it:
+    query tiles of tile x tile cells see the memory within `radius` cells of their tile, and with
+    pool f >= 2 every frame as means of f x f blocks of cells."""
+    tile: int
+    radius: int
+    pool: int = 0
+
+    @staticmethod
+    def parse(text):
+        """'T,R[,F]' -> ReadoutWindow; '' or 'full' -> None (every position)."""
+        if text in (None, "", "full"):
+            return None
+        parts = [int(v) for v in text.split(",")]
+        pool = parts[2] if len(parts) == 3 else 0
+        if len(parts) not in (2, 3) or parts[0] < 0 or parts[1] < 0 or pool == 1 or pool < 0 or (parts[0] == 0 and pool < 2):
+            raise ValueError(f"a read-out window is T,R[,F] with T >= 0, R >= 0, F = 0 or >= 2 (>= 2 when T = 0), not {text!r}")
+        return ReadoutWindow(*parts)
+
+
+_TILINGS: dict = {}
+
+
+def readout_tiling(h: int, w: int, window: ReadoutWindow):
+    """(allowed [P, P] bool: query position -> memory positions of one frame it sees,
+    pooling [G, P]: block means as a matrix). A query in two overlapping edge tiles takes the
+    window of the later one, as the TypeScript loop writes tiles in order. Cached per grid."""
+    key = (h, w, window)
+    if key in _TILINGS:
+        return _TILINGS[key]
+    allowed = torch.zeros(h * w, h * w, dtype=torch.bool)  # tile 0: only the block means
+    th, tw = min(max(window.tile, 1), h), min(max(window.tile, 1), w)
+    wh, ww = min(th + 2 * window.radius, h), min(tw + 2 * window.radius, w)
+    for ty in range(-(-h // th) if window.tile > 0 else 0):
+        for tx in range(-(-w // tw)):
+            y0, x0 = min(ty * th, h - th), min(tx * tw, w - tw)
+            wy, wx = max(0, min(y0 - window.radius, h - wh)), max(0, min(x0 - window.radius, w - ww))
+            sees = torch.zeros(h, w, dtype=torch.bool)
+            sees[wy:wy + wh, wx:wx + ww] = True
+            for y in range(y0, y0 + th):
+                allowed[y * w + x0:y * w + x0 + tw] = sees.flatten()
+    pooling = torch.zeros(0, h * w)
+    if window.pool >= 2:
+        f = window.pool
+        rows, cols = -(-h // f), -(-w // f)
+        pooling = torch.zeros(rows * cols, h * w)
+        for y in range(h):
+            for x in range(w):
+                pooling[(y // f) * cols + x // f, y * w + x] = 1.0
+        pooling = pooling / pooling.sum(1, keepdim=True)
+    _TILINGS[key] = (allowed, pooling)
+    return allowed, pooling
+
+
+def windowed_memory(qk, mk, mv, window: ReadoutWindow):
+    """The memory a windowed read-out scores: every frame's cells, then every frame's block means
+    (mk [B,Ck,T*P], mv [B,Cv,T*P] -> keys, values with T*(P+G) positions) and the additive mask
+    [T*(P+G), P] that scores out what each query may not see."""
+    b, ck, h, w = qk.shape
+    p = h * w
+    t = mk.shape[2] // p
+    allowed, pooling = readout_tiling(h, w, window)
+    allowed, pooling = allowed.to(qk.device), pooling.to(qk.device)
+    blocked = torch.zeros(p, p, device=qk.device).masked_fill(~allowed.t(), -1e30)  # [memory, query]
+    parts_k, parts_v, masks = [mk], [mv], [blocked.repeat(t, 1)]
+    if pooling.shape[0]:
+        g = pooling.shape[0]
+        parts_k.append((mk.view(b, ck, t, p) @ pooling.t()).flatten(2))
+        parts_v.append((mv.view(b, mv.shape[1], t, p) @ pooling.t()).flatten(2))
+        masks.append(torch.zeros(t * g, p, device=qk.device))
+    return torch.cat(parts_k, 2), torch.cat(parts_v, 2), torch.cat(masks, 0)
+
+
+def readout_windowed(qk, mk, mv, window: ReadoutWindow | None, top_k: int = 20):
+    """`readout` with the app's local window (None: the full read-out). The memory positions a
+    query may not see are scored -1e30 before the top-k, so they are never kept while the query
+    sees at least k positions (the app's k is min(top_k, positions seen))."""
+    if window is None:
+        return readout(qk, mk, mv, top_k)
+    keys, values, mask = windowed_memory(qk, mk, mv, window)
+    return readout(qk, keys, values, top_k, mask)
 
 
 class PropagationNet(nn.Module):

@@ -63,6 +63,17 @@ class TinyExportParity(unittest.TestCase):
             self.assertLess(diff["logits"], 1e-4)
 
 
+@needs_torch
+class ReadoutSpec(unittest.TestCase):
+    def test_window_reaches_the_manifest(self):
+        # A run trained with --readout-window writes it to summary.json; the manifest tells the app.
+        from export_models import readout_spec
+        self.assertNotIn("window", readout_spec(64, 64))
+        self.assertNotIn("window", readout_spec(64, 64, None))
+        self.assertEqual(readout_spec(64, 64, {"tile": 8, "radius": 4, "pool": 4})["window"], {"tile": 8, "radius": 4, "pool": 4})
+        self.assertEqual(readout_spec(64, 64, {"tile": 8, "radius": 4})["window"], {"tile": 8, "radius": 4, "pool": 0})
+
+
 class Fixtures(unittest.TestCase):
     """The committed fixture models must match their manifests (the TypeScript tests load them)."""
 

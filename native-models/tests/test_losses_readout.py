@@ -1,5 +1,7 @@
+import json
 import math
 import unittest
+from pathlib import Path
 
 import numpy as np
 
@@ -8,7 +10,7 @@ from _common import needs_torch, HAVE_TORCH
 if HAVE_TORCH:
     import torch
     from isegnet.losses import dice_loss, normalized_focal_loss
-    from isegnet.propagation import readout
+    from isegnet.propagation import ReadoutWindow, readout, readout_windowed
 
 
 @needs_torch
@@ -59,6 +61,27 @@ class Readout(unittest.TestCase):
         for k in (1, 5, 20, 100):
             got = readout(qk, mk, mv, k)[0].numpy()
             np.testing.assert_allclose(got, self.naive(qk, mk, mv, k), atol=1e-5)
+
+    def test_windowed_matches_the_app(self):
+        # The cases the TypeScript read-out computed (scripts/make-readout-fixture.ts), windows included.
+        c = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "readout-window.json").read_text())
+        h, w, ck, cv = c["height"], c["width"], c["keyDim"], c["valueDim"]
+        qk = torch.tensor(c["query"]).view(1, ck, h, w)
+        mk = torch.cat([torch.tensor(k).view(1, ck, h * w) for k in c["keys"]], 2)
+        mv = torch.cat([torch.tensor(v).view(1, cv, h * w) for v in c["values"]], 2)
+        self.assertGreaterEqual(sum(case["window"] is not None for case in c["cases"]), 3)
+        for case in c["cases"]:
+            spec = case["window"]
+            window = None if spec is None else ReadoutWindow(spec["tile"], spec["radius"], spec.get("pool", 0))
+            got = readout_windowed(qk, mk, mv, window, c["topK"])[0].flatten(1).numpy()
+            np.testing.assert_allclose(got, np.array(case["expected"]).reshape(cv, h * w), atol=2e-4, err_msg=str(spec))
+
+    def test_window_parse(self):
+        self.assertIsNone(ReadoutWindow.parse("full"))
+        self.assertEqual(ReadoutWindow.parse("8,4,4"), ReadoutWindow(8, 4, 4))
+        for bad in ("8", "8,4,1", "0,0", "-1,2"):
+            with self.assertRaises(ValueError):
+                ReadoutWindow.parse(bad)
 
     def test_identical_memory_copies_query_value(self):
         # A memory that contains the query's own keys (scaled up) reads back its own values.

@@ -32,7 +32,7 @@ sagittal) with the memory method: once cold (every key encoded), then --runs tim
 cached (keys reused, as after a correction), reporting the median cached run. The
 stop-at-the-object's-end rule is off so that every slice is decoded. Also times one read-out
 (TypeScript reference and ONNX Runtime) for the volume's slice size with 5 memory frames.
---readout-window sets the read-out's window (default ${describeWindow(DEFAULT_READOUT_WINDOW)}; full: every memory position).
+--readout-window sets the read-out's window (default: the model's own, its manifest's readout.window, else ${describeWindow(DEFAULT_READOUT_WINDOW)}; full: every memory position).
 Figures only: nothing is asserted.`;
 
 const fixed = (value: number, digits = 1): string => value.toFixed(digits);
@@ -85,12 +85,13 @@ export const benchPropagationCommand: Command = {
 
     const folder = await readModelFolder(modelDir, 'propagation');
     if (!folder.manifest) throw new ServiceError('unreadable', folder.problem ?? `The model in ${modelDir} cannot be read.`);
-    const { keyDim, valueDim, stride } = readoutSpecOf(folder.manifest);
+    const { keyDim, valueDim, stride, window: trainedWindow } = readoutSpecOf(folder.manifest);
     const layout = sliceLayout(image.geometry.size, axis);
     // The networks see the slice padded to a multiple of the stride.
     const grid = { height: Math.ceil(layout.height / stride), width: Math.ceil(layout.width / stride) };
     const positions = grid.height * grid.width;
-    const chosenWindow = readoutWindow === undefined ? DEFAULT_READOUT_WINDOW : readoutWindow;
+    // Unless told otherwise, the read-out the model was trained with (its manifest), as the app runs it.
+    const chosenWindow = readoutWindow === undefined ? (trainedWindow ?? DEFAULT_READOUT_WINDOW) : readoutWindow;
     const readTs = benchReadout({ grid, window: chosenWindow }, keyDim, valueDim, 5);
     const readOrt = await benchReadoutOrt({ grid, window: chosenWindow }, keyDim, valueDim, 5, threads ?? 1);
     const run = await benchPropagation(image, truth, label, axis, given, modelDir, {

@@ -229,7 +229,7 @@ export const evalPropagationCommand: Command = {
           extent: first?.extent,
           ...(opened.model ? { model: opened.model.id, ep: opened.model.ep } : {}),
           ...(stopRule ? { stopRule } : {}),
-          ...(readoutWindow === undefined ? {} : { readoutWindow: readoutWindow ?? 'full' }),
+          ...(opened.readoutWindow === undefined ? {} : { readoutWindow: opened.readoutWindow ?? 'full' }),
           ...(segmenter ? { clickModel: segmenter.id, meanClicksPerSeed: clickCounts.reduce((a, b) => a + b, 0) / Math.max(1, clickCounts.length) } : {}),
           given: first ? report(first) : {},
           methods: Object.fromEntries(evaluations.map((e): [string, Record<string, unknown>] => [e.method, report(e)])),

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { gridVolume, type Volume } from '../volume';
 import { FakePropagationNetworks } from './fake-networks';
 import { MemoryPropagator } from './memory-engine';
-import { ReadoutMemory } from './readout';
+import { ReadoutMemory, type ReadoutKernel, type ReadoutWindow } from './readout';
 import type { SliceUpdate } from './propagator';
 import { readSlice, sliceLayout } from '../slice';
 import { sliceAreas } from './slices';
@@ -202,5 +202,33 @@ describe('memory propagation engine (fake networks)', () => {
     const { image } = scene(() => 0);
     const seeds: Volume = gridVolume([2, 2, 2], new Uint8Array(8));
     await expect(engine.propagate(image, seeds, { axis: 2 })).rejects.toMatchObject({ code: 'geometry-mismatch' });
+  });
+});
+
+describe('the read-out window the networks were trained with', () => {
+  /** Fake networks that declare a window and whose read-out kernel records how many tiles each read had. */
+  class WindowedNetworks extends FakePropagationNetworks {
+    readonly tilesPerRead: number[] = [];
+    readonly readoutKernel: ReadoutKernel = (_query, memory, dims) => {
+      this.tilesPerRead.push(memory.tiles);
+      return Promise.resolve(new Float32Array(memory.tiles * memory.queriesPerTile * dims.valueDim));
+    };
+    constructor(readonly readoutWindow: ReadoutWindow | null) {
+      super();
+    }
+  }
+
+  async function tilesRead(networks: WindowedNetworks, options: { readoutWindow?: ReadoutWindow | null } = {}): Promise<number[]> {
+    const inBox = box(16, 48, 16, 48);
+    const { image, truth } = scene((x, y, z) => (z >= 8 && z <= 22 && inBox(x, y) ? 1 : 0));
+    await new MemoryPropagator(networks, options).propagate(image, seedsFrom(truth, [15]), { axis: 2 });
+    return [...new Set(networks.tilesPerRead)];
+  }
+
+  it('is used unless the caller names another (64² slices at stride 16: a 4 × 4 grid, tiles of 2 → 4 tiles)', async () => {
+    expect(await tilesRead(new WindowedNetworks({ tile: 2, radius: 0 }))).toEqual([4]);
+    expect(await tilesRead(new WindowedNetworks(null))).toEqual([1]);
+    expect(await tilesRead(new WindowedNetworks({ tile: 2, radius: 0 }), { readoutWindow: null })).toEqual([1]);
+    expect(await tilesRead(new WindowedNetworks(null), { readoutWindow: { tile: 2, radius: 1 } })).toEqual([4]);
   });
 });

@@ -52,7 +52,7 @@ export interface MemoryEngineOptions {
   /**
    * Local read-out: each query sees the memory only within this window (readout.ts), so the
    * read-out grows with the slice area, not its square; null reads every position (STCN).
-   * Default DEFAULT_READOUT_WINDOW.
+   * Default: the one the networks were trained with (their manifest), else DEFAULT_READOUT_WINDOW.
    */
   readonly readoutWindow?: ReadoutWindow | null;
 }
@@ -117,7 +117,7 @@ export class MemoryPropagator implements Propagator {
     this.rememberGapEnds = options.rememberGapEnds ?? true;
     this.now = options.now ?? Date.now;
     this.stopRule = options.stopRule ?? DEFAULT_STOP_RULE;
-    this.readoutWindow = (options.readoutWindow === undefined ? DEFAULT_READOUT_WINDOW : options.readoutWindow) ?? undefined;
+    this.readoutWindow = (options.readoutWindow !== undefined ? options.readoutWindow : (networks.readoutWindow ?? DEFAULT_READOUT_WINDOW)) ?? undefined;
   }
 
   /** Drops the cached keys of a volume (after its voxels changed). */

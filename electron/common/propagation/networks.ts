@@ -2,7 +2,7 @@
  * The three propagation networks as the engine sees them (batch 1, channel-major float32). The
  * ONNX implementation is in onnx-networks.ts; tests use small fakes.
  */
-import type { ReadoutKernel } from './readout';
+import type { ReadoutKernel, ReadoutWindow } from './readout';
 
 export interface KeyFeatures {
   /** Ck × h × w at stride 16. */
@@ -33,6 +33,11 @@ export interface PropagationNetworks {
   readonly stride: number;
   /** Read-out top-k (manifest). */
   readonly topK: number;
+  /**
+   * The local read-out the weights were trained with (manifest readout.window); absent or null:
+   * every memory position. A read-out other than the trained one costs Dice (readout.ts).
+   */
+  readonly readoutWindow?: ReadoutWindow | null;
   /** Probability at or above which a pixel is in the object (manifest threshold). */
   readonly threshold: number;
   readonly normalization: {

@@ -278,3 +278,14 @@ describe('memory read-out', () => {
     expect(() => memory.read(Float32Array.of(1))).toThrow(/empty/);
   });
 });
+
+describe('the read-out fixture shared with the training code', () => {
+  it('is what the read-out computes today (native-models tests their read-out against the same file)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { readoutFixture, READOUT_FIXTURE } = await import('./readout-fixture');
+    const committed: unknown = JSON.parse(readFileSync(READOUT_FIXTURE, 'utf8'));
+    const fresh = readoutFixture();
+    expect(fresh.cases.filter((c) => c.window !== null).length).toBeGreaterThanOrEqual(3);
+    expect(committed).toEqual(JSON.parse(JSON.stringify(fresh)));
+  });
+});

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MemoryPropagator } from '../../common/propagation/memory-engine';
 import type { Volume } from '../../common/volume';
-import { OnnxPropagationNetworks, propagationModelDir } from './onnx-networks';
+import { OnnxPropagationNetworks, propagationModelDir, readoutSpecOf } from './onnx-networks';
 
 const root = fileURLToPath(new URL('../../../native-models', import.meta.url));
 const fixture = `${root}/fixtures/prop-tiny`;
@@ -37,5 +37,22 @@ describe.skipIf(!existsSync(`${fixture}/manifest.json`))('ONNX propagation netwo
   it('finds a model by id and explains a missing one', async () => {
     expect(await propagationModelDir(root, 'fixture-prop-tiny')).toBe(fixture);
     await expect(propagationModelDir(root, 'no-such-model')).rejects.toThrow(/no propagation model "no-such-model"/);
+  });
+});
+
+describe('readoutSpecOf', () => {
+  const manifestWith = (readout: Record<string, unknown>) => ({ id: 'm', readout }) as unknown as Parameters<typeof readoutSpecOf>[0];
+  const base = { kind: 'l2-topk', topK: 20, keyDim: 64, valueDim: 64, stride: 16 };
+
+  it('reads the window the weights were trained with, and none when the manifest names none', () => {
+    expect(readoutSpecOf(manifestWith(base)).window).toBeUndefined();
+    expect(readoutSpecOf(manifestWith({ ...base, window: { tile: 8, radius: 4, pool: 4 } })).window).toEqual({ tile: 8, radius: 4, pool: 4 });
+    expect(readoutSpecOf(manifestWith({ ...base, window: { tile: 8, radius: 4, pool: 0 } })).window).toEqual({ tile: 8, radius: 4 });
+  });
+
+  it('refuses a window the read-out cannot run, in one sentence', () => {
+    for (const window of [{ tile: 8, radius: 4, pool: 1 }, { tile: 0, radius: 0 }, { tile: -1, radius: 2 }, { tile: 2.5, radius: 1 }, 'wide']) {
+      expect(() => readoutSpecOf(manifestWith({ ...base, window }))).toThrow(/^Model "m": readout\.window must be/);
+    }
   });
 });

@@ -15,7 +15,8 @@ import { createOrtSession, envPreference, loadOrt } from '../models/ort-session'
 import { outputOf } from './ort-output';
 import { readFile } from 'node:fs/promises';
 import { createOrtKernels, withSigmoidOutput } from './ort-kernels';
-import type { ReadoutKernel } from '../../common/propagation/readout';
+import type { ReadoutKernel, ReadoutWindow } from '../../common/propagation/readout';
+import { z } from 'zod';
 
 export const PROPAGATION_ROLES = ['keyEncoder', 'valueEncoder', 'decoder'] as const;
 
@@ -27,6 +28,22 @@ export interface PropagationReadoutSpec {
   readonly keyDim: number;
   readonly valueDim: number;
   readonly stride: number;
+  /** The local read-out the weights were trained with (readout.window); absent: every position. */
+  readonly window?: ReadoutWindow;
+}
+
+const readoutWindowSchema = z
+  .object({ tile: z.number().int().min(0), radius: z.number().int().min(0), pool: z.number().int().min(0).optional() })
+  .refine((w) => w.pool !== 1 && (w.tile > 0 || (w.pool ?? 0) >= 2));
+
+function windowOf(manifest: ModelManifest, value: unknown): ReadoutWindow | undefined {
+  if (value === undefined || value === null) return undefined;
+  const parsed = readoutWindowSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new ServiceError('unreadable', `Model "${manifest.id}": readout.window must be {tile ≥ 0, radius ≥ 0, pool 0 or ≥ 2 (≥ 2 with tile 0)}, not ${JSON.stringify(value)}.`);
+  }
+  const { tile, radius, pool = 0 } = parsed.data;
+  return { tile, radius, ...(pool >= 2 ? { pool } : {}) };
 }
 
 /** The read-out section of a propagation manifest, or one sentence saying what is wrong. */
@@ -38,7 +55,8 @@ export function readoutSpecOf(manifest: ModelManifest): PropagationReadoutSpec {
     return v;
   };
   if (r.kind !== undefined && r.kind !== 'l2-topk') throw new ServiceError('unreadable', `Model "${manifest.id}": read-out kind ${JSON.stringify(r.kind)} is not supported (only l2-topk).`);
-  return { topK: get('topK'), keyDim: get('keyDim'), valueDim: get('valueDim'), stride: typeof r.stride === 'number' ? get('stride') : 16 };
+  const window = windowOf(manifest, r.window);
+  return { topK: get('topK'), keyDim: get('keyDim'), valueDim: get('valueDim'), stride: typeof r.stride === 'number' ? get('stride') : 16, ...(window ? { window } : {}) };
 }
 
 function names(file: ModelFile, expected: readonly string[], side: 'inputs' | 'outputs'): string[] {
@@ -88,6 +106,10 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
   get stride(): number {
     return this.spec.stride;
   }
+  get readoutWindow(): ReadoutWindow | null {
+    return this.spec.window ?? null;
+  }
+
   get topK(): number {
     return this.spec.topK;
   }

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ServiceError } from '../../common/errors';
 import { AutoPropagator } from '../../common/propagation/auto-propagator';
-import { MemoryPropagator } from '../../common/propagation/memory-engine';
+import { DEFAULT_READOUT_WINDOW, MemoryPropagator } from '../../common/propagation/memory-engine';
 import type { PropagationMethod } from '../../common/propagation/options';
 import type { Propagator } from '../../common/propagation/propagator';
 import type { ReadoutWindow } from '../../common/propagation/readout';
@@ -21,7 +21,7 @@ export interface OpenPropagatorOptions {
   readonly threads?: number;
   /** Where memory runs stop beyond the annotated range (default DEFAULT_STOP_RULE). */
   readonly stopRule?: StopRuleSettings;
-  /** The memory read-out's window (default DEFAULT_READOUT_WINDOW; null: every position). */
+  /** The memory read-out's window (default: the model's own, else DEFAULT_READOUT_WINDOW; null: every position). */
   readonly readoutWindow?: ReadoutWindow | null;
 }
 
@@ -29,6 +29,8 @@ export interface OpenedPropagator {
   readonly propagator: Propagator;
   /** What the sidecar's provenance should record. */
   readonly model?: { readonly id: string; readonly ep: string; readonly digests: readonly { role: string; sha256: string }[] };
+  /** The memory read-out's window in use (null: every position); absent for interpolation. */
+  readonly readoutWindow?: ReadoutWindow | null;
   dispose(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function openPropagator(method: PropagationMethod, options: OpenPro
   return {
     propagator: method === 'auto' ? new AutoPropagator(memory, new InterpolationPropagator()) : memory,
     model: { id: networks.id, ep: networks.ep, digests: networks.digests },
+    readoutWindow: options.readoutWindow !== undefined ? options.readoutWindow : (networks.readoutWindow ?? DEFAULT_READOUT_WINDOW),
     dispose: () => networks.dispose(),
   };
 }
