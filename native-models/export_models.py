@@ -246,6 +246,8 @@ def readout_spec(key_dim, value_dim, window=None):
                             "flattened row-major (y*w + x), frames concatenated in insertion order"}
     if window:
         spec["window"] = {"tile": window["tile"], "radius": window["radius"], "pool": window.get("pool", 0)}
+        if window.get("pool_side"):
+            spec["window"]["poolSide"] = window["pool_side"]
     return spec
 
 

@@ -8,6 +8,7 @@
  *   node scripts/dev-benchmark.mjs [--samples 10] [--given 1,3,5,10] [--only sample,spleen]
  *        [--engines default,classical] [--methods memory,interpolation,auto] [--models DIR]
  *        [--skip clicks|propagation] [--work DIR] [--json FILE] [--threads 1]
+ *        [--readout-window T,R[,F]|full (memory read-out; default the model's own)]
  *
  * Volumes (none is a training source: native-models/isegdata/sources.py refuses them, and the
  * simulated knees use the OAI-ZIB label map, which no model trained on, with tissue tables drawn at
@@ -42,6 +43,7 @@ const { values } = parseArgs({
     work: { type: 'string', default: join(tmpdir(), 'iseg-dev-benchmark') },
     json: { type: 'string' },
     threads: { type: 'string', default: '1' },
+    'readout-window': { type: 'string' },
   },
 });
 
@@ -137,6 +139,7 @@ for (const volume of VOLUMES) {
         const run = iseg([
           'eval-propagation', '--image', volume.image, '--labels', volume.labels, '--label', label, '--axis', volume.axis,
           '--given', given.join(','), '--method', method, '--threads', values.threads, ...modelArgs, '--json', json, '--quiet',
+          ...(values['readout-window'] === undefined ? [] : ['--readout-window', values['readout-window']]),
         ]);
         if (run.status !== 0) {
           console.log(`${volume.name} propagation ${method} label ${label}: failed: ${(run.stderr || run.stdout).trim()}`);

@@ -155,21 +155,32 @@ def readout(qk, mk, mv, top_k: int = 20, mask=None):
 class ReadoutWindow:
     """A local read-out, as `readoutTiling` in electron/common/propagation/readout.ts builds it:
     query tiles of tile x tile cells see the memory within `radius` cells of their tile, and with
-    pool f >= 2 every frame as means of f x f blocks of cells."""
+    pool f >= 2 every frame as means of f x f blocks of cells, at most pool_side blocks a side
+    (larger blocks on larger grids; 0: no cap)."""
     tile: int
     radius: int
     pool: int = 0
+    pool_side: int = 0
 
     @staticmethod
     def parse(text):
-        """'T,R[,F]' -> ReadoutWindow; '' or 'full' -> None (every position)."""
+        """'T,R[,F[,S]]' -> ReadoutWindow; '' or 'full' -> None (every position)."""
         if text in (None, "", "full"):
             return None
         parts = [int(v) for v in text.split(",")]
-        pool = parts[2] if len(parts) == 3 else 0
-        if len(parts) not in (2, 3) or parts[0] < 0 or parts[1] < 0 or pool == 1 or pool < 0 or (parts[0] == 0 and pool < 2):
-            raise ValueError(f"a read-out window is T,R[,F] with T >= 0, R >= 0, F = 0 or >= 2 (>= 2 when T = 0), not {text!r}")
+        pool = parts[2] if len(parts) >= 3 else 0
+        side = parts[3] if len(parts) == 4 else None
+        if (len(parts) not in (2, 3, 4) or parts[0] < 0 or parts[1] < 0 or pool == 1 or pool < 0
+                or (parts[0] == 0 and pool < 2) or (side is not None and (side < 1 or pool < 2))):
+            raise ValueError(f"a read-out window is T,R[,F[,S]] with T >= 0, R >= 0, F = 0 or >= 2 (>= 2 when T = 0 "
+                             f"or S is given), S >= 1, not {text!r}")
         return ReadoutWindow(*parts)
+
+    def block_edge(self, h: int, w: int) -> int:
+        """pooledBlockEdge in readout.ts: the pooled block's edge on an h x w grid (0: no pooling)."""
+        if self.pool < 2:
+            return 0
+        return max(self.pool, -(-max(h, w) // self.pool_side)) if self.pool_side else self.pool
 
 
 _TILINGS: dict = {}
@@ -194,8 +205,8 @@ def readout_tiling(h: int, w: int, window: ReadoutWindow):
             for y in range(y0, y0 + th):
                 allowed[y * w + x0:y * w + x0 + tw] = sees.flatten()
     pooling = torch.zeros(0, h * w)
-    if window.pool >= 2:
-        f = window.pool
+    f = window.block_edge(h, w)
+    if f:
         rows, cols = -(-h // f), -(-w // f)
         pooling = torch.zeros(rows * cols, h * w)
         for y in range(h):

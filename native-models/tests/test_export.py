@@ -72,6 +72,8 @@ class ReadoutSpec(unittest.TestCase):
         self.assertNotIn("window", readout_spec(64, 64, None))
         self.assertEqual(readout_spec(64, 64, {"tile": 8, "radius": 4, "pool": 4})["window"], {"tile": 8, "radius": 4, "pool": 4})
         self.assertEqual(readout_spec(64, 64, {"tile": 8, "radius": 4})["window"], {"tile": 8, "radius": 4, "pool": 0})
+        self.assertEqual(readout_spec(64, 64, {"tile": 8, "radius": 4, "pool": 4, "pool_side": 8})["window"],
+                         {"tile": 8, "radius": 4, "pool": 4, "poolSide": 8})
 
 
 class Fixtures(unittest.TestCase):

@@ -72,14 +72,17 @@ class Readout(unittest.TestCase):
         self.assertGreaterEqual(sum(case["window"] is not None for case in c["cases"]), 3)
         for case in c["cases"]:
             spec = case["window"]
-            window = None if spec is None else ReadoutWindow(spec["tile"], spec["radius"], spec.get("pool", 0))
+            window = None if spec is None else ReadoutWindow(spec["tile"], spec["radius"], spec.get("pool", 0), spec.get("poolSide", 0))
             got = readout_windowed(qk, mk, mv, window, c["topK"])[0].flatten(1).numpy()
             np.testing.assert_allclose(got, np.array(case["expected"]).reshape(cv, h * w), atol=2e-4, err_msg=str(spec))
 
     def test_window_parse(self):
         self.assertIsNone(ReadoutWindow.parse("full"))
         self.assertEqual(ReadoutWindow.parse("8,4,4"), ReadoutWindow(8, 4, 4))
-        for bad in ("8", "8,4,1", "0,0", "-1,2"):
+        self.assertEqual(ReadoutWindow.parse("8,4,4,8"), ReadoutWindow(8, 4, 4, 8))
+        self.assertEqual(ReadoutWindow(8, 4, 4, 8).block_edge(32, 24), 4)
+        self.assertEqual(ReadoutWindow(8, 4, 4, 8).block_edge(64, 40), 8)
+        for bad in ("8", "8,4,1", "0,0", "-1,2", "8,4,4,0", "8,4,0,8"):
             with self.assertRaises(ValueError):
                 ReadoutWindow.parse(bad)
 

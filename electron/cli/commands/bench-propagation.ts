@@ -21,7 +21,7 @@ import { parseReadoutWindow } from './readout-window-option';
 import type { ReadoutWindow } from '../../common/propagation/readout';
 import { parseView } from './propagate';
 
-const describeWindow = (window: ReadoutWindow | null): string => (window ? `${window.tile},${window.radius}${window.pool ? `,${window.pool}` : ''}` : 'full');
+const describeWindow = (window: ReadoutWindow | null): string => (window ? [window.tile, window.radius, ...(window.pool ? [window.pool] : []), ...(window.poolSide ? [window.poolSide] : [])].join(',') : 'full');
 
 const USAGE = `Usage: iseg bench-propagation --image <image> --labels <label map> --label K
          [--axis axial|coronal|sagittal] [--given N] [--model ID] [--readout onnx|typescript]
@@ -91,7 +91,7 @@ export const benchPropagationCommand: Command = {
     const grid = { height: Math.ceil(layout.height / stride), width: Math.ceil(layout.width / stride) };
     const positions = grid.height * grid.width;
     // Unless told otherwise, the read-out the model was trained with (its manifest), as the app runs it.
-    const chosenWindow = readoutWindow === undefined ? (trainedWindow ?? DEFAULT_READOUT_WINDOW) : readoutWindow;
+    const chosenWindow = readoutWindow === undefined ? (trainedWindow !== undefined ? trainedWindow : DEFAULT_READOUT_WINDOW) : readoutWindow;
     const readTs = benchReadout({ grid, window: chosenWindow }, keyDim, valueDim, 5);
     const readOrt = await benchReadoutOrt({ grid, window: chosenWindow }, keyDim, valueDim, 5, threads ?? 1);
     const run = await benchPropagation(image, truth, label, axis, given, modelDir, {

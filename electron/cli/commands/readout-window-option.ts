@@ -1,4 +1,4 @@
-/** `--readout-window TILE,RADIUS[,POOL]|full`: the memory read-out's local window (readout.ts), for measuring and choosing it. */
+/** `--readout-window TILE,RADIUS[,POOL[,SIDE]]|full`: the memory read-out's local window (readout.ts), for measuring and choosing it. */
 import type { ReadoutWindow } from '../../common/propagation/readout';
 import { UsageError } from '../command';
 
@@ -6,12 +6,14 @@ import { UsageError } from '../command';
 export function parseReadoutWindow(command: string, text: string | undefined): ReadoutWindow | null | undefined {
   if (text === undefined) return undefined;
   if (text.trim() === 'full') return null;
-  const match = /^\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*(\d+)\s*)?$/.exec(text);
+  const match = /^\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*(\d+)\s*(?:,\s*(\d+)\s*)?)?$/.exec(text);
   const tile = Number(match?.[1]);
   const radius = Number(match?.[2]);
   const pool = match?.[3] === undefined ? 0 : Number(match[3]);
-  if (!match || (tile < 1 && pool < 2) || pool === 1) {
-    throw new UsageError(`iseg ${command}: --readout-window is TILE,RADIUS[,POOL] in feature cells (e.g. 8,4 or 8,4,4; POOL ≥ 2 adds the whole frame as POOL × POOL block means; 0,0,POOL: the block means only) or full, not "${text}"`);
+  const poolSide = match?.[4] === undefined ? undefined : Number(match[4]);
+  if (!match || (tile < 1 && pool < 2) || pool === 1 || poolSide === 0 || (poolSide !== undefined && pool < 2)) {
+    throw new UsageError(`iseg ${command}: --readout-window is TILE,RADIUS[,POOL[,SIDE]] in feature cells (e.g. 8,4 or 8,4,4,8; POOL ≥ 2 adds the whole frame as POOL × POOL block means, SIDE caps them at SIDE × SIDE blocks by growing the blocks; 0,0,POOL: the block means only) or full, not "${text}"`);
   }
-  return pool ? { tile, radius, pool } : { tile, radius };
+  if (!pool) return { tile, radius };
+  return poolSide === undefined ? { tile, radius, pool } : { tile, radius, pool, poolSide };
 }

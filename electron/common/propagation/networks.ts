@@ -34,8 +34,8 @@ export interface PropagationNetworks {
   /** Read-out top-k (manifest). */
   readonly topK: number;
   /**
-   * The local read-out the weights were trained with (manifest readout.window); absent or null:
-   * every memory position. A read-out other than the trained one costs Dice (readout.ts).
+   * The local read-out the weights were trained with (manifest readout.window); absent: the
+   * engine's default (DEFAULT_READOUT_WINDOW); null: every memory position.
    */
   readonly readoutWindow?: ReadoutWindow | null;
   /** Probability at or above which a pixel is in the object (manifest threshold). */

@@ -56,7 +56,7 @@ export function readoutFixture(): ReadoutFixture {
   const query = array(keyDim * positions);
   const keys = [array(keyDim * positions), array(keyDim * positions)];
   const values = [array(valueDim * positions), array(valueDim * positions)];
-  const windows: (ReadoutWindow | null)[] = [null, { tile: 4, radius: 1 }, { tile: 4, radius: 2, pool: 3 }, { tile: 3, radius: 1, pool: 2 }, { tile: 0, radius: 0, pool: 4 }];
+  const windows: (ReadoutWindow | null)[] = [null, { tile: 4, radius: 1 }, { tile: 4, radius: 2, pool: 3 }, { tile: 3, radius: 1, pool: 2 }, { tile: 0, radius: 0, pool: 4 }, { tile: 3, radius: 1, pool: 2, poolSide: 3 }];
   const cases = windows.map((window) => {
     const memory = new ReadoutMemory({ keyDim, valueDim, positions }, { grid: { height, width }, ...(window ? { window } : {}) });
     for (let f = 0; f < keys.length; f++) memory.add(Float32Array.from(keys[f] as number[]), Float32Array.from(values[f] as number[]));

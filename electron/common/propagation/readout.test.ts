@@ -289,3 +289,17 @@ describe('the read-out fixture shared with the training code', () => {
     expect(committed).toEqual(JSON.parse(JSON.stringify(fresh)));
   });
 });
+
+describe('pooled blocks with a cap per side', () => {
+  it('keeps the coarse part a fixed size on large grids, so the read-out grows with the area', async () => {
+    const { readoutTiling, pooledBlockEdge } = await import('./readout');
+    const window = { tile: 8, radius: 4, pool: 4, poolSide: 8 };
+    // Up to 32 cells a side (512² slices at stride 16) the blocks are the pool's 4 cells, as without a cap.
+    expect([16, 24, 32].map((n) => pooledBlockEdge(n, n, window))).toEqual([4, 4, 4]);
+    expect([48, 64, 65].map((n) => pooledBlockEdge(n, n, window))).toEqual([6, 8, 9]);
+    expect([24, 32, 48, 64].map((n) => readoutTiling({ height: n, width: n }, window).pooledPositions)).toEqual([36, 64, 64, 64]);
+    expect(readoutTiling({ height: 64, width: 64 }, { tile: 8, radius: 4, pool: 4 }).pooledPositions).toBe(256);
+    // The window is fixed too: a query sees 16 × 16 cells + 64 blocks per frame at any size past 32 cells.
+    expect(readoutTiling({ height: 64, width: 64 }, window).slotWidth).toBe(16 * 16 + 64);
+  });
+});

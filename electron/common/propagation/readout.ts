@@ -47,6 +47,20 @@ export interface ReadoutWindow {
   readonly tile: number;
   readonly radius: number;
   readonly pool?: number;
+  /**
+   * At most this many pooled blocks per side: on a grid wider than pool × poolSide cells the blocks
+   * grow (edge ⌈side / poolSide⌉), so the coarse part stays a fixed size and the whole read-out
+   * grows with the slice area, not its square. Absent: blocks of `pool` cells at any size.
+   */
+  readonly poolSide?: number;
+}
+
+/** The edge of a pooled block on a grid of `height` × `width` cells (0: no pooling). */
+export function pooledBlockEdge(height: number, width: number, window?: ReadoutWindow): number {
+  const pool = window?.pool ?? 0;
+  if (pool < 2) return 0;
+  const side = window?.poolSide;
+  return side === undefined ? pool : Math.max(pool, Math.ceil(Math.max(height, width) / side));
 }
 
 export const DEFAULT_TOP_K = 20;
@@ -100,7 +114,7 @@ export function readoutTiling(grid: ReadoutGrid, window?: ReadoutWindow): Readou
       for (let y = 0; y < windowH; y++) for (let x = 0; x < windowW; x++) windowAt[w++] = (wy + y) * width + wx + x;
     }
   }
-  const pool = window?.pool ?? 0;
+  const pool = pooledBlockEdge(height, width, window);
   const blockRows = pool >= 2 ? Math.ceil(height / pool) : 0;
   const blockCols = pool >= 2 ? Math.ceil(width / pool) : 0;
   const blockOf = new Int32Array(pool >= 2 ? height * width : 0);
@@ -247,6 +261,9 @@ export class ReadoutMemory {
     }
     if (window?.pool !== undefined && !(Number.isInteger(window.pool) && (window.pool === 0 || window.pool >= 2))) {
       throw new Error(`readout: the window's pooled blocks need 0 (none) or ≥ 2 cells a side, got ${window.pool}`);
+    }
+    if (window?.poolSide !== undefined && !(Number.isInteger(window.poolSide) && window.poolSide >= 1)) {
+      throw new Error(`readout: the window's pooled blocks per side need a whole number ≥ 1, got ${window.poolSide}`);
     }
     if (window && window.tile === 0 && !((window.pool ?? 0) >= 2)) throw new Error('readout: a window of tile 0 sees only pooled blocks, so it needs a pool ≥ 2');
     this.tiling = readoutTiling(grid, window);

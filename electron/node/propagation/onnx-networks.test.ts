@@ -48,10 +48,11 @@ describe('readoutSpecOf', () => {
     expect(readoutSpecOf(manifestWith(base)).window).toBeUndefined();
     expect(readoutSpecOf(manifestWith({ ...base, window: { tile: 8, radius: 4, pool: 4 } })).window).toEqual({ tile: 8, radius: 4, pool: 4 });
     expect(readoutSpecOf(manifestWith({ ...base, window: { tile: 8, radius: 4, pool: 0 } })).window).toEqual({ tile: 8, radius: 4 });
+    expect(readoutSpecOf(manifestWith({ ...base, window: { tile: 8, radius: 4, pool: 4, poolSide: 8 } })).window).toEqual({ tile: 8, radius: 4, pool: 4, poolSide: 8 });
   });
 
   it('refuses a window the read-out cannot run, in one sentence', () => {
-    for (const window of [{ tile: 8, radius: 4, pool: 1 }, { tile: 0, radius: 0 }, { tile: -1, radius: 2 }, { tile: 2.5, radius: 1 }, 'wide']) {
+    for (const window of [{ tile: 8, radius: 4, pool: 1 }, { tile: 0, radius: 0 }, { tile: -1, radius: 2 }, { tile: 2.5, radius: 1 }, { tile: 8, radius: 4, pool: 4, poolSide: 0 }, { tile: 8, radius: 4, poolSide: 8 }, 'wide']) {
       expect(() => readoutSpecOf(manifestWith({ ...base, window }))).toThrow(/^Model "m": readout\.window must be/);
     }
   });

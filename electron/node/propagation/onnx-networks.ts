@@ -33,17 +33,17 @@ export interface PropagationReadoutSpec {
 }
 
 const readoutWindowSchema = z
-  .object({ tile: z.number().int().min(0), radius: z.number().int().min(0), pool: z.number().int().min(0).optional() })
-  .refine((w) => w.pool !== 1 && (w.tile > 0 || (w.pool ?? 0) >= 2));
+  .object({ tile: z.number().int().min(0), radius: z.number().int().min(0), pool: z.number().int().min(0).optional(), poolSide: z.number().int().min(1).optional() })
+  .refine((w) => w.pool !== 1 && (w.tile > 0 || (w.pool ?? 0) >= 2) && (w.poolSide === undefined || (w.pool ?? 0) >= 2));
 
 function windowOf(manifest: ModelManifest, value: unknown): ReadoutWindow | undefined {
   if (value === undefined || value === null) return undefined;
   const parsed = readoutWindowSchema.safeParse(value);
   if (!parsed.success) {
-    throw new ServiceError('unreadable', `Model "${manifest.id}": readout.window must be {tile ≥ 0, radius ≥ 0, pool 0 or ≥ 2 (≥ 2 with tile 0)}, not ${JSON.stringify(value)}.`);
+    throw new ServiceError('unreadable', `Model "${manifest.id}": readout.window must be {tile ≥ 0, radius ≥ 0, pool 0 or ≥ 2 (≥ 2 with tile 0 or a poolSide), poolSide ≥ 1}, not ${JSON.stringify(value)}.`);
   }
-  const { tile, radius, pool = 0 } = parsed.data;
-  return { tile, radius, ...(pool >= 2 ? { pool } : {}) };
+  const { tile, radius, pool = 0, poolSide } = parsed.data;
+  return { tile, radius, ...(pool >= 2 ? { pool } : {}), ...(poolSide !== undefined ? { poolSide } : {}) };
 }
 
 /** The read-out section of a propagation manifest, or one sentence saying what is wrong. */
@@ -106,8 +106,9 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
   get stride(): number {
     return this.spec.stride;
   }
-  get readoutWindow(): ReadoutWindow | null {
-    return this.spec.window ?? null;
+  /** The manifest's readout.window; undefined when it names none (the engine's default then). */
+  get readoutWindow(): ReadoutWindow | undefined {
+    return this.spec.window;
   }
 
   get topK(): number {

@@ -45,7 +45,7 @@ export async function openPropagator(method: PropagationMethod, options: OpenPro
   return {
     propagator: method === 'auto' ? new AutoPropagator(memory, new InterpolationPropagator()) : memory,
     model: { id: networks.id, ep: networks.ep, digests: networks.digests },
-    readoutWindow: options.readoutWindow !== undefined ? options.readoutWindow : (networks.readoutWindow ?? DEFAULT_READOUT_WINDOW),
+    readoutWindow: options.readoutWindow !== undefined ? options.readoutWindow : (networks.readoutWindow !== undefined ? networks.readoutWindow : DEFAULT_READOUT_WINDOW),
     dispose: () => networks.dispose(),
   };
 }
