@@ -25,7 +25,7 @@ const describeWindow = (window: ReadoutWindow | null): string => (window ? [wind
 
 const USAGE = `Usage: iseg bench-propagation --image <image> --labels <label map> --label K
          [--axis axial|coronal|sagittal] [--given N] [--model ID] [--readout onnx|typescript]
-         [--readout-window T,R[,F]|full] [--runs N] [--threads N] [--models DIR] [--json FILE]
+         [--readout-window T,R[,F[,S]]|full] [--runs N] [--threads N] [--models DIR] [--json FILE]
 
 Propagates label K from N (default 5) evenly spaced ground-truth slices along the axis (default
 sagittal) with the memory method: once cold (every key encoded), then --runs times (default 1)

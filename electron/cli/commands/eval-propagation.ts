@@ -32,7 +32,7 @@ export const summary = "evaluate propagation with the paper's given-slice protoc
 
 const USAGE = `Usage: iseg eval-propagation --image <image> --labels <label map> --label K
          [--axis axial|coronal|sagittal] [--given 1,3,5,10] [--seed gt|clicks]
-         [--method auto,memory,interpolation] [--stop-rule F,G,D] [--readout-window T,R[,F]|full] [--model ID] [--click-model ID|classical|default]
+         [--method auto,memory,interpolation] [--stop-rule F,G,D] [--readout-window T,R[,F[,S]]|full] [--model ID] [--click-model ID|classical|default]
          [--ep auto|cpu|cuda] [--threads N] [--models DIR] [--json FILE] [--quiet]
 
 For each count n in --given, n slices evenly spaced within label K's extent along the axis are
