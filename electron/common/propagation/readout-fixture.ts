@@ -2,6 +2,7 @@
  * The read-out cases shared with the Python training code (see scripts/make-readout-fixture.ts):
  * seeded inputs, and what `ReadoutMemory.read` gives for each window.
  */
+import { mulberry32 } from '../phantom';
 import { ReadoutMemory, type ReadoutWindow } from './readout';
 
 /** Relative to the repository root. */
@@ -26,18 +27,6 @@ export interface ReadoutFixture {
   }[];
 }
 
-/** A small deterministic generator (mulberry32), so the fixture never depends on Math.random. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
 
 /**
@@ -51,7 +40,7 @@ export function readoutFixture(): ReadoutFixture {
   const valueDim = 3;
   const topK = 5;
   const positions = height * width;
-  const next = seeded(19);
+  const next = mulberry32(19);
   const array = (n: number) => Array.from({ length: n }, () => round(next() * 4 - 2));
   const query = array(keyDim * positions);
   const keys = [array(keyDim * positions), array(keyDim * positions)];
