@@ -16,7 +16,7 @@ import { benchPropagation, benchReadout, benchReadoutOrt } from '../../node/prop
 import { propagationModelDir, readoutSpecOf } from '../../node/propagation/onnx-networks';
 import { integerOption, parseCommandLine, UsageError, type CliOutput, type Command } from '../command';
 import { writeJsonFile } from '../write-json';
-import { DEFAULT_READOUT_WINDOW } from '../../common/propagation/memory-engine';
+import { chooseReadoutWindow, DEFAULT_READOUT_WINDOW } from '../../common/propagation/memory-engine';
 import { parseReadoutWindow } from './readout-window-option';
 import type { ReadoutWindow } from '../../common/propagation/readout';
 import { parseView } from './propagate';
@@ -91,7 +91,7 @@ export const benchPropagationCommand: Command = {
     const grid = { height: Math.ceil(layout.height / stride), width: Math.ceil(layout.width / stride) };
     const positions = grid.height * grid.width;
     // Unless told otherwise, the read-out the model was trained with (its manifest), as the app runs it.
-    const chosenWindow = readoutWindow === undefined ? (trainedWindow !== undefined ? trainedWindow : DEFAULT_READOUT_WINDOW) : readoutWindow;
+    const chosenWindow = chooseReadoutWindow(readoutWindow, trainedWindow);
     const readTs = benchReadout({ grid, window: chosenWindow }, keyDim, valueDim, 5);
     const readOrt = await benchReadoutOrt({ grid, window: chosenWindow }, keyDim, valueDim, 5, threads ?? 1);
     const run = await benchPropagation(image, truth, label, axis, given, modelDir, {

@@ -68,6 +68,12 @@ export interface MemoryEngineOptions {
  */
 export const DEFAULT_READOUT_WINDOW: ReadoutWindow | null = { tile: 8, radius: 4, pool: 4, poolSide: 8 };
 
+/** The read-out a run uses: the one asked for, else the one the weights were trained with, else the default (null: every position). */
+export function chooseReadoutWindow(requested: ReadoutWindow | null | undefined, trained: ReadoutWindow | null | undefined): ReadoutWindow | null {
+  if (requested !== undefined) return requested;
+  return trained !== undefined ? trained : DEFAULT_READOUT_WINDOW;
+}
+
 interface AxisCache {
   readonly features: Map<number, KeyFeatures>;
   bytes: number;
@@ -105,7 +111,8 @@ export class MemoryPropagator implements Propagator {
   private readonly rememberGapEnds: boolean;
   private readonly now: () => number;
   private readonly stopRule: StopRuleSettings;
-  private readonly readoutWindow: ReadoutWindow | undefined;
+  /** The read-out window in use (undefined: every position). */
+  readonly readoutWindow: ReadoutWindow | undefined;
   /** Network evaluations of the last request, for measurements. */
   lastStats = { keyEncodes: 0, valueEncodes: 0, decodes: 0, readoutMs: 0, networkMs: 0 };
   /** The suspect-flag evidence of the last request, per label, for measurements (eval-suspects). */
@@ -121,7 +128,7 @@ export class MemoryPropagator implements Propagator {
     this.rememberGapEnds = options.rememberGapEnds ?? true;
     this.now = options.now ?? Date.now;
     this.stopRule = options.stopRule ?? DEFAULT_STOP_RULE;
-    this.readoutWindow = (options.readoutWindow !== undefined ? options.readoutWindow : networks.readoutWindow !== undefined ? networks.readoutWindow : DEFAULT_READOUT_WINDOW) ?? undefined;
+    this.readoutWindow = chooseReadoutWindow(options.readoutWindow, networks.readoutWindow) ?? undefined;
   }
 
   /** Drops the cached keys of a volume (after its voxels changed). */

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ServiceError } from '../../common/errors';
 import { AutoPropagator } from '../../common/propagation/auto-propagator';
-import { DEFAULT_READOUT_WINDOW, MemoryPropagator } from '../../common/propagation/memory-engine';
+import { MemoryPropagator } from '../../common/propagation/memory-engine';
 import type { PropagationMethod } from '../../common/propagation/options';
 import type { Propagator } from '../../common/propagation/propagator';
 import type { ReadoutWindow } from '../../common/propagation/readout';
@@ -45,7 +45,7 @@ export async function openPropagator(method: PropagationMethod, options: OpenPro
   return {
     propagator: method === 'auto' ? new AutoPropagator(memory, new InterpolationPropagator()) : memory,
     model: { id: networks.id, ep: networks.ep, digests: networks.digests },
-    readoutWindow: options.readoutWindow !== undefined ? options.readoutWindow : (networks.readoutWindow !== undefined ? networks.readoutWindow : DEFAULT_READOUT_WINDOW),
+    readoutWindow: memory.readoutWindow ?? null,
     dispose: () => networks.dispose(),
   };
 }
