@@ -153,30 +153,55 @@ function wordViews(a: ArrayLike<number>, b: ArrayLike<number>): [Uint32Array, Ui
   return [new Uint32Array(a.buffer, a.byteOffset, count), new Uint32Array(b.buffer, b.byteOffset, count), 4 / a.BYTES_PER_ELEMENT];
 }
 
+/** Reads a packed diff's runs one at a time, in increasing index order. */
+class RunReader {
+  private readonly codes: Leb128Reader;
+  private end = 0;
+  private previous = -1;
+  start = -1;
+  length = 0;
+  before = 0;
+  after = 0;
+
+  constructor(private readonly diff: PackedLabelDiff) {
+    this.codes = new Leb128Reader(diff.codes, truncatedDiff);
+  }
+
+  /** Moves to the next run; false when there is none. */
+  next(): boolean {
+    if (this.codes.done) return false;
+    if (this.diff.form === 'runs') {
+      this.start = this.end + this.read();
+      this.length = this.read();
+      this.before = this.read();
+      this.after = this.read();
+      this.end = this.start + this.length;
+    } else {
+      this.start = this.previous + 1 + this.read();
+      this.length = 1;
+      this.before = this.read();
+      this.after = this.diff.value;
+      this.previous = this.start;
+    }
+    return true;
+  }
+
+  private read(): number {
+    return this.codes.read();
+  }
+}
+
+function truncatedDiff(): Error {
+  return new Error('A packed label diff ends in the middle of a number.');
+}
+
 /** Calls `visit` for each run of a packed diff, in increasing index order. */
 export function forEachRun(
   diff: PackedLabelDiff,
   visit: (start: number, length: number, before: number, after: number) => void,
 ): void {
-  const codes = new Leb128Reader(diff.codes, truncatedDiff);
-  const read = (): number => codes.read();
-  if (diff.form === 'runs') {
-    let end = 0;
-    while (!codes.done) {
-      const start = end + read();
-      const length = read();
-      const before = read();
-      visit(start, length, before, read());
-      end = start + length;
-    }
-  } else {
-    let previous = -1;
-    while (!codes.done) {
-      const index = previous + 1 + read();
-      visit(index, 1, read(), diff.value);
-      previous = index;
-    }
-  }
+  const runs = new RunReader(diff);
+  while (runs.next()) visit(runs.start, runs.length, runs.before, runs.after);
 }
 
 /** The sparse form of a packed diff (for the journal, and to combine diffs). */
@@ -241,48 +266,6 @@ export function composeDiffs(first: LabelDiff, second: LabelDiff): LabelDiff {
     }
   }
   return { indices: indices.slice(0, count), before: before.slice(0, count), after: after.slice(0, count) };
-}
-
-/** Reads a packed diff's runs one at a time, in increasing index order (see `forEachRun`). */
-class RunReader {
-  private readonly codes: Leb128Reader;
-  private end = 0;
-  private previous = -1;
-  start = -1;
-  length = 0;
-  before = 0;
-  after = 0;
-
-  constructor(private readonly diff: PackedLabelDiff) {
-    this.codes = new Leb128Reader(diff.codes, truncatedDiff);
-  }
-
-  /** Moves to the next run; false when there is none. */
-  next(): boolean {
-    if (this.codes.done) return false;
-    if (this.diff.form === 'runs') {
-      this.start = this.end + this.read();
-      this.length = this.read();
-      this.before = this.read();
-      this.after = this.read();
-      this.end = this.start + this.length;
-    } else {
-      this.start = this.previous + 1 + this.read();
-      this.length = 1;
-      this.before = this.read();
-      this.after = this.diff.value;
-      this.previous = this.start;
-    }
-    return true;
-  }
-
-  private read(): number {
-    return this.codes.read();
-  }
-}
-
-function truncatedDiff(): Error {
-  return new Error('A packed label diff ends in the middle of a number.');
 }
 
 /**
