@@ -84,18 +84,18 @@ export class VolumeRegistry {
   /** `summary`: the voxels' summary, where the reader counted it already (else it is counted here). */
   add(volume: Volume, name: string, source: VolumeMeta['source'], from?: OpenVolume['source'], summary?: VoxelSummary): OpenVolume {
     const g = volume.geometry;
-    const { range, nonFinite } = summary ?? summarizeVoxels(volume.voxels);
+    const values = summary ?? summarizeVoxels(volume.voxels);
     const meta: VolumeMeta = {
       id: randomUUID(),
       name,
       geometry: { size: [...g.size], spacing: [...g.spacing], origin: [...g.origin], direction: [...g.direction] },
       componentType: volume.componentType,
-      range: rangeForMeta({ range, nonFinite }),
+      range: rangeForMeta(values),
       orientation: orientationCode(g.direction),
       source,
       ...(volume.modality === undefined ? {} : { modality: volume.modality.slice(0, 16) }),
     };
-    if (nonFinite > 0) meta.nonFiniteVoxels = nonFinite;
+    if (values.nonFinite > 0) meta.nonFiniteVoxels = values.nonFinite;
     const entry: OpenVolume = from ? { meta, volume, source: from } : { meta, volume };
     const held: Held = { entry, bytes: volume.voxels.byteLength, holders: new Set() };
     this.volumes.set(meta.id, held);

@@ -133,6 +133,6 @@ export async function readNifti(
     ? await inflateInto(path, name, bytes, layout.offset, maxContentBytes, onFilled)
     : await readInto(path, bytes, layout.offset);
   checkContentLength(contentLength, needed, name);
-  if (needsSwap(layout)) swapBytes(bytes, bytesPerVoxel(layout.componentType));
+  if (needsSwap(layout)) swapBytes(bytes, width);
   return { geometry, componentType: layout.componentType, voxels };
 }
