@@ -25,13 +25,16 @@ const describeWindow = (window: ReadoutWindow | null): string => (window ? [wind
 
 const USAGE = `Usage: iseg bench-propagation --image <image> --labels <label map> --label K
          [--axis axial|coronal|sagittal] [--given N] [--model ID] [--readout onnx|typescript]
-         [--readout-window T,R[,F[,S]]|full] [--runs N] [--threads N] [--models DIR] [--json FILE]
+         [--readout-window T,R[,F[,S]]|full] [--decoder cut|whole] [--runs N] [--threads N]
+         [--models DIR] [--json FILE]
 
 Propagates label K from N (default 5) evenly spaced ground-truth slices along the axis (default
 sagittal) with the memory method: once cold (every key encoded), then --runs times (default 1)
 cached (keys reused, as after a correction), reporting the median cached run. The
 stop-at-the-object's-end rule is off so that every slice is decoded. Also times one read-out
 (TypeScript reference and ONNX Runtime) for the volume's slice size with 5 memory frames.
+--decoder whole runs the decoder's last upsampling and its sigmoid in ONNX Runtime, as before
+2026-12-07 (default cut: the engine does them; decoder-tail.ts), to compare the two in one run.
 --readout-window sets the read-out's window (default: the model's own, its manifest's readout.window, else ${describeWindow(DEFAULT_READOUT_WINDOW)}; full: every memory position).
 Figures only: nothing is asserted.`;
 
@@ -51,6 +54,7 @@ export const benchPropagationCommand: Command = {
       model: { type: 'string' },
       readout: { type: 'string' },
       'readout-window': { type: 'string' },
+      decoder: { type: 'string' },
       runs: { type: 'string' },
       threads: { type: 'string' },
       models: { type: 'string' },
@@ -70,6 +74,8 @@ export const benchPropagationCommand: Command = {
     if (threads !== undefined && threads < 1) throw new UsageError('iseg bench-propagation: --threads is a positive integer');
     const readout = values.readout ?? 'onnx';
     if (readout !== 'onnx' && readout !== 'typescript') throw new UsageError(`iseg bench-propagation: --readout is onnx or typescript, not "${readout}"`);
+    const decoder = values.decoder ?? 'cut';
+    if (decoder !== 'cut' && decoder !== 'whole') throw new UsageError(`iseg bench-propagation: --decoder is cut or whole, not "${decoder}"`);
     const view = parseView('bench-propagation', values.axis ?? 'sagittal');
     const readoutWindow = parseReadoutWindow('bench-propagation', values['readout-window']);
     const runs = integerOption('bench-propagation', 'runs', values.runs, 1);
@@ -99,6 +105,7 @@ export const benchPropagationCommand: Command = {
       readout,
       readoutWindow: chosenWindow,
       runs,
+      wholeDecoder: decoder === 'whole',
     });
     const windowText = `window ${describeWindow(chosenWindow)}`;
     const t = run.cachedTimings;
@@ -111,6 +118,7 @@ export const benchPropagationCommand: Command = {
       readout: { positions, visiblePositions: readOrt.visible, window: chosenWindow, keyDim, valueDim, frames: 5, typescriptMs: readTs.msPerRead, onnxMs: readOrt.msPerRead },
       propagation: {
         readout,
+        decoder,
         decodedSlices: run.decodedSlices,
         coldMs: run.coldMs,
         cachedMs: run.cachedMs,

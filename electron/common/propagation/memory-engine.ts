@@ -310,8 +310,7 @@ export class MemoryPropagator implements Propagator {
     const { width, height } = ctx.layout;
     if (this.networks.decodeProbabilities) return this.networks.decodeProbabilities(read, features, ctx.size, width, height);
     const logits = await this.networks.decode(read, features, ctx.size);
-    const toProbability = this.networks.probabilityKernel;
-    return toProbability ? toProbability(logits, ctx.size, width, height) : cropSigmoid(logits, ctx.size, width, height);
+    return cropSigmoid(logits, ctx.size, width, height);
   }
 
   /** Value-encodes the slice into the memory; returns the value (the memory keeps a copy). */

@@ -19,9 +19,6 @@ export interface NetworkGeometry {
   readonly width: number;
 }
 
-/** Decoder logits (size.height × size.width) → probabilities of the slice's width × height. */
-export type ProbabilityKernel = (logits: Float32Array, size: NetworkGeometry, width: number, height: number) => Promise<Float32Array>;
-
 /**
  * The three networks. Input arrays are read only until the returned promise settles: the engine
  * reuses their buffers for the next call.
@@ -56,8 +53,6 @@ export interface PropagationNetworks {
   decode(readout: Float32Array, features: KeyFeatures, size: NetworkGeometry): Promise<Float32Array>;
   /** Optional accelerated read-out (ONNX Runtime); the TypeScript reference otherwise. */
   readonly readoutKernel?: ReadoutKernel;
-  /** Optional accelerated sigmoid of `decode`'s logits cropped to the slice; a TypeScript loop otherwise. */
-  readonly probabilityKernel?: ProbabilityKernel;
   /**
    * Optional: `decode` and the sigmoid in one call, cropped to the slice's width × height (a new
    * array). The engine prefers it: one network call per decode.

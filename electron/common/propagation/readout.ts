@@ -241,6 +241,9 @@ export class ReadoutMemory {
   private readonly query: Float32Array;
   private readonly result: Float32Array;
   private readonly positionNorms: Float32Array;
+  /** The frame being added, position-major (P × Ck, P × Cv), so each window copies whole rows. */
+  private readonly keyByPosition: Float32Array;
+  private readonly valueByPosition: Float32Array;
   /** Reused per added frame: its pooled blocks, position-major, and their scaled norms. */
   private readonly pooledKey: Float32Array;
   private readonly pooledValue: Float32Array;
@@ -272,6 +275,8 @@ export class ReadoutMemory {
     this.query = new Float32Array(this.tiling.tiles * this.tiling.queriesPerTile * dims.keyDim);
     this.result = new Float32Array(dims.valueDim * dims.positions);
     this.positionNorms = new Float32Array(dims.positions);
+    this.keyByPosition = new Float32Array(dims.positions * dims.keyDim);
+    this.valueByPosition = new Float32Array(dims.positions * dims.valueDim);
     this.pooledKey = new Float32Array(this.tiling.pooledPositions * dims.keyDim);
     this.pooledValue = new Float32Array(this.tiling.pooledPositions * dims.valueDim);
     this.pooledNorms = new Float32Array(this.tiling.pooledPositions);
@@ -297,12 +302,19 @@ export class ReadoutMemory {
     const columns = this.slots * S;
     const scale = 1 / Math.sqrt(ck);
     const norms = this.positionNorms.fill(0);
+    const keyRows = this.keyByPosition;
+    const valueRows = this.valueByPosition;
     for (let c = 0; c < ck; c++) {
       const row = c * P;
       for (let p = 0; p < P; p++) {
         const v = key[row + p] as number;
         norms[p] = (norms[p] as number) + v * v;
+        keyRows[p * ck + c] = v;
       }
+    }
+    for (let c = 0; c < cv; c++) {
+      const row = c * P;
+      for (let p = 0; p < P; p++) valueRows[p * cv + c] = value[row + p] as number;
     }
     if (G > 0) this.poolFrame(key, value);
     for (let t = 0; t < tiles; t++) {
@@ -311,10 +323,8 @@ export class ReadoutMemory {
       for (let w = 0; w < W; w++) {
         const p = windowAt[at + w] as number;
         this.norms[row0 + w] = (norms[p] as number) * scale;
-        const keyBase = (row0 + w) * ck;
-        for (let c = 0; c < ck; c++) this.keys[keyBase + c] = key[c * P + p] as number;
-        const valueBase = (row0 + w) * cv;
-        for (let c = 0; c < cv; c++) this.values[valueBase + c] = value[c * P + p] as number;
+        this.keys.set(keyRows.subarray(p * ck, (p + 1) * ck), (row0 + w) * ck);
+        this.values.set(valueRows.subarray(p * cv, (p + 1) * cv), (row0 + w) * cv);
       }
       if (G > 0) {
         this.keys.set(this.pooledKey, (row0 + W) * ck);

@@ -90,7 +90,7 @@ export async function benchPropagation(
   axis: IndexAxis,
   given: number,
   modelDir: string,
-  options: { threads?: number; ep?: string; maxMemoryFrames?: number; readout?: 'onnx' | 'typescript'; readoutWindow?: ReadoutWindow | null; runs?: number } = {},
+  options: { threads?: number; ep?: string; maxMemoryFrames?: number; readout?: 'onnx' | 'typescript'; readoutWindow?: ReadoutWindow | null; runs?: number; wholeDecoder?: boolean } = {},
 ): Promise<PropagationBench> {
   const layout = sliceLayout(truth.geometry.size, axis);
   const extent = objectExtent(sliceAreas(truth.voxels, layout, label));
@@ -103,7 +103,7 @@ export async function benchPropagation(
     for (let i = 0; i < pixels; i++) t[i] = t[i] === label ? label : 0;
     writeSlice(seeds, layout, s, t);
   }
-  const networks = await OnnxPropagationNetworks.load(modelDir, { ...(options.threads === undefined ? {} : { threads: options.threads }), ...(options.ep === undefined ? {} : { ep: options.ep }), ...(options.readout === undefined ? {} : { readout: options.readout }) });
+  const networks = await OnnxPropagationNetworks.load(modelDir, { ...(options.threads === undefined ? {} : { threads: options.threads }), ...(options.ep === undefined ? {} : { ep: options.ep }), ...(options.readout === undefined ? {} : { readout: options.readout }), ...(options.wholeDecoder ? { wholeDecoder: true } : {}) });
   try {
     const engine = new MemoryPropagator(networks, {
       now: () => performance.now(),

@@ -9,12 +9,14 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { parseExecutionProviderPreference, type ExecutionProvider } from '../../common/click/execution-provider';
 import { identityDigest, type ModelFile, type ModelManifest } from '../../common/click/manifest';
 import { ServiceError } from '../../common/errors';
-import type { KeyFeatures, NetworkGeometry, ProbabilityKernel, PropagationNetworks } from '../../common/propagation/networks';
+import type { KeyFeatures, NetworkGeometry, PropagationNetworks } from '../../common/propagation/networks';
 import { readModelFolder, verifyModel, isVerified, discoverModels } from '../models/discovery';
 import { createOrtSession, envPreference, loadOrt } from '../models/ort-session';
 import { outputOf } from './ort-output';
 import { readFile } from 'node:fs/promises';
 import { createOrtKernels, withSigmoidOutput } from './ort-kernels';
+import { cutDecoderTail } from './decoder-tail';
+import { upsampledLogits, upsampledProbabilities } from '../../common/propagation/upsample-logits';
 import type { ReadoutKernel, ReadoutWindow } from '../../common/propagation/readout';
 import { z } from 'zod';
 
@@ -22,6 +24,12 @@ export const PROPAGATION_ROLES = ['keyEncoder', 'valueEncoder', 'decoder'] as co
 
 /** The decoder's added output (withSigmoidOutput): sigmoid of its logits. */
 const DECODER_PROBABILITY = 'iseg_probability';
+
+/**
+ * How the decoder session ends: cut before its final upsampling (decoder-tail.ts; the engine
+ * upsamples and applies the sigmoid), or whole with a Sigmoid output appended.
+ */
+type DecoderEnd = { readonly kind: 'cut'; readonly output: string; readonly factor: number } | { readonly kind: 'whole'; readonly logits: string; readonly probability: string };
 
 export interface PropagationReadoutSpec {
   readonly topK: number;
@@ -70,8 +78,10 @@ export interface OnnxPropagationOptions {
   /** 'auto' | 'cpu' | 'cuda' | …; default $ISEG_EP or auto. */
   readonly ep?: string;
   readonly threads?: number;
-  /** Where the read-out and the logits' sigmoid run: ONNX Runtime (default) or the TypeScript loops. */
+  /** Where the read-out runs: ONNX Runtime (default) or the TypeScript loops. */
   readonly readout?: 'onnx' | 'typescript';
+  /** Run the decoder whole, its final upsampling and an appended Sigmoid in ONNX Runtime (the reference). */
+  readonly wholeDecoder?: boolean;
 }
 
 export class OnnxPropagationNetworks implements PropagationNetworks {
@@ -87,14 +97,13 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
     readonly normalization: PropagationNetworks['normalization'],
     private readonly key: { session: InferenceSession; input: string; outputs: string[] },
     private readonly value: { session: InferenceSession; inputs: string[]; output: string },
-    private readonly decoder: { session: InferenceSession; inputs: string[]; output: string; probability: string },
+    private readonly decoder: { session: InferenceSession; inputs: string[]; end: DecoderEnd },
     private readonly ort: typeof import('onnxruntime-node'),
   ) {}
 
   /** The three graphs' digests, for provenance. */
   digests: { role: string; sha256: string }[] = [];
   readoutKernel: ReadoutKernel | undefined;
-  probabilityKernel: ProbabilityKernel | undefined;
   private releaseKernels: (() => Promise<void>) | undefined;
 
   get keyDim(): number {
@@ -131,11 +140,18 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
     const spec = readoutSpecOf(manifest);
     const preference = parseExecutionProviderPreference(options.ep ?? envPreference()) ?? 'auto';
     const decoderOutput = names(files.decoder as ModelFile, ['logits'], 'outputs')[0] ?? 'logits';
+    let decoderEnd: DecoderEnd = { kind: 'whole', logits: decoderOutput, probability: DECODER_PROBABILITY };
     const open = async (role: (typeof PROPAGATION_ROLES)[number]) => {
       const path = model.files[role];
       if (!path) throw new ServiceError('unreadable', `Model "${manifest.id}" has no ${role} file.`);
-      // The decoder also gives probabilities (withSigmoidOutput): read from the file verified above.
-      const source = role === 'decoder' ? withSigmoidOutput(new Uint8Array(await readFile(path)), decoderOutput, DECODER_PROBABILITY) : path;
+      let source: string | Uint8Array = path;
+      if (role === 'decoder') {
+        // Read from the file verified above: cut before its last upsampling, else given a Sigmoid output.
+        const bytes = new Uint8Array(await readFile(path));
+        const cut = options.wholeDecoder ? undefined : cutDecoderTail(bytes, decoderOutput);
+        if (cut) decoderEnd = { kind: 'cut', output: cut.output, factor: cut.factor };
+        source = cut ? cut.model : withSigmoidOutput(bytes, decoderOutput, DECODER_PROBABILITY);
+      }
       return createOrtSession(source, preference, options.threads === undefined ? {} : { threads: options.threads });
     };
     const [k, v, d] = await Promise.all([open('keyEncoder'), open('valueEncoder'), open('decoder')]);
@@ -152,13 +168,12 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
       { low: n.low, high: n.high, mean: n.mean, std: n.std },
       { session: k.session, input: names(kf, ['image'], 'inputs')[0] ?? 'image', outputs: names(kf, ['key', 'f16', 'f8', 'f4'], 'outputs') },
       { session: v.session, inputs: names(vf, ['image', 'mask', 'otherMask', 'f16'], 'inputs'), output: names(vf, ['value'], 'outputs')[0] ?? 'value' },
-      { session: d.session, inputs: names(df, ['readout', 'f16', 'f8', 'f4'], 'inputs'), output: decoderOutput, probability: DECODER_PROBABILITY },
+      { session: d.session, inputs: names(df, ['readout', 'f16', 'f8', 'f4'], 'inputs'), end: decoderEnd },
       await loadOrt(),
     );
     if (options.readout !== 'typescript') {
       const kernels = await createOrtKernels(options.threads);
       networks.readoutKernel = kernels.readout;
-      networks.probabilityKernel = kernels.probabilities;
       networks.releaseKernels = kernels.release;
     }
     networks.digests = PROPAGATION_ROLES.map((role) => ({ role, sha256: (files[role] as ModelFile).sha256.toLowerCase() }));
@@ -185,16 +200,35 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
     return outputOf(out, this.value.output, 'The propagation model');
   }
 
+  /** How the decoder runs: cut before its final upsampling (the engine does it), or whole. */
+  get decoderEnd(): DecoderEnd {
+    return this.decoder.end;
+  }
+
   async decode(readout: Float32Array, features: KeyFeatures, size: NetworkGeometry): Promise<Float32Array> {
-    return this.runDecoder(readout, features, size, this.decoder.output);
+    const end = this.decoder.end;
+    if (end.kind === 'whole') return this.runDecoder(readout, features, size, end.logits);
+    return upsampledLogits(await this.lowResolutionLogits(readout, features, size, end));
   }
 
   async decodeProbabilities(readout: Float32Array, features: KeyFeatures, size: NetworkGeometry, width: number, height: number): Promise<Float32Array> {
-    const padded = await this.runDecoder(readout, features, size, this.decoder.probability);
+    const end = this.decoder.end;
+    if (end.kind === 'cut') return upsampledProbabilities(await this.lowResolutionLogits(readout, features, size, end), width, height);
+    const padded = await this.runDecoder(readout, features, size, end.probability);
     if (width === size.width && height === size.height) return padded;
     const out = new Float32Array(width * height);
     for (let y = 0; y < height; y++) out.set(padded.subarray(y * size.width, y * size.width + width), y * width);
     return out;
+  }
+
+  private async lowResolutionLogits(readout: Float32Array, features: KeyFeatures, size: NetworkGeometry, end: { output: string; factor: number }) {
+    const logits = await this.runDecoder(readout, features, size, end.output);
+    const lowWidth = size.width / end.factor;
+    const lowHeight = size.height / end.factor;
+    if (!Number.isInteger(lowWidth) || !Number.isInteger(lowHeight) || logits.length !== lowWidth * lowHeight) {
+      throw new ServiceError('internal', `The propagation decoder gave ${logits.length} logits before its ${end.factor}× upsampling, not one channel of ${lowWidth} × ${lowHeight}.`);
+    }
+    return { logits, lowWidth, lowHeight, factor: end.factor };
   }
 
   private async runDecoder(readout: Float32Array, features: KeyFeatures, size: NetworkGeometry, output: string): Promise<Float32Array> {

@@ -35,30 +35,18 @@ describe('propagation kernels on ONNX Runtime', () => {
   });
 
   it('hands back output buffers that a later run leaves alone (the engine keeps them uncopied)', async () => {
-    const { probabilities, release } = await createOrtKernels(1);
+    const { readout: kernel, release } = await createOrtKernels(1);
     try {
-      const size = { width: 16, height: 16 };
-      const first = await probabilities(new Float32Array(256).fill(-3), size, 16, 16);
-      const second = await probabilities(new Float32Array(256).fill(3), size, 16, 16);
-      expect(first).not.toBe(second);
-      expect(first[0]).toBeCloseTo(1 / (1 + Math.exp(3)), 6);
-      expect(first[255]).toBeCloseTo(1 / (1 + Math.exp(3)), 6);
-    } finally {
-      await release();
-    }
-  });
-
-  it("turns padded logits into the slice's probabilities", async () => {
-    const { probabilities, release } = await createOrtKernels(1);
-    try {
-      // 5 × 3 slice in a 16 × 16 padded map; padding holds huge logits that must not leak in.
-      const size = { width: 16, height: 16 };
-      const logits = new Float32Array(16 * 16).fill(50);
-      for (let y = 0; y < 3; y++) for (let x = 0; x < 5; x++) logits[y * 16 + x] = x - 2 + y;
-      const p = await probabilities(logits, size, 5, 3);
-      expect(p.length).toBe(15);
-      for (let y = 0; y < 3; y++)
-        for (let x = 0; x < 5; x++) expect(p[y * 5 + x]).toBeCloseTo(1 / (1 + Math.exp(-(x - 2 + y))), 6);
+      // One tile of 2 queries against 3 memory columns, key and value dims 2.
+      const memory = { keys: Float32Array.from([1, 0, 0, 1, 1, 1]), norms: new Float32Array(3), values: Float32Array.from([1, 2, 3, 4, 5, 6]), offsets: BigInt64Array.from([0n]), tiles: 1, queriesPerTile: 2, columns: 3 };
+      const dims = { keyDim: 2, valueDim: 2, positions: 2 };
+      const first = await kernel(Float32Array.from([5, 0, 0, 5]), memory, dims, 1);
+      const kept = first.slice();
+      const second = await kernel(Float32Array.from([0, 5, 5, 0]), memory, dims, 1);
+      expect(second).not.toBe(first);
+      expect(Array.from(kept)).toEqual([1, 2, 3, 4]); // each query's best column's value
+      expect(Array.from(second)).toEqual([3, 4, 1, 2]);
+      expect(Array.from(first)).toEqual(Array.from(kept));
     } finally {
       await release();
     }

@@ -13,11 +13,10 @@
  * MLAS vectorises the product and TopK selects in C++, which the JavaScript loop (the reference,
  * `ReadoutMemory.read`) cannot match: about 4× less time per slice on two cores.
  *
- * The decoder's logits to probabilities on the slice: Sigmoid(Slice(logits)), the padding cut
- * off (vectorised exp instead of one Math.exp per pixel).
+ * The decoder's Sigmoid output (withSigmoidOutput), for a decoder whose last upsampling
+ * decoder-tail.ts cannot cut off.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import type { ProbabilityKernel } from '../../common/propagation/networks';
 import type { ReadoutKernel } from '../../common/propagation/readout';
 import { loadOrt } from '../models/ort-session';
 import { outputOf } from './ort-output';
@@ -45,6 +44,7 @@ const text = (number: number, value: string): number[] => bytes(number, [...new 
 const FLOAT = 1;
 const OPSET = 13;
 const INT64 = 7;
+const ATTRIBUTE_INT = 2;
 const ATTRIBUTE_STRING = 3;
 const ATTRIBUTE_INTS = 7;
 
@@ -62,8 +62,10 @@ function node(
   outputs: readonly string[],
   strings: Record<string, string> = {},
   integers: Record<string, readonly number[]> = {},
+  integer: Record<string, number> = {},
 ): number[] {
   const attributes = [
+    ...Object.entries(integer).flatMap(([name, value]) => bytes(5, [...text(1, name), ...int(3, value), ...int(20, ATTRIBUTE_INT)])),
     ...Object.entries(strings).flatMap(([name, value]) => bytes(5, [...text(1, name), ...text(4, value), ...int(20, ATTRIBUTE_STRING)])),
     ...Object.entries(integers).flatMap(([name, values]) => bytes(5, [...text(1, name), ...values.flatMap((v) => int(8, v)), ...int(20, ATTRIBUTE_INTS)])),
   ];
@@ -86,7 +88,8 @@ export function readoutModelBytes(): Uint8Array {
     ...bytes(1, node('Transpose', ['keys'], ['keysByChannel'], {}, { perm: [0, 2, 1] })),
     ...bytes(1, node('MatMul', ['query', 'keysByChannel'], ['dots'])),
     ...bytes(1, node('Sub', ['dots', 'norms'], ['scores'])),
-    ...bytes(1, node('TopK', ['scores', 'k'], ['top', 'at'])),
+    // Unsorted: the softmax and the weighted sum do not care about order (a tenth of TopK's time).
+    ...bytes(1, node('TopK', ['scores', 'k'], ['top', 'at'], {}, {}, { sorted: 0 })),
     ...bytes(1, node('Softmax', ['top'], ['weights'])),
     ...bytes(1, node('Add', ['at', 'offsets'], ['rows'])),
     ...bytes(1, node('Gather', ['values', 'rows'], ['picked'])),
@@ -121,22 +124,8 @@ export function withSigmoidOutput(model: Uint8Array, logits: string, probability
   return out;
 }
 
-export function probabilitiesModelBytes(): Uint8Array {
-  return modelBytes([
-    ...bytes(1, node('Slice', ['logits', 'starts', 'ends', 'axes'], ['cropped'])),
-    ...bytes(1, node('Sigmoid', ['cropped'], ['probability'])),
-    ...text(2, 'crop-sigmoid'),
-    ...bytes(11, tensorInfo('logits', FLOAT, ['H', 'W'])),
-    ...bytes(11, tensorInfo('starts', INT64, ['two'])),
-    ...bytes(11, tensorInfo('ends', INT64, ['two'])),
-    ...bytes(11, tensorInfo('axes', INT64, ['two'])),
-    ...bytes(12, tensorInfo('probability', FLOAT, ['h', 'w'])),
-  ]);
-}
-
 export interface OrtKernels {
   readonly readout: ReadoutKernel;
-  readonly probabilities: ProbabilityKernel;
   readonly release: () => Promise<void>;
 }
 
@@ -149,10 +138,7 @@ export async function createOrtKernels(threads?: number): Promise<OrtKernels> {
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
   };
-  const [readoutSession, probabilitySession] = await Promise.all([
-    ort.InferenceSession.create(readoutModelBytes(), options),
-    ort.InferenceSession.create(probabilitiesModelBytes(), options),
-  ]);
+  const readoutSession = await ort.InferenceSession.create(readoutModelBytes(), options);
   const int64 = (...values: number[]): Tensor =>
     new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [values.length]);
   return {
@@ -169,17 +155,8 @@ export async function createOrtKernels(threads?: number): Promise<OrtKernels> {
       });
       return outputOf(out, 'readout', 'The read-out graph');
     },
-    probabilities: async (logits, size, width, height) => {
-      const out = await probabilitySession.run({
-        logits: new ort.Tensor('float32', logits, [size.height, size.width]),
-        starts: int64(0, 0),
-        ends: int64(height, width),
-        axes: int64(0, 1),
-      });
-      return outputOf(out, 'probability', 'The crop-sigmoid graph');
-    },
     release: async () => {
-      await Promise.all([readoutSession.release(), probabilitySession.release()]);
+      await readoutSession.release();
     },
   };
 }
