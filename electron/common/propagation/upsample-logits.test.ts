@@ -42,6 +42,26 @@ describe('the decoder tail in TypeScript', () => {
     for (let y = 0; y < 13; y++) for (let x = 0; x < 21; x++) expect(Math.abs((p[y * 21 + x] as number) - 1 / (1 + Math.exp(-(full[y * 24 + x] as number))))).toBeLessThan(3e-6);
   });
 
+  it('fills far background and far object (both neighbours past ±16) with the table ends, exact elsewhere', () => {
+    // Mostly far background with a blob of object and a ramp between: every kind of run.
+    const logits = Float32Array.from({ length: 12 * 10 }, (_, i) => {
+      const x = i % 12;
+      const y = Math.floor(i / 12);
+      return x >= 4 && x <= 6 && y >= 3 && y <= 5 ? 40 : x === 3 || x === 7 ? 2 * (y - 4) : -40;
+    });
+    const full = onnxResize(logits, 12, 10, 4);
+    const p = upsampledProbabilities({ logits, lowWidth: 12, lowHeight: 10, factor: 4 }, 45, 38);
+    let ends = 0;
+    for (let y = 0; y < 38; y++)
+      for (let x = 0; x < 45; x++) {
+        const expected = 1 / (1 + Math.exp(-(full[y * 48 + x] as number)));
+        const got = p[y * 45 + x] as number;
+        expect(Math.abs(got - expected)).toBeLessThan(3e-6);
+        if (got === tableSigmoid(-1e9) || got === tableSigmoid(1e9)) ends++;
+      }
+    expect(ends).toBeGreaterThan(1000);
+  });
+
   it('has a sigmoid table within 3e-6 of the sigmoid, exact at 0, saturating outside ±16 and taking NaN as background', () => {
     let worst = 0;
     for (let x = -20; x <= 20; x += 0.001) worst = Math.max(worst, Math.abs(tableSigmoid(x) - 1 / (1 + Math.exp(-x))));

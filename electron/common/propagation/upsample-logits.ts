@@ -13,6 +13,8 @@ interface Taps {
   readonly first: Int32Array;
   readonly second: Int32Array;
   readonly weight: Float32Array;
+  /** Where each run of outputs reading the same two inputs starts, and the end of the last (length + 1 entries). */
+  readonly runStarts: Int32Array;
 }
 
 /** ONNX half_pixel: x_in = (x_out + 0.5) / factor − 0.5, clamped to the input; linear between the two neighbours. */
@@ -20,19 +22,20 @@ function taps(outputs: number, inputs: number, factor: number): Taps {
   const first = new Int32Array(outputs);
   const second = new Int32Array(outputs);
   const weight = new Float32Array(outputs);
+  const starts: number[] = [];
   for (let o = 0; o < outputs; o++) {
     const x = Math.min(Math.max((o + 0.5) / factor - 0.5, 0), inputs - 1);
     const a = Math.floor(x);
     first[o] = a;
     second[o] = Math.min(a + 1, inputs - 1);
     weight[o] = x - a;
+    if (o === 0 || first[o - 1] !== a) starts.push(o);
   }
-  return { first, second, weight };
+  starts.push(outputs);
+  return { first, second, weight, runStarts: Int32Array.from(starts) };
 }
 
 const tapCache = new Map<string, Taps>();
-/** The widened rows, kept between calls (JavaScript runs one call at a time). */
-let wideScratch = new Float32Array(0);
 function cachedTaps(outputs: number, inputs: number, factor: number): Taps {
   const key = `${outputs}:${inputs}:${factor}`;
   let found = tapCache.get(key);
@@ -56,6 +59,8 @@ const SIGMOID_TABLE = Float32Array.from({ length: 2 * SIGMOID_RANGE * SIGMOID_ST
   return 1 / (1 + Math.exp(-x));
 });
 const SIGMOID_LAST = 2 * SIGMOID_RANGE * SIGMOID_STEPS;
+const SIGMOID_FLOOR = SIGMOID_TABLE[0] as number;
+const SIGMOID_CEILING = SIGMOID_TABLE[SIGMOID_LAST] as number;
 
 export function tableSigmoid(logit: number): number {
   let t = (logit + SIGMOID_RANGE) * SIGMOID_STEPS;
@@ -86,36 +91,45 @@ function upsampleCropped(low: LowResolutionLogits, width: number, height: number
   if (width > lowWidth * factor || height > lowHeight * factor) throw new Error(`A ${width} × ${height} slice does not fit ${lowWidth} × ${lowHeight} logits upsampled ${factor}×.`);
   const rows = cachedTaps(height, lowHeight, factor);
   const columns = cachedTaps(width, lowWidth, factor);
-  // Rows first widened (lowHeight × width, few), then each output row is a blend of two of them:
-  // the long pass reads contiguous memory with no per-pixel index lookups.
-  if (wideScratch.length < lowHeight * width) wideScratch = new Float32Array(lowHeight * width);
-  const wide = wideScratch;
-  const { first: c0, second: c1, weight: cw } = columns;
-  for (let r = 0; r < lowHeight; r++) {
-    const row = r * lowWidth;
-    const at = r * width;
-    for (let x = 0; x < width; x++) {
-      const left = logits[row + (c0[x] as number)] as number;
-      wide[at + x] = left + ((logits[row + (c1[x] as number)] as number) - left) * (cw[x] as number);
-    }
-  }
+  const { first: c0, second: c1, weight: cw, runStarts } = columns;
   const out = new Float32Array(width * height);
+  const blended = new Float32Array(lowWidth);
   for (let y = 0; y < height; y++) {
-    const a = (rows.first[y] as number) * width;
-    const b = (rows.second[y] as number) * width;
+    // The output row's two input rows blended first (lowWidth values), then across.
+    const a = (rows.first[y] as number) * lowWidth;
+    const b = (rows.second[y] as number) * lowWidth;
     const wy = rows.weight[y] as number;
-    const at = y * width;
-    if (probability) {
-      for (let x = 0; x < width; x++) {
-        const top = wide[a + x] as number;
-        out[at + x] = tableSigmoid(top + ((wide[b + x] as number) - top) * wy);
-      }
-    } else {
-      for (let x = 0; x < width; x++) {
-        const top = wide[a + x] as number;
-        out[at + x] = top + ((wide[b + x] as number) - top) * wy;
-      }
+    for (let x = 0; x < lowWidth; x++) {
+      const top = logits[a + x] as number;
+      blended[x] = top + ((logits[b + x] as number) - top) * wy;
     }
+    const at = y * width;
+    if (!probability) {
+      for (let x = 0; x < width; x++) {
+        const left = blended[c0[x] as number] as number;
+        out[at + x] = left + ((blended[c1[x] as number] as number) - left) * (cw[x] as number);
+      }
+      continue;
+    }
+    // Runs of outputs between the same two inputs: where both are past the table's ends (most of a
+    // slice: far background), every output of the run is the table's end value, filled in one go
+    // with its saturated neighbours.
+    let pending = 0; // 0: nothing pending, −1: floor, 1: ceiling
+    let pendingFrom = 0;
+    for (let r = 0; r + 1 < runStarts.length; r++) {
+      const from = runStarts[r] as number;
+      const to = runStarts[r + 1] as number;
+      const left = blended[c0[from] as number] as number;
+      const right = blended[c1[from] as number] as number;
+      const saturated = left <= -SIGMOID_RANGE && right <= -SIGMOID_RANGE ? -1 : left >= SIGMOID_RANGE && right >= SIGMOID_RANGE ? 1 : 0;
+      if (saturated !== pending) {
+        if (pending !== 0) out.fill(pending < 0 ? SIGMOID_FLOOR : SIGMOID_CEILING, at + pendingFrom, at + from);
+        pending = saturated;
+        pendingFrom = from;
+      }
+      if (saturated === 0) for (let x = from; x < to; x++) out[at + x] = tableSigmoid(left + (right - left) * (cw[x] as number));
+    }
+    if (pending !== 0) out.fill(pending < 0 ? SIGMOID_FLOOR : SIGMOID_CEILING, at + pendingFrom, at + width);
   }
   return out;
 }
