@@ -263,12 +263,15 @@ def cmd_quantize(args):
         q["files"][role] = file_entry(path, out)
     q["quantization"] = {
         "kind": "static int8, QDQ format (onnxruntime fuses it into QLinearConv / QLinearAdd at load)",
-        "source": {"id": manifest["id"], "version": manifest["version"],
-                   "sha256": {r: manifest["files"][r]["sha256"] for r in ROLES}},
+        # sha256: the source's identity digest (its key encoder), as the manifest schema wants.
+        "source": {"id": manifest["id"], "version": manifest["version"], "sha256": manifest["files"]["keyEncoder"]["sha256"],
+                   "files": {r: manifest["files"][r]["sha256"] for r in ROLES}},
         "networks": done,
         "weights": "int8, symmetric, per output channel; bias int32 (scale input scale x weight scale)",
         "activations": f"uint8, asymmetric, per tensor; ranges: {args.range} of the calibration inputs",
         "keptFloat": sorted(keep),
+        "range": args.range,
+        "roles": sorted(roles) if args.roles else [],
         "calibration": calib.get("provenance", {}),
         "script": "native-models/quantize_prop.py",
     }

@@ -80,15 +80,15 @@ for (const role of ROLES) {
   console.log(`${role} ops, float32: ${await opTypes(fileOf(values.float, role), role, 'float')}`);
   console.log(`${role} ops, int8:    ${await opTypes(fileOf(values.int8, role), role, 'int8')}`);
 }
-console.log(`\nforward ms, median of ${rounds} alternated rounds (float32 / int8 / float ÷ int8)`);
-console.log('| network | size | float32 ms | int8 ms | speed-up |');
+console.log(`\nforward ms, median (min) of ${rounds} alternated rounds after 10 warm-up rounds`);
+console.log('| network | size | float32 ms | int8 ms | speed-up (medians) |');
 console.log('|---|---|---|---|---|');
 for (const role of ROLES) {
   const f = await ort.InferenceSession.create(fileOf(values.float, role), options(false));
   const q = await ort.InferenceSession.create(fileOf(values.int8, role), options(false));
   for (const size of values.sizes.split(',').map(Number)) {
     const input = feeds(role, size);
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 10; i++) {
       await f.run(input);
       await q.run(input);
     }
@@ -104,7 +104,8 @@ for (const role of ROLES) {
     }
     const mf = median(tf);
     const mq = median(tq);
-    console.log(`| ${role} | ${size}² | ${mf.toFixed(2)} | ${mq.toFixed(2)} | ${(mf / mq).toFixed(2)}× |`);
+    const min = (xs) => Math.min(...xs).toFixed(2);
+    console.log(`| ${role} | ${size}² | ${mf.toFixed(2)} (${min(tf)}) | ${mq.toFixed(2)} (${min(tq)}) | ${(mf / mq).toFixed(2)}× |`);
   }
   await f.release();
   await q.release();

@@ -52,25 +52,32 @@ const decoderFeeds = (readout: Float32Array, f: KeyFeatures, size: NetworkGeomet
   f4: [f.f4, at(f.f4, size, 4)],
 });
 
-// Wrap the real networks' methods: the engine calls them exactly as in the app.
-const proto = OnnxPropagationNetworks.prototype;
-const { encodeKey, encodeValue, decode, decodeProbabilities } = proto;
-proto.encodeKey = function (this: OnnxPropagationNetworks, image: Float32Array, size: NetworkGeometry) {
-  record('keyEncoder', { image: [image, [1, 3, size.height, size.width]] });
-  return encodeKey.call(this, image, size);
-};
-proto.encodeValue = function (this: OnnxPropagationNetworks, image: Float32Array, mask: Float32Array, other: Float32Array, f16: Float32Array, size: NetworkGeometry) {
-  const hw: [number, number] = [size.height, size.width];
-  record('valueEncoder', { image: [image, [1, 3, ...hw]], mask: [mask, [1, 1, ...hw]], otherMask: [other, [1, 1, ...hw]], f16: [f16, at(f16, size, 16)] });
-  return encodeValue.call(this, image, mask, other, f16, size);
-};
-proto.decode = function (this: OnnxPropagationNetworks, readout: Float32Array, f: KeyFeatures, size: NetworkGeometry) {
-  record('decoder', decoderFeeds(readout, f, size));
-  return decode.call(this, readout, f, size);
-};
-proto.decodeProbabilities = function (this: OnnxPropagationNetworks, readout: Float32Array, f: KeyFeatures, size: NetworkGeometry, width: number, height: number) {
-  record('decoder', decoderFeeds(readout, f, size));
-  return decodeProbabilities.call(this, readout, f, size, width, height);
+// Wrap the real networks' methods as they load: the engine calls them exactly as in the app.
+const load = OnnxPropagationNetworks.load.bind(OnnxPropagationNetworks);
+OnnxPropagationNetworks.load = async (dir, options) => {
+  const n = await load(dir, options);
+  const encodeKey = n.encodeKey.bind(n);
+  const encodeValue = n.encodeValue.bind(n);
+  const decode = n.decode.bind(n);
+  const decodeProbabilities = n.decodeProbabilities.bind(n);
+  n.encodeKey = (image, size) => {
+    record('keyEncoder', { image: [image, [1, 3, size.height, size.width]] });
+    return encodeKey(image, size);
+  };
+  n.encodeValue = (image, mask, other, f16, size) => {
+    const hw: [number, number] = [size.height, size.width];
+    record('valueEncoder', { image: [image, [1, 3, ...hw]], mask: [mask, [1, 1, ...hw]], otherMask: [other, [1, 1, ...hw]], f16: [f16, at(f16, size, 16)] });
+    return encodeValue(image, mask, other, f16, size);
+  };
+  n.decode = (readout, f, size) => {
+    record('decoder', decoderFeeds(readout, f, size));
+    return decode(readout, f, size);
+  };
+  n.decodeProbabilities = (readout, f, size, width, height) => {
+    record('decoder', decoderFeeds(readout, f, size));
+    return decodeProbabilities(readout, f, size, width, height);
+  };
+  return n;
 };
 
 const quiet = { out: (t: string) => console.log(t), err: () => undefined };
