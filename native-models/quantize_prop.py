@@ -15,7 +15,8 @@ decoder keeps its last node a float Resize writing `logits` from a float tensor 
 that Resize off and upsample in JavaScript). Graph outputs stay float (the DQ of their Q).
 
   /usr/bin/python3 native-models/quantize_prop.py probe --out /tmp/int8/probe      # ranges probes
-  /usr/bin/python3 native-models/quantize_prop.py quantize --ranges native-models/stcn-lite-cpu-int8.ranges.json
+  /usr/bin/python3 native-models/quantize_prop.py quantize --ranges native-models/stcn-lite-cpu-int8.ranges.json \
+      --keep-float /stem/stem.0/stem.0.0/Conv --card-figures native-models/stcn-lite-cpu-int8.figures.md
 """
 from __future__ import annotations
 
@@ -282,17 +283,20 @@ def cmd_quantize(args):
     card = source / "MODEL_CARD.md"
     text = card.read_text().split("<!-- eval:begin")[0].rstrip() if card.exists() else f"# {manifest['id']}"
     text = text.replace(f"# {manifest['id']} ", f"# {q['id']} ", 1)
+    if text.endswith("## Evaluation figures"):  # the source's figures were cut off above
+        text = text[: -len("## Evaluation figures")].rstrip()
+    what = "; ".join(f"{r}: {d['conv']} Conv, {d['add']} Add" if isinstance(d, dict) else f"{r}: {d}" for r, d in done.items())
     prov = calib.get("provenance", {})
     figures = args.card_figures.read_text().strip() if args.card_figures else "See native-models/README.md, \"Int8 propagation model\"."
     (out / "MODEL_CARD.md").write_text(
         text + "\n\n## Quantisation\n\n"
         f"This folder is `{manifest['id']}` v{manifest['version']} with its networks statically quantised by "
-        f"`native-models/quantize_prop.py` (QDQ format): {json.dumps(done)}. Weights int8 symmetric per output "
+        f"`native-models/quantize_prop.py` (QDQ format; {what}). Weights int8 symmetric per output "
         f"channel, bias int32, activations uint8 per tensor with ranges ({args.range}) calibrated on the inputs the "
         f"app's memory engine gave the networks on training-source volumes only: {prov.get('volumes', 'see manifest')} "
         f"(licences: FreeSurfer brain BSD-2 (niivue repository), TotalSegmentator MR Apache-2.0). Kept float: "
         f"{', '.join(sorted(keep)) or 'none'}. The architecture, training and licence above are the source model's; "
-        f"its latency line describes the float32 model.\n\n{figures}\n")
+        f"the latency and parity columns of its table are the float32 graphs'.\n\n{figures}\n")
     print(json.dumps({"out": str(out), "networks": done}))
 
 
