@@ -73,11 +73,10 @@ def probe_model(model):
 def quantize_graph(model, ranges: dict, keep_float: set[str] = frozenset(), quantize_add: bool = True):
     """Rewrites `model` in place into QDQ form; `ranges` maps tensor name -> [lo, hi]. Returns
     counts of what it quantised. Nodes named in `keep_float` (node name or first output) stay float."""
-    from onnx import TensorProto, helper, numpy_helper
+    from onnx import helper, numpy_helper
 
     graph = model.graph
     inits = {i.name: i for i in graph.initializer}
-    producer = {o: n for n in graph.node for o in n.output}
     consumers: dict[str, list] = {}
     for node in graph.node:
         for name in node.input:
