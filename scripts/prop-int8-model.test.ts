@@ -1,9 +1,12 @@
 /**
  * The static int8 propagation model (native-models/stcn-lite-cpu-int8, made by
  * native-models/quantize_prop.py): the app loads it (manifest and digests verify), it answers a
- * synthetic slice like the float32 model it was made from, and it does not become the default.
+ * synthetic slice like the float32 model it was made from, and it is the default propagation model
+ * while its digests check out.
  */
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { OnnxPropagationNetworks, propagationModelDir } from '../electron/node/propagation/onnx-networks';
@@ -29,9 +32,22 @@ function slice(size: number, mean: number | readonly number[], std: number | rea
 }
 
 describe.skipIf(!existsSync(`${int8Dir}/manifest.json`) || !existsSync(`${floatDir}/manifest.json`))('int8 propagation model', () => {
-  it('stays out of the default: the float32 model is still the first trained propagation model', async () => {
-    expect(await propagationModelDir(root, undefined)).toBe(floatDir);
-    expect(await propagationModelDir(root, 'stcn-lite-cpu-int8')).toBe(int8Dir);
+  it('is the default, ahead of the float32 model it was made from, which takes over when the copy is damaged', async () => {
+    expect(await propagationModelDir(root, undefined)).toBe(int8Dir);
+    expect(await propagationModelDir(root, 'stcn-lite-cpu')).toBe(floatDir);
+    const copy = mkdtempSync(join(tmpdir(), 'iseg-prop-default-'));
+    try {
+      cpSync(floatDir, join(copy, 'stcn-lite-cpu'), { recursive: true });
+      cpSync(int8Dir, join(copy, 'stcn-lite-cpu-int8'), { recursive: true });
+      expect(await propagationModelDir(copy, undefined)).toBe(join(copy, 'stcn-lite-cpu-int8'));
+      const decoder = join(copy, 'stcn-lite-cpu-int8', 'decoder.onnx');
+      const bytes = readFileSync(decoder);
+      bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0xff;
+      writeFileSync(decoder, bytes);
+      expect(await propagationModelDir(copy, undefined)).toBe(join(copy, 'stcn-lite-cpu'));
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('loads, and decodes a slice like the float32 model', async () => {

@@ -7,7 +7,7 @@
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { parseExecutionProviderPreference, type ExecutionProvider } from '../../common/click/execution-provider';
-import { identityDigest, type ModelFile, type ModelManifest } from '../../common/click/manifest';
+import { defaultModelOrder, identityDigest, type ModelFile, type ModelManifest } from '../../common/click/manifest';
 import { ServiceError } from '../../common/errors';
 import type { KeyFeatures, NetworkGeometry, PropagationNetworks } from '../../common/propagation/networks';
 import { readModelFolder, verifyModel, isVerified, discoverModels } from '../models/discovery';
@@ -257,13 +257,26 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
   }
 }
 
-/** The folder of propagation model `id` under the models root (fixtures included), or a clear error. */
+/**
+ * The folder of propagation model `id` under the models root (fixtures included), or a clear error.
+ * Without an id: the first trained model, in the order "default" tries click models
+ * (`defaultModelOrder`: a quantised copy just before its source), that passes its digest check —
+ * so a damaged int8 copy leaves the float32 model in charge.
+ */
 export async function propagationModelDir(root: string, id: string | undefined): Promise<string> {
   const models = (await discoverModels(root, { includeFixtures: true })).filter((m) => m.manifest?.task === 'propagation');
-  const chosen = id === undefined ? (models.find((m) => !m.fixture) ?? undefined) : models.find((m) => m.id === id);
+  let chosen = id === undefined ? undefined : models.find((m) => m.id === id);
+  if (id === undefined) {
+    for (const candidate of defaultModelOrder(models.filter((m) => !m.fixture))) {
+      if (isVerified(await verifyModel(candidate))) {
+        chosen = candidate;
+        break;
+      }
+    }
+  }
   if (!chosen) {
     const known = models.map((m) => m.id).join(', ') || 'none';
-    throw new ServiceError('not-found', id === undefined ? `No trained propagation model was found under ${root} (available: ${known}).` : `There is no propagation model "${id}" under ${root} (available: ${known}).`);
+    throw new ServiceError('not-found', id === undefined ? `No usable trained propagation model was found under ${root} (available: ${known}).` : `There is no propagation model "${id}" under ${root} (available: ${known}).`);
   }
   return chosen.dir;
 }
