@@ -34,7 +34,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from isegnet.export import file_entry, sha256  # noqa: E402
+from isegnet.export import file_entry, graph_index, sha256  # noqa: E402
 from isegnet.manifest import write_manifest  # noqa: E402
 
 
@@ -55,12 +55,7 @@ def quantize_graph(model, bits: int = 8):
     from onnx import TensorProto, helper, numpy_helper
 
     graph = model.graph
-    inits = {i.name: i for i in graph.initializer}
-    consumers: dict[str, list] = {}
-    for node in graph.node:
-        for name in node.input:
-            consumers.setdefault(name, []).append(node)
-    outputs = {o.name for o in graph.output}
+    inits, consumers, outputs = graph_index(graph)
 
     new_nodes = []
     new_inits = []

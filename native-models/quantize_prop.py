@@ -75,13 +75,10 @@ def quantize_graph(model, ranges: dict, keep_float: set[str] = frozenset(), quan
     counts of what it quantised. Nodes named in `keep_float` (node name or first output) stay float."""
     from onnx import helper, numpy_helper
 
+    from isegnet.export import graph_index
+
     graph = model.graph
-    inits = {i.name: i for i in graph.initializer}
-    consumers: dict[str, list] = {}
-    for node in graph.node:
-        for name in node.input:
-            consumers.setdefault(name, []).append(node)
-    graph_outputs = {o.name for o in graph.output}
+    inits, consumers, graph_outputs = graph_index(graph)
 
     def kept(node) -> bool:
         return node.name in keep_float or node.output[0] in keep_float

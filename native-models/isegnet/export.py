@@ -76,6 +76,17 @@ def export_onnx(model, inputs: dict, output_names, path, dynamic_batch=True, spa
     return path
 
 
+def graph_index(graph):
+    """An ONNX graph's initializers by name, the nodes reading each tensor, and its output names
+    (what a graph rewrite such as quantize_click.py or quantize_prop.py looks things up in)."""
+    inits = {i.name: i for i in graph.initializer}
+    consumers: dict[str, list] = {}
+    for node in graph.node:
+        for name in node.input:
+            consumers.setdefault(name, []).append(node)
+    return inits, consumers, {o.name for o in graph.output}
+
+
 def sha256(path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:

@@ -11,60 +11,7 @@
  * other field byte for byte; no ONNX library is needed for so small a change.
  */
 
-interface Field {
-  readonly number: number;
-  readonly wire: number;
-  /** The whole field, tag included (for copying it unchanged). */
-  readonly start: number;
-  readonly end: number;
-  /** Length-delimited content, or the varint's value. */
-  readonly content?: Uint8Array;
-  readonly value?: number;
-}
-
-function readVarint(bytes: Uint8Array, at: number): [number, number] {
-  let value = 0;
-  let scale = 1;
-  let i = at;
-  for (;;) {
-    if (i >= bytes.length) throw new Error('truncated varint');
-    const b = bytes[i++] as number;
-    value += (b & 0x7f) * scale;
-    if (b < 0x80) return [value, i];
-    scale *= 128;
-    if (scale > 2 ** 63) throw new Error('varint too long');
-  }
-}
-
-function* fields(bytes: Uint8Array): Generator<Field> {
-  let at = 0;
-  while (at < bytes.length) {
-    const start = at;
-    const [tag, next] = readVarint(bytes, at);
-    const number = Math.floor(tag / 8);
-    const wire = tag & 7;
-    at = next;
-    if (wire === 0) {
-      const [value, after] = readVarint(bytes, at);
-      at = after;
-      yield { number, wire, start, end: at, value };
-    } else if (wire === 2) {
-      const [length, after] = readVarint(bytes, at);
-      if (after + length > bytes.length) throw new Error('truncated field');
-      at = after + length;
-      yield { number, wire, start, end: at, content: bytes.subarray(after, at) };
-    } else if (wire === 1 || wire === 5) {
-      at += wire === 1 ? 8 : 4;
-      if (at > bytes.length) throw new Error('truncated field');
-      yield { number, wire, start, end: at };
-    } else {
-      throw new Error(`unsupported wire type ${wire}`);
-    }
-  }
-}
-
-const utf8 = new TextDecoder();
-const strings = (bytes: Uint8Array, number: number): string[] => [...fields(bytes)].filter((f) => f.number === number && f.content).map((f) => utf8.decode(f.content));
+import { bytes, fields, ONNX_FLOAT as FLOAT, strings, tensorInfo, varint, type ProtoField as Field } from './onnx-proto';
 
 // ONNX protobuf field numbers used here.
 const MODEL_GRAPH = 7;
@@ -83,7 +30,6 @@ const TENSOR_DATA_TYPE = 2;
 const TENSOR_FLOAT_DATA = 4;
 const TENSOR_NAME = 8;
 const TENSOR_RAW_DATA = 9;
-const FLOAT = 1;
 
 interface NodeInfo {
   readonly field: Field;
@@ -134,27 +80,6 @@ function floatValues(tensor: Uint8Array): number[] | undefined {
 function attributeString(node: NodeInfo, name: string): string | undefined {
   const a = node.attributes.get(name);
   return a ? strings(a, ATTRIBUTE_STRING)[0] : undefined;
-}
-
-/** Protobuf writer for the two fields we add. */
-function varint(value: number): number[] {
-  const out: number[] = [];
-  let v = value;
-  while (v > 0x7f) {
-    out.push((v & 0x7f) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return out;
-}
-const lengthDelimited = (number: number, content: ArrayLike<number>): number[] => [...varint(number * 8 + 2), ...varint(content.length), ...Array.from(content)];
-const text = (number: number, value: string): number[] => lengthDelimited(number, new TextEncoder().encode(value));
-
-/** ValueInfoProto of a float tensor [batch, channels, h, w] with symbolic dims. */
-function floatOutputInfo(name: string): number[] {
-  const shape = ['batch', 'channels', 'h', 'w'].flatMap((d) => lengthDelimited(1, text(2, d)));
-  const tensorType = [...varint(1 * 8), ...varint(FLOAT), ...lengthDelimited(2, shape)];
-  return [...text(1, name), ...lengthDelimited(2, lengthDelimited(1, tensorType))];
 }
 
 function concat(parts: readonly ArrayLike<number>[]): Uint8Array {
@@ -226,7 +151,7 @@ function cut(model: Uint8Array, logits: string): DecoderWithoutTail | undefined 
   for (const f of graphParts) {
     if (f.number === GRAPH_NODE && dropped.has(f)) continue; // nodeInfo kept each node's Field
     if (f.number === GRAPH_OUTPUT && f.content && strings(f.content, 1)[0] === logits) {
-      newGraph.push(lengthDelimited(GRAPH_OUTPUT, floatOutputInfo(input)));
+      newGraph.push(bytes(GRAPH_OUTPUT, tensorInfo(input, FLOAT, ['batch', 'channels', 'h', 'w'])));
       replacedOutput = true;
       continue;
     }

@@ -21,39 +21,12 @@ import type { ReadoutKernel } from '../../common/propagation/readout';
 import { loadOrt } from '../models/ort-session';
 import { outputOf } from './ort-output';
 
-/** Minimal protobuf writer: varints and length-delimited fields, enough for a ModelProto. */
-function varint(value: number): number[] {
-  const out: number[] = [];
-  let v = value;
-  while (v > 0x7f) {
-    out.push((v & 0x7f) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return out;
-}
-const field = (number: number, wire: 0 | 2): number[] => varint((number << 3) | wire);
-const int = (number: number, value: number): number[] => [...field(number, 0), ...varint(value)];
-const bytes = (number: number, content: readonly number[]): number[] => [
-  ...field(number, 2),
-  ...varint(content.length),
-  ...content,
-];
-const text = (number: number, value: string): number[] => bytes(number, [...new TextEncoder().encode(value)]);
+import { bytes, int, ONNX_FLOAT as FLOAT, ONNX_INT64 as INT64, tensorInfo, text } from './onnx-proto';
 
-const FLOAT = 1;
 const OPSET = 13;
-const INT64 = 7;
 const ATTRIBUTE_INT = 2;
 const ATTRIBUTE_STRING = 3;
 const ATTRIBUTE_INTS = 7;
-
-/** ValueInfoProto of a tensor with symbolic dims. */
-function tensorInfo(name: string, elementType: number, dims: readonly string[]): number[] {
-  const shape = dims.flatMap((d) => bytes(1, text(2, d))); // TensorShapeProto.dim { dim_param }
-  const tensorType = [...int(1, elementType), ...bytes(2, shape)];
-  return [...text(1, name), ...bytes(2, bytes(1, tensorType))]; // name, type { tensor_type }
-}
 
 /** NodeProto with string attributes and integer-list attributes (the kinds these graphs need). */
 function node(
