@@ -9,6 +9,7 @@
  *        [--engines default,classical] [--methods memory,interpolation,auto] [--models DIR]
  *        [--skip clicks|propagation] [--work DIR] [--json FILE] [--threads 1]
  *        [--readout-window T,R[,F]|full (memory read-out; default the model's own)]
+ *        [--prop-model ID (propagation model; default the app's: stcn-lite-cpu-int8, else stcn-lite-cpu)]
  *
  * Volumes (none is a training source: native-models/isegdata/sources.py refuses them, and the
  * simulated knees use the OAI-ZIB label map, which no model trained on, with tissue tables drawn at
@@ -44,6 +45,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     threads: { type: 'string', default: '1' },
     'readout-window': { type: 'string' },
+    'prop-model': { type: 'string' },
   },
 });
 
@@ -140,6 +142,7 @@ for (const volume of VOLUMES) {
           'eval-propagation', '--image', volume.image, '--labels', volume.labels, '--label', label, '--axis', volume.axis,
           '--given', given.join(','), '--method', method, '--threads', values.threads, ...modelArgs, '--json', json, '--quiet',
           ...(values['readout-window'] === undefined ? [] : ['--readout-window', values['readout-window']]),
+          ...(values['prop-model'] === undefined ? [] : ['--model', values['prop-model']]),
         ]);
         if (run.status !== 0) {
           console.log(`${volume.name} propagation ${method} label ${label}: failed: ${(run.stderr || run.stdout).trim()}`);
