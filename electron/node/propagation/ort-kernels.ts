@@ -110,6 +110,9 @@ export async function createOrtKernels(threads?: number): Promise<OrtKernels> {
     ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
+    // As the networks' sessions (ort-session.ts): threads that spin between runs take the core the
+    // networks' next run needs on a 2-core machine.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
   const readoutSession = await ort.InferenceSession.create(readoutModelBytes(), options);
   const int64 = (...values: number[]): Tensor =>

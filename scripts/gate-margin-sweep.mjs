@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+/**
+ * Figures for choosing the auto gate's MEMORY_MARGIN (electron/common/propagation/auto-propagator.ts)
+ * on TRAINING-SOURCE volumes only (never the dev volumes): runs `iseg eval-propagation` with auto,
+ * memory and interpolation apart on 13 structures at 3/5/10 given slices, then replays the gate's
+ * held-out scores (recorded in auto's JSON) for each margin — with a margin M, the gate keeps
+ * memory where its held-out Dice beats interpolation's by M, else interpolation, and auto then
+ * equals the method it kept — and prints the mean not-given DSC and the cells below each method.
+ * Asserts nothing.
+ *
+ *   node scripts/gate-margin-sweep.mjs [--work /tmp/gate] [--data ../shared/data] [--margins 0,0.05,…]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    work: { type: 'string', default: '/tmp/gate-margin' },
+    data: { type: 'string', default: process.env.ISEG_SHARED_DATA ?? resolve(root, '..', 'shared', 'data') },
+    margins: { type: 'string', default: '0,0.025,0.05,0.075,0.1,0.125,0.15,0.175,0.2,0.225,0.25,0.275,0.3,0.35,0.4,0.5' },
+  },
+});
+const D = values.data;
+const structures = [
+  ...[1, 2, 5].map((k) => [`ct${k}`, `${D}/multi/totalseg_ct.nii.gz`, `${D}/multi/totalseg_ct_labels.nii.gz`, k, 'axial']),
+  ...[1, 2, 5, 46].map((k) => [`mr${k}`, `${D}/multi/totalseg_mr.nii.gz`, `${D}/multi/totalseg_mr_labels.nii.gz`, k, 'axial']),
+  ...[1, 2, 4].map((k) => [`clair${k}`, `${D}/knee/clair-knee-103r_template.nii.gz`, `${D}/knee/clair-knee-103r_labels.nii.gz`, k, 'sagittal']),
+  ...[10, 11, 17].map((k) => [`fs${k}`, `${D}/brain/fs_norm.mgz`, `${D}/brain/fs_aparc.a2009s+aseg.mgz`, k, 'axial']),
+];
+const METHODS = ['auto', 'memory', 'interpolation'];
+const GIVEN = ['3', '5', '10'];
+mkdirSync(values.work, { recursive: true });
+const result = (tag, method) => join(values.work, `${tag}-${method}.json`);
+
+for (const [tag, image, labels, label, axis] of structures) {
+  for (const method of METHODS) {
+    if (existsSync(result(tag, method))) continue; // resumable
+    const args = ['eval-propagation', '--image', image, '--labels', labels, '--label', String(label), '--axis', axis, '--method', method, '--given', GIVEN.join(','), '--threads', '1', '--quiet', '--json', result(tag, method)];
+    const run = spawnSync(process.execPath, [join(root, 'bin/iseg.js'), ...args], { cwd: root, encoding: 'utf8' });
+    if (run.status !== 0) console.error(`${tag} ${method}: ${(run.stderr || run.stdout).trim().split('\n').pop()}`);
+  }
+}
+
+const cells = [];
+for (const [tag] of structures) {
+  if (!METHODS.every((m) => existsSync(result(tag, m)))) continue;
+  const [auto, memory, interpolation] = METHODS.map((m) => JSON.parse(readFileSync(result(tag, m), 'utf8')).given);
+  for (const g of GIVEN) {
+    const scores = auto[g].gate?.[0]?.scores;
+    cells.push({ cell: `${tag}@${g}`, memory: memory[g].notGiven.dsc, interpolation: interpolation[g].notGiven.dsc, auto: auto[g].notGiven.dsc, scores });
+  }
+}
+const mean = (xs) => (100 * xs.reduce((a, b) => a + b, 0)) / xs.length;
+console.log(`${cells.length} cells (structure@given); mean not-given DSC: memory alone ${mean(cells.map((c) => c.memory)).toFixed(2)} %, interpolation alone ${mean(cells.map((c) => c.interpolation)).toFixed(2)} %`);
+for (const margin of values.margins.split(',').map(Number)) {
+  const chosen = cells.map((c) => (c.scores === undefined ? c.auto : c.scores.memory >= c.scores.interpolation + margin ? c.memory : c.interpolation));
+  const below = (method) => cells.filter((c, i) => chosen[i] < c[method] - 0.0005).map((c) => c.cell);
+  const belowInterpolation = below('interpolation');
+  console.log(`margin ${margin.toFixed(3)}: mean ${mean(chosen).toFixed(2)} %, below interpolation ${belowInterpolation.length} [${belowInterpolation.join(' ')}], below memory ${below('memory').length}`);
+}
