@@ -65,11 +65,11 @@ describe('model manifest', () => {
 });
 
 describe('defaultModelOrder', () => {
-  const parsed = (id: string, quantizedFrom?: string): { id: string; manifest: ModelManifest } => {
+  const parsed = (id: string, quantizedFrom?: string, sourceDigest = manifest.files.model.sha256): { id: string; manifest: ModelManifest } => {
     const check = parseModelManifest({
       ...manifest,
       id,
-      ...(quantizedFrom === undefined ? {} : { quantization: { kind: 'dynamic int8', source: { id: quantizedFrom, version: '1.1.0', sha256: 'b'.repeat(64) } } }),
+      ...(quantizedFrom === undefined ? {} : { quantization: { kind: 'dynamic int8', source: { id: quantizedFrom, version: '1.1.0', sha256: sourceDigest.toUpperCase() } } }),
     });
     if (!check.ok) throw new Error(check.problem);
     return { id, manifest: check.manifest };
@@ -78,6 +78,11 @@ describe('defaultModelOrder', () => {
   it('puts a quantised copy just before its source and keeps the rest in id order', () => {
     const models = [parsed('zeta'), parsed('alpha-int8', 'alpha'), parsed('alpha'), parsed('beta'), parsed('beta-int8', 'beta')];
     expect(defaultModelOrder(models).map((m) => m.id)).toEqual(['alpha-int8', 'alpha', 'beta-int8', 'beta', 'zeta']);
+  });
+
+  it('leaves a stale copy (made from weights its source no longer has) after its source', () => {
+    const models = [parsed('alpha-int8', 'alpha', 'c'.repeat(64)), parsed('alpha')];
+    expect(defaultModelOrder(models).map((m) => m.id)).toEqual(['alpha', 'alpha-int8']);
   });
 
   it('leaves a copy whose source is absent, and a model without a manifest, in id order', () => {

@@ -143,15 +143,19 @@ export function outputIsLogits(manifest: ModelManifest, file: ModelFile): boolea
 }
 
 /**
- * The order in which "default" tries click models: by id, except that a quantised copy goes just
- * before the model it was made from (it answers the same clicks within noise, for less CPU per
- * click, issue #19), so the float32 model stays the fallback when the copy cannot load.
+ * The order in which "default" tries models (click, propagation): by id, except that a quantised
+ * copy goes just before the model it was made from, when made from that model's present weights
+ * (it answers within noise for less CPU, issue #19), so the float32 model stays the fallback.
  */
 export function defaultModelOrder<T extends { readonly id: string; readonly manifest?: ModelManifest | undefined }>(models: readonly T[]): T[] {
-  const ids = new Set(models.map((m) => m.id));
+  const byId = new Map(models.map((m) => [m.id, m]));
+  // A copy made from other weights than its source's present ones (the source retrained since) is
+  // stale: it keeps its place in id order, after the source, instead of shadowing it.
   const sourceOf = (m: T): string | undefined => {
-    const source = m.manifest?.quantization?.source.id;
-    return source !== undefined && source !== m.id && ids.has(source) ? source : undefined;
+    const source = m.manifest?.quantization?.source;
+    if (source === undefined || source.id === m.id) return undefined;
+    const present = byId.get(source.id)?.manifest;
+    return present !== undefined && identityDigest(present) === source.sha256.toLowerCase() ? source.id : undefined;
   };
   const sorted = [...models].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const copies = sorted.filter((m) => sourceOf(m) !== undefined);

@@ -59,7 +59,7 @@ describe('the decoder tail in TypeScript', () => {
         expect(Math.abs(got - expected)).toBeLessThan(3e-6);
         if (got === tableSigmoid(-1e9) || got === tableSigmoid(1e9)) ends++;
       }
-    expect(ends).toBeGreaterThan(1000);
+    expect(ends).toBeGreaterThan(1000); // the data has saturated runs, so the fill path ran on them
   });
 
   it('has a sigmoid table within 3e-6 of the sigmoid, exact at 0, saturating outside ±16 and taking NaN as background', () => {

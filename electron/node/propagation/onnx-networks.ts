@@ -144,15 +144,21 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
     const open = async (role: (typeof PROPAGATION_ROLES)[number]) => {
       const path = model.files[role];
       if (!path) throw new ServiceError('unreadable', `Model "${manifest.id}" has no ${role} file.`);
-      let source: string | Uint8Array = path;
-      if (role === 'decoder') {
-        // Read from the file verified above: cut before its last upsampling, else given a Sigmoid output.
-        const bytes = new Uint8Array(await readFile(path));
-        const cut = options.wholeDecoder ? undefined : cutDecoderTail(bytes, decoderOutput);
-        if (cut) decoderEnd = { kind: 'cut', output: cut.output, factor: cut.factor };
-        source = cut ? cut.model : withSigmoidOutput(bytes, decoderOutput, DECODER_PROBABILITY);
+      const sessionOptions = options.threads === undefined ? {} : { threads: options.threads };
+      if (role !== 'decoder') return createOrtSession(path, preference, sessionOptions);
+      // Read from the file verified above: cut before its last upsampling, else given a Sigmoid output.
+      const bytes = new Uint8Array(await readFile(path));
+      const cut = options.wholeDecoder ? undefined : cutDecoderTail(bytes, decoderOutput);
+      if (cut) {
+        try {
+          const session = await createOrtSession(cut.model, preference, sessionOptions);
+          decoderEnd = { kind: 'cut', output: cut.output, factor: cut.factor };
+          return session;
+        } catch {
+          // A cut ONNX Runtime will not load: the decoder runs whole (its own errors, if any, are reported there).
+        }
       }
-      return createOrtSession(source, preference, options.threads === undefined ? {} : { threads: options.threads });
+      return createOrtSession(withSigmoidOutput(bytes, decoderOutput, DECODER_PROBABILITY), preference, sessionOptions);
     };
     const [k, v, d] = await Promise.all([open('keyEncoder'), open('valueEncoder'), open('decoder')]);
     const kf = files.keyEncoder as ModelFile;

@@ -37,8 +37,9 @@ describe('propagation kernels on ONNX Runtime', () => {
   it('hands back output buffers that a later run leaves alone (the engine keeps them uncopied)', async () => {
     const { readout: kernel, release } = await createOrtKernels(1);
     try {
-      // One tile of 2 queries against 3 memory columns, key and value dims 2.
-      const memory = { keys: Float32Array.from([1, 0, 0, 1, 1, 1]), norms: new Float32Array(3), values: Float32Array.from([1, 2, 3, 4, 5, 6]), offsets: BigInt64Array.from([0n]), tiles: 1, queriesPerTile: 2, columns: 3 };
+      // One tile of 2 queries against 3 memory columns, key and value dims 2; the third column's norm
+      // keeps it from tying with the first two.
+      const memory = { keys: Float32Array.from([1, 0, 0, 1, 1, 1]), norms: Float32Array.from([0, 0, 1]), values: Float32Array.from([1, 2, 3, 4, 5, 6]), offsets: BigInt64Array.from([0n]), tiles: 1, queriesPerTile: 2, columns: 3 };
       const dims = { keyDim: 2, valueDim: 2, positions: 2 };
       const first = await kernel(Float32Array.from([5, 0, 0, 5]), memory, dims, 1);
       const kept = first.slice();

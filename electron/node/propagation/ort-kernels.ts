@@ -61,7 +61,7 @@ export function readoutModelBytes(): Uint8Array {
     ...bytes(1, node('Transpose', ['keys'], ['keysByChannel'], {}, { perm: [0, 2, 1] })),
     ...bytes(1, node('MatMul', ['query', 'keysByChannel'], ['dots'])),
     ...bytes(1, node('Sub', ['dots', 'norms'], ['scores'])),
-    // Unsorted: the softmax and the weighted sum do not care about order (a tenth of TopK's time).
+    // Unsorted: the softmax and the weighted sum do not care about order (saves the final sort).
     ...bytes(1, node('TopK', ['scores', 'k'], ['top', 'at'], {}, {}, { sorted: 0 })),
     ...bytes(1, node('Softmax', ['top'], ['weights'])),
     ...bytes(1, node('Add', ['at', 'offsets'], ['rows'])),
