@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { parseModelManifest, type ModelManifest } from '../../common/click/manifest';
+import { defaultModelOrder, parseModelManifest, type ModelManifest } from '../../common/click/manifest';
 
 export type ModelStatus = 'ok' | 'unverified' | 'invalid' | 'missing' | 'damaged';
 
@@ -159,4 +159,19 @@ export async function verifyModel(model: DiscoveredModel): Promise<VerifiedModel
 
 export function isVerified(model: DiscoveredModel): model is VerifiedModel {
   return model.status === 'ok' && model.manifest !== undefined && 'files' in model;
+}
+
+/**
+ * What "default" means for a task: the first of `candidates`, in `defaultModelOrder` (a quantised
+ * copy just before its source), whose files match their digests; with why each one tried before it
+ * could not be used.
+ */
+export async function firstVerified(candidates: readonly DiscoveredModel[]): Promise<{ model: VerifiedModel | undefined; problems: string[] }> {
+  const problems: string[] = [];
+  for (const candidate of defaultModelOrder(candidates)) {
+    const verified = await verifyModel(candidate);
+    if (isVerified(verified)) return { model: verified, problems };
+    if (verified.problem) problems.push(verified.problem);
+  }
+  return { model: undefined, problems };
 }

@@ -4,10 +4,9 @@
  * up under native-models/, verified (sha256) and loaded into ONNX Runtime. Errors are one sentence.
  */
 import { basename } from 'node:path';
-import { defaultModelOrder } from '../../common/click/manifest';
 import { CLASSICAL_SEGMENTER_ID, type ClickSegmenter } from '../../common/click/types';
 import { GrowCutSegmenter } from '../../common/segmenters/growcut';
-import { discoverModels, isVerified, readModelFolder, verifyModel, type DiscoveredModel, type VerifiedModel } from './discovery';
+import { discoverModels, firstVerified, isVerified, readModelFolder, verifyModel, type DiscoveredModel, type VerifiedModel } from './discovery';
 import { OnnxClickSegmenter, type OnnxLoadOptions } from './onnx-click-segmenter';
 
 export function isClassicalId(id: string): boolean {
@@ -59,14 +58,9 @@ export async function openClickSegmenter(
   if (!root) throw new ModelUnavailableError('No native-models folder was found (set ISEG_MODELS_DIR or pass --models).');
   const models = await discoverModels(root, { includeFixtures: true });
   if (id === 'default') {
-    const problems: string[] = [];
     // The app's order (a quantised copy before its source), so the CLI measures what ships.
-    for (const model of defaultModelOrder(models)) {
-      if (model.fixture || (model.manifest && model.manifest.task !== 'click-to-mask')) continue;
-      const verified = await verifyModel(model);
-      if (isVerified(verified)) return loadVerified(verified, options);
-      if (verified.problem) problems.push(verified.problem);
-    }
+    const { model, problems } = await firstVerified(models.filter((m) => !m.fixture && (!m.manifest || m.manifest.task === 'click-to-mask')));
+    if (model) return loadVerified(model, options);
     throw new ModelUnavailableError(problems.length > 0 ? problems.join(' ') : `There is no click model in ${root}.`);
   }
   const model = models.find((m) => m.id === id);

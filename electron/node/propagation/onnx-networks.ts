@@ -7,10 +7,10 @@
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { parseExecutionProviderPreference, type ExecutionProvider } from '../../common/click/execution-provider';
-import { defaultModelOrder, identityDigest, type ModelFile, type ModelManifest } from '../../common/click/manifest';
+import { identityDigest, type ModelFile, type ModelManifest } from '../../common/click/manifest';
 import { ServiceError } from '../../common/errors';
 import type { KeyFeatures, NetworkGeometry, PropagationNetworks } from '../../common/propagation/networks';
-import { readModelFolder, verifyModel, isVerified, discoverModels } from '../models/discovery';
+import { readModelFolder, verifyModel, isVerified, discoverModels, firstVerified } from '../models/discovery';
 import { createOrtSession, envPreference, loadOrt } from '../models/ort-session';
 import { outputOf } from './ort-output';
 import { readFile } from 'node:fs/promises';
@@ -265,21 +265,13 @@ export class OnnxPropagationNetworks implements PropagationNetworks {
 
 /**
  * The folder of propagation model `id` under the models root (fixtures included), or a clear error.
- * Without an id: the first trained model, in the order "default" tries click models
- * (`defaultModelOrder`: a quantised copy just before its source), that passes its digest check —
- * so a damaged int8 copy leaves the float32 model in charge.
+ * Without an id: the first trained model that passes its digest check, in the order "default"
+ * tries click models (`firstVerified`: a quantised copy just before its source) — so a damaged
+ * int8 copy leaves the float32 model in charge.
  */
 export async function propagationModelDir(root: string, id: string | undefined): Promise<string> {
   const models = (await discoverModels(root, { includeFixtures: true })).filter((m) => m.manifest?.task === 'propagation');
-  let chosen = id === undefined ? undefined : models.find((m) => m.id === id);
-  if (id === undefined) {
-    for (const candidate of defaultModelOrder(models.filter((m) => !m.fixture))) {
-      if (isVerified(await verifyModel(candidate))) {
-        chosen = candidate;
-        break;
-      }
-    }
-  }
+  const chosen = id === undefined ? (await firstVerified(models.filter((m) => !m.fixture))).model : models.find((m) => m.id === id);
   if (!chosen) {
     const known = models.map((m) => m.id).join(', ') || 'none';
     throw new ServiceError('not-found', id === undefined ? `No usable trained propagation model was found under ${root} (available: ${known}).` : `There is no propagation model "${id}" under ${root} (available: ${known}).`);
