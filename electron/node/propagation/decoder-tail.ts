@@ -64,10 +64,8 @@ function floatValues(tensor: Uint8Array): number[] | undefined {
   const values: number[] = [];
   for (const f of fields(tensor)) {
     if (f.number === TENSOR_DATA_TYPE) type = f.value ?? 0;
-    else if (f.number === TENSOR_RAW_DATA && f.content) {
-      const copy = f.content.slice(); // aligned
-      values.push(...new Float32Array(copy.buffer, 0, Math.floor(copy.length / 4)));
-    } else if (f.number === TENSOR_FLOAT_DATA && f.content) {
+    else if ((f.number === TENSOR_RAW_DATA || f.number === TENSOR_FLOAT_DATA) && f.content) {
+      // raw_data and packed float_data hold the same little-endian float32 bytes; copied to align them.
       const copy = f.content.slice();
       values.push(...new Float32Array(copy.buffer, 0, Math.floor(copy.length / 4)));
     } else if (f.number === TENSOR_FLOAT_DATA && f.wire === 5) {
