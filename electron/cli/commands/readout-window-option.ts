@@ -1,5 +1,5 @@
 /** `--readout-window TILE,RADIUS[,POOL[,SIDE]]|full`: the memory read-out's local window (readout.ts), for measuring and choosing it. */
-import type { ReadoutWindow } from '../../common/propagation/readout';
+import { isRunnableWindow, type ReadoutWindow } from '../../common/propagation/readout';
 import { UsageError } from '../command';
 
 /** undefined: the engine's default; null: every query sees every memory position. */
@@ -11,9 +11,9 @@ export function parseReadoutWindow(command: string, text: string | undefined): R
   const radius = Number(match?.[2]);
   const pool = match?.[3] === undefined ? 0 : Number(match[3]);
   const poolSide = match?.[4] === undefined ? undefined : Number(match[4]);
-  if (!match || (tile < 1 && pool < 2) || pool === 1 || poolSide === 0 || (poolSide !== undefined && pool < 2)) {
+  const window: ReadoutWindow = { tile, radius, ...(pool ? { pool } : {}), ...(poolSide !== undefined ? { poolSide } : {}) };
+  if (!match || !isRunnableWindow(window)) {
     throw new UsageError(`iseg ${command}: --readout-window is TILE,RADIUS[,POOL[,SIDE]] in feature cells (e.g. 8,4 or 8,4,4,8; POOL ≥ 2 adds the whole frame as POOL × POOL block means, SIDE caps them at SIDE × SIDE blocks by growing the blocks; 0,0,POOL: the block means only) or full, not "${text}"`);
   }
-  if (!pool) return { tile, radius };
-  return poolSide === undefined ? { tile, radius, pool } : { tile, radius, pool, poolSide };
+  return window;
 }

@@ -55,6 +55,23 @@ export interface ReadoutWindow {
   readonly poolSide?: number;
 }
 
+/**
+ * Whether the read-out can run `window`: whole cells; a pool of 0 (none) or ≥ 2; a tile of 0 (block
+ * means only) or a side cap only with pooling. The one rule for manifests and command lines.
+ */
+export function isRunnableWindow(window: ReadoutWindow): boolean {
+  const pool = window.pool ?? 0;
+  const whole = (v: number, least: number): boolean => Number.isInteger(v) && v >= least;
+  return (
+    whole(window.tile, 0) &&
+    whole(window.radius, 0) &&
+    whole(pool, 0) &&
+    pool !== 1 &&
+    (window.tile > 0 || pool >= 2) &&
+    (window.poolSide === undefined || (whole(window.poolSide, 1) && pool >= 2))
+  );
+}
+
 /** The edge of a pooled block on a grid of `height` × `width` cells (0: no pooling). */
 export function pooledBlockEdge(height: number, width: number, window?: ReadoutWindow): number {
   const pool = window?.pool ?? 0;

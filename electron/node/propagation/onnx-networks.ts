@@ -17,7 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { createOrtKernels, withSigmoidOutput } from './ort-kernels';
 import { cutDecoderTail } from './decoder-tail';
 import { upsampledLogits, upsampledProbabilities } from '../../common/propagation/upsample-logits';
-import type { ReadoutKernel, ReadoutWindow } from '../../common/propagation/readout';
+import { isRunnableWindow, type ReadoutKernel, type ReadoutWindow } from '../../common/propagation/readout';
 import { z } from 'zod';
 
 export const PROPAGATION_ROLES = ['keyEncoder', 'valueEncoder', 'decoder'] as const;
@@ -42,7 +42,7 @@ export interface PropagationReadoutSpec {
 
 const readoutWindowSchema = z
   .object({ tile: z.number().int().min(0), radius: z.number().int().min(0), pool: z.number().int().min(0).optional(), poolSide: z.number().int().min(1).optional() })
-  .refine((w) => w.pool !== 1 && (w.tile > 0 || (w.pool ?? 0) >= 2) && (w.poolSide === undefined || (w.pool ?? 0) >= 2));
+  .refine(isRunnableWindow);
 
 function windowOf(manifest: ModelManifest, value: unknown): ReadoutWindow | undefined {
   if (value === undefined || value === null) return undefined;
