@@ -202,6 +202,10 @@ describe('iseg bench-io', () => {
     expect(figures).toHaveProperty('load.0.wall');
     expect(figures).toHaveProperty('labelWrite.niftiGz.0.cpu');
     expect(figures).toHaveProperty('peakRssMiB');
+    expect(result.out).toMatch(/^peak RSS .* MiB \([\d.]+×\) above the \d+ MiB the process held before reading$/m);
+    const { peakRssMiB, baselineRssMiB } = figures as { peakRssMiB: number; baselineRssMiB: number };
+    expect(baselineRssMiB).toBeGreaterThan(0);
+    expect(baselineRssMiB).toBeLessThanOrEqual(peakRssMiB);
   });
 });
 

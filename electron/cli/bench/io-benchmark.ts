@@ -31,6 +31,11 @@ export interface IoBenchmarkResult {
   /** 1-minute load average when the benchmark ended: above the CPU count, figures are inflated. */
   readonly loadAverage: number;
   readonly peakRssMiB: number;
+  /**
+   * The process's resident memory just before the first read (Node and the app's modules; a
+   * synthetic image is written before it): what a small image's ratio is mostly made of.
+   */
+  readonly baselineRssMiB: number;
   readonly targets: typeof TARGETS;
 }
 
@@ -66,6 +71,7 @@ export async function runIoBenchmark(
       path = join(folder, 'synthetic-knee-160x384x384-int16.nii.gz');
       await writeVolume(phantom.image, path);
     }
+    const baselineRssMiB = process.memoryUsage().rss / 2 ** 20;
     const load: Timing[] = [];
     // Only what describes the image is kept between runs: holding the last volume's voxels through
     // the next read would double the peak memory this benchmark reports.
@@ -95,6 +101,7 @@ export async function runIoBenchmark(
       labelWrite,
       loadAverage: loadavg()[0] ?? NaN,
       peakRssMiB: (process.resourceUsage().maxRSS * 1024) / 2 ** 20,
+      baselineRssMiB,
       targets: TARGETS,
     };
   } finally {

@@ -31,7 +31,8 @@ function formatBenchmark(result: IoBenchmarkResult): string {
           `label map write  .nii.gz ${summary(result.labelWrite.niftiGz, targets.labelWriteSeconds)}`,
           `                 .nrrd   ${summary(result.labelWrite.nrrd)}`,
         ]),
-    `peak RSS         ${result.peakRssMiB.toFixed(0)} MiB (${(result.peakRssMiB / image.voxelMiB).toFixed(2)}× the ${image.voxelMiB.toFixed(0)} MiB of voxels)`,
+    `peak RSS         ${result.peakRssMiB.toFixed(0)} MiB (${(result.peakRssMiB / image.voxelMiB).toFixed(2)}× the ${image.voxelMiB.toFixed(0)} MiB of voxels); ` +
+      `${(result.peakRssMiB - result.baselineRssMiB).toFixed(0)} MiB (${((result.peakRssMiB - result.baselineRssMiB) / image.voxelMiB).toFixed(2)}×) above the ${result.baselineRssMiB.toFixed(0)} MiB the process held before reading`,
     'The first load includes compiling the WebAssembly reader; CPU time counts every thread.',
   ].join('\n');
 }
