@@ -3,12 +3,14 @@
  * Figures for choosing the auto gate's MEMORY_MARGIN (electron/common/propagation/auto-propagator.ts)
  * on TRAINING-SOURCE volumes only (never the dev volumes): runs `iseg eval-propagation` with auto,
  * memory and interpolation apart on 13 structures at 3/5/10 given slices, then replays the gate's
- * held-out scores (recorded in auto's JSON) for each margin — with a margin M, the gate keeps
- * memory where its held-out Dice beats interpolation's by M, else interpolation, and auto then
+ * held-out scores (recorded in auto's JSON) for each rule — with a margin M (the app's rule), the
+ * gate keeps memory where its held-out Dice beats interpolation's by M; with a ratio R (tried, not
+ * adopted: see MEMORY_MARGIN), where its held-out error (1 − Dice) is below R × interpolation's;
+ * else interpolation, and auto then
  * equals the method it kept — and prints the mean not-given DSC and the cells below each method.
  * Asserts nothing.
  *
- *   node scripts/gate-margin-sweep.mjs [--work /tmp/gate] [--data ../shared/data] [--margins 0,0.05,…]
+ *   node scripts/gate-margin-sweep.mjs [--work /tmp/gate] [--data ../shared/data] [--ratios 0.3,…] [--margins 0,0.05,…]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     work: { type: 'string', default: '/tmp/gate-margin' },
     data: { type: 'string', default: process.env.ISEG_SHARED_DATA ?? resolve(root, '..', 'shared', 'data') },
     margins: { type: 'string', default: '0,0.025,0.05,0.075,0.1,0.125,0.15,0.175,0.2,0.225,0.25,0.275,0.3,0.35,0.4,0.5' },
+    ratios: { type: 'string', default: '0.3,0.4,0.5,0.55,0.6,0.65,0.7,0.8,0.9,1' },
   },
 });
 const D = values.data;
@@ -56,9 +59,11 @@ for (const [tag] of structures) {
 }
 const mean = (xs) => (100 * xs.reduce((a, b) => a + b, 0)) / xs.length;
 console.log(`${cells.length} cells (structure@given); mean not-given DSC: memory alone ${mean(cells.map((c) => c.memory)).toFixed(2)} %, interpolation alone ${mean(cells.map((c) => c.interpolation)).toFixed(2)} %`);
-for (const margin of values.margins.split(',').map(Number)) {
-  const chosen = cells.map((c) => (c.scores === undefined ? c.auto : c.scores.memory >= c.scores.interpolation + margin ? c.memory : c.interpolation));
+const report = (name, keepsMemory) => {
+  const chosen = cells.map((c) => (c.scores === undefined ? c.auto : keepsMemory(c.scores) ? c.memory : c.interpolation));
   const below = (method) => cells.filter((c, i) => chosen[i] < c[method] - 0.0005).map((c) => c.cell);
   const belowInterpolation = below('interpolation');
-  console.log(`margin ${margin.toFixed(3)}: mean ${mean(chosen).toFixed(2)} %, below interpolation ${belowInterpolation.length} [${belowInterpolation.join(' ')}], below memory ${below('memory').length}`);
-}
+  console.log(`${name}: mean ${mean(chosen).toFixed(2)} %, below interpolation ${belowInterpolation.length} [${belowInterpolation.join(' ')}], below memory ${below('memory').length}`);
+};
+for (const margin of values.margins.split(',').map(Number)) report(`margin ${margin.toFixed(3)}`, (s) => s.memory >= s.interpolation + margin);
+for (const ratio of values.ratios.split(',').map(Number)) report(`error ratio ${ratio.toFixed(3)}`, (s) => 1 - s.memory < ratio * (1 - s.interpolation));

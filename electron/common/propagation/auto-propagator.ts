@@ -48,6 +48,12 @@ import type { Volume } from '../volume';
  * cell); 0.225–0.275: 81.0 %, 1; 0.3: 81.4 %, 0, but a one-point spike (0.35: 79.8 %); memory alone
  * 77.7 %, interpolation alone 78.7 %. Kept at 0.15: the one cell below interpolation is the price of
  * the plateau's mean (the rule's aim is no worse than interpolation; 0.3 meets it only by a spike).
+ * Tried and not adopted (2026-12-07): a relative rule, memory where its held-out error is below
+ * 0.55 of interpolation's. On these 39 cells it had none below interpolation (80.8 %), but it gives
+ * up memory's large wins where both predictions are poor (CLAIR cartilage at 3 given: .79 → .32),
+ * and the dev benchmark, run once with it, fell on both simulated knees at 3 and 5 given
+ * (knee-201 .817/.809 → .572/.723, knee-202 .820/.847 → .743/.721). `--ratios` in the sweep
+ * replays it.
  */
 export const MEMORY_MARGIN = 0.15;
 
