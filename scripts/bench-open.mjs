@@ -8,10 +8,13 @@
  * --app DIR serves (and reads with the CLI of) another checkout's build instead of this one, e.g. a
  * build of main for a before/after in the same session: alternate the two commands.
  * First the CLI's read of the same file (`iseg bench-io --load-only`, best of 2), unless --no-cli.
- * Then for each run, on the page's clock from the click on OK: when the voxels were in the
- * renderer and when the stores were ready to draw (the app's performance measures), when all three
- * views had drawn the new volume (data-busy back to false), and the longest main-thread task from
- * the click until the page has been quiet for a second (statistics and the like run after the draw).
+ * Then for each run, on the page's clock from the click on OK: when the preview (the centre slices
+ * sent ahead of the voxels, common/volume-preview.ts) was in the renderer and when all three views
+ * had drawn it (their data-drawn="preview"), when the voxels were in the renderer and when the
+ * stores were ready to draw (the app's performance measures), when all three views had drawn the
+ * new volume (data-busy back to false), and the longest main-thread task from the click until the
+ * page has been quiet for a second (statistics and the like run after the draw). BENCH_TASKS=1
+ * lists the long tasks; BENCH_TRACE_ALL=1 every service call the server traced during the run.
  * "seen by the bench" is the same moment on the bench's wall clock, which a long task delays.
  */
 /* global window, document, MutationObserver -- the functions passed to page.evaluate run in the page */
@@ -59,7 +62,7 @@ const { url, child: server } = await startServe({
 });
 const handledTimes = () => [...serverLog.matchAll(/volume\.openFile: handled in (\d+) ms/g)].map((m) => Number(m[1]));
 /** The server's trace lines of the open's read and bulk GET (ISEG_TRACE) from `since`, where the build prints them. */
-const serverPhases = (since) => [...serverLog.slice(since).matchAll(/\[trace\] (open phases|bulk GET): (.*)/g)].map((m) => m[2]);
+const serverPhases = (since) => [...serverLog.slice(since).matchAll(process.env.BENCH_TRACE_ALL === '1' ? /\[trace\] (.*?): (.*)/g : /\[trace\] (open phases|bulk GET): (.*)/g)].map((m) => `${m[1]}: ${m[2]}`);
 
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 try {
@@ -80,12 +83,22 @@ try {
       const w = /** @type {any} */ (window);
       performance.clearMeasures();
       w.__bench?.observer?.disconnect();
+      w.__bench?.previewObserver?.disconnect();
       w.__bench = { clicked: undefined, idle: [], tasks: [] };
       document.querySelector('[data-testid=file-browser-ok]')?.addEventListener('click', () => (w.__bench.clicked = performance.now()), { capture: true, once: true });
       w.__bench.observer = new MutationObserver(() => {
         if (document.documentElement.dataset.busy === 'false') w.__bench.idle.push(performance.now());
       });
       w.__bench.observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-busy'] });
+      // When each view first drew the preview (the centre slices sent ahead of the voxels).
+      w.__bench.preview = {};
+      w.__bench.previewObserver = new MutationObserver((records) => {
+        for (const r of records) {
+          const view = /** @type {HTMLElement} */ (r.target);
+          if (view.dataset.drawn === 'preview') w.__bench.preview[view.dataset.view ?? '?'] ??= performance.now();
+        }
+      });
+      for (const view of document.querySelectorAll('[data-testid^=view-][data-view]')) w.__bench.previewObserver.observe(view, { attributes: true, attributeFilter: ['data-drawn'] });
       // One long-task observer for the page: a second would count each task twice from run 2 on.
       w.__benchTasks?.disconnect();
       w.__benchTasks = new PerformanceObserver((list) => {
@@ -115,6 +128,8 @@ try {
         inRenderer: measure('iseg:open:voxels-in-renderer'),
         ready: measure('iseg:open:ready-to-draw'),
         drawn: after(b.idle.find((t) => t > b.clicked)),
+        previewDrawn: Object.keys(b.preview).length === 3 ? after(Math.max(...Object.values(b.preview))) : undefined,
+        previewIn: measure('iseg:open:preview-in-renderer'),
         longest: Math.max(0, ...tasks.map(([, d]) => d)),
         busyMs: tasks.reduce((sum, [, d]) => sum + d, 0),
         // The bulk GET of the voxels (resource timing): asked for, first byte, last byte.
@@ -127,8 +142,9 @@ try {
       };
     });
     const ms = (v) => (v === undefined ? '?' : `${Math.round(v)} ms`);
+    const preview = figures.previewDrawn === undefined ? 'no preview' : `preview in the renderer ${ms(figures.previewIn)}, drawn in three views ${ms(figures.previewDrawn)}`;
     console.log(
-      `run ${run}: server handled ${handledTimes().at(-1)} ms; voxels in the renderer ${ms(figures.inRenderer)}; ready to draw ${ms(figures.ready)}; ` +
+      `run ${run}: server handled ${handledTimes().at(-1)} ms; ${preview}; voxels in the renderer ${ms(figures.inRenderer)}; ready to draw ${ms(figures.ready)}; ` +
         `drawn in three views ${ms(figures.drawn)} (seen by the bench ${seen} ms; software WebGL); ` +
         `longest task ${ms(figures.longest)}, long tasks ${ms(figures.busyMs)} in all`,
     );

@@ -53,6 +53,21 @@ export const volumeMessageSchema = z.object({
 export type VolumeMessage = z.infer<typeof volumeMessageSchema>;
 
 const volumeIdSchema = z.string().min(1).max(64);
+const previewIdSchema = z.string().min(1).max(64);
+
+/**
+ * An opened image's centre slices and automatic window/level, pushed ahead of the reply that
+ * carries its voxels (common/volume-preview.ts); the page draws them while the voxels travel.
+ */
+export const volumePreviewSchema = z.object({
+  previewId: previewIdSchema,
+  meta: volumeMetaSchema,
+  center: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), z.number().int().nonnegative()]),
+  /** The slices through `center` normal to i, j and k, in the meta's component type. */
+  planes: z.tuple([arrayBufferSchema, arrayBufferSchema, arrayBufferSchema]),
+  windowLevel: z.object({ window: finite.positive(), level: finite }),
+});
+export type VolumePreview = z.infer<typeof volumePreviewSchema>;
 
 /** A label map in an open image's geometry: one uint8/uint16 value per voxel, i fastest. */
 export const labelVoxelsSchema = z.object({
@@ -130,7 +145,14 @@ const coreMethods = {
   'volume.openInitial': { input: noArgs, output: volumeMessageSchema },
   /** An image file or DICOM folder; `seriesUid` picks one series of a folder that holds several. */
   'volume.openFile': {
-    input: z.object({ path: pathSchema, seriesUid: z.string().min(1).max(128).optional() }).strict(),
+    input: z
+      .object({
+        path: pathSchema,
+        seriesUid: z.string().min(1).max(128).optional(),
+        /** Asks for a `volume.preview` event under this id ahead of the reply (large images only). */
+        previewId: previewIdSchema.optional(),
+      })
+      .strict(),
     output: volumeMessageSchema,
   },
   /** The DICOM series in a folder (or a DICOM file's folder), to let the user pick one. */
@@ -241,6 +263,7 @@ export function isMethodName(name: unknown): name is MethodName {
 export const events = {
   'inference.status': workerStatusSchema,
   'app.menu': z.object({ command: z.enum(['open', 'save', 'export', 'undo', 'redo']) }),
+  'volume.preview': volumePreviewSchema,
   ...propagationEvents,
 } as const;
 export type Events = typeof events;

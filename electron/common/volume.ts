@@ -63,6 +63,11 @@ export function bytesPerVoxel(type: ComponentType): number {
   }
 }
 
+/** The centre voxel of a grid: where the views open. */
+export function centreIndex(g: { readonly size: Vec3 }): Vec3 {
+  return [Math.floor((g.size[0] - 1) / 2), Math.floor((g.size[1] - 1) / 2), Math.floor((g.size[2] - 1) / 2)];
+}
+
 export function voxelCount(size: Vec3): number {
   return size[0] * size[1] * size[2];
 }

@@ -2,7 +2,7 @@
  * Window/level: a robust initial setting from a histogram of the voxels, presets, and the
  * right-drag adjustment. Pure functions over typed arrays; the voxel buffer is read in place.
  */
-import type { VoxelArray } from '../../../electron/common/volume';
+import type { VoxelArray } from './volume';
 
 export interface WindowLevel {
   readonly window: number;

@@ -25,7 +25,7 @@ import { clientScope } from './client-scope';
 import { createPropagationHandlers } from './propagation-service';
 import { createDicomSegHandlers } from './dicom-seg-service';
 import { isDicomSeg, readDicomSeg } from './io/dicom-seg';
-import { toVolumeMessage, type OpenVolume, VolumeRegistry } from './volume-registry';
+import { toVolumeMessage, type OpenVolume, volumePreviewFor, VolumeRegistry } from './volume-registry';
 import { createJournalHandlers } from './journal/journal-service';
 import type { JournalStore } from './journal/journal-store';
 
@@ -146,12 +146,18 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
       const from = context.initialPath === undefined ? undefined : { path: context.initialPath };
       return toVolumeMessage(registry.add(loaded.volume, loaded.name, 'file', from, loaded.summary));
     },
-    'volume.openFile': async ({ path, seriesUid }) => {
+    'volume.openFile': async ({ path, seriesUid, previewId }) => {
       const allowed = await context.files.check(path);
       await context.files.noteRead(allowed);
       const loaded = await context.readImage(allowed, seriesUid);
       const from = seriesUid === undefined ? { path: allowed } : { path: allowed, seriesUid };
-      return toVolumeMessage(registry.add(loaded.volume, loaded.name, 'file', from, loaded.summary));
+      const opened = registry.add(loaded.volume, loaded.name, 'file', from, loaded.summary);
+      const clientId = clientScope.current();
+      if (previewId !== undefined && context.events !== undefined) {
+        const preview = volumePreviewFor(opened, previewId);
+        if (preview !== undefined) context.events.emit(clientId, 'volume.preview', preview);
+      }
+      return toVolumeMessage(opened);
     },
     'dialog.chooseImage': async ({ folder, startIn }) => {
       if (!context.chooseImage) throw new ServiceError('not-allowed', 'There is no file dialog in serve mode; use the file browser.');

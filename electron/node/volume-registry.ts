@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { totalmem } from 'node:os';
 import { clientScope, type ClientScope } from './client-scope';
-import type { VolumeMessage, VolumeMeta } from '../common/contract';
+import type { VolumeMessage, VolumeMeta, VolumePreview } from '../common/contract';
+import { autoWindowLevel, PREVIEW_MIN_BYTES, previewPlanes } from '../common/volume-preview';
 import { orientationCode, type Volume, type VoxelArray } from '../common/volume';
 import { summarizeVoxels, type VoxelSummary } from '../common/volume-stats';
 
@@ -179,4 +180,15 @@ export function toVolumeMessage(entry: OpenVolume): VolumeMessage {
   const owned = v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength;
   const voxels = owned ? v.buffer : (v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer);
   return { meta: entry.meta, voxels };
+}
+
+/**
+ * The centre slices and automatic window/level of an opened image, for the page to draw before the
+ * voxels arrive; undefined for an image small enough to arrive about as soon.
+ */
+export function volumePreviewFor(entry: OpenVolume, previewId: string): VolumePreview | undefined {
+  const { voxels, componentType, geometry } = entry.volume;
+  if (voxels.byteLength < PREVIEW_MIN_BYTES) return undefined;
+  const { center, planes } = previewPlanes(voxels, componentType, geometry.size);
+  return { previewId, meta: entry.meta, center: [...center], planes: [...planes], windowLevel: autoWindowLevel(voxels, entry.meta.range) };
 }

@@ -148,6 +148,34 @@ describe('serve mode', () => {
     client.ws.close();
   });
 
+  it("sends a large image's centre slices and window/level ahead of its voxels when the page asks", async () => {
+    // 96 × 112 × 100 float32 voxels (4.1 MiB): large enough for a preview; voxel (i, j, k) holds i + 100 j + 10000 k.
+    const size: [number, number, number] = [96, 112, 100];
+    const voxels = new Float32Array(size[0] * size[1] * size[2]).map((_, n) => (n % 96) + 100 * (Math.floor(n / 96) % 112) + 10000 * Math.floor(n / (96 * 112)));
+    const path = join(staticDir, 'large.nii.gz');
+    await writeVolume({ geometry: { size, spacing: [1, 1, 1.5], origin: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] }, componentType: 'float32', voxels }, path);
+    const client = await connect(rpcUrl(server.token));
+    const opened = await client.call(1, 'volume.openFile', { path, previewId: 'open-1' });
+    expect(opened.ok).toBe(true);
+    // The event came first, for this open, with the slices through the centre voxel (47, 55, 49).
+    expect(client.events.map((e) => e.name)).toEqual(['volume.preview']);
+    const preview = client.events[0]?.payload as { previewId: string; meta: { id: string }; center: number[]; planes: ArrayBuffer[]; windowLevel: { window: number } };
+    expect(preview.previewId).toBe('open-1');
+    expect(preview.meta.id).toBe(opened.ok ? (opened.output as { meta: { id: string } }).meta.id : '');
+    expect(preview.center).toEqual([47, 55, 49]);
+    const [i, j, k] = preview.planes.map((b) => new Float32Array(b));
+    expect([i?.length, j?.length, k?.length]).toEqual([112 * 100, 96 * 100, 96 * 112]);
+    expect([i?.[0], i?.[1], i?.[112]]).toEqual([47, 147, 10047]);
+    expect([j?.[0], j?.[1], j?.[96]]).toEqual([5500, 5501, 15500]);
+    expect([k?.[0], k?.[1], k?.[96]]).toEqual([490000, 490001, 490100]);
+    expect(preview.windowLevel.window).toBeGreaterThan(0);
+    // No preview unless asked for, nor for an image that arrives about as soon.
+    await client.call(2, 'volume.openFile', { path });
+    await client.call(3, 'volume.openFile', { path: join(staticDir, 'phantom.nii.gz'), previewId: 'open-3' });
+    expect(client.events).toHaveLength(1);
+    client.ws.close();
+  });
+
   it('sends large reply buffers over HTTP to a page that asks, once each, with the token', async () => {
     const bulkServer = await startServeServer({ handlers, staticDir, log: () => undefined, bulkMinBytes: 1024 });
     try {

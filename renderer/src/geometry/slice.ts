@@ -30,10 +30,7 @@ export function roundIndex(g: VolumeGeometry, index: Vec3): Vec3 {
   return [sliceOf(g, index, 0), sliceOf(g, index, 1), sliceOf(g, index, 2)];
 }
 
-/** The centre voxel of the volume. */
-export function centreIndex(g: VolumeGeometry): Vec3 {
-  return [Math.floor((g.size[0] - 1) / 2), Math.floor((g.size[1] - 1) / 2), Math.floor((g.size[2] - 1) / 2)];
-}
+export { centreIndex } from '../../../electron/common/volume';
 
 /** Moves an index point `delta` slices along `axis`, landing on a slice and staying in the volume. */
 export function stepSlice(g: VolumeGeometry, index: Vec3, axis: IndexAxis, delta: number): Vec3 {

@@ -1,5 +1,7 @@
 /** Turns a volume that arrived over the transport into typed voxels, checked at entry. */
-import type { VolumeMessage, VolumeMeta } from '../../../electron/common/contract';
+import type { VolumeMessage, VolumeMeta, VolumePreview } from '../../../electron/common/contract';
+import { previewProblem } from '../../../electron/common/volume-preview';
+import type { WindowLevel } from '../../../electron/common/window-level';
 import {
   bytesPerVoxel,
   checkGeometry,
@@ -33,4 +35,21 @@ export function volumeFromMessage(message: VolumeMessage): LoadedVolume {
     );
   }
   return { meta, geometry, voxels: typedArrayFor(meta.componentType, voxels) };
+}
+
+/** A preview as the page keeps it: the planes typed, and the window/level of the whole volume. */
+export interface LoadedPreview {
+  readonly meta: VolumeMeta;
+  readonly center: readonly [number, number, number];
+  readonly planes: readonly [VoxelArray, VoxelArray, VoxelArray];
+  readonly windowLevel: WindowLevel;
+}
+
+/** Types a `volume.preview` event's planes, checked against its geometry; throws on a mismatch. */
+export function previewFromMessage(message: VolumePreview): LoadedPreview {
+  const { meta, center, planes, windowLevel } = message;
+  const problem = checkGeometry(meta.geometry) ?? previewProblem(meta.geometry, meta.componentType, { center, planes });
+  if (problem !== undefined) throw new VolumeMessageError(`The preview of "${meta.name}" does not fit: ${problem}`);
+  const typed = (buffer: ArrayBuffer): VoxelArray => typedArrayFor(meta.componentType, buffer);
+  return { meta, center, planes: [typed(planes[0]), typed(planes[1]), typed(planes[2])], windowLevel };
 }

@@ -11,6 +11,7 @@ import type { MethodInput, MethodName, MethodOutput } from '../../../electron/co
 import { createJournalHandlers } from '../../../electron/node/journal/journal-service';
 import { JournalStore } from '../../../electron/node/journal/journal-store';
 import type { OpenVolume } from '../../../electron/node/volume-registry';
+import { previewPlanes } from '../../../electron/common/volume-preview';
 import { FakeClient, syntheticVolume } from '../testing/fake-client';
 import { RecoveryStore } from './recovery-store';
 import { RootStore } from './root-store';
@@ -157,4 +158,23 @@ describe('RecoveryStore', () => {
     paintStep(root, [1], 1);
     expect(root.segmentation.count(1)).toBe(1);
   });
+
+  it("starts an image's journal once its voxels are in, not while its preview is shown", async () => {
+    const { root, client } = page({
+      'volume.openFile': async (input) => {
+        const message = syntheticVolume({ size: [6, 5, 4], name: 'knee.nii.gz' });
+        const { center, planes } = previewPlanes(new Int16Array(message.voxels), 'int16', message.meta.geometry.size);
+        client.emit('volume.preview', { previewId: input.previewId ?? '?', meta: message.meta, center: [...center], planes: [...planes], windowLevel: { window: 10, level: 5 } });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        begunWhilePreviewed = client.calls.includes('journal.begin');
+        return message;
+      },
+    });
+    let begunWhilePreviewed: boolean | undefined;
+    await root.openWorkflow.openFile('/data/knee.nii.gz');
+    expect(begunWhilePreviewed).toBe(false);
+    await when(() => client.calls.includes('journal.begin'), { timeout: 5000 });
+    expect(client.calls.filter((c) => c === 'journal.begin')).toHaveLength(1);
+  });
 });
+

@@ -107,7 +107,9 @@ export class RecoveryStore {
         }
       }),
       reaction(
-        () => root.volume.meta,
+        // Once the voxels are in: an image still showing its preview cannot be edited yet, and the
+        // journal's start (a few hundred ms of the server's time) would compete with their transfer.
+        () => (root.volume.loaded ? root.volume.meta : undefined),
         (meta) => {
           if (this.quiet || meta === undefined) return;
           this.beginDocument();

@@ -22,7 +22,7 @@ import {
   type Modality,
   type PresetId,
   type WindowLevel,
-} from '../imaging/window-level';
+} from '../../../electron/common/window-level';
 import type { VolumeStore } from './volume-store';
 
 /** 'three-3d': the three slice views and the 3D view; '3d': the 3D view alone. */

@@ -12,9 +12,19 @@ import {
 } from '../../../electron/common/volume';
 import type { LoadedVolume } from '../imaging/volume-message';
 
+/** An image being opened: its centre slices, drawn until its voxels arrive (common/volume-preview.ts). */
+export interface OpeningPreview {
+  readonly meta: VolumeMeta;
+  readonly center: Vec3;
+  /** The slices through `center` normal to i, j and k. */
+  readonly planes: readonly [VoxelArray, VoxelArray, VoxelArray];
+}
+
 export class VolumeStore {
   meta: VolumeMeta | undefined = undefined;
   voxels: VoxelArray | undefined = undefined;
+  /** Set while an image's voxels are on their way: `meta` is its meta already, `voxels` undefined. */
+  preview: OpeningPreview | undefined = undefined;
   /** Bumped whenever a new volume arrives or its voxels are changed in place. */
   version = 0;
 
@@ -22,10 +32,13 @@ export class VolumeStore {
     makeObservable(this, {
       meta: observableRef,
       voxels: observableRef,
+      preview: observableRef,
       version: observable,
       geometry: computed,
       loaded: computed,
       setVolume: action,
+      showPreview: action,
+      dropPreview: action,
       rebind: action,
       markModified: action,
     });
@@ -40,8 +53,26 @@ export class VolumeStore {
   }
 
   setVolume(volume: LoadedVolume): void {
-    this.meta = volume.meta;
+    // The image a preview announced keeps the same meta object, so nothing that observes it starts over.
+    if (this.preview === undefined || this.meta?.id !== volume.meta.id) this.meta = volume.meta;
     this.voxels = volume.voxels;
+    this.preview = undefined;
+    this.version++;
+  }
+
+  /** The image being opened, shown by its centre slices; tools wait for `setVolume` (`loaded`). */
+  showPreview(preview: OpeningPreview): void {
+    this.meta = preview.meta;
+    this.voxels = undefined;
+    this.preview = preview;
+    this.version++;
+  }
+
+  /** The open that showed a preview failed: no image is left open. */
+  dropPreview(): void {
+    if (this.preview === undefined) return;
+    this.meta = undefined;
+    this.preview = undefined;
     this.version++;
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SliceRef } from '../../../electron/common/slice';
-import type { WindowLevel } from '../imaging/window-level';
+import type { WindowLevel } from '../../../electron/common/window-level';
 import type { PromptPart } from '../stores/prompt-store';
 import { pointer, testPane } from '../testing/tool-pointer';
 import { ClickTool } from './click-tool';

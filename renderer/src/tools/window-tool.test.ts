@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WindowLevel } from '../imaging/window-level';
+import type { WindowLevel } from '../../../electron/common/window-level';
 import { pointer, testPane } from '../testing/tool-pointer';
 import { TAP_SLOP, WindowTool } from './window-tool';
 

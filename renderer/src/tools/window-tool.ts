@@ -3,7 +3,7 @@
  * (vertical). The click tool starts the same drag with a tap action, so a right click that barely
  * moves is a negative click instead.
  */
-import { dragWindowLevel, type WindowLevel } from '../imaging/window-level';
+import { dragWindowLevel, type WindowLevel } from '../../../electron/common/window-level';
 import type { PressAnswer, SliceTool, ToolPointer } from './slice-tool';
 
 /** A drag that moves less than this (CSS pixels) is a tap, where the drag was started with a tap action. */

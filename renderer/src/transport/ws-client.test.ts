@@ -1,8 +1,9 @@
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket, WebSocketServer } from 'ws';
 import { CallError } from '../../../electron/common/contract';
-import { decodeFrame, encodeFrame, type WireMessage } from '../../../electron/common/wire';
+import { decodeFrame, encodeFrame, encodeFrameParts, frameLength, type WireMessage } from '../../../electron/common/wire';
 import type { ConnectionState } from './connection';
 import { reconnectDelayMs } from './connection';
 import { bulkAddress, WebSocketClient } from './ws-client';
@@ -90,5 +91,48 @@ describe('WebSocketClient', () => {
 describe('bulk data address', () => {
   it('is the socket address over HTTP, with its token and without the bulk flag', () => {
     expect(bulkAddress('ws://127.0.0.1:5000/rpc?token=a%2Bb&bulk=http', 'Xy_9-abcdef')).toBe('http://127.0.0.1:5000/bulk/Xy_9-abcdef?token=a%2Bb');
+  });
+});
+
+describe('bulk data after an event', () => {
+  it('is fetched once the frame after the event has been drawn (a preview reaches the screen before the voxels)', async () => {
+    const voxels = new Uint8Array(2048).fill(7);
+    const log: string[] = [];
+    const http: Server = createServer((request, response) => {
+      log.push(`GET ${request.url?.split('?')[0] ?? ''}`);
+      response.end(Buffer.from(voxels));
+    });
+    const sockets = new WebSocketServer({ server: http });
+    sockets.on('connection', (socket) => {
+      socket.on('message', (data: Buffer) => {
+        const request = decodeFrame(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer) as Extract<WireMessage, { kind: 'request' }>;
+        socket.send(encodeFrame({ kind: 'event', name: 'app.menu', payload: { command: 'open' } }));
+        const parts = encodeFrameParts({ kind: 'response', id: request.id, ok: true, output: { name: 'x', labelMap: { componentType: 'uint8', voxels: voxels.slice().buffer } } }, () => 'held-0001');
+        socket.send(Buffer.concat(parts, frameLength(parts)));
+      });
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const frames: (() => void)[] = [];
+    const globals = globalThis as { requestAnimationFrame?: (callback: () => void) => number };
+    const before = globals.requestAnimationFrame;
+    globals.requestAnimationFrame = (callback) => frames.push(callback);
+    try {
+      const client = await WebSocketClient.connect(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/rpc?token=t`);
+      clients.push(client);
+      client.on('app.menu', () => log.push('event'));
+      const loaded = client.call('labels.load', { volumeId: 'v', path: '/x.nii.gz' });
+      for (let waited = 0; frames.length === 0 && waited < 400; waited++) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(frames.length).toBeGreaterThan(0);
+      expect(log).toEqual(['event']);
+      for (const frame of frames.splice(0)) frame();
+      const answer = await loaded;
+      expect(log).toEqual(['event', 'GET /bulk/held-0001']);
+      expect(new Uint8Array(answer.labelMap.voxels)).toEqual(voxels);
+    } finally {
+      globals.requestAnimationFrame = before;
+      sockets.close();
+      http.close();
+    }
   });
 });

@@ -73,6 +73,8 @@ export class WebSocketClient implements ServiceClient, ConnectionAware {
   private closed = false;
   /** Frames are handled one after another, in arrival order, even when one waits for its bulk data. */
   private receiving: Promise<void> = Promise.resolve();
+  /** An event was delivered since the last animation frame (what it asked to draw is not on screen yet). */
+  private eventSinceFrame = false;
 
   private constructor(
     private readonly url: string,
@@ -171,13 +173,22 @@ export class WebSocketClient implements ServiceClient, ConnectionAware {
     for (const p of pending) p.reject(error);
   }
 
+  /**
+   * A reply's large buffer, fetched once the frame after the last event has been drawn: an image's
+   * preview (`volume.preview`) reaches the screen before its 90 MiB of voxels compete for the CPU.
+   */
+  private async fetchBulkAfterDraw(id: string, bytes: number): Promise<ArrayBuffer> {
+    if (this.eventSinceFrame) await new Promise((resolve) => requestAnimationFrame(resolve));
+    return fetchBulk(this.url, id, bytes);
+  }
+
   private async receive(frame: ArrayBuffer): Promise<void> {
     let message: WireMessage;
     try {
-      message = (await decodeFrameFetching(frame, (id, bytes) => fetchBulk(this.url, id, bytes))) as WireMessage;
+      message = (await decodeFrameFetching(frame, (id, bytes) => this.fetchBulkAfterDraw(id, bytes))) as WireMessage;
       if (message.kind === 'elsewhere') {
-        const whole = await fetchBulk(this.url, message.id, message.bytes);
-        message = (await decodeFrameFetching(whole, (id, bytes) => fetchBulk(this.url, id, bytes))) as WireMessage;
+        const whole = await this.fetchBulkAfterDraw(message.id, message.bytes);
+        message = (await decodeFrameFetching(whole, (id, bytes) => this.fetchBulkAfterDraw(id, bytes))) as WireMessage;
       }
     } catch {
       // A reply we cannot read would leave its caller waiting for ever; fail everything in flight.
@@ -186,6 +197,12 @@ export class WebSocketClient implements ServiceClient, ConnectionAware {
     }
     if (message.kind === 'event') {
       this.hub.emit(message.name, message.payload);
+      if (!this.eventSinceFrame && typeof requestAnimationFrame === 'function') {
+        this.eventSinceFrame = true;
+        requestAnimationFrame(() => {
+          this.eventSinceFrame = false;
+        });
+      }
       return;
     }
     if (message.kind !== 'response') return;

@@ -2,7 +2,7 @@
 import type { WorkerStatus } from '../../../electron/common/contract';
 import type { ClickEngineStatus } from '../../../electron/common/contract-click';
 import type { Vec3 } from '../../../electron/common/volume';
-import { formatNumber } from '../imaging/window-level';
+import { formatNumber } from '../../../electron/common/window-level';
 
 export function formatSize(size: Vec3): string {
   return size.join(' × ');

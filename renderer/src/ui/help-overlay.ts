@@ -74,7 +74,9 @@ export class FirstRunHint {
         `Press ${keysFor({ kind: 'help' }) ?? '?'} for every gesture. `,
       dismiss,
     ]);
-    const empty = (): boolean => root.volume.loaded && root.segmentation.segments.every((s) => root.segmentation.count(s.value) === 0);
+    // An image being opened (its preview on screen) counts: the hint keeps its place, so the views
+    // are not resized (and their WebGL canvases reallocated) once more when the voxels arrive.
+    const empty = (): boolean => root.volume.meta !== undefined && root.segmentation.segments.every((s) => root.segmentation.count(s.value) === 0);
     this.stops.push(
       autorun(() => {
         this.element.classList.toggle('hidden', this.dismissed || !empty());
@@ -83,7 +85,7 @@ export class FirstRunHint {
       reaction(
         () => empty(),
         (isEmpty) => {
-          if (!isEmpty && root.volume.loaded) this.dismiss();
+          if (!isEmpty && root.volume.meta !== undefined) this.dismiss();
         },
       ),
     );

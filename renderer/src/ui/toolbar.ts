@@ -3,7 +3,7 @@ import { autorun } from 'mobx';
 import type { SampleId } from '../../../electron/common/contract';
 import type { RootStore } from '../stores/root-store';
 import { LAYOUTS, type Layout } from '../stores/ui-store';
-import { formatNumber, formatWindowLevel, parseWindowLevel, presetsFor, type PresetId } from '../imaging/window-level';
+import { formatNumber, formatWindowLevel, parseWindowLevel, presetsFor, type PresetId } from '../../../electron/common/window-level';
 import { el, setText } from './dom';
 import { confirmDiscard } from './unsaved-guard';
 import { HelpOverlay } from './help-overlay';

@@ -41,4 +41,26 @@ describe('LabelLayers', () => {
     const far = { kind: 'slice', ref: { axis: 2, slice: 4 } } as const;
     expect(axial.layers.attach(2, 0, { geometry, labels: new Uint16Array(60), change: far })).toBe(true);
   });
+
+  it('leaves an empty map out of the frame, unread, and wraps it once something is labelled', () => {
+    const renderer = vtkRenderer.newInstance();
+    const layers = new LabelLayers(renderer, { reference: new VolumeImage() });
+    const labels = new Uint8Array(60);
+    const update = vi.spyOn(VolumeImage.prototype, 'update');
+    expect(layers.attach(0, 1, { geometry, labels, change: WHOLE_MAP, empty: true })).toBe(false);
+    expect(update).not.toHaveBeenCalled();
+    expect(renderer.getViewProps()).toHaveLength(0);
+    // The first label, far from this view's slice: the buffer is wrapped anyway.
+    labels[59] = 1;
+    const far = { kind: 'slice', ref: { axis: 0, slice: 3 } } as const;
+    expect(layers.attach(0, 1, { geometry, labels, change: far, empty: false })).toBe(true);
+    expect(update).toHaveBeenCalledTimes(1);
+    expect(renderer.getViewProps()).toHaveLength(1);
+    // Undone back to nothing: out of the frame again.
+    labels[59] = 0;
+    expect(layers.attach(0, 1, { geometry, labels, change: far, empty: true })).toBe(false);
+    expect(renderer.getViewProps()).toHaveLength(0);
+    update.mockRestore();
+  });
 });
+

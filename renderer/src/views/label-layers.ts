@@ -29,6 +29,11 @@ export interface WorkingLabels {
   readonly geometry: VolumeGeometry;
   readonly labels: LabelArray;
   readonly change: LabelChange;
+  /**
+   * Nothing is labelled: the layer stays out of the frame with its texture unbuilt (reading the
+   * sagittal slice of a fresh map faults in every page of it, ~30 ms of a new image's first draw).
+   */
+  readonly empty?: boolean;
 }
 
 const SLICING_MODES = [SlicingMode.I, SlicingMode.J, SlicingMode.K] as const;
@@ -87,6 +92,7 @@ export class LabelLayers {
   private normalAxis: IndexAxis = 2;
   private slice = 0;
   private workingLabels: LabelArray | undefined;
+  private workingEmpty = false;
 
   constructor(
     private readonly renderer: vtkRenderer,
@@ -111,6 +117,10 @@ export class LabelLayers {
       [this.reference, this.images.reference],
     ];
     for (const [layer, image] of pairs) {
+      if (layer === this.working && this.workingEmpty) {
+        this.renderer.removeViewProp(layer.actor);
+        continue;
+      }
       if (!image.hasData) continue;
       if (layer.mapper.getInputData() !== image.data) layer.mapper.setInputData(image.data);
       layer.mapper.setSlicingMode(SLICING_MODES[normalAxis]);
@@ -120,7 +130,13 @@ export class LabelLayers {
     return uploaded;
   }
 
-  private updateWorking({ geometry, labels, change }: WorkingLabels): boolean {
+  private updateWorking({ geometry, labels, change, empty = false }: WorkingLabels): boolean {
+    this.workingEmpty = empty;
+    if (empty) {
+      // Wrapped afresh once something is labelled.
+      this.workingLabels = undefined;
+      return false;
+    }
     const fresh = labels !== this.workingLabels;
     if (!fresh && !changeTouchesSlice(change, this.normalAxis, this.slice)) return false;
     this.workingImage.update(geometry, labels);

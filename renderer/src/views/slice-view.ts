@@ -28,7 +28,7 @@ import { LabelLayers } from './label-layers';
 import { SliceInteraction } from './slice-interaction';
 import { SliceOverlay } from './slice-overlay';
 import type { RenderScheduler } from './render-scheduler';
-import type { VolumeImage } from './volume-image';
+import { sliceImage, type VolumeImage } from './volume-image';
 
 /** The shared images a view draws: the volume and the reference labels (each view wraps the working labels itself). */
 export interface ViewImages {
@@ -58,6 +58,9 @@ export class SliceView {
   private cameraState: ViewCamera | undefined;
   /** Volume version last drawn; the app is ready once every view has drawn the first volume. */
   renderedVersion = 0;
+  /** What the mapper draws: the shared volume, this view's slice of an image being opened, or nothing. */
+  private showing: 'volume' | 'preview' | undefined;
+  private previewImage: ReturnType<typeof sliceImage> | undefined;
 
   constructor(
     private readonly root: RootStore,
@@ -209,11 +212,30 @@ export class SliceView {
     );
   }
 
-  /** A new volume, or new voxels in the current one; the shared image has been updated already. */
+  /**
+   * A new volume, new voxels in the current one, or the preview of one being opened (its centre
+   * slices, common/volume-preview.ts); the shared image has been updated already.
+   */
   volumeChanged(): void {
     const frame = this.root.ui.frames?.[this.view];
-    if (frame === undefined || !this.image.hasData) return;
-    if (this.mapper.getInputData() !== this.image.data) this.mapper.setInputData(this.image.data);
+    const { preview, meta } = this.root.volume;
+    this.previewImage?.delete();
+    this.previewImage = undefined;
+    if (frame !== undefined && preview !== undefined && meta !== undefined) {
+      const axis = frame.normalAxis;
+      this.previewImage = sliceImage(meta.geometry, axis, preview.center, preview.planes[axis], meta.range);
+      this.mapper.setInputData(this.previewImage);
+      this.showing = 'preview';
+    } else if (frame !== undefined && this.image.hasData) {
+      if (this.mapper.getInputData() !== this.image.data) this.mapper.setInputData(this.image.data);
+      this.showing = 'volume';
+    } else {
+      // The open that showed a preview failed: nothing is open.
+      this.showing = undefined;
+      this.renderer.removeViewProp(this.actor);
+      delete this.element.dataset.drawn;
+      return;
+    }
     this.mapper.setSlicingMode(SLICING_MODES[frame.normalAxis]);
     this.mapper.setSlice(this.root.ui.slices[this.view]);
     if (!this.renderer.getViewProps().includes(this.actor)) this.renderer.addViewProp(this.actor);
@@ -231,7 +253,8 @@ export class SliceView {
     const frame = this.root.ui.frames?.[this.view];
     if (frame === undefined) return;
     const { geometry, labels } = this.root.segmentation;
-    const working = geometry === undefined || labels === undefined ? undefined : { geometry, labels, change };
+    const empty = labels !== undefined && this.root.segmentation.count(0) === labels.length;
+    const working = geometry === undefined || labels === undefined ? undefined : { geometry, labels, change, empty };
     this.layers.attach(frame.normalAxis, this.root.ui.slices[this.view], working);
     this.layers.setVisibility(this.root.tools.showLabels, this.root.tools.showReference);
     this.requestRender();
@@ -319,9 +342,11 @@ export class SliceView {
 
   /** Draws now (the scheduler calls this once per frame). */
   render(): void {
-    if (this.viewportSize.width === 0 || this.viewportSize.height === 0 || !this.image.hasData) return;
+    if (this.viewportSize.width === 0 || this.viewportSize.height === 0 || this.showing === undefined) return;
     this.renderWindow.render();
     this.renderedVersion = this.root.volume.version;
+    // Tests and `npm run bench:open` see when the preview, then the volume, reached the screen.
+    this.element.dataset.drawn = this.showing;
   }
 
   dispose(): void {
@@ -331,6 +356,7 @@ export class SliceView {
     this.renderer.removeViewProp(this.actor);
     this.actor.delete();
     this.mapper.delete();
+    this.previewImage?.delete();
     this.renderer.delete();
     this.glWindow.delete();
     this.renderWindow.delete();

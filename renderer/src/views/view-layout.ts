@@ -49,10 +49,10 @@ export class ViewLayout {
       reaction(
         () => root.volume.version,
         () => {
-          const { geometry } = root.volume;
-          const { voxels } = root.volume;
-          if (geometry === undefined || voxels === undefined) return;
-          this.image.update(geometry, voxels, root.volume.meta?.range);
+          const { geometry, voxels } = root.volume;
+          // No voxels: an image being opened shows its preview, or a failed open left nothing.
+          if (geometry === undefined || voxels === undefined) this.image.clear();
+          else this.image.update(geometry, voxels, root.volume.meta?.range);
           for (const view of VIEW_AXES) this.views[view].volumeChanged();
         },
       ),

@@ -4,7 +4,8 @@
  */
 import vtkDataArray from '@kitware/vtk.js/Common/Core/DataArray';
 import vtkImageData from '@kitware/vtk.js/Common/DataModel/ImageData';
-import type { VolumeGeometry, VoxelArray } from '../../../electron/common/volume';
+import type { IndexAxis } from '../../../electron/common/slice';
+import type { Vec3, VolumeGeometry, VoxelArray } from '../../../electron/common/volume';
 import { toVtkDirection } from '../geometry/vtk-direction';
 
 type Range = readonly [number, number];
@@ -62,4 +63,24 @@ export class VolumeImage {
   dispose(): void {
     this.data.delete();
   }
+}
+
+/**
+ * One slice of a volume as a vtkImageData of its own: the volume's grid cut to that slice's extent,
+ * so an image mapper slicing along `axis` at `center[axis]` draws it where the whole volume's slice
+ * would be (the preview of an image still being opened).
+ */
+export function sliceImage(geometry: VolumeGeometry, axis: IndexAxis, center: Vec3, plane: VoxelArray, range: Range): vtkImageData {
+  const data = vtkImageData.newInstance();
+  const extent: [number, number, number, number, number, number] = [0, geometry.size[0] - 1, 0, geometry.size[1] - 1, 0, geometry.size[2] - 1];
+  extent[2 * axis] = center[axis];
+  extent[2 * axis + 1] = center[axis];
+  data.setExtent(extent);
+  data.setSpacing([geometry.spacing[0], geometry.spacing[1], geometry.spacing[2]]);
+  data.setOrigin([geometry.origin[0], geometry.origin[1], geometry.origin[2]]);
+  data.setDirection(toVtkDirection(geometry.direction));
+  const scalars = vtkDataArray.newInstance({ name: 'voxels', numberOfComponents: 1, values: plane });
+  scalars.setRange({ min: range[0], max: range[1] }, 0);
+  data.getPointData().setScalars(scalars);
+  return data;
 }

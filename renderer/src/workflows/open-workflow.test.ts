@@ -1,6 +1,7 @@
 import { configure, runInAction } from 'mobx';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { VolumeMessage } from '../../../electron/common/contract';
+import type { MethodInput, VolumeMessage, VolumePreview } from '../../../electron/common/contract';
+import { previewPlanes } from '../../../electron/common/volume-preview';
 import { AppStore } from '../stores/app-store';
 import { HistoryStore } from '../stores/history-store';
 import { PromptStore } from '../stores/prompt-store';
@@ -17,9 +18,12 @@ beforeAll(() => {
 });
 
 /** The real stores an open resets, with counting stand-ins for the propagation and the toolbox. */
-function workspace(answer: () => VolumeMessage = () => syntheticVolume()) {
+function workspace(
+  answer: () => VolumeMessage = () => syntheticVolume(),
+  beforeFileAnswer: (input: MethodInput<'volume.openFile'>) => Promise<void> = () => Promise.resolve(),
+) {
   const opened: { method: string; input: unknown }[] = [];
-  const client = new FakeClient({
+  const client: FakeClient = new FakeClient({
     'volume.openInitial': (input) => {
       opened.push({ method: 'initial', input });
       return Promise.resolve(answer());
@@ -28,9 +32,10 @@ function workspace(answer: () => VolumeMessage = () => syntheticVolume()) {
       opened.push({ method: 'sample', input });
       return Promise.resolve(answer());
     },
-    'volume.openFile': (input) => {
+    'volume.openFile': async (input) => {
       opened.push({ method: 'file', input });
-      return Promise.resolve(answer());
+      await beforeFileAnswer(input);
+      return answer();
     },
   });
   const volume = new VolumeStore();
@@ -56,7 +61,14 @@ function workspace(answer: () => VolumeMessage = () => syntheticVolume()) {
       },
     },
   } satisfies OpenStores;
-  return { workflow: new OpenWorkflow(stores), stores, opened, resets };
+  return { workflow: new OpenWorkflow(stores), stores, opened, resets, client };
+}
+
+/** The `volume.preview` event main sends for `message` (its centre slices), with a window/level of its own. */
+function previewOf(message: VolumeMessage, previewId: string, windowLevel = { window: 7, level: 3 }): VolumePreview {
+  const voxels = new Int16Array(message.voxels);
+  const { center, planes } = previewPlanes(voxels, message.meta.componentType, message.meta.geometry.size);
+  return { previewId, meta: message.meta, center: [...center], planes: [...planes], windowLevel };
 }
 
 describe('OpenWorkflow', () => {
@@ -71,8 +83,8 @@ describe('OpenWorkflow', () => {
       { method: 'initial', input: {} },
       { method: 'sample', input: {} },
       { method: 'sample', input: { sample: 'knee-simulated' } },
-      { method: 'file', input: { path: '/data/knee.nii.gz' } },
-      { method: 'file', input: { path: '/data/dicom', seriesUid: '1.2.3' } },
+      { method: 'file', input: { path: '/data/knee.nii.gz', previewId: expect.any(String) as unknown } },
+      { method: 'file', input: { path: '/data/dicom', seriesUid: '1.2.3', previewId: expect.any(String) as unknown } },
     ]);
   });
 
@@ -119,5 +131,98 @@ describe('OpenWorkflow', () => {
       'iseg:open:voxels-in-renderer',
       'iseg:open:ready-to-draw',
     ]);
+  });
+
+  it("shows a file's centre slices before its voxels, resets once, and keeps the preview's window/level", async () => {
+    const message = syntheticVolume({ size: [5, 4, 3], name: 'large' });
+    let duringPreview: unknown;
+    const { workflow, stores, resets, client } = workspace(
+      () => message,
+      (input) => {
+        client.emit('volume.preview', previewOf(message, input.previewId ?? '?'));
+        const { volume, segmentation, ui } = stores;
+        duringPreview = {
+          loaded: volume.loaded,
+          name: volume.meta?.name,
+          center: volume.preview?.center,
+          sagittal: [...(volume.preview?.planes[0] ?? [])],
+          labels: segmentation.labels?.length,
+          wl: ui.windowLevel,
+          busy: stores.app.busy,
+        };
+        return Promise.resolve();
+      },
+    );
+    await workflow.openInitial();
+    runInAction(() => stores.segmentation.applyKneePreset());
+    const before = resets.provenance;
+    await workflow.openFile('/data/large.nii.gz');
+    expect(duringPreview).toEqual({
+      loaded: false,
+      name: 'large',
+      center: [2, 1, 1],
+      // The slice normal to i through i = 2: voxel (2, j, k) holds 2 + 10 j + 100 k, j fastest.
+      sagittal: [2, 12, 22, 32, 102, 112, 122, 132, 202, 212, 222, 232],
+      labels: 60,
+      wl: { window: 7, level: 3 },
+      busy: true,
+    });
+    expect(stores.volume.preview).toBeUndefined();
+    expect(stores.volume.loaded).toBe(true);
+    expect(stores.ui.windowLevel).toEqual({ window: 7, level: 3 });
+    expect(resets.provenance - before).toBe(1);
+    expect(stores.app.busy).toBe(false);
+  });
+
+  it('keeps the preview meta object, so what observes the meta does not start over', async () => {
+    const message = syntheticVolume({ size: [5, 4, 3] });
+    let shownMeta: unknown;
+    const { workflow, stores, client } = workspace(
+      () => ({ ...message, meta: { ...message.meta } }),
+      (input) => {
+        client.emit('volume.preview', previewOf(message, input.previewId ?? '?'));
+        shownMeta = stores.volume.meta;
+        return Promise.resolve();
+      },
+    );
+    await workflow.openFile('/data/large.nii.gz');
+    expect(stores.volume.meta).toBe(shownMeta);
+  });
+
+  it("ignores another open's preview and one whose slices do not fit its geometry", async () => {
+    const message = syntheticVolume({ size: [5, 4, 3] });
+    let previewed = 0;
+    const { workflow, stores, client } = workspace(
+      () => message,
+      (input) => {
+        client.emit('volume.preview', previewOf(message, 'another-open'));
+        const wrong = previewOf(message, input.previewId ?? '?');
+        client.emit('volume.preview', { ...wrong, planes: [wrong.planes[1], wrong.planes[0], wrong.planes[2]] });
+        client.emit('volume.preview', { ...previewOf(message, input.previewId ?? '?'), center: [0, 0, 0] });
+        if (stores.volume.preview !== undefined) previewed++;
+        return Promise.resolve();
+      },
+    );
+    await workflow.openFile('/data/large.nii.gz');
+    expect(previewed).toBe(0);
+    expect(stores.volume.loaded).toBe(true);
+    // No preview: the window/level is the page's own, from the voxels.
+    expect(stores.ui.windowLevel).not.toEqual({ window: 7, level: 3 });
+  });
+
+  it('leaves no half-open image when the voxels never come after a preview, and says why', async () => {
+    const message = syntheticVolume({ size: [5, 4, 3] });
+    const { workflow, stores, client } = workspace(
+      () => message,
+      (input) => {
+        client.emit('volume.preview', previewOf(message, input.previewId ?? '?'));
+        return Promise.reject(new Error('The connection to iSeg Studio was lost.'));
+      },
+    );
+    await expect(workflow.openFile('/data/large.nii.gz')).rejects.toThrow(/connection/);
+    expect(stores.volume.meta).toBeUndefined();
+    expect(stores.volume.preview).toBeUndefined();
+    expect(stores.volume.loaded).toBe(false);
+    expect(stores.app.busy).toBe(false);
   });
 });

@@ -6,8 +6,10 @@
  */
 import { runInAction } from 'mobx';
 import type { SampleId, ServiceClient, VolumeMessage } from '../../../electron/common/contract';
-import { histogram, robustWindowLevel } from '../imaging/window-level';
-import { volumeFromMessage } from '../imaging/volume-message';
+import type { VolumeGeometry } from '../../../electron/common/volume';
+import { autoWindowLevel } from '../../../electron/common/volume-preview';
+import type { WindowLevel } from '../../../electron/common/window-level';
+import { previewFromMessage, volumeFromMessage, type LoadedPreview } from '../imaging/volume-message';
 import type { AppStore } from '../stores/app-store';
 import type { HistoryStore } from '../stores/history-store';
 import type { PromptStore } from '../stores/prompt-store';
@@ -20,9 +22,10 @@ import type { Toolbox } from '../tools/toolbox';
 
 /** What an open reads and resets (the root store's members). */
 export interface OpenStores {
-  readonly client: Pick<ServiceClient, 'call'>;
+  /** `on` receives the preview of a large file ahead of its voxels; without it the views wait for them. */
+  readonly client: Pick<ServiceClient, 'call'> & Partial<Pick<ServiceClient, 'on'>>;
   readonly app: Pick<AppStore, 'track' | 'setNotice'>;
-  readonly volume: Pick<VolumeStore, 'setVolume'>;
+  readonly volume: Pick<VolumeStore, 'setVolume' | 'showPreview' | 'dropPreview'>;
   readonly ui: Pick<UiStore, 'resetForVolume'>;
   readonly segmentation: Pick<SegmentationStore, 'reset'>;
   readonly history: Pick<HistoryStore, 'clear'>;
@@ -47,10 +50,19 @@ export class OpenWorkflow {
     );
   }
 
-  /** An image file or DICOM folder; `seriesUid` picks one series of a folder holding several. */
+  /**
+   * An image file or DICOM folder; `seriesUid` picks one series of a folder holding several. A
+   * large image is drawn from its centre slices while its voxels are still on their way.
+   */
   openFile(path: string, seriesUid?: string): Promise<void> {
-    return this.open(() =>
-      this.stores.client.call('volume.openFile', seriesUid === undefined ? { path } : { path, seriesUid }),
+    return this.open(
+      (previewId) =>
+        this.stores.client.call('volume.openFile', {
+          path,
+          ...(seriesUid === undefined ? {} : { seriesUid }),
+          ...(previewId === undefined ? {} : { previewId }),
+        }),
+      true,
     );
   }
 
@@ -59,29 +71,64 @@ export class OpenWorkflow {
     return this.open(() => Promise.resolve(message));
   }
 
-  private async open(fetch: () => Promise<VolumeMessage>): Promise<void> {
-    const { app, volume, ui, segmentation, history, prompts, review, propagation, toolbox } = this.stores;
+  private async open(fetch: (previewId?: string) => Promise<VolumeMessage>, withPreview = false): Promise<void> {
+    const { app, client, volume } = this.stores;
     await app.track(async () => {
       const started = performance.now();
-      const loaded = volumeFromMessage(await fetch());
+      const previewId = withPreview && client.on !== undefined ? crypto.randomUUID() : undefined;
+      let previewed: LoadedPreview | undefined;
+      const stopListening = previewId === undefined ? undefined : client.on?.('volume.preview', (message) => {
+        if (message.previewId !== previewId || previewed !== undefined) return;
+        let preview: LoadedPreview;
+        try {
+          preview = previewFromMessage(message);
+        } catch {
+          return; // the voxels still come with the reply, and are checked there
+        }
+        previewed = preview;
+        runInAction(() => {
+          this.resetFor(preview.meta.geometry, preview.windowLevel);
+          volume.showPreview(preview);
+        });
+        performance.measure('iseg:open:preview-in-renderer', { start: started, end: performance.now() });
+      });
+      let loaded;
+      try {
+        loaded = volumeFromMessage(await fetch(previewId));
+      } catch (error) {
+        runInAction(() => {
+          volume.dropPreview();
+        });
+        throw error;
+      } finally {
+        stopListening?.();
+      }
       const received = performance.now();
-      const auto = robustWindowLevel(histogram(loaded.voxels, loaded.meta.range), loaded.meta.range);
+      const shown = previewed !== undefined && previewed.meta.id === loaded.meta.id;
+      // The preview's window/level is the server's autoWindowLevel of these same voxels.
+      const auto = shown ? undefined : autoWindowLevel(loaded.voxels, loaded.meta.range);
       runInAction(() => {
-        prompts.cancel();
-        prompts.resetCounts();
-        propagation.resetProvenance();
-        toolbox.reset();
-        segmentation.reset(loaded.geometry);
-        history.clear();
-        review.clear();
+        if (auto !== undefined) this.resetFor(loaded.geometry, auto);
         volume.setVolume(loaded);
-        ui.resetForVolume(loaded.geometry, auto);
-        app.setNotice(undefined);
       });
       // For `npm run bench:open` and the developer tools' performance panel. Not console.info: with
       // a debugger attached (Playwright, DevTools) a console line after a large allocation cost 2–7 s.
       performance.measure('iseg:open:voxels-in-renderer', { start: started, end: received });
       performance.measure('iseg:open:ready-to-draw', { start: started, end: performance.now() });
     });
+  }
+
+  /** Drops what belonged to the previous image and centres the views on the next one. */
+  private resetFor(geometry: VolumeGeometry, auto: WindowLevel): void {
+    const { app, ui, segmentation, history, prompts, review, propagation, toolbox } = this.stores;
+    prompts.cancel();
+    prompts.resetCounts();
+    propagation.resetProvenance();
+    toolbox.reset();
+    segmentation.reset(geometry);
+    history.clear();
+    review.clear();
+    ui.resetForVolume(geometry, auto);
+    app.setNotice(undefined);
   }
 }

@@ -109,7 +109,7 @@ describe('SessionWorkflow.openSession', () => {
     calls.length = 0;
     await root.sessionWorkflow.openSession('/data/knee.iseg.json');
     expect(calls.map((c) => c.method)).toEqual(['session.read', 'volume.openFile', 'labels.load']);
-    expect(calls[1]?.input).toEqual({ path: '/data/dicom', seriesUid: '1.2.3' });
+    expect(calls[1]?.input).toEqual({ path: '/data/dicom', seriesUid: '1.2.3', previewId: expect.any(String) as unknown });
     expect(root.volume.meta?.name).toBe('knee');
     expect(root.segmentation.count(2)).toBe(5);
     expect(root.segmentation.activeValue).toBe(2);
