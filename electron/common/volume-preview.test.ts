@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoWindowLevel, previewPlanes, previewProblem } from './volume-preview';
-import { histogram, robustWindowLevel } from './window-level';
+import { previewPlanes, previewProblem } from './volume-preview';
 import type { VolumeGeometry } from './volume';
 
 const SIZE = [5, 4, 3] as const;
@@ -41,12 +40,5 @@ describe('previewProblem', () => {
     expect(previewProblem(GEOMETRY, 'int16', preview)).toMatch(/normal to i has 48 bytes; it needs 24/);
     expect(previewProblem(GEOMETRY, 'float32', { ...preview, planes: [preview.planes[1], preview.planes[0], preview.planes[2]] })).toMatch(/normal to i/);
     expect(previewProblem(GEOMETRY, 'float32', { ...preview, center: [0, 1, 1] })).toMatch(/not of the centre slices/);
-  });
-});
-
-describe('autoWindowLevel', () => {
-  it("is the page's automatic window/level of the same voxels (so the preview's holds once they arrive)", () => {
-    const voxels = labelled();
-    expect(autoWindowLevel(voxels, [0, 4302])).toEqual(robustWindowLevel(histogram(voxels, [0, 4302]), [0, 4302]));
   });
 });

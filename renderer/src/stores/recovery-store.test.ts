@@ -38,22 +38,32 @@ afterEach(async () => {
 type Handlers = { [M in MethodName]?: (input: MethodInput<M>) => Promise<MethodOutput<M>> };
 
 /** A page (root + recovery store) whose journal calls reach `journal` through the real handlers. */
-function page(extra: Handlers = {}): { root: RootStore; recovery: RecoveryStore; client: FakeClient } {
+function page(extra: Handlers = {}): { root: RootStore; recovery: RecoveryStore; client: FakeClient; journalled: { method: string; documentId: string; segments?: string[] }[] } {
   const message = syntheticVolume({ size: [6, 5, 4], name: 'knee.nii.gz' });
   const opened = (): OpenVolume => {
     const volume = { geometry: message.meta.geometry, componentType: 'int16' as const, voxels: new Int16Array(message.voxels) };
     return { meta: message.meta, volume, source: { path: '/data/knee.nii.gz' } };
   };
   const handlers = createJournalHandlers({ store: journal, openVolume: opened, reopen: () => Promise.resolve(opened()) });
+  // Which document each begin and append went to (and the segments a begin started with).
+  const journalled: { method: string; documentId: string; segments?: string[] }[] = [];
   const client = new FakeClient({
     'volume.openInitial': () => Promise.resolve(message),
     ...(handlers as Handlers),
+    'journal.begin': (input) => {
+      journalled.push({ method: 'begin', documentId: input.documentId, segments: input.segments.map((row) => row.name) });
+      return handlers['journal.begin'](input);
+    },
+    'journal.append': (input) => {
+      journalled.push({ method: 'append', documentId: input.documentId });
+      return handlers['journal.append'](input);
+    },
     ...extra,
   });
   const root = new RootStore(client);
   const recovery = new RecoveryStore(root);
   stops.push(recovery.start());
-  return { root, recovery, client };
+  return { root, recovery, client, journalled };
 }
 
 /** A committed action: `value` written at `indices`, one undo step. */
@@ -159,22 +169,32 @@ describe('RecoveryStore', () => {
     expect(root.segmentation.count(1)).toBe(1);
   });
 
-  it("starts an image's journal once its voxels are in, not while its preview is shown", async () => {
-    const { root, client } = page({
+  it("leaves the previous image's journal when the next one's preview shows, and starts the next once its voxels are in", async () => {
+    let whilePreviewed: { begun: number; appended: number } | undefined;
+    const { root, recovery, client, journalled } = page({
       'volume.openFile': async (input) => {
-        const message = syntheticVolume({ size: [6, 5, 4], name: 'knee.nii.gz' });
+        const message = { ...syntheticVolume({ size: [6, 5, 4], name: 'knee.nii.gz' }), meta: { ...syntheticVolume().meta, id: 'next', geometry: syntheticVolume({ size: [6, 5, 4] }).meta.geometry } };
         const { center, planes } = previewPlanes(new Int16Array(message.voxels), 'int16', message.meta.geometry.size);
         client.emit('volume.preview', { previewId: input.previewId ?? '?', meta: message.meta, center: [...center], planes: [...planes], windowLevel: { window: 10, level: 5 } });
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        begunWhilePreviewed = client.calls.includes('journal.begin');
+        // A segment-table edit while the voxels travel (nothing gates it on them).
+        runInAction(() => root.segmentation.addSegment('Added while opening'));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        whilePreviewed = { begun: journalled.filter((j) => j.method === 'begin').length, appended: journalled.filter((j) => j.method === 'append').length };
         return message;
       },
     });
-    let begunWhilePreviewed: boolean | undefined;
+    await root.openWorkflow.openInitial();
+    paintStep(root, [0, 1], 1);
+    await settled(recovery);
+    const first = journalled[0]?.documentId;
+    const before = { begun: 1, appended: journalled.filter((j) => j.method === 'append').length };
     await root.openWorkflow.openFile('/data/knee.nii.gz');
-    expect(begunWhilePreviewed).toBe(false);
-    await when(() => client.calls.includes('journal.begin'), { timeout: 5000 });
-    expect(client.calls.filter((c) => c === 'journal.begin')).toHaveLength(1);
+    // Nothing went to the first image's journal, and the next had not begun, while the preview showed.
+    expect(whilePreviewed).toEqual(before);
+    await when(() => journalled.filter((j) => j.method === 'begin').length === 2, { timeout: 5000 });
+    const next = journalled.at(-1);
+    expect(next?.documentId).not.toBe(first);
+    expect(next?.segments).toContain('Added while opening');
+    expect(journalled.filter((j) => j.documentId === first && j.method === 'append')).toHaveLength(before.appended);
   });
 });
-

@@ -91,7 +91,9 @@ export class RecoveryStore {
     const root = this.root;
     this.stops.push(
       root.history.listen((change) => {
-        if (this.quiet) return;
+        // Not while an image is being opened: the history is the next image's, whose journal begins
+        // (with its labels as they are then) once the voxels are in.
+        if (this.quiet || !root.volume.loaded) return;
         switch (change.kind) {
           case 'record':
             this.queue({ kind: 'step', step: this.toJournalStep(change.step) });
@@ -107,13 +109,17 @@ export class RecoveryStore {
         }
       }),
       reaction(
-        // Once the voxels are in: an image still showing its preview cannot be edited yet, and the
-        // journal's start (a few hundred ms of the server's time) would compete with their transfer.
-        () => (root.volume.loaded ? root.volume.meta : undefined),
-        (meta) => {
-          if (this.quiet || meta === undefined) return;
-          this.beginDocument();
+        () => [root.volume.meta, root.volume.loaded] as const,
+        ([meta, loaded]) => {
+          if (this.quiet) return;
+          // Another image is on its way (its preview shown) or none is open: the previous image's
+          // journal takes nothing more. The next begins once the voxels are in, from the labels as
+          // they are then; its start (a few hundred ms of the server's time) would otherwise
+          // compete with their transfer.
+          if (meta === undefined || !loaded) this.document = undefined;
+          else this.beginDocument();
         },
+        { equals: compareShallow },
       ),
       reaction(
         () => [root.segmentation.segments, root.segmentation.activeValue] as const,

@@ -20,6 +20,17 @@ export interface OpeningPreview {
   readonly planes: readonly [VoxelArray, VoxelArray, VoxelArray];
 }
 
+/** Whether two metas describe the same opened image: its id, grid, voxel type and range. */
+export function sameImage(a: VolumeMeta, b: VolumeMeta): boolean {
+  return (
+    a.id === b.id &&
+    a.componentType === b.componentType &&
+    a.range[0] === b.range[0] &&
+    a.range[1] === b.range[1] &&
+    JSON.stringify(a.geometry) === JSON.stringify(b.geometry)
+  );
+}
+
 export class VolumeStore {
   meta: VolumeMeta | undefined = undefined;
   voxels: VoxelArray | undefined = undefined;
@@ -54,7 +65,7 @@ export class VolumeStore {
 
   setVolume(volume: LoadedVolume): void {
     // The image a preview announced keeps the same meta object, so nothing that observes it starts over.
-    if (this.preview === undefined || this.meta?.id !== volume.meta.id) this.meta = volume.meta;
+    if (this.preview === undefined || this.meta === undefined || !sameImage(this.meta, volume.meta)) this.meta = volume.meta;
     this.voxels = volume.voxels;
     this.preview = undefined;
     this.version++;
@@ -68,9 +79,9 @@ export class VolumeStore {
     this.version++;
   }
 
-  /** The open that showed a preview failed: no image is left open. */
-  dropPreview(): void {
-    if (this.preview === undefined) return;
+  /** The open that showed the preview of image `id` failed: no image is left open. */
+  dropPreview(id: string): void {
+    if (this.preview?.meta.id !== id) return;
     this.meta = undefined;
     this.preview = undefined;
     this.version++;

@@ -25,6 +25,13 @@ export class EventHub {
       console.error(`Dropped a malformed ${name} event: ${parsed.error.issues[0]?.message ?? 'rejected'} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
       return;
     }
-    for (const listener of this.listeners.get(name) ?? []) listener(parsed.data);
+    for (const listener of this.listeners.get(name) ?? []) {
+      try {
+        listener(parsed.data);
+      } catch (error) {
+        // One listener's failure must not stop the others, nor the transport's frames after it.
+        console.error(`A ${name} listener failed:`, error);
+      }
+    }
   }
 }

@@ -6,6 +6,7 @@ import { CallError } from '../../../electron/common/contract';
 import { decodeFrame, encodeFrame, encodeFrameParts, frameLength, type WireMessage } from '../../../electron/common/wire';
 import type { ConnectionState } from './connection';
 import { reconnectDelayMs } from './connection';
+import { syntheticVolume } from '../testing/fake-client';
 import { bulkAddress, WebSocketClient } from './ws-client';
 
 (globalThis as { WebSocket?: unknown }).WebSocket ??= NodeWebSocket;
@@ -94,8 +95,17 @@ describe('bulk data address', () => {
   });
 });
 
-describe('bulk data after an event', () => {
-  it('is fetched once the frame after the event has been drawn (a preview reaches the screen before the voxels)', async () => {
+/** A valid one-voxel `volume.preview` payload (int16: two bytes a slice). */
+const PREVIEW = {
+  previewId: 'open-1',
+  meta: syntheticVolume({ size: [1, 1, 1] }).meta,
+  center: [0, 0, 0],
+  planes: [new ArrayBuffer(2), new ArrayBuffer(2), new ArrayBuffer(2)],
+  windowLevel: { window: 1, level: 0 },
+};
+
+describe('bulk data after a preview', () => {
+  it('is fetched once the frame after the preview has been drawn (it reaches the screen before the voxels)', async () => {
     const voxels = new Uint8Array(2048).fill(7);
     const log: string[] = [];
     const http: Server = createServer((request, response) => {
@@ -106,7 +116,7 @@ describe('bulk data after an event', () => {
     sockets.on('connection', (socket) => {
       socket.on('message', (data: Buffer) => {
         const request = decodeFrame(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer) as Extract<WireMessage, { kind: 'request' }>;
-        socket.send(encodeFrame({ kind: 'event', name: 'app.menu', payload: { command: 'open' } }));
+        socket.send(encodeFrame({ kind: 'event', name: 'volume.preview', payload: PREVIEW }));
         const parts = encodeFrameParts({ kind: 'response', id: request.id, ok: true, output: { name: 'x', labelMap: { componentType: 'uint8', voxels: voxels.slice().buffer } } }, () => 'held-0001');
         socket.send(Buffer.concat(parts, frameLength(parts)));
       });
@@ -119,7 +129,7 @@ describe('bulk data after an event', () => {
     try {
       const client = await WebSocketClient.connect(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/rpc?token=t`);
       clients.push(client);
-      client.on('app.menu', () => log.push('event'));
+      client.on('volume.preview', () => log.push('event'));
       const loaded = client.call('labels.load', { volumeId: 'v', path: '/x.nii.gz' });
       for (let waited = 0; frames.length === 0 && waited < 400; waited++) await new Promise((resolve) => setTimeout(resolve, 5));
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -129,6 +139,12 @@ describe('bulk data after an event', () => {
       const answer = await loaded;
       expect(log).toEqual(['event', 'GET /bulk/held-0001']);
       expect(new Uint8Array(answer.labelMap.voxels)).toEqual(voxels);
+
+      // A hidden page draws no frames: the data comes anyway, a tenth of a second later.
+      log.length = 0;
+      const hidden = client.call('labels.load', { volumeId: 'v', path: '/x.nii.gz' });
+      expect(new Uint8Array((await hidden).labelMap.voxels)).toEqual(voxels);
+      expect(log).toEqual(['event', 'GET /bulk/held-0001']);
     } finally {
       globals.requestAnimationFrame = before;
       sockets.close();

@@ -45,6 +45,24 @@ export function bulkAddress(socketUrl: string, id: string): string {
   return address.toString();
 }
 
+const FRAME_WAIT_MS = 100;
+
+function pageHidden(): boolean {
+  return typeof document !== 'undefined' && document.visibilityState === 'hidden';
+}
+
+/** Calls `done` at the next animation frame, or after `ms` if none comes (a hidden page has none). */
+function requestAnimationFrameOr(ms: number, done: () => void): void {
+  let called = false;
+  const once = (): void => {
+    if (called) return;
+    called = true;
+    done();
+  };
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(once);
+  setTimeout(once, ms);
+}
+
 async function fetchBulk(socketUrl: string, id: string, bytes: number): Promise<ArrayBuffer> {
   const response = await fetch(bulkAddress(socketUrl, id), { cache: 'no-store' });
   if (!response.ok) throw new Error(`iSeg Studio answered ${response.status} for a reply's data.`);
@@ -73,8 +91,8 @@ export class WebSocketClient implements ServiceClient, ConnectionAware {
   private closed = false;
   /** Frames are handled one after another, in arrival order, even when one waits for its bulk data. */
   private receiving: Promise<void> = Promise.resolve();
-  /** An event was delivered since the last animation frame (what it asked to draw is not on screen yet). */
-  private eventSinceFrame = false;
+  /** A preview was delivered since the last animation frame (what it asked to draw is not on screen yet). */
+  private previewSinceFrame = false;
 
   private constructor(
     private readonly url: string,
@@ -174,11 +192,17 @@ export class WebSocketClient implements ServiceClient, ConnectionAware {
   }
 
   /**
-   * A reply's large buffer, fetched once the frame after the last event has been drawn: an image's
-   * preview (`volume.preview`) reaches the screen before its 90 MiB of voxels compete for the CPU.
+   * A reply's large buffer, fetched once the frame after a `volume.preview` has been drawn: the
+   * image's first look reaches the screen before its 90 MiB of voxels compete for the CPU. A hidden
+   * page draws nothing, so it does not wait.
    */
   private async fetchBulkAfterDraw(id: string, bytes: number): Promise<ArrayBuffer> {
-    if (this.eventSinceFrame) await new Promise((resolve) => requestAnimationFrame(resolve));
+    if (this.previewSinceFrame && !pageHidden()) {
+      await new Promise<void>((resolve) => {
+        requestAnimationFrameOr(FRAME_WAIT_MS, resolve);
+      });
+    }
+    this.previewSinceFrame = false;
     return fetchBulk(this.url, id, bytes);
   }
 
@@ -197,10 +221,10 @@ export class WebSocketClient implements ServiceClient, ConnectionAware {
     }
     if (message.kind === 'event') {
       this.hub.emit(message.name, message.payload);
-      if (!this.eventSinceFrame && typeof requestAnimationFrame === 'function') {
-        this.eventSinceFrame = true;
-        requestAnimationFrame(() => {
-          this.eventSinceFrame = false;
+      if (message.name === 'volume.preview' && !this.previewSinceFrame) {
+        this.previewSinceFrame = true;
+        requestAnimationFrameOr(FRAME_WAIT_MS, () => {
+          this.previewSinceFrame = false;
         });
       }
       return;

@@ -1,4 +1,5 @@
 /** Page-wide workspace keys and the menu's commands (Electron's 'app.menu' event). */
+import type { EventPayload } from '../../../electron/common/contract';
 import type { RootStore } from '../stores/root-store';
 import { shortcutFor, type ShortcutCommand } from './shortcut-keys';
 
@@ -49,6 +50,13 @@ function typingInto(target: EventTarget | null): boolean {
   return target instanceof HTMLInputElement && !NON_TEXT_INPUTS.has(target.type);
 }
 
+/** A command from the desktop app's menu. Like the keys: nothing but Open until an image's voxels are in. */
+export function runMenuCommand(root: RootStore, menu: MenuActions, command: EventPayload<'app.menu'>['command']): void {
+  if (command !== 'open' && !root.volume.loaded) return;
+  if (command === 'undo' || command === 'redo') run(root, { kind: command });
+  else menu[command]();
+}
+
 /** Installs the listeners; returns the function that removes them. */
 export function installShortcuts(root: RootStore, menu: MenuActions): () => void {
   const onKey = (e: KeyboardEvent): void => {
@@ -62,22 +70,7 @@ export function installShortcuts(root: RootStore, menu: MenuActions): () => void
   };
   window.addEventListener('keydown', onKey);
   const offMenu = root.client.on('app.menu', ({ command }) => {
-    switch (command) {
-      case 'undo':
-        root.history.undo();
-        break;
-      case 'redo':
-        root.history.redo();
-        break;
-      case 'open':
-        menu.open();
-        break;
-      case 'save':
-      case 'export':
-        if (command === 'save') menu.save();
-        else menu.export();
-        break;
-    }
+    runMenuCommand(root, menu, command);
   });
   return () => {
     window.removeEventListener('keydown', onKey);

@@ -58,8 +58,11 @@ export class SliceView {
   private cameraState: ViewCamera | undefined;
   /** Volume version last drawn; the app is ready once every view has drawn the first volume. */
   renderedVersion = 0;
-  /** What the mapper draws: the shared volume, this view's slice of an image being opened, or nothing. */
-  private showing: 'volume' | 'preview' | undefined;
+  /**
+   * What the view draws: the shared volume, this view's slice of an image being opened, nothing
+   * (an open that showed a preview failed), or not yet anything.
+   */
+  private showing: 'volume' | 'preview' | 'nothing' | undefined;
   private previewImage: ReturnType<typeof sliceImage> | undefined;
 
   constructor(
@@ -118,6 +121,9 @@ export class SliceView {
         () => ui.slices[this.view],
         (slice) => {
           this.mapper.setSlice(slice);
+          // A preview holds one slice per view: any other would be read out of its extent.
+          const previewSlice = this.showing === 'preview' ? this.root.volume.preview?.center[this.root.ui.frames?.[this.view].normalAxis ?? 0] : undefined;
+          this.actor.setVisibility(previewSlice === undefined || previewSlice === slice);
           this.layers.setSlice(slice);
           this.requestRender();
         },
@@ -230,12 +236,14 @@ export class SliceView {
       if (this.mapper.getInputData() !== this.image.data) this.mapper.setInputData(this.image.data);
       this.showing = 'volume';
     } else {
-      // The open that showed a preview failed: nothing is open.
-      this.showing = undefined;
+      // The open that showed a preview failed: nothing is open, and the canvas is cleared.
+      this.mapper.setInputData(this.image.data);
       this.renderer.removeViewProp(this.actor);
-      delete this.element.dataset.drawn;
+      if (this.showing !== undefined) this.showing = 'nothing';
+      this.requestRender();
       return;
     }
+    this.actor.setVisibility(true);
     this.mapper.setSlicingMode(SLICING_MODES[frame.normalAxis]);
     this.mapper.setSlice(this.root.ui.slices[this.view]);
     if (!this.renderer.getViewProps().includes(this.actor)) this.renderer.addViewProp(this.actor);
@@ -346,7 +354,8 @@ export class SliceView {
     this.renderWindow.render();
     this.renderedVersion = this.root.volume.version;
     // Tests and `npm run bench:open` see when the preview, then the volume, reached the screen.
-    this.element.dataset.drawn = this.showing;
+    if (this.showing === 'nothing') delete this.element.dataset.drawn;
+    else this.element.dataset.drawn = this.showing;
   }
 
   dispose(): void {

@@ -40,7 +40,7 @@ function workspace(
   });
   const volume = new VolumeStore();
   const segmentation = new SegmentationStore();
-  const resets = { provenance: 0, toolbox: 0 };
+  const resets = { provenance: 0, toolbox: 0, failNext: false };
   const stores = {
     client,
     app: new AppStore(),
@@ -58,6 +58,10 @@ function workspace(
     toolbox: {
       reset: () => {
         resets.toolbox++;
+        if (resets.failNext) {
+          resets.failNext = false;
+          throw new Error('out of memory');
+        }
       },
     },
   } satisfies OpenStores;
@@ -108,7 +112,7 @@ describe('OpenWorkflow', () => {
     expect(stores.review.reference).toBeUndefined();
     expect(stores.app.notice).toBeUndefined();
     expect(stores.ui.cursorIndex).toEqual([1, 1, 1]);
-    expect(resets).toEqual({ provenance: 2, toolbox: 2 });
+    expect(resets).toEqual({ provenance: 2, toolbox: 2, failNext: false });
   });
 
   it('keeps the open image when the next one is malformed, and is idle again', async () => {
@@ -225,4 +229,31 @@ describe('OpenWorkflow', () => {
     expect(stores.volume.loaded).toBe(false);
     expect(stores.app.busy).toBe(false);
   });
+
+  it('resets everything for the voxels when showing the preview failed, or the reply is not the image it showed', async () => {
+    const message = syntheticVolume({ size: [5, 4, 3], name: 'large' });
+    let variant: 'reset fails' | 'other range' = 'reset fails';
+    const { workflow, stores, resets, client } = workspace(
+      () => message,
+      (input) => {
+        if (variant === 'reset fails') resets.failNext = true;
+        const preview = previewOf(message, input.previewId ?? '?');
+        client.emit('volume.preview', variant === 'other range' ? { ...preview, meta: { ...preview.meta, range: [0, 1] } } : preview);
+        return Promise.resolve();
+      },
+    );
+    await workflow.openFile('/data/large.nii.gz');
+    expect(stores.volume.loaded).toBe(true);
+    expect(stores.volume.preview).toBeUndefined();
+    expect(stores.ui.windowLevel).not.toEqual({ window: 7, level: 3 });
+    expect(stores.segmentation.labels?.length).toBe(60);
+    expect(stores.app.busy).toBe(false);
+
+    variant = 'other range';
+    await workflow.openFile('/data/large.nii.gz');
+    // The reply's own meta and window/level, not the preview's.
+    expect(stores.volume.meta?.range).toEqual(message.meta.range);
+    expect(stores.ui.windowLevel).not.toEqual({ window: 7, level: 3 });
+  });
 });
+

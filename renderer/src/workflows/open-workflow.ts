@@ -17,7 +17,7 @@ import type { PropagationStore } from '../stores/propagation-store';
 import type { ReviewStore } from '../stores/review-store';
 import type { SegmentationStore } from '../stores/segmentation-store';
 import type { UiStore } from '../stores/ui-store';
-import type { VolumeStore } from '../stores/volume-store';
+import { sameImage, type VolumeStore } from '../stores/volume-store';
 import type { Toolbox } from '../tools/toolbox';
 
 /** What an open reads and resets (the root store's members). */
@@ -25,7 +25,7 @@ export interface OpenStores {
   /** `on` receives the preview of a large file ahead of its voxels; without it the views wait for them. */
   readonly client: Pick<ServiceClient, 'call'> & Partial<Pick<ServiceClient, 'on'>>;
   readonly app: Pick<AppStore, 'track' | 'setNotice'>;
-  readonly volume: Pick<VolumeStore, 'setVolume' | 'showPreview' | 'dropPreview'>;
+  readonly volume: Pick<VolumeStore, 'setVolume' | 'showPreview' | 'dropPreview' | 'preview'>;
   readonly ui: Pick<UiStore, 'resetForVolume'>;
   readonly segmentation: Pick<SegmentationStore, 'reset'>;
   readonly history: Pick<HistoryStore, 'clear'>;
@@ -79,33 +79,38 @@ export class OpenWorkflow {
       let previewed: LoadedPreview | undefined;
       const stopListening = previewId === undefined ? undefined : client.on?.('volume.preview', (message) => {
         if (message.previewId !== previewId || previewed !== undefined) return;
-        let preview: LoadedPreview;
         try {
-          preview = previewFromMessage(message);
+          const preview = previewFromMessage(message);
+          runInAction(() => {
+            // The image first: the autosave journal lets go of the previous image before the
+            // resets below would reach it.
+            volume.showPreview(preview);
+            this.resetFor(preview.meta.geometry, preview.windowLevel);
+          });
+          previewed = preview;
+          performance.measure('iseg:open:preview-in-renderer', { start: started, end: performance.now() });
         } catch {
-          return; // the voxels still come with the reply, and are checked there
+          // A preview that does not fit, or a reset that failed: the reply's voxels still come, are
+          // checked there, and everything is reset for them then.
         }
-        previewed = preview;
-        runInAction(() => {
-          this.resetFor(preview.meta.geometry, preview.windowLevel);
-          volume.showPreview(preview);
-        });
-        performance.measure('iseg:open:preview-in-renderer', { start: started, end: performance.now() });
       });
       let loaded;
       try {
         loaded = volumeFromMessage(await fetch(previewId));
       } catch (error) {
-        runInAction(() => {
-          volume.dropPreview();
-        });
+        const shownId = previewed?.meta.id;
+        if (shownId !== undefined)
+          runInAction(() => {
+            volume.dropPreview(shownId);
+          });
         throw error;
       } finally {
         stopListening?.();
       }
       const received = performance.now();
-      const shown = previewed !== undefined && previewed.meta.id === loaded.meta.id;
-      // The preview's window/level is the server's autoWindowLevel of these same voxels.
+      // Still this open's preview on screen, of the very image that came: the stores are reset for
+      // it, and its window/level is the server's autoWindowLevel of these same voxels.
+      const shown = previewed !== undefined && volume.preview === previewed && sameImage(previewed.meta, loaded.meta);
       const auto = shown ? undefined : autoWindowLevel(loaded.voxels, loaded.meta.range);
       runInAction(() => {
         if (auto !== undefined) this.resetFor(loaded.geometry, auto);
