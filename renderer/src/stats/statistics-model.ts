@@ -65,7 +65,10 @@ export class StatisticsModel {
 
   private currentImage(): StatisticsImage | undefined {
     const { meta, voxels } = this.volume;
-    if (meta === undefined || voxels === undefined) return undefined;
+    if (meta === undefined || voxels === undefined) {
+      this.image = undefined; // the previous image's voxels are not kept while the next one's arrive
+      return undefined;
+    }
     const key = `${meta.id}#${this.volume.version}`;
     if (this.image?.key !== key) this.image = { key, intensities: voxels, size: meta.geometry.size, spacing: meta.geometry.spacing };
     return this.image;

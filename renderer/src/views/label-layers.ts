@@ -133,7 +133,8 @@ export class LabelLayers {
   private updateWorking({ geometry, labels, change, empty = false }: WorkingLabels): boolean {
     this.workingEmpty = empty;
     if (empty) {
-      // Wrapped afresh once something is labelled.
+      // Out of the frame, so the image can let go of a previous map; wrapped afresh once something is labelled.
+      if (this.workingLabels !== undefined) this.workingImage.release();
       this.workingLabels = undefined;
       return false;
     }

@@ -51,7 +51,8 @@ export class ViewLayout {
         () => {
           const { geometry, voxels } = root.volume;
           // No voxels: an image being opened shows its preview, or a failed open left nothing.
-          if (geometry === undefined || voxels === undefined) this.image.clear();
+          // Nothing draws the shared image then (views show the preview or nothing): let it go.
+          if (geometry === undefined || voxels === undefined) this.image.release();
           else this.image.update(geometry, voxels, root.volume.meta?.range);
           for (const view of VIEW_AXES) this.views[view].volumeChanged();
         },

@@ -32,4 +32,17 @@ describe('VolumeImage', () => {
     image.update(geometry, new Float32Array([0.5, -2, 3, 1]));
     expect(image.scalarRange()).toEqual([-2, 3]);
   });
+
+  it('lets go of its buffer on release (vtk keeps no reference), and takes the same one back', () => {
+    const image = new VolumeImage();
+    const voxels = new Float32Array([0.5, -2, 3, 1]);
+    image.update(geometry, voxels, [-2, 3]);
+    image.release();
+    expect(image.hasData).toBe(false);
+    expect(image.data.getPointData().getScalars()).toBeFalsy();
+    image.update(geometry, voxels, [-2, 3]);
+    expect(image.hasData).toBe(true);
+    expect(image.data.getPointData().getScalars().getData()).toBe(voxels);
+  });
 });
+

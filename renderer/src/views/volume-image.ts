@@ -60,6 +60,16 @@ export class VolumeImage {
     this.scalars = undefined;
   }
 
+  /**
+   * Forgets the buffer and lets vtk's image go of it too, so it can be freed: the previous image's
+   * voxels are not held while the next one's arrive. Only for an image no visible actor draws.
+   */
+  release(): void {
+    this.clear();
+    this.data.getPointData().removeAllArrays();
+    this.data.modified();
+  }
+
   dispose(): void {
     this.data.delete();
   }
