@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test, expect, artifactsDir, saveScreenshot } from './fixtures';
 import { differingFraction, pixelStats } from './pixels';
 import { writeVolume } from '../electron/node/io/write-volume';
-import { idle, ready, SLOW_START } from './workspace-helpers';
+import { idle, ready, SLOW_START, submitPath } from './workspace-helpers';
 
 const VIEWS = ['axial', 'sagittal', 'coronal'] as const;
 
@@ -51,10 +51,7 @@ test('a large image shows its centre slices before its voxels arrive, exactly as
     }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-drawn'] });
   })()`);
 
-  await page.getByTestId('open-file').click();
-  await expect(page.getByTestId('file-browser')).toHaveAttribute('data-loading', 'false');
-  await page.getByTestId('file-browser-path').fill(image);
-  await page.getByTestId('file-browser-ok').click();
+  await submitPath(page, 'open-file', image);
   for (const view of VIEWS) await expect(page.getByTestId(`view-${view}`)).toHaveAttribute('data-drawn', 'preview', { timeout: 60_000 });
   await expect(page.getByTestId('status-volume')).toContainText('large.nii.gz');
   await expect(page.locator('html')).toHaveAttribute('data-busy', 'true');
@@ -85,10 +82,7 @@ test('a large image shows its centre slices before its voxels arrive, exactly as
     if (previewShown === 'preview') await route.abort();
     else await route.continue();
   });
-  await page.getByTestId('open-file').click();
-  await expect(page.getByTestId('file-browser')).toHaveAttribute('data-loading', 'false');
-  await page.getByTestId('file-browser-path').fill(image);
-  await page.getByTestId('file-browser-ok').click();
+  await submitPath(page, 'open-file', image);
   await expect(page.getByTestId('status-notice')).toContainText(/could not|lost|failed/i, { timeout: 60_000 });
   await idle(page);
   for (const view of VIEWS) await expect(page.getByTestId(`view-${view}`)).not.toHaveAttribute('data-drawn');
@@ -96,10 +90,7 @@ test('a large image shows its centre slices before its voxels arrive, exactly as
   // Black but for the view's name and orientation letters.
   expect(pixelStats(cleared).meanLuminance, 'the failed open left no image drawn').toBeLessThan(3);
   await page.unroute('**/bulk/**');
-  await page.getByTestId('open-file').click();
-  await expect(page.getByTestId('file-browser')).toHaveAttribute('data-loading', 'false');
-  await page.getByTestId('file-browser-path').fill(image);
-  await page.getByTestId('file-browser-ok').click();
+  await submitPath(page, 'open-file', image);
   await idle(page);
   for (const view of VIEWS) await expect(page.getByTestId(`view-${view}`)).toHaveAttribute('data-drawn', 'volume');
 });

@@ -142,8 +142,8 @@ export function exportFolder(): string {
   return dir;
 }
 
-/** Opens a file-browser dialog with the button `opener`, types `path` and confirms it. */
-export async function choosePath(page: Page, opener: string, path: string): Promise<void> {
+/** Opens a file-browser dialog with the button `opener`, types `path` and confirms it; does not wait for what follows. */
+export async function submitPath(page: Page, opener: string, path: string): Promise<void> {
   await page.getByTestId(opener).click();
   const browser = page.getByTestId('file-browser');
   await expect(browser).toBeVisible();
@@ -151,5 +151,10 @@ export async function choosePath(page: Page, opener: string, path: string): Prom
   await page.getByTestId('file-browser-path').fill(path);
   await page.getByTestId('file-browser-ok').click();
   await expect(browser).toHaveCount(0);
+}
+
+/** Opens a file-browser dialog with the button `opener`, types `path`, confirms it and waits until the page is idle. */
+export async function choosePath(page: Page, opener: string, path: string): Promise<void> {
+  await submitPath(page, opener, path);
   await idle(page);
 }

@@ -12,7 +12,13 @@ import { histogram, robustWindowLevel, type WindowLevel } from './window-level';
 /** Below this many voxel bytes the whole volume arrives about as soon as a preview would. */
 export const PREVIEW_MIN_BYTES = 4 << 20;
 
-export const INDEX_AXES: readonly IndexAxis[] = [0, 1, 2];
+const INDEX_AXES: readonly IndexAxis[] = [0, 1, 2];
+
+/** Bytes of the slice normal to `axis` in the volume's component type. */
+function planeBytes(size: Vec3, axis: IndexAxis, componentType: ComponentType): number {
+  const { width, height } = sliceLayout(size, axis);
+  return width * height * bytesPerVoxel(componentType);
+}
 
 /** The automatic window/level of a volume: the one the page sets when it opens it. */
 export function autoWindowLevel(voxels: VoxelArray, range: readonly [number, number]): WindowLevel {
@@ -29,9 +35,8 @@ export interface PreviewPlanes {
 export function previewPlanes(voxels: VoxelArray, componentType: ComponentType, size: Vec3): PreviewPlanes {
   const center = centreIndex({ size });
   const plane = (axis: IndexAxis): ArrayBuffer => {
-    const layout = sliceLayout(size, axis);
-    const out = typedArrayFor(componentType, new ArrayBuffer(layout.width * layout.height * bytesPerVoxel(componentType)));
-    readSlice(voxels, layout, center[axis], out);
+    const out = typedArrayFor(componentType, new ArrayBuffer(planeBytes(size, axis, componentType)));
+    readSlice(voxels, sliceLayout(size, axis), center[axis], out);
     return out.buffer as ArrayBuffer;
   };
   return { center, planes: [plane(0), plane(1), plane(2)] };
@@ -42,8 +47,7 @@ export function previewProblem(geometry: VolumeGeometry, componentType: Componen
   const centre = centreIndex(geometry);
   if (preview.center.some((c, axis) => c !== centre[axis])) return 'The preview is not of the centre slices.';
   for (const axis of INDEX_AXES) {
-    const { width, height } = sliceLayout(geometry.size, axis);
-    const bytes = width * height * bytesPerVoxel(componentType);
+    const bytes = planeBytes(geometry.size, axis, componentType);
     if (preview.planes[axis].byteLength !== bytes) return `The preview's slice normal to ${'ijk'[axis] ?? '?'} has ${preview.planes[axis].byteLength} bytes; it needs ${bytes}.`;
   }
   return undefined;

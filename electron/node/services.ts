@@ -152,10 +152,9 @@ export function createServiceHandlers(context: ServiceContext): ServiceHandlers 
       const loaded = await context.readImage(allowed, seriesUid);
       const from = seriesUid === undefined ? { path: allowed } : { path: allowed, seriesUid };
       const opened = registry.add(loaded.volume, loaded.name, 'file', from, loaded.summary);
-      const clientId = clientScope.current();
       if (previewId !== undefined && context.events !== undefined) {
         const preview = volumePreviewFor(opened, previewId);
-        if (preview !== undefined) context.events.emit(clientId, 'volume.preview', preview);
+        if (preview !== undefined) context.events.emit(clientScope.current(), 'volume.preview', preview);
       }
       return toVolumeMessage(opened);
     },

@@ -21,6 +21,7 @@ const summary = (values: readonly Timing[], target?: number) =>
 
 function formatBenchmark(result: IoBenchmarkResult): string {
   const { image, targets } = result;
+  const aboveBaselineMiB = result.peakRssMiB - result.baselineRssMiB;
   return [
     `machine          ${result.machine.cpus} × ${result.machine.cpuModel}, Node ${result.machine.node}, load average ${result.loadAverage.toFixed(1)}`,
     `image            ${image.file}${image.synthetic ? ' (synthetic)' : ''}: ${image.size.join('×')} ${image.componentType}, ${image.fileMiB.toFixed(1)} MiB on disk`,
@@ -32,7 +33,7 @@ function formatBenchmark(result: IoBenchmarkResult): string {
           `                 .nrrd   ${summary(result.labelWrite.nrrd)}`,
         ]),
     `peak RSS         ${result.peakRssMiB.toFixed(0)} MiB (${(result.peakRssMiB / image.voxelMiB).toFixed(2)}× the ${image.voxelMiB.toFixed(0)} MiB of voxels); ` +
-      `${(result.peakRssMiB - result.baselineRssMiB).toFixed(0)} MiB (${((result.peakRssMiB - result.baselineRssMiB) / image.voxelMiB).toFixed(2)}×) above the ${result.baselineRssMiB.toFixed(0)} MiB the process held before reading`,
+      `${aboveBaselineMiB.toFixed(0)} MiB (${(aboveBaselineMiB / image.voxelMiB).toFixed(2)}×) above the ${result.baselineRssMiB.toFixed(0)} MiB the process held before reading`,
     'The first load includes compiling the WebAssembly reader; CPU time counts every thread.',
   ].join('\n');
 }

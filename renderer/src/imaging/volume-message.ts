@@ -7,6 +7,7 @@ import {
   checkGeometry,
   typedArrayFor,
   voxelCount,
+  type Vec3,
   type VolumeGeometry,
   type VoxelArray,
 } from '../../../electron/common/volume';
@@ -37,11 +38,16 @@ export function volumeFromMessage(message: VolumeMessage): LoadedVolume {
   return { meta, geometry, voxels: typedArrayFor(meta.componentType, voxels) };
 }
 
-/** A preview as the page keeps it: the planes typed, and the window/level of the whole volume. */
-export interface LoadedPreview {
+/** An image being opened: its centre slices, drawn until its voxels arrive (common/volume-preview.ts). */
+export interface OpeningPreview {
   readonly meta: VolumeMeta;
-  readonly center: readonly [number, number, number];
+  readonly center: Vec3;
+  /** The slices through `center` normal to i, j and k. */
   readonly planes: readonly [VoxelArray, VoxelArray, VoxelArray];
+}
+
+/** A preview as the page receives it: also the window/level of the whole volume. */
+export interface LoadedPreview extends OpeningPreview {
   readonly windowLevel: WindowLevel;
 }
 

@@ -10,15 +10,7 @@ import {
   type VolumeGeometry,
   type VoxelArray,
 } from '../../../electron/common/volume';
-import type { LoadedVolume } from '../imaging/volume-message';
-
-/** An image being opened: its centre slices, drawn until its voxels arrive (common/volume-preview.ts). */
-export interface OpeningPreview {
-  readonly meta: VolumeMeta;
-  readonly center: Vec3;
-  /** The slices through `center` normal to i, j and k. */
-  readonly planes: readonly [VoxelArray, VoxelArray, VoxelArray];
-}
+import type { LoadedVolume, OpeningPreview } from '../imaging/volume-message';
 
 /** Whether two metas describe the same opened image: its id, grid, voxel type and range. */
 export function sameImage(a: VolumeMeta, b: VolumeMeta): boolean {
