@@ -1,8 +1,8 @@
 /**
  * Reading a NIfTI file without ITK: the header is parsed here (nifti-header.ts, nifti-geometry.ts)
  * and the voxels land in one buffer of the declared size, read straight from a .nii or inflated
- * chunk by chunk from a .nii.gz by Node's native zlib (which also verifies the gzip stream). Peak
- * memory is the voxels plus a few megabytes of chunks, whatever the size of the file.
+ * into it from a .nii.gz by Node's native zlib (which also verifies the gzip stream). Peak memory
+ * is the voxels plus two 1 MiB input buffers, whatever the size of the file.
  *
  * Files whose meaning this reader does not reproduce exactly (scaled intensities, an unusual
  * orientation, not three axes of at least two voxels: see niftiLayout and niftiGeometry) come back
@@ -16,19 +16,21 @@ import { ServiceError } from '../../common/errors';
 import { allocateVoxels, bytesPerVoxel, type Vec3, type Volume } from '../../common/volume';
 import type { VoxelSummarizer } from '../../common/volume-stats';
 import { formatBytes } from './declared-size';
+import { inflateFileInto } from './gunzip-into';
 import { isSingleFile, readNiftiHeader } from './nifti-header';
 import { niftiGeometry } from './nifti-geometry';
 import { needsSwap, niftiLayout, swapBytes } from './nifti-voxels';
 import { checkContentLength, isGzip } from './payload-check';
 
-/** Large chunks: fewer round trips to zlib's thread pool, still a bounded few megabytes. */
+/** The streamed path's chunks: fewer round trips to zlib's thread pool, still a few megabytes. */
 const CHUNK_BYTES = 1 << 20;
 
 /**
- * Inflates the gzip file at `path`, copying content bytes [skip, skip + target.length) into
- * `target` and discarding the rest. Returns how many content bytes the stream held (at most
- * `maxContentBytes`: beyond that it stops, as a decompression bomb). `onFilled(n)`: target bytes
- * [0, n) are in place (called after each chunk, while zlib inflates the next one on its own thread).
+ * Copies content bytes [skip, skip + target.length) of the gzip file at `path` into `target` and
+ * discards the rest: straight into it where this Node allows (gunzip-into.ts), else through Node's
+ * streams (`options.stream` forces them, for tests). Returns how many content bytes the stream
+ * held (at most `maxContentBytes`: beyond that it stops, as a decompression bomb). `onFilled(n)`:
+ * target bytes [0, n) are in place (called after each chunk).
  */
 export async function inflateInto(
   path: string,
@@ -37,14 +39,27 @@ export async function inflateInto(
   skip: number,
   maxContentBytes: number,
   onFilled?: (bytes: number) => void,
+  options: { readonly stream?: boolean } = {},
 ): Promise<number> {
-  const end = skip + target.length;
-  let position = 0;
-  const stopped = { overflowed: false };
   const tooLarge = new ServiceError(
     'unreadable',
     `${name} inflates to more than the ${formatBytes(maxContentBytes)} its header declares; it is not a valid image (its compressed data holds far more than an image).`,
   );
+  const direct =
+    options.stream === true
+      ? undefined
+      : await inflateFileInto(path, { target, skip, maxContentBytes, onFilled });
+  if (direct?.ok === true) return direct.contentBytes;
+  if (direct?.ok === false) {
+    if (direct.reason === 'too-large') throw tooLarge;
+    throw new ServiceError(
+      'unreadable',
+      direct.reason === 'truncated' ? truncatedText(name) : corruptText(name),
+    );
+  }
+  const end = skip + target.length;
+  let position = 0;
+  const stopped = { overflowed: false };
   try {
     await pipeline(
       createReadStream(path, { highWaterMark: CHUNK_BYTES }),
@@ -69,13 +84,13 @@ export async function inflateInto(
     // The stream's own error may be the one reported when the sink stops it: the flag decides.
     if (stopped.overflowed) throw tooLarge;
     const code = (error as { code?: unknown }).code;
-    throw new ServiceError(
-      'unreadable',
-      code === 'Z_BUF_ERROR' ? `${name} is truncated: its compressed data ends early.` : `${name} is corrupt: its compressed data is damaged.`,
-    );
+    throw new ServiceError('unreadable', code === 'Z_BUF_ERROR' ? truncatedText(name) : corruptText(name));
   }
   return position;
 }
+
+const truncatedText = (name: string) => `${name} is truncated: its compressed data ends early.`;
+const corruptText = (name: string) => `${name} is corrupt: its compressed data is damaged.`;
 
 /** Reads `target.length` bytes from `offset` of an uncompressed file; returns the file's size. */
 async function readInto(path: string, target: Uint8Array, offset: number): Promise<number> {
@@ -84,7 +99,12 @@ async function readInto(path: string, target: Uint8Array, offset: number): Promi
     const size = (await handle.stat()).size;
     let done = 0;
     while (done < target.length) {
-      const { bytesRead } = await handle.read(target, done, Math.min(target.length - done, 1 << 30), offset + done);
+      const { bytesRead } = await handle.read(
+        target,
+        done,
+        Math.min(target.length - done, 1 << 30),
+        offset + done,
+      );
       if (bytesRead === 0) break;
       done += bytesRead;
     }
@@ -128,7 +148,10 @@ export async function readNifti(
     }
   }
   const width = bytesPerVoxel(layout.componentType);
-  const onFilled = summarizer === undefined || needsSwap(layout) ? undefined : (filled: number) => summarizer.addUpTo(voxels, Math.floor(filled / width));
+  const onFilled =
+    summarizer === undefined || needsSwap(layout)
+      ? undefined
+      : (filled: number) => summarizer.addUpTo(voxels, Math.floor(filled / width));
   const contentLength = isGzip(raw)
     ? await inflateInto(path, name, bytes, layout.offset, maxContentBytes, onFilled)
     : await readInto(path, bytes, layout.offset);
