@@ -61,6 +61,9 @@ describe('VoxelSummarizer', () => {
     const buffers = [
       Float32Array.of(3, NaN, -1, Infinity, 8, -Infinity, 2),
       Float64Array.of(NaN, 1e300, -5, 0),
+      // Pieces without a non-finite voxel beside pieces with one, at either end of the range.
+      Float32Array.of(5, -2, 7, 1, 4, 3, Infinity, -8, 9, NaN),
+      Float64Array.of(-1e308, 2, 3, 1e308, -0, 0, -Infinity),
       Int16Array.of(4, -300, 7, 2),
       Uint8Array.of(9, 0, 255, 3),
       Int32Array.of(-2e9, 5, 2e9),
