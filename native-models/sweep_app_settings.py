@@ -84,11 +84,20 @@ def dev_set(volumes, name):
     return object_slices(volumes, 40, prefixes, area, labels, single)
 
 
+def with_flip(predict):
+    """Test-time flip: the mean of the prediction and that of the left-right mirrored input, mirrored back."""
+    def flipped(image, maps):
+        mirrored = predict(np.ascontiguousarray(image[..., ::-1]), np.ascontiguousarray(maps[..., ::-1]))
+        return 0.5 * (predict(image, maps) + mirrored[..., ::-1])
+    return flipped
+
+
 def sweep(predict, slices, settings, input_size=(224, 224), max_clicks=20):
-    """[(setting, summary, NoC@85 per volume)] for each {"threshold", "minCropSize"} setting."""
+    """[(setting, summary, NoC@85 per volume)] for each {"threshold", "minCropSize", "flip"} setting."""
     rows = []
     for setting in settings:
-        curves = [simulate_app(predict, im, gt, sp, input_size, max_clicks, setting.get("threshold", THRESHOLD),
+        run = with_flip(predict) if setting.get("flip") else predict
+        curves = [simulate_app(run, im, gt, sp, input_size, max_clicks, setting.get("threshold", THRESHOLD),
                                min_crop=setting.get("minCropSize")) for im, gt, sp, _ in slices]
         per_volume = {}
         for (*_, name), curve in zip(slices, curves):

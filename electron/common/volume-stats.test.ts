@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { distinctValueCounts, nonFiniteCount, summarizeVoxels, valueRange, VoxelSummarizer } from './volume-stats';
+import {
+  distinctValueCounts,
+  nonFiniteCount,
+  summarizeVoxels,
+  valueRange,
+  VoxelSummarizer,
+} from './volume-stats';
 
 describe('valueRange', () => {
   it('gives min and max, skipping NaN', () => {
@@ -75,7 +81,10 @@ describe('VoxelSummarizer', () => {
       expect(pieces.covered).toBe(voxels.length);
       expect(pieces.summary).toEqual(summarizeVoxels(voxels));
     }
-    expect(summarizeVoxels(Float32Array.of(3, NaN, -1, Infinity, 8, -Infinity, 2))).toEqual({ range: [-1, 8], nonFinite: 3 });
+    expect(summarizeVoxels(Float32Array.of(3, NaN, -1, Infinity, 8, -Infinity, 2))).toEqual({
+      range: [-1, 8],
+      nonFinite: 3,
+    });
     expect(summarizeVoxels(Uint32Array.of(4e9, 1, 7))).toEqual({ range: [1, 4e9], nonFinite: 0 });
     expect(summarizeVoxels(Int32Array.of(-2e9, 5, 2e9))).toEqual({ range: [-2e9, 2e9], nonFinite: 0 });
   });
