@@ -85,6 +85,14 @@ describe('VoxelSummarizer', () => {
       range: [-1, 8],
       nonFinite: 3,
     });
+    // Pieces with and without non-finite voxels (the fast pass and the counting loop), literal answers.
+    const mixed = new VoxelSummarizer();
+    const floats = Float64Array.of(-1e308, 2, -0, 1e308, NaN, 5, -Infinity, 0.5);
+    for (const to of [4, 6, 8]) mixed.addUpTo(floats, to);
+    expect(mixed.summary).toEqual({ range: [-1e308, 1e308], nonFinite: 2 });
+    const clean = new VoxelSummarizer();
+    for (const to of [2, 5]) clean.addUpTo(Float32Array.of(0.25, -3, 7, -0, 1), to);
+    expect(clean.summary).toEqual({ range: [-3, 7], nonFinite: 0 });
     expect(summarizeVoxels(Uint32Array.of(4e9, 1, 7))).toEqual({ range: [1, 4e9], nonFinite: 0 });
     expect(summarizeVoxels(Int32Array.of(-2e9, 5, 2e9))).toEqual({ range: [-2e9, 2e9], nonFinite: 0 });
   });

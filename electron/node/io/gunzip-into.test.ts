@@ -21,7 +21,7 @@ function content(length: number, seed = 1): Uint8Array {
   const bytes = new Uint8Array(length);
   let state = seed;
   for (let i = 0; i < length; i++) {
-    state = (state * 1103515245 + 12345) >>> 0;
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
     bytes[i] = (i >> 15) % 2 === 0 ? (i >> 9) & 0xff : state >>> 24;
   }
   return bytes;
@@ -109,7 +109,9 @@ describe('inflating a gzip file into a buffer the caller owns', () => {
     const direct = await outcome(cut, 'direct', data.length, 0);
     expect(direct).toBe('x.nii.gz is truncated: its compressed data ends early.');
     expect(await outcome(cut, 'stream', data.length, 0)).toBe(direct);
-    expect(await outcome(bad, 'direct', data.length, 0)).toMatch(/^x\.nii\.gz is (corrupt|truncated)/);
+    expect(await outcome(bad, 'direct', data.length, 0)).toBe(
+      'x.nii.gz is corrupt: its compressed data is damaged.',
+    );
     expect(await outcome(bad, 'stream', data.length, 0)).toBe(await outcome(bad, 'direct', data.length, 0));
     expect(await outcome(garbage, 'direct', 10, 0)).toBe(await outcome(garbage, 'stream', 10, 0));
     const tooLarge = await outcome(write(gzipSync(new Uint8Array(8 << 20))), 'direct', 100, 0, 200_000);
@@ -117,9 +119,75 @@ describe('inflating a gzip file into a buffer the caller owns', () => {
     expect(await outcome(write(gzipSync(new Uint8Array(8 << 20))), 'stream', 100, 0, 200_000)).toBe(tooLarge);
   });
 
-  it('fails as the file system does on a missing file', async () => {
+  it('ends where gunzipSync ends wherever its 1 MiB input buffers fall: zeros after a member end the content', async () => {
+    const first = content(300_000, 6);
+    const member = gzipSync(first);
+    const toBoundary = new Uint8Array((1 << 20) - member.length);
+    for (const tail of [Buffer.from('garbage!'), gzipSync(content(200_000, 7))]) {
+      for (const zeros of [toBoundary, new Uint8Array(100)]) {
+        const bytes = Buffer.concat([member, zeros, tail]);
+        const expected = gunzipSync(bytes);
+        const target = new Uint8Array(expected.length);
+        expect(await inflate(write(bytes), 'direct', target, 0)).toBe(expected.length);
+        expect(Buffer.compare(target, expected)).toBe(0);
+        expect(expected.length).toBe(first.length);
+      }
+    }
+  });
+
+  it('agrees with gunzipSync on cut and bit-flipped copies of a three-member file', async () => {
+    const parts = [content(400_000, 8), content(900_000, 9), content(300_000, 10)];
+    const whole = Buffer.concat(parts.map((part) => gzipSync(part)));
+    let state = 12345;
+    const next = (n: number) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % n;
+    };
+    for (let trial = 0; trial < 24; trial++) {
+      const bytes = Buffer.from(whole);
+      const damaged = trial % 2 === 0 ? bytes.subarray(0, next(bytes.length)) : bytes;
+      if (trial % 2 === 1)
+        for (let flips = 0; flips < 3; flips++) {
+          const at = next(damaged.length);
+          damaged[at] = (damaged[at] ?? 0) ^ (1 << next(8));
+        }
+      let expected: string;
+      try {
+        const out = gunzipSync(damaged);
+        expected = `ok ${out.length} ${out.subarray(0, 64).toString('base64')}`;
+      } catch (error) {
+        expected = (error as { code?: unknown }).code === 'Z_BUF_ERROR' ? 'truncated' : 'corrupt';
+      }
+      const length = 1_600_000;
+      const got = await outcome(write(damaged), 'direct', length, 0);
+      const gotClass = got.startsWith('ok') ? got : got.includes('truncated') ? 'truncated' : 'corrupt';
+      if (expected.startsWith('ok')) {
+        const out = gunzipSync(damaged);
+        const target = new Uint8Array(Math.min(length, out.length));
+        expect(await inflate(write(damaged), 'direct', target, 0), `trial ${trial}`).toBe(out.length);
+        expect(Buffer.compare(target, out.subarray(0, target.length)), `trial ${trial}`).toBe(0);
+      } else expect(gotClass, `trial ${trial}`).toBe(expected);
+    }
+  });
+
+  it('stays off a Node it was not checked against, and off targets its 32-bit offsets cannot address', async () => {
+    expect(gunzipBinding('26.0.0')).toBeUndefined();
+    expect(gunzipBinding('18.20.0')).toBeUndefined();
+    const known = gunzipBinding('22.12.0');
+    expect(known).toBeDefined();
+    known?.stream.close();
+    const huge = new Uint8Array(1);
+    Object.defineProperty(huge, 'length', { value: 2 ** 32 });
+    const path = write(gzipSync(content(1000)));
+    expect(await inflateFileInto(path, { target: huge, skip: 0, maxContentBytes: 2 ** 33 })).toBeUndefined();
+  });
+
+  it('throws file-system errors as they are, which inflateInto words as a read failure', async () => {
     await expect(
       inflateFileInto(join(dir, 'missing.gz'), { target: new Uint8Array(1), skip: 0, maxContentBytes: 10 }),
     ).rejects.toThrow(/ENOENT/);
+    await expect(inflate(dir, 'direct', new Uint8Array(1), 0)).rejects.toThrow(
+      /^x\.nii\.gz could not be read \(EISDIR\)\.$/,
+    );
   });
 });

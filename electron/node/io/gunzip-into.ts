@@ -6,8 +6,12 @@
  * and the inflated bytes land where they belong, through the same zlib binding Node's Gunzip
  * stream drives (`writeSync` on its handle, as Node's own synchronous path does).
  *
- * That binding is internal to Node. Where it is not there as expected, `inflateFileInto` answers
- * `undefined` before reading anything and the caller streams instead (read-nifti.ts).
+ * That binding is internal to Node, and its native side aborts the process (rather than throwing)
+ * on arguments it does not expect. So it is used only on the Node majors whose zlib.js drives it
+ * this way (checked against their sources: the protocol is unchanged from Node 12 to 24), only for
+ * targets its 32-bit offsets can address, and only when it is there as expected; otherwise
+ * `inflateFileInto` answers `undefined` before reading anything and the caller streams instead
+ * (read-nifti.ts).
  */
 import { open } from 'node:fs/promises';
 import { constants, createGunzip, type Gunzip } from 'node:zlib';
@@ -16,6 +20,10 @@ import { constants, createGunzip, type Gunzip } from 'node:zlib';
 const INPUT_BYTES = 1 << 20;
 /** Where inflated bytes outside the target go to be counted and dropped (the header, a tail). */
 const SCRATCH_BYTES = 1 << 16;
+/** Node majors whose Gunzip drives its handle with `writeSync` as below (Electron 45 ships 22–24). */
+const KNOWN_NODE_MAJORS: ReadonlySet<number> = new Set([20, 21, 22, 23, 24]);
+/** The handle reads offsets and lengths as 32-bit unsigned integers. */
+const MAX_TARGET_BYTES = 0xffff_ffff;
 
 /** `writeSync(flush, input, inOffset, inLength, output, outOffset, outLength)` of Node's zlib handle. */
 interface ZlibHandle {
@@ -46,7 +54,8 @@ function isZlibHandle(value: unknown): value is ZlibHandle {
 }
 
 /** A fresh gunzip binding, or undefined on a Node whose Gunzip stream is not built the expected way. */
-export function gunzipBinding(): Binding | undefined {
+export function gunzipBinding(nodeVersion = process.versions.node): Binding | undefined {
+  if (!KNOWN_NODE_MAJORS.has(Number(nodeVersion.split('.')[0]))) return undefined;
   const stream = createGunzip();
   // A failed write destroys the stream, which then emits its error: it is read from `errored`.
   stream.on('error', () => undefined);
@@ -74,13 +83,16 @@ export interface InflateRequest {
 
 /**
  * Inflates the gzip file at `path` into `request.target`; `undefined` when this Node has no usable
- * binding (nothing was read). Multi-member files and trailing zero padding read as Node's Gunzip
- * reads them; a stream that ends early is `truncated`, a damaged one `corrupt`.
+ * binding or the target is too large for it (nothing was read). Multi-member files, and zero
+ * padding after the last member (everything after its first zero byte is ignored), read as
+ * `gunzipSync` reads them, wherever the input buffers' boundaries fall; a stream that ends early is
+ * `truncated`, a damaged one `corrupt`. File-system errors are thrown as they are.
  */
 export async function inflateFileInto(
   path: string,
   request: InflateRequest,
 ): Promise<InflateOutcome | undefined> {
+  if (request.target.length > MAX_TARGET_BYTES) return undefined;
   const binding = gunzipBinding();
   if (!binding) return undefined;
   const file = await open(path, 'r').catch((error: unknown) => {
@@ -91,7 +103,8 @@ export async function inflateFileInto(
     return await inflateFrom(file, binding, request);
   } finally {
     binding.stream.close();
-    await file.close();
+    // Only reads happened: a failed close loses nothing, and must not replace the outcome.
+    await file.close().catch(() => undefined);
   }
 }
 
@@ -142,10 +155,11 @@ async function inflateFrom(
               ? [target, position - skip, end - position]
               : [scratch, 0, scratch.length];
         handle.writeSync(flush, input, inOffset, inLength, output, outOffset, outLength);
-        if (stream.errored)
+        if (stream.errored || stream.destroyed)
           return {
             ok: false,
-            reason: (stream.errored as { code?: unknown }).code === 'Z_BUF_ERROR' ? 'truncated' : 'corrupt',
+            reason:
+              (stream.errored as { code?: unknown } | null)?.code === 'Z_BUF_ERROR' ? 'truncated' : 'corrupt',
           };
         const [outLeft = 0, inLeft = 0] = state;
         const before = position;
@@ -156,7 +170,10 @@ async function inflateFrom(
         if (before < end && position > skip) onFilled?.(Math.min(position, end) - skip);
         if (outLeft > 0) break;
       }
-      if (length === 0) return { ok: true, contentBytes: position };
+      // Input left over with room to spare in the output: the last member ended and a zero byte
+      // follows (zlib's handle starts another member only on a non-zero one). gunzipSync stops
+      // there, whatever comes after; so does this, rather than carry on with the next buffer.
+      if (length === 0 || inLength > 0) return { ok: true, contentBytes: position };
     }
   }
 }

@@ -48,7 +48,14 @@ export async function inflateInto(
   const direct =
     options.stream === true
       ? undefined
-      : await inflateFileInto(path, { target, skip, maxContentBytes, onFilled });
+      : await inflateFileInto(path, { target, skip, maxContentBytes, onFilled }).catch((error: unknown) => {
+          // The file changed since its header was read (gone, now a folder, an I/O error).
+          const code = (error as { code?: unknown }).code;
+          throw new ServiceError(
+            'unreadable',
+            `${name} could not be read${typeof code === 'string' ? ` (${code})` : ''}.`,
+          );
+        });
   if (direct?.ok === true) return direct.contentBytes;
   if (direct?.ok === false) {
     if (direct.reason === 'too-large') throw tooLarge;
