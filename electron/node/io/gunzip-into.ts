@@ -13,7 +13,7 @@
  * `inflateFileInto` answers `undefined` before reading anything and the caller streams instead
  * (read-nifti.ts).
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { constants, createGunzip, type Gunzip } from 'node:zlib';
 
 /** Compressed bytes read per turn: two of these are the only buffers a read allocates. */
@@ -95,20 +95,16 @@ export async function inflateFileInto(
   if (request.target.length > MAX_TARGET_BYTES) return undefined;
   const binding = gunzipBinding();
   if (!binding) return undefined;
-  const file = await open(path, 'r').catch((error: unknown) => {
-    binding.stream.close();
-    throw error;
-  });
+  let file: FileHandle | undefined;
   try {
+    file = await open(path, 'r');
     return await inflateFrom(file, binding, request);
   } finally {
     binding.stream.close();
     // Only reads happened: a failed close loses nothing, and must not replace the outcome.
-    await file.close().catch(() => undefined);
+    await file?.close().catch(() => undefined);
   }
 }
-
-type FileHandle = Awaited<ReturnType<typeof open>>;
 
 async function inflateFrom(
   file: FileHandle,
@@ -122,7 +118,6 @@ async function inflateFrom(
   const end = skip + target.length;
   let position = 0;
   let filePosition = 0;
-  let turn = 0;
   const readNext = (buffer: Uint8Array) =>
     file.read(buffer, 0, buffer.length, filePosition).then(({ bytesRead }) => {
       filePosition += bytesRead;
@@ -130,19 +125,11 @@ async function inflateFrom(
     });
   let pending = readNext(inputs[0]);
   try {
-    return await inflateTurns();
-  } finally {
-    // The file is closed after this; a read still in flight must settle first.
-    await pending.catch(() => 0);
-  }
-
-  async function inflateTurns(): Promise<InflateOutcome> {
-    for (;;) {
+    for (let turn = 0; ; turn++) {
       const input = inputs[turn % 2] ?? inputs[0];
       const length = await pending;
       // The next read runs on libuv's pool while this chunk inflates here.
       if (length > 0) pending = readNext(inputs[(turn + 1) % 2] ?? inputs[1]);
-      turn++;
       const flush = length > 0 ? constants.Z_NO_FLUSH : constants.Z_FINISH;
       let inOffset = 0;
       let inLength = length;
@@ -175,5 +162,8 @@ async function inflateFrom(
       // there, whatever comes after; so does this, rather than carry on with the next buffer.
       if (length === 0 || inLength > 0) return { ok: true, contentBytes: position };
     }
+  } finally {
+    // The file is closed after this; a read still in flight must settle first.
+    await pending.catch(() => 0);
   }
 }
