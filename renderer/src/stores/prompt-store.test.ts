@@ -43,4 +43,39 @@ describe('prompt store', () => {
     expect(prompts.active).toBe(false);
     expect(prompts.scribbles).toEqual([]);
   });
+
+  it("starts a click model's prompt from the active segment's pixels on the slice, and sends them as the previous mask", async () => {
+    const requests: ClickRequest[] = [];
+    const start = Uint8Array.from([0, 1, 1, 0]);
+    const masks: { ref: { axis: number; slice: number } }[] = [];
+    const prompts = new PromptStore(promptService(requests), (ref) => {
+      masks.push({ ref });
+      return ref.slice === 4 ? { value: 3, mask: start, width: 2, height: 2 } : { value: 3, mask: new Uint8Array(4), width: 2, height: 2 };
+    });
+    const ref = { axis: 2 as const, slice: 4 };
+    // GrowCut ignores a previous mask: its prompts start empty and add to the labels.
+    prompts.setEngine({ clickModel: 'classical-growcut', kind: 'classical', state: 'ready', label: 'classical', preference: 'auto', messages: [] });
+    await prompts.addClick('v', ref, { x: 0, y: 0, positive: true });
+    expect(requests[0]?.previousMask).toBeUndefined();
+    expect(prompts.preview?.startedFrom).toBeUndefined();
+    prompts.cancel();
+
+    prompts.setEngine({ clickModel: 'm', kind: 'onnx', state: 'ready', ep: 'cpu', label: 'CPU', preference: 'auto', messages: [] });
+    await prompts.addClick('v', ref, { x: 0, y: 0, positive: true });
+    expect(Array.from(new Uint8Array(requests[1]?.previousMask ?? new ArrayBuffer(0)))).toEqual([0, 1, 1, 0]);
+    // The answer replaces the mask; where it started from travels with it to the commit.
+    expect(Array.from(prompts.preview?.mask ?? [])).toEqual([1, 0, 0, 1]);
+    expect(prompts.preview?.startedFrom).toEqual({ value: 3, mask: start, width: 2, height: 2 });
+    await prompts.addClick('v', ref, { x: 1, y: 1, positive: false });
+    expect(Array.from(new Uint8Array(requests[2]?.previousMask ?? new ArrayBuffer(0)))).toEqual([1, 0, 0, 1]);
+    expect(prompts.preview?.startedFrom?.mask).toBe(start);
+
+    // An empty slice, or a box (a new object), starts from nothing.
+    await prompts.addClick('v', { axis: 2, slice: 5 }, { x: 0, y: 0, positive: true });
+    expect(requests[3]?.previousMask).toBeUndefined();
+    await prompts.add('v', { axis: 2, slice: 4 }, { box: { x0: 0, y0: 0, x1: 1, y1: 1 } });
+    expect(requests[4]?.previousMask).toBeUndefined();
+    expect(prompts.preview?.startedFrom).toBeUndefined();
+    expect(masks.length).toBe(2);
+  });
 });

@@ -2,6 +2,11 @@
  * Prompts on one slice (clicks, a box, scribbles) and the click engine's live preview. Each new
  * prompt sends the whole prompt so far (and the previous preview) to segmentation.clickToMask;
  * answers to older requests are dropped. Committing is workflows/label-edits.ts's (it writes through the segmentation store).
+ *
+ * A click model refines a mask (its previous-mask input), so a prompt on a slice where the active
+ * segment already has pixels starts from them: clicking a propagated slice corrects it, and a
+ * negative click can take pixels away. GrowCut ignores the previous mask, so its prompts start empty
+ * and add to the labels, as before.
  */
 import { action, computed, makeObservable, observable, observableRef, runInAction } from 'mobx';
 import type { ServiceClient } from '../../../electron/common/contract';
@@ -39,7 +44,23 @@ export interface Preview extends SliceRef {
   readonly voxels: number;
   /** The ONNX model that drew this mask (undefined for the classical segmenter), for provenance. */
   readonly model: ModelDigest | undefined;
+  /**
+   * The active segment's pixels on this slice when the prompt began, where the prompt started from
+   * them: committing then makes the segment on this slice exactly `mask`. Absent: `mask` is added.
+   */
+  readonly startedFrom?: SegmentSliceMask;
 }
+
+/** One segment's pixels on one slice (width × height, x fastest; 1 inside). */
+export interface SegmentSliceMask {
+  readonly value: number;
+  readonly mask: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The active segment's non-empty mask on `ref`, or undefined (no image, no active segment, empty). */
+export type ActiveSegmentMask = (ref: SliceRef) => SegmentSliceMask | undefined;
 
 export interface ClickAnswer {
   readonly modelId: string;
@@ -75,9 +96,13 @@ export class PromptStore {
   /** The latest request (resolved when it is answered or failed). */
   private latest: Promise<void> = Promise.resolve();
 
-  constructor(private readonly client: ServiceClient) {
-    makeObservable<PromptStore, 'client' | 'seq' | 'latest'>(this, {
+  constructor(
+    private readonly client: ServiceClient,
+    private readonly activeSegmentMask: ActiveSegmentMask = () => undefined,
+  ) {
+    makeObservable<PromptStore, 'client' | 'activeSegmentMask' | 'seq' | 'latest'>(this, {
       client: false,
+      activeSegmentMask: false,
       seq: false,
       latest: false,
       target: observableRef,
@@ -148,7 +173,7 @@ export class PromptStore {
         this.clicks = [];
         this.box = undefined;
         this.scribbles = [];
-        this.preview = undefined;
+        this.preview = 'box' in part ? undefined : this.startingPreview(ref);
       }
       if ('click' in part) this.clicks = [...this.clicks, part.click];
       else if ('box' in part) this.box = part.box;
@@ -178,7 +203,17 @@ export class PromptStore {
         for (let n = 0; n < mask.length; n++) if (mask[n] !== 0) voxels++;
         // Provenance names a model by its digest: an ONNX answer without one names no model.
         const model = answer.kind === 'onnx' && answer.modelSha256 !== undefined ? { id: answer.modelId, sha256: answer.modelSha256 } : undefined;
-        this.preview = { axis: answer.axis, slice: answer.slice, mask, width: answer.width, height: answer.height, voxels, model };
+        const startedFrom = previous?.startedFrom;
+        this.preview = {
+          axis: answer.axis,
+          slice: answer.slice,
+          mask,
+          width: answer.width,
+          height: answer.height,
+          voxels,
+          model,
+          ...(startedFrom === undefined ? {} : { startedFrom }),
+        };
         this.lastAnswer = {
           modelId: answer.modelId,
           kind: answer.kind,
@@ -195,6 +230,20 @@ export class PromptStore {
         this.inFlight = Math.max(0, this.inFlight - 1);
       });
     }
+  }
+
+  /**
+   * What a new prompt on `ref` starts from: the active segment's pixels there when the engine is a
+   * click model (it takes them as its previous mask); a box starts a new object, so it starts empty.
+   */
+  private startingPreview(ref: SliceRef): Preview | undefined {
+    if (this.engine?.kind !== 'onnx') return undefined;
+    const start = this.activeSegmentMask(ref);
+    if (start === undefined) return undefined;
+    let voxels = 0;
+    for (let n = 0; n < start.mask.length; n++) if (start.mask[n] !== 0) voxels++;
+    if (voxels === 0) return undefined;
+    return { ...ref, mask: start.mask, width: start.width, height: start.height, voxels, model: undefined, startedFrom: start };
   }
 
   /** Drops the prompt and its preview (Esc). */

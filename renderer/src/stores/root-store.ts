@@ -49,7 +49,7 @@ export class RootStore {
 
   constructor(readonly client: ServiceClient) {
     this.history = new HistoryStore(this.segmentation);
-    this.prompts = new PromptStore(client);
+    this.prompts = new PromptStore(client, (ref) => this.segmentation.activeSliceMask(ref));
     this.propagation = new PropagationStore(client, this.app, this.volume, this.segmentation, this.history);
     this.engineSettings = new EngineSettingsStore(client, this.app, this.prompts, browserStorage());
     this.toolbox = new Toolbox({

@@ -19,6 +19,9 @@ import {
   type PaintOptions,
 } from '../segmentation/paint';
 import { isPacked } from '../../../electron/common/label-diff';
+import { sliceLayout, type SliceRef } from '../../../electron/common/slice';
+import { sliceMask } from '../segmentation/slice-mask';
+import type { SegmentSliceMask } from './prompt-store';
 import { changeOfIndexRange, combineChanges, WHOLE_MAP, type LabelChange } from '../segmentation/label-change';
 import { KNEE_PRESET, nextSegmentValue, paletteColor, type Rgb, type Segment } from '../segmentation/segments';
 import { forgetLabel, NO_USER_SLICES, noteUserEdit, userSlicesOfLoadedMap, type UserSlices } from '../segmentation/user-slices';
@@ -154,6 +157,15 @@ export class SegmentationStore {
       else this.addSegment();
     }
     return this.activeValue;
+  }
+
+  /** The active segment's pixels on `ref` (what a click model's prompt there starts from). */
+  activeSliceMask(ref: SliceRef): SegmentSliceMask | undefined {
+    const { labels, geometry } = this;
+    const value = this.active?.value;
+    if (labels === undefined || geometry === undefined || value === undefined) return undefined;
+    const { width, height } = sliceLayout(geometry.size, ref.axis);
+    return { value, mask: sliceMask(labels, geometry.size, ref, value), width, height };
   }
 
   /** Femur, femoral cartilage, tibia, tibial cartilage (values 1–4); existing rows keep their state. */

@@ -33,6 +33,7 @@ export const TOOL_GESTURES: Readonly<Record<Tool, { readonly title: string; read
     rows: [
       { keys: 'Left click', does: 'Positive click: include this structure' },
       { keys: 'Right click / Shift+click', does: 'Negative click: exclude this' },
+      { keys: 'Click on a segmented slice', does: "A click model refines the active segment's mask there; Enter replaces it (dark: what goes)" },
     ],
   },
   brush: { title: 'Brush', rows: [{ keys: 'Left drag', does: 'Paint the active segment on this slice (one undo step per stroke)' }] },

@@ -184,14 +184,25 @@ export class LabelLayers {
     this.previewImage.setOrigin(indexToWorld(g, start));
     this.previewImage.setDirection(toVtkDirection(g.direction));
     // The mask is x fastest along the lower in-plane axis: the same order as i-fastest storage.
+    // Where the prompt started from the segment's pixels, those the mask leaves out are shown dark
+    // (value 2): committing takes them away.
     const values = preview.mask.slice();
+    const startedFrom = preview.startedFrom?.mask;
+    if (startedFrom !== undefined) for (let n = 0; n < values.length; n++) if (values[n] === 0 && startedFrom[n] !== 0) values[n] = 2;
     this.previewImage.getPointData().setScalars(vtkDataArray.newInstance({ name: 'preview', numberOfComponents: 1, values }));
     this.previewImage.modified();
     const mapper = this.preview.mapper;
     if (mapper.getInputData() !== this.previewImage) mapper.setInputData(this.previewImage);
     mapper.setSlicingMode(SLICING_MODES[preview.axis]);
     mapper.setSlice(0);
-    this.preview.setLook([{ value: 1, name: 'preview', color, visible: true, locked: false }], 0.6, false);
+    this.preview.setLook(
+      [
+        { value: 1, name: 'preview', color, visible: true, locked: false },
+        { value: 2, name: 'removed', color: [0, 0, 0], visible: true, locked: false },
+      ],
+      0.6,
+      false,
+    );
     if (!this.renderer.getViewProps().includes(this.preview.actor)) this.renderer.addViewProp(this.preview.actor);
     this.preview.setVisible(true);
   }

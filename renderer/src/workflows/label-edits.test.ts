@@ -83,6 +83,55 @@ describe('LabelEdits.commitPreview', () => {
   });
 });
 
+describe('LabelEdits.commitPreview of a prompt that started from the segment', () => {
+  /** Axial slice 1 holds Femur at pixels 0, 1, 2 and Tibia at 3; slice 0 holds Femur at 0. */
+  function started(mask: readonly number[], startedFromValue = 1) {
+    const shown: Preview = { ...preview(), mask: Uint8Array.from(mask), voxels: mask.filter((v) => v !== 0).length };
+    const w = workspace(shown);
+    runInAction(() => {
+      w.stores.segmentation.applyKneePreset();
+      w.stores.segmentation.write([12, 13, 14], 1, WHOLE_MAP);
+      w.stores.segmentation.write([15], 3, WHOLE_MAP);
+      w.stores.segmentation.write([0], 1, WHOLE_MAP);
+      w.stores.segmentation.setActive(1);
+    });
+    const startedFrom = { value: startedFromValue, mask: Uint8Array.from([1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]), width: 4, height: 3 };
+    w.prompt.preview = { ...shown, startedFrom };
+    return w;
+  }
+  const values = (labels: ArrayLike<number> | undefined): number[] => Array.from(labels ?? []);
+
+  it('makes the segment on that slice the mask: what it left out goes back to background, other segments and slices stay', () => {
+    // The refined mask drops pixel 2, keeps 0 and 1, adds 4 and 5.
+    const { edits, stores } = started([1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0]);
+    const before = values(stores.segmentation.labels);
+    expect(edits.commitPreview()).toBe(true);
+    const after = values(stores.segmentation.labels);
+    expect(after.slice(12)).toEqual([1, 1, 0, 3, 1, 1, 0, 0, 0, 0, 0, 0]);
+    expect(after[0]).toBe(1);
+    expect(stores.segmentation.count(1)).toBe(5);
+    // One step: one undo restores the slice as it was.
+    expect(stores.history.labels).toEqual(['Clicks → Femur (2 clicks, slice 2)']);
+    runInAction(() => stores.history.undo());
+    expect(values(stores.segmentation.labels)).toEqual(before);
+    runInAction(() => stores.history.redo());
+    expect(values(stores.segmentation.labels)).toEqual(after);
+  });
+
+  it('only adds when the active segment is not the one the prompt started from', () => {
+    const { edits, stores } = started([1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0], 2);
+    expect(edits.commitPreview()).toBe(true);
+    expect(values(stores.segmentation.labels).slice(12)).toEqual([1, 1, 1, 3, 1, 1, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('leaves a locked active segment as it is', () => {
+    const { edits, stores } = started([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    runInAction(() => stores.segmentation.updateSegment(1, { locked: true }));
+    edits.commitPreview();
+    expect(values(stores.segmentation.labels).slice(12, 16)).toEqual([1, 1, 1, 3]);
+  });
+});
+
 describe('LabelEdits.finishPrompt', () => {
   it('is busy until the last answer is in, then commits it', async () => {
     let answer: () => void = () => undefined;

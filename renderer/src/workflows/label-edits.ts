@@ -1,10 +1,12 @@
 /**
  * Edits to the labels that commands make (not slice-view gestures, which are the tools'): committing
- * the click preview into the active segment and deleting a segment, each one undoable step.
+ * the click preview into the active segment (added, or replacing the segment on its slice when the
+ * prompt started from it) and deleting a segment, each one undoable step.
  */
 import { runInAction } from 'mobx';
 import { slicePixelToIndex } from '../../../electron/common/slice';
-import { maskIndices } from '../segmentation/paint';
+import { composeDiffs } from '../../../electron/common/label-diff';
+import { EMPTY_DIFF, maskIndices } from '../segmentation/paint';
 import type { AppStore } from '../stores/app-store';
 import type { HistoryStore } from '../stores/history-store';
 import type { PromptStore } from '../stores/prompt-store';
@@ -15,7 +17,7 @@ export interface LabelEditStores {
   readonly app: Pick<AppStore, 'track'>;
   readonly segmentation: Pick<
     SegmentationStore,
-    'geometry' | 'segments' | 'segment' | 'ensureActive' | 'write' | 'removeSegment'
+    'geometry' | 'labels' | 'segments' | 'segment' | 'ensureActive' | 'write' | 'removeSegment'
   >;
   readonly history: Pick<HistoryStore, 'record'>;
   readonly prompts: Pick<PromptStore, 'preview' | 'summary' | 'whenSettled' | 'markCommitted'>;
@@ -41,8 +43,16 @@ export class LabelEdits {
       if (preview === undefined || g === undefined || propagation.running) return false;
       const value = segmentation.ensureActive();
       if (value === undefined) return false;
-      const indices = maskIndices(preview.mask, slicePixelToIndex(g.size, preview));
-      const diff = segmentation.write(indices, value, { kind: 'slice', ref: preview });
+      const indexOf = slicePixelToIndex(g.size, preview);
+      const where = { kind: 'slice', ref: preview } as const;
+      // A prompt that started from the segment's pixels here replaces them: what the mask left out
+      // goes back to background (only the segment's own voxels, so no other segment is touched).
+      const labels = segmentation.labels;
+      const removed =
+        preview.startedFrom?.value === value && labels !== undefined
+          ? segmentation.write(leftOut(preview.mask, labels, value, indexOf), 0, where)
+          : EMPTY_DIFF;
+      const diff = composeDiffs(removed, segmentation.write(maskIndices(preview.mask, indexOf), value, where));
       const name = segmentation.segment(value)?.name ?? String(value);
       history.record(`Clicks → ${name} (${prompts.summary}, slice ${preview.slice + 1})`, diff);
       prompts.markCommitted();
@@ -61,4 +71,15 @@ export class LabelEdits {
       history.record(`Delete ${row.name}`, diff, { before, after: seg.segments });
     });
   }
+}
+
+/** Voxels of the slice that hold `value` where `mask` is 0, in index order. */
+function leftOut(mask: Uint8Array, labels: ArrayLike<number>, value: number, indexOf: (n: number) => number): Int32Array {
+  const out: number[] = [];
+  for (let n = 0; n < mask.length; n++) {
+    if (mask[n] !== 0) continue;
+    const index = indexOf(n);
+    if (labels[index] === value) out.push(index);
+  }
+  return Int32Array.from(out);
 }
