@@ -32,8 +32,8 @@ import type { JournalStore } from './journal/journal-store';
 /**
  * The click segmenter the app starts with: the shipped click model ("default": the best model in
  * the models folder; the classical segmenter when none loads, which the status bar says). Since
- * v1.1.0 with its input smoothing it beats the classical segmenter at NoC@85 on every dev volume
- * and at IoU after 1/3/5 clicks in 16 of 18 cells (native-models/isegformer-swin32-cpu/MODEL_CARD.md),
+ * v1.1.0 with its input smoothing it beats the classical segmenter at NoC@85 on every dev volume;
+ * v1.2.0 also at IoU after 1/3/5 clicks in 17 of 18 cells (native-models/isegformer-swin32-cpu/MODEL_CARD.md),
  * and on the real knee MRI it outlines femur and tibia where GrowCut spreads into the soft tissue
  * (e2e/real-knee-clicks.spec.ts). The classical segmenter stays selectable (models.select, or
  * ISEG_CLICK_MODEL=classical).

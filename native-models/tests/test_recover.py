@@ -16,8 +16,8 @@ if HAVE_TORCH:
 
 CLICK_ONNX = NATIVE / "isegformer-swin32-cpu" / "model.onnx"
 PROP_DIR = NATIVE / "stcn-lite-cpu"
-# The shipped click model's weights (v1.1.0; the recovered v1.0.0 weights are beside them).
-COMMITTED = NATIVE / "checkpoints" / "isegformer-swin32-cpu-synth.fp16.pt"
+# The shipped click model's weights (v1.2.0; the recovered v1.0.0 weights are beside them).
+COMMITTED = NATIVE / "checkpoints" / "isegformer-swin32-cpu-v120.fp16.pt"
 
 
 @needs_torch
