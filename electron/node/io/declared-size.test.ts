@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { checkDeclaredSize, declaredImage, formatBytes, inflatedHead, volumeByteLimit } from './declared-size';
+import { checkDeclaredSize, contentHead, declaredImage, formatBytes, inflatedHead, volumeByteLimit } from './declared-size';
 import { readVolume } from './read-volume';
 import { niftiHeader } from './test-support/hostile-files';
 import { serviceErrorOf } from './test-support/service-error';
@@ -65,5 +65,20 @@ describe('declared sizes', () => {
     expect(volumeByteLimit(64e9)).toBe(2 * 1024 ** 3);
     expect(formatBytes(512)).toBe('512 bytes');
     expect(formatBytes(54e12)).toBe('54.0 TB');
+  });
+});
+
+describe('contentHead', () => {
+  it('gives the start of the content and whether the file is gzip, in one read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iseg-head-'));
+    const content = Uint8Array.from({ length: 3000 }, (_, n) => (n * 7) % 251);
+    writeFileSync(join(dir, 'plain.nii'), content);
+    writeFileSync(join(dir, 'packed.nii.gz'), gzipSync(content));
+    const plain = await contentHead(join(dir, 'plain.nii'), 1000);
+    const packed = await contentHead(join(dir, 'packed.nii.gz'), 1000);
+    expect(plain.gzip).toBe(false);
+    expect(packed.gzip).toBe(true);
+    expect(Array.from(plain.bytes)).toEqual(Array.from(content.subarray(0, 1000)));
+    expect(Array.from(packed.bytes)).toEqual(Array.from(content.subarray(0, 1000)));
   });
 });

@@ -28,16 +28,28 @@ export interface DeclaredImage {
   readonly contentBytes?: number;
 }
 
+/** The start of a file's content, and whether the file is gzip-compressed (the readers need both). */
+export interface ContentHead {
+  readonly bytes: Uint8Array;
+  readonly gzip: boolean;
+}
+
 /** The first bytes of the content, inflating only what is needed when the file is gzip-compressed. */
-export async function contentHead(path: string, bytes = HEAD_BYTES): Promise<Uint8Array> {
+export async function contentHead(path: string, bytes = HEAD_BYTES): Promise<ContentHead> {
   const handle = await open(path, 'r');
   try {
     const raw = new Uint8Array(bytes);
     const { bytesRead } = await handle.read(raw, 0, bytes, 0);
-    return inflatedHead(raw.subarray(0, bytesRead), bytes);
+    const start = raw.subarray(0, bytesRead);
+    return { bytes: inflatedHead(start, bytes), gzip: isGzip(start) };
   } finally {
     await handle.close();
   }
+}
+
+/** Whether bytes start with gzip's magic number. */
+export function isGzip(raw: Uint8Array): boolean {
+  return raw[0] === 0x1f && raw[1] === 0x8b;
 }
 
 /**
@@ -46,7 +58,7 @@ export async function contentHead(path: string, bytes = HEAD_BYTES): Promise<Uin
  * inflates a thousandfold yields the head from its first bytes without inflating megabytes.
  */
 export function inflatedHead(raw: Uint8Array, bytes = HEAD_BYTES): Uint8Array {
-  if (raw[0] !== 0x1f || raw[1] !== 0x8b) return raw.subarray(0, bytes);
+  if (!isGzip(raw)) return raw.subarray(0, bytes);
   let head = new Uint8Array(0);
   for (const prefix of [512, 4096, 32768, bytes]) {
     try {

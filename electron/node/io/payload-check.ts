@@ -10,7 +10,7 @@ import { gunzip } from 'node:zlib';
 import { ServiceError } from '../../common/errors';
 import { bytesPerVoxel, voxelCount, type Volume } from '../../common/volume';
 import type { VolumeFormat } from './formats';
-import { formatBytes } from './declared-size';
+import { formatBytes, isGzip } from './declared-size';
 import { readNiftiHeader } from './nifti-header';
 
 const HEAD_BYTES = 1024;
@@ -21,10 +21,6 @@ const inflate = promisify(gunzip);
 export interface ContentProbe {
   readonly length: number;
   readonly head: Uint8Array;
-}
-
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
 /**

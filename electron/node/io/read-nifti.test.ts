@@ -75,8 +75,9 @@ function write(name: string, bytes: Uint8Array): string {
 /** What readNifti makes of a file (undefined: left to ITK's full read). */
 async function readOwn(path: string, maxContentBytes = 1 << 30, summarizer?: VoxelSummarizer): Promise<Volume | undefined> {
   const raw = readFileSync(path);
-  const head = raw[0] === 0x1f ? gunzipSync(raw) : raw;
-  return readNifti(path, basename(path), head.subarray(0, 65536), maxContentBytes, summarizer);
+  const gzip = raw[0] === 0x1f;
+  const head = gzip ? gunzipSync(raw) : raw;
+  return readNifti(path, basename(path), head.subarray(0, 65536), gzip, maxContentBytes, summarizer);
 }
 
 async function itkGeometry(path: string): Promise<VolumeGeometry> {

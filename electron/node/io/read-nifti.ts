@@ -20,7 +20,7 @@ import { inflateFileInto } from './gunzip-into';
 import { isSingleFile, readNiftiHeader } from './nifti-header';
 import { niftiGeometry } from './nifti-geometry';
 import { needsSwap, niftiLayout, swapBytes } from './nifti-voxels';
-import { checkContentLength, isGzip } from './payload-check';
+import { checkContentLength } from './payload-check';
 
 /** The streamed path's chunks: fewer round trips to zlib's thread pool, still a few megabytes. */
 const CHUNK_BYTES = 1 << 20;
@@ -123,7 +123,7 @@ async function readInto(path: string, target: Uint8Array, offset: number): Promi
 
 /**
  * The volume, or undefined when the file needs ITK's full read. `head` is the (inflated) start of
- * the file; `maxContentBytes` bounds how far a gzip stream is inflated. Throws the one-sentence
+ * the file, `gzip` whether the file is compressed (both from declared-size.ts's contentHead); `maxContentBytes` bounds how far a gzip stream is inflated. Throws the one-sentence
  * errors of a damaged or truncated file. `summarizer` counts the voxels as they are inflated, when
  * they need no byte swap (the caller counts the rest).
  */
@@ -131,6 +131,7 @@ export async function readNifti(
   path: string,
   name: string,
   head: Uint8Array,
+  gzip: boolean,
   maxContentBytes: number,
   summarizer?: VoxelSummarizer,
 ): Promise<Volume | undefined> {
@@ -145,21 +146,12 @@ export async function readNifti(
   const voxels = allocateVoxels(layout.componentType, layout.count);
   const bytes = new Uint8Array(voxels.buffer, voxels.byteOffset, voxels.byteLength);
   const needed = layout.offset + layout.count * bytesPerVoxel(layout.componentType);
-  const raw = new Uint8Array(2);
-  {
-    const handle = await open(path, 'r');
-    try {
-      await handle.read(raw, 0, 2, 0);
-    } finally {
-      await handle.close();
-    }
-  }
   const width = bytesPerVoxel(layout.componentType);
   const onFilled =
     summarizer === undefined || needsSwap(layout)
       ? undefined
       : (filled: number) => summarizer.addUpTo(voxels, Math.floor(filled / width));
-  const contentLength = isGzip(raw)
+  const contentLength = gzip
     ? await inflateInto(path, name, bytes, layout.offset, maxContentBytes, onFilled)
     : await readInto(path, bytes, layout.offset);
   checkContentLength(contentLength, needed, name);

@@ -61,13 +61,13 @@ async function readVolumeFile(
   summarizer: VoxelSummarizer | undefined,
 ): Promise<Volume> {
   // The header is checked before anything is allocated for the voxels.
-  const head = await contentHead(path);
+  const { bytes: head, gzip } = await contentHead(path);
   const declared = declaredImage(format.id, head);
   if (declared && forViewer) checkFitsViewer(declared, name);
   if (declared) checkDeclaredSize(declared, name, limit);
   const maxContentBytes = (declared?.contentBytes ?? limit) + INFLATE_SLACK;
   if (format.id === 'nifti') {
-    const volume = await readNifti(path, name, head, maxContentBytes, summarizer);
+    const volume = await readNifti(path, name, head, gzip, maxContentBytes, summarizer);
     if (volume) return volume;
   }
   // The probe inflates gzip content off the main thread while ITK parses the file on it.
