@@ -67,3 +67,42 @@ test('box and scribble prompts give masks through the click engine', async ({ ap
   await expect(status).toHaveAttribute('data-preview-voxels', '0');
   expect(await voxels(page, 1)).toBe(corrected);
 });
+
+test('a click on a segmented slice refines its mask: a negative click takes pixels away, Enter replaces, undo restores', async ({ app }, testInfo) => {
+  const { page } = app;
+  await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready', { timeout: 120_000 });
+  await ready(page);
+  await page.getByTestId('segment-preset-knee').click();
+  await expect(segmentRow(page, 1)).toHaveAttribute('data-active', 'true');
+  const status = page.getByTestId('prompt-status');
+  await page.keyboard.press('c');
+  // The femur on one coronal slice, with the default engine (the click model).
+  for (const [fx, fy] of [
+    [0.5, 0.35],
+    [0.3, 0.42],
+    [0.7, 0.42],
+  ] as const)
+    await clickView(page, 'coronal', fx, fy);
+  await page.keyboard.press('Enter');
+  await idle(page);
+  const segmented = await voxels(page, 1);
+  expect(segmented).toBeGreaterThan(0);
+
+  // A new prompt on that slice starts from the femur's mask: a negative click where the first
+  // positive click was (inside the mask) must leave that pixel out, so the mask shrinks.
+  await clickView(page, 'coronal', 0.5, 0.35, { shift: true });
+  await expect(status).toHaveAttribute('data-clicks', '1');
+  const refined = await previewVoxels(page);
+  expect(refined).toBeGreaterThan(0);
+  expect(refined).toBeLessThan(segmented);
+  // What goes is shown dark over the femur until Enter.
+  await saveScreenshot(page, testInfo, 'coronal-refine-preview', '[data-testid=view-coronal]');
+  // Enter replaces the femur on the slice by the refined mask (adding it would have kept them all).
+  await page.keyboard.press('Enter');
+  await idle(page);
+  expect(await voxels(page, 1)).toBe(refined);
+  expect(await historyCount(page)).toEqual({ count: 2, cursor: 2 });
+  await page.keyboard.press('Control+z');
+  await idle(page);
+  expect(await voxels(page, 1)).toBe(segmented);
+});
