@@ -5,11 +5,11 @@ import { PromptStore } from './prompt-store';
 
 type ClickRequest = MethodInput<'segmentation.clickToMask'>;
 
-function promptService(requests: ClickRequest[]): FakeClient {
+function promptService(requests: ClickRequest[], kind: () => 'onnx' | 'classical' = () => 'classical'): FakeClient {
   return new FakeClient({
     'segmentation.clickToMask': (input) => {
       requests.push(input);
-      return Promise.resolve({ mask: new Uint8Array([1, 0, 0, 1]).buffer, width: 2, height: 2, axis: input.axis, slice: input.slice, modelId: 'classical-growcut', kind: 'classical' as const, elapsedMs: 1 });
+      return Promise.resolve({ mask: new Uint8Array([1, 0, 0, 1]).buffer, width: 2, height: 2, axis: input.axis, slice: input.slice, modelId: 'm', kind: kind(), elapsedMs: 1 });
     },
   });
 }
@@ -46,9 +46,10 @@ describe('prompt store', () => {
 
   it("starts a click model's prompt from the active segment's pixels on the slice, and sends them as the previous mask", async () => {
     const requests: ClickRequest[] = [];
+    let answerKind: 'onnx' | 'classical' = 'onnx';
     const start = Uint8Array.from([0, 1, 1, 0]);
     const masks: { ref: { axis: number; slice: number } }[] = [];
-    const prompts = new PromptStore(promptService(requests), (ref) => {
+    const prompts = new PromptStore(promptService(requests, () => answerKind), (ref) => {
       masks.push({ ref });
       return ref.slice === 4 ? { value: 3, mask: start, width: 2, height: 2 } : { value: 3, mask: new Uint8Array(4), width: 2, height: 2 };
     });
@@ -70,11 +71,17 @@ describe('prompt store', () => {
     expect(Array.from(new Uint8Array(requests[2]?.previousMask ?? new ArrayBuffer(0)))).toEqual([1, 0, 0, 1]);
     expect(prompts.preview?.startedFrom?.mask).toBe(start);
 
+    // An answer GrowCut gave instead (the worker down) ignored the mask: it adds, as GrowCut does.
+    answerKind = 'classical';
+    await prompts.addClick('v', ref, { x: 1, y: 0, positive: true });
+    expect(prompts.preview?.startedFrom).toBeUndefined();
+    answerKind = 'onnx';
+
     // An empty slice, or a box (a new object), starts from nothing.
     await prompts.addClick('v', { axis: 2, slice: 5 }, { x: 0, y: 0, positive: true });
-    expect(requests[3]?.previousMask).toBeUndefined();
-    await prompts.add('v', { axis: 2, slice: 4 }, { box: { x0: 0, y0: 0, x1: 1, y1: 1 } });
     expect(requests[4]?.previousMask).toBeUndefined();
+    await prompts.add('v', { axis: 2, slice: 4 }, { box: { x0: 0, y0: 0, x1: 1, y1: 1 } });
+    expect(requests[5]?.previousMask).toBeUndefined();
     expect(prompts.preview?.startedFrom).toBeUndefined();
     expect(masks.length).toBe(2);
   });

@@ -203,7 +203,9 @@ export class PromptStore {
         for (let n = 0; n < mask.length; n++) if (mask[n] !== 0) voxels++;
         // Provenance names a model by its digest: an ONNX answer without one names no model.
         const model = answer.kind === 'onnx' && answer.modelSha256 !== undefined ? { id: answer.modelId, sha256: answer.modelSha256 } : undefined;
-        const startedFrom = previous?.startedFrom;
+        // A classical answer (the worker down, GrowCut in main) ignored the mask it was given, so
+        // it adds to the labels as GrowCut always does rather than replace what was there.
+        const startedFrom = answer.kind === 'onnx' ? previous?.startedFrom : undefined;
         this.preview = {
           axis: answer.axis,
           slice: answer.slice,
