@@ -80,9 +80,9 @@ def zoom_in_roi(prev_prob, width, height, clicks, input_size, spacing_xy=(1.0, 1
                 skip_clicks=1, expansion=EXPANSION, min_crop=None) -> Roi:
     """roi.ts zoomInRoi with defaultZoomIn(input_size, threshold); min_crop (pixels) replaces RITM's
     half input side as a manifest's zoomIn.minCropSize does."""
-    if len(clicks) <= skip_clicks:
-        return full_slice_roi(width, height, spacing_xy)
     box = object_box(prev_prob, clicks, threshold)
+    # A first click (clicks <= skip_clicks) has no previous object here but where it refines a mask
+    # already there, and then it is cropped like later ones (roi.ts; no box prompts here).
     if box is None:
         return full_slice_roi(width, height, spacing_xy)
     cx, cy = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2

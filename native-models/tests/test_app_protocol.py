@@ -27,6 +27,13 @@ class RoiRule(unittest.TestCase):
         clicks = [(10, 10, True), (20, 20, True)]
         self.assertEqual(zoom_in_roi(empty, 300, 200, clicks, INPUT), full_slice_roi(300, 200))
 
+    def test_first_click_refining_a_previous_mask_is_cropped(self):
+        w = 400
+        mask = np.zeros((w, w), np.float32)
+        mask[100:200, 150:250] = 1
+        roi = zoom_in_roi(mask, w, w, [(150, 200, True)], INPUT)
+        self.assertEqual(roi.x1 - roi.x0 + 1, 140)
+
     def test_box_of_prediction_and_positive_clicks_expanded_by_1_4(self):
         w = 400
         mask = np.zeros((w, w), np.float32)

@@ -11,6 +11,16 @@ describe('zoom-in crop', () => {
     expect(zoomInRoi(empty, 300, 200, clicks, zoom)).toEqual(fullSliceRoi(300, 200));
   });
 
+  it('crops a first click that refines a previous mask like a later click, unless a box bounds the prompt', () => {
+    const w = 400;
+    const mask = new Uint8Array(w * w);
+    for (let y = 100; y < 200; y++) for (let x = 150; x < 250; x++) mask[y * w + x] = 1;
+    const first = [{ x: 200, y: 150, positive: true }];
+    const roi = zoomInRoi(mask, w, w, first, zoom);
+    expect(roi.x1 - roi.x0 + 1).toBe(140);
+    expect(zoomInRoi(mask, w, w, first, zoom, [1, 1], { x0: 150, y0: 100, x1: 249, y1: 199 })).toEqual(fullSliceRoi(w, w));
+  });
+
   it('expands the box of prediction and positive clicks by 1.4 about its centre', () => {
     const w = 400;
     const mask = new Uint8Array(w * w);

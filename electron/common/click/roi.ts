@@ -114,7 +114,7 @@ function union(a: Roi, b: Roi | undefined): Roi {
 
 /**
  * The crop the model sees for this request (see the file comment). The first click sees the whole
- * slice, box or not: the models learnt first clicks on whole slices, and a crop of the box at the
+ * slice (unless it refines a previous mask with no box), box or not: the models learnt first clicks on whole slices, and a crop of the box at the
  * first click measured far worse (the box bounds that mask afterwards, click/honour.ts). From the
  * second click on, a box prompt is part of the object's box, grown by what the clicks and the
  * previous mask add, and expanded as RITM expands its object box.
@@ -128,8 +128,11 @@ export function zoomInRoi(
   spacing: readonly [number, number] = [1, 1],
   prompted?: Roi,
 ): Roi {
-  if (clicks.length <= options.skipClicks) return fullSliceRoi(width, height, spacing);
   const found = objectBox(previousMask, width, height, clicks, options.threshold);
+  // A first click that refines a mask already there (a prompt that started from the segment's
+  // pixels on this slice) is cropped like any later click: on the whole slice, downsampled to the
+  // input, the rest of that mask would come back blurred, and committing replaces it.
+  if (clicks.length <= options.skipClicks && (found === undefined || prompted !== undefined)) return fullSliceRoi(width, height, spacing);
   const box = prompted === undefined ? found : union(prompted, found);
   if (!box) return fullSliceRoi(width, height, spacing);
   const cx = (box.x0 + box.x1) / 2;

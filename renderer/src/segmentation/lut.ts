@@ -34,8 +34,10 @@ export function labelLut(segments: readonly Segment[], opacity: number, maxValue
     push(value - HALF, color, alpha);
     push(value + HALF, color, alpha);
   }
-  // Anything between listed values (values without a row) stays transparent.
-  push(max + HALF, [0, 0, 0], 0);
+  // Anything between listed values (values without a row) stays transparent. Past the highest value,
+  // not at max + HALF: vtk keeps one of two points at the same x, and the highest value then faded
+  // to half its opacity at its edge.
+  push(max + 1 - HALF, [0, 0, 0], 0);
   return { colors, opacities, max };
 }
 

@@ -1,4 +1,4 @@
-import { configure, reaction } from 'mobx';
+import { configure, reaction, runInAction } from 'mobx';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FakeClient, READY_WORKER, syntheticVolume } from '../testing/fake-client';
 import { RootStore } from './root-store';
@@ -24,6 +24,36 @@ function storeWith(volume = syntheticVolume()): { root: RootStore; client: FakeC
   });
   return { root: new RootStore(client), client };
 }
+
+describe('RootStore: prompts that start from a segment', () => {
+  it('seeds from the active segment (not a locked or hidden one) and drops the prompt when another segment is chosen', async () => {
+    const client = new FakeClient({
+      'volume.openInitial': () => Promise.resolve(syntheticVolume()),
+      'segmentation.clickToMask': (input) =>
+        Promise.resolve({ mask: new Uint8Array(8 * 6).fill(1).buffer, width: 8, height: 6, axis: input.axis, slice: input.slice, modelId: 'm', kind: 'onnx' as const, elapsedMs: 1 }),
+    });
+    const root = new RootStore(client);
+    await root.openWorkflow.openInitial();
+    runInAction(() => {
+      root.segmentation.applyKneePreset();
+      root.segmentation.write([0, 1, 2], 1, { kind: 'all' });
+      root.prompts.setEngine({ clickModel: 'm', kind: 'onnx', state: 'ready', ep: 'cpu', label: 'CPU', preference: 'auto', messages: [] });
+    });
+    const ref = { axis: 2 as const, slice: 0 };
+    expect(root.segmentation.activeSliceMask(ref)?.mask.slice(0, 4)).toEqual(Uint8Array.from([1, 1, 1, 0]));
+    runInAction(() => root.segmentation.updateSegment(1, { locked: true }));
+    expect(root.segmentation.activeSliceMask(ref)).toBeUndefined();
+    runInAction(() => root.segmentation.updateSegment(1, { locked: false, visible: false }));
+    expect(root.segmentation.activeSliceMask(ref)).toBeUndefined();
+    runInAction(() => root.segmentation.updateSegment(1, { visible: true }));
+
+    await root.prompts.addClick('v', ref, { x: 1, y: 1, positive: true });
+    expect(root.prompts.preview?.startedFrom?.value).toBe(1);
+    runInAction(() => root.segmentation.setActive(3));
+    expect(root.prompts.active).toBe(false);
+    expect(root.prompts.preview).toBeUndefined();
+  });
+});
 
 describe('RootStore', () => {
   it('loads the initial volume by reference and centres the cursor', async () => {

@@ -5,6 +5,7 @@
  * sessions, label edits) hang off it; each workflow reads the stores it needs from here. The
  * transport client is injected, so tests pass a fake one.
  */
+import { reaction } from 'mobx';
 import type { ServiceClient } from '../../../electron/common/contract';
 import { AppStore } from './app-store';
 import { browserStorage, EngineSettingsStore } from './engine-settings-store';
@@ -70,6 +71,15 @@ export class RootStore {
     this.labelEdits = new LabelEdits(this);
     // While a stroke or a propagation writes, its one undo step is not recorded yet.
     this.history.holdWhile(() => this.toolbox.stroking || this.propagation.running);
+    // A prompt that started from one segment's pixels refines that segment: choosing another drops it
+    // (committed into the other, its mask would repaint the first segment's pixels).
+    reaction(
+      () => this.segmentation.activeValue,
+      (value) => {
+        const start = this.prompts.preview?.startedFrom;
+        if (start !== undefined && start.value !== value) this.prompts.cancel();
+      },
+    );
   }
 
   /** Listens to the events main pushes; returns the function that stops listening. */

@@ -159,11 +159,14 @@ export class SegmentationStore {
     return this.activeValue;
   }
 
-  /** The active segment's pixels on `ref` (what a click model's prompt there starts from). */
+  /**
+   * The active segment's pixels on `ref` (what a click model's prompt there starts from); none for a
+   * locked segment (a commit cannot change it) or a hidden one (the user cannot see what would go).
+   */
   activeSliceMask(ref: SliceRef): SegmentSliceMask | undefined {
-    const { labels, geometry } = this;
-    const value = this.active?.value;
-    if (labels === undefined || geometry === undefined || value === undefined) return undefined;
+    const { labels, geometry, active } = this;
+    if (labels === undefined || geometry === undefined || active === undefined || active.locked || !active.visible) return undefined;
+    const value = active.value;
     const { width, height } = sliceLayout(geometry.size, ref.axis);
     return { value, mask: sliceMask(labels, geometry.size, ref, value), width, height };
   }

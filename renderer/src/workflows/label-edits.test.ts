@@ -118,6 +118,23 @@ describe('LabelEdits.commitPreview of a prompt that started from the segment', (
     expect(values(stores.segmentation.labels)).toEqual(after);
   });
 
+  it('takes away only what the preview showed as going: pixels painted since the prompt began stay', () => {
+    const { edits, stores } = started([1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0]);
+    // A brush stroke on the slice after the prompt began (pixel 8), left out of the mask.
+    runInAction(() => stores.segmentation.write([20], 1, WHOLE_MAP));
+    expect(edits.commitPreview()).toBe(true);
+    expect(values(stores.segmentation.labels).slice(12)).toEqual([1, 1, 0, 3, 1, 1, 0, 0, 1, 0, 0, 0]);
+  });
+
+  it('writes nothing while the prompt still shows the mask it started from (no answer came)', () => {
+    const { edits, stores, prompt } = started([1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const start = prompt.preview?.startedFrom;
+    if (prompt.preview === undefined || start === undefined) throw new Error('no preview');
+    prompt.preview = { ...prompt.preview, mask: start.mask };
+    expect(edits.commitPreview()).toBe(false);
+    expect(stores.history.labels).toEqual([]);
+  });
+
   it('only adds when the active segment is not the one the prompt started from', () => {
     const { edits, stores } = started([1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0], 2);
     expect(edits.commitPreview()).toBe(true);

@@ -40,7 +40,8 @@ export class LabelEdits {
     return runInAction(() => {
       const preview = prompts.preview;
       const g = segmentation.geometry;
-      if (preview === undefined || g === undefined || propagation.running) return false;
+      // A prompt whose first answer never came still shows the mask it started from: nothing to write.
+      if (preview === undefined || g === undefined || propagation.running || preview.mask === preview.startedFrom?.mask) return false;
       const value = segmentation.ensureActive();
       if (value === undefined) return false;
       const indexOf = slicePixelToIndex(g.size, preview);
@@ -48,10 +49,9 @@ export class LabelEdits {
       // A prompt that started from the segment's pixels here replaces them: what the mask left out
       // goes back to background (only the segment's own voxels, so no other segment is touched).
       const labels = segmentation.labels;
+      const start = preview.startedFrom;
       const removed =
-        preview.startedFrom?.value === value && labels !== undefined
-          ? segmentation.write(leftOut(preview.mask, labels, value, indexOf), 0, where)
-          : EMPTY_DIFF;
+        start?.value === value && labels !== undefined ? segmentation.write(leftOut(preview.mask, start.mask, labels, value, indexOf), 0, where) : EMPTY_DIFF;
       const diff = composeDiffs(removed, segmentation.write(maskIndices(preview.mask, indexOf), value, where));
       const name = segmentation.segment(value)?.name ?? String(value);
       history.record(`Clicks → ${name} (${prompts.summary}, slice ${preview.slice + 1})`, diff);
@@ -73,11 +73,15 @@ export class LabelEdits {
   }
 }
 
-/** Voxels of the slice that hold `value` where `mask` is 0, in index order. */
-function leftOut(mask: Uint8Array, labels: ArrayLike<number>, value: number, indexOf: (n: number) => number): Int32Array {
+/**
+ * Voxels of the slice that the prompt started from (`start`), still hold `value`, and that `mask`
+ * leaves out, in index order: what the preview showed dark. Pixels painted since the prompt began
+ * (a brush stroke, an undo) were never shown as going, so they stay.
+ */
+function leftOut(mask: Uint8Array, start: Uint8Array, labels: ArrayLike<number>, value: number, indexOf: (n: number) => number): Int32Array {
   const out: number[] = [];
   for (let n = 0; n < mask.length; n++) {
-    if (mask[n] !== 0) continue;
+    if (mask[n] !== 0 || start[n] === 0) continue;
     const index = indexOf(n);
     if (labels[index] === value) out.push(index);
   }
