@@ -1,14 +1,20 @@
+import type { Locator, Page } from '@playwright/test';
 import { test, expect, saveScreenshot } from './fixtures';
 import { clickView, dragView, historyCount, idle, previewVoxels, ready, segmentRow, voxels } from './workspace-helpers';
 
-test('box and scribble prompts give masks through the click engine', async ({ app }, testInfo) => {
-  const { page } = app;
+/** The labelled sample ready for prompts, the knee preset's femur active; the prompt read-out. */
+async function kneePrompts(page: Page): Promise<Locator> {
   // The first render of three views took 44 s on this shared 2-core machine under load: wait longer than 30 s.
   await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready', { timeout: 120_000 });
   await ready(page);
   await page.getByTestId('segment-preset-knee').click();
   await expect(segmentRow(page, 1)).toHaveAttribute('data-active', 'true');
-  const status = page.getByTestId('prompt-status');
+  return page.getByTestId('prompt-status');
+}
+
+test('box and scribble prompts give masks through the click engine', async ({ app }, testInfo) => {
+  const { page } = app;
+  const status = await kneePrompts(page);
 
   // X picks the box tool; a box around the femur (upper half of the coronal view) gives a mask.
   await page.keyboard.press('x');
@@ -70,11 +76,7 @@ test('box and scribble prompts give masks through the click engine', async ({ ap
 
 test('a click on a segmented slice refines its mask: a negative click takes pixels away, Enter replaces, undo restores', async ({ app }, testInfo) => {
   const { page } = app;
-  await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready', { timeout: 120_000 });
-  await ready(page);
-  await page.getByTestId('segment-preset-knee').click();
-  await expect(segmentRow(page, 1)).toHaveAttribute('data-active', 'true');
-  const status = page.getByTestId('prompt-status');
+  const status = await kneePrompts(page);
   await page.keyboard.press('c');
   // The femur on one coronal slice, with the default engine (the click model).
   for (const [fx, fy] of [

@@ -77,12 +77,12 @@ def object_box(prob, clicks, threshold=THRESHOLD):
 
 
 def zoom_in_roi(prev_prob, width, height, clicks, input_size, spacing_xy=(1.0, 1.0), threshold=THRESHOLD,
-                skip_clicks=1, expansion=EXPANSION, min_crop=None) -> Roi:
+                expansion=EXPANSION, min_crop=None) -> Roi:
     """roi.ts zoomInRoi with defaultZoomIn(input_size, threshold); min_crop (pixels) replaces RITM's
-    half input side as a manifest's zoomIn.minCropSize does."""
+    half input side as a manifest's zoomIn.minCropSize does. No box prompts here, so roi.ts's
+    first-click rule reduces to: no previous object, whole slice (a first click that refines a mask
+    already there is cropped like later ones)."""
     box = object_box(prev_prob, clicks, threshold)
-    # A first click (clicks <= skip_clicks) has no previous object here but where it refines a mask
-    # already there, and then it is cropped like later ones (roi.ts; no box prompts here).
     if box is None:
         return full_slice_roi(width, height, spacing_xy)
     cx, cy = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2

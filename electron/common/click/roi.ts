@@ -114,9 +114,9 @@ function union(a: Roi, b: Roi | undefined): Roi {
 
 /**
  * The crop the model sees for this request (see the file comment). The first click sees the whole
- * slice (unless it refines a previous mask with no box), box or not: the models learnt first clicks on whole slices, and a crop of the box at the
- * first click measured far worse (the box bounds that mask afterwards, click/honour.ts). From the
- * second click on, a box prompt is part of the object's box, grown by what the clicks and the
+ * slice, box or not (unless it refines a previous mask without a box, below): the models learnt
+ * first clicks on whole slices, and a crop of the box at the first click measured far worse (the
+ * box bounds that mask afterwards, click/honour.ts). From the second click on, a box prompt is part of the object's box, grown by what the clicks and the
  * previous mask add, and expanded as RITM expands its object box.
  */
 export function zoomInRoi(

@@ -123,8 +123,9 @@ async function readInto(path: string, target: Uint8Array, offset: number): Promi
 
 /**
  * The volume, or undefined when the file needs ITK's full read. `head` is the (inflated) start of
- * the file, `gzip` whether the file is compressed (both from declared-size.ts's contentHead); `maxContentBytes` bounds how far a gzip stream is inflated. Throws the one-sentence
- * errors of a damaged or truncated file. `summarizer` counts the voxels as they are inflated, when
+ * the file and `gzip` whether the file is compressed (both from declared-size.ts's contentHead);
+ * `maxContentBytes` bounds how far a gzip stream is inflated. Throws the one-sentence errors of a
+ * damaged or truncated file. `summarizer` counts the voxels as they are inflated, when
  * they need no byte swap (the caller counts the rest).
  */
 export async function readNifti(

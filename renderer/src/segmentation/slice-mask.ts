@@ -6,6 +6,14 @@ import { readSlice, sliceGeometry, sliceLayout, type IndexAxis, type SliceGeomet
 import type { Vec3 } from '../../../electron/common/volume';
 import type { LabelArray } from './paint';
 
+/** One segment's pixels on one slice (width × height, x fastest; 1 inside). */
+export interface SegmentSliceMask {
+  readonly value: number;
+  readonly mask: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+}
+
 /** 1 where the slice holds `value`, else 0 (width × height, x fastest). */
 export function sliceMask(labels: LabelArray, size: Vec3, ref: SliceRef, value: number): Uint8Array {
   const layout = sliceLayout(size, ref.axis);

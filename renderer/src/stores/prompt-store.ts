@@ -12,6 +12,7 @@ import { action, computed, makeObservable, observable, observableRef, runInActio
 import type { ServiceClient } from '../../../electron/common/contract';
 import type { ClickEngineStatus, ModelDigest } from '../../../electron/common/contract-click';
 import type { SliceRef } from '../../../electron/common/slice';
+import type { SegmentSliceMask } from '../segmentation/slice-mask';
 
 export interface Click {
   readonly x: number;
@@ -51,15 +52,7 @@ export interface Preview extends SliceRef {
   readonly startedFrom?: SegmentSliceMask;
 }
 
-/** One segment's pixels on one slice (width × height, x fastest; 1 inside). */
-export interface SegmentSliceMask {
-  readonly value: number;
-  readonly mask: Uint8Array;
-  readonly width: number;
-  readonly height: number;
-}
-
-/** The active segment's non-empty mask on `ref`, or undefined (no image, no active segment, empty). */
+/** The active segment's mask on `ref`, or undefined (no image, no active segment it may change). */
 export type ActiveSegmentMask = (ref: SliceRef) => SegmentSliceMask | undefined;
 
 export interface ClickAnswer {
@@ -199,8 +192,7 @@ export class PromptStore {
         const mask = new Uint8Array(answer.mask);
         if (mask.length !== answer.width * answer.height)
           throw new Error(`The click engine returned ${mask.length} mask pixels for a ${answer.width} × ${answer.height} slice.`);
-        let voxels = 0;
-        for (let n = 0; n < mask.length; n++) if (mask[n] !== 0) voxels++;
+        const voxels = setPixels(mask);
         // Provenance names a model by its digest: an ONNX answer without one names no model.
         const model = answer.kind === 'onnx' && answer.modelSha256 !== undefined ? { id: answer.modelId, sha256: answer.modelSha256 } : undefined;
         // A classical answer (the worker down, GrowCut in main) ignored the mask it was given, so
@@ -242,8 +234,7 @@ export class PromptStore {
     if (this.engine?.kind !== 'onnx') return undefined;
     const start = this.activeSegmentMask(ref);
     if (start === undefined) return undefined;
-    let voxels = 0;
-    for (let n = 0; n < start.mask.length; n++) if (start.mask[n] !== 0) voxels++;
+    const voxels = setPixels(start.mask);
     if (voxels === 0) return undefined;
     return { ...ref, mask: start.mask, width: start.width, height: start.height, voxels, model: undefined, startedFrom: start };
   }
@@ -277,4 +268,11 @@ export class PromptStore {
 /** `mask`'s bytes as an ArrayBuffer: its own buffer when the view covers it all, else a copy. */
 function wholeBuffer(mask: Uint8Array): ArrayBuffer {
   return mask.byteOffset === 0 && mask.byteLength === mask.buffer.byteLength ? (mask.buffer as ArrayBuffer) : mask.slice().buffer;
+}
+
+/** Non-zero pixels of a mask (a preview's `voxels`). */
+function setPixels(mask: Uint8Array): number {
+  let count = 0;
+  for (let n = 0; n < mask.length; n++) if (mask[n] !== 0) count++;
+  return count;
 }

@@ -20,8 +20,7 @@ import {
 } from '../segmentation/paint';
 import { isPacked } from '../../../electron/common/label-diff';
 import { sliceLayout, type SliceRef } from '../../../electron/common/slice';
-import { sliceMask } from '../segmentation/slice-mask';
-import type { SegmentSliceMask } from './prompt-store';
+import { sliceMask, type SegmentSliceMask } from '../segmentation/slice-mask';
 import { changeOfIndexRange, combineChanges, WHOLE_MAP, type LabelChange } from '../segmentation/label-change';
 import { KNEE_PRESET, nextSegmentValue, paletteColor, type Rgb, type Segment } from '../segmentation/segments';
 import { forgetLabel, NO_USER_SLICES, noteUserEdit, userSlicesOfLoadedMap, type UserSlices } from '../segmentation/user-slices';
