@@ -29,14 +29,15 @@ export const summary = 'Number of clicks to reach 80/85/90% IoU (RITM protocol) 
 export const usage = `usage: iseg eval-clicks --image FILE --labels FILE --label K [--label K2 ...]
          [--axis axial|coronal|sagittal] [--slices 40,80,120 | --every N | --samples N]
          [--max-clicks 20] [--min-area 20] [--model ID|classical|default] [--ep auto|cpu|cuda|dml|coreml]
-         [--models DIR] [--threads N] [--json FILE] [--quiet] [--no-guarantee] [--box]
+         [--models DIR] [--threads N] [--json FILE] [--quiet] [--no-guarantee] [--keep-stray] [--box]
 
   Slices are cut normal to the index axis closest to the view's normal (the direction matrix
   decides). Default: --samples 20 slices evenly spread over those where the label covers at least
   --min-area pixels. Every (slice, label) pair is one sample; the label's whole region on the slice
   is the target. NoC@X is the first click with IoU >= X, or --max-clicks if never.
   Every answer goes through the click guarantee (a positive click's pixel inside the mask, a
-  negative one's outside) as in the app; --no-guarantee measures the engine alone. clickViolations
+  negative one's outside, no blob that no positive click holds) as in the app; --no-guarantee
+  measures the engine alone, --keep-stray keeps the blobs. clickViolations
   counts the clicks the answers contradicted. --box also asks each sample's first mask from its
   label's bounding box alone (boxIou, beside IoU@1 of one click).`;
 
@@ -57,6 +58,7 @@ export interface EvalClicksOptions {
   json?: string;
   quiet: boolean;
   guarantee: boolean;
+  keepStray: boolean;
   box: boolean;
 }
 
@@ -87,6 +89,7 @@ export function parseEvalClicksArgs(args: readonly string[]): EvalClicksOptions 
     json: { type: 'string' },
     quiet: { type: 'boolean' },
     'no-guarantee': { type: 'boolean' },
+    'keep-stray': { type: 'boolean' },
     box: { type: 'boolean' },
   });
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0] ?? ''}".`);
@@ -115,6 +118,7 @@ export function parseEvalClicksArgs(args: readonly string[]): EvalClicksOptions 
     ...(values.json === undefined ? {} : { json: values.json }),
     quiet: values.quiet === true,
     guarantee: values['no-guarantee'] !== true,
+    keepStray: values['keep-stray'] === true,
     box: values.box === true,
   };
 }
@@ -171,7 +175,7 @@ export async function evaluateClicks(
   let cpuMs = 0;
   const onnxModel = segmenter.kind === 'onnx' ? (segmenter as OnnxClickSegmenter) : undefined;
   // Adds up the model's forward passes alongside the protocol's end-to-end timings.
-  const timed = cpuTimedSegmenter(promptSegmenter(segmenter, options.guarantee), (ms) => {
+  const timed = cpuTimedSegmenter(promptSegmenter(segmenter, options.guarantee, options.keepStray), (ms) => {
     cpuMs += ms;
     if (onnxModel) forwardMs += onnxModel.lastForwardMs;
   });
@@ -248,6 +252,7 @@ export async function evaluateClicks(
     over20: s.over20,
     meanIouPerClick: s.meanIouPerClick.map((v) => round(v)),
     guarantee: options.guarantee,
+    keepStray: options.keepStray,
     clickViolations,
     ...(options.box ? { boxIou: round(boxIous.reduce((a, b) => a + b, 0) / Math.max(1, boxIous.length)) } : {}),
     spcMs: round(predictMs / Math.max(1, clicks), 2),

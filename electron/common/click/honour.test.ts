@@ -28,7 +28,7 @@ describe('connected components', () => {
 describe('the click guarantee', () => {
   it('gives a positive click the engine missed a disk, and leaves a mask that honours it alone', () => {
     const engine = rects([25, 5, 35, 15]);
-    const out = honourMask(engine, W, H, { clicks: [{ x: 8, y: 20, positive: true }] }, 3);
+    const out = honourMask(engine, W, H, { clicks: [{ x: 8, y: 20, positive: true }], keepStray: true }, 3);
     expect(at(out, 8, 20)).toBe(1);
     expect(at(out, 11, 20)).toBe(1); // radius 3
     expect(at(out, 12, 20)).toBe(0);
@@ -73,12 +73,48 @@ describe('the click guarantee', () => {
     const probabilities = new Float32Array(W * H).fill(0.2);
     probabilities[5] = 0.7;
     probabilities[W * 20 + 20] = 0.45;
-    const out = honourProbabilities(probabilities, W, H, { clicks: [{ x: 30, y: 25, positive: true }] }, 0.4, 1);
+    const out = honourProbabilities(probabilities, W, H, { clicks: [{ x: 30, y: 25, positive: true }], keepStray: true }, 0.4, 1);
     expect(out[5]).toBeCloseTo(0.7);
     expect(out[W * 20 + 20]).toBeCloseTo(0.45);
     expect(out[W * 25 + 30]).toBe(1);
     expect(out[W * 25 + 31]).toBe(1);
     expect(out[W * 25 + 32]).toBeCloseTo(0.2);
     expect(probabilities[W * 25 + 30]).toBeCloseTo(0.2); // the input is not modified
+  });
+
+  it('drops a blob no positive click holds, and keeps what the request started from', () => {
+    const engine = rects([2, 2, 12, 12], [25, 5, 35, 15], [20, 22, 24, 26]);
+    const clicks = [{ x: 7, y: 7, positive: true }];
+    const out = honourMask(engine, W, H, { clicks });
+    expect(count(out)).toBe(121); // the clicked square alone
+    expect(at(out, 30, 10)).toBe(0);
+    expect(at(out, 22, 24)).toBe(0);
+    // A component that overlaps the previous mask stays (a seeded prompt's other pieces).
+    const previous = rects([33, 13, 34, 14]);
+    const seeded = honourMask(engine, W, H, { clicks, previous });
+    expect(count(seeded)).toBe(121 + 121);
+    expect(at(seeded, 22, 24)).toBe(0);
+    // The missed click's disk is the object the user named: the engine's blob elsewhere goes.
+    const missed = honourMask(rects([25, 5, 35, 15]), W, H, { clicks: [{ x: 8, y: 20, positive: true }] }, 3);
+    expect(count(missed)).toBe(29);
+  });
+
+  it('drops nothing under a box, without an anchor, or when asked to keep strays', () => {
+    const engine = rects([2, 2, 12, 12], [25, 5, 35, 15]);
+    const box = { x0: 0, y0: 0, x1: 39, y1: 29 };
+    expect(honourMask(engine, W, H, { clicks: [{ x: 7, y: 7, positive: true }], box })).toEqual(engine);
+    const negativeOnly = honourMask(engine, W, H, { clicks: [{ x: 20, y: 25, positive: false }] });
+    expect(negativeOnly).toEqual(engine);
+    expect(honourMask(engine, W, H, { clicks: [{ x: 7, y: 7, positive: true }], keepStray: true })).toEqual(engine);
+  });
+
+  it('zeroes the probabilities of a dropped blob and keeps the others', () => {
+    const probabilities = new Float32Array(W * H).fill(0.1);
+    for (const n of [W * 5 + 5, W * 5 + 6]) probabilities[n] = 0.9;
+    probabilities[W * 20 + 30] = 0.8;
+    const out = honourProbabilities(probabilities, W, H, { clicks: [{ x: 5, y: 5, positive: true }] }, 0.4, 1);
+    expect(out[W * 5 + 6]).toBeCloseTo(0.9);
+    expect(out[W * 20 + 30]).toBe(0);
+    expect(out[W * 21 + 30]).toBeCloseTo(0.1);
   });
 });

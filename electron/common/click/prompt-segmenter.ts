@@ -10,6 +10,8 @@ import type { Click, ClickSegmenter, PredictOptions } from './types';
 export interface PromptOptions extends PredictOptions {
   /** Apply the click guarantee (default true; false measures the engine alone). */
   readonly guarantee?: boolean;
+  /** Keep components no positive click and no previous-mask pixel holds (honour.ts step 4 off). */
+  readonly keepStray?: boolean;
 }
 
 /** Probabilities for the prompt from `segmenter`, with the guarantee applied unless turned off. */
@@ -23,7 +25,7 @@ export async function segmentPrompt(
   options: PromptOptions = {},
 ): Promise<Float32Array> {
   checkPrompt(prompt, width, height);
-  const { guarantee = true, ...predictOptions } = options;
+  const { guarantee = true, keepStray = false, ...predictOptions } = options;
   const clicks = promptClicks(prompt);
   const box = prompt.box;
   const probabilities = await segmenter.predict(slice, width, height, clicks.engine, previousMask, {
@@ -31,21 +33,36 @@ export async function segmentPrompt(
     ...(box ? { box } : {}),
   });
   if (!guarantee) return probabilities;
-  return honourProbabilities(probabilities, width, height, { clicks: clicks.user, ...(box ? { box } : {}) }, segmenter.threshold);
+  const previous = previousMask === undefined || keepStray ? undefined : binaryMask(previousMask, segmenter.threshold);
+  return honourProbabilities(
+    probabilities,
+    width,
+    height,
+    { clicks: clicks.user, ...(box ? { box } : {}), ...(previous ? { previous } : {}), ...(keepStray ? { keepStray } : {}) },
+    segmenter.threshold,
+  );
+}
+
+/** A previous mask as 0/1: a label mask as it is, probabilities above `threshold`. */
+function binaryMask(mask: Uint8Array | Float32Array, threshold: number): Uint8Array {
+  const out = new Uint8Array(mask.length);
+  if (mask instanceof Uint8Array) for (let n = 0; n < mask.length; n++) out[n] = mask[n] !== 0 ? 1 : 0;
+  else for (let n = 0; n < mask.length; n++) out[n] = (mask[n] ?? 0) > threshold ? 1 : 0;
+  return out;
 }
 
 /**
  * `segmenter` behind the same interface, answering through segmentPrompt (a box comes in
  * PredictOptions.box): what the click protocol and the benchmarks drive.
  */
-export function promptSegmenter(segmenter: ClickSegmenter, guarantee = true): ClickSegmenter {
+export function promptSegmenter(segmenter: ClickSegmenter, guarantee = true, keepStray = false): ClickSegmenter {
   return {
     id: segmenter.id,
     kind: segmenter.kind,
     threshold: segmenter.threshold,
     predict: (slice: Float32Array, width: number, height: number, clicks: readonly Click[], previousMask?: Uint8Array | Float32Array, options: PredictOptions = {}) => {
       const { box, ...rest } = options;
-      return segmentPrompt(segmenter, slice, width, height, { clicks, ...(box ? { box } : {}) }, previousMask, { ...rest, guarantee });
+      return segmentPrompt(segmenter, slice, width, height, { clicks, ...(box ? { box } : {}) }, previousMask, { ...rest, guarantee, keepStray });
     },
   };
 }

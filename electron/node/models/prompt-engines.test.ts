@@ -78,3 +78,28 @@ describe.each(engines)('prompts through %s', (_name, engine) => {
     expect(countViolations(mask, W, promptClicks(prompt).user)).toBe(0);
   });
 });
+
+describe('the blobs no click asked for (honour.ts step 4), along the one path', () => {
+  // An engine that answers both bright disks whatever was clicked: the look-alike is a stray blob.
+  const bothDisks: ClickSegmenter = {
+    id: 'both-disks',
+    kind: 'classical',
+    threshold: 0.5,
+    predict: () => Promise.resolve(Float32Array.from(slice, (v) => (v >= 800 ? 0.9 : 0.1))),
+  };
+  const click = { clicks: [{ x: target.x, y: target.y, positive: true }] };
+
+  it('drops the look-alike a click on the target did not name', async () => {
+    const mask = await maskFor(bothDisks, click);
+    expect(distractorPixels(mask)).toBe(0);
+    expect(iou(mask, truth)).toBeGreaterThan(0.95);
+  });
+
+  it('keeps it where the request started from it, or when asked to', async () => {
+    const previous = Uint8Array.from(slice, (_, n) => (inDisk(distractor, n % W, Math.floor(n / W)) ? 1 : 0));
+    const seeded = threshold(await segmentPrompt(bothDisks, slice, W, H, click, previous, options), bothDisks.threshold);
+    expect(distractorPixels(seeded)).toBeGreaterThan(400);
+    const kept = threshold(await segmentPrompt(bothDisks, slice, W, H, click, undefined, { ...options, keepStray: true }), bothDisks.threshold);
+    expect(distractorPixels(kept)).toBeGreaterThan(400);
+  });
+});
