@@ -7,7 +7,8 @@
  *
  * --app DIR serves (and reads with the CLI of) another checkout's build instead of this one, e.g. a
  * build of main for a before/after in the same session: alternate the two commands.
- * First the CLI's read of the same file (`iseg bench-io --load-only`, best of 2), unless --no-cli.
+ * First the CLI's read of the same file (`iseg bench-io --load-only`, best of 2, in the server's
+ * environment: server-env.mjs), unless --no-cli.
  * Then for each run, on the page's clock from the click on OK: when the preview (the centre slices
  * sent ahead of the voxels, common/volume-preview.ts) was in the renderer and when all three views
  * had drawn it (their data-drawn="preview"), when the voxels were in the renderer and when the
@@ -24,6 +25,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath, startServe } from './serve-chromium.mjs';
+import { serverEnvironment } from './server-env.mjs';
 
 const USAGE = 'usage: npm run bench:open -- [image] [--runs N] [--no-cli] [--app DIR]';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,7 +49,11 @@ if (!existsSync(image) || !existsSync(resolve(appRoot, 'dist/electron/serve.js')
 
 /** The CLI's best load time and best CPU time in seconds (ITK-Wasm compile included in the first of the two). */
 function cliReadSeconds() {
-  const out = execFileSync(process.execPath, [resolve(appRoot, 'bin/iseg.js'), 'bench-io', image, '--runs', '2', '--load-only'], { encoding: 'utf8' });
+  // In the server's environment (server-env.mjs), so the two reads allocate alike.
+  const out = execFileSync(process.execPath, [resolve(appRoot, 'bin/iseg.js'), 'bench-io', image, '--runs', '2', '--load-only'], {
+    encoding: 'utf8',
+    env: serverEnvironment(process.env),
+  });
   const best = /best ([\d.]+) s wall, ([\d.]+) s CPU/.exec(out);
   if (best === null) throw new Error(`iseg bench-io printed no load time:\n${out}`);
   return [Number(best[1]), Number(best[2])];

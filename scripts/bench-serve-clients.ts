@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import type { VolumeMessage } from '../electron/common/contract';
+import { serverEnvironment } from './server-env.mjs';
 import { decodeFrame, encodeFrame, type WireMessage } from '../electron/common/wire';
 
 const { values } = parseArgs({
@@ -73,7 +74,7 @@ function startServe(appRoot: string): Promise<{ url: string; stop: () => void; p
     cwd: appRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
-      ...process.env,
+      ...serverEnvironment(process.env),
       ISEG_STATE_DIR: state,
       ISEG_DATA_DIR: data,
       ISEG_SAMPLE: 'knee-simulated',

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serverEnvironment } from './server-env.mjs';
 
 export const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -36,6 +37,7 @@ export function chromiumPath() {
  * token or files. `appRoot`: another checkout's build to serve (a benchmark's baseline).
  */
 export function startServe({ extraArgs = [], env = process.env, onOutput, appRoot = repositoryRoot } = {}) {
+  env = serverEnvironment(env);
   if (!env.ISEG_STATE_DIR) env = { ...env, ISEG_STATE_DIR: mkdtempSync(join(tmpdir(), 'iseg-state-')) };
   if (!env.ISEG_DATA_DIR) env = { ...env, ISEG_DATA_DIR: mkdtempSync(join(tmpdir(), 'iseg-data-')) };
   return new Promise((resolve, reject) => {

@@ -3,6 +3,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runServe } from './serve.mjs';
+import { serverEnvironment } from './server-env.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -30,9 +32,7 @@ function fallBackToServe(reason) {
     ].join('\n'),
   );
   if (noFallback) process.exit(1);
-  const serve = spawn(process.execPath, [join(root, 'dist/electron/serve.js'), ...appArgs], { stdio: 'inherit' });
-  serve.on('exit', (code) => process.exit(code ?? 1));
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => serve.kill(signal));
+  runServe(appArgs);
 }
 
 const binary = electronBinary();
@@ -40,7 +40,7 @@ if (!binary) {
   fallBackToServe('the Electron binary is not installed and could not be downloaded (this machine is probably offline).');
 } else {
   const sandboxArgs = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  const child = spawn(binary, [...sandboxArgs, root, ...appArgs], { stdio: 'inherit' });
+  const child = spawn(binary, [...sandboxArgs, root, ...appArgs], { stdio: 'inherit', env: serverEnvironment() });
   child.on('error', () => fallBackToServe(`the Electron binary at ${binary} could not be started.`));
   child.on('exit', (code) => {
     if (code !== null) process.exit(code);

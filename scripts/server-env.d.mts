@@ -1,0 +1,1 @@
+export declare function serverEnvironment(env?: NodeJS.ProcessEnv, platform?: NodeJS.Platform): NodeJS.ProcessEnv;
