@@ -143,6 +143,8 @@ def _app_settings_text(variant, h, w):
     crop = app.get("zoomIn", {}).get("minCropSize")
     text = (f"threshold {app.get('threshold', THRESHOLD)} (RITM: {THRESHOLD}); zoom-in crops of at least "
             f"{crop or ritm_crop} slice pixels{f' (RITM: {ritm_crop})' if crop else ''}, {EXPANSION}x the object's box")
+    if app.get("zoomIn", {}).get("refineFirst"):
+        text += "; a first click answered twice, the second time zoomed in on the first answer"
     if app:
         text += "; chosen on held-out training-source slices (isegnet/click_model.py APP_SETTINGS)"
     return text

@@ -93,12 +93,13 @@ def with_flip(predict):
 
 
 def sweep(predict, slices, settings, input_size=(224, 224), max_clicks=20):
-    """[(setting, summary, NoC@85 per volume)] for each {"threshold", "minCropSize", "flip"} setting."""
+    """[(setting, summary, NoC@85 per volume)] for each {"threshold", "minCropSize", "flip", "refineFirst"} setting."""
     rows = []
     for setting in settings:
         run = with_flip(predict) if setting.get("flip") else predict
         curves = [simulate_app(run, im, gt, sp, input_size, max_clicks, setting.get("threshold", THRESHOLD),
-                               min_crop=setting.get("minCropSize")) for im, gt, sp, _ in slices]
+                               min_crop=setting.get("minCropSize"), refine_first=setting.get("refineFirst", False))
+                  for im, gt, sp, _ in slices]
         per_volume = {}
         for (*_, name), curve in zip(slices, curves):
             per_volume.setdefault(name.split(":")[0], []).append(noc(curve, 0.85, max_clicks))

@@ -164,14 +164,20 @@ def prepare_request(image, clicks, prev_prob, spacing, input_size, radius=RADIUS
 
 
 def simulate_app(predict, image, gt, spacing, input_size=(224, 224), max_clicks=MAX_CLICKS, threshold=THRESHOLD,
-                 on_click=None, min_crop=None):
+                 on_click=None, min_crop=None, refine_first=False):
     """protocol.ts simulateClicks through the app's request path. predict(image_grid [H, W] in
     [0, 1], click_maps [3, H, W]) -> probability [H, W]. Clicks and IoU live on the full slice;
-    on_click(click) sees every click made; min_crop as the manifest's zoomIn.minCropSize. Returns
-    the IoU after every click."""
-    def respond(clicks, prev):
+    on_click(click) sees every click made; min_crop and refine_first as the manifest's
+    zoomIn.minCropSize and zoomIn.refineFirst (onnx-click-segmenter.ts: a first click answered on
+    the whole slice, then again zoomed in on that answer as the previous mask). Returns the IoU
+    after every click."""
+    def answer(clicks, prev):
         img, maps, roi = prepare_request(image, clicks, prev, spacing, input_size, threshold=threshold,
                                          min_crop=min_crop)
         return paste_back(predict(img, maps), roi, gt.shape)
+
+    def respond(clicks, prev):
+        out = answer(clicks, prev)
+        return answer(clicks, out) if refine_first and prev is None else out
 
     return simulate_with(respond, gt, max_clicks, threshold, on_click)

@@ -51,6 +51,7 @@ describe('model manifest', () => {
     expect(bad({ zoomIn: { minCropSize: 0 } })).toMatch(/zoomIn\.minCropSize/);
     expect(bad({ zoomIn: { minCrop: 34 } })).toMatch(/zoomIn/); // a misspelt key is not ignored
     expect(bad({ zoomIn: { expansion: 0.5 } })).toMatch(/zoomIn\.expansion/);
+    expect(bad({ zoomIn: { refineFirst: 'yes' } })).toMatch(/zoomIn\.refineFirst/);
   });
 
   it('reads the output activation when the manifest gives it', () => {

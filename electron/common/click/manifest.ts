@@ -50,6 +50,7 @@ export const clickEncodingSchema = z.object({
 export const zoomInSchema = z.strictObject({
   expansion: z.number().min(1).max(8).optional(),
   minCropSize: z.number().int().min(1).max(8192).optional(),
+  refineFirst: z.boolean().optional(),
 });
 
 /**

@@ -40,7 +40,7 @@ describe('prompt clicks', () => {
 
 describe("the model's crop for a box", () => {
   it('is the whole slice at the first click, then the box expanded as RITM expands the object box', () => {
-    const zoom = { skipClicks: 1, expansion: 1.4, minCropSize: 10, threshold: 0.4 };
+    const zoom = { skipClicks: 1, expansion: 1.4, minCropSize: 10, threshold: 0.4, refineFirst: false };
     const box = { x0: 100, y0: 100, x1: 149, y1: 149 };
     const first = [{ x: 125, y: 125, positive: true }];
     expect(zoomInRoi(undefined, 400, 300, first, zoom, [1, 1], box)).toEqual(zoomInRoi(undefined, 400, 300, first, zoom));

@@ -29,10 +29,18 @@ export interface ZoomInOptions {
   /** Smallest crop side in pixels (RITM: 200 for a 400 px input, i.e. half the input size). */
   readonly minCropSize: number;
   readonly threshold: number;
+  /**
+   * Answer a first click twice: on the whole slice, then zoomed in on that answer with it as the
+   * previous mask (the crop a second click would get). A first answer on the whole slice,
+   * downsampled to the input, misses small and thin objects. Not for a box (already cropped) nor a
+   * prompt that starts from a mask. Known cost: a large object's partial first answer can shrink
+   * (native-models/README, "First click answered twice").
+   */
+  readonly refineFirst: boolean;
 }
 
 export function defaultZoomIn(inputSize: readonly [number, number], threshold: number): ZoomInOptions {
-  return { skipClicks: 1, expansion: 1.4, minCropSize: Math.round(0.5 * Math.max(inputSize[0], inputSize[1])), threshold };
+  return { skipClicks: 1, expansion: 1.4, minCropSize: Math.round(0.5 * Math.max(inputSize[0], inputSize[1])), threshold, refineFirst: false };
 }
 
 /** Bounding box of the pixels above `threshold` (or non-zero for Uint8) plus the positive clicks. */

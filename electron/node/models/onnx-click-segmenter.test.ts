@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ClickInputError } from '../../common/click/types';
 import { createOrtSession } from './ort-session';
 import { loadClickModelFromDir, ModelUnavailableError, openClickSegmenter } from './open-segmenter';
@@ -29,6 +29,32 @@ describe('ONNX click segmenter on the CPU (real onnxruntime-node)', () => {
     expect(second).toHaveLength(w * h);
     await expect(model.predict(slice, w, h, [{ x: 100, y: 3, positive: true }])).rejects.toThrow(ClickInputError);
     await model.dispose();
+  });
+
+  it('answers a first click twice with zoomIn.refineFirst: again, zoomed in, from its first answer', async () => {
+    const shipped = join(repoModels, 'isegformer-swin32-cpu-int8');
+    const plain = await loadClickModelFromDir(shipped, { ep: 'cpu', threads: 1, zoomIn: { refineFirst: false } });
+    const refining = await loadClickModelFromDir(shipped, { ep: 'cpu', threads: 1, zoomIn: { refineFirst: true } });
+    const w = 256;
+    const h = 256;
+    /** A bright disk of radius r at (128, 128) on a darker, textured slice. */
+    const disk = (r: number): Float32Array =>
+      new Float32Array(w * h).map((_, n) => ((n % w) - 128) ** 2 + (Math.floor(n / w) - 128) ** 2 <= r * r ? 800 + (n % 13) : 200 + ((n * 7) % 31));
+    const clicks = [{ x: 128, y: 128, positive: true }];
+    const options = { intensityRange: [200, 812] as [number, number], pixelSpacing: [1, 1] as [number, number] };
+    const passes = vi.spyOn(refining, 'forward');
+    const small = disk(9);
+    const refined = await refining.predict(small, w, h, clicks, undefined, options);
+    expect(passes).toHaveBeenCalledTimes(2);
+    const first = await plain.predict(small, w, h, clicks, undefined, options);
+    const byHand = await plain.predict(small, w, h, clicks, first, options);
+    expect(Array.from(refined)).toEqual(Array.from(byHand));
+    // Not again once there is a previous mask, nor for a box (already cropped to the object).
+    passes.mockClear();
+    await refining.predict(small, w, h, [...clicks, { x: 10, y: 10, positive: false }], refined, options);
+    await refining.predict(small, w, h, clicks, undefined, { ...options, box: { x0: 110, y0: 110, x1: 146, y1: 146 } });
+    expect(passes).toHaveBeenCalledTimes(2);
+    await Promise.all([plain.dispose(), refining.dispose()]);
   });
 
   it('falls back to the CPU when the accelerator cannot create the session', async () => {

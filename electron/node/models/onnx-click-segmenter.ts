@@ -22,9 +22,9 @@ export interface OnnxLoadOptions {
 export class OnnxClickSegmenter implements ClickSegmenter {
   readonly kind = 'onnx' as const;
   readonly threshold: number;
-  /** Milliseconds of the last forward pass alone (session.run). */
+  /** Milliseconds of the last request's forward passes alone (session.run; two for a refined first click). */
   lastForwardMs = 0;
-  /** CPU milliseconds of the last forward pass, all threads of this process together. */
+  /** CPU milliseconds of the same, all threads of this process together. */
   lastForwardCpuMs = 0;
   private readonly names: { image: string; clicks: string; output: string };
   /** Input arrays of earlier clicks, reused by the next (prepare.ts InputBuffers). */
@@ -87,11 +87,24 @@ export class OnnxClickSegmenter implements ClickSegmenter {
     try {
       const prepared = prepareClickInput(this.spec, slice, width, height, clicks, previousMask, options, buffers);
       const output = await this.forward(prepared);
-      return restoreProbabilities(this.spec, output, this.logits, prepared.roi, width, height);
+      const first = restoreProbabilities(this.spec, output, this.logits, prepared.roi, width, height);
+      if (!this.refines(previousMask, options)) return first;
+      const firstForwardMs = this.lastForwardMs;
+      const firstForwardCpuMs = this.lastForwardCpuMs;
+      const zoomed = prepareClickInput(this.spec, slice, width, height, clicks, first, options, buffers);
+      const refined = await this.forward(zoomed);
+      this.lastForwardMs += firstForwardMs;
+      this.lastForwardCpuMs += firstForwardCpuMs;
+      return restoreProbabilities(this.spec, refined, this.logits, zoomed.roi, width, height);
     } finally {
       // session.run has returned: onnxruntime holds no reference to the inputs any more.
       if (this.spareBuffers.length < MAX_SPARE_BUFFERS) this.spareBuffers.push(buffers);
     }
+  }
+
+  /** Whether this request gets a second, zoomed-in pass (ZoomInOptions.refineFirst). */
+  private refines(previousMask: Uint8Array | Float32Array | undefined, options: PredictOptions | undefined): boolean {
+    return this.spec.zoomIn.refineFirst && this.spec.withPreviousMask && previousMask === undefined && options?.box === undefined;
   }
 
   /** The forward pass alone: the model's [H, W] output (logits or probabilities, see the manifest) for prepared inputs. */
