@@ -1,5 +1,5 @@
-// The environment the app's server starts with (npm start, npm run serve, the e2e journeys, the
-// benchmarks). On Linux glibc is asked to back its large allocations with transparent huge pages
+// The environment serve mode's server starts with (npm run serve, npm start's fallback, the e2e
+// journeys, the benchmarks). On Linux glibc is asked to back its large allocations with transparent huge pages
 // (GLIBC_TUNABLES glibc.malloc.hugetlb=1, glibc ≥ 2.35; older ones ignore it): an opened volume's
 // voxel buffer is fresh memory, and faulting it in 4 KiB pages cost ~350 ms for the 90 MiB knee on
 // the dev machine, a third of the open. Opening the knee, open → drawn in three views fell from a

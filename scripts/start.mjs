@@ -4,7 +4,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runServe } from './serve.mjs';
-import { serverEnvironment } from './server-env.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -40,7 +39,9 @@ if (!binary) {
   fallBackToServe('the Electron binary is not installed and could not be downloaded (this machine is probably offline).');
 } else {
   const sandboxArgs = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  const child = spawn(binary, [...sandboxArgs, root, ...appArgs], { stdio: 'inherit', env: serverEnvironment() });
+  // Not serverEnvironment(): Electron's ArrayBuffers do not come from glibc's malloc, so the
+  // tunable would reach only Chromium's own processes, unmeasured.
+  const child = spawn(binary, [...sandboxArgs, root, ...appArgs], { stdio: 'inherit' });
   child.on('error', () => fallBackToServe(`the Electron binary at ${binary} could not be started.`));
   child.on('exit', (code) => {
     if (code !== null) process.exit(code);
