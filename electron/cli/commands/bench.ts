@@ -176,6 +176,9 @@ export interface EndToEnd {
   workerFullBuffersMs: Percentiles;
   /** workerMs.p50 / inProcessMs.p50. */
   ratio: number;
+  /** The first clicks of prompts alone (no previous mask; a model may answer them twice), both ways. */
+  firstClickInProcessMs: Percentiles;
+  firstClickWorkerMs: Percentiles;
 }
 
 /** Segments `clicks` with `previous` (the last answer) as the previous mask; returns the mask. */
@@ -189,12 +192,15 @@ type ClickRunner = (clicks: Click[], previous: Uint8Array | undefined) => Promis
 export async function compareEndToEnd(runners: { inProcess: ClickRunner; worker: ClickRunner; workerFullBuffers: ClickRunner }, lists: readonly Click[][]): Promise<EndToEnd> {
   const names = ['inProcess', 'worker', 'workerFullBuffers'] as const;
   const times = { inProcess: [] as number[], worker: [] as number[], workerFullBuffers: [] as number[] };
+  const first = { inProcess: [] as number[], worker: [] as number[] };
   const previous: Record<(typeof names)[number], Uint8Array | undefined> = { inProcess: undefined, worker: undefined, workerFullBuffers: undefined };
   for (const clicks of lists) {
     for (const name of names) {
       const t = performance.now();
       const mask = await runners[name](clicks, clicks.length === 1 ? undefined : previous[name]);
-      times[name].push(performance.now() - t);
+      const ms = performance.now() - t;
+      times[name].push(ms);
+      if (clicks.length === 1 && name !== 'workerFullBuffers') first[name].push(ms);
       previous[name] = mask;
     }
   }
@@ -205,6 +211,8 @@ export async function compareEndToEnd(runners: { inProcess: ClickRunner; worker:
     workerMs,
     workerFullBuffersMs: percentiles(times.workerFullBuffers),
     ratio: Math.round((workerMs.p50 / Math.max(1e-9, inProcessMs.p50)) * 100) / 100,
+    firstClickInProcessMs: percentiles(first.inProcess),
+    firstClickWorkerMs: percentiles(first.worker),
   };
 }
 
@@ -248,7 +256,7 @@ function clickRunners(segmenter: ClickSegmenter, engine: ClickEngine, host: Infe
 
 function printEndToEnd(name: string, e: EndToEnd): void {
   console.log(
-    `click end to end, ${name}: in-process p50 ${e.inProcessMs.p50} ms (p95 ${e.inProcessMs.p95}), through the worker p50 ${e.workerMs.p50} ms (p95 ${e.workerMs.p95}) ×${e.ratio}; full buffers each click p50 ${e.workerFullBuffersMs.p50} ms`,
+    `click end to end, ${name}: in-process p50 ${e.inProcessMs.p50} ms (p95 ${e.inProcessMs.p95}), through the worker p50 ${e.workerMs.p50} ms (p95 ${e.workerMs.p95}) ×${e.ratio}; full buffers each click p50 ${e.workerFullBuffersMs.p50} ms; first clicks (${e.firstClickWorkerMs.n}) in-process p50 ${e.firstClickInProcessMs.p50} ms, through the worker p50 ${e.firstClickWorkerMs.p50} ms`,
   );
 }
 
