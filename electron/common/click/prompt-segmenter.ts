@@ -4,6 +4,7 @@
  * ClickSegmenter → the click guarantee (honour.ts).
  */
 import { honourProbabilities } from './honour';
+import { threshold } from './prepare';
 import { checkPrompt, promptClicks, type Prompt } from './prompt';
 import type { Click, ClickSegmenter, PredictOptions } from './types';
 
@@ -33,7 +34,8 @@ export async function segmentPrompt(
     ...(box ? { box } : {}),
   });
   if (!guarantee) return probabilities;
-  const previous = previousMask === undefined || keepStray ? undefined : binaryMask(previousMask, segmenter.threshold);
+  // A label mask as it is (honour.ts reads non-zero), probabilities as the engine thresholds them.
+  const previous = previousMask === undefined || keepStray ? undefined : previousMask instanceof Uint8Array ? previousMask : threshold(previousMask, segmenter.threshold);
   return honourProbabilities(
     probabilities,
     width,
@@ -41,14 +43,6 @@ export async function segmentPrompt(
     { clicks: clicks.user, ...(box ? { box } : {}), ...(previous ? { previous } : {}), ...(keepStray ? { keepStray } : {}) },
     segmenter.threshold,
   );
-}
-
-/** A previous mask as 0/1: a label mask as it is, probabilities above `threshold`. */
-function binaryMask(mask: Uint8Array | Float32Array, threshold: number): Uint8Array {
-  const out = new Uint8Array(mask.length);
-  if (mask instanceof Uint8Array) for (let n = 0; n < mask.length; n++) out[n] = mask[n] !== 0 ? 1 : 0;
-  else for (let n = 0; n < mask.length; n++) out[n] = (mask[n] ?? 0) > threshold ? 1 : 0;
-  return out;
 }
 
 /**
