@@ -10,7 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Runs serve mode with `args` until it exits; exits this process with its code. */
 export function runServe(args) {
   const serve = spawn(process.execPath, [join(root, 'dist/electron/serve.js'), ...args], { stdio: 'inherit', env: serverEnvironment() });
-  serve.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  serve.on('exit', (code) => process.exit(code ?? 1)); // no code: it was killed by a signal
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => serve.kill(signal));
   return serve;
 }
