@@ -8,9 +8,12 @@
  * adopted: see MEMORY_MARGIN), where its held-out error (1 − Dice) is below R × interpolation's;
  * else interpolation, and auto then
  * equals the method it kept — and prints the mean not-given DSC and the cells below each method.
- * Asserts nothing.
+ * With the region-growing method as a third candidate (grow-propagator.ts, recorded as `scores.grow`),
+ * each margin M also replays the three-way rule: interpolation unless memory or growing beats it by
+ * M, then the better of the two (the app's rule since growing joined). Asserts nothing.
  *
  *   node scripts/gate-margin-sweep.mjs [--work /tmp/gate] [--data ../shared/data] [--ratios 0.3,…] [--margins 0,0.05,…]
+ *        [--knee native-models/runs/sim/spl-knee_seed11.nii.gz (adds its femur and femoral cartilage)]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     data: { type: 'string', default: process.env.ISEG_SHARED_DATA ?? resolve(root, '..', 'shared', 'data') },
     margins: { type: 'string', default: '0,0.025,0.05,0.075,0.1,0.125,0.15,0.175,0.2,0.225,0.25,0.275,0.3,0.35,0.4,0.5' },
     ratios: { type: 'string', default: '0.3,0.4,0.5,0.55,0.6,0.65,0.7,0.8,0.9,1' },
+    knee: { type: 'string' },
   },
 });
 const D = values.data;
@@ -33,8 +37,10 @@ const structures = [
   ...[1, 2, 5, 46].map((k) => [`mr${k}`, `${D}/multi/totalseg_mr.nii.gz`, `${D}/multi/totalseg_mr_labels.nii.gz`, k, 'axial']),
   ...[1, 2, 4].map((k) => [`clair${k}`, `${D}/knee/clair-knee-103r_template.nii.gz`, `${D}/knee/clair-knee-103r_labels.nii.gz`, k, 'sagittal']),
   ...[10, 11, 17].map((k) => [`fs${k}`, `${D}/brain/fs_norm.mgz`, `${D}/brain/fs_aparc.a2009s+aseg.mgz`, k, 'axial']),
+  // The SPL knee atlas simulated with a random tissue table (a training source: native-models/prepare_sim.sh), femur and femoral cartilage.
+  ...(values.knee ? [95, 83].map((k) => [`spl${k}`, values.knee, `${D}/knee/spl-knee-atlas_seg.nrrd`, k, 'sagittal']) : []),
 ];
-const METHODS = ['auto', 'memory', 'interpolation'];
+const METHODS = ['auto', 'memory', 'interpolation', 'grow'];
 const GIVEN = ['3', '5', '10'];
 mkdirSync(values.work, { recursive: true });
 const result = (tag, method) => join(values.work, `${tag}-${method}.json`);
@@ -51,19 +57,33 @@ for (const [tag, image, labels, label, axis] of structures) {
 const cells = [];
 for (const [tag] of structures) {
   if (!METHODS.every((m) => existsSync(result(tag, m)))) continue;
-  const [auto, memory, interpolation] = METHODS.map((m) => JSON.parse(readFileSync(result(tag, m), 'utf8')).given);
+  const [auto, memory, interpolation, grow] = METHODS.map((m) => JSON.parse(readFileSync(result(tag, m), 'utf8')).given);
   for (const g of GIVEN) {
     const scores = auto[g].gate?.[0]?.scores;
-    cells.push({ cell: `${tag}@${g}`, memory: memory[g].notGiven.dsc, interpolation: interpolation[g].notGiven.dsc, auto: auto[g].notGiven.dsc, scores });
+    cells.push({ cell: `${tag}@${g}`, memory: memory[g].notGiven.dsc, interpolation: interpolation[g].notGiven.dsc, grow: grow[g].notGiven.dsc, auto: auto[g].notGiven.dsc, scores });
   }
 }
 const mean = (xs) => (100 * xs.reduce((a, b) => a + b, 0)) / xs.length;
-console.log(`${cells.length} cells (structure@given); mean not-given DSC: memory alone ${mean(cells.map((c) => c.memory)).toFixed(2)} %, interpolation alone ${mean(cells.map((c) => c.interpolation)).toFixed(2)} %`);
-const report = (name, keepsMemory) => {
-  const chosen = cells.map((c) => (c.scores === undefined ? c.auto : keepsMemory(c.scores) ? c.memory : c.interpolation));
+console.log(
+  `${cells.length} cells (structure@given); mean not-given DSC: memory alone ${mean(cells.map((c) => c.memory)).toFixed(2)} %, interpolation alone ${mean(cells.map((c) => c.interpolation)).toFixed(2)} %, ` +
+    `growing alone ${mean(cells.map((c) => c.grow)).toFixed(2)} %`,
+);
+/** `choose(scores)`: 'memory', 'grow' or 'interpolation' (a boolean: memory or interpolation). */
+const report = (name, choose) => {
+  const chosen = cells.map((c) => {
+    if (c.scores === undefined) return c.auto;
+    const choice = choose(c.scores);
+    return choice === true || choice === 'memory' ? c.memory : choice === 'grow' ? c.grow : c.interpolation;
+  });
   const below = (method) => cells.filter((c, i) => chosen[i] < c[method] - 0.0005).map((c) => c.cell);
   const belowInterpolation = below('interpolation');
-  console.log(`${name}: mean ${mean(chosen).toFixed(2)} %, below interpolation ${belowInterpolation.length} [${belowInterpolation.join(' ')}], below memory ${below('memory').length}`);
+  console.log(`${name}: mean ${mean(chosen).toFixed(2)} %, below interpolation ${belowInterpolation.length} [${belowInterpolation.join(' ')}], below memory ${below('memory').length}, below growing ${below('grow').length}`);
 };
+const threeWay = (margin) => (s) => {
+  const grow = s.grow ?? -Infinity;
+  if (Math.max(s.memory, grow) < s.interpolation + margin) return 'interpolation';
+  return grow >= s.memory ? 'grow' : 'memory';
+};
+for (const margin of values.margins.split(',').map(Number)) report(`three-way, margin ${margin.toFixed(3)}`, threeWay(margin));
 for (const margin of values.margins.split(',').map(Number)) report(`margin ${margin.toFixed(3)}`, (s) => s.memory >= s.interpolation + margin);
 for (const ratio of values.ratios.split(',').map(Number)) report(`error ratio ${ratio.toFixed(3)}`, (s) => 1 - s.memory < ratio * (1 - s.interpolation));

@@ -35,10 +35,12 @@ const unitScore = z.number().min(0).max(1);
 /** What the 'auto' method chose for one object (auto-propagator.ts GateDecision). */
 export const gateDecisionSchema = z.object({
   label: z.number().int().min(1).max(65535),
-  between: z.enum(['memory', 'interpolation']),
-  before: z.enum(['memory', 'none']),
-  after: z.enum(['memory', 'none']),
-  scores: z.object({ heldOut: z.array(slice), memory: unitScore, interpolation: unitScore }).optional(),
+  between: z.enum(['memory', 'interpolation', 'grow']),
+  before: z.enum(['memory', 'grow', 'none']),
+  after: z.enum(['memory', 'grow', 'none']),
+  scores: z.object({ heldOut: z.array(slice), memory: unitScore, interpolation: unitScore, grow: unitScore.optional() }).optional(),
+  /** With one given slice: out a few slices and back, each candidate's Dice with the user's slice (auto-propagator.ts CYCLE_SLICES). */
+  oneSlice: z.object({ memory: unitScore, grow: unitScore }).optional(),
   /** Recorded before issue 18's margin rule (memory's Dice on the end slices); kept so older sidecars still parse. */
   endScores: z.tuple([unitScore, unitScore]).optional(),
 });

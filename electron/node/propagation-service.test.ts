@@ -130,6 +130,17 @@ describe('propagation service', () => {
     const base = { jobId: 'j1', seedRuns: new ArrayBuffer(48), seedsType: 'uint8' as const, options: { axis: 2 as const } };
     await expect(handlers['propagation.start']({ ...base, volumeId: 'nope', method: 'interpolation' })).rejects.toMatchObject({ code: 'not-found' });
     await expect(handlers['propagation.start']({ ...base, volumeId: 'v1', method: 'memory' })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(handlers['propagation.start']({ ...base, volumeId: 'v1', method: 'auto' })).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('starts growing without models, naming no model directory to the worker', async () => {
+    const worker = fakeWorker();
+    const { handlers, ended } = service(worker);
+    await handlers['propagation.start']({ ...start('g1'), method: 'grow' });
+    await ended(1);
+    const payload = worker.calls.find((c) => c.op === 'propagation.start')?.payload as { method: string; modelDir?: string };
+    expect(payload.method).toBe('grow');
+    expect(payload.modelDir).toBeUndefined();
   });
 
   it('relays the model and settings of the outcome, which the contract checks', async () => {

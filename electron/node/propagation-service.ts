@@ -84,7 +84,7 @@ export function createPropagationHandlers(deps: PropagationServiceDeps): Propaga
       if (!entry) throw new ServiceError('not-found', 'That volume is not open.');
       const volume = entry.volume;
       let modelDir: string | undefined;
-      if (input.method !== 'interpolation') {
+      if (input.method === 'auto' || input.method === 'memory') {
         if (!deps.modelsRoot) throw new ServiceError('not-found', 'No propagation model is installed; use Fill between slices (interpolation).');
         modelDir = await propagationModelDir(deps.modelsRoot, input.model);
       }

@@ -81,7 +81,7 @@ describe('iseg eval-interactive', () => {
     await expect(evalInteractiveCommand.run(['--image', 'a.nii'], output)).rejects.toThrow(/--image, --labels and --label are required/);
     await expect(evalInteractiveCommand.run(['--image', 'a', '--labels', 'b', '--label', 'x'], output)).rejects.toThrow(/--label is a label value/);
     await expect(evalInteractiveCommand.run(['--image', 'a', '--labels', 'b', '--label', '1', '--k', '0'], output)).rejects.toThrow(/--k is 1–1000/);
-    await expect(evalInteractiveCommand.run(['--image', 'a', '--labels', 'b', '--label', '1', '--method', 'magic'], output)).rejects.toThrow(/--method is auto, memory or interpolation/);
+    await expect(evalInteractiveCommand.run(['--image', 'a', '--labels', 'b', '--label', '1', '--method', 'magic'], output)).rejects.toThrow(/--method is auto, memory, interpolation or grow/);
     await evalInteractiveCommand.run(['--help'], output);
     expect(output.lines.join('\n')).toMatch(/--rounds/);
   });

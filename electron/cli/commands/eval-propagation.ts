@@ -22,6 +22,7 @@ import { openPropagator } from '../../node/propagation/open-propagator';
 import { AutoPropagator, gateDecisionsAsJson, type GateDecision } from '../../common/propagation/auto-propagator';
 import type { PropagationMethod } from '../../common/propagation/options';
 import type { Propagator } from '../../common/propagation/propagator';
+import { GrowPropagator } from '../../common/propagation/grow-propagator';
 import type { StopRuleSettings } from '../../common/propagation/stop-rule';
 import { parseCommandLine, UsageError, type CliOutput, type Command } from '../command';
 import { parseReadoutWindow } from './readout-window-option';
@@ -32,7 +33,7 @@ export const summary = "evaluate propagation with the paper's given-slice protoc
 
 const USAGE = `Usage: iseg eval-propagation --image <image> --labels <label map> --label K
          [--axis axial|coronal|sagittal] [--given 1,3,5,10] [--seed gt|clicks]
-         [--method auto,memory,interpolation] [--stop-rule F,G,D] [--readout-window T,R[,F[,S]]|full] [--model ID] [--click-model ID|classical|default]
+         [--method auto,memory,interpolation,grow] [--stop-rule F,G,D] [--readout-window T,R[,F[,S]]|full] [--model ID] [--click-model ID|classical|default]
          [--ep auto|cpu|cuda] [--threads N] [--models DIR] [--json FILE] [--quiet]
 
 For each count n in --given, n slices evenly spaced within label K's extent along the axis are
@@ -40,7 +41,8 @@ given (from ground truth, or made with simulated clicks until IoU ≥ 85%), the 
 propagated, and DSC, sensitivity, PPV and IoU are reported over the slices NOT given and over the
 whole volume (the paper's scoring, which counts the given slices), with ms per computed slice.
 --method takes one method or a comma-separated list (default auto,memory,interpolation: the app's
-default beside the two it gates between), and ends with one not-given DSC table of them all.
+default beside the two it gates between; grow is what it runs from one slice where the object
+stands out), and ends with one not-given DSC table of them all.
 --stop-rule sets the memory stop rule (fraction, growth, confidence drop; stop-rule.ts), for
 choosing it on training-source volumes; --readout-window the memory read-out's window (query tiles
 of T × T feature cells that see R cells around them and, with F, every frame as F × F block means;
@@ -65,7 +67,10 @@ function parseStopRule(text: string | undefined): StopRuleSettings | undefined {
 function describeGate(gate: readonly GateDecision[]): string {
   return gate
     .map((d) => {
-      const scores = d.scores ? ` (held out ${d.scores.heldOut.length}: memory ${d.scores.memory.toFixed(2)}, interpolation ${d.scores.interpolation.toFixed(2)})` : '';
+      if (d.oneSlice) return `label ${d.label}: one given slice (out and back: memory ${d.oneSlice.memory.toFixed(2)}, grow ${d.oneSlice.grow.toFixed(2)}), ${d.before} both ways`;
+      const scores = d.scores
+        ? ` (held out ${d.scores.heldOut.length}: memory ${d.scores.memory.toFixed(2)}, interpolation ${d.scores.interpolation.toFixed(2)}${d.scores.grow === undefined ? '' : `, grow ${d.scores.grow.toFixed(2)}`})`
+        : '';
       return `label ${d.label}: ${d.between} between${scores}, ${d.before} before, ${d.after} after`;
     })
     .join('; ');
@@ -140,7 +145,7 @@ export const evalPropagationCommand: Command = {
     const { labels: truth } = await loadLabelMapFor(values.labels, image.geometry);
     const axis = indexAxisForView(image.geometry.direction, view);
     // One opening serves every method: 'auto' holds the memory engine (and its key cache) and interpolation.
-    const needsModel = methods.some((m) => m !== 'interpolation');
+    const needsModel = methods.some((m) => m === 'auto' || m === 'memory');
     const opened = await openPropagator(needsModel ? 'auto' : 'interpolation', {
       ...(values.model === undefined ? {} : { model: values.model }),
       ...(values.models === undefined ? {} : { modelsDir: values.models }),
@@ -151,6 +156,7 @@ export const evalPropagationCommand: Command = {
     });
     const propagatorFor = (method: PropagationMethod): Propagator => {
       const p = opened.propagator;
+      if (method === 'grow') return p instanceof AutoPropagator ? p.grow : new GrowPropagator();
       if (!(p instanceof AutoPropagator)) return p;
       return method === 'auto' ? p : method === 'memory' ? p.memory : p.interpolation;
     };

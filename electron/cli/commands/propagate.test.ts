@@ -79,7 +79,7 @@ describe('iseg propagate / eval-propagation', () => {
   it('rejects bad command lines with one line', async () => {
     const io = capture();
     await expect(propagateCommand.run(['--image', 'a'], io)).rejects.toThrow(UsageError);
-    await expect(propagateCommand.run(['--image', 'a', '--seeds', 'b', '--out', 'c', '--method', 'magic'], io)).rejects.toThrow(/memory or interpolation/);
+    await expect(propagateCommand.run(['--image', 'a', '--seeds', 'b', '--out', 'c', '--method', 'magic'], io)).rejects.toThrow(/memory, interpolation or grow/);
     await expect(evalPropagationCommand.run(['--image', 'a', '--labels', 'b', '--label', '1', '--seed', 'paint'], io)).rejects.toThrow(/gt or clicks/);
     await expect(benchPropagationCommand.run(['--image', 'a', '--labels', 'b'], io)).rejects.toThrow(/--label are required/);
     await expect(benchPropagationCommand.run(['--image', 'a', '--labels', 'b', '--label', '1', '--readout', 'gpu'], io)).rejects.toThrow(/onnx or typescript/);

@@ -10,10 +10,10 @@ import { writeLabelMap } from '../../node/io/write-label-map';
 import { openPropagator } from '../../node/propagation/open-propagator';
 import { parseCommandLine, UsageError, type CliOutput, type Command } from '../command';
 
-export const summary = 'propagate annotated slices through a volume (memory network or interpolation)';
+export const summary = 'propagate annotated slices through a volume (memory network, interpolation or region growing)';
 
 const USAGE = `Usage: iseg propagate --image <image> --seeds <label map> --out <label map>
-         [--method auto|memory|interpolation] [--axis axial|coronal|sagittal] [--model ID]
+         [--method auto|memory|interpolation|grow] [--axis axial|coronal|sagittal] [--model ID]
          [--labels 1,2] [--locked 3] [--slices 10,20,30] [--range FIRST,LAST]
          [--ep auto|cpu|cuda] [--threads N] [--models DIR] [--quiet]
 
@@ -23,8 +23,10 @@ annotated slices in between and stopping at each object's ends. Writes a new lab
 are not modified) with a <file>.json sidecar.
 
   --method NAME     memory (STCN-style networks, default), interpolation (morphological
-                    contour interpolation, "fill between slices") or auto (the app's default:
-                    per object, whichever predicts the user's held-out slices better)
+                    contour interpolation, "fill between slices"), grow (seeded region growing
+                    slice to slice, no model) or auto (the app's default: per object, whichever
+                    predicts the user's held-out slices better; from one slice, grow where the
+                    object stands out from its surroundings, else memory)
   --axis VIEW       slices to propagate across: axial (default), coronal or sagittal
   --model ID        propagation model under native-models/ (default: the first trained one)
   --labels LIST     labels to propagate (default: every label in the seeds not locked)
@@ -47,7 +49,7 @@ export function parseView(command: string, text: string | undefined): ViewAxis {
 
 export function parseMethod(command: string, text: string | undefined): PropagationMethod {
   const method = text ?? 'memory';
-  if (!(PROPAGATION_METHODS as readonly string[]).includes(method)) throw new UsageError(`iseg ${command}: --method is auto, memory or interpolation, not "${method}"`);
+  if (!(PROPAGATION_METHODS as readonly string[]).includes(method)) throw new UsageError(`iseg ${command}: --method is auto, memory, interpolation or grow, not "${method}"`);
   return method as PropagationMethod;
 }
 

@@ -9,7 +9,7 @@
 import { ServiceError } from '../errors';
 import type { Volume, VoxelArray } from '../volume';
 import { mergeSegments, type SegmentProbability } from './merge';
-import type { CancelSignal, SliceListener } from './propagator';
+import type { CancelSignal, PropagationOutcome, SliceListener } from './propagator';
 import { readSlice, sliceLayout, writeSlice, type IndexAxis, type SliceLayout } from '../slice';
 import { areasOfSlices, labelsPresent } from './slices';
 import { areaDrops, areasAndShapeChangesOfSlices, endProximity, rankSuspectSlices, type SegmentEvidence, type SuspectSlice } from './suspect';
@@ -130,7 +130,26 @@ export class LabelAssembler {
   suspects(labels: readonly number[], evidence: readonly SegmentEvidence[] = this.evidence(labels)): SuspectSlice[] {
     return rankSuspectSlices(evidence, { limit: 50 });
   }
+
+  /**
+   * A propagator's outcome over what was committed here; the label map is built only if read (the
+   * CLI, evaluations): the worker streams the decided slices instead.
+   */
+  outcome(run: OutcomeFields, evidence?: readonly SegmentEvidence[]): PropagationOutcome {
+    const labelsVolume = (): Volume => this.labelsVolume();
+    return {
+      get labels() {
+        return labelsVolume();
+      },
+      ...run,
+      written: this.written,
+      suspects: this.suspects(run.propagated, evidence),
+    };
+  }
 }
+
+/** What a propagator adds to its assembler's outcome. */
+export type OutcomeFields = Omit<PropagationOutcome, 'labels' | 'written' | 'suspects'>;
 
 function perLabel<T>(map: Map<number, T>, label: number, make: () => T): T {
   let value = map.get(label);

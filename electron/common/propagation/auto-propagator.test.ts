@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { gridVolume, type Volume } from '../volume';
 import { LabelAssembler, labelsToPropagate } from './assembler';
-import { AutoPropagator, MEMORY_MARGIN, gateChoice } from './auto-propagator';
+import { AutoPropagator, MEMORY_MARGIN, gateChoice, oneSliceChoice } from './auto-propagator';
 import { FakePropagationNetworks } from './fake-networks';
+import { GrowPropagator } from './grow-propagator';
 import { MemoryPropagator } from './memory-engine';
 import type { PropagateOptions } from './options';
 import type { PropagationOutcome, Propagator } from './propagator';
@@ -72,6 +73,17 @@ class NearestSliceInterpolation implements Propagator {
 
 const inBox = (x: number, y: number, x0: number, x1: number, y0: number, y1: number): boolean => x >= x0 && x < x1 && y >= y0 && y < y1;
 
+/** A memory stand-in that decides every slice it is asked for as empty. */
+function blankMemory(): Propagator {
+  return {
+    method: 'memory',
+    propagate: async (img, seeds, options) => {
+      const outcome = await new NearestSliceInterpolation().propagate(img, seeds, options);
+      return { ...outcome, labels: volume(new Uint8Array(seeds.voxels.length)) };
+    },
+  };
+}
+
 function auto(): { propagator: AutoPropagator; interpolation: NearestSliceInterpolation } {
   const interpolation = new NearestSliceInterpolation();
   return { propagator: new AutoPropagator(new MemoryPropagator(new FakePropagationNetworks()), interpolation), interpolation };
@@ -104,7 +116,7 @@ describe('auto propagation: the per-object gate', () => {
     const outcome = await propagator.propagate(image, seedsFrom(truth, [8, 15, 22]), { axis: 2 });
     const [decision] = outcome.gate ?? [];
     expect(decision?.between).toBe('interpolation');
-    expect(decision?.scores).toEqual({ heldOut: [15], memory: expect.closeTo(0.4, 5) as number, interpolation: 1 });
+    expect(decision?.scores).toEqual({ heldOut: [15], memory: expect.closeTo(0.4, 5) as number, interpolation: 1, grow: expect.any(Number) as number });
     expect(decision !== undefined && 'endScores' in decision).toBe(false);
     expect(decision?.before).toBe('none');
     expect(decision?.after).toBe('none');
@@ -150,18 +162,64 @@ describe('auto propagation: the per-object gate', () => {
     expect(gateChoice({ memory: 0.7, interpolation: 0.7 })).toEqual({ between: 'interpolation', before: 'none', after: 'none' });
   });
 
-  it('uses memory alone from one given slice, with no gate scores', async () => {
+  it('lets growing run everywhere when it beats interpolation by the margin and memory at all (ties go to growing)', () => {
+    const everywhere = (m: string) => ({ between: m, before: m, after: m });
+    expect(gateChoice({ memory: 0.5, interpolation: 0.7, grow: 0.7 + MEMORY_MARGIN })).toEqual(everywhere('grow'));
+    expect(gateChoice({ memory: 0.9, interpolation: 0.7, grow: 0.9 })).toEqual(everywhere('grow'));
+    expect(gateChoice({ memory: 0.95, interpolation: 0.7, grow: 0.9 })).toEqual(everywhere('memory'));
+    expect(gateChoice({ memory: 0.5, interpolation: 0.7, grow: 0.7 + MEMORY_MARGIN / 2 })).toEqual({ between: 'interpolation', before: 'none', after: 'none' });
+  });
+
+  it('runs growing alone where its held-out prediction is the best', async () => {
+    // A bright box sliding one pixel per slice on a dark image: growing follows it; copying the
+    // nearer given slice misses the shift; memory here is a stand-in that predicts nothing.
+    const label = (x: number, y: number, z: number): number => (z >= 5 && z <= 25 && inBox(x, y, 12 + z, 32 + z, 22, 42) ? 1 : 0);
+    const { image, truth } = scene((x, y, z) => label(x, y, z) === 1, label);
+    const outcome = await new AutoPropagator(blankMemory(), new NearestSliceInterpolation()).propagate(image, seedsFrom(truth, [9, 15, 21]), { axis: 2 });
+    const decision = outcome.gate?.[0];
+    expect(decision).toMatchObject({ between: 'grow', before: 'grow', after: 'grow', scores: { memory: 0 } });
+    expect(decision?.scores?.grow).toBeGreaterThanOrEqual((decision?.scores?.interpolation ?? 1) + MEMORY_MARGIN);
+    const grown = await new GrowPropagator().propagate(image, seedsFrom(truth, [9, 15, 21]), { axis: 2 });
+    expect(Array.from(outcome.labels.voxels)).toEqual(Array.from(grown.labels.voxels));
+  });
+
+  it('from one given slice, grows an object when growing comes back to that slice closer than memory', async () => {
     const label = (x: number, y: number, z: number): number => (z >= 5 && z <= 25 && inBox(x, y, 16, 48, 16, 48) ? 1 : 0);
     const { image, truth } = scene((x, y, z) => label(x, y, z) === 1, label);
-    const { propagator, interpolation } = auto();
+    const interpolation = new NearestSliceInterpolation();
     const updates: number[] = [];
-    const outcome = await propagator.propagate(image, seedsFrom(truth, [15]), { axis: 2 }, (u) => updates.push(u.done));
+    const outcome = await new AutoPropagator(blankMemory(), interpolation).propagate(image, seedsFrom(truth, [15]), { axis: 2 }, (u) => updates.push(u.done));
     // Every other slice streamed once, as the run decided it.
     expect(updates).toEqual(Array.from({ length: D - 1 }, (_, n) => n + 1));
-    expect(outcome.gate).toEqual([{ label: 1, between: 'memory', before: 'memory', after: 'memory' }]);
+    const [decision] = outcome.gate ?? [];
+    expect(decision).toMatchObject({ label: 1, before: 'grow', after: 'grow', oneSlice: { memory: 0 } });
+    expect(decision?.oneSlice?.grow).toBeGreaterThan(0.8);
+    expect(decision?.scores).toBeUndefined();
     expect(interpolation.calls).toBe(0);
     const areas = sliceAreas(outcome.labels.voxels, sliceLayout(image.geometry.size, 2), 1);
+    // The box on every slice it spans (less the rim the intensity window trims: slice-grow.ts), none past it.
+    for (let z = 0; z < D; z++) {
+      if (z >= 5 && z <= 25) expect(areas[z], `slice ${z}`).toBeGreaterThanOrEqual(30 * 30);
+      else expect(areas[z], `slice ${z}`).toBe(0);
+    }
+  });
+
+  it('from one given slice, runs memory when it comes back to that slice closer than growing', async () => {
+    // The image shows the box exactly: the memory network follows it to the pixel, growing trims its rim.
+    const label = (x: number, y: number, z: number): number => (z >= 5 && z <= 25 && inBox(x, y, 16, 48, 16, 48) ? 1 : 0);
+    const { image, truth } = scene((x, y, z) => label(x, y, z) === 1, label);
+    const { propagator } = auto();
+    const outcome = await propagator.propagate(image, seedsFrom(truth, [15]), { axis: 2 });
+    const [decision] = outcome.gate ?? [];
+    expect(decision).toMatchObject({ label: 1, between: 'memory', before: 'memory', after: 'memory', oneSlice: { memory: 1 } });
+    expect(decision?.oneSlice?.grow).toBeLessThan(1);
+    const areas = sliceAreas(outcome.labels.voxels, sliceLayout(image.geometry.size, 2), 1);
     for (let z = 0; z < D; z++) expect(areas[z], `slice ${z}`).toBe(z >= 5 && z <= 25 ? 32 * 32 : 0);
+  });
+
+  it('chooses growing from one slice on a tie', () => {
+    expect(oneSliceChoice({ memory: 0.8, grow: 0.8 })).toBe('grow');
+    expect(oneSliceChoice({ memory: 0.81, grow: 0.8 })).toBe('memory');
   });
 
   it('with two given slices, scores interpolation as the other slice copied and breaks ties its way', async () => {
@@ -170,6 +228,23 @@ describe('auto propagation: the per-object gate', () => {
     const { image, truth } = scene((x, y, z) => label(x, y, z) === 1, label);
     const outcome = await auto().propagator.propagate(image, seedsFrom(truth, [10, 20]), { axis: 2 });
     expect(outcome.gate?.[0]).toMatchObject({ between: 'interpolation', scores: { heldOut: [10, 20], memory: 1, interpolation: 1 } });
+  });
+
+  it('holds out no slice next to another given slice: with none left, the outermost two are predicted from the rest', async () => {
+    const label = (x: number, y: number, z: number): number => (z >= 5 && z <= 25 && inBox(x, y, 16, 48, 16, 48) ? 1 : 0);
+    const { image, truth } = scene((x, y, z) => label(x, y, z) === 1, label);
+    // 21 sits next to 22 (a correction beside an earlier slice): predicting it from 22 tells nothing.
+    const corrected = await auto().propagator.propagate(image, seedsFrom(truth, [8, 21, 22]), { axis: 2 });
+    // Nor is 22, next to 21: only 8, predicted from the rest, and by interpolation as 21 copied (exact here).
+    expect(corrected.gate?.[0]?.scores?.heldOut).toEqual([8]);
+    expect(corrected.gate?.[0]?.scores?.interpolation).toBe(1);
+    const adjacent = await auto().propagator.propagate(image, seedsFrom(truth, [14, 15]), { axis: 2 });
+    expect(adjacent.gate?.[0]?.scores?.heldOut).toEqual([14, 15]);
+    // Densely given, nothing is informative: every interior slice is held out, as before.
+    const dense = await auto().propagator.propagate(image, seedsFrom(truth, [10, 11, 12, 13]), { axis: 2 });
+    expect(dense.gate?.[0]?.scores?.heldOut).toEqual([11, 12]);
+    const spaced = await auto().propagator.propagate(image, seedsFrom(truth, [8, 15, 17, 22]), { axis: 2 });
+    expect(spaced.gate?.[0]?.scores?.heldOut).toEqual([15, 17]);
   });
 
   it('decides per object, and never writes a locked label', async () => {

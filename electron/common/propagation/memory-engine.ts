@@ -16,7 +16,7 @@
 import { LabelAssembler, throwIfCancelled } from './assembler';
 import { normalizeSlice, padTo, percentileWindow, type IntensityWindow } from './normalize';
 import type { PropagateOptions } from './options';
-import { fusionWeights, runSlices, type FusedGap, type PropagationRun } from './plan';
+import { fusionWeights, runFillsGap, runSlices, type PropagationRun } from './plan';
 import type { CancelSignal, PropagationOutcome, Propagator, SliceListener } from './propagator';
 import { fuseRuns, summarise, type ProbabilitySummary } from './probability-pass';
 import { ReadoutMemory, type ReadoutWindow } from './readout';
@@ -173,7 +173,7 @@ export class MemoryPropagator implements Propagator {
         return { summary: summarise(p, this.networks.threshold, quantised), quantised };
       };
       for (const run of task.plan.runs) {
-        const gap = task.plan.fused.find((g) => isInGap(g, run));
+        const gap = task.plan.fused.find((g) => runFillsGap(g, run));
         const farEnd = gap && this.rememberGapEnds ? (run.direction === 1 ? gap.b : gap.a) : undefined;
         computed += await this.runOnce(ctx, assembler, seeds, task.label, run, stopRule, farEnd, anchorValues, (slice, p, done) => {
           if (gap && run.direction === 1) {
@@ -206,19 +206,10 @@ export class MemoryPropagator implements Propagator {
       }
     }
     this.lastEvidence = assembler.evidence(labels);
-    return {
-      // Built only if read (the CLI, evaluations): the worker streams the decided slices instead.
-      get labels() {
-        return assembler.labelsVolume();
-      },
-      method: this.method,
-      propagated: labels,
-      written: assembler.written,
-      computedSlices: computed,
-      elapsedMs: this.now() - started,
-      suspects: assembler.suspects(labels, this.lastEvidence),
-      timings: { ...this.lastStats },
-    };
+    return assembler.outcome(
+      { method: this.method, propagated: labels, computedSlices: computed, elapsedMs: this.now() - started, timings: { ...this.lastStats } },
+      this.lastEvidence,
+    );
   }
 
   /** One run from its origin; `emit` gets each slice's probabilities. Returns slices decoded. */
@@ -396,10 +387,6 @@ export class MemoryPropagator implements Propagator {
 interface Summarised {
   readonly summary: ProbabilitySummary;
   readonly quantised: Uint8Array;
-}
-
-function isInGap(gap: FusedGap, run: PropagationRun): boolean {
-  return (run.direction === 1 && run.origin === gap.a) || (run.direction === -1 && run.origin === gap.b);
 }
 
 /** Pads a width × height map to the network size (zeros right and bottom). */

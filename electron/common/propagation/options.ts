@@ -5,8 +5,12 @@ import { z } from 'zod';
 import { ServiceError } from '../errors';
 import type { IndexAxis } from '../slice';
 
-/** 'auto' (the app's default) gates memory against interpolation per object (auto-propagator.ts). */
-export const PROPAGATION_METHODS = ['auto', 'memory', 'interpolation'] as const;
+/**
+ * 'auto' (the app's default) gates memory against interpolation per object, and from one given
+ * slice memory against 'grow' (auto-propagator.ts); 'grow' is seeded region growing slice to slice
+ * (grow-propagator.ts).
+ */
+export const PROPAGATION_METHODS = ['auto', 'memory', 'interpolation', 'grow'] as const;
 export type PropagationMethod = (typeof PROPAGATION_METHODS)[number];
 
 const label = z.number().int().min(1).max(65535);

@@ -35,7 +35,7 @@ export const DEFAULT_GROWCUT: GrowCutOptions = {
 };
 
 /** Smooths with a 3×3 box filter (noise would otherwise stop the fronts everywhere). */
-function box3(src: Float32Array, width: number, height: number): Float32Array {
+export function box3(src: Float32Array, width: number, height: number): Float32Array {
   const out = new Float32Array(src.length);
   for (let y = 0; y < height; y++) {
     const ya = Math.max(0, y - 1);
@@ -103,6 +103,74 @@ export function growCut(
   options: GrowCutOptions = DEFAULT_GROWCUT,
   box?: SeedOutline,
 ): Float32Array {
+  const seeds = new SeedList();
+  // A box prompt's outline is background (the object lies inside it); without a box, the slice's.
+  const outline = box ?? (options.borderIsBackground ? { x0: 0, y0: 0, x1: width - 1, y1: height - 1, sides: ALL_SIDES } : undefined);
+  if (outline !== undefined) {
+    const { sides } = outline;
+    for (let x = outline.x0; x <= outline.x1; x++) {
+      if (sides.top) seeds.add(outline.y0 * width + x, false);
+      if (sides.bottom) seeds.add(outline.y1 * width + x, false);
+    }
+    for (let y = outline.y0; y <= outline.y1; y++) {
+      if (sides.left) seeds.add(y * width + outline.x0, false);
+      if (sides.right) seeds.add(y * width + outline.x1, false);
+    }
+  }
+  // Later clicks override earlier seeds (and the border) under their disks.
+  const r = options.seedRadius;
+  for (const click of clicks) {
+    const { x: cx, y: cy } = clickPixel(click);
+    for (let y = Math.max(0, cy - r); y <= Math.min(height - 1, cy + r); y++) {
+      for (let x = Math.max(0, cx - r); x <= Math.min(width - 1, cx + r); x++) {
+        if ((x - cx) ** 2 + (y - cy) ** 2 <= r * r) seeds.add(y * width + x, click.positive);
+      }
+    }
+  }
+  const label = growFromSeeds(image, width, height, seeds, options);
+  const probabilities = new Float32Array(width * height);
+  for (let n = 0; n < label.length; n++) probabilities[n] = label[n] ?? 0;
+  return probabilities;
+}
+
+/** Seed pixels in the order they were placed; a pixel placed again takes its last label. */
+export class SeedList {
+  private pixels = new Int32Array(256);
+  private labels = new Uint8Array(256);
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(pixel: number, foreground: boolean): void {
+    if (this.count === this.pixels.length) {
+      const pixels = new Int32Array(this.count * 2);
+      pixels.set(this.pixels);
+      this.pixels = pixels;
+      const labels = new Uint8Array(this.count * 2);
+      labels.set(this.labels);
+      this.labels = labels;
+    }
+    this.pixels[this.count] = pixel;
+    this.labels[this.count++] = foreground ? 1 : 0;
+  }
+
+  pixel(n: number): number {
+    return this.pixels[n] ?? 0;
+  }
+
+  foreground(n: number): boolean {
+    return this.labels[n] === 1;
+  }
+}
+
+/**
+ * The competition itself, from seed pixels (the click segmenter's disks and border; propagation's
+ * carried-over core and the background outside its band, slice-grow.ts): 1 where the foreground
+ * seeds' paths are shortest, else 0. `image` in [0, 1].
+ */
+export function growFromSeeds(image: Float32Array, width: number, height: number, seeds: SeedList, options: Pick<GrowCutOptions, 'edgeWeight' | 'lengthWeight'>): Uint8Array {
   const plane = width * height;
   const cost = new Int32Array(plane).fill(0x7fffffff);
   const label = new Uint8Array(plane);
@@ -112,36 +180,14 @@ export function growCut(
   // Largest step: a diagonal across the full intensity range.
   const maxStep = Math.ceil(Math.SQRT2 * (edge + length)) + 1;
   const queue = new BucketQueue(maxStep, 3 * plane);
-  const seed = (n: number, fg: boolean): void => {
+  for (let s = 0; s < seeds.size; s++) {
+    const n = seeds.pixel(s);
     cost[n] = 0;
-    label[n] = fg ? 1 : 0;
+    label[n] = seeds.foreground(s) ? 1 : 0;
     queue.push(0, n);
-  };
-  // A box prompt's outline is background (the object lies inside it); without a box, the slice's.
-  const outline = box ?? (options.borderIsBackground ? { x0: 0, y0: 0, x1: width - 1, y1: height - 1, sides: ALL_SIDES } : undefined);
-  if (outline !== undefined) {
-    const { sides } = outline;
-    for (let x = outline.x0; x <= outline.x1; x++) {
-      if (sides.top) seed(outline.y0 * width + x, false);
-      if (sides.bottom) seed(outline.y1 * width + x, false);
-    }
-    for (let y = outline.y0; y <= outline.y1; y++) {
-      if (sides.left) seed(y * width + outline.x0, false);
-      if (sides.right) seed(y * width + outline.x1, false);
-    }
   }
-  // Later clicks override earlier seeds (and the border) under their disks.
-  const r = options.seedRadius;
-  for (const click of clicks) {
-    const { x: cx, y: cy } = clickPixel(click);
-    for (let y = Math.max(0, cy - r); y <= Math.min(height - 1, cy + r); y++) {
-      for (let x = Math.max(0, cx - r); x <= Math.min(width - 1, cx + r); x++) {
-        if ((x - cx) ** 2 + (y - cy) ** 2 <= r * r) seed(y * width + x, click.positive);
-      }
-    }
-  }
-  // A seed's label is its last click's: the earlier entries of that pixel pop first (same key 0),
-  // so record the final labels before growing.
+  // A seed's label is its last placement's: the earlier entries of that pixel pop first (same key
+  // 0), so record the final labels before growing.
   const seedLabel = Uint8Array.from(label);
   const diagonal = Math.SQRT2;
   while (queue.size > 0) {
@@ -173,9 +219,7 @@ export function growCut(
       }
     }
   }
-  const probabilities = new Float32Array(plane);
-  for (let n = 0; n < plane; n++) probabilities[n] = label[n] ?? 0;
-  return probabilities;
+  return label;
 }
 
 export class GrowCutSegmenter implements ClickSegmenter {

@@ -7,6 +7,7 @@ import type { PropagationPollResult, PropagationStartPayload } from '../../commo
 import { sha256File } from '../../node/models/discovery';
 import { packSeedRuns } from '../../common/propagation/seed-runs';
 import type { Propagator } from '../../common/propagation/propagator';
+import { oneSliceChoice } from '../../common/propagation/auto-propagator';
 import { createPropagationWorkerHandlers, type PropagationWorkerHandlers } from './handlers';
 
 const propagationFixture = fileURLToPath(new URL('../../../native-models/fixtures/prop-tiny', import.meta.url));
@@ -119,6 +120,21 @@ describe('propagation provenance in the outcome', () => {
     expect(propagationProgressSchema.safeParse(toProgressEvent('j', r)).success).toBe(true);
   });
 
+  it('grows without a model, and reports the one-slice gate of auto in the contract', async () => {
+    const h = createPropagationWorkerHandlers();
+    // A bright square on slices 2–9 of a dark image, given on slice 2 and 9.
+    const image = new Float32Array(32 * 32 * 12);
+    for (let z = 2; z <= 9; z++) for (let y = 8; y < 24; y++) for (let x = 8; x < 24; x++) image[x + 32 * (y + 32 * z)] = 1000;
+    const start = { ...payload('grow', true), image: { geometry, componentType: 'float32' as const, voxels: image.buffer }, method: 'grow' as const };
+    await h['propagation.start'](start);
+    const r = await finish(h, 'grow');
+    expect(r.error).toBeUndefined();
+    expect(r.state).toBe('done');
+    expect(r.outcome?.method).toBe('grow');
+    expect(r.outcome?.model).toBeUndefined();
+    expect(propagationProgressSchema.safeParse(toProgressEvent('j', r)).success).toBe(true);
+  });
+
   it.skipIf(!existsSync(`${propagationFixture}/manifest.json`))('names the memory model by id and key-encoder sha256', async () => {
     const h = createPropagationWorkerHandlers();
     await h['propagation.start']({ ...payload('m', true), method: 'memory', modelDir: propagationFixture, ep: 'cpu', threads: 1, options: { axis: 2, stopFraction: 0 } });
@@ -141,6 +157,29 @@ describe('propagation provenance in the outcome', () => {
     expect(r.outcome?.method).toBe('auto');
     expect(r.outcome?.gate).toEqual([expect.objectContaining({ label: 1, scores: expect.objectContaining({ heldOut: [2, 9] }) as unknown })]);
     expect(r.outcome?.model?.id).toBe('fixture-prop-tiny');
+    expect(propagationProgressSchema.safeParse(toProgressEvent('j', r)).success).toBe(true);
+  });
+
+  it.skipIf(!existsSync(`${propagationFixture}/manifest.json`))('records the one-slice choice of auto, which passes the contract', async () => {
+    const h = createPropagationWorkerHandlers();
+    const image = new Float32Array(32 * 32 * 12);
+    for (let z = 2; z <= 9; z++) for (let y = 8; y < 24; y++) for (let x = 8; x < 24; x++) image[x + 32 * (y + 32 * z)] = 1000;
+    const seeds = new Uint8Array(32 * 32 * 12);
+    for (let y = 8; y < 24; y++) for (let x = 8; x < 24; x++) seeds[x + 32 * (y + 32 * 5)] = 1;
+    await h['propagation.start']({
+      ...payload('one', true),
+      image: { geometry, componentType: 'float32', voxels: image.buffer },
+      seeds: { componentType: 'uint8', runs: packSeedRuns(seeds) },
+      method: 'auto',
+      modelDir: propagationFixture,
+      ep: 'cpu',
+      threads: 1,
+    });
+    const r = await finish(h, 'one');
+    expect(r.error).toBeUndefined();
+    const [decision] = r.outcome?.gate ?? [];
+    expect(decision?.oneSlice?.grow).toBeGreaterThan(0.5);
+    expect(decision?.before).toBe(oneSliceChoice({ memory: decision?.oneSlice?.memory ?? 0, grow: decision?.oneSlice?.grow ?? 0 }));
     expect(propagationProgressSchema.safeParse(toProgressEvent('j', r)).success).toBe(true);
   });
 });

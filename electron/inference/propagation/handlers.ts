@@ -6,6 +6,7 @@
  * The last few images are kept by `imageKey`, and the memory engine's key cache is keyed by the
  * image object, so a re-propagation on the same image encodes no key again.
  */
+import { GrowPropagator } from '../../common/propagation/grow-propagator';
 import { ServiceError } from '../../common/errors';
 import { AutoPropagator, type GateDecision } from '../../common/propagation/auto-propagator';
 import { MemoryPropagator } from '../../common/propagation/memory-engine';
@@ -140,7 +141,14 @@ export function createPropagationWorkerHandlers(interpolation: Propagator = new 
       if (jobs.has(payload.jobId)) throw new ServiceError('bad-request', `Propagation job ${payload.jobId} already exists.`);
       const image = imageFor(payload);
       if (!image) return { jobId: payload.jobId, needsImage: true };
-      const propagator = payload.method === 'interpolation' ? interpolation : payload.method === 'memory' ? await engineFor(payload) : new AutoPropagator(await engineFor(payload), interpolation);
+      const propagator =
+        payload.method === 'interpolation'
+          ? interpolation
+          : payload.method === 'grow'
+            ? new GrowPropagator()
+            : payload.method === 'memory'
+              ? await engineFor(payload)
+              : new AutoPropagator(await engineFor(payload), interpolation);
       const job: Job = { state: 'running', updates: [], done: 0, total: 0, abort: { aborted: false } };
       jobs.set(payload.jobId, job);
       while (jobs.size > JOBS_KEPT) {

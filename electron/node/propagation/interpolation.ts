@@ -59,18 +59,7 @@ export class InterpolationPropagator implements Propagator {
         assembler.commit(task.label, slice, probability);
       }
     }
-    return {
-      // Built only if read (the CLI, evaluations): the worker streams the decided slices instead.
-      get labels() {
-        return assembler.labelsVolume();
-      },
-      method: this.method,
-      propagated: labels,
-      written: assembler.written,
-      computedSlices: computed,
-      elapsedMs: performance.now() - started,
-      suspects: assembler.suspects(labels),
-    };
+    return assembler.outcome({ method: this.method, propagated: labels, computedSlices: computed, elapsedMs: performance.now() - started });
   }
 }
 

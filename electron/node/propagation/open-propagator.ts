@@ -1,4 +1,5 @@
 /** Opens a propagation method by name for in-process use (CLI, evaluation, tests). */
+import { GrowPropagator } from '../../common/propagation/grow-propagator';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ServiceError } from '../../common/errors';
@@ -36,6 +37,7 @@ export interface OpenedPropagator {
 
 export async function openPropagator(method: PropagationMethod, options: OpenPropagatorOptions = {}): Promise<OpenedPropagator> {
   if (method === 'interpolation') return { propagator: new InterpolationPropagator(), dispose: () => Promise.resolve() };
+  if (method === 'grow') return { propagator: new GrowPropagator(), dispose: () => Promise.resolve() };
   const here = dirname(fileURLToPath(import.meta.url));
   const root = options.modelsDir ?? findModelsRoot([process.cwd(), here]);
   if (!root) throw new ServiceError('not-found', 'No native-models folder was found (set ISEG_MODELS_DIR or pass --models).');

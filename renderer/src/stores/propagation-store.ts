@@ -76,6 +76,7 @@ const HISTORY_NAMES: Record<PropagationMethod, string> = {
   auto: 'Propagate',
   memory: 'Propagate (memory network)',
   interpolation: 'Fill between slices',
+  grow: 'Grow slice to slice',
 };
 
 /** The options as plain JSON, listing only those that were set. */

@@ -107,7 +107,7 @@ export class PropagationPanel {
         { equals: compareStructural, fireImmediately: true },
       ),
       reaction(
-        () => store.lastGate.map((d) => ({ label: String(d.label), method: d.between, text: describeGate(d, root.segmentation.segment(d.label)?.name ?? `Segment ${d.label}`) })),
+        () => store.lastGate.map((d) => ({ label: String(d.label), method: d.oneSlice ? d.before : d.between, text: describeGate(d, root.segmentation.segment(d.label)?.name ?? `Segment ${d.label}`) })),
         (items) => {
           chosen.replaceChildren(...items.map((item) => el('li', { 'data-value': item.label, 'data-method': item.method }, [item.text])));
         },
@@ -130,10 +130,15 @@ export class PropagationPanel {
 
 /** "Femur: interpolation between your slices (held-out Dice: memory 0.71, interpolation 0.80); memory beyond them". */
 export function describeGate(d: GateDecision, name: string): string {
-  const scores = d.scores ? ` (held-out Dice: memory ${d.scores.memory.toFixed(2)}, interpolation ${d.scores.interpolation.toFixed(2)})` : ' (one slice: memory)';
-  const beyond =
-    d.before === d.after ? (d.before === 'memory' ? 'memory beyond them' : 'nothing beyond them') : `${d.before === 'memory' ? 'memory' : 'nothing'} before, ${d.after === 'memory' ? 'memory' : 'nothing'} after them`;
-  return `${name}: ${d.between} between your slices${scores}; ${beyond}`;
+  if (d.oneSlice !== undefined) {
+    const how = d.before === 'grow' ? 'grown slice to slice' : 'the memory network';
+    return `${name}: from your one slice, ${how} (out and back to your slice, Dice: memory ${d.oneSlice.memory.toFixed(2)}, growing ${d.oneSlice.grow.toFixed(2)})`;
+  }
+  const grow = d.scores?.grow === undefined ? '' : `, growing ${d.scores.grow.toFixed(2)}`;
+  const scores = d.scores ? ` (held-out Dice: memory ${d.scores.memory.toFixed(2)}, interpolation ${d.scores.interpolation.toFixed(2)}${grow})` : ' (one slice: memory)';
+  const word = (method: GateDecision['before']): string => (method === 'none' ? 'nothing' : method === 'grow' ? 'growing' : 'memory');
+  const beyond = d.before === d.after ? `${word(d.before)} beyond them` : `${word(d.before)} before, ${word(d.after)} after them`;
+  return `${name}: ${d.between === 'grow' ? 'growing' : d.between} between your slices${scores}; ${beyond}`;
 }
 
 /** The range a correction re-propagates, for tests and assistive tools (slice indices from 0). */
