@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gridVolume, type Volume } from '../volume';
 import { LabelAssembler, labelsToPropagate } from './assembler';
-import { AutoPropagator, MEMORY_MARGIN, gateChoice, oneSliceChoice } from './auto-propagator';
+import { AutoPropagator, GROW_OVER_MEMORY, MEMORY_MARGIN, gateChoice, oneSliceChoice } from './auto-propagator';
 import { FakePropagationNetworks } from './fake-networks';
 import { GrowPropagator } from './grow-propagator';
 import { MemoryPropagator } from './memory-engine';
@@ -162,10 +162,11 @@ describe('auto propagation: the per-object gate', () => {
     expect(gateChoice({ memory: 0.7, interpolation: 0.7 })).toEqual({ between: 'interpolation', before: 'none', after: 'none' });
   });
 
-  it('lets growing run everywhere when it beats interpolation by the margin and memory at all (ties go to growing)', () => {
+  it('lets growing run everywhere when it beats interpolation by the margin and memory by its own (near-ties go to memory)', () => {
     const everywhere = (m: string) => ({ between: m, before: m, after: m });
     expect(gateChoice({ memory: 0.5, interpolation: 0.7, grow: 0.7 + MEMORY_MARGIN })).toEqual(everywhere('grow'));
-    expect(gateChoice({ memory: 0.9, interpolation: 0.7, grow: 0.9 })).toEqual(everywhere('grow'));
+    expect(gateChoice({ memory: 0.85, interpolation: 0.7, grow: 0.85 + GROW_OVER_MEMORY })).toEqual(everywhere('grow'));
+    expect(gateChoice({ memory: 0.9, interpolation: 0.7, grow: 0.9 + GROW_OVER_MEMORY / 2 })).toEqual(everywhere('memory'));
     expect(gateChoice({ memory: 0.95, interpolation: 0.7, grow: 0.9 })).toEqual(everywhere('memory'));
     expect(gateChoice({ memory: 0.5, interpolation: 0.7, grow: 0.7 + MEMORY_MARGIN / 2 })).toEqual({ between: 'interpolation', before: 'none', after: 'none' });
   });
