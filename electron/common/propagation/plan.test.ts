@@ -33,6 +33,21 @@ describe('propagation plan', () => {
     expect(plan.written).toEqual([7, 8, 9, 10, 11]);
   });
 
+  it('ends each run at the far side of the range: nothing beyond it is computed', () => {
+    // Only slice 8 (a held-out trial): the run from 6 stops at 8, the one from 12 comes down to 8,
+    // and the outer run beyond 12 is not planned at all.
+    const plan = planSegment([{ slice: 2, area: 5 }, { slice: 6, area: 5 }, { slice: 12, area: 5 }], 15, [8, 8]);
+    expect(plan.runs.map((r) => [r.origin, r.direction, r.end])).toEqual([
+      [6, 1, 8],
+      [12, -1, 8],
+    ]);
+    const outer = planSegment([{ slice: 6, area: 5 }], 30, [3, 9]);
+    expect(outer.runs.map((r) => [r.origin, r.direction, r.end])).toEqual([
+      [6, -1, 3],
+      [6, 1, 9],
+    ]);
+  });
+
   it('weights the two sides by distance', () => {
     expect(fusionWeights(5, 4, 10)).toEqual([5 / 6, 1 / 6]);
     expect(fusionWeights(7, 4, 10)).toEqual([0.5, 0.5]);

@@ -80,10 +80,14 @@ export function planSegment(annotated: readonly AnnotatedSlice[], count: number,
       runs.push({ origin: last.slice, direction: 1, end: count - 1, stopAtObjectEnd: true, seedArea: last.area });
     }
   }
+  // A run goes no further than the range's far side: what lies beyond is not written, and a run
+  // decides its slices in order, so stopping there changes nothing inside (a held-out trial of the
+  // auto gate, a correction's re-propagation).
+  const clipped = runs.map((run) => ({ ...run, end: run.direction === 1 ? Math.min(run.end, hi) : Math.max(run.end, lo) }));
   const isAnnotated = new Set(sorted.map((a) => a.slice));
   const written: number[] = [];
   if (sorted.length > 0) for (let s = lo; s <= hi; s++) if (!isAnnotated.has(s)) written.push(s);
-  return { runs, fused, written };
+  return { runs: clipped, fused, written };
 }
 
 /** Weights of the results from a (before) and b (after) on slice s, a < s < b. */
