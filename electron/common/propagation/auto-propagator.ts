@@ -198,14 +198,8 @@ export class AutoPropagator implements Propagator {
     }
     if (given.length < 2) return { label: task.label, between: 'memory', before: 'memory', after: 'memory' };
     const predict = async (propagator: Propagator, heldOut: number): Promise<number> => {
-      // The held-out slice as the trial decided it, from its stream (a trial's label map is never
-      // built); a propagator that does not stream is read from its outcome. Not decided: empty.
-      let decided: Uint8Array | undefined;
-      const listener: SliceListener = (u) => {
-        if (u.slice === heldOut) decided = planeMask(u.labels, task.label);
-      };
-      const { outcome } = await withSliceErased(seeds, layout, task.label, heldOut, () => sub(propagator, seeds, heldOutOptions(task, options, heldOut), listener));
-      if (!decided && outcome.written.includes(heldOut)) decided = maskOf(outcome.labels, layout, heldOut, task.label);
+      const others = task.annotated.map((a) => a.slice).filter((s) => s !== heldOut);
+      const decided = await withSliceErased(seeds, layout, task.label, heldOut, () => trialMask(propagator, seeds, layout, trialOptions(options, task.label, others, heldOut), task.label, heldOut, sub));
       return diceOf(decided ?? new Uint8Array(layout.width * layout.height), maskOf(seeds, layout, heldOut, task.label));
     };
     let scores: GateScores;
@@ -264,17 +258,8 @@ export class AutoPropagator implements Propagator {
     given: number,
     sub: (p: Propagator, s: Volume, o: PropagateOptions, listener?: SliceListener) => Promise<SubRun>,
   ): Promise<number> {
-    const { range: _range, ...rest } = options;
     const truth = maskOf(seeds, layout, given, task.label);
-    const decidedAt = async (from: number, to: number): Promise<Uint8Array | undefined> => {
-      let decided: Uint8Array | undefined;
-      const listener: SliceListener = (u) => {
-        if (u.slice === to) decided = planeMask(u.labels, task.label);
-      };
-      const { outcome } = await sub(propagator, seeds, { ...rest, labels: [task.label], annotatedSlices: [from], range: [to, to] }, listener);
-      if (!decided && outcome.written.includes(to)) decided = maskOf(outcome.labels, layout, to, task.label);
-      return decided;
-    };
+    const decidedAt = (from: number, to: number): Promise<Uint8Array | undefined> => trialMask(propagator, seeds, layout, trialOptions(options, task.label, [from], to), task.label, to, sub);
     let sum = 0;
     let runs = 0;
     for (const direction of [-1, 1]) {
@@ -355,10 +340,31 @@ export function gateChoice(scores: Pick<GateScores, 'memory' | 'interpolation' |
   return { between: best, before: best, after: best };
 }
 
-/** Options that predict only the held-out slice of one label from its other annotated slices. */
-function heldOutOptions(task: SegmentTask, options: PropagateOptions, heldOut: number): PropagateOptions {
+/** Options that predict only `slice` of one label from `annotated` (a gate trial). */
+function trialOptions(options: PropagateOptions, label: number, annotated: readonly number[], slice: number): PropagateOptions {
   const { range: _range, ...rest } = options;
-  return { ...rest, labels: [task.label], annotatedSlices: task.annotated.map((a) => a.slice).filter((s) => s !== heldOut), range: [heldOut, heldOut] };
+  return { ...rest, labels: [label], annotatedSlices: [...annotated], range: [slice, slice] };
+}
+
+/**
+ * `slice` of `label` as a trial run decided it: from its stream (a trial's label map is never
+ * built), else, for a propagator that does not stream, from its outcome; undefined if not decided.
+ */
+async function trialMask(
+  propagator: Propagator,
+  seeds: Volume,
+  layout: SliceLayout,
+  options: PropagateOptions,
+  label: number,
+  slice: number,
+  sub: (p: Propagator, s: Volume, o: PropagateOptions, listener?: SliceListener) => Promise<SubRun>,
+): Promise<Uint8Array | undefined> {
+  let decided: Uint8Array | undefined;
+  const { outcome } = await sub(propagator, seeds, options, (u) => {
+    if (u.slice === slice) decided = planeMask(u.labels, label);
+  });
+  if (!decided && outcome.written.includes(slice)) decided = maskOf(outcome.labels, layout, slice, label);
+  return decided;
 }
 
 function clip(range: SliceRange, limit: SliceRange | undefined): [number, number] | undefined {
@@ -368,37 +374,28 @@ function clip(range: SliceRange, limit: SliceRange | undefined): [number, number
 }
 
 /**
- * Runs `trial` on the seeds with `label` moved from slice `from` to `mask` (non-zero) on slice
- * `to` (over background only), then puts both slices back, whether it returns or throws.
+ * Runs `trial` on the seeds with one slice rewritten by `change`, then puts the slice back, whether
+ * it returns or throws. In place, so a trial costs no copy of the label volume; nothing else reads
+ * the seeds while a trial runs (the gate decides before any slice is committed).
  */
-async function withSliceMoved<T>(seeds: Volume, layout: SliceLayout, label: number, from: number, to: number, mask: Uint8Array, trial: () => Promise<T>): Promise<T> {
-  const pixels = layout.width * layout.height;
-  const keptFrom = readSlice(seeds.voxels, layout, from, new Float64Array(pixels));
-  const keptTo = readSlice(seeds.voxels, layout, to, new Float64Array(pixels));
-  writeSlice(seeds.voxels, layout, from, keptFrom.map((v) => (v === label ? 0 : v)));
-  writeSlice(seeds.voxels, layout, to, keptTo.map((v, i) => (v === 0 && mask[i] !== 0 ? label : v)));
-  try {
-    return await trial();
-  } finally {
-    writeSlice(seeds.voxels, layout, from, keptFrom);
-    writeSlice(seeds.voxels, layout, to, keptTo);
-  }
-}
-
-/**
- * Runs `trial` on the seeds with `label` erased from one slice (the held-out slice), then puts the
- * slice back, whether it returns or throws. In place, so a trial costs no copy of the label volume;
- * nothing else reads the seeds while a trial runs (the gate decides before any slice is committed).
- */
-async function withSliceErased<T>(seeds: Volume, layout: SliceLayout, label: number, slice: number, trial: () => Promise<T>): Promise<T> {
+async function withSliceChanged<T>(seeds: Volume, layout: SliceLayout, slice: number, change: (value: number, pixel: number) => number, trial: () => Promise<T>): Promise<T> {
   const kept = readSlice(seeds.voxels, layout, slice, new Float64Array(layout.width * layout.height));
-  const plane = kept.map((v) => (v === label ? 0 : v));
-  writeSlice(seeds.voxels, layout, slice, plane);
+  writeSlice(seeds.voxels, layout, slice, kept.map(change));
   try {
     return await trial();
   } finally {
     writeSlice(seeds.voxels, layout, slice, kept);
   }
+}
+
+/** `trial` with `label` erased from one slice (a held-out slice). */
+function withSliceErased<T>(seeds: Volume, layout: SliceLayout, label: number, slice: number, trial: () => Promise<T>): Promise<T> {
+  return withSliceChanged(seeds, layout, slice, (v) => (v === label ? 0 : v), trial);
+}
+
+/** `trial` with `label` moved from slice `from` to `mask` (non-zero) on slice `to`, over background only. */
+function withSliceMoved<T>(seeds: Volume, layout: SliceLayout, label: number, from: number, to: number, mask: Uint8Array, trial: () => Promise<T>): Promise<T> {
+  return withSliceErased(seeds, layout, label, from, () => withSliceChanged(seeds, layout, to, (v, i) => (v === 0 && mask[i] !== 0 ? label : v), trial));
 }
 
 function planeMask(plane: ArrayLike<number>, label: number): Uint8Array {

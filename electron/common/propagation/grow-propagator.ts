@@ -3,8 +3,8 @@
  * following the same plan as the memory network (plan.ts): runs outwards from every annotated
  * slice, stopping where the object ends; between two annotated slices a run from each side, the
  * nearer run deciding each slice. No model: it runs wherever the seeds are (the worker, the CLI).
- * The default ('auto') uses it for an object given on one slice that stands out from its
- * surroundings (auto-propagator.ts).
+ * The default ('auto') runs it where its held-out (or, from one slice, out-and-back) prediction of
+ * the user's slices beats the other methods (auto-propagator.ts).
  */
 import { readSlice } from '../slice';
 import type { Volume } from '../volume';

@@ -90,12 +90,12 @@ export function planSegment(annotated: readonly AnnotatedSlice[], count: number,
   return { runs: clipped, fused, written };
 }
 
-/** Weights of the results from a (before) and b (after) on slice s, a < s < b. */
 /** Whether `run` is one of the two runs that fill `gap` (forward from a, backward from b). */
 export function runFillsGap(gap: FusedGap, run: PropagationRun): boolean {
   return (run.direction === 1 && run.origin === gap.a) || (run.direction === -1 && run.origin === gap.b);
 }
 
+/** Weights of the results from a (before) and b (after) on slice s, a < s < b. */
 export function fusionWeights(s: number, a: number, b: number): readonly [number, number] {
   if (!(a < s && s < b)) throw new Error(`slice ${s} is not strictly between ${a} and ${b}`);
   return [(b - s) / (b - a), (s - a) / (b - a)];

@@ -14,7 +14,7 @@
  * classical click segmenter does); the object's mean and spread come from the run's origin slice.
  * Pure: no runtime-specific code.
  */
-import { robustRange } from '../click/normalize';
+import { robustRange, unitScale } from '../click/normalize';
 import { box3, growFromSeeds, SeedList } from '../segmenters/growcut';
 import type { VoxelArray } from '../volume';
 
@@ -91,12 +91,8 @@ export function volumeRange(voxels: VoxelArray): readonly [number, number] {
 /** Maps a slice to [0, 1] by `range` and smooths it 3×3: what every other function here reads. */
 export function unitSlice(values: ArrayLike<number>, width: number, height: number, range: readonly [number, number]): Float32Array {
   const [low, high] = range;
-  const span = Math.max(high - low, 1e-6);
   const unit = new Float32Array(width * height);
-  for (let i = 0; i < unit.length; i++) {
-    const v = ((values[i] ?? 0) - low) / span;
-    unit[i] = v > 0 ? (v < 1 ? v : 1) : 0;
-  }
+  for (let i = 0; i < unit.length; i++) unit[i] = unitScale(values[i] ?? 0, low, high);
   return box3(unit, width, height);
 }
 
