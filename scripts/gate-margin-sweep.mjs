@@ -10,12 +10,15 @@
  * equals the method it kept — and prints the mean not-given DSC and the cells below each method.
  * With the region-growing method as a third candidate (grow-propagator.ts, recorded as `scores.grow`),
  * each margin M also replays the three-way rule: interpolation unless memory or growing beats it by
- * M, then the better of the two (the app's rule since growing joined). Asserts nothing.
+ * M, then the better of the two (the app's rule since growing joined). Where that rule keeps
+ * interpolation, it also replays what runs past the outermost given slices (EXTEND_MIN): memory or
+ * growing past each end whose prediction by them (auto's `beyond`) reaches T, composed from each
+ * method's own counts per region (eval-propagation's `notGivenByRegion`). Asserts nothing.
  *
  *   node scripts/gate-margin-sweep.mjs [--work /tmp/gate] [--data ../shared/data] [--ratios 0.3,…] [--margins 0,0.05,…]
- *        [--knee native-models/runs/sim/spl-knee_seed11.nii.gz (adds its femur and femoral cartilage)]
+ *        [--knee native-models/runs/sim/spl-knee_seed11.nii.gz (adds its femur and femoral cartilage)] [--jobs 2]
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     margins: { type: 'string', default: '0,0.025,0.05,0.075,0.1,0.125,0.15,0.175,0.2,0.225,0.25,0.275,0.3,0.35,0.4,0.5' },
     ratios: { type: 'string', default: '0.3,0.4,0.5,0.55,0.6,0.65,0.7,0.8,0.9,1' },
     knee: { type: 'string' },
+    jobs: { type: 'string', default: '1' },
   },
 });
 const D = values.data;
@@ -45,22 +49,38 @@ const GIVEN = ['3', '5', '10'];
 mkdirSync(values.work, { recursive: true });
 const result = (tag, method) => join(values.work, `${tag}-${method}.json`);
 
+const pending = [];
 for (const [tag, image, labels, label, axis] of structures) {
   for (const method of METHODS) {
     if (existsSync(result(tag, method))) continue; // resumable
-    const args = ['eval-propagation', '--image', image, '--labels', labels, '--label', String(label), '--axis', axis, '--method', method, '--given', GIVEN.join(','), '--threads', '1', '--quiet', '--json', result(tag, method)];
-    const run = spawnSync(process.execPath, [join(root, 'bin/iseg.js'), ...args], { cwd: root, encoding: 'utf8' });
-    if (run.status !== 0) console.error(`${tag} ${method}: ${(run.stderr || run.stdout).trim().split('\n').pop()}`);
+    pending.push([tag, method, ['eval-propagation', '--image', image, '--labels', labels, '--label', String(label), '--axis', axis, '--method', method, '--given', GIVEN.join(','), '--threads', '1', '--quiet', '--json', result(tag, method)]]);
   }
 }
+// --jobs evaluations at a time (each on one thread).
+await Promise.all(
+  Array.from({ length: Math.max(1, Number(values.jobs)) }, async () => {
+    for (let next = pending.shift(); next; next = pending.shift()) {
+      const [tag, method, args] = next;
+      const { status, output } = await new Promise((done) => {
+        const child = spawn(process.execPath, [join(root, 'bin/iseg.js'), ...args], { cwd: root });
+        let text = '';
+        child.stdout.on('data', (b) => (text += b));
+        child.stderr.on('data', (b) => (text += b));
+        child.on('close', (code) => done({ status: code, output: text }));
+      });
+      if (status !== 0) console.error(`${tag} ${method}: ${output.trim().split('\n').pop()}`);
+    }
+  }),
+);
 
 const cells = [];
 for (const [tag] of structures) {
   if (!METHODS.every((m) => existsSync(result(tag, m)))) continue;
   const [auto, memory, interpolation, grow] = METHODS.map((m) => JSON.parse(readFileSync(result(tag, m), 'utf8')).given);
   for (const g of GIVEN) {
-    const scores = auto[g].gate?.[0]?.scores;
-    cells.push({ cell: `${tag}@${g}`, memory: memory[g].notGiven.dsc, interpolation: interpolation[g].notGiven.dsc, grow: grow[g].notGiven.dsc, auto: auto[g].notGiven.dsc, scores });
+    const { scores, beyond } = auto[g].gate?.[0] ?? {};
+    const regions = { memory: memory[g].notGivenByRegion, interpolation: interpolation[g].notGivenByRegion, grow: grow[g].notGivenByRegion };
+    cells.push({ cell: `${tag}@${g}`, memory: memory[g].notGiven.dsc, interpolation: interpolation[g].notGiven.dsc, grow: grow[g].notGiven.dsc, auto: auto[g].notGiven.dsc, scores, beyond, regions });
   }
 }
 const mean = (xs) => (100 * xs.reduce((a, b) => a + b, 0)) / xs.length;
@@ -87,3 +107,36 @@ const threeWay = (margin) => (s) => {
 for (const margin of values.margins.split(',').map(Number)) report(`three-way, margin ${margin.toFixed(3)}`, threeWay(margin));
 for (const margin of values.margins.split(',').map(Number)) report(`margin ${margin.toFixed(3)}`, (s) => s.memory >= s.interpolation + margin);
 for (const ratio of values.ratios.split(',').map(Number)) report(`error ratio ${ratio.toFixed(3)}`, (s) => 1 - s.memory < ratio * (1 - s.interpolation));
+
+// Past the ends after interpolation won (auto-propagator.ts EXTEND_MIN): each end, memory or growing
+// (growing by GROW_OVER_MEMORY), whichever predicted that end slice better, if it reached T; the
+// composed result from each method's per-region counts (eval-propagation's notGivenByRegion).
+const GROW_OVER_MEMORY = 0.05;
+const composed = (c, between, before, after) => {
+  if (!c.regions.memory) return undefined;
+  const parts = [c.regions[between].between, c.regions[before === 'none' ? 'interpolation' : before].before, c.regions[after === 'none' ? 'interpolation' : after].after];
+  const tp = parts.reduce((a, p) => a + p.tp, 0);
+  const fpfn = parts.reduce((a, p) => a + p.fp + p.fn, 0);
+  return (2 * tp) / Math.max(1, 2 * tp + fpfn);
+};
+const extend = (evidence, threshold, only) => {
+  if (!evidence) return 'none';
+  const best = only ?? (evidence.grow >= evidence.memory + GROW_OVER_MEMORY ? 'grow' : 'memory');
+  return evidence[best] >= threshold ? best : 'none';
+};
+if (cells.every((c) => c.regions.memory)) {
+  for (const only of [undefined, 'memory', 'grow']) {
+    for (const threshold of [Infinity, 0.95, 0.925, 0.9, 0.875, 0.85, 0.825, 0.8, 0.7, 0.6, 0.5, 0.3, 0]) {
+      const chosen = cells.map((c) => {
+        if (c.scores === undefined) return c.auto;
+        const between = threeWay(0.15)(c.scores);
+        if (between !== 'interpolation') return c[between];
+        return composed(c, 'interpolation', extend(c.beyond?.before, threshold, only), extend(c.beyond?.after, threshold, only));
+      });
+      const below = (method) => cells.filter((c, i) => chosen[i] < c[method] - 0.0005).map((c) => c.cell);
+      console.log(
+        `three-way 0.15, past the ends ${only ?? 'memory or growing'} from ${threshold}: mean ${mean(chosen).toFixed(2)} %, below interpolation ${below('interpolation').length} [${below('interpolation').join(' ')}], below memory ${below('memory').length} [${below('memory').join(' ')}]`,
+      );
+    }
+  }
+}

@@ -41,6 +41,13 @@ export const gateDecisionSchema = z.object({
   scores: z.object({ heldOut: z.array(slice), memory: unitScore, interpolation: unitScore, grow: unitScore.optional() }).optional(),
   /** With one given slice: out a few slices and back, each candidate's Dice with the user's slice (auto-propagator.ts CYCLE_SLICES). */
   oneSlice: z.object({ memory: unitScore, grow: unitScore }).optional(),
+  /** Where interpolation won between: each end slice predicted by memory and growing (auto-propagator.ts EXTEND_MIN). */
+  beyond: z
+    .object({
+      before: z.object({ slice, memory: unitScore, grow: unitScore }).optional(),
+      after: z.object({ slice, memory: unitScore, grow: unitScore }).optional(),
+    })
+    .optional(),
   /** Recorded before issue 18's margin rule (memory's Dice on the end slices); kept so older sidecars still parse. */
   endScores: z.tuple([unitScore, unitScore]).optional(),
 });

@@ -71,7 +71,11 @@ function describeGate(gate: readonly GateDecision[]): string {
       const scores = d.scores
         ? ` (held out ${d.scores.heldOut.length}: memory ${d.scores.memory.toFixed(2)}, interpolation ${d.scores.interpolation.toFixed(2)}${d.scores.grow === undefined ? '' : `, grow ${d.scores.grow.toFixed(2)}`})`
         : '';
-      return `label ${d.label}: ${d.between} between${scores}, ${d.before} before, ${d.after} after`;
+      const end = (side: 'before' | 'after'): string => {
+        const e = d.beyond?.[side];
+        return e ? ` (slice ${e.slice} predicted: memory ${e.memory.toFixed(2)}, grow ${e.grow.toFixed(2)})` : '';
+      };
+      return `label ${d.label}: ${d.between} between${scores}, ${d.before} before${end('before')}, ${d.after} after${end('after')}`;
     })
     .join('; ');
 }
@@ -219,6 +223,7 @@ export const evalPropagationCommand: Command = {
                 computedSlices: r.computedSlices,
                 ...(r.timings ? { timings: { ...r.timings, readoutMs: Math.round(r.timings.readoutMs), networkMs: Math.round(r.timings.networkMs) } } : {}),
                 ...(r.gate ? { gate: gateDecisionsAsJson(r.gate) } : {}),
+                notGivenByRegion: r.notGivenByRegion,
               },
             ]),
           );

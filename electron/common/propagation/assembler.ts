@@ -135,15 +135,21 @@ export class LabelAssembler {
    * A propagator's outcome over what was committed here; the label map is built only if read (the
    * CLI, evaluations): the worker streams the decided slices instead.
    */
-  outcome(run: OutcomeFields, evidence?: readonly SegmentEvidence[]): PropagationOutcome {
+  outcome(run: OutcomeFields, evidence?: () => readonly SegmentEvidence[]): PropagationOutcome {
     const labelsVolume = (): Volume => this.labelsVolume();
+    // Suspects read every slice of the label map: computed when first read, never for the auto
+    // gate's trial runs, whose outcomes only give one slice.
+    let suspects: SuspectSlice[] | undefined;
+    const suspectsOnce = (): SuspectSlice[] => (suspects ??= this.suspects(run.propagated, evidence?.()));
     return {
       get labels() {
         return labelsVolume();
       },
+      get suspects() {
+        return suspectsOnce();
+      },
       ...run,
       written: this.written,
-      suspects: this.suspects(run.propagated, evidence),
     };
   }
 }

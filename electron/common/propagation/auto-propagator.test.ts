@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gridVolume, type Volume } from '../volume';
 import { LabelAssembler, labelsToPropagate } from './assembler';
-import { AutoPropagator, GROW_OVER_MEMORY, MEMORY_MARGIN, gateChoice, oneSliceChoice } from './auto-propagator';
+import { AutoPropagator, EXTEND_MIN, GROW_OVER_MEMORY, MEMORY_MARGIN, extensionChoice, gateChoice, oneSliceChoice } from './auto-propagator';
 import { FakePropagationNetworks } from './fake-networks';
 import { GrowPropagator } from './grow-propagator';
 import { MemoryPropagator } from './memory-engine';
@@ -125,7 +125,7 @@ describe('auto propagation: the per-object gate', () => {
     for (let z = 0; z < D; z++) expect(areas[z], `slice ${z}`).toBe(z >= 8 && z <= 22 ? 32 * 32 : 0);
   });
 
-  it('adds nothing past the ends when interpolation wins, even where memory would reach them (auto is then interpolation exactly)', async () => {
+  it('adds nothing past the ends when interpolation wins and memory predicts the end slices poorly, even where it would reach them (auto is then interpolation exactly)', async () => {
     // Half of the box is visible: memory's held-out Dice is 2/3, copying is exact; memory alone
     // would extend the visible half to slices 5–7 and 23–25, which used to overshoot on real scans.
     const label = (x: number, y: number, z: number): number => (z >= 5 && z <= 25 && inBox(x, y, 16, 48, 16, 48) ? 1 : 0);
@@ -134,12 +134,38 @@ describe('auto propagation: the per-object gate', () => {
     const seeds = seedsFrom(truth, [8, 15, 22]);
     const outcome = await propagator.propagate(image, seeds, { axis: 2 });
     expect(outcome.gate?.[0]).toMatchObject({ between: 'interpolation', before: 'none', after: 'none' });
+    // Each end predicted from its neighbour by memory: the visible half, Dice 2/3.
+    expect(outcome.gate?.[0]?.beyond?.before?.memory).toBeCloseTo(2 / 3, 5);
+    expect(outcome.gate?.[0]?.beyond?.after?.slice).toBe(22);
     const alone = await interpolation.propagate(image, seeds, { axis: 2 });
     expect(Array.from(outcome.labels.voxels)).toEqual(Array.from(alone.labels.voxels));
     const areas = sliceAreas(outcome.labels.voxels, sliceLayout(image.geometry.size, 2), 1);
     expect(areas[12]).toBe(32 * 32);
     expect(areas[6]).toBe(0);
     expect(areas[24]).toBe(0);
+  });
+
+  it('extends past an end with memory after interpolation won, where memory predicted that end slice well', async () => {
+    // A box the image shows whole on slices 5–25: copying and memory both predict the held-out
+    // slice exactly (a tie: interpolation), and memory predicts each end slice from its neighbour
+    // exactly, so it carries the box from 8 down to 5 and from 22 up to 25, stopping where the image ends it.
+    const label = (x: number, y: number, z: number): number => (z >= 5 && z <= 25 && inBox(x, y, 16, 48, 16, 48) ? 1 : 0);
+    const { image, truth } = scene((x, y, z) => label(x, y, z) === 1, label);
+    const outcome = await auto().propagator.propagate(image, seedsFrom(truth, [8, 15, 22]), { axis: 2 });
+    const decision = outcome.gate?.[0];
+    expect(decision).toMatchObject({ between: 'interpolation', before: 'memory', after: 'memory' });
+    expect(decision?.beyond?.before).toEqual({ slice: 8, memory: 1, grow: expect.any(Number) as number });
+    const areas = sliceAreas(outcome.labels.voxels, sliceLayout(image.geometry.size, 2), 1);
+    for (let z = 0; z < D; z++) expect(areas[z], `slice ${z}`).toBe(z >= 5 && z <= 25 ? 32 * 32 : 0);
+  });
+
+  it('extends past an end by the better of memory and growing (growing by its margin) only from EXTEND_MIN', () => {
+    expect(extensionChoice(undefined)).toBe('none');
+    expect(extensionChoice({ slice: 3, memory: EXTEND_MIN, grow: 0 })).toBe('memory');
+    expect(extensionChoice({ slice: 3, memory: EXTEND_MIN - 0.01, grow: EXTEND_MIN - 0.01 })).toBe('none');
+    expect(extensionChoice({ slice: 3, memory: EXTEND_MIN, grow: EXTEND_MIN + GROW_OVER_MEMORY })).toBe('grow');
+    expect(extensionChoice({ slice: 3, memory: EXTEND_MIN, grow: EXTEND_MIN + GROW_OVER_MEMORY / 2 })).toBe('memory');
+    expect(extensionChoice({ slice: 3, memory: 0, grow: EXTEND_MIN })).toBe('grow');
   });
 
   it('gives interpolation the run when memory wins the held-out slice by less than the margin', async () => {
@@ -153,7 +179,8 @@ describe('auto propagation: the per-object gate', () => {
     expect(decision?.scores?.memory).toBe(1);
     expect(decision?.scores?.interpolation).toBeCloseTo(30 / 31, 5);
     expect(1 - 30 / 31).toBeLessThan(MEMORY_MARGIN);
-    expect(decision).toMatchObject({ between: 'interpolation', before: 'none', after: 'none' });
+    // Past the ends memory still runs: it predicted both end slices exactly.
+    expect(decision).toMatchObject({ between: 'interpolation', before: 'memory', after: 'memory' });
   });
 
   it('lets memory run only when it beats interpolation by at least the margin', () => {

@@ -35,6 +35,8 @@ describe('given-slice evaluation', () => {
     expect(five?.whole.dsc).toBeCloseTo(2 / 3);
     expect(five?.seeds.dsc).toBe(1);
     expect(five?.msPerSlice).toBe(10);
+    // Given 6…14: slice 5 lies before them (4 voxels missed), 7, 9, 11, 13 between, none after.
+    expect(five?.notGivenByRegion).toEqual({ before: { tp: 0, fp: 0, fn: 4 }, between: { tp: 0, fp: 0, fn: 16 }, after: { tp: 0, fp: 0, fn: 0 } });
   });
 
   it('scores a perfect propagation 1 everywhere, and asks for a seed maker with click seeds', async () => {

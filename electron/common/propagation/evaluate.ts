@@ -9,7 +9,7 @@
 import type { Volume } from '../volume';
 import type { GateDecision } from './auto-propagator';
 import { evenlySpacedSlices, objectExtent } from './given-slices';
-import { confusionPerSlice, scoresOf, sumConfusion, type OverlapScores } from './metrics';
+import { confusionPerSlice, scoresOf, sumConfusion, type Confusion, type OverlapScores } from './metrics';
 import type { PropagationMethod } from './options';
 import type { PropagationTimings, Propagator } from './propagator';
 import { readSlice, sliceLayout, writeSlice, type IndexAxis, type SliceLayout } from '../slice';
@@ -29,6 +29,12 @@ export interface GivenResult {
   readonly timings?: PropagationTimings;
   /** What the gate chose (method 'auto'). */
   readonly gate?: readonly GateDecision[];
+  /**
+   * Not-given voxel counts below the first given slice, between the outermost two and above the
+   * last: a method's result in each region, so that a rule composing methods per region (the auto
+   * gate's) can be replayed from the methods' runs alone (scripts/gate-margin-sweep.mjs).
+   */
+  readonly notGivenByRegion: { readonly before: Confusion; readonly between: Confusion; readonly after: Confusion };
 }
 
 export interface PropagationEvaluation {
@@ -76,6 +82,8 @@ export async function evaluatePropagation(propagator: Propagator, image: Volume,
     const outcome = await propagator.propagate(image, seedVolume, { axis, labels: [label], annotatedSlices: slices });
     const per = confusionPerSlice(outcome.labels.voxels, truth.voxels, label, layout);
     const givenSet = new Set(slices);
+    const first = Math.min(...slices);
+    const last = Math.max(...slices);
     const result: GivenResult = {
       slices,
       notGiven: scoresOf(sumConfusion(per, (s) => !givenSet.has(s))),
@@ -86,6 +94,11 @@ export async function evaluatePropagation(propagator: Propagator, image: Volume,
       computedSlices: outcome.computedSlices,
       ...(outcome.timings ? { timings: outcome.timings } : {}),
       ...(outcome.gate ? { gate: outcome.gate } : {}),
+      notGivenByRegion: {
+        before: sumConfusion(per, (s) => s < first),
+        between: sumConfusion(per, (s) => s > first && s < last && !givenSet.has(s)),
+        after: sumConfusion(per, (s) => s > last),
+      },
     };
     given[String(n)] = result;
     options.onProgress?.(`${n} given: DSC not-given ${(100 * result.notGiven.dsc).toFixed(1)}%, whole ${(100 * result.whole.dsc).toFixed(1)}%, ${result.msPerSlice.toFixed(1)} ms/slice`);

@@ -13,7 +13,7 @@ import type { PropagateOptions } from './options';
 import { fusionWeights, runFillsGap } from './plan';
 import type { CancelSignal, PropagationOutcome, Propagator, SliceListener } from './propagator';
 import { planRequest, totalWrites } from './segments';
-import { DEFAULT_GROW, growSlice, objectIntensity, unitSlice, volumeRange, type GrowSettings } from './slice-grow';
+import { DEFAULT_GROW, growSlice, objectIntensity, unitReader, volumeRange, type GrowSettings, type UnitReader } from './slice-grow';
 
 export class GrowPropagator implements Propagator {
   readonly method = 'grow' as const;
@@ -27,8 +27,7 @@ export class GrowPropagator implements Propagator {
     const { width, height } = layout;
     const pixels = width * height;
     const range = volumeRange(image.voxels);
-    const imageSlice = new Float32Array(pixels);
-    const unitAt = (slice: number): Float32Array => unitSlice(readSlice(image.voxels, layout, slice, imageSlice), width, height, range);
+    const unitAt = (slice: number): UnitReader => unitReader(image.voxels, layout, slice, range);
     const seedSlice = new Float64Array(pixels);
     let computed = 0;
     for (const task of tasks) {
@@ -46,7 +45,7 @@ export class GrowPropagator implements Propagator {
         const origin = readSlice(seeds.voxels, layout, run.origin, seedSlice);
         let previous: Uint8Array = new Uint8Array(pixels);
         for (let i = 0; i < pixels; i++) previous[i] = origin[i] === task.label ? 1 : 0;
-        const intensity = objectIntensity(unitAt(run.origin), previous);
+        const intensity = objectIntensity(unitAt(run.origin), previous, width, height);
         if (intensity === undefined) continue;
         for (let slice = run.origin + run.direction; run.direction === 1 ? slice <= run.end : slice >= run.end; slice += run.direction) {
           throwIfCancelled(signal);

@@ -115,8 +115,12 @@ export class MemoryPropagator implements Propagator {
   readonly readoutWindow: ReadoutWindow | undefined;
   /** Network evaluations of the last request, for measurements. */
   lastStats = { keyEncodes: 0, valueEncodes: 0, decodes: 0, readoutMs: 0, networkMs: 0 };
-  /** The suspect-flag evidence of the last request, per label, for measurements (eval-suspects). */
-  lastEvidence: readonly SegmentEvidence[] = [];
+  /** The suspect-flag evidence of the last request, built when first read (eval-suspects, the outcome's suspects). */
+  private evidenceOfLast: () => readonly SegmentEvidence[] = () => [];
+
+  get lastEvidence(): readonly SegmentEvidence[] {
+    return this.evidenceOfLast();
+  }
 
   constructor(
     readonly networks: PropagationNetworks,
@@ -205,11 +209,9 @@ export class MemoryPropagator implements Propagator {
         }
       }
     }
-    this.lastEvidence = assembler.evidence(labels);
-    return assembler.outcome(
-      { method: this.method, propagated: labels, computedSlices: computed, elapsedMs: this.now() - started, timings: { ...this.lastStats } },
-      this.lastEvidence,
-    );
+    let evidence: readonly SegmentEvidence[] | undefined;
+    this.evidenceOfLast = () => (evidence ??= assembler.evidence(labels));
+    return assembler.outcome({ method: this.method, propagated: labels, computedSlices: computed, elapsedMs: this.now() - started, timings: { ...this.lastStats } }, this.evidenceOfLast);
   }
 
   /** One run from its origin; `emit` gets each slice's probabilities. Returns slices decoded. */

@@ -137,7 +137,13 @@ export function describeGate(d: GateDecision, name: string): string {
   const grow = d.scores?.grow === undefined ? '' : `, growing ${d.scores.grow.toFixed(2)}`;
   const scores = d.scores ? ` (held-out Dice: memory ${d.scores.memory.toFixed(2)}, interpolation ${d.scores.interpolation.toFixed(2)}${grow})` : ' (one slice: memory)';
   const word = (method: GateDecision['before']): string => (method === 'none' ? 'nothing' : method === 'grow' ? 'growing' : 'memory');
-  const beyond = d.before === d.after ? `${word(d.before)} beyond them` : `${word(d.before)} before, ${word(d.after)} after them`;
+  // Where interpolation won, each end slice as memory and growing predicted it decided what runs past it.
+  const evidence = (side: 'before' | 'after'): string => {
+    const end = d.beyond?.[side];
+    return end ? ` (slice ${end.slice + 1} predicted: memory ${end.memory.toFixed(2)}, growing ${end.grow.toFixed(2)})` : '';
+  };
+  const beyond =
+    d.before === d.after && d.beyond === undefined ? `${word(d.before)} beyond them` : `${word(d.before)} before${evidence('before')}, ${word(d.after)} after them${evidence('after')}`;
   return `${name}: ${d.between === 'grow' ? 'growing' : d.between} between your slices${scores}; ${beyond}`;
 }
 
