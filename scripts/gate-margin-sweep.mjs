@@ -17,6 +17,7 @@
  *
  *   node scripts/gate-margin-sweep.mjs [--work /tmp/gate] [--data ../shared/data] [--ratios 0.3,…] [--margins 0,0.05,…]
  *        [--knee native-models/runs/sim/spl-knee_seed11.nii.gz (adds its femur and femoral cartilage)] [--jobs 2]
+ *        [--placement ends (the given slices from the object's first to its last: eval-propagation --placement)]
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     ratios: { type: 'string', default: '0.3,0.4,0.5,0.55,0.6,0.65,0.7,0.8,0.9,1' },
     knee: { type: 'string' },
     jobs: { type: 'string', default: '1' },
+    placement: { type: 'string', default: 'centres' },
   },
 });
 const D = values.data;
@@ -53,7 +55,7 @@ const pending = [];
 for (const [tag, image, labels, label, axis] of structures) {
   for (const method of METHODS) {
     if (existsSync(result(tag, method))) continue; // resumable
-    pending.push([tag, method, ['eval-propagation', '--image', image, '--labels', labels, '--label', String(label), '--axis', axis, '--method', method, '--given', GIVEN.join(','), '--threads', '1', '--quiet', '--json', result(tag, method)]]);
+    pending.push([tag, method, ['eval-propagation', '--image', image, '--labels', labels, '--label', String(label), '--axis', axis, '--method', method, '--given', GIVEN.join(','), '--placement', values.placement, '--threads', '1', '--quiet', '--json', result(tag, method)]]);
   }
 }
 // --jobs evaluations at a time (each on one thread).

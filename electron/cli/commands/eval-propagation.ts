@@ -32,7 +32,7 @@ import { parseMethod, parseView, runCommand } from './propagate';
 export const summary = "evaluate propagation with the paper's given-slice protocol (DSC/SEN/PPV/IoU)";
 
 const USAGE = `Usage: iseg eval-propagation --image <image> --labels <label map> --label K
-         [--axis axial|coronal|sagittal] [--given 1,3,5,10] [--seed gt|clicks]
+         [--axis axial|coronal|sagittal] [--given 1,3,5,10] [--placement centres|ends] [--seed gt|clicks]
          [--method auto,memory,interpolation,grow] [--stop-rule F,G,D] [--readout-window T,R[,F[,S]]|full] [--model ID] [--click-model ID|classical|default]
          [--ep auto|cpu|cuda] [--threads N] [--models DIR] [--json FILE] [--quiet]
 
@@ -40,6 +40,9 @@ For each count n in --given, n slices evenly spaced within label K's extent alon
 given (from ground truth, or made with simulated clicks until IoU ≥ 85%), the other slices are
 propagated, and DSC, sensitivity, PPV and IoU are reported over the slices NOT given and over the
 whole volume (the paper's scoring, which counts the given slices), with ms per computed slice.
+--placement ends gives the object's first and last slices and the rest evenly between (3D
+Slicer's "fill between slices" protocol: nothing of the object lies past them) instead of the
+paper's bin centres.
 --method takes one method or a comma-separated list (default auto,memory,interpolation: the app's
 default beside the two it gates between; grow is what it runs from one slice where the object
 stands out), and ends with one not-given DSC table of them all.
@@ -120,6 +123,7 @@ export const evalPropagationCommand: Command = {
       threads: { type: 'string' },
       models: { type: 'string' },
       json: { type: 'string' },
+      placement: { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -132,6 +136,8 @@ export const evalPropagationCommand: Command = {
     if (!/^\d+$/.test(values.label) || label < 1 || label > 65535) throw new UsageError(`iseg eval-propagation: --label is a label value 1–65535, not "${values.label}"`);
     const given = (values.given ?? '1,3,5,10').split(',').map((t) => t.trim());
     if (given.some((t) => !/^\d+$/.test(t) || Number(t) < 1)) throw new UsageError(`iseg eval-propagation: --given is a list of positive integers, not "${values.given ?? ''}"`);
+    const placement = values.placement ?? 'centres';
+    if (placement !== 'centres' && placement !== 'ends') throw new UsageError(`iseg eval-propagation: --placement is centres or ends, not "${placement}"`);
     const seedText = values.seed ?? 'gt';
     if (seedText !== 'gt' && seedText !== 'clicks') throw new UsageError(`iseg eval-propagation: --seed is gt or clicks, not "${seedText}"`);
     const seed: SeedMode = seedText;
@@ -187,6 +193,7 @@ export const evalPropagationCommand: Command = {
             label,
             axis,
             given: given.map(Number),
+            placement,
             seed,
             ...(segmenter ? { makeSeed: clickSeedMaker(segmenter, image, clickCounts) } : {}),
             onProgress: log,
@@ -232,6 +239,7 @@ export const evalPropagationCommand: Command = {
           // The first method's figures at the top (as with one method), every method's under "methods".
           method: methods[0],
           seed,
+          placement,
           label,
           axis: view,
           indexAxis: axis,

@@ -63,6 +63,23 @@ describe('iseg propagate / eval-propagation', () => {
     expect(report.given['5']?.whole.dsc).toBeGreaterThanOrEqual(report.given['5']?.notGiven.dsc ?? 1);
   });
 
+  it('gives the object\'s end slices with --placement ends, and reports the not-given counts per region', async () => {
+    const f = await fixtures();
+    const json = join(dir, 'eval-ends.json');
+    await evalPropagationCommand.run(['--image', f.image, '--labels', f.labels, '--label', '1', '--given', '3', '--placement', 'ends', '--method', 'interpolation', '--json', json, '--quiet'], capture());
+    type Counts = { tp: number; fp: number; fn: number };
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { placement: string; extent: number[]; given: Record<string, { slices: number[]; notGivenByRegion: { before: Counts; between: Counts; after: Counts } }> };
+    expect(report.placement).toBe('ends');
+    const three = report.given['3'];
+    expect(three?.slices[0]).toBe(report.extent[0]);
+    expect(three?.slices.at(-1)).toBe(report.extent[1]);
+    // Nothing of the object lies past its end slices.
+    expect(three?.notGivenByRegion.before).toEqual({ tp: 0, fp: 0, fn: 0 });
+    expect(three?.notGivenByRegion.after).toEqual({ tp: 0, fp: 0, fn: 0 });
+    expect(three?.notGivenByRegion.between.tp).toBeGreaterThan(0);
+    await expect(evalPropagationCommand.run(['--image', f.image, '--labels', f.labels, '--label', '1', '--placement', 'middle'], capture())).rejects.toThrow(/centres or ends/);
+  });
+
   it('reports several methods side by side, with the gate auto chose', async () => {
     const f = await fixtures();
     const json = join(dir, 'eval-methods.json');

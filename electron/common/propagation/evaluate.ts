@@ -8,7 +8,7 @@
  */
 import type { Volume } from '../volume';
 import type { GateDecision } from './auto-propagator';
-import { evenlySpacedSlices, objectExtent } from './given-slices';
+import { evenlySpacedSlices, objectExtent, slicesFromEnd } from './given-slices';
 import { confusionPerSlice, scoresOf, sumConfusion, type Confusion, type OverlapScores } from './metrics';
 import type { PropagationMethod } from './options';
 import type { PropagationTimings, Propagator } from './propagator';
@@ -57,6 +57,8 @@ export interface EvaluateOptions {
   /** Required for seed "clicks"; ground-truth seeds copy the true mask. */
   readonly makeSeed?: SeedMaker;
   readonly onProgress?: (text: string) => void;
+  /** Where the given slices lie: bin centres within the extent (the paper's protocol, default) or from end to end. */
+  readonly placement?: 'centres' | 'ends';
 }
 
 export async function evaluatePropagation(propagator: Propagator, image: Volume, truth: Volume, options: EvaluateOptions): Promise<PropagationEvaluation> {
@@ -68,7 +70,7 @@ export async function evaluatePropagation(propagator: Propagator, image: Volume,
   const pixels = layout.width * layout.height;
   const given: Record<string, GivenResult> = {};
   for (const n of options.given) {
-    const slices = evenlySpacedSlices(extent, n);
+    const slices = options.placement === 'ends' ? slicesFromEnd(extent, n) : evenlySpacedSlices(extent, n);
     const seeds = new Uint8Array(truth.voxels.length);
     for (const s of slices) {
       const t = readSlice(truth.voxels, layout, s, new Uint8Array(pixels));
