@@ -18,6 +18,8 @@
  *   node scripts/gate-margin-sweep.mjs [--work /tmp/gate] [--data ../shared/data] [--ratios 0.3,…] [--margins 0,0.05,…]
  *        [--knee native-models/runs/sim/spl-knee_seed11.nii.gz (adds its femur and femoral cartilage)] [--jobs 2]
  *        [--placement ends (the given slices from the object's first to its last: eval-propagation --placement)]
+ *        [--more-knees IMAGE:TAG:K[:K…],… (more SPL-atlas knees, training sources, and their labels K, e.g.
+ *         native-models/runs/sim/spl-knee_seed12.nii.gz:k12:95:96:98:83:85)]
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     knee: { type: 'string' },
     jobs: { type: 'string', default: '1' },
     placement: { type: 'string', default: 'centres' },
+    'more-knees': { type: 'string' },
   },
 });
 const D = values.data;
@@ -45,6 +48,7 @@ const structures = [
   ...[10, 11, 17].map((k) => [`fs${k}`, `${D}/brain/fs_norm.mgz`, `${D}/brain/fs_aparc.a2009s+aseg.mgz`, k, 'axial']),
   // The SPL knee atlas simulated with a random tissue table (a training source: native-models/prepare_sim.sh), femur and femoral cartilage.
   ...(values.knee ? [95, 83].map((k) => [`spl${k}`, values.knee, `${D}/knee/spl-knee-atlas_seg.nrrd`, k, 'sagittal']) : []),
+  ...(values['more-knees'] ? values['more-knees'].split(',').flatMap((spec) => { const [image, tag, ...labels] = spec.split(':'); return labels.map((k) => [`${tag}-${k}`, image, `${D}/knee/spl-knee-atlas_seg.nrrd`, Number(k), 'sagittal']); }) : []),
 ];
 const METHODS = ['auto', 'memory', 'interpolation', 'grow'];
 const GIVEN = ['3', '5', '10'];

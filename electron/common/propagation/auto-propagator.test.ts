@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gridVolume, type Volume } from '../volume';
 import { LabelAssembler, labelsToPropagate } from './assembler';
-import { AutoPropagator, EXTEND_MIN, GROW_OVER_MEMORY, MEMORY_MARGIN, extensionChoice, gateChoice, oneSliceChoice } from './auto-propagator';
+import { AutoPropagator, EXTEND_MIN, EXTENSION_GROWTH, GROW_OVER_MEMORY, MEMORY_MARGIN, commitGuarded, extensionChoice, gateChoice, oneSliceChoice } from './auto-propagator';
 import { FakePropagationNetworks } from './fake-networks';
 import { GrowPropagator } from './grow-propagator';
 import { MemoryPropagator } from './memory-engine';
@@ -157,6 +157,31 @@ describe('auto propagation: the per-object gate', () => {
     expect(decision?.beyond?.before).toEqual({ slice: 8, memory: 1, grow: expect.any(Number) as number });
     const areas = sliceAreas(outcome.labels.voxels, sliceLayout(image.geometry.size, 2), 1);
     for (let z = 0; z < D; z++) expect(areas[z], `slice ${z}`).toBe(z >= 5 && z <= 25 ? 32 * 32 : 0);
+  });
+
+  it('ends an extension at the first slice that is empty or outgrows the end slice by EXTENSION_GROWTH, outward from the end, in either direction', () => {
+    const mask = (area: number): Uint8Array => Uint8Array.from({ length: 100 }, (_, i) => (i < area ? 255 : 0));
+    for (const direction of [-1, 1] as const) {
+      const end = direction === -1 ? 20 : 10;
+      const at = (k: number): number => end + direction * k;
+      // Areas outward: 40, 50 (= 1.25 × 40), 51 (too large: the extension ends), 10 (after the end: background).
+      const decided = new Map([
+        [at(3), mask(51)],
+        [at(1), mask(40)],
+        [at(4), mask(10)],
+        [at(2), mask(50)],
+      ]);
+      const committed = new Map<number, number>();
+      commitGuarded(decided, { end, direction, maxArea: EXTENSION_GROWTH * 40 }, (slice, m) => committed.set(slice, m.filter((v) => v !== 0).length));
+      expect(Object.fromEntries(committed)).toEqual({ [at(1)]: 40, [at(2)]: 50, [at(3)]: 0, [at(4)]: 0 });
+      // An empty slice ends it too.
+      const gap = new Map([
+        [at(1), mask(0)],
+        [at(2), mask(30)],
+      ]);
+      commitGuarded(gap, { end, direction, maxArea: 100 }, (slice, m) => committed.set(slice, m.filter((v) => v !== 0).length));
+      expect(committed.get(at(2))).toBe(0);
+    }
   });
 
   it('extends past an end by the better of memory and growing (growing by its margin) only from EXTEND_MIN', () => {
