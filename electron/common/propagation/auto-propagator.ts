@@ -49,7 +49,8 @@ import type { Volume } from '../volume';
  * memory alone 78.2 %, interpolation alone 78.7 %. Letting memory extend past the ends after
  * interpolation won gains on totalseg (capped at half the given spacing: 84.7 % at margin 0.15) but
  * puts 7 cells below interpolation (an area-must-shrink stop: 2 of the 27 non-brain cells), so the
- * default does not: it must never be worse than interpolation.
+ * default did not; since 2026-12-07 it does past an end only where that end slice's own prediction
+ * says so (EXTEND_MIN) and the run does not swell (EXTENSION_GROWTH).
  * Re-checked 2026-12-07 with the int8 networks and the windowed read-out (the same 39 cells, each
  * method run apart and the gate's held-out scores replayed for each margin:
  * `node scripts/gate-margin-sweep.mjs`): 0: 80.3 %, 8 below
@@ -327,6 +328,7 @@ export class AutoPropagator implements Propagator {
       });
       // Only a slice the run did not stream is read from its label map (which is then built).
       for (const slice of outcome.written) if (inRange(slice) && !streamed.has(slice)) keep(slice, maskOf(outcome.labels, layout, slice, task.label));
+      // A guarded run (an extension past an end) is committed once it is over: the guard reads it outward.
       if (guard) commitGuarded(decided, guard, commit);
     };
     // One method everywhere: its own run, which fuses the two sides of every gap.

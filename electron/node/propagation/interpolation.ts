@@ -33,7 +33,7 @@ export class InterpolationPropagator implements Propagator {
       if (task.plan.written.length === 0 || drawn.length < 2) continue;
       // Each gap between two consecutive slices holding the label is interpolated on its own, from
       // those two slices alone: run over a whole volume the filter's answer in one gap depends on the
-      // others and fails with densely given slices (TotalSegmentator MR liver from 10 given slices,
+      // others and fails with densely given slices (TotalSegmentator MR label 1 from 10 given slices,
       // not-given Dice .379, gap by gap .955; over the gate sweep's 45 training-source cells 77.54 →
       // 78.88 %, none lower by more than 0.1 point). So a request for a range (the auto gate's
       // trials, a correction's re-propagation) computes only the gaps it touches, and gives the same
