@@ -29,6 +29,8 @@
  */
 import { LabelAssembler, throwIfCancelled } from './assembler';
 import { GrowPropagator } from './grow-propagator';
+import { binaryDice } from './metrics';
+import { countSet } from './slice-grow';
 import type { AnnotatedSlice, SliceRange } from './plan';
 import type { PropagateOptions } from './options';
 import type { CancelSignal, PropagationOutcome, PropagationTimings, Propagator, SliceListener } from './propagator';
@@ -227,7 +229,7 @@ export class AutoPropagator implements Propagator {
     const predictOnce = async (propagator: Propagator, heldOut: number): Promise<number> => {
       const others = task.annotated.map((a) => a.slice).filter((s) => s !== heldOut);
       const decided = await withSliceErased(seeds, layout, task.label, heldOut, () => trialMask(propagator, seeds, layout, trialOptions(options, task.label, others, heldOut), task.label, heldOut, sub));
-      return diceOf(decided ?? new Uint8Array(layout.width * layout.height), maskOf(seeds, layout, heldOut, task.label));
+      return binaryDice(decided ?? new Uint8Array(layout.width * layout.height), maskOf(seeds, layout, heldOut, task.label));
     };
     let scores: GateScores;
     // A given slice next to another one is predicted from that neighbour almost exactly by every
@@ -306,7 +308,7 @@ export class AutoPropagator implements Propagator {
       const out = await decidedAt(given, far);
       if (out === undefined || !out.includes(255)) continue;
       const back = await withSliceMoved(seeds, layout, task.label, given, far, out, () => decidedAt(far, given));
-      sum += diceOf(back ?? new Uint8Array(truth.length), truth);
+      sum += binaryDice(back ?? new Uint8Array(truth.length), truth);
     }
     return runs === 0 ? 0 : sum / runs;
   }
@@ -343,21 +345,23 @@ export class AutoPropagator implements Propagator {
       return;
     }
     const given = task.annotated.filter((a) => a.area > 0);
-    const first = (given[0] as AnnotatedSlice).slice;
-    const last = (given.at(-1) as AnnotatedSlice).slice;
+    const firstGiven = given[0] as AnnotatedSlice;
+    const lastGiven = given.at(-1) as AnnotatedSlice;
+    const first = firstGiven.slice;
+    const last = lastGiven.slice;
     const count = layout.count;
     const inner = clip([first + 1, last - 1], options.range);
     if (inner) await run(decision.between === 'memory' ? this.memory : decision.between === 'grow' ? this.grow : this.interpolation, inner);
     const outer = (method: OuterMethod): Propagator | undefined => (method === 'memory' ? this.memory : method === 'grow' ? this.grow : undefined);
     // Past an end after interpolation won, the extension may not outgrow the end slice (EXTENSION_GROWTH).
-    const guardAt = (end: number, direction: -1 | 1): EndGuard | undefined =>
-      decision.between === 'interpolation' ? { end, direction, maxArea: EXTENSION_GROWTH * countSet(maskOf(seeds, layout, end, task.label)) } : undefined;
+    const guardAt = (end: AnnotatedSlice, direction: -1 | 1): EndGuard | undefined =>
+      decision.between === 'interpolation' ? { end: end.slice, direction, maxArea: EXTENSION_GROWTH * end.area } : undefined;
     const before = clip([0, first - 1], options.range);
     const beforeMethod = outer(decision.before);
-    if (before && beforeMethod) await run(beforeMethod, before, guardAt(first, -1));
+    if (before && beforeMethod) await run(beforeMethod, before, guardAt(firstGiven, -1));
     const after = clip([last + 1, count - 1], options.range);
     const afterMethod = outer(decision.after);
-    if (after && afterMethod) await run(afterMethod, after, guardAt(last, 1));
+    if (after && afterMethod) await run(afterMethod, after, guardAt(lastGiven, 1));
   }
 }
 
@@ -440,12 +444,6 @@ export function commitGuarded(decided: ReadonlyMap<number, Uint8Array>, guard: E
   }
 }
 
-function countSet(mask: Uint8Array): number {
-  let n = 0;
-  for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) n++;
-  return n;
-}
-
 /** Options that predict only `slice` of one label from `annotated` (a gate trial). */
 function trialOptions(options: PropagateOptions, label: number, annotated: readonly number[], slice: number): PropagateOptions {
   const { range: _range, ...rest } = options;
@@ -516,21 +514,7 @@ function maskOf(labels: Volume, layout: SliceLayout, slice: number, label: numbe
 
 /** Dice between two given slices of the seeds (interpolation's stand-in with 2 given slices). */
 function copyDice(seeds: Volume, layout: SliceLayout, a: number, b: number, label: number): number {
-  return diceOf(maskOf(seeds, layout, a, label), maskOf(seeds, layout, b, label));
-}
-
-function diceOf(a: Uint8Array, b: Uint8Array): number {
-  let both = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] !== 0;
-    const y = b[i] !== 0;
-    if (x) na++;
-    if (y) nb++;
-    if (x && y) both++;
-  }
-  return na + nb === 0 ? 1 : (2 * both) / (na + nb);
+  return binaryDice(maskOf(seeds, layout, a, label), maskOf(seeds, layout, b, label));
 }
 
 function addTimings(a: PropagationTimings | undefined, b: PropagationTimings): PropagationTimings {

@@ -6,8 +6,8 @@ import { ServiceError } from '../errors';
 import type { IndexAxis } from '../slice';
 
 /**
- * 'auto' (the app's default) gates memory against interpolation per object, and from one given
- * slice memory against 'grow' (auto-propagator.ts); 'grow' is seeded region growing slice to slice
+ * 'auto' (the app's default) chooses per object among memory, interpolation and 'grow' from the
+ * user's own slices (auto-propagator.ts); 'grow' is seeded region growing slice to slice
  * (grow-propagator.ts).
  */
 export const PROPAGATION_METHODS = ['auto', 'memory', 'interpolation', 'grow'] as const;

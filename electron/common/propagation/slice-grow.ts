@@ -14,8 +14,9 @@
  * classical click segmenter does); the object's mean and spread come from the run's origin slice.
  * Pure: no runtime-specific code.
  */
+import { squaredEdt } from '../click/edt';
 import { robustRange, unitScale } from '../click/normalize';
-import { growFromSeeds, SeedList } from '../segmenters/growcut';
+import { box3Within, growFromSeeds, SeedList, type PixelBox } from '../segmenters/growcut';
 import type { SliceLayout } from '../slice';
 import type { VoxelArray } from '../volume';
 
@@ -89,14 +90,6 @@ export function volumeRange(voxels: VoxelArray): readonly [number, number] {
   return range;
 }
 
-/** A rectangle of slice pixels, corners inclusive. */
-export interface PixelBox {
-  readonly x0: number;
-  readonly y0: number;
-  readonly x1: number;
-  readonly y1: number;
-}
-
 /**
  * A slice's intensities mapped to [0, 1] by `range` and smoothed 3×3 (growcut.ts `box3` on the whole
  * slice, the same values to the bit), read one box at a time: growing only looks near the object,
@@ -120,20 +113,7 @@ export function unitReader(voxels: ArrayLike<number>, layout: SliceLayout, slice
     for (let y = ry0; y <= ry1; y++) {
       for (let x = rx0, at = (y - ry0) * rw, index = slice * ss + y * sy + x * sx; x <= rx1; x++, at++, index += sx) ring[at] = unitScale(voxels[index] ?? 0, low, high);
     }
-    const bw = x1 - x0 + 1;
-    const out = new Float32Array(bw * (y1 - y0 + 1));
-    for (let y = y0; y <= y1; y++) {
-      const ya = Math.max(0, y - 1);
-      const yb = Math.min(height - 1, y + 1);
-      for (let x = x0; x <= x1; x++) {
-        const xa = Math.max(0, x - 1);
-        const xb = Math.min(width - 1, x + 1);
-        let sum = 0;
-        for (let yy = ya; yy <= yb; yy++) for (let xx = xa; xx <= xb; xx++) sum += ring[(yy - ry0) * rw + xx - rx0] ?? 0;
-        out[(y - y0) * bw + x - x0] = sum / ((yb - ya + 1) * (xb - xa + 1));
-      }
-    }
-    return out;
+    return box3Within(ring, { x0: rx0, y0: ry0, x1: rx1, y1: ry1 }, width, height, { x0, y0, x1, y1 });
   };
 }
 
@@ -203,7 +183,8 @@ export function growSlice(unit: UnitReader, width: number, height: number, previ
   return out;
 }
 
-function countSet(mask: Uint8Array): number {
+/** Pixels set (non-zero) in a mask. */
+export function countSet(mask: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) n++;
   return n;
@@ -253,61 +234,9 @@ function cropAround(mask: Uint8Array, width: number, height: number, margin: num
 
 /**
  * Squared Euclidean distance from every pixel to the nearest pixel whose mask value is `target`
- * (Felzenszwalb and Huttenlocher's two-pass transform; Infinity where there is none). Exported
- * for tests.
+ * (0 or non-zero; Infinity where there is none): the click protocol's exact transform
+ * (click/edt.ts) of the mask or of its complement. Exported for tests.
  */
 export function squaredDistanceTo(mask: Uint8Array, width: number, height: number, target: 0 | 1): Float64Array {
-  const distance = new Float64Array(width * height);
-  for (let i = 0; i < distance.length; i++) distance[i] = (mask[i] === 0 ? 0 : 1) === target ? 0 : Infinity;
-  const line = new Float64Array(Math.max(width, height));
-  const out = new Float64Array(line.length);
-  const sites = new Int32Array(line.length);
-  const bounds = new Float64Array(line.length + 1);
-  for (let x = 0; x < width; x++) {
-    for (let y = 0; y < height; y++) line[y] = distance[y * width + x] ?? Infinity;
-    transform1d(line, height, out, sites, bounds);
-    for (let y = 0; y < height; y++) distance[y * width + x] = out[y] ?? Infinity;
-  }
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) line[x] = distance[y * width + x] ?? Infinity;
-    transform1d(line, width, out, sites, bounds);
-    for (let x = 0; x < width; x++) distance[y * width + x] = out[x] ?? Infinity;
-  }
-  return distance;
-}
-
-/** The 1-D lower envelope of parabolas over f[0..n). */
-function transform1d(f: Float64Array, n: number, out: Float64Array, sites: Int32Array, bounds: Float64Array): void {
-  let k = -1;
-  for (let q = 0; q < n; q++) {
-    const fq = f[q] ?? Infinity;
-    if (fq === Infinity) continue;
-    while (k >= 0) {
-      const p = sites[k] ?? 0;
-      const s = (fq + q * q - ((f[p] ?? 0) + p * p)) / (2 * (q - p));
-      if (s > (bounds[k] ?? -Infinity)) {
-        k++;
-        sites[k] = q;
-        bounds[k] = s;
-        break;
-      }
-      k--;
-    }
-    if (k < 0) {
-      k = 0;
-      sites[0] = q;
-      bounds[0] = -Infinity;
-    }
-  }
-  if (k < 0) {
-    out.fill(Infinity, 0, n);
-    return;
-  }
-  bounds[k + 1] = Infinity;
-  let j = 0;
-  for (let q = 0; q < n; q++) {
-    while ((bounds[j + 1] ?? Infinity) < q) j++;
-    const p = sites[j] ?? 0;
-    out[q] = (q - p) * (q - p) + (f[p] ?? 0);
-  }
+  return squaredEdt(target === 0 ? mask : mask.map((v) => (v === 0 ? 1 : 0)), width, height, false);
 }

@@ -36,16 +36,37 @@ export const DEFAULT_GROWCUT: GrowCutOptions = {
 
 /** Smooths with a 3×3 box filter (noise would otherwise stop the fronts everywhere). */
 export function box3(src: Float32Array, width: number, height: number): Float32Array {
-  const out = new Float32Array(src.length);
-  for (let y = 0; y < height; y++) {
+  const whole = { x0: 0, y0: 0, x1: width - 1, y1: height - 1 };
+  return box3Within(src, whole, width, height, whole);
+}
+
+/** A rectangle of slice pixels, corners inclusive. */
+export interface PixelBox {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+}
+
+/**
+ * The 3×3 box filter of a width × height slice over `box` only (box.width × box.height values),
+ * from `src`, which holds the slice's values over `held` (a rectangle covering `box` and, within the
+ * slice, the pixel ring around it). The filter's window is clipped at the slice's edges, not
+ * `held`'s, so any box gives the whole slice's values (slice-grow.ts reads only near the object).
+ */
+export function box3Within(src: Float32Array, held: PixelBox, width: number, height: number, box: PixelBox): Float32Array {
+  const hw = held.x1 - held.x0 + 1;
+  const bw = box.x1 - box.x0 + 1;
+  const out = new Float32Array(bw * (box.y1 - box.y0 + 1));
+  for (let y = box.y0; y <= box.y1; y++) {
     const ya = Math.max(0, y - 1);
     const yb = Math.min(height - 1, y + 1);
-    for (let x = 0; x < width; x++) {
+    for (let x = box.x0; x <= box.x1; x++) {
       const xa = Math.max(0, x - 1);
       const xb = Math.min(width - 1, x + 1);
       let sum = 0;
-      for (let yy = ya; yy <= yb; yy++) for (let xx = xa; xx <= xb; xx++) sum += src[yy * width + xx] ?? 0;
-      out[y * width + x] = sum / ((yb - ya + 1) * (xb - xa + 1));
+      for (let yy = ya; yy <= yb; yy++) for (let xx = xa; xx <= xb; xx++) sum += src[(yy - held.y0) * hw + xx - held.x0] ?? 0;
+      out[(y - box.y0) * bw + x - box.x0] = sum / ((yb - ya + 1) * (xb - xa + 1));
     }
   }
   return out;
