@@ -35,21 +35,12 @@ const unitScore = z.number().min(0).max(1);
 /** What the 'auto' method chose for one object (auto-propagator.ts GateDecision). */
 export const gateDecisionSchema = z.object({
   label: z.number().int().min(1).max(65535),
-  between: z.enum(['memory', 'interpolation', 'grow']),
-  before: z.enum(['memory', 'grow', 'none']),
-  after: z.enum(['memory', 'grow', 'none']),
-  scores: z.object({ heldOut: z.array(slice), memory: unitScore, interpolation: unitScore, grow: unitScore.optional() }).optional(),
+  between: z.enum(['interpolation', 'consensus', 'memory', 'grow']),
+  before: z.enum(['consensus', 'memory', 'grow']),
+  after: z.enum(['consensus', 'memory', 'grow']),
+  scores: z.object({ heldOut: z.array(slice), memory: unitScore, interpolation: unitScore, grow: unitScore, consensus: unitScore }).optional(),
   /** With one given slice: out a few slices and back, each candidate's Dice with the user's slice (auto-propagator.ts CYCLE_SLICES). */
   oneSlice: z.object({ memory: unitScore, grow: unitScore }).optional(),
-  /** Where interpolation won between: each end slice predicted by memory and growing (auto-propagator.ts EXTEND_MIN). */
-  beyond: z
-    .object({
-      before: z.object({ slice, memory: unitScore, grow: unitScore }).optional(),
-      after: z.object({ slice, memory: unitScore, grow: unitScore }).optional(),
-    })
-    .optional(),
-  /** Recorded before issue 18's margin rule (memory's Dice on the end slices); kept so older sidecars still parse. */
-  endScores: z.tuple([unitScore, unitScore]).optional(),
 });
 
 const sliceUpdateSchema = z.object({ slice, label: z.number().int().min(1).max(65535), componentType: labelType, labels: arrayBuffer });

@@ -33,7 +33,7 @@ export const summary = "evaluate propagation with the paper's given-slice protoc
 
 const USAGE = `Usage: iseg eval-propagation --image <image> --labels <label map> --label K
          [--axis axial|coronal|sagittal] [--given 1,3,5,10] [--placement centres|ends] [--seed gt|clicks]
-         [--method auto,memory,interpolation,grow] [--stop-rule F,G,D] [--readout-window T,R[,F[,S]]|full] [--model ID] [--click-model ID|classical|default]
+         [--method auto,memory,interpolation,grow] [--stop-rule F,G,D] [--readout-window T,R[,F[,S]]|full] [--consensus-margin M] [--solo-margin M] [--model ID] [--click-model ID|classical|default]
          [--ep auto|cpu|cuda] [--threads N] [--models DIR] [--json FILE] [--quiet]
 
 For each count n in --given, n slices evenly spaced within label K's extent along the axis are
@@ -44,12 +44,15 @@ whole volume (the paper's scoring, which counts the given slices), with ms per c
 Slicer's "fill between slices" protocol: nothing of the object lies past them) instead of the
 paper's bin centres.
 --method takes one method or a comma-separated list (default auto,memory,interpolation: the app's
-default beside the two it gates between; grow is what it runs from one slice where the object
-stands out), and ends with one not-given DSC table of them all.
+default beside two of the methods it combines; grow is what it runs from one slice where the
+object stands out), and ends with one not-given DSC table of them all.
 --stop-rule sets the memory stop rule (fraction, growth, confidence drop; stop-rule.ts), for
 choosing it on training-source volumes; --readout-window the memory read-out's window (query tiles
 of T × T feature cells that see R cells around them and, with F, every frame as F × F block means;
-full: every position), for choosing it.`;
+full: every position), for choosing it; --consensus-margin by how much interpolation must beat
+auto's consensus on the held-out slices to run between them instead (auto-propagator.ts
+CONSENSUS_MARGIN; --consensus-margin=-1: never, 1: always), and --solo-margin by how much memory or
+growing must beat both to run alone (SOLO_MARGIN; 1: never), for choosing them.`;
 
 function parseMethods(text: string | undefined): PropagationMethod[] {
   const methods = [...new Set((text ?? 'auto,memory,interpolation').split(',').map((t) => parseMethod('eval-propagation', t.trim())))];
@@ -66,19 +69,14 @@ function parseStopRule(text: string | undefined): StopRuleSettings | undefined {
   return { fraction, growth, confidenceDrop };
 }
 
-/** One line per decision: "label 1 interpolation between (mem .71 / int .80 on 2 held out), memory before, none after". */
+/** One line per decision: "label 1: consensus between (held out 2: memory .71, interpolation .80, grow .66, consensus .83), consensus beyond". */
 function describeGate(gate: readonly GateDecision[]): string {
   return gate
     .map((d) => {
       if (d.oneSlice) return `label ${d.label}: one given slice (out and back: memory ${d.oneSlice.memory.toFixed(2)}, grow ${d.oneSlice.grow.toFixed(2)}), ${d.before} both ways`;
-      const scores = d.scores
-        ? ` (held out ${d.scores.heldOut.length}: memory ${d.scores.memory.toFixed(2)}, interpolation ${d.scores.interpolation.toFixed(2)}${d.scores.grow === undefined ? '' : `, grow ${d.scores.grow.toFixed(2)}`})`
-        : '';
-      const end = (side: 'before' | 'after'): string => {
-        const e = d.beyond?.[side];
-        return e ? ` (slice ${e.slice} predicted: memory ${e.memory.toFixed(2)}, grow ${e.grow.toFixed(2)})` : '';
-      };
-      return `label ${d.label}: ${d.between} between${scores}, ${d.before} before${end('before')}, ${d.after} after${end('after')}`;
+      const s = d.scores;
+      const scores = s ? ` (held out ${s.heldOut.length}: memory ${s.memory.toFixed(2)}, interpolation ${s.interpolation.toFixed(2)}, grow ${s.grow.toFixed(2)}, consensus ${s.consensus.toFixed(2)})` : '';
+      return `label ${d.label}: ${d.between} between${scores}, ${d.before} beyond`;
     })
     .join('; ');
 }
@@ -117,6 +115,8 @@ export const evalPropagationCommand: Command = {
       method: { type: 'string' },
       'stop-rule': { type: 'string' },
       'readout-window': { type: 'string' },
+      'consensus-margin': { type: 'string' },
+      'solo-margin': { type: 'string' },
       model: { type: 'string' },
       'click-model': { type: 'string' },
       ep: { type: 'string' },
@@ -144,6 +144,16 @@ export const evalPropagationCommand: Command = {
     const methods = parseMethods(values.method);
     const stopRule = parseStopRule(values['stop-rule']);
     const readoutWindow = parseReadoutWindow('eval-propagation', values['readout-window']);
+    const margin = (option: 'consensus-margin' | 'solo-margin'): number | undefined => {
+      const text = values[option];
+      if (text === undefined) return undefined;
+      const value = Number(text);
+      if (text === '' || !Number.isFinite(value) || Math.abs(value) > 1) throw new UsageError(`iseg eval-propagation: --${option} is a number from -1 to 1, not "${text}"`);
+      return value;
+    };
+    const consensusMargin = margin('consensus-margin');
+    const soloMargin = margin('solo-margin');
+    const gateMargins = { ...(consensusMargin === undefined ? {} : { consensus: consensusMargin }), ...(soloMargin === undefined ? {} : { solo: soloMargin }) };
     const view = parseView('eval-propagation', values.axis);
     const threads = values.threads === undefined ? undefined : Number(values.threads);
     if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError('iseg eval-propagation: --threads is a positive integer');
@@ -163,6 +173,7 @@ export const evalPropagationCommand: Command = {
       ...(threads === undefined ? {} : { threads }),
       ...(stopRule === undefined ? {} : { stopRule }),
       ...(readoutWindow === undefined ? {} : { readoutWindow }),
+      gateMargins,
     });
     const propagatorFor = (method: PropagationMethod): Propagator => {
       const p = opened.propagator;
@@ -248,6 +259,7 @@ export const evalPropagationCommand: Command = {
           extent: first?.extent,
           ...(opened.model ? { model: opened.model.id, ep: opened.model.ep } : {}),
           ...(stopRule ? { stopRule } : {}),
+          ...(Object.keys(gateMargins).length > 0 ? { gateMargins } : {}),
           ...(opened.readoutWindow === undefined ? {} : { readoutWindow: opened.readoutWindow ?? 'full' }),
           ...(segmenter ? { clickModel: segmenter.id, meanClicksPerSeed: clickCounts.reduce((a, b) => a + b, 0) / Math.max(1, clickCounts.length) } : {}),
           given: first ? report(first) : {},

@@ -91,6 +91,13 @@ describe('iseg propagate / eval-propagation', () => {
     expect(Object.keys(report.methods)).toEqual(['auto', 'interpolation']);
     expect(report.methods.auto?.['3']?.gate).toEqual([expect.objectContaining({ label: 1 })]);
     expect(io.lines.join('\n')).toMatch(/not-given DSC \(%\) by method/);
+    // --consensus-margin=-1: the consensus never runs between the given slices; =1: always (and never alone: --solo-margin=1).
+    for (const [margin, between] of [['-1', 'interpolation'], ['1', 'consensus']] as const) {
+      await evalPropagationCommand.run(['--image', f.image, '--labels', f.labels, '--label', '1', '--given', '3', '--method', 'auto', `--consensus-margin=${margin}`, '--solo-margin=1', '--models', models, '--model', 'fixture-prop-tiny', '--threads', '1', '--json', json, '--quiet'], io);
+      const one = JSON.parse(readFileSync(json, 'utf8')) as { gateMargins: { consensus: number; solo: number }; given: Record<string, { gate: { between: string }[] }> };
+      expect(one.gateMargins).toEqual({ consensus: Number(margin), solo: 1 });
+      expect(one.given['3']?.gate[0]?.between).toBe(between);
+    }
   });
 
   it('rejects bad command lines with one line', async () => {
@@ -98,6 +105,7 @@ describe('iseg propagate / eval-propagation', () => {
     await expect(propagateCommand.run(['--image', 'a'], io)).rejects.toThrow(UsageError);
     await expect(propagateCommand.run(['--image', 'a', '--seeds', 'b', '--out', 'c', '--method', 'magic'], io)).rejects.toThrow(/memory, interpolation or grow/);
     await expect(evalPropagationCommand.run(['--image', 'a', '--labels', 'b', '--label', '1', '--seed', 'paint'], io)).rejects.toThrow(/gt or clicks/);
+    await expect(evalPropagationCommand.run(['--image', 'a', '--labels', 'b', '--label', '1', '--solo-margin', '2'], io)).rejects.toThrow(/--solo-margin is a number from -1 to 1/);
     await expect(benchPropagationCommand.run(['--image', 'a', '--labels', 'b'], io)).rejects.toThrow(/--label are required/);
     await expect(benchPropagationCommand.run(['--image', 'a', '--labels', 'b', '--label', '1', '--readout', 'gpu'], io)).rejects.toThrow(/onnx or typescript/);
   });

@@ -31,8 +31,8 @@ export interface GivenResult {
   readonly gate?: readonly GateDecision[];
   /**
    * Not-given voxel counts below the first given slice, between the outermost two and above the
-   * last: a method's result in each region, so that a rule composing methods per region (the auto
-   * gate's) can be replayed from the methods' runs alone (scripts/gate-margin-sweep.mjs).
+   * last: a method's result in each region, so that a rule composing methods per region can be
+   * replayed from the methods' runs alone.
    */
   readonly notGivenByRegion: { readonly before: Confusion; readonly between: Confusion; readonly after: Confusion };
 }

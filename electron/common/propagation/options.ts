@@ -6,9 +6,9 @@ import { ServiceError } from '../errors';
 import type { IndexAxis } from '../slice';
 
 /**
- * 'auto' (the app's default) chooses per object among memory, interpolation and 'grow' from the
- * user's own slices (auto-propagator.ts); 'grow' is seeded region growing slice to slice
- * (grow-propagator.ts).
+ * 'auto' (the app's default) chooses per object, from the user's own slices, between interpolation
+ * and the consensus of memory, interpolation and 'grow' (auto-propagator.ts); 'grow' is seeded
+ * region growing slice to slice (grow-propagator.ts).
  */
 export const PROPAGATION_METHODS = ['auto', 'memory', 'interpolation', 'grow'] as const;
 export type PropagationMethod = (typeof PROPAGATION_METHODS)[number];

@@ -3,7 +3,7 @@ import { GrowPropagator } from '../../common/propagation/grow-propagator';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ServiceError } from '../../common/errors';
-import { AutoPropagator } from '../../common/propagation/auto-propagator';
+import { AutoPropagator, type GateMargins } from '../../common/propagation/auto-propagator';
 import { MemoryPropagator } from '../../common/propagation/memory-engine';
 import type { PropagationMethod } from '../../common/propagation/options';
 import type { Propagator } from '../../common/propagation/propagator';
@@ -24,6 +24,8 @@ export interface OpenPropagatorOptions {
   readonly stopRule?: StopRuleSettings;
   /** The memory read-out's window (default: the model's own, else DEFAULT_READOUT_WINDOW; null: every position). */
   readonly readoutWindow?: ReadoutWindow | null;
+  /** The auto gate's margins (default CONSENSUS_MARGIN, SOLO_MARGIN), for choosing them. */
+  readonly gateMargins?: Partial<GateMargins>;
 }
 
 export interface OpenedPropagator {
@@ -45,7 +47,7 @@ export async function openPropagator(method: PropagationMethod, options: OpenPro
   const networks = await OnnxPropagationNetworks.load(dir, { ...(options.ep === undefined ? {} : { ep: options.ep }), ...(options.threads === undefined ? {} : { threads: options.threads }) });
   const memory = new MemoryPropagator(networks, { now: () => performance.now(), ...(options.stopRule ? { stopRule: options.stopRule } : {}), ...(options.readoutWindow === undefined ? {} : { readoutWindow: options.readoutWindow }) });
   return {
-    propagator: method === 'auto' ? new AutoPropagator(memory, new InterpolationPropagator()) : memory,
+    propagator: method === 'auto' ? new AutoPropagator(memory, new InterpolationPropagator(), new GrowPropagator(), options.gateMargins) : memory,
     model: { id: networks.id, ep: networks.ep, digests: networks.digests },
     readoutWindow: memory.readoutWindow ?? null,
     dispose: () => networks.dispose(),

@@ -267,7 +267,7 @@ describe('propagation from user slices', () => {
     const ws = await workspace();
     await clickSlice(ws.root, 2);
     await clickSlice(ws.root, 9);
-    ws.gate = [{ label: 1, between: 'interpolation', before: 'memory', after: 'none', scores: { heldOut: [2, 9], memory: 0.61, interpolation: 0.8 } }];
+    ws.gate = [{ label: 1, between: 'interpolation', before: 'consensus', after: 'consensus', scores: { heldOut: [2, 9], memory: 0.61, interpolation: 0.8, grow: 0.5, consensus: 0.7 } }];
     const before = labelsCopy(ws.root);
     const steps = ws.root.history.labels.length;
     await ws.root.propagation.run('auto', 'axial');
@@ -276,7 +276,7 @@ describe('propagation from user slices', () => {
     expect(ws.root.history.labels.at(-1)).toBe('Propagate');
     expect(ws.root.propagation.lastGate).toEqual(ws.gate);
     expect(ws.root.propagation.provenance?.runs).toEqual([
-      expect.objectContaining({ method: 'auto', gate: [{ label: 1, between: 'interpolation', before: 'memory', after: 'none', scores: { heldOut: [2, 9], memory: 0.61, interpolation: 0.8 } }] }),
+      expect.objectContaining({ method: 'auto', gate: [{ label: 1, between: 'interpolation', before: 'consensus', after: 'consensus', scores: { heldOut: [2, 9], memory: 0.61, interpolation: 0.8, grow: 0.5, consensus: 0.7 } }] }),
     ]);
     ws.root.history.undo();
     expect(labelsCopy(ws.root)).toEqual(before);

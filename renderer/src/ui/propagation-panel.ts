@@ -1,9 +1,9 @@
 /**
  * Propagation: turn a few segmented slices into a 3D segmentation (by default the gated method:
- * per segment the memory network or contour interpolation, whichever predicts the user's own
- * held-out slices better, and what it chose), or fill between them by contour interpolation; what
- * will change before it runs (every slice, or the range a correction re-propagates); progress with
- * cancel; suspect slices to check.
+ * per segment contour interpolation or the consensus of the memory network, interpolation and
+ * growing, whichever predicts the user's own held-out slices better, and what it chose), or fill
+ * between them by contour interpolation; what will change before it runs (every slice, or the
+ * range a correction re-propagates); progress with cancel; suspect slices to check.
  */
 import { autorun, compareStructural, reaction } from 'mobx';
 import { VIEW_AXES, type ViewAxis } from '../../../electron/common/volume';
@@ -39,7 +39,7 @@ export class PropagationPanel {
         type: 'button',
         class: 'primary',
         'data-testid': 'propagate-run',
-        title: 'Propagate the segmented slices: per segment, the memory network or interpolation, whichever predicts your own slices better',
+        title: 'Propagate the segmented slices: per segment, interpolation or the consensus of the memory network, interpolation and growing, whichever predicts your own slices better',
       },
       ['Propagate'],
     );
@@ -107,7 +107,7 @@ export class PropagationPanel {
         { equals: compareStructural, fireImmediately: true },
       ),
       reaction(
-        () => store.lastGate.map((d) => ({ label: String(d.label), method: d.oneSlice ? d.before : d.between, text: describeGate(d, root.segmentation.segment(d.label)?.name ?? `Segment ${d.label}`) })),
+        () => store.lastGate.map((d) => ({ label: String(d.label), method: d.between, text: describeGate(d, root.segmentation.segment(d.label)?.name ?? `Segment ${d.label}`) })),
         (items) => {
           chosen.replaceChildren(...items.map((item) => el('li', { 'data-value': item.label, 'data-method': item.method }, [item.text])));
         },
@@ -128,23 +128,17 @@ export class PropagationPanel {
   }
 }
 
-/** "Femur: interpolation between your slices (held-out Dice: memory 0.71, interpolation 0.80); memory beyond them". */
+/** "Femur: the consensus between your slices (held-out Dice: memory 0.71, interpolation 0.80, growing 0.66, consensus 0.83); memory and growing where they agree beyond them". */
 export function describeGate(d: GateDecision, name: string): string {
   if (d.oneSlice !== undefined) {
-    const how = d.before === 'grow' ? 'grown slice to slice' : 'the memory network';
+    const how = d.before === 'grow' ? 'grown slice to slice' : 'where the memory network and growing agree';
     return `${name}: from your one slice, ${how} (out and back to your slice, Dice: memory ${d.oneSlice.memory.toFixed(2)}, growing ${d.oneSlice.grow.toFixed(2)})`;
   }
-  const grow = d.scores?.grow === undefined ? '' : `, growing ${d.scores.grow.toFixed(2)}`;
-  const scores = d.scores ? ` (held-out Dice: memory ${d.scores.memory.toFixed(2)}, interpolation ${d.scores.interpolation.toFixed(2)}${grow})` : ' (one slice: memory)';
-  const word = (method: GateDecision['before']): string => (method === 'none' ? 'nothing' : method === 'grow' ? 'growing' : 'memory');
-  // Where interpolation won, each end slice as memory and growing predicted it decided what runs past it.
-  const evidence = (side: 'before' | 'after'): string => {
-    const end = d.beyond?.[side];
-    return end ? ` (slice ${end.slice + 1} predicted: memory ${end.memory.toFixed(2)}, growing ${end.grow.toFixed(2)})` : '';
-  };
-  const beyond =
-    d.before === d.after && d.beyond === undefined ? `${word(d.before)} beyond them` : `${word(d.before)} before${evidence('before')}, ${word(d.after)} after them${evidence('after')}`;
-  return `${name}: ${d.between === 'grow' ? 'growing' : d.between} between your slices${scores}; ${beyond}`;
+  const s = d.scores;
+  const scores = s ? ` (held-out Dice: memory ${s.memory.toFixed(2)}, interpolation ${s.interpolation.toFixed(2)}, growing ${s.grow.toFixed(2)}, consensus ${s.consensus.toFixed(2)})` : '';
+  const between = { consensus: 'the consensus of memory, interpolation and growing', interpolation: 'interpolation', memory: 'the memory network alone', grow: 'growing alone' }[d.between];
+  const beyond = { consensus: 'memory and growing where they agree', memory: 'the memory network', grow: 'growing' }[d.before];
+  return `${name}: ${between} between your slices${scores}; ${beyond} beyond them`;
 }
 
 /** The range a correction re-propagates, for tests and assistive tools (slice indices from 0). */
