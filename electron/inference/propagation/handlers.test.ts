@@ -124,7 +124,8 @@ describe('propagation provenance in the outcome', () => {
     const h = createPropagationWorkerHandlers();
     // A bright square on slices 2–9 of a dark image, given on slice 2 and 9.
     const image = new Float32Array(32 * 32 * 12);
-    for (let z = 2; z <= 9; z++) for (let y = 8; y < 24; y++) for (let x = 8; x < 24; x++) image[x + 32 * (y + 32 * z)] = 1000;
+    // The object spans the volume, so the out-and-back check (CYCLE_SLICES from slice 5) finds it.
+    for (let z = 0; z < 12; z++) for (let y = 8; y < 24; y++) for (let x = 8; x < 24; x++) image[x + 32 * (y + 32 * z)] = 1000;
     const start = { ...payload('grow', true), image: { geometry, componentType: 'float32' as const, voxels: image.buffer }, method: 'grow' as const };
     await h['propagation.start'](start);
     const r = await finish(h, 'grow');
@@ -163,7 +164,8 @@ describe('propagation provenance in the outcome', () => {
   it.skipIf(!existsSync(`${propagationFixture}/manifest.json`))('records the one-slice choice of auto, which passes the contract', async () => {
     const h = createPropagationWorkerHandlers();
     const image = new Float32Array(32 * 32 * 12);
-    for (let z = 2; z <= 9; z++) for (let y = 8; y < 24; y++) for (let x = 8; x < 24; x++) image[x + 32 * (y + 32 * z)] = 1000;
+    // The object spans the volume, so the out-and-back check (CYCLE_SLICES from slice 5) finds it.
+    for (let z = 0; z < 12; z++) for (let y = 8; y < 24; y++) for (let x = 8; x < 24; x++) image[x + 32 * (y + 32 * z)] = 1000;
     const seeds = new Uint8Array(32 * 32 * 12);
     for (let y = 8; y < 24; y++) for (let x = 8; x < 24; x++) seeds[x + 32 * (y + 32 * 5)] = 1;
     await h['propagation.start']({
