@@ -24,9 +24,10 @@ are not modified) with a <file>.json sidecar.
 
   --method NAME     memory (STCN-style networks, default), interpolation (morphological
                     contour interpolation, "fill between slices"), grow (seeded region growing
-                    slice to slice, no model) or auto (the app's default: per object, whichever
-                    predicts the user's held-out slices better; from one slice, memory or grow,
-                    whichever comes back closer to it after a few slices out and back)
+                    slice to slice, no model) or auto (the app's default: per object,
+                    interpolation or the consensus of the three — a voxel where two say so —
+                    whichever predicts the user's held-out slices better; from one slice, grow or
+                    memory ∩ grow, whichever comes back closer to it after a few slices out and back)
   --axis VIEW       slices to propagate across: axial (default), coronal or sagittal
   --model ID        propagation model under native-models/ (default: the first trained one)
   --labels LIST     labels to propagate (default: every label in the seeds not locked)

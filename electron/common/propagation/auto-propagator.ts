@@ -79,6 +79,8 @@ export interface GateMargins {
   readonly solo: number;
 }
 
+const DEFAULT_MARGINS: GateMargins = { consensus: CONSENSUS_MARGIN, solo: SOLO_MARGIN };
+
 /**
  * From one given slice nothing can be held out, so memory and growing are each checked out and
  * back: each propagates CYCLE_SLICES slices each way, then from there back to the given slice, and
@@ -153,7 +155,7 @@ export class AutoPropagator implements Propagator {
     readonly grow: Propagator = new GrowPropagator(),
     margins: Partial<GateMargins> = {},
   ) {
-    this.margins = { consensus: margins.consensus ?? CONSENSUS_MARGIN, solo: margins.solo ?? SOLO_MARGIN };
+    this.margins = { consensus: margins.consensus ?? DEFAULT_MARGINS.consensus, solo: margins.solo ?? DEFAULT_MARGINS.solo };
   }
 
   async propagate(image: Volume, seeds: Volume, options: PropagateOptions, onSlice?: SliceListener, signal?: CancelSignal): Promise<PropagationOutcome> {
@@ -208,17 +210,10 @@ export class AutoPropagator implements Propagator {
     }
     // The label erased from every slice: nothing to carry (the consensus of empty runs).
     if (given.length === 0) return { label: task.label, between: 'consensus', before: 'consensus', after: 'consensus' };
-    // Memoised per method and slice: with no interior slice to hold out, the ends serve twice.
-    const predictions = new Map<string, Uint8Array>();
     const predict = async (propagator: Propagator, heldOut: number): Promise<Uint8Array> => {
-      const key = `${propagator.method}:${heldOut}`;
-      const known = predictions.get(key);
-      if (known !== undefined) return known;
       const others = task.annotated.map((a) => a.slice).filter((s) => s !== heldOut);
       const decided = await withSliceErased(seeds, layout, task.label, heldOut, () => trialMask(propagator, seeds, layout, trialOptions(options, task.label, others, heldOut), task.label, heldOut, sub));
-      const mask = decided ?? new Uint8Array(layout.width * layout.height);
-      predictions.set(key, mask);
-      return mask;
+      return decided ?? new Uint8Array(layout.width * layout.height);
     };
     // A given slice next to another one is predicted from that neighbour almost exactly by every
     // method: it says nothing about the gaps to fill (a user's correction next to an earlier slice
@@ -251,7 +246,8 @@ export class AutoPropagator implements Propagator {
     const n = held.length;
     const scores: GateScores = { heldOut: held.map(([slice]) => slice), memory: sums.memory / n, interpolation: sums.interpolation / n, grow: sums.grow / n, consensus: sums.consensus / n };
     const between = gateChoice(scores, this.margins);
-    return { label: task.label, between, before: between === 'interpolation' ? 'consensus' : between, after: between === 'interpolation' ? 'consensus' : between, scores };
+    const beyond = between === 'interpolation' ? 'consensus' : between;
+    return { label: task.label, between, before: beyond, after: beyond, scores };
   }
 
   /**
@@ -297,13 +293,14 @@ export class AutoPropagator implements Propagator {
     const inner = given.length < 2 ? undefined : clip([(given[0] as number) + 1, (given.at(-1) as number) - 1], options.range);
     // The consensus: a slice is committed once every run that votes on it has decided it.
     const votes = new Map<number, { count: Uint8Array; voters: number }>();
+    const majority = (count: Uint8Array): Uint8Array => count.map((v) => (v >= 2 ? 255 : 0));
     const voting = (voters: (slice: number) => number): Sink => (slice, mask) => {
       let tally = votes.get(slice);
       if (tally === undefined) votes.set(slice, (tally = { count: new Uint8Array(mask.length), voters: 0 }));
       for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) tally.count[i] = (tally.count[i] as number) + 1;
       if (++tally.voters < voters(slice)) return;
       votes.delete(slice);
-      commit(slice, tally.count.map((v) => (v >= 2 ? 255 : 0)));
+      commit(slice, majority(tally.count));
     };
     const isInner = (slice: number): boolean => inner !== undefined && slice >= inner[0] && slice <= inner[1];
     if (decision.between === 'interpolation') {
@@ -324,7 +321,7 @@ export class AutoPropagator implements Propagator {
       await run(this.grow, options.range, everywhere);
     }
     // A slice some run did not decide (none should remain): the votes it has.
-    for (const [slice, tally] of votes) commit(slice, tally.count.map((v) => (v >= 2 ? 255 : 0)));
+    for (const [slice, tally] of votes) commit(slice, majority(tally.count));
   }
 }
 
@@ -333,7 +330,7 @@ export class AutoPropagator implements Propagator {
  * and interpolation by `margins.solo`; else the consensus unless interpolation beats it by more
  * than `margins.consensus`.
  */
-export function gateChoice(scores: Pick<GateScores, 'memory' | 'interpolation' | 'grow' | 'consensus'>, margins: GateMargins = { consensus: CONSENSUS_MARGIN, solo: SOLO_MARGIN }): GatedMethod {
+export function gateChoice(scores: Pick<GateScores, 'memory' | 'interpolation' | 'grow' | 'consensus'>, margins: GateMargins = DEFAULT_MARGINS): GatedMethod {
   const alone = scores.grow >= scores.memory ? 'grow' : 'memory';
   if (scores[alone] >= Math.max(scores.consensus, scores.interpolation) + margins.solo) return alone;
   return scores.consensus >= scores.interpolation - margins.consensus ? 'consensus' : 'interpolation';
