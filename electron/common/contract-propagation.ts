@@ -41,6 +41,8 @@ export const gateDecisionSchema = z.object({
   scores: z.object({ heldOut: z.array(slice), memory: unitScore, interpolation: unitScore, grow: unitScore, consensus: unitScore }).optional(),
   /** With one given slice: out a few slices and back, each candidate's Dice with the user's slice (auto-propagator.ts CYCLE_SLICES). */
   oneSlice: z.object({ memory: unitScore, grow: unitScore }).optional(),
+  /** Growing from one slice: the first slice on each side where it was judged to leak (auto-propagator.ts LEAK_FACTOR). */
+  leakFrom: z.object({ before: slice.optional(), after: slice.optional() }).optional(),
 });
 
 const sliceUpdateSchema = z.object({ slice, label: z.number().int().min(1).max(65535), componentType: labelType, labels: arrayBuffer });

@@ -73,12 +73,19 @@ function parseStopRule(text: string | undefined): StopRuleSettings | undefined {
 function describeGate(gate: readonly GateDecision[]): string {
   return gate
     .map((d) => {
-      if (d.oneSlice) return `label ${d.label}: one given slice (out and back: memory ${d.oneSlice.memory.toFixed(2)}, grow ${d.oneSlice.grow.toFixed(2)}), ${d.before} both ways`;
+      if (d.oneSlice) return `label ${d.label}: one given slice (out and back: memory ${d.oneSlice.memory.toFixed(2)}, grow ${d.oneSlice.grow.toFixed(2)}), ${d.before} both ways${leakText(d.leakFrom)}`;
       const s = d.scores;
       const scores = s ? ` (held out ${s.heldOut.length}: memory ${s.memory.toFixed(2)}, interpolation ${s.interpolation.toFixed(2)}, grow ${s.grow.toFixed(2)}, consensus ${s.consensus.toFixed(2)})` : '';
       return `label ${d.label}: ${d.between} between${scores}, ${d.before} beyond`;
     })
     .join('; ');
+}
+
+/** ", held to memory from slice 140 before and 221 after" where growing from one slice was judged to leak. */
+function leakText(leak: GateDecision['leakFrom']): string {
+  if (leak === undefined) return '';
+  const sides = [leak.before === undefined ? '' : `${leak.before} before`, leak.after === undefined ? '' : `${leak.after} after`].filter((t) => t !== '');
+  return `, held to memory from slice ${sides.join(' and ')}`;
 }
 
 function pct(s: OverlapScores): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gridVolume, type Volume } from '../volume';
 import { LabelAssembler, labelsToPropagate } from './assembler';
-import { AutoPropagator, CONSENSUS_MARGIN, SOLO_MARGIN, gateChoice, majorityMask, oneSliceChoice } from './auto-propagator';
+import { AutoPropagator, CONSENSUS_MARGIN, LEAK_FACTOR, LeakGuard, SOLO_MARGIN, gateChoice, majorityMask, oneSliceChoice } from './auto-propagator';
 import { FakePropagationNetworks } from './fake-networks';
 import { GrowPropagator } from './grow-propagator';
 import { MemoryPropagator } from './memory-engine';
@@ -229,6 +229,79 @@ describe('auto propagation: the per-object gate', () => {
       if (z >= 5 && z <= 25) expect(areas[z], `slice ${z}`).toBeGreaterThanOrEqual(30 * 30);
       else expect(areas[z], `slice ${z}`).toBe(0);
     }
+  });
+
+  it('from one given slice, keeps growing only where memory agrees from the slice where growing floods a neighbour', async () => {
+    // A box on slices 2–29; from slice 12 on, bright bands above and below it touch it (a neighbour
+    // of like intensity), and growing spreads into them, slice by slice.
+    const label = (x: number, y: number, z: number): number => (z >= 2 && inBox(x, y, 16, 48, 16, 48) ? 1 : 0);
+    const bright = (x: number, y: number, z: number): boolean => label(x, y, z) === 1 || (z >= 12 && (y < 16 || y >= 48));
+    const { image, truth } = scene(bright, label);
+    const given = 8;
+    const seeds = seedsFrom(truth, [given]);
+    // Memory stand-in: the given slice's mask, shifted one pixel right per slice it is carried (so
+    // out and back it comes home 12 pixels off, and growing wins the one-slice check).
+    const shiftingMemory: Propagator = {
+      method: 'memory',
+      propagate: async (img, s, options) => {
+        const outcome = await new NearestSliceInterpolation().propagate(img, s, options);
+        const from = (options.annotatedSlices ?? [])[0] ?? given;
+        const voxels = new Uint8Array(s.voxels.length);
+        for (const z of outcome.written)
+          for (let y = 0; y < H; y++)
+            for (let x = 0; x < W; x++) {
+              const source = x - Math.abs(z - from);
+              if (source >= 0 && s.voxels[source + W * (y + H * from)] === 1) voxels[x + W * (y + H * z)] = 1;
+            }
+        return { ...outcome, labels: volume(voxels) };
+      },
+    };
+    const propagator = new AutoPropagator(shiftingMemory, new NearestSliceInterpolation());
+    const outcome = await propagator.propagate(image, seeds, { axis: 2 });
+    const layout = sliceLayout(image.geometry.size, 2);
+    const grown = (await propagator.grow.propagate(image, seeds, { axis: 2 })).labels.voxels;
+    const memoryRun = (await shiftingMemory.propagate(image, seeds, { axis: 2, annotatedSlices: [given] })).labels.voxels;
+    const grownAreas = sliceAreas(grown, layout, 1);
+    const memoryAreas = sliceAreas(memoryRun, layout, 1);
+    // The first slice past the given one where growing exceeds LEAK_FACTOR × max(the given area, memory's).
+    const leak = grownAreas.findIndex((area, z) => z > given && area > LEAK_FACTOR * Math.max(32 * 32, memoryAreas[z] ?? 0));
+    expect(leak).toBeGreaterThan(12);
+    expect(grownAreas[29]).toBeGreaterThan(2 * 32 * 32);
+    const [decision] = outcome.gate ?? [];
+    expect(decision).toMatchObject({ between: 'grow', leakFrom: { after: leak } });
+    expect(decision?.leakFrom?.before).toBeUndefined();
+    // Before that slice, growing's own run; from there on, where growing and memory agree.
+    const plane = W * H;
+    expect(Array.from(outcome.labels.voxels.subarray(0, leak * plane))).toEqual(Array.from(grown.subarray(0, leak * plane)));
+    const agreed = Array.from(grown.subarray(leak * plane), (g, i) => (g === 1 && memoryRun[leak * plane + i] === 1 ? 1 : 0));
+    expect(Array.from(outcome.labels.voxels.subarray(leak * plane))).toEqual(agreed);
+    const areas = sliceAreas(outcome.labels.voxels, layout, 1);
+    for (let z = leak; z < D; z++) expect(areas[z], `slice ${z}`).toBeLessThanOrEqual(32 * 32);
+  });
+
+  it('judges a leak per side, in order outward from the given slice, whatever order the slices come in', () => {
+    const mask = (area: number): Uint8Array => Uint8Array.from({ length: 100 }, (_, i) => (i < area ? 255 : 0));
+    const emitted: [number, number][] = [];
+    const guard = new LeakGuard(10, 20, (slice, m) => emitted.push([slice, m.filter((v) => v !== 0).length]));
+    // Slice 12 first: it waits for 11. Memory's 30 pixels raise the bound to 60 on slice 12.
+    guard.add(12, mask(50), mask(30));
+    expect(emitted).toEqual([]);
+    guard.add(11, mask(41), mask(10)); // 41 > 2 × max(20, 10): a leak from 11 on, held to memory's 10
+    guard.add(9, mask(40), undefined); // exactly 2 × 20: not a leak
+    guard.add(8, mask(60), undefined); // a leak; memory holds nothing there
+    guard.add(7, mask(10), undefined); // after a leak, every slice on that side held to memory
+    guard.add(13, mask(5), mask(5));
+    guard.flush();
+    expect(emitted).toEqual([
+      [11, 10],
+      [12, 30],
+      [9, 40],
+      [8, 0],
+      [7, 0],
+      [13, 5],
+    ]);
+    expect(guard.leakFrom()).toEqual({ before: 8, after: 11 });
+    expect(new LeakGuard(10, 20, () => undefined).leakFrom()).toBeUndefined();
   });
 
   it('chooses growing from one slice on a tie', () => {

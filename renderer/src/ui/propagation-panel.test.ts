@@ -27,4 +27,12 @@ describe('describeGate', () => {
       'Thalamus: from your one slice, where the memory network and growing agree (out and back to your slice, Dice: memory 0.90, growing 0.80)',
     );
   });
+
+  it('says from which slices (counted from 1, as the views show them) growing was held to the memory network', () => {
+    const grown = { label: 2, between: 'grow', before: 'grow', after: 'grow', oneSlice: { memory: 0.7, grow: 0.856 } } as const;
+    expect(describeGate({ ...grown, leakFrom: { after: 40 } }, 'Meniscus')).toBe(
+      'Meniscus: from your one slice, grown slice to slice (out and back to your slice, Dice: memory 0.70, growing 0.86); where growing spread too far (from slice 41 outward), only what the memory network also holds',
+    );
+    expect(describeGate({ ...grown, leakFrom: { before: 9, after: 40 } }, 'Meniscus')).toContain('(from slice 10 and 41 outward)');
+  });
 });

@@ -132,7 +132,9 @@ export class PropagationPanel {
 export function describeGate(d: GateDecision, name: string): string {
   if (d.oneSlice !== undefined) {
     const how = d.before === 'grow' ? 'grown slice to slice' : 'where the memory network and growing agree';
-    return `${name}: from your one slice, ${how} (out and back to your slice, Dice: memory ${d.oneSlice.memory.toFixed(2)}, growing ${d.oneSlice.grow.toFixed(2)})`;
+    const leak = d.leakFrom === undefined ? [] : [d.leakFrom.before, d.leakFrom.after].filter((s) => s !== undefined).map((s) => s + 1);
+    const held = leak.length === 0 ? '' : `; where growing spread too far (from slice ${leak.join(' and ')} outward), only what the memory network also holds`;
+    return `${name}: from your one slice, ${how} (out and back to your slice, Dice: memory ${d.oneSlice.memory.toFixed(2)}, growing ${d.oneSlice.grow.toFixed(2)})${held}`;
   }
   const s = d.scores;
   const scores = s ? ` (held-out Dice: memory ${s.memory.toFixed(2)}, interpolation ${s.interpolation.toFixed(2)}, growing ${s.grow.toFixed(2)}, consensus ${s.consensus.toFixed(2)})` : '';
