@@ -16,6 +16,7 @@ const allNodeEntries = {
   cli: 'electron/cli/iseg.ts',
   'inference-worker': 'electron/inference/worker.ts',
   'volume-reader': 'electron/node/io/volume-reader-worker.ts',
+  'grow-worker': 'electron/node/propagation/grow-thread-worker.ts',
 };
 const nodeEntries = Object.fromEntries(
   Object.entries(allNodeEntries).filter(([name, entry]) => {

@@ -75,7 +75,7 @@ export function voxelCount(size: Vec3): number {
 /** Views `buffer` as the typed array of `type`; throws if the byte length does not fit. */
 export function typedArrayFor(
   type: ComponentType,
-  buffer: ArrayBuffer,
+  buffer: ArrayBufferLike,
   byteOffset = 0,
   length?: number,
 ): VoxelArray {

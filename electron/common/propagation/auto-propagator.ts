@@ -232,10 +232,17 @@ export class AutoPropagator implements Propagator {
     }
     // The label erased from every slice: nothing to carry (the consensus of empty runs).
     if (given.length === 0) return { label: task.label, between: 'consensus', before: 'consensus', after: 'consensus' };
-    const predict = async (propagator: Propagator, heldOut: number): Promise<Uint8Array> => {
+    /**
+     * `heldOut` predicted from the other given slices by each propagator, all at once (where growing
+     * runs on a thread of its own, it overlaps the memory network: electron/node/propagation/grow-thread.ts).
+     * The slice is erased once for all of them and put back when all are done.
+     */
+    const predict = async (propagators: readonly Propagator[], heldOut: number): Promise<Uint8Array[]> => {
       const others = task.annotated.map((a) => a.slice).filter((s) => s !== heldOut);
-      const decided = await withSliceErased(seeds, layout, task.label, heldOut, () => trialMask(propagator, seeds, layout, trialOptions(options, task.label, others, heldOut), task.label, heldOut, sub));
-      return decided ?? new Uint8Array(layout.width * layout.height);
+      const decided = await withSliceErased(seeds, layout, task.label, heldOut, () =>
+        Promise.all(propagators.map((p) => trialMask(p, seeds, layout, trialOptions(options, task.label, others, heldOut), task.label, heldOut, sub))),
+      );
+      return decided.map((mask) => mask ?? new Uint8Array(layout.width * layout.height));
     };
     // A given slice next to another one is predicted from that neighbour almost exactly by every
     // method: it says nothing about the gaps to fill (a user's correction next to an earlier slice
@@ -257,9 +264,9 @@ export class AutoPropagator implements Propagator {
     const sums = { memory: 0, interpolation: 0, grow: 0, consensus: 0 };
     for (const [slice, nearest] of held) {
       const truth = maskOf(seeds, layout, slice, task.label);
-      const memory = await predict(this.memory, slice);
-      const grow = await predict(this.grow, slice);
-      const interpolation = nearest === undefined ? await predict(this.interpolation, slice) : maskOf(seeds, layout, nearest, task.label);
+      const [memory, grow, interpolated] = await predict(nearest === undefined ? [this.memory, this.grow, this.interpolation] : [this.memory, this.grow], slice);
+      if (memory === undefined || grow === undefined) throw new Error('auto: a held-out prediction is missing');
+      const interpolation = interpolated ?? maskOf(seeds, layout, nearest ?? slice, task.label);
       sums.memory += binaryDice(memory, truth);
       sums.grow += binaryDice(grow, truth);
       sums.interpolation += binaryDice(interpolation, truth);
@@ -353,16 +360,13 @@ export class AutoPropagator implements Propagator {
       const outside = voting(() => 2);
       for (const outer of [clip([0, (given[0] ?? 0) - 1], options.range), clip([(given.at(-1) ?? layout.count) + 1, layout.count - 1], options.range)]) {
         if (!outer) continue;
-        await run(this.memory, outer, outside);
-        await run(this.grow, outer, outside);
+        await Promise.all([run(this.memory, outer, outside), run(this.grow, outer, outside)]);
       }
     } else {
-      // Three votes between the outermost given slices (interpolation's there), two past them;
-      // growing runs last, so that slices appear as it decides them.
+      // Three votes between the outermost given slices (interpolation's there), two past them. The
+      // runs go at once (see `predict` in decide); a slice appears when its last vote is in.
       const everywhere = voting((slice) => (isInner(slice) ? 3 : 2));
-      if (inner) await run(this.interpolation, inner, everywhere);
-      await run(this.memory, options.range, everywhere);
-      await run(this.grow, options.range, everywhere);
+      await Promise.all([inner ? run(this.interpolation, inner, everywhere) : undefined, run(this.memory, options.range, everywhere), run(this.grow, options.range, everywhere)]);
     }
     // A slice some run did not decide (none should remain): the votes it has.
     for (const [slice, tally] of votes) commit(slice, majority(tally.count));

@@ -18,6 +18,7 @@ import type { WorkerOptions } from '../../common/inference-protocol';
 import { typedArrayFor, voxelCount, type Volume } from '../../common/volume';
 import { unpackSeedRuns } from '../../common/propagation/seed-runs';
 import { readSlice, sliceLayout } from '../../common/slice';
+import { growForAuto } from '../../node/propagation/grow-thread';
 import { InterpolationPropagator } from '../../node/propagation/interpolation';
 import { OnnxPropagationNetworks } from '../../node/propagation/onnx-networks';
 
@@ -58,6 +59,8 @@ export function createPropagationWorkerHandlers(interpolation: Propagator = new 
   const images = new Map<string, Volume>();
   const jobs = new Map<string, Job>();
   const engines = new Map<string, Promise<MemoryPropagator>>();
+  /** Growing's thread for auto, started with the first auto run and kept for the next. */
+  let autoGrow: ReturnType<typeof growForAuto> | undefined;
 
   const engineFor = (payload: PropagationStartPayload): Promise<MemoryPropagator> => {
     if (payload.modelDir === undefined) throw new ServiceError('bad-request', `The ${payload.method} method needs a propagation model.`);
@@ -77,8 +80,12 @@ export function createPropagationWorkerHandlers(interpolation: Propagator = new 
     const cached = images.get(payload.imageKey);
     if (cached && !voxels) return cached;
     if (!voxels) return undefined;
-    const array = typedArrayFor(componentType, voxels);
-    if (array.length !== voxelCount(geometry.size)) throw new ServiceError('bad-request', 'The image voxels do not match its size.');
+    if (typedArrayFor(componentType, voxels).length !== voxelCount(geometry.size)) throw new ServiceError('bad-request', 'The image voxels do not match its size.');
+    // Kept in a SharedArrayBuffer, so that auto's growing thread reads them in place (grow-thread.ts)
+    // instead of holding a second copy.
+    const shared = new SharedArrayBuffer(voxels.byteLength);
+    new Uint8Array(shared).set(new Uint8Array(voxels));
+    const array = typedArrayFor(componentType, shared);
     const volume: Volume = { geometry, componentType, voxels: array };
     images.delete(payload.imageKey);
     images.set(payload.imageKey, volume);
@@ -148,7 +155,7 @@ export function createPropagationWorkerHandlers(interpolation: Propagator = new 
             ? new GrowPropagator()
             : payload.method === 'memory'
               ? await engineFor(payload)
-              : new AutoPropagator(await engineFor(payload), interpolation);
+              : new AutoPropagator(await engineFor(payload), interpolation, (autoGrow ??= growForAuto()).grow);
       const job: Job = { state: 'running', updates: [], done: 0, total: 0, abort: { aborted: false } };
       jobs.set(payload.jobId, job);
       while (jobs.size > JOBS_KEPT) {

@@ -10,6 +10,7 @@ import type { Propagator } from '../../common/propagation/propagator';
 import type { ReadoutWindow } from '../../common/propagation/readout';
 import type { StopRuleSettings } from '../../common/propagation/stop-rule';
 import { findModelsRoot } from '../models/discovery';
+import { growForAuto } from './grow-thread';
 import { InterpolationPropagator } from './interpolation';
 import { OnnxPropagationNetworks, propagationModelDir } from './onnx-networks';
 
@@ -46,10 +47,15 @@ export async function openPropagator(method: PropagationMethod, options: OpenPro
   const dir = await propagationModelDir(root, options.model);
   const networks = await OnnxPropagationNetworks.load(dir, { ...(options.ep === undefined ? {} : { ep: options.ep }), ...(options.threads === undefined ? {} : { threads: options.threads }) });
   const memory = new MemoryPropagator(networks, { now: () => performance.now(), ...(options.stopRule ? { stopRule: options.stopRule } : {}), ...(options.readoutWindow === undefined ? {} : { readoutWindow: options.readoutWindow }) });
+  if (method !== 'auto') return { propagator: memory, model: { id: networks.id, ep: networks.ep, digests: networks.digests }, readoutWindow: memory.readoutWindow ?? null, dispose: () => networks.dispose() };
+  const { grow, close } = growForAuto();
   return {
-    propagator: method === 'auto' ? new AutoPropagator(memory, new InterpolationPropagator(), new GrowPropagator(), options.gateMargins) : memory,
+    propagator: new AutoPropagator(memory, new InterpolationPropagator(), grow, options.gateMargins),
     model: { id: networks.id, ep: networks.ep, digests: networks.digests },
     readoutWindow: memory.readoutWindow ?? null,
-    dispose: () => networks.dispose(),
+    dispose: async () => {
+      await close();
+      await networks.dispose();
+    },
   };
 }
