@@ -279,29 +279,50 @@ describe('auto propagation: the per-object gate', () => {
     for (let z = leak; z < D; z++) expect(areas[z], `slice ${z}`).toBeLessThanOrEqual(32 * 32);
   });
 
-  it('judges a leak per side, in order outward from the given slice, whatever order the slices come in', () => {
+  it('judges a leak per side, in order outward from the given slice, whatever order the two runs hand their slices in', () => {
     const mask = (area: number): Uint8Array => Uint8Array.from({ length: 100 }, (_, i) => (i < area ? 255 : 0));
     const emitted: [number, number][] = [];
     const guard = new LeakGuard(10, 20, (slice, m) => emitted.push([slice, m.filter((v) => v !== 0).length]));
-    // Slice 12 first: it waits for 11. Memory's 30 pixels raise the bound to 60 on slice 12.
-    guard.add(12, mask(50), mask(30));
+    // Growing's slice 12 first: it waits for 11, and for memory's 12.
+    guard.grow(12, mask(50));
+    guard.memory(12, mask(30)); // memory's 30 pixels raise the bound to 60 on slice 12
     expect(emitted).toEqual([]);
-    guard.add(11, mask(41), mask(10)); // 41 > 2 × max(20, 10): a leak from 11 on, held to memory's 10
-    guard.add(9, mask(40), undefined); // exactly 2 × 20: not a leak
-    guard.add(8, mask(60), undefined); // a leak; memory holds nothing there
-    guard.add(7, mask(10), undefined); // after a leak, every slice on that side held to memory
-    guard.add(13, mask(5), mask(5));
+    guard.grow(11, mask(41));
+    expect(emitted).toEqual([]); // memory's 11 not in yet
+    guard.memory(11, mask(10)); // 41 > 2 × max(20, 10): a leak from 11 on, held to memory's 10
+    expect(emitted).toEqual([
+      [11, 10],
+      [12, 30],
+    ]);
+    guard.grow(9, mask(40)); // exactly 2 × 20: not a leak once decided
+    guard.grow(8, mask(60));
+    guard.grow(7, mask(10));
+    guard.grow(13, mask(5));
+    guard.memory(13, mask(5));
+    expect(emitted).toHaveLength(3);
+    guard.memoryFinished(); // memory left 9, 8, 7 empty: 8 is a leak, and 7 is held to memory too
     guard.flush();
     expect(emitted).toEqual([
       [11, 10],
       [12, 30],
+      [13, 5],
       [9, 40],
       [8, 0],
       [7, 0],
-      [13, 5],
     ]);
     expect(guard.leakFrom()).toEqual({ before: 8, after: 11 });
     expect(new LeakGuard(10, 20, () => undefined).leakFrom()).toBeUndefined();
+  });
+
+  it('leaves to the flush a slice growing decided beyond a gap (a range that skips the nearer slices)', () => {
+    const emitted: number[] = [];
+    const guard = new LeakGuard(10, 20, (slice) => emitted.push(slice));
+    guard.grow(15, new Uint8Array(100));
+    guard.grow(14, new Uint8Array(100));
+    guard.memoryFinished();
+    expect(emitted).toEqual([]);
+    guard.flush();
+    expect(emitted).toEqual([14, 15]);
   });
 
   it('chooses growing from one slice on a tie', () => {

@@ -321,18 +321,20 @@ export class AutoPropagator implements Propagator {
     };
     const given = task.annotated.filter((a) => a.area > 0).map((a) => a.slice);
     if (decision.oneSlice !== undefined && decision.between === 'grow') {
-      // Growing from one slice, held to memory where it leaks: memory's run first (not shown), then
-      // growing's, streamed as it goes.
-      const memoryMasks = new Map<number, Uint8Array>();
-      await run(this.memory, options.range, (slice, mask) => memoryMasks.set(slice, mask));
+      // Growing from one slice, held to memory where it leaks: both run at once, and a slice is
+      // committed once the guard has what it needs to decide it.
       const givenSlice = given[0] as number;
-      const guard = new LeakGuard(givenSlice, maskArea(maskOf(seeds, layout, givenSlice, task.label)), (slice, mask) => {
-        commit(slice, mask);
-        memoryMasks.delete(slice);
-      });
-      await run(this.grow, options.range, (slice, mask) => {
-        guard.add(slice, mask, memoryMasks.get(slice));
-      });
+      const guard = new LeakGuard(givenSlice, maskArea(maskOf(seeds, layout, givenSlice, task.label)), commit);
+      await Promise.all([
+        run(this.memory, options.range, (slice, mask) => {
+          guard.memory(slice, mask);
+        }).then(() => {
+          guard.memoryFinished();
+        }),
+        run(this.grow, options.range, (slice, mask) => {
+          guard.grow(slice, mask);
+        }),
+      ]);
       guard.flush();
       return guard.leakFrom();
     }
@@ -376,12 +378,16 @@ export class AutoPropagator implements Propagator {
 
 /**
  * Growing's slices from one given slice, held to memory from where they leak (LEAK_FACTOR): per
- * side, in order outward from the given slice (slices that arrive early wait for the nearer ones),
- * growing's mask until its area first exceeds LEAK_FACTOR × max(the given slice's area, memory's
- * area there), and from that slice on the pixels both hold. Exported for tests.
+ * side, in order outward from the given slice, growing's mask until its area first exceeds
+ * LEAK_FACTOR × max(the given slice's area, memory's area there), and from that slice on the pixels
+ * both hold. The two runs hand their slices in as they decide them, in any order: a slice is decided
+ * once growing's mask of it and of every nearer slice on its side are in, with memory's (or memory's
+ * run has finished: it left the slice empty). Exported for tests.
  */
 export class LeakGuard {
-  private readonly pending = new Map<number, { grow: Uint8Array; memory: Uint8Array | undefined }>();
+  private readonly grown = new Map<number, Uint8Array>();
+  private readonly remembered = new Map<number, Uint8Array>();
+  private memoryDone = false;
   /** The nearest slice on each side not yet emitted. */
   private readonly next: { before: number; after: number };
   private readonly leaks: { before?: number; after?: number } = {};
@@ -394,31 +400,51 @@ export class LeakGuard {
     this.next = { before: given - 1, after: given + 1 };
   }
 
-  /** Growing's mask of `slice` with memory's (undefined: memory left it empty or did not decide it). */
-  add(slice: number, grow: Uint8Array, memory: Uint8Array | undefined): void {
-    this.pending.set(slice, { grow, memory });
-    for (const side of ['before', 'after'] as const) {
-      const step = side === 'before' ? -1 : 1;
-      for (let entry = this.pending.get(this.next[side]); entry !== undefined; entry = this.pending.get(this.next[side])) {
-        this.decide(side, this.next[side], entry.grow, entry.memory);
-        this.pending.delete(this.next[side]);
-        this.next[side] += step;
-      }
-    }
+  /** Growing's mask of `slice`. */
+  grow(slice: number, mask: Uint8Array): void {
+    this.grown.set(slice, mask);
+    this.advance();
   }
 
-  /** Whatever is still waiting (a slice growing did not decide left a gap): nearest first. */
+  /** Memory's mask of `slice`. */
+  memory(slice: number, mask: Uint8Array): void {
+    this.remembered.set(slice, mask);
+    this.advance();
+  }
+
+  /** Memory's run has decided all it will: a slice it did not hand in is empty there. */
+  memoryFinished(): void {
+    this.memoryDone = true;
+    this.advance();
+  }
+
+  /** Once both runs are done: whatever is still waiting (a slice growing did not decide left a gap), nearest first. */
   flush(): void {
-    const rest = [...this.pending].sort(([a], [b]) => Math.abs(a - this.given) - Math.abs(b - this.given));
-    this.pending.clear();
-    for (const [slice, { grow, memory }] of rest) this.decide(slice < this.given ? 'before' : 'after', slice, grow, memory);
+    const rest = [...this.grown.keys()].sort((a, b) => Math.abs(a - this.given) - Math.abs(b - this.given));
+    for (const slice of rest) this.decide(slice < this.given ? 'before' : 'after', slice);
+    this.remembered.clear();
   }
 
   leakFrom(): LeakStart | undefined {
     return this.leaks.before === undefined && this.leaks.after === undefined ? undefined : { ...this.leaks };
   }
 
-  private decide(side: 'before' | 'after', slice: number, grow: Uint8Array, memory: Uint8Array | undefined): void {
+  private advance(): void {
+    for (const side of ['before', 'after'] as const) {
+      const step = side === 'before' ? -1 : 1;
+      while (this.grown.has(this.next[side]) && (this.memoryDone || this.remembered.has(this.next[side]))) {
+        this.decide(side, this.next[side]);
+        this.next[side] += step;
+      }
+    }
+  }
+
+  private decide(side: 'before' | 'after', slice: number): void {
+    const grow = this.grown.get(slice);
+    if (grow === undefined) return;
+    const memory = this.remembered.get(slice);
+    this.grown.delete(slice);
+    this.remembered.delete(slice);
     if (this.leaks[side] === undefined && maskArea(grow) > LEAK_FACTOR * Math.max(this.givenArea, memory === undefined ? 0 : maskArea(memory))) this.leaks[side] = slice;
     if (this.leaks[side] === undefined) this.emit(slice, grow);
     else this.emit(slice, memory === undefined ? new Uint8Array(grow.length) : grow.map((v, i) => (v !== 0 && memory[i] !== 0 ? 255 : 0)));
