@@ -358,12 +358,15 @@ export class AutoPropagator implements Propagator {
     const isInner = (slice: number): boolean => inner !== undefined && slice >= inner[0] && slice <= inner[1];
     if (decision.between === 'interpolation') {
       // Interpolation between; past the ends, where it adds nothing, memory and growing must agree.
-      if (inner) await run(this.interpolation, inner, commit);
+      // All at once, as below.
       const outside = voting(() => 2);
-      for (const outer of [clip([0, (given[0] ?? 0) - 1], options.range), clip([(given.at(-1) ?? layout.count) + 1, layout.count - 1], options.range)]) {
-        if (!outer) continue;
-        await Promise.all([run(this.memory, outer, outside), run(this.grow, outer, outside)]);
-      }
+      const beyond = async (): Promise<void> => {
+        for (const outer of [clip([0, (given[0] ?? 0) - 1], options.range), clip([(given.at(-1) ?? layout.count) + 1, layout.count - 1], options.range)]) {
+          if (!outer) continue;
+          await Promise.all([run(this.memory, outer, outside), run(this.grow, outer, outside)]);
+        }
+      };
+      await Promise.all([inner ? run(this.interpolation, inner, commit) : undefined, beyond()]);
     } else {
       // Three votes between the outermost given slices (interpolation's there), two past them. The
       // runs go at once (see `predict` in decide); a slice appears when its last vote is in.

@@ -148,6 +148,9 @@ export function createPropagationWorkerHandlers(interpolation: Propagator = new 
       if (jobs.has(payload.jobId)) throw new ServiceError('bad-request', `Propagation job ${payload.jobId} already exists.`);
       const image = imageFor(payload);
       if (!image) return { jobId: payload.jobId, needsImage: true };
+      // Growing's thread starts while the memory network's model loads (the first auto run).
+      const autoGrowing = payload.method === 'auto' ? (autoGrow ??= growForAuto()) : undefined;
+      autoGrowing?.warm();
       const propagator =
         payload.method === 'interpolation'
           ? interpolation
@@ -155,7 +158,7 @@ export function createPropagationWorkerHandlers(interpolation: Propagator = new 
             ? new GrowPropagator()
             : payload.method === 'memory'
               ? await engineFor(payload)
-              : new AutoPropagator(await engineFor(payload), interpolation, (autoGrow ??= growForAuto()).grow);
+              : new AutoPropagator(await engineFor(payload), interpolation, autoGrowing?.grow);
       const job: Job = { state: 'running', updates: [], done: 0, total: 0, abort: { aborted: false } };
       jobs.set(payload.jobId, job);
       while (jobs.size > JOBS_KEPT) {

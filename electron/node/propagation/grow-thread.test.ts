@@ -108,6 +108,18 @@ describe('ThreadedGrowPropagator', () => {
     expect(outcome.written.length).toBeGreaterThan(0);
   });
 
+  it('can start its thread before the first run, which then copies the image to that thread', async () => {
+    const { image, seeds } = scene();
+    const propagator = threaded();
+    expect(propagator.started).toBe(false);
+    propagator.warm();
+    propagator.warm();
+    expect(propagator.started).toBe(true);
+    const outcome = await propagator.propagate(image, seeds, { axis: 2 });
+    expect(outcome.written.length).toBeGreaterThan(0);
+    expect(propagator.imagesSent).toBe(1);
+  });
+
   it('fails pending runs when closed, and starts a fresh thread for the next run', async () => {
     const { image, seeds } = scene();
     const propagator = threaded();

@@ -64,6 +64,17 @@ export class ThreadedGrowPropagator implements Propagator {
     });
   }
 
+  /** Starts the thread ahead of the first run (its start and script cost ~100 ms), idle until then. */
+  warm(): void {
+    if (this.worker) return;
+    this.start().unref();
+  }
+
+  /** Whether a thread is running (warmed, or kept from an earlier run). */
+  get started(): boolean {
+    return this.worker !== undefined;
+  }
+
   /** Ends the thread; pending runs fail ('cancelled'). */
   async close(): Promise<void> {
     const worker = this.worker;
@@ -188,11 +199,17 @@ export class ThreadedGrowPropagator implements Propagator {
  * beside this bundle (dist/electron/grow-worker.js), so that it overlaps the memory network; else,
  * and with ISEG_GROW_THREAD=0 (for before/after timings), on this thread.
  */
-export function growForAuto(): { readonly grow: Propagator; readonly close: () => Promise<void> } {
+export function growForAuto(): { readonly grow: Propagator; readonly warm: () => void; readonly close: () => Promise<void> } {
   const entry = join(dirname(fileURLToPath(import.meta.url)), 'grow-worker.js');
-  if (process.env.ISEG_GROW_THREAD === '0' || !existsSync(entry)) return { grow: new GrowPropagator(), close: () => Promise.resolve() };
+  if (process.env.ISEG_GROW_THREAD === '0' || !existsSync(entry)) return { grow: new GrowPropagator(), warm: () => undefined, close: () => Promise.resolve() };
   const threaded = new ThreadedGrowPropagator(entry);
-  return { grow: threaded, close: () => threaded.close() };
+  return {
+    grow: threaded,
+    warm: () => {
+      threaded.warm();
+    },
+    close: () => threaded.close(),
+  };
 }
 
 /** The seeds with each streamed slice written over them (the run's label map). */
