@@ -2,10 +2,10 @@
  * Growing slice to slice (grow-propagator.ts) on a thread of its own (grow-thread-worker.ts), for
  * the auto method: ONNX Runtime's Node binding runs each network call on the thread that makes it,
  * so in one thread growing waits for the memory network and the memory network for growing; on two
- * they overlap. The image is shared with the thread once per image (its SharedArrayBuffer, else a
- * copy in one kept while the image lives); the outcome's label map is built from the streamed slices when first
- * read, and its suspect list is empty (auto, the caller, flags its own). When the thread dies,
- * pending runs fail with one sentence and the next run starts a fresh thread.
+ * they overlap. The image is shared with the thread once per image (its own SharedArrayBuffer, else
+ * a copy in one, kept while the image lives); the outcome's label map is built from the streamed
+ * slices when first read, and its suspect list is empty (auto, the caller, flags its own). When the
+ * thread dies, pending runs fail with one sentence and the next run starts a fresh thread.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -57,7 +57,10 @@ export class ThreadedGrowPropagator implements Propagator {
     const id = this.nextId++;
     return await new Promise<PropagationOutcome>((resolve, reject) => {
       const poll = setInterval(() => {
-        if (signal?.aborted) this.worker?.postMessage({ type: 'cancel', id } satisfies GrowRequest);
+        if (!signal?.aborted) return;
+        // Once: the thread stops the run between two slices and answers 'failed' (cancelled).
+        clearInterval(poll);
+        this.worker?.postMessage({ type: 'cancel', id } satisfies GrowRequest);
       }, CANCEL_POLL_MS);
       this.runs.set(id, { image, seeds, options, onSlice, planes: new Map(), resolve, reject, poll, resent: false });
       this.send(id);
