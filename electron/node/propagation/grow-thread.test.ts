@@ -6,10 +6,11 @@ import { AutoPropagator } from '../../common/propagation/auto-propagator';
 import { FakePropagationNetworks } from '../../common/propagation/fake-networks';
 import { GrowPropagator } from '../../common/propagation/grow-propagator';
 import { MemoryPropagator } from '../../common/propagation/memory-engine';
-import type { SliceUpdate } from '../../common/propagation/propagator';
+import { ServiceError } from '../../common/errors';
+import type { Propagator, SliceUpdate } from '../../common/propagation/propagator';
 import { gridVolume, type Volume } from '../../common/volume';
 import { buildEntryForTests } from '../testing/build-worker';
-import { ThreadedGrowPropagator } from './grow-thread';
+import { GrowWithFallback, ThreadedGrowPropagator } from './grow-thread';
 
 const [W, H, D] = [48, 40, 24];
 let entry = '';
@@ -138,6 +139,31 @@ describe('ThreadedGrowPropagator', () => {
     const propagator = new ThreadedGrowPropagator(dying);
     opened.push(propagator);
     await expect(propagator.propagate(image, seeds, { axis: 2 })).rejects.toMatchObject({ code: 'worker-crashed', message: 'Growing stopped unexpectedly.' });
+  });
+
+  it('grows in this thread when its thread dies under a run, streaming each slice once', async () => {
+    const { image, seeds } = scene();
+    const expected: SliceUpdate[] = [];
+    const local = await new GrowPropagator().propagate(image, seeds, { axis: 2 }, (u) => expected.push(u));
+    // A stand-in thread that streams the first three slices, then dies.
+    const dying: Propagator = {
+      method: 'grow',
+      propagate: async (img, s, options, onSlice) => {
+        let sent = 0;
+        await new GrowPropagator().propagate(img, s, options, (u) => {
+          if (sent++ < 3) onSlice?.(u);
+        });
+        throw new ServiceError('worker-crashed', 'Growing stopped unexpectedly.');
+      },
+    };
+    const updates: SliceUpdate[] = [];
+    const outcome = await new GrowWithFallback(dying, new GrowPropagator()).propagate(image, seeds, { axis: 2 }, (u) => updates.push(u));
+    expect(Array.from(outcome.labels.voxels)).toEqual(Array.from(local.labels.voxels));
+    const keys = (list: SliceUpdate[]): string[] => list.map((u) => `${u.label}:${u.slice}`).sort();
+    expect(keys(updates)).toEqual(keys(expected));
+    // Anything else fails as it came.
+    const cancelled: Propagator = { method: 'grow', propagate: () => Promise.reject(new ServiceError('cancelled', 'The propagation was cancelled.')) };
+    await expect(new GrowWithFallback(cancelled, new GrowPropagator()).propagate(image, seeds, { axis: 2 })).rejects.toMatchObject({ code: 'cancelled' });
   });
 
   it('gives auto the same result as growing in its own thread, with memory and growing running at once', async () => {

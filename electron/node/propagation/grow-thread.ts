@@ -207,12 +207,55 @@ export function growForAuto(): { readonly grow: Propagator; readonly warm: () =>
   if (process.env.ISEG_GROW_THREAD === '0' || !existsSync(entry)) return { grow: new GrowPropagator(), warm: () => undefined, close: () => Promise.resolve() };
   const threaded = new ThreadedGrowPropagator(entry);
   return {
-    grow: threaded,
+    grow: new GrowWithFallback(threaded, new GrowPropagator()),
     warm: () => {
       threaded.warm();
     },
     close: () => threaded.close(),
   };
+}
+
+/**
+ * Growing on its thread, and in this thread where the thread dies under a run (out of memory, a
+ * crash): the run is repeated here, and the slices the thread had already streamed (per label) are
+ * not streamed again (growing is deterministic: they are the same), so a caller counting each slice
+ * once (auto's votes) still does.
+ */
+export class GrowWithFallback implements Propagator {
+  readonly method = 'grow' as const;
+
+  constructor(
+    private readonly threaded: Propagator,
+    private readonly local: Propagator,
+  ) {}
+
+  async propagate(image: Volume, seeds: Volume, options: PropagateOptions, onSlice?: SliceListener, signal?: CancelSignal): Promise<PropagationOutcome> {
+    /** `label:slice` of each update the thread streamed. */
+    const streamed = new Set<string>();
+    try {
+      return await this.threaded.propagate(
+        image,
+        seeds,
+        options,
+        (u) => {
+          streamed.add(`${u.label}:${u.slice}`);
+          onSlice?.(u);
+        },
+        signal,
+      );
+    } catch (error) {
+      if (!(error instanceof ServiceError) || error.code !== 'worker-crashed') throw error;
+      return this.local.propagate(
+        image,
+        seeds,
+        options,
+        (u) => {
+          if (!streamed.has(`${u.label}:${u.slice}`)) onSlice?.(u);
+        },
+        signal,
+      );
+    }
+  }
 }
 
 /** The seeds with each streamed slice written over them (the run's label map). */
