@@ -22,7 +22,12 @@ const reply = (message: GrowReply, transfer: ArrayBuffer[] = []): void => port.p
 
 port.on('message', (message: unknown) => {
   const request = growRequestSchema.safeParse(message);
-  if (!request.success) return;
+  if (!request.success) {
+    // A request this thread cannot read still gets an answer, so that its run does not wait forever.
+    const id = typeof message === 'object' && message !== null && 'id' in message && typeof message.id === 'number' ? message.id : undefined;
+    if (id !== undefined) reply({ type: 'failed', id, code: 'bad-request', message: `Growing could not read its request: ${request.error.issues[0]?.message ?? 'rejected'}.` });
+    return;
+  }
   const data = request.data;
   if (data.type === 'cancel') {
     const run = running.get(data.id);

@@ -121,6 +121,16 @@ describe('ThreadedGrowPropagator', () => {
     expect(propagator.imagesSent).toBe(1);
   });
 
+  it('answers a request it cannot read with one sentence instead of leaving the run waiting', async () => {
+    const { image, seeds } = scene();
+    const propagator = threaded();
+    const odd = gridVolume([W, H, D], new Uint8Array(seeds.voxels));
+    const badGeometry: Volume = { ...odd, geometry: { ...odd.geometry, spacing: [1, Number.NaN, 1] } };
+    await expect(propagator.propagate(image, badGeometry, { axis: 2 })).rejects.toMatchObject({ code: 'bad-request' });
+    const outcome = await propagator.propagate(image, seeds, { axis: 2 });
+    expect(outcome.written.length).toBeGreaterThan(0);
+  });
+
   it('fails pending runs when closed, and starts a fresh thread for the next run', async () => {
     const { image, seeds } = scene();
     const propagator = threaded();
