@@ -90,11 +90,7 @@ export class LabelAssembler {
 
   /** The whole merged label map (the seeds with the decided slices written), built on first call after a change. */
   labelsVolume(): Volume {
-    if (this.volume) return this.volume;
-    const source = this.seeds.voxels;
-    const voxels = this.wide ? new Uint16Array(source) : source instanceof Uint8Array ? source.slice() : new Uint8Array(source);
-    for (const [slice, plane] of this.merged) writeSlice(voxels, this.layout, slice, plane);
-    this.volume = { geometry: this.seeds.geometry, componentType: this.wide ? 'uint16' : 'uint8', voxels };
+    this.volume ??= labelsWrittenOver(this.seeds, this.layout, this.merged, this.wide);
     return this.volume;
   }
 
@@ -152,6 +148,14 @@ export class LabelAssembler {
       written: this.written,
     };
   }
+}
+
+/** The seeds (a copy, 16-bit where `wide`) with each decided slice's merged labels written over them. */
+export function labelsWrittenOver(seeds: Volume, layout: SliceLayout, planes: Iterable<[number, ArrayLike<number>]>, wide: boolean): Volume {
+  const source = seeds.voxels;
+  const voxels = wide ? new Uint16Array(source) : source instanceof Uint8Array ? source.slice() : new Uint8Array(source);
+  for (const [slice, plane] of planes) writeSlice(voxels, layout, slice, plane);
+  return { geometry: seeds.geometry, componentType: wide ? 'uint16' : 'uint8', voxels };
 }
 
 /** What a propagator adds to its assembler's outcome. */

@@ -32,6 +32,7 @@
 import { LabelAssembler, throwIfCancelled } from './assembler';
 import { GrowPropagator } from './grow-propagator';
 import { binaryDice } from './metrics';
+import { countSet } from './slice-grow';
 import type { SliceRange } from './plan';
 import type { PropagateOptions } from './options';
 import type { CancelSignal, PropagationOutcome, PropagationTimings, Propagator, SliceListener } from './propagator';
@@ -324,7 +325,7 @@ export class AutoPropagator implements Propagator {
       // Growing from one slice, held to memory where it leaks: both run at once, and a slice is
       // committed once the guard has what it needs to decide it.
       const givenSlice = given[0] as number;
-      const guard = new LeakGuard(givenSlice, maskArea(maskOf(seeds, layout, givenSlice, task.label)), commit);
+      const guard = new LeakGuard(givenSlice, countSet(maskOf(seeds, layout, givenSlice, task.label)), commit);
       await Promise.all([
         run(this.memory, options.range, (slice, mask) => {
           guard.memory(slice, mask);
@@ -448,16 +449,10 @@ export class LeakGuard {
     const memory = this.remembered.get(slice);
     this.grown.delete(slice);
     this.remembered.delete(slice);
-    if (this.leaks[side] === undefined && maskArea(grow) > LEAK_FACTOR * Math.max(this.givenArea, memory === undefined ? 0 : maskArea(memory))) this.leaks[side] = slice;
+    if (this.leaks[side] === undefined && countSet(grow) > LEAK_FACTOR * Math.max(this.givenArea, memory === undefined ? 0 : countSet(memory))) this.leaks[side] = slice;
     if (this.leaks[side] === undefined) this.emit(slice, grow);
     else this.emit(slice, memory === undefined ? new Uint8Array(grow.length) : grow.map((v, i) => (v !== 0 && memory[i] !== 0 ? 255 : 0)));
   }
-}
-
-function maskArea(mask: Uint8Array): number {
-  let area = 0;
-  for (const v of mask) if (v !== 0) area++;
-  return area;
 }
 
 /**

@@ -184,7 +184,7 @@ export function growSlice(unit: UnitReader, width: number, height: number, previ
 }
 
 /** Pixels set (non-zero) in a mask. */
-function countSet(mask: Uint8Array): number {
+export function countSet(mask: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) n++;
   return n;

@@ -12,11 +12,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ServiceError } from '../../common/errors';
-import { throwIfCancelled } from '../../common/propagation/assembler';
+import { labelsWrittenOver, throwIfCancelled } from '../../common/propagation/assembler';
 import { GrowPropagator } from '../../common/propagation/grow-propagator';
 import type { PropagateOptions } from '../../common/propagation/options';
 import type { CancelSignal, PropagationOutcome, Propagator, SliceListener } from '../../common/propagation/propagator';
-import { sliceLayout, writeSlice } from '../../common/slice';
+import { sliceLayout } from '../../common/slice';
 import { typedArrayFor, type Volume } from '../../common/volume';
 import { growReplySchema, type GrowPropagateRequest, type GrowReply, type GrowRequest } from './grow-thread-protocol';
 
@@ -166,7 +166,8 @@ export class ThreadedGrowPropagator implements Propagator {
       let built: Volume | undefined;
       run.resolve({
         get labels(): Volume {
-          return (built ??= labelMap(seeds, options, planes));
+          // The thread streams merged slices 16-bit where the seeds or its labels need it.
+          return (built ??= labelsWrittenOver(seeds, sliceLayout(seeds.geometry.size, options.axis), planes, seeds.componentType === 'uint16' || [...planes.values()].some((p) => p instanceof Uint16Array)));
         },
         method: 'grow',
         propagated: reply.propagated,
@@ -256,13 +257,4 @@ export class GrowWithFallback implements Propagator {
       );
     }
   }
-}
-
-/** The seeds with each streamed slice written over them (the run's label map). */
-function labelMap(seeds: Volume, options: PropagateOptions, planes: ReadonlyMap<number, Uint8Array | Uint16Array>): Volume {
-  const wide = seeds.componentType === 'uint16' || [...planes.values()].some((p) => p instanceof Uint16Array);
-  const voxels = wide ? new Uint16Array(seeds.voxels) : new Uint8Array(seeds.voxels);
-  const layout = sliceLayout(seeds.geometry.size, options.axis);
-  for (const [slice, plane] of planes) writeSlice(voxels, layout, slice, plane);
-  return { geometry: seeds.geometry, componentType: wide ? 'uint16' : 'uint8', voxels };
 }
